@@ -1,0 +1,97 @@
+//! Command-line interface: clap types, conversion to library values, and printing as text or
+//! JSON. Decisions live in the library; this module only wires them to the terminal.
+
+mod output;
+mod plan;
+mod schema;
+mod targets;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use gocross::config::{self, Config};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Cross-compile Go programs in CI, correct by construction.
+#[derive(Debug, Parser)]
+#[command(name = "gocross", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Run as if started in DIR (the Go module root).
+    #[arg(
+        short = 'C',
+        long = "directory",
+        global = true,
+        value_name = "DIR",
+        default_value = "."
+    )]
+    dir: PathBuf,
+    /// The config file. Default: gocross.yaml in the module root.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List Go's ports and what gocross knows about each.
+    Targets(targets::Args),
+    /// Show the build plan: one job per configured target.
+    Plan(plan::Args),
+    /// Print the JSON Schema of gocross.yaml (for editor completion).
+    Schema,
+}
+
+/// What a command asks `main` to exit with, when it ran to the end.
+pub enum Outcome {
+    /// Everything passed.
+    Success,
+    /// The command ran, but what it checked failed (exit code 1).
+    Failed,
+}
+
+/// Parses the arguments, runs the command, and turns errors into a message and exit code 1
+/// (clap's usage errors exit 2).
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<Outcome> {
+    let ctx = Global {
+        dir: cli.dir,
+        config: cli.config,
+    };
+    match cli.command {
+        Command::Targets(args) => targets::run(args),
+        Command::Plan(args) => plan::run(&ctx, args),
+        Command::Schema => schema::run(),
+    }
+}
+
+/// Global options every command may use.
+pub struct Global {
+    pub dir: PathBuf,
+    pub config: Option<PathBuf>,
+}
+
+impl Global {
+    /// Loads and validates the config.
+    pub fn load_config(&self) -> Result<Config> {
+        let path = self
+            .config
+            .clone()
+            .unwrap_or_else(|| config::path_in(&self.dir));
+        Ok(Config::load_from(&path, &self.dir)?)
+    }
+}

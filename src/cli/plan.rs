@@ -1,0 +1,94 @@
+//! `gocross plan [--json] [--target T]...`: the build plan for this machine.
+
+use super::{Global, Outcome, output};
+use anyhow::Result;
+use gocross::plan::{self, Host, PlanContext};
+use gocross::targets::{GoVersion, Platform, Target};
+use gocross::toolchain::Toolbox;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only these targets (a target without a variant selects every variant of it).
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    targets: Vec<Target>,
+    /// Print `{"project", "go", "jobs": [...]}` as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Plan for the generated workflow: each job on its own runner, toolchains installed there.
+    #[arg(long)]
+    ci: bool,
+}
+
+/// The planning context of this machine: its platform, the `go` on PATH (else go.mod's `go`
+/// line, else the newest release gocross knows) and the C toolchains on PATH.
+pub fn machine_context(module_go: Option<GoVersion>) -> PlanContext {
+    PlanContext {
+        host: Host::Machine(Platform::host()),
+        go: gocross::gotool::version()
+            .or(module_go)
+            .unwrap_or(GoVersion::LATEST_KNOWN),
+        tools: Toolbox::probe(),
+    }
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let config = global.load_config()?;
+    let module_go = gocross::config::GoMod::read(&global.dir)
+        .ok()
+        .and_then(|m| m.go);
+    let ctx = if args.ci {
+        PlanContext {
+            host: Host::Runners,
+            go: module_go.unwrap_or(GoVersion::LATEST_KNOWN),
+            tools: Toolbox::ci(),
+        }
+    } else {
+        machine_context(module_go)
+    };
+    let plan = plan::plan(&config, &ctx, &args.targets)?;
+    if args.json {
+        output::print_json(&plan)?;
+        return Ok(Outcome::Success);
+    }
+    let mut table = output::table(&[
+        "TARGET",
+        "OUTPUT",
+        "CGO",
+        "LINK",
+        "C TOOLCHAIN",
+        "RUNNER",
+        "VERIFY",
+    ]);
+    for job in &plan.jobs {
+        let link = match (job.static_link, job.glibc) {
+            (true, _) => "static".to_string(),
+            (false, Some(g)) => format!("glibc {g}"),
+            (false, None) => "default".to_string(),
+        };
+        let cc = match &job.toolchain {
+            None => "-".to_string(),
+            Some(tc) => tc.cc().unwrap_or_else(|| "MISSING".to_string()),
+        };
+        table.add_row(vec![
+            job.target.to_string(),
+            job.output.clone(),
+            if job.cgo { "on" } else { "off" }.to_string(),
+            link,
+            cc,
+            job.runner.clone(),
+            job.verify.method.name().to_string(),
+        ]);
+    }
+    output::print(&format!(
+        "{}: {} targets, Go {}\n{table}",
+        plan.project,
+        plan.jobs.len(),
+        plan.go
+    ))?;
+    for job in &plan.jobs {
+        if let Some(gocross::toolchain::CToolchain::Missing { hint }) = &job.toolchain {
+            output::print(&format!("warning: {hint}"))?;
+        }
+    }
+    Ok(Outcome::Success)
+}

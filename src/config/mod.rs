@@ -1,0 +1,592 @@
+//! `gocross.yaml`: its schema, defaults and validation.
+//!
+//! The file sits at the Go module root. Parsing uses serde-saphyr (a maintained serde YAML
+//! crate); every struct rejects unknown keys, and every error, from the parser or from
+//! validation, is a [`ConfigError`] that names the file, line, column and key, and says what
+//! to write instead. [`Config::load`] fills the defaults that need the module (the project name
+//! from go.mod).
+
+mod gomod;
+mod located;
+
+pub use gomod::GoMod;
+pub use located::ConfigError;
+
+use crate::targets::{self, Target};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The config file's name, at the Go module root.
+pub const FILE_NAME: &str = "gocross.yaml";
+
+/// The workflow file `gocross ci` writes, relative to the repository root.
+pub const DEFAULT_WORKFLOW: &str = ".github/workflows/gocross.yml";
+
+/// The composite action the generated workflow calls.
+pub const DEFAULT_ACTION: &str = "gocross/gocross-action@v1";
+
+/// The targets built when `targets:` is absent: the first-class ports a Go CLI usually ships
+/// for, plus windows/arm64, with 32-bit ARM pinned to ARMv7.
+pub const DEFAULT_TARGETS: &[&str] = &[
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/7",
+    "linux/386",
+    "darwin/amd64",
+    "darwin/arm64",
+    "windows/amd64",
+    "windows/arm64",
+];
+
+/// Environment variables the plan derives from the target, `cgo` and `cc`; `env:` may not set
+/// them.
+pub const PLAN_OWNED_ENV: &[&str] = &[
+    "GOOS",
+    "GOARCH",
+    "GOARM",
+    "GOAMD64",
+    "GOARM64",
+    "GO386",
+    "GOMIPS",
+    "GOMIPS64",
+    "GOPPC64",
+    "GORISCV64",
+    "CGO_ENABLED",
+    "CC",
+    "CXX",
+];
+
+/// The whole of `gocross.yaml`. Field docs are the reference (they also become the JSON
+/// Schema's descriptions, printed by `gocross schema`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Schema version; must be 1.
+    pub version: u32,
+    /// Base name of the binaries. Default: the last element of `main` when it is not `.`,
+    /// else of the module path in go.mod (a `/vN` suffix skipped), as `go build` names it.
+    #[serde(default)]
+    pub project: String,
+    /// The main package to build, relative to the module root. Default `.`.
+    #[serde(default = "default_main")]
+    pub main: String,
+    /// Targets (`linux/arm64`, `linux/arm/7`) and groups (`first-class`, `all`, a GOOS such
+    /// as `linux`). Default: linux/amd64, linux/arm64, linux/arm/7, linux/386, darwin/amd64,
+    /// darwin/arm64, windows/amd64, windows/arm64.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub targets: Option<Vec<Spanned<TargetList>>>,
+    /// Build with cgo (CGO_ENABLED=1) and a C toolchain for each target. Default false.
+    #[serde(default)]
+    pub cgo: bool,
+    /// Link Linux, FreeBSD and NetBSD binaries statically (no PT_INTERP, no DT_NEEDED); adds
+    /// the `netgo,osusergo` tags, and for cgo links against musl. Default true.
+    #[serde(default = "yes", rename = "static")]
+    pub static_link: bool,
+    /// The glibc floor of dynamic cgo Linux builds, e.g. "2.17": the binary requires no
+    /// GLIBC_x.y symbol version above it (zig links against that glibc's stubs).
+    #[serde(default)]
+    pub glibc: Option<GlibcVersion>,
+    /// `-ldflags`, with `{{version}}`, `{{commit}}` and `{{date}}` filled at build time.
+    /// Default `-s -w`.
+    #[serde(default = "default_ldflags")]
+    pub ldflags: String,
+    /// Extra `go build` flags. Default `[-trimpath]`.
+    #[serde(default = "default_flags")]
+    pub flags: Vec<String>,
+    /// Build tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Extra environment for `go build` (e.g. GOEXPERIMENT, GOFLAGS).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Settings for some targets only, applied in order after the top-level ones.
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    /// Run each binary on its target after the build (natively, QEMU user mode, wine).
+    #[serde(default)]
+    pub verify: Option<VerifyConfig>,
+    /// Policy every binary must meet.
+    #[serde(default)]
+    pub audit: AuditConfig,
+    /// GitHub release settings.
+    #[serde(default)]
+    pub release: ReleaseConfig,
+    /// Generated workflow settings.
+    #[serde(default)]
+    pub ci: CiConfig,
+}
+
+/// Settings applied to the targets named in `targets` (a target without a variant also
+/// matches the configured targets with one: `linux/arm` matches `linux/arm/7`). Unset keys
+/// keep the values from above; `env` is merged.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Targets or groups this override applies to.
+    #[schemars(with = "Vec<String>")]
+    pub targets: Vec<Spanned<TargetList>>,
+    pub cgo: Option<bool>,
+    /// C toolchain: `zig`, `gnu` (Debian cross gcc), `musl` (musl-gcc), `mingw`, or a command.
+    pub cc: Option<CcSpec>,
+    #[serde(rename = "static")]
+    pub static_link: Option<bool>,
+    pub glibc: Option<GlibcVersion>,
+    pub ldflags: Option<String>,
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// GitHub runner label for these targets (wins over `ci.runners`).
+    pub runner: Option<String>,
+    /// Verification settings for these targets, replacing the top-level ones.
+    pub verify: Option<VerifyConfig>,
+}
+
+/// How to run a binary to verify it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyConfig {
+    /// Arguments. Default `[--version]`.
+    #[serde(default = "default_verify_args")]
+    pub args: Vec<String>,
+    /// Regular expression that stdout must match.
+    #[serde(default)]
+    pub expect: Option<String>,
+    /// Expected exit code. Default 0.
+    #[serde(default)]
+    pub exit_code: i32,
+    /// Seconds before the run is killed and counted as failed. Default 60.
+    #[serde(default = "default_timeout")]
+    pub timeout: u64,
+    /// Sysroot for QEMU user mode (`-L`), for dynamic binaries. Default: the cross
+    /// toolchain's (e.g. /usr/aarch64-linux-gnu).
+    #[serde(default)]
+    pub sysroot: Option<String>,
+    /// Do not run these binaries, for the reason given (reported as `not run`).
+    #[serde(default)]
+    pub skip: Option<String>,
+}
+
+/// Policy checked on every binary by the audit.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Require static linking (no PT_INTERP, no DT_NEEDED). Default: the top-level `static`,
+    /// for the GOOS values that link statically.
+    #[serde(default, rename = "static")]
+    pub static_link: Option<bool>,
+    /// Highest GLIBC_x.y symbol version a binary may require.
+    #[serde(default)]
+    pub max_glibc: Option<GlibcVersion>,
+    /// When set, the only shared libraries (DT_NEEDED, DLL imports, dylibs) allowed.
+    #[serde(default)]
+    pub allowed_libs: Option<Vec<String>>,
+    /// Shared libraries that must not be linked.
+    #[serde(default)]
+    pub forbidden_libs: Vec<String>,
+    /// Require binaries without a symbol table.
+    #[serde(default)]
+    pub stripped: Option<bool>,
+}
+
+/// GitHub release settings.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// Publish checksums.txt. Default true.
+    #[serde(default = "yes")]
+    pub checksums: bool,
+    /// Leave the release as a draft. Default false.
+    #[serde(default)]
+    pub draft: bool,
+    /// Write and publish a CycloneDX SBOM per binary. Default false.
+    #[serde(default)]
+    pub sbom: bool,
+}
+
+impl Default for ReleaseConfig {
+    fn default() -> Self {
+        ReleaseConfig {
+            checksums: true,
+            draft: false,
+            sbom: false,
+        }
+    }
+}
+
+/// Settings of the generated workflow.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CiConfig {
+    /// Path of the workflow file. Default `.github/workflows/gocross.yml`.
+    #[serde(default = "default_workflow")]
+    pub workflow: String,
+    /// File that actions/setup-go reads the Go version from. Default `go.mod`.
+    #[serde(default = "default_go_version_file")]
+    pub go_version_file: String,
+    /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
+    /// runner).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub runners: BTreeMap<Target, String>,
+    /// The gocross action reference. Default `gocross/gocross-action@v1`.
+    #[serde(default = "default_action")]
+    pub action: String,
+    /// GitHub Actions steps to run before the build step in each build job.
+    #[serde(default)]
+    pub steps_before_build: Vec<serde_json::Value>,
+    /// GitHub Actions steps to run after the build step in each build job.
+    #[serde(default)]
+    pub steps_after_build: Vec<serde_json::Value>,
+}
+
+impl Default for CiConfig {
+    fn default() -> Self {
+        CiConfig {
+            workflow: default_workflow(),
+            go_version_file: default_go_version_file(),
+            runners: BTreeMap::new(),
+            action: default_action(),
+            steps_before_build: Vec::new(),
+            steps_after_build: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_main() -> String {
+    ".".into()
+}
+fn default_ldflags() -> String {
+    "-s -w".into()
+}
+fn default_flags() -> Vec<String> {
+    vec!["-trimpath".into()]
+}
+fn default_verify_args() -> Vec<String> {
+    vec!["--version".into()]
+}
+fn default_timeout() -> u64 {
+    60
+}
+fn default_workflow() -> String {
+    DEFAULT_WORKFLOW.into()
+}
+fn default_go_version_file() -> String {
+    "go.mod".into()
+}
+fn default_action() -> String {
+    DEFAULT_ACTION.into()
+}
+
+/// One entry of a target list, expanded: a single target, or the ports of a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetList {
+    /// What the file says (`linux/arm64`, `first-class`).
+    pub entry: String,
+    pub targets: Vec<Target>,
+    /// The entry is a group: in `overrides`, it names the configured targets among its ports.
+    pub group: bool,
+}
+
+impl fmt::Display for TargetList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.entry)
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let entry = String::deserialize(d)?;
+        let targets = targets::expand(&entry).map_err(serde::de::Error::custom)?;
+        let group = !entry.contains('/');
+        Ok(TargetList {
+            entry,
+            targets,
+            group,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A glibc version such as `2.17`, written as a string in YAML. Compared numerically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
+#[schemars(with = "String")]
+pub struct GlibcVersion {
+    pub major: u16,
+    pub minor: u16,
+}
+
+impl std::str::FromStr for GlibcVersion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a glibc version: write it as \"2.17\" (major.minor)");
+        let (a, b) = s.trim().split_once('.').ok_or_else(bad)?;
+        let major = a.parse().map_err(|_| bad())?;
+        let minor = b.parse().map_err(|_| bad())?;
+        if major != 2 {
+            return Err(format!("`{s}` is not a glibc 2.x version"));
+        }
+        Ok(GlibcVersion { major, minor })
+    }
+}
+
+impl fmt::Display for GlibcVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl serde::Serialize for GlibcVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for GlibcVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The C toolchain for cgo builds, as named in gocross.yaml (`cc:`).
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema, serde::Serialize)]
+#[schemars(with = "String")]
+#[serde(rename_all = "snake_case")]
+pub enum CcSpec {
+    /// `zig cc -target <triple>` (zig from PyPI's `ziglang` works too).
+    Zig,
+    /// The Debian gcc cross compiler for the target (`aarch64-linux-gnu-gcc`).
+    Gnu,
+    /// `musl-gcc`, host architecture only, for static builds.
+    Musl,
+    /// mingw-w64 for windows/386 and windows/amd64.
+    Mingw,
+    /// Any other command, used as `CC` verbatim (it may hold arguments).
+    Command(String),
+}
+
+impl<'de> Deserialize<'de> for CcSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(match s.as_str() {
+            "zig" => CcSpec::Zig,
+            "gnu" => CcSpec::Gnu,
+            "musl" => CcSpec::Musl,
+            "mingw" => CcSpec::Mingw,
+            "" => {
+                return Err(serde::de::Error::custom(
+                    "`cc` is empty: write zig, gnu, musl, mingw or a command",
+                ));
+            }
+            _ => CcSpec::Command(s),
+        })
+    }
+}
+
+impl Config {
+    /// Reads the config at `path` and `<module_dir>/go.mod`, validates, and fills the project
+    /// name.
+    ///
+    /// Errors: the file cannot be read (with the command that creates it), YAML or schema
+    /// errors, and validation errors, each with file, line and column.
+    pub fn load_from(path: &Path, module_dir: &Path) -> Result<Config, ConfigError> {
+        let source = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let module = GoMod::read(module_dir).ok();
+        Config::parse(&source, path, module.as_ref())
+    }
+
+    /// Parses and validates a config from text; `path` is only used in messages. Without a
+    /// go.mod, a config that leaves `project` empty with `main: .` is an error.
+    pub fn parse(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Config, ConfigError> {
+        let mut config: Config =
+            serde_saphyr::from_str(source).map_err(|e| ConfigError::from_yaml(&e, path, source))?;
+        let at = |loc: &serde_saphyr::Location, message: String| {
+            ConfigError::at(path, source, loc.line(), loc.column(), message)
+        };
+        if config.version != 1 {
+            let line = located::line_of_key(source, "version").unwrap_or(1);
+            return Err(ConfigError::at(
+                path,
+                source,
+                line,
+                1,
+                format!(
+                    "version {} is not supported: this gocross reads version 1",
+                    config.version
+                ),
+            ));
+        }
+        // Duplicates: the same target twice in `targets`, counting group members.
+        if let Some(lists) = &config.targets {
+            let mut seen: BTreeMap<Target, &str> = BTreeMap::new();
+            for list in lists {
+                for t in &list.value.targets {
+                    if let Some(first) = seen.insert(*t, &list.value.entry) {
+                        let via = if first == list.value.entry {
+                            String::new()
+                        } else {
+                            format!(" (already listed through `{first}`)")
+                        };
+                        return Err(at(
+                            &list.referenced,
+                            format!("key `targets`: {t} is listed twice{via}; remove one"),
+                        ));
+                    }
+                }
+            }
+        }
+        let configured = config.targets();
+        for (i, o) in config.overrides.iter().enumerate() {
+            for list in o.targets.iter().filter(|l| !l.value.group) {
+                for t in &list.value.targets {
+                    if !configured.iter().any(|c| override_matches(t, c)) {
+                        return Err(at(
+                            &list.referenced,
+                            format!(
+                                "key `overrides[{i}].targets`: {t} is not in `targets`; add it there or remove it here"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let verifies = config
+            .verify
+            .iter()
+            .chain(config.overrides.iter().filter_map(|o| o.verify.as_ref()));
+        for v in verifies {
+            if v.timeout == 0 {
+                let line = located::line_of_key(source, "timeout").unwrap_or(1);
+                return Err(ConfigError::at(
+                    path,
+                    source,
+                    line,
+                    1,
+                    "key `timeout`: must be at least 1 second".into(),
+                ));
+            }
+        }
+        let envs = std::iter::once(("env".to_string(), &config.env)).chain(
+            config
+                .overrides
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (format!("overrides[{i}].env"), &o.env)),
+        );
+        for (key, env) in envs {
+            if let Some(var) = env.keys().find(|k| PLAN_OWNED_ENV.contains(&k.as_str())) {
+                let line = located::line_of_key(source, var).unwrap_or(1);
+                return Err(ConfigError::at(
+                    path,
+                    source,
+                    line,
+                    1,
+                    format!(
+                        "key `{key}.{var}`: gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
+                    ),
+                ));
+            }
+        }
+        if config.project.is_empty() {
+            config.project =
+                default_project(&config.main, module).ok_or_else(|| ConfigError::NoProject {
+                    path: path.to_path_buf(),
+                })?;
+        }
+        if !is_safe_name(&config.project) {
+            let line = located::line_of_key(source, "project").unwrap_or(1);
+            return Err(ConfigError::at(
+                path,
+                source,
+                line,
+                1,
+                format!(
+                    "key `project`: `{}` must hold only letters, digits, `.`, `_` and `-` (it names files and release assets)",
+                    config.project
+                ),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// The configured targets, groups expanded, in file order (the default list when
+    /// `targets:` is absent).
+    pub fn targets(&self) -> Vec<Target> {
+        match &self.targets {
+            Some(lists) => lists
+                .iter()
+                .flat_map(|l| l.value.targets.iter().copied())
+                .collect(),
+            None => DEFAULT_TARGETS
+                .iter()
+                .map(|t| t.parse().expect("default targets are valid"))
+                .collect(),
+        }
+    }
+
+    /// The overrides that apply to `target`, in file order.
+    pub fn overrides_for<'a>(
+        &'a self,
+        target: &'a Target,
+    ) -> impl Iterator<Item = &'a Override> + 'a {
+        self.overrides.iter().filter(move |o| {
+            o.targets
+                .iter()
+                .any(|l| l.value.targets.iter().any(|t| override_matches(t, target)))
+        })
+    }
+}
+
+/// Whether an override entry applies to a configured target: the same target, or the same
+/// GOOS/GOARCH when the entry names no variant.
+fn override_matches(entry: &Target, configured: &Target) -> bool {
+    entry == configured || (entry.variant.is_none() && entry.platform == configured.platform)
+}
+
+/// Only characters that are safe in file names and GitHub release asset names.
+pub fn is_safe_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The binary name `go build` would choose: the last element of the main package path, or for
+/// `.` the module path's last element, skipping a major-version suffix (`/v3`).
+fn default_project(main: &str, module: Option<&GoMod>) -> Option<String> {
+    let trimmed = main.trim_end_matches('/');
+    if trimmed != "." && !trimmed.is_empty() {
+        let last = trimmed.rsplit('/').next()?;
+        if last != "." && last != ".." {
+            return Some(last.to_string());
+        }
+    }
+    module.map(GoMod::binary_name)
+}
+
+/// Where a config file lives: `<dir>/gocross.yaml`.
+pub fn path_in(dir: &Path) -> PathBuf {
+    dir.join(FILE_NAME)
+}
+
+#[cfg(test)]
+mod tests;

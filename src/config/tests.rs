@@ -1,0 +1,159 @@
+use super::*;
+
+fn parse(src: &str) -> Result<Config, ConfigError> {
+    let module = GoMod::parse("module example.com/hello\ngo 1.22\n").unwrap();
+    Config::parse(src, Path::new("gocross.yaml"), Some(&module))
+}
+
+fn error(src: &str) -> (u64, u64, String) {
+    let err = parse(src).expect_err("config should be refused");
+    let (line, column) = err
+        .location()
+        .unwrap_or_else(|| panic!("no location: {err}"));
+    (line, column, err.to_string())
+}
+
+#[test]
+fn minimal_config_gets_defaults() {
+    let c = parse("version: 1\n").unwrap();
+    assert_eq!(c.project, "hello");
+    assert_eq!(c.main, ".");
+    assert_eq!(c.ldflags, "-s -w");
+    assert_eq!(c.flags, ["-trimpath"]);
+    assert!(c.static_link && !c.cgo);
+    let targets: Vec<String> = c.targets().iter().map(ToString::to_string).collect();
+    assert_eq!(targets, DEFAULT_TARGETS);
+    assert_eq!(c.ci.workflow, DEFAULT_WORKFLOW);
+    assert!(c.release.checksums);
+}
+
+#[test]
+fn project_defaults_to_main_package_name() {
+    let module = GoMod::parse("module mvdan.cc/sh/v3\n").unwrap();
+    let c = Config::parse(
+        "version: 1\nmain: ./cmd/shfmt\n",
+        Path::new("g.yaml"),
+        Some(&module),
+    )
+    .unwrap();
+    assert_eq!(c.project, "shfmt");
+    let c = Config::parse("version: 1\n", Path::new("g.yaml"), Some(&module)).unwrap();
+    assert_eq!(c.project, "sh");
+    let err = Config::parse("version: 1\n", Path::new("g.yaml"), None).unwrap_err();
+    assert!(matches!(err, ConfigError::NoProject { .. }));
+}
+
+#[test]
+fn unknown_key_is_located() {
+    let (line, column, msg) = error("version: 1\ntagz: [netgo]\n");
+    assert_eq!((line, column), (2, 1));
+    assert!(
+        msg.starts_with("gocross.yaml:2:1: unknown field `tagz`"),
+        "{msg}"
+    );
+    assert!(msg.contains("tags"), "lists the known keys: {msg}");
+}
+
+#[test]
+fn unknown_nested_key_is_located() {
+    let (line, column, msg) =
+        error("version: 1\noverrides:\n  - targets: [linux/amd64]\n    runer: x\n");
+    assert_eq!((line, column), (4, 5));
+    assert!(msg.contains("unknown field `runer`"), "{msg}");
+}
+
+#[test]
+fn wrong_type_names_the_key() {
+    let (line, column, msg) = error("version: 1\ncgo: maybe\n");
+    assert_eq!((line, column), (2, 6));
+    assert!(msg.contains("key `cgo`"), "{msg}");
+    let (line, _, msg) = error("version: 1\nverify:\n  timeout: soon\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("key `verify.timeout`"), "{msg}");
+}
+
+#[test]
+fn unknown_target_has_suggestion_and_location() {
+    let (line, column, msg) = error("version: 1\ntargets:\n  - linux/amd64\n  - linux/aarch64\n");
+    assert_eq!((line, column), (4, 5));
+    assert!(
+        msg.contains("linux/aarch64 is not a Go port; did you mean linux/arm64?"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("4 |   - linux/aarch64"),
+        "shows the line: {msg}"
+    );
+}
+
+#[test]
+fn duplicate_target_is_located() {
+    let (line, column, msg) =
+        error("version: 1\ntargets: [linux/amd64, windows/amd64, linux/amd64]\n");
+    assert_eq!((line, column), (2, 39));
+    assert!(msg.contains("linux/amd64 is listed twice"), "{msg}");
+    let (line, _, msg) = error("version: 1\ntargets:\n  - windows\n  - windows/arm64\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("already listed through `windows`"), "{msg}");
+}
+
+#[test]
+fn override_of_unconfigured_target_is_refused() {
+    let (line, _, msg) = error(
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets:\n      - linux/riscv64\n    cgo: true\n",
+    );
+    assert_eq!(line, 5);
+    assert!(msg.contains("linux/riscv64 is not in `targets`"), "{msg}");
+}
+
+#[test]
+fn bad_glibc_and_version_and_yaml() {
+    let (line, _, msg) = error("version: 1\nglibc: two\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("not a glibc version"), "{msg}");
+    let (line, _, msg) = error("version: 2\n");
+    assert_eq!(line, 1);
+    assert!(msg.contains("version 2 is not supported"), "{msg}");
+    let (line, _, _) = error("version: 1\ntargets: [linux/amd64\n");
+    assert!(line >= 2);
+    let (line, _, msg) = error("version: 1\ncgo: true\ncgo: false\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("duplicate"), "{msg}");
+    let (_, _, msg) = error("version: 1\nproject: 'my app'\n");
+    assert!(msg.contains("key `project`"), "{msg}");
+}
+
+#[test]
+fn glibc_keeps_trailing_zero() {
+    let c = parse("version: 1\nglibc: 2.30\n").unwrap();
+    assert_eq!(c.glibc.unwrap().to_string(), "2.30");
+    assert!(c.glibc.unwrap() > "2.4".parse().unwrap());
+}
+
+#[test]
+fn overrides_match_variants_and_groups() {
+    let c = parse(
+        "version: 1\ntargets: [linux/arm/7, linux/arm64, windows]\noverrides:\n  - targets: [linux/arm]\n    cgo: true\n  - targets: [windows]\n    static: false\n",
+    )
+    .unwrap();
+    let arm7: Target = "linux/arm/7".parse().unwrap();
+    assert_eq!(c.overrides_for(&arm7).count(), 1);
+    let win: Target = "windows/arm64".parse().unwrap();
+    assert_eq!(c.overrides_for(&win).count(), 1);
+    let arm64: Target = "linux/arm64".parse().unwrap();
+    assert_eq!(c.overrides_for(&arm64).count(), 0);
+}
+
+#[test]
+fn ci_runner_keys_are_targets() {
+    let (line, _, msg) = error("version: 1\nci:\n  runners:\n    linux/arm46: ubuntu-24.04\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("linux/arm46 is not a Go port"), "{msg}");
+}
+
+#[test]
+fn env_may_not_set_what_the_plan_owns() {
+    let (line, _, msg) = error("version: 1\nenv:\n  GOFLAGS: -mod=mod\n  GOARCH: arm64\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("key `env.GOARCH`"), "{msg}");
+}

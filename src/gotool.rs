@@ -1,0 +1,32 @@
+//! The `go` command on PATH: which release it is.
+
+use crate::targets::GoVersion;
+use std::process::Command;
+
+/// Errors from asking `go` about itself.
+#[derive(Debug, thiserror::Error)]
+pub enum GoToolError {
+    #[error("`go` was not found on PATH: install Go (https://go.dev/dl/) or put it on PATH ({0})")]
+    NotFound(std::io::Error),
+    #[error("`go env GOVERSION` failed: {0}")]
+    Failed(String),
+}
+
+/// `go env GOVERSION`, e.g. `go1.26.8`.
+pub fn version_string() -> Result<String, GoToolError> {
+    let out = Command::new("go")
+        .args(["env", "GOVERSION"])
+        .output()
+        .map_err(GoToolError::NotFound)?;
+    if !out.status.success() {
+        return Err(GoToolError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The release of the `go` on PATH, `None` when there is none or it is a development build.
+pub fn version() -> Option<GoVersion> {
+    version_string().ok()?.parse().ok()
+}

@@ -1,0 +1,16 @@
+//! gocross: cross-compile Go programs in CI, correct by construction.
+//!
+//! The pipeline, one module per step:
+//! 1. [`targets`]: Go's ports, sub-architectures and the facts about each port.
+//! 2. [`config`]: `gocross.yaml`, validated with file:line:column errors.
+//! 3. [`plan`]: config + ports → one [`plan::BuildJob`] per target (environment, flags, C
+//!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
+//!    builds inside it come from this one value.
+//! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+
+pub mod config;
+pub mod gotool;
+pub mod manifest;
+pub mod plan;
+pub mod targets;
+pub mod toolchain;

@@ -1,0 +1,257 @@
+//! `dist/manifest.json` and `dist/checksums.txt`: what a build produced, and the contract
+//! between the build, the audit, the verifier, the release and the report.
+//!
+//! The manifest is written by `gocross build` (one per dist directory) and read by
+//! `gocross release` and `gocross report`. Its shape is stable: fields are only added.
+//!
+//! ```json
+//! {"version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
+//!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
+//!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
+//!                 "verify": {"method": "qemu", "outcome": "verified", "duration_ms": 40}}]}
+//! ```
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name inside a dist directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// The checksums file's name inside a dist directory.
+pub const CHECKSUMS_FILE: &str = "checksums.txt";
+
+/// Everything one `gocross build` produced.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// The version stamped into the binaries (`--version`, `git describe --tags`, or
+    /// `0.0.0-dev`).
+    pub version: String,
+    /// `go env GOVERSION` of the toolchain that built them, e.g. `go1.26.8`.
+    pub go: String,
+    /// The project (binary base name).
+    #[serde(default)]
+    pub project: String,
+    pub artifacts: Vec<Artifact>,
+}
+
+/// One built binary and what is known about it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Artifact {
+    /// The target as written in gocross.yaml, e.g. `linux/arm/7`.
+    pub target: String,
+    /// File name, also the release asset name, e.g. `hello_linux_arm_7`.
+    pub name: String,
+    /// Path relative to the dist directory (equal to `name` for a flat dist/).
+    pub path: String,
+    /// Size in bytes of the file as shipped (after UPX when used).
+    pub size: u64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// The complete environment `go build` ran with (GOOS, GOARCH, CGO_ENABLED, CC, ...).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Wall time of the build in milliseconds.
+    #[serde(default)]
+    pub duration_ms: u64,
+    /// Size in bytes before UPX packing, when the binary was packed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpacked_size: Option<u64>,
+    /// The audit of the file, when it was audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<ArtifactAudit>,
+    /// The verification run, when verification was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<ArtifactVerify>,
+    /// File name of the CycloneDX SBOM beside the binary, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom: Option<String>,
+}
+
+/// The audit of one artifact: the verdict, the facts a release table shows, and the full
+/// report as `gocross audit --json` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ArtifactAudit {
+    /// True when no policy rule was violated.
+    pub passed: bool,
+    /// `static` or `dynamic` (ELF), `null` where it does not apply.
+    #[serde(default)]
+    pub linkage: Option<String>,
+    /// Highest GLIBC_x.y the binary requires, e.g. `2.17`.
+    #[serde(default)]
+    pub glibc_floor: Option<String>,
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+    /// The full audit report (one element of `gocross audit --json`).
+    #[serde(default)]
+    pub report: serde_json::Value,
+}
+
+/// One broken policy rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Violation {
+    /// Rule name as in gocross.yaml's `audit:` (`static`, `max_glibc`, `target`, ...).
+    pub rule: String,
+    /// The value found in the binary.
+    pub found: String,
+    /// The value the policy allows.
+    pub allowed: String,
+}
+
+/// How a verification run ended.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyOutcome {
+    /// Ran and met every expectation.
+    Verified,
+    /// Ran (or was refused by the audit) and did not meet an expectation.
+    Failed,
+    /// Could not run here; never counted as passed.
+    #[default]
+    NotRun,
+}
+
+/// One verification run of an artifact.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ArtifactVerify {
+    /// `native`, `qemu`, `wine`, `wasm` or `none`.
+    pub method: String,
+    pub outcome: VerifyOutcome,
+    /// Why it failed or was not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub duration_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// The last 4 KiB of stdout and stderr.
+    #[serde(default)]
+    pub stdout_tail: String,
+    #[serde(default)]
+    pub stderr_tail: String,
+}
+
+/// Errors reading or writing dist files.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read {}: {source}; run `gocross build` first", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a gocross manifest: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Manifest {
+    /// Reads `<dist>/manifest.json`.
+    pub fn read(dist: &Path) -> Result<Manifest, ManifestError> {
+        let path = dist.join(MANIFEST_FILE);
+        let text = std::fs::read(&path).map_err(|source| ManifestError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_slice(&text).map_err(|source| ManifestError::Parse { path, source })
+    }
+
+    /// Writes `<dist>/manifest.json` atomically (temp file, then rename).
+    pub fn write(&self, dist: &Path) -> Result<(), ManifestError> {
+        let mut text = serde_json::to_vec_pretty(self).expect("a manifest always serializes");
+        text.push(b'\n');
+        write_atomic(&dist.join(MANIFEST_FILE), &text)
+    }
+
+    /// The checksums file for the artifacts that passed their audit (an artifact without an
+    /// audit counts as passed): `<sha256>  <name>\n` per artifact, sorted by name, as
+    /// `sha256sum -c` reads it.
+    pub fn checksums(&self) -> String {
+        let mut lines: Vec<(&str, &str)> = self
+            .artifacts
+            .iter()
+            .filter(|a| a.audit.as_ref().is_none_or(|audit| audit.passed))
+            .map(|a| (a.name.as_str(), a.sha256.as_str()))
+            .collect();
+        lines.sort();
+        lines
+            .iter()
+            .map(|(name, sha)| format!("{sha}  {name}\n"))
+            .collect()
+    }
+}
+
+/// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
+/// the same directory, which is synced and then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
+    let err = |source| ManifestError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gocross-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_are_sorted_and_skip_failed_audits() {
+        let artifact = |name: &str, sha: &str, passed: Option<bool>| Artifact {
+            name: name.into(),
+            path: name.into(),
+            sha256: sha.into(),
+            audit: passed.map(|passed| ArtifactAudit {
+                passed,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let m = Manifest {
+            artifacts: vec![
+                artifact("b_linux_amd64", "bb", Some(true)),
+                artifact("a_windows_amd64.exe", "aa", None),
+                artifact("c_linux_arm64", "cc", Some(false)),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            m.checksums(),
+            "aa  a_windows_amd64.exe\nbb  b_linux_amd64\n"
+        );
+    }
+
+    #[test]
+    fn round_trips_through_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Manifest {
+            version: "1.0.0".into(),
+            go: "go1.26.8".into(),
+            project: "x".into(),
+            artifacts: vec![],
+        };
+        m.write(dir.path()).unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap(), m);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+}

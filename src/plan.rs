@@ -1,0 +1,375 @@
+//! The build plan: gocross.yaml and the port facts turned into one [`BuildJob`] per target.
+//!
+//! The same [`BuildPlan`] feeds the workflow generator (one matrix leg per job) and the builder
+//! (`gocross build --target T` inside each leg), so the two cannot disagree. Planning is pure:
+//! what the machine has comes in as a [`PlanContext`] (host platform, Go release, C
+//! toolchains), and nothing here starts a process or touches the network.
+//!
+//! For each configured target, in file order:
+//! 1. merge the top-level settings with every override that names the target;
+//! 2. decide linking: static applies to GOOS values that can link statically (linux, freebsd,
+//!    netbsd), and adds the `netgo,osusergo` tags; static cgo adds
+//!    `-linkmode external -extldflags -static`;
+//! 3. choose the C toolchain for cgo ([`crate::toolchain::choose`]);
+//! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX,
+//!    then the config's `env`);
+//! 5. pick the GitHub runner, then the verify method for where the job runs.
+
+use crate::config::{Config, GlibcVersion, VerifyConfig};
+use crate::targets::{GoVersion, Goarch, Goos, Platform, QemuArch, Target, TargetError};
+use crate::toolchain::{self, CToolchain, CgoNeeds, Toolbox};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where the jobs of a plan run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// All jobs run on this machine (`gocross build`, `gocross plan`); `None` for a host Go
+    /// does not name.
+    Machine(Option<Platform>),
+    /// Each job runs on its own GitHub runner (the generated workflow).
+    Runners,
+}
+
+/// Everything about the environment that planning depends on.
+#[derive(Debug, Clone)]
+pub struct PlanContext {
+    pub host: Host,
+    /// The Go release that builds (`go env GOVERSION`, else go.mod's `go` line).
+    pub go: GoVersion,
+    pub tools: Toolbox,
+}
+
+/// The runner label for Linux ports without a native GitHub runner: they build there and run
+/// under Debian's/Ubuntu's qemu-user-static.
+pub const QEMU_RUNNER: &str = "ubuntu-24.04";
+
+/// The whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildPlan {
+    pub project: String,
+    pub go: GoVersion,
+    pub jobs: Vec<BuildJob>,
+}
+
+/// One target's build: everything `go build` needs, and where and how the result is run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildJob {
+    pub target: Target,
+    /// The main package, relative to the module root (`.`, `./cmd/tool`).
+    pub package: String,
+    /// File name in dist/: `<project>_<goos>_<goarch>[_<variant>][.exe]`.
+    pub output: String,
+    /// The complete environment of `go build`; nothing else from the caller's GOOS, GOARCH,
+    /// GOARM, CGO_ENABLED, CC or GOFLAGS is passed on.
+    pub env: BTreeMap<String, String>,
+    /// Extra `go build` flags (`-trimpath`).
+    pub flags: Vec<String>,
+    /// `-ldflags`, with `{{version}}`, `{{commit}}`, `{{date}}` still to fill.
+    pub ldflags: String,
+    pub tags: Vec<String>,
+    pub cgo: bool,
+    /// Whether the binary is linked statically (only ever true where the GOOS allows it).
+    #[serde(rename = "static")]
+    pub static_link: bool,
+    /// The glibc floor of a dynamic cgo Linux build.
+    pub glibc: Option<GlibcVersion>,
+    /// The C toolchain, for cgo jobs.
+    pub toolchain: Option<CToolchain>,
+    /// GitHub runner label of the workflow leg.
+    pub runner: String,
+    pub verify: VerifyPlan,
+}
+
+/// How a job's binary is run after the build.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyPlan {
+    #[serde(flatten)]
+    pub method: VerifyMethod,
+    /// Arguments, expectations and timeout; `None` when gocross.yaml has no `verify:`.
+    pub settings: Option<VerifyConfig>,
+}
+
+/// The way a binary can be run where its job runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum VerifyMethod {
+    /// Directly (same GOOS/GOARCH, or linux/386 on linux/amd64).
+    Native,
+    /// Under QEMU user mode; dynamic binaries get `-L sysroot`.
+    Qemu {
+        qemu: QemuArch,
+        sysroot: Option<String>,
+    },
+    /// Under wine (windows/amd64 and windows/386 on Linux).
+    Wine,
+    /// Under a wasm runtime found on PATH (wasmtime, wazero, node for js/wasm).
+    Wasm,
+    /// Cannot run there, and why. Never counted as passed.
+    None { reason: String },
+}
+
+impl VerifyMethod {
+    /// `native`, `qemu`, `wine`, `wasm` or `none`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            VerifyMethod::Native => "native",
+            VerifyMethod::Qemu { .. } => "qemu",
+            VerifyMethod::Wine => "wine",
+            VerifyMethod::Wasm => "wasm",
+            VerifyMethod::None { .. } => "none",
+        }
+    }
+}
+
+/// Errors from planning.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}")]
+    Target(#[from] TargetError),
+    #[error("{target} is not in gocross.yaml's targets ({configured}); add it there first")]
+    NotConfigured { target: Target, configured: String },
+}
+
+/// Plans every configured target, or only those matching `only` (a target without a variant
+/// matches the configured ones with any variant).
+pub fn plan(config: &Config, ctx: &PlanContext, only: &[Target]) -> Result<BuildPlan, PlanError> {
+    let configured = config.targets();
+    for wanted in only {
+        if !configured.iter().any(|c| selects(wanted, c)) {
+            return Err(PlanError::NotConfigured {
+                target: *wanted,
+                configured: configured
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let jobs = configured
+        .iter()
+        .filter(|t| only.is_empty() || only.iter().any(|w| selects(w, t)))
+        .map(|t| plan_job(config, ctx, t))
+        .collect();
+    Ok(BuildPlan {
+        project: config.project.clone(),
+        go: ctx.go,
+        jobs,
+    })
+}
+
+fn selects(wanted: &Target, configured: &Target) -> bool {
+    wanted == configured || (wanted.variant.is_none() && wanted.platform == configured.platform)
+}
+
+fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
+    // 1. Merge settings.
+    let mut cgo = config.cgo;
+    let mut cc = None;
+    let mut static_link = config.static_link;
+    let mut glibc = config.glibc;
+    let mut ldflags = config.ldflags.clone();
+    let mut tags = config.tags.clone();
+    let mut extra_env = config.env.clone();
+    let mut runner = None;
+    let mut verify = config.verify.clone();
+    for o in config.overrides_for(target) {
+        cgo = o.cgo.unwrap_or(cgo);
+        cc = o.cc.as_ref().or(cc);
+        static_link = o.static_link.unwrap_or(static_link);
+        glibc = o.glibc.or(glibc);
+        ldflags = o.ldflags.clone().unwrap_or(ldflags);
+        tags = o.tags.clone().unwrap_or(tags);
+        extra_env.extend(o.env.clone());
+        runner = o.runner.clone().or(runner);
+        verify = o.verify.clone().or(verify);
+    }
+    let cgo = cgo && target.port().cgo_supported;
+
+    // 2. Linking.
+    let static_link = static_link && target.goos().links_statically();
+    if static_link {
+        for tag in ["netgo", "osusergo"] {
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_string());
+            }
+        }
+        if cgo {
+            ldflags = format!("{ldflags} -linkmode external -extldflags -static")
+                .trim()
+                .to_string();
+        }
+    }
+    let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
+
+    // 5a. Runner first: for workflow plans the job's host is its runner.
+    let runner = runner
+        .or_else(|| runner_override(config, target))
+        .unwrap_or_else(|| default_runner(target).to_string());
+    let host = match ctx.host {
+        Host::Machine(p) => p,
+        Host::Runners => runner_platform(&runner),
+    };
+
+    // 3. C toolchain.
+    let toolchain = cgo.then(|| {
+        toolchain::choose(
+            CgoNeeds {
+                target,
+                static_link,
+                glibc,
+                host,
+                configured: cc,
+            },
+            &ctx.tools,
+        )
+    });
+
+    // 4. Environment.
+    let mut env = BTreeMap::new();
+    env.insert("GOOS".to_string(), target.goos().to_string());
+    env.insert("GOARCH".to_string(), target.goarch().to_string());
+    if let Some((var, value)) = target.variant_env() {
+        env.insert(var.to_string(), value);
+    }
+    env.insert(
+        "CGO_ENABLED".to_string(),
+        if cgo { "1" } else { "0" }.to_string(),
+    );
+    if let Some(tc) = &toolchain {
+        if let Some(c) = tc.cc() {
+            env.insert("CC".to_string(), c);
+        }
+        if let Some(c) = tc.cxx() {
+            env.insert("CXX".to_string(), c);
+        }
+    }
+    env.extend(extra_env);
+
+    // 5b. Verify method where the job runs.
+    let sysroot = verify.as_ref().and_then(|v| v.sysroot.clone()).or_else(|| {
+        toolchain
+            .as_ref()
+            .and_then(|t| t.sysroot())
+            .map(String::from)
+    });
+    let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
+        Some(reason) => VerifyMethod::None { reason },
+        None => verify_method(
+            target.platform,
+            host,
+            (!static_link).then_some(sysroot).flatten(),
+        ),
+    };
+
+    BuildJob {
+        target: *target,
+        package: config.main.clone(),
+        output: output_name(&config.project, target),
+        env,
+        flags: config.flags.clone(),
+        ldflags,
+        tags,
+        cgo,
+        static_link,
+        glibc,
+        toolchain,
+        runner,
+        verify: VerifyPlan {
+            method,
+            settings: verify,
+        },
+    }
+}
+
+/// `<project>_<goos>_<goarch>[_<variant>][.exe]`; a variant's commas become dashes
+/// (`hello_linux_arm64_v8.2-lse`), so the name stays a safe release asset name.
+pub fn output_name(project: &str, target: &Target) -> String {
+    let mut name = format!("{project}_{}_{}", target.goos(), target.goarch());
+    if let Some(v) = &target.variant {
+        name.push('_');
+        name.push_str(&v.to_string().replace(',', "-"));
+    }
+    name.push_str(target.goos().exe_suffix());
+    name
+}
+
+fn runner_override(config: &Config, target: &Target) -> Option<String> {
+    config
+        .ci
+        .runners
+        .iter()
+        .find(|(t, _)| *t == target)
+        .or_else(|| config.ci.runners.iter().find(|(t, _)| selects(t, target)))
+        .map(|(_, label)| label.clone())
+}
+
+/// The runner a target's leg uses without overrides: the native GitHub-hosted runner where
+/// one exists, else [`QEMU_RUNNER`] (Linux under QEMU; other GOOS values build there and are
+/// audited, not run).
+pub fn default_runner(target: &Target) -> &'static str {
+    target.port().native_runner().unwrap_or(QEMU_RUNNER)
+}
+
+/// The platform of a GitHub-hosted runner label (`ubuntu-24.04-arm` → linux/arm64), `None`
+/// for labels gocross does not know (self-hosted runners).
+pub fn runner_platform(label: &str) -> Option<Platform> {
+    let arm = label.ends_with("-arm") || label.contains("-arm64");
+    let (goos, goarch) = if label.starts_with("ubuntu-") {
+        (Goos::Linux, if arm { Goarch::Arm64 } else { Goarch::Amd64 })
+    } else if label.starts_with("windows-") {
+        (
+            Goos::Windows,
+            if arm { Goarch::Arm64 } else { Goarch::Amd64 },
+        )
+    } else if label.starts_with("macos-") {
+        let intel = label.ends_with("-intel") || label.ends_with("-large") || label == "macos-13";
+        (
+            Goos::Darwin,
+            if intel { Goarch::Amd64 } else { Goarch::Arm64 },
+        )
+    } else {
+        return None;
+    };
+    Some(Platform::new(goos, goarch))
+}
+
+/// How a binary for `target` runs on `host`. `sysroot` is passed to QEMU for dynamic binaries.
+pub fn verify_method(
+    target: Platform,
+    host: Option<Platform>,
+    sysroot: Option<String>,
+) -> VerifyMethod {
+    let none = |reason: String| VerifyMethod::None { reason };
+    let Some(host) = host else {
+        return none(format!(
+            "the host is not a platform gocross knows, so {target} is not run"
+        ));
+    };
+    let amd64_linux = Platform::new(Goos::Linux, Goarch::Amd64);
+    let amd64_windows = Platform::new(Goos::Windows, Goarch::Amd64);
+    if target == host
+        || (host == amd64_linux && target == Platform::new(Goos::Linux, Goarch::I386))
+        || (host == amd64_windows && target == Platform::new(Goos::Windows, Goarch::I386))
+    {
+        return VerifyMethod::Native;
+    }
+    match (host.goos, target.goos) {
+        (_, Goos::Js | Goos::Wasip1) => VerifyMethod::Wasm,
+        (Goos::Linux, Goos::Linux) => match target.port().and_then(|p| p.qemu()) {
+            Some(qemu) => VerifyMethod::Qemu { qemu, sysroot },
+            None => none(format!("QEMU user mode has no emulator for {target}")),
+        },
+        (Goos::Linux, Goos::Windows) if matches!(target.goarch, Goarch::Amd64 | Goarch::I386) => {
+            VerifyMethod::Wine
+        }
+        (_, Goos::Darwin | Goos::Ios) => none(format!(
+            "{target} binaries run only on macOS; verified on a macOS runner, audited here"
+        )),
+        _ => none(format!("{target} binaries cannot run on {host}")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+use super::*;
+use crate::config::GoMod;
+use std::path::Path;
+
+fn config(yaml: &str) -> Config {
+    let module = GoMod::parse("module example.com/hello\n").unwrap();
+    Config::parse(yaml, Path::new("gocross.yaml"), Some(&module)).unwrap()
+}
+
+fn linux_amd64() -> PlanContext {
+    PlanContext {
+        host: Host::Machine(Some(Platform::new(Goos::Linux, Goarch::Amd64))),
+        go: GoVersion::new(1, 26),
+        tools: Toolbox {
+            commands: [
+                "cc",
+                "musl-gcc",
+                "aarch64-linux-gnu-gcc",
+                "x86_64-w64-mingw32-gcc",
+            ]
+            .map(String::from)
+            .into(),
+            zig: None,
+            assume_all: false,
+        },
+    }
+}
+
+fn job<'a>(plan: &'a BuildPlan, target: &str) -> &'a BuildJob {
+    plan.jobs
+        .iter()
+        .find(|j| j.target.to_string() == target)
+        .unwrap_or_else(|| panic!("no job for {target}"))
+}
+
+#[test]
+fn default_plan_has_one_job_per_default_target() {
+    let plan = plan(&config("version: 1\n"), &linux_amd64(), &[]).unwrap();
+    let targets: Vec<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
+    assert_eq!(targets, crate::config::DEFAULT_TARGETS);
+    let arm = job(&plan, "linux/arm/7");
+    assert_eq!(arm.output, "hello_linux_arm_7");
+    assert_eq!(arm.env.get("GOARM").map(String::as_str), Some("7"));
+    assert_eq!(arm.env["CGO_ENABLED"], "0");
+    assert!(arm.static_link);
+    assert_eq!(arm.tags, ["netgo", "osusergo"]);
+    assert_eq!(arm.ldflags, "-s -w");
+    assert_eq!(arm.flags, ["-trimpath"]);
+    let win = job(&plan, "windows/amd64");
+    assert_eq!(win.output, "hello_windows_amd64.exe");
+    assert!(!win.static_link, "static linking does not apply to windows");
+    assert!(win.tags.is_empty());
+    assert_eq!(win.runner, "windows-2025");
+}
+
+#[test]
+fn variants_set_their_variable_and_name() {
+    let plan = plan(
+        &config("version: 1\ntargets: [linux/amd64/v3, linux/arm64/v8.2, linux/386/softfloat, linux/mips/softfloat, 'linux/arm/6,softfloat']\n"),
+        &linux_amd64(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(job(&plan, "linux/amd64/v3").env["GOAMD64"], "v3");
+    assert_eq!(job(&plan, "linux/amd64/v3").output, "hello_linux_amd64_v3");
+    assert_eq!(job(&plan, "linux/arm64/v8.2").env["GOARM64"], "v8.2");
+    assert_eq!(job(&plan, "linux/386/softfloat").env["GO386"], "softfloat");
+    assert_eq!(
+        job(&plan, "linux/mips/softfloat").env["GOMIPS"],
+        "softfloat"
+    );
+    assert_eq!(
+        job(&plan, "linux/arm/6,softfloat").output,
+        "hello_linux_arm_6-softfloat"
+    );
+}
+
+#[test]
+fn verify_methods_follow_the_host() {
+    let plan = plan(
+        &config("version: 1\ntargets: [linux/amd64, linux/386, linux/riscv64, windows/amd64, darwin/arm64, wasip1/wasm, freebsd/amd64]\nverify: {}\n"),
+        &linux_amd64(),
+        &[],
+    )
+    .unwrap();
+    let method = |t| job(&plan, t).verify.method.name();
+    assert_eq!(method("linux/amd64"), "native");
+    assert_eq!(method("linux/386"), "native");
+    assert_eq!(method("linux/riscv64"), "qemu");
+    assert_eq!(method("windows/amd64"), "wine");
+    assert_eq!(method("darwin/arm64"), "none");
+    assert_eq!(method("wasip1/wasm"), "wasm");
+    assert_eq!(method("freebsd/amd64"), "none");
+    assert_eq!(
+        job(&plan, "linux/amd64")
+            .verify
+            .settings
+            .as_ref()
+            .unwrap()
+            .args,
+        ["--version"]
+    );
+}
+
+#[test]
+fn runners_follow_the_port_table_and_overrides() {
+    let yaml = "version: 1\ntargets: [linux/amd64, linux/arm64, linux/riscv64, darwin/amd64, darwin/arm64, windows/arm64, windows/386]\nci:\n  runners:\n    linux/arm64: ubuntu-24.04\n";
+    let ctx = PlanContext {
+        host: Host::Runners,
+        ..linux_amd64()
+    };
+    let plan = plan(&config(yaml), &ctx, &[]).unwrap();
+    let runner = |t| job(&plan, t).runner.as_str();
+    assert_eq!(runner("linux/amd64"), "ubuntu-24.04");
+    assert_eq!(
+        runner("linux/arm64"),
+        "ubuntu-24.04",
+        "ci.runners falls back to QEMU"
+    );
+    assert_eq!(job(&plan, "linux/arm64").verify.method.name(), "qemu");
+    assert_eq!(runner("linux/riscv64"), "ubuntu-24.04");
+    assert_eq!(runner("darwin/amd64"), "macos-15-intel");
+    assert_eq!(runner("darwin/arm64"), "macos-15");
+    assert_eq!(job(&plan, "darwin/arm64").verify.method.name(), "native");
+    assert_eq!(runner("windows/arm64"), "windows-11-arm");
+    assert_eq!(runner("windows/386"), "windows-2025");
+    assert_eq!(job(&plan, "windows/386").verify.method.name(), "native");
+}
+
+#[test]
+fn overrides_apply_in_order() {
+    let yaml = "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64]\ncgo: true\nglibc: \"2.17\"\nenv: {GOFLAGS: -mod=mod}\noverrides:\n  - targets: [linux/arm64]\n    static: false\n    env: {GOEXPERIMENT: boringcrypto}\n    runner: my-arm-runner\n  - targets: [linux]\n    ldflags: -s\n    tags: [prod]\n  - targets: [windows/amd64]\n    cgo: false\n";
+    let mut ctx = linux_amd64();
+    ctx.tools.zig = Some(vec!["zig".into()]);
+    let plan = plan(&config(yaml), &ctx, &[]).unwrap();
+    let arm = job(&plan, "linux/arm64");
+    assert!(!arm.static_link && arm.cgo);
+    assert_eq!(arm.glibc.unwrap().to_string(), "2.17");
+    assert_eq!(arm.env["CC"], "zig cc -target aarch64-linux-gnu.2.17");
+    assert_eq!(arm.env["CXX"], "zig c++ -target aarch64-linux-gnu.2.17");
+    assert_eq!(arm.env["GOFLAGS"], "-mod=mod");
+    assert_eq!(arm.env["GOEXPERIMENT"], "boringcrypto");
+    assert_eq!(arm.runner, "my-arm-runner");
+    assert_eq!(arm.ldflags, "-s");
+    assert_eq!(arm.tags, ["prod"]);
+    let amd = job(&plan, "linux/amd64");
+    assert!(amd.static_link);
+    assert_eq!(amd.glibc, None, "a static build has no glibc floor");
+    assert_eq!(amd.env["CC"], "zig cc -target x86_64-linux-musl");
+    assert_eq!(amd.ldflags, "-s -linkmode external -extldflags -static");
+    assert_eq!(amd.tags, ["prod", "netgo", "osusergo"]);
+    let win = job(&plan, "windows/amd64");
+    assert!(!win.cgo);
+    assert_eq!(win.env["CGO_ENABLED"], "0");
+    assert!(!win.env.contains_key("CC"));
+}
+
+#[test]
+fn missing_toolchain_is_planned_not_fatal() {
+    let yaml = "version: 1\ntargets: [linux/riscv64, darwin/arm64]\ncgo: true\nstatic: false\n";
+    let plan = plan(&config(yaml), &linux_amd64(), &[]).unwrap();
+    let riscv = job(&plan, "linux/riscv64");
+    let Some(CToolchain::Missing { hint }) = &riscv.toolchain else {
+        panic!("{:?}", riscv.toolchain)
+    };
+    assert!(hint.contains("gcc-riscv64-linux-gnu"), "{hint}");
+    assert!(!riscv.env.contains_key("CC"));
+    let Some(CToolchain::Missing { hint }) = &job(&plan, "darwin/arm64").toolchain else {
+        panic!()
+    };
+    assert!(hint.contains("macOS runner"), "{hint}");
+}
+
+#[test]
+fn target_filter_selects_and_refuses() {
+    let c = config("version: 1\n");
+    let arm: Target = "linux/arm".parse().unwrap();
+    let p = plan(&c, &linux_amd64(), &[arm]).unwrap();
+    assert_eq!(p.jobs.len(), 1);
+    assert_eq!(p.jobs[0].target.to_string(), "linux/arm/7");
+    let riscv: Target = "linux/riscv64".parse().unwrap();
+    let err = plan(&c, &linux_amd64(), &[riscv]).unwrap_err().to_string();
+    assert!(
+        err.starts_with("linux/riscv64 is not in gocross.yaml's targets (linux/amd64, "),
+        "{err}"
+    );
+}
+
+#[test]
+fn runner_labels_map_to_platforms() {
+    assert_eq!(
+        runner_platform("ubuntu-24.04-arm"),
+        Some(Platform::new(Goos::Linux, Goarch::Arm64))
+    );
+    assert_eq!(
+        runner_platform("ubuntu-22.04"),
+        Some(Platform::new(Goos::Linux, Goarch::Amd64))
+    );
+    assert_eq!(
+        runner_platform("windows-11-arm"),
+        Some(Platform::new(Goos::Windows, Goarch::Arm64))
+    );
+    assert_eq!(
+        runner_platform("macos-15-intel"),
+        Some(Platform::new(Goos::Darwin, Goarch::Amd64))
+    );
+    assert_eq!(
+        runner_platform("macos-26"),
+        Some(Platform::new(Goos::Darwin, Goarch::Arm64))
+    );
+    assert_eq!(runner_platform("self-hosted"), None);
+}

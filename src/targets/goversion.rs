@@ -1,0 +1,146 @@
+//! Go release versions and the minimum operating system each release supports.
+//!
+//! Minimum OS per release, from the Go release notes (1.21 to 1.27): Linux kernel 2.6.32 until
+//! Go 1.23 and 3.2 from Go 1.24; macOS 10.15 (1.21, 1.22), 11 (1.23, 1.24), 12 (1.25, 1.26),
+//! 13 (1.27); Windows 10 / Server 2016 throughout. Extra floors: linux/loong64 needs kernel
+//! 5.19, linux/mips64le 4.8.
+
+use super::{Goarch, Goos, Platform};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// A Go release, `1.MINOR` (the patch level does not change port support).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GoVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl GoVersion {
+    /// The newest release this table describes; assumed when no `go` is at hand.
+    pub const LATEST_KNOWN: GoVersion = GoVersion {
+        major: 1,
+        minor: 26,
+    };
+
+    pub const fn new(major: u32, minor: u32) -> Self {
+        GoVersion { major, minor }
+    }
+}
+
+impl FromStr for GoVersion {
+    type Err = String;
+
+    /// Accepts `1.26`, `1.26.8`, `go1.26.8`, `go1.27rc1` (what `go env GOVERSION` and a
+    /// go.mod `go` line hold).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let t = t.strip_prefix("go").unwrap_or(t);
+        let mut parts = t.split('.');
+        let digits = |p: Option<&str>| -> Option<u32> {
+            let p = p?;
+            let end = p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len());
+            p[..end].parse().ok()
+        };
+        match (digits(parts.next()), digits(parts.next())) {
+            (Some(major), Some(minor)) => Ok(GoVersion { major, minor }),
+            _ => Err(format!(
+                "`{s}` is not a Go version (expected e.g. 1.26 or go1.26.3)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for GoVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl Serialize for GoVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The oldest operating system a port's binaries run on, for one Go release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MinimumOs {
+    /// `Linux`, `macOS`, `Windows`.
+    pub os: &'static str,
+    /// Version, e.g. `3.2` for a kernel, `12` for macOS, `10` for Windows.
+    pub version: &'static str,
+}
+
+impl fmt::Display for MinimumOs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.os, self.version)
+    }
+}
+
+impl Platform {
+    /// The minimum OS for binaries built by `go` for this port, `None` where Go documents no
+    /// floor gocross knows of. Releases before 1.21 are treated as 1.21; later than the table
+    /// as the newest row.
+    pub fn minimum_os(self, go: GoVersion) -> Option<MinimumOs> {
+        let minor = go.minor;
+        let m = |os, version| Some(MinimumOs { os, version });
+        match (self.goos, self.goarch) {
+            (Goos::Linux, Goarch::Loong64) => m("Linux", "5.19"),
+            (Goos::Linux, Goarch::Mips64le) => m("Linux", "4.8"),
+            (Goos::Linux, _) if minor >= 24 => m("Linux", "3.2"),
+            (Goos::Linux, _) => m("Linux", "2.6.32"),
+            (Goos::Darwin, _) => match minor {
+                ..=22 => m("macOS", "10.15"),
+                23 | 24 => m("macOS", "11"),
+                25 | 26 => m("macOS", "12"),
+                _ => m("macOS", "13"),
+            },
+            (Goos::Windows, Goarch::Arm64) => m("Windows", "11 on Arm"),
+            (Goos::Windows, _) => m("Windows", "10"),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_go_versions() {
+        assert_eq!(
+            "go1.26.8".parse::<GoVersion>().unwrap(),
+            GoVersion::new(1, 26)
+        );
+        assert_eq!("1.22".parse::<GoVersion>().unwrap(), GoVersion::new(1, 22));
+        assert_eq!(
+            "go1.27rc1".parse::<GoVersion>().unwrap(),
+            GoVersion::new(1, 27)
+        );
+        assert!("devel".parse::<GoVersion>().is_err());
+    }
+
+    #[test]
+    fn minimum_os_follows_release_notes() {
+        let linux = Platform::new(Goos::Linux, Goarch::Amd64);
+        assert_eq!(
+            linux.minimum_os(GoVersion::new(1, 23)).unwrap().version,
+            "2.6.32"
+        );
+        assert_eq!(
+            linux.minimum_os(GoVersion::new(1, 24)).unwrap().version,
+            "3.2"
+        );
+        let mac = Platform::new(Goos::Darwin, Goarch::Arm64);
+        assert_eq!(
+            mac.minimum_os(GoVersion::new(1, 26)).unwrap().to_string(),
+            "macOS 12"
+        );
+        assert_eq!(
+            mac.minimum_os(GoVersion::new(1, 27)).unwrap().to_string(),
+            "macOS 13"
+        );
+    }
+}

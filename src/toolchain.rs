@@ -1,0 +1,356 @@
+//! C toolchains for cgo builds: which ones this machine has ([`Toolbox::probe`]) and which one
+//! each target uses ([`choose`]), with the exact install hint when none fits.
+//!
+//! The choice order, unless gocross.yaml names one with `cc:`: zig (one install cross compiles
+//! to linux-gnu with a chosen glibc floor, linux-musl and windows-gnu); the host's own `cc` for
+//! a dynamic build of the host platform; the Debian cross gcc; `musl-gcc` for a static build
+//! of the host architecture; mingw-w64 for Windows. Debian cross gccs link against the build machine's glibc (Debian 12: 2.36), so a glibc floor
+//! below that needs zig; static glibc links are not offered (NSS and dlopen break).
+
+use crate::config::{CcSpec, GlibcVersion};
+use crate::targets::{CrossGcc, Goos, Platform, Target};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The glibc version Debian 12's cross gccs link against.
+pub const DEBIAN_GLIBC: GlibcVersion = GlibcVersion {
+    major: 2,
+    minor: 36,
+};
+
+/// What C toolchains exist where the build runs.
+#[derive(Debug, Clone, Default)]
+pub struct Toolbox {
+    /// C compiler commands found on PATH (`cc`, `musl-gcc`, `aarch64-linux-gnu-gcc`, ...).
+    pub commands: BTreeSet<String>,
+    /// How to start zig: `["zig"]` or `["python3", "-m", "ziglang"]`; `None` when absent.
+    pub zig: Option<Vec<String>>,
+    /// Every toolchain counts as present: planning for a CI runner that installs what the
+    /// plan chooses.
+    pub assume_all: bool,
+}
+
+/// The commands [`Toolbox::probe`] looks for, besides the Debian cross gccs.
+const HOST_COMPILERS: &[&str] = &["cc", "gcc", "clang", "musl-gcc"];
+
+impl Toolbox {
+    /// A toolbox for a runner that installs whatever the plan picks; zig comes from PyPI.
+    pub fn ci() -> Toolbox {
+        Toolbox {
+            commands: BTreeSet::new(),
+            zig: Some(zig_from_pypi()),
+            assume_all: true,
+        }
+    }
+
+    /// Looks on PATH for the C compilers gocross knows, and for zig (a `zig` command, or the
+    /// PyPI `ziglang` package of the `python3` on PATH, which costs one short `python3` run).
+    pub fn probe() -> Toolbox {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs: Vec<_> = std::env::split_paths(&path).collect();
+        let found = |cmd: &str| dirs.iter().any(|d| is_executable(&d.join(cmd)));
+        let mut wanted: Vec<&str> = HOST_COMPILERS.to_vec();
+        wanted.extend(
+            crate::targets::PORTS
+                .iter()
+                .filter_map(|p| p.cross_gcc())
+                .map(|g| g.command),
+        );
+        let commands = wanted
+            .into_iter()
+            .filter(|c| found(c))
+            .map(String::from)
+            .collect();
+        let zig = if found("zig") {
+            Some(vec!["zig".to_string()])
+        } else if found("python3") && ziglang_installed() {
+            Some(zig_from_pypi())
+        } else {
+            None
+        };
+        Toolbox {
+            commands,
+            zig,
+            assume_all: false,
+        }
+    }
+
+    /// Whether a command is available.
+    pub fn has(&self, command: &str) -> bool {
+        self.assume_all || self.commands.contains(command)
+    }
+}
+
+fn zig_from_pypi() -> Vec<String> {
+    ["python3", "-m", "ziglang"].map(String::from).to_vec()
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file() || path.with_extension("exe").is_file()
+    }
+}
+
+/// Whether PyPI's `ziglang` package is installed for the `python3` on PATH
+/// (`python3 -c 'import ziglang'` succeeds).
+fn ziglang_installed() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import ziglang"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The C toolchain a cgo job uses, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CToolchain {
+    /// `zig cc -target <triple>`.
+    Zig { zig: Vec<String>, triple: String },
+    /// The host's own C compiler (a native build).
+    Host { command: String },
+    /// A Debian gcc cross compiler, or mingw-w64 for Windows.
+    Gnu(CrossGcc),
+    /// `musl-gcc` (host architecture, static).
+    Musl,
+    /// A command from gocross.yaml's `cc:`, used verbatim.
+    Command { command: String },
+    /// Nothing fits here; `hint` says what to install or configure.
+    Missing { hint: String },
+}
+
+impl CToolchain {
+    /// The value of `CC`, `None` when missing.
+    pub fn cc(&self) -> Option<String> {
+        Some(match self {
+            CToolchain::Zig { zig, triple } => format!("{} cc -target {triple}", zig.join(" ")),
+            CToolchain::Host { command } => command.clone(),
+            CToolchain::Gnu(gcc) => gcc.command.to_string(),
+            CToolchain::Musl => "musl-gcc".to_string(),
+            CToolchain::Command { command } => command.clone(),
+            CToolchain::Missing { .. } => return None,
+        })
+    }
+
+    /// The value of `CXX`, where the toolchain has a C++ driver.
+    pub fn cxx(&self) -> Option<String> {
+        match self {
+            CToolchain::Zig { zig, triple } => {
+                Some(format!("{} c++ -target {triple}", zig.join(" ")))
+            }
+            CToolchain::Host { command } if command == "clang" => Some("clang++".into()),
+            CToolchain::Host { .. } => Some("c++".into()),
+            CToolchain::Gnu(gcc) => Some(gcc.command.replace("-gcc", "-g++")),
+            _ => None,
+        }
+    }
+
+    /// The sysroot holding the target's loader and libraries (for QEMU's `-L`).
+    pub fn sysroot(&self) -> Option<&'static str> {
+        match self {
+            CToolchain::Gnu(gcc) => gcc.sysroot,
+            _ => None,
+        }
+    }
+}
+
+/// What a cgo job asks of its toolchain.
+#[derive(Debug, Clone, Copy)]
+pub struct CgoNeeds<'a> {
+    pub target: &'a Target,
+    pub static_link: bool,
+    pub glibc: Option<GlibcVersion>,
+    /// The platform the build runs on (`None`: unknown, nothing counts as native).
+    pub host: Option<Platform>,
+    pub configured: Option<&'a CcSpec>,
+}
+
+/// Chooses the C toolchain for a cgo job. Never fails: when nothing fits, the result is
+/// [`CToolchain::Missing`] with the package to install or the config line to add, so that the
+/// plan can still be shown and only that target fails to build.
+pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
+    let target = needs.target;
+    let port = target.port();
+    let goos = target.goos();
+    let native = needs.host == Some(target.platform);
+    let soft_float = target.variant.is_some_and(|v| v.soft_float());
+    let static_link = needs.static_link && goos.links_statically();
+    let zig_triple = port.zig_triple(
+        static_link,
+        needs.glibc.map(|g| g.to_string()).as_deref(),
+        soft_float,
+    );
+    if matches!(goos, Goos::Darwin | Goos::Ios) && !native {
+        return CToolchain::Missing {
+            hint: format!(
+                "cgo for {target} needs Apple's toolchain: build it on a macOS runner (the generated workflow does), or set `cgo: false` for it"
+            ),
+        };
+    }
+    let missing_hint = || {
+        let mut ways = Vec::new();
+        if zig_triple.is_some() {
+            ways.push("`pip install ziglang` (then gocross uses zig)".to_string());
+        }
+        if let Some(gcc) = port.cross_gcc().filter(|_| !static_link) {
+            ways.push(format!("`apt-get install {}`", gcc.package));
+        }
+        if static_link && native {
+            ways.push("`apt-get install musl-tools`".to_string());
+        }
+        let glibc_note = match needs.glibc {
+            Some(g) if !static_link && g < DEBIAN_GLIBC => {
+                format!(" (a glibc {g} floor needs zig)")
+            }
+            _ => String::new(),
+        };
+        let kind = if static_link { "static " } else { "" };
+        let fix = if ways.is_empty() {
+            format!("set `cc: <command>` for {target} in gocross.yaml's overrides, or `cgo: false`")
+        } else {
+            format!(
+                "{}, or set `cc:` for {target} in gocross.yaml's overrides",
+                ways.join(" or ")
+            )
+        };
+        CToolchain::Missing {
+            hint: format!("no C toolchain for a {kind}cgo build of {target}{glibc_note}: {fix}"),
+        }
+    };
+    let zig = || match (&tools.zig, &zig_triple) {
+        (Some(zig), Some(triple)) => Some(CToolchain::Zig {
+            zig: zig.clone(),
+            triple: triple.clone(),
+        }),
+        _ => None,
+    };
+    let gnu = || {
+        port.cross_gcc()
+            .filter(|g| tools.has(g.command))
+            .map(CToolchain::Gnu)
+    };
+    let musl = || (native && static_link && tools.has("musl-gcc")).then_some(CToolchain::Musl);
+    let host_cc = || {
+        (native && !static_link)
+            .then(|| ["cc", "gcc", "clang"].into_iter().find(|c| tools.has(c)))
+            .flatten()
+            .map(|c| CToolchain::Host {
+                command: c.to_string(),
+            })
+    };
+    let floor_ok_for_gnu = needs.glibc.is_none_or(|g| g >= DEBIAN_GLIBC) || goos != Goos::Linux;
+    match needs.configured {
+        Some(CcSpec::Command(command)) => CToolchain::Command { command: command.clone() },
+        Some(CcSpec::Zig) => zig().unwrap_or_else(|| match &zig_triple {
+            None => CToolchain::Missing { hint: format!("zig has no libc for {target}: pick another `cc:` for it") },
+            Some(_) => CToolchain::Missing { hint: format!("`cc: zig` for {target}, but zig is not installed: `pip install ziglang`") },
+        }),
+        Some(CcSpec::Gnu | CcSpec::Mingw) => gnu().unwrap_or_else(|| match port.cross_gcc() {
+            Some(g) => CToolchain::Missing { hint: format!("{} not found for {target}: `apt-get install {}`", g.command, g.package) },
+            None => CToolchain::Missing { hint: format!("Debian has no gcc cross compiler for {target}: set `cc: zig` for it") },
+        }),
+        Some(CcSpec::Musl) => musl().unwrap_or_else(|| CToolchain::Missing {
+            hint: if native {
+                format!("musl-gcc not found for {target}: `apt-get install musl-tools`, and keep `static: true`")
+            } else {
+                format!("musl-gcc builds for the host architecture only; for {target} set `cc: zig`")
+            },
+        }),
+        None => zig()
+            .or_else(|| if floor_ok_for_gnu { host_cc() } else { None })
+            .or_else(|| if !static_link && floor_ok_for_gnu { gnu() } else { None })
+            .or_else(musl)
+            .or_else(|| if goos == Goos::Windows { gnu() } else { None })
+            .unwrap_or_else(missing_hint),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::{Goarch, Goos};
+
+    fn tools(commands: &[&str], zig: bool) -> Toolbox {
+        Toolbox {
+            commands: commands.iter().map(|s| s.to_string()).collect(),
+            zig: zig.then(|| vec!["zig".to_string()]),
+            assume_all: false,
+        }
+    }
+
+    fn pick(target: &str, static_link: bool, glibc: Option<&str>, t: &Toolbox) -> CToolchain {
+        let target: Target = target.parse().unwrap();
+        choose(
+            CgoNeeds {
+                target: &target,
+                static_link,
+                glibc: glibc.map(|g| g.parse().unwrap()),
+                host: Some(Platform::new(Goos::Linux, Goarch::Amd64)),
+                configured: None,
+            },
+            t,
+        )
+    }
+
+    #[test]
+    fn zig_first_with_glibc_floor() {
+        let t = tools(&["aarch64-linux-gnu-gcc"], true);
+        let cc = pick("linux/arm64", false, Some("2.17"), &t).cc().unwrap();
+        assert_eq!(cc, "zig cc -target aarch64-linux-gnu.2.17");
+        let cc = pick("linux/amd64", true, None, &t).cc().unwrap();
+        assert_eq!(cc, "zig cc -target x86_64-linux-musl");
+    }
+
+    #[test]
+    fn without_zig_uses_debian_gccs_and_musl() {
+        let t = tools(
+            &[
+                "aarch64-linux-gnu-gcc",
+                "musl-gcc",
+                "x86_64-w64-mingw32-gcc",
+                "cc",
+            ],
+            false,
+        );
+        assert_eq!(
+            pick("linux/arm64", false, None, &t).cc().unwrap(),
+            "aarch64-linux-gnu-gcc"
+        );
+        assert_eq!(pick("linux/amd64", true, None, &t), CToolchain::Musl);
+        assert_eq!(pick("linux/amd64", false, None, &t).cc().unwrap(), "cc");
+        assert_eq!(
+            pick("windows/amd64", true, None, &t).cc().unwrap(),
+            "x86_64-w64-mingw32-gcc"
+        );
+    }
+
+    #[test]
+    fn missing_toolchains_say_what_to_install() {
+        let t = tools(&["aarch64-linux-gnu-gcc"], false);
+        let CToolchain::Missing { hint } = pick("linux/riscv64", false, None, &t) else {
+            panic!()
+        };
+        assert!(
+            hint.contains("apt-get install gcc-riscv64-linux-gnu"),
+            "{hint}"
+        );
+        assert!(hint.contains("pip install ziglang"), "{hint}");
+        let CToolchain::Missing { hint } = pick("linux/arm64", false, Some("2.17"), &t) else {
+            panic!()
+        };
+        assert!(hint.contains("glibc 2.17 floor needs zig"), "{hint}");
+        let CToolchain::Missing { hint } = pick("darwin/arm64", false, None, &t) else {
+            panic!()
+        };
+        assert!(hint.contains("macOS runner"), "{hint}");
+    }
+}

@@ -1,0 +1,138 @@
+//! Shared support for the integration tests: the real `gocross` binary, the example modules,
+//! required tools (missing ones fail under `CI=true`, and are reported and skipped otherwise),
+//! and Go fixtures built once per run into a cache under `target/`.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An example module of this repository, e.g. `example("hello")`.
+pub fn example(name: &str) -> PathBuf {
+    repo().join("examples").join(name)
+}
+
+/// A `gocross` command with a clean environment for gocross's own variables.
+pub fn gocross() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gocross"));
+    for var in ["GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_TOKEN", "GITHUB_ENV"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs a command and returns its output, with stdout and stderr as text for assertions.
+pub fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+/// Runs a command that must succeed; returns stdout.
+pub fn run_ok(cmd: &mut Command) -> String {
+    let (out, stdout, stderr) = run(cmd);
+    assert!(out.status.success(), "{cmd:?} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}", out.status);
+    stdout
+}
+
+/// Whether CI is running the tests (`CI=true`): then nothing is skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Whether `tool` is on PATH. When it is not: under CI the test fails with the install hint;
+/// elsewhere the test prints why it is skipped and the caller returns early.
+pub fn require_tool(tool: &str, install: &str) -> bool {
+    if which(tool).is_some() {
+        return true;
+    }
+    if in_ci() {
+        panic!("{tool} is required by this test and missing: {install} (scripts/test installs it)");
+    }
+    eprintln!("skipped: {tool} is not installed ({install}; scripts/test installs it)");
+    false
+}
+
+/// The full path of a command on PATH.
+pub fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| p.is_file())
+}
+
+/// Copies a directory tree (an example module) into a fresh temporary directory.
+pub fn copy_module(src: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(src, dir.path());
+    dir
+}
+
+fn copy_tree(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "dist" {
+                copy_tree(&entry.path(), &to);
+            }
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Builds a Go binary with plain `go build` once per run and returns its path. The result is
+/// cached under `target/test-fixtures/<key>/`, keyed by the module's files, the environment
+/// and the arguments, so every test binary and every test shares one build; the Go build cache
+/// is the user's default one, shared as well.
+pub fn go_fixture(module: &Path, env: &[(&str, &str)], args: &[&str], name: &str) -> PathBuf {
+    static LOCKS: OnceLock<Mutex<BTreeMap<String, ()>>> = OnceLock::new();
+    let key = fixture_key(module, env, args);
+    let dir = repo().join("target").join("test-fixtures").join(&key);
+    let out = dir.join(name);
+    let _guard = LOCKS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if out.is_file() {
+        return out;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut cmd = Command::new("go");
+    cmd.current_dir(module).arg("build").arg("-o").arg(&tmp).args(args);
+    for var in ["GOOS", "GOARCH", "GOARM", "GOAMD64", "CGO_ENABLED", "CC", "CXX", "GOFLAGS"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    run_ok(&mut cmd);
+    std::fs::rename(&tmp, &out).unwrap();
+    out
+}
+
+fn fixture_key(module: &Path, env: &[(&str, &str)], args: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(module)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    for f in files {
+        h.update(f.file_name().unwrap().as_encoded_bytes());
+        h.update(std::fs::read(&f).unwrap());
+    }
+    for (k, v) in env {
+        h.update(format!("{k}={v}\0"));
+    }
+    for a in args {
+        h.update(format!("{a}\0"));
+    }
+    let digest = h.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
