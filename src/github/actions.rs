@@ -1,0 +1,255 @@
+//! GitHub Actions workflow commands, outputs and the step summary, for code that runs inside a
+//! job (`GITHUB_ACTIONS=true`).
+//!
+//! Facts from GitHub's "Workflow commands for GitHub Actions" reference: messages escape `%`,
+//! `\r` and `\n`; properties also escape `:` and `,`; `$GITHUB_OUTPUT` takes `name=value`
+//! lines or `name<<DELIMITER` blocks; `$GITHUB_STEP_SUMMARY` holds Markdown, at most 1 MiB per
+//! step; at most 10 annotations of each level are shown per step.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Annotations of one level GitHub shows per step; more are dropped by GitHub.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+/// Largest step summary GitHub accepts from one step, in bytes.
+pub const SUMMARY_LIMIT: u64 = 1024 * 1024;
+
+/// Whether this process runs inside a GitHub Actions job.
+pub fn is_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// Escapes a workflow command message (`%`, `\r`, `\n`).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Severity of an annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    Error,
+    Warning,
+    Notice,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Notice => "notice",
+        })
+    }
+}
+
+/// One annotation: a message, optionally tied to a file (and line) and with a title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub level: Level,
+    pub message: String,
+    pub title: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<u64>,
+}
+
+impl Annotation {
+    pub fn new(level: Level, message: impl Into<String>) -> Self {
+        Annotation {
+            level,
+            message: message.into(),
+            title: None,
+            file: None,
+            line: None,
+        }
+    }
+
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// The workflow command line, e.g. `::error file=dist/x,title=audit::static required`.
+    pub fn command(&self) -> String {
+        let mut props = Vec::new();
+        if let Some(f) = &self.file {
+            props.push(format!("file={}", escape_property(f)));
+        }
+        if let Some(l) = self.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(t) = &self.title {
+            props.push(format!("title={}", escape_property(t)));
+        }
+        let props = if props.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", props.join(","))
+        };
+        format!("::{}{props}::{}", self.level, escape_data(&self.message))
+    }
+}
+
+/// Emits annotations on stdout, at most [`ANNOTATIONS_PER_LEVEL`] per level: the last one a
+/// level can show says how many more there were, so none disappears silently.
+#[derive(Debug, Default)]
+pub struct Annotator {
+    pending: Vec<Annotation>,
+}
+
+impl Annotator {
+    pub fn push(&mut self, a: Annotation) {
+        self.pending.push(a);
+    }
+
+    /// The workflow command lines to print, in order.
+    pub fn commands(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for level in [Level::Error, Level::Warning, Level::Notice] {
+            let of_level: Vec<&Annotation> =
+                self.pending.iter().filter(|a| a.level == level).collect();
+            if of_level.len() <= ANNOTATIONS_PER_LEVEL {
+                lines.extend(of_level.iter().map(|a| a.command()));
+            } else {
+                let shown = ANNOTATIONS_PER_LEVEL - 1;
+                lines.extend(of_level[..shown].iter().map(|a| a.command()));
+                let rest = of_level.len() - shown;
+                let summary = Annotation::new(
+                    level,
+                    format!("{rest} more {level}s: see the step summary or the log"),
+                );
+                lines.push(summary.command());
+            }
+        }
+        lines
+    }
+
+    /// Prints the commands on stdout.
+    pub fn emit(&self) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        for line in self.commands() {
+            writeln!(out, "{line}")?;
+        }
+        out.flush()
+    }
+}
+
+/// The `::group::` line that folds the following log lines under `title`.
+pub fn group(title: &str) -> String {
+    format!("::group::{}", escape_data(title))
+}
+
+/// The line that ends a group.
+pub const END_GROUP: &str = "::endgroup::";
+
+/// The line that masks a secret in the rest of the log.
+pub fn add_mask(secret: &str) -> String {
+    format!("::add-mask::{}", escape_data(secret))
+}
+
+fn env_file(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Appends `name=value` to `$GITHUB_OUTPUT` (a `name<<DELIM` block for multi-line values).
+/// Does nothing outside Actions (no `GITHUB_OUTPUT`).
+pub fn set_output(name: &str, value: &str) -> std::io::Result<()> {
+    let Some(path) = env_file("GITHUB_OUTPUT") else {
+        return Ok(());
+    };
+    append(&path, &key_value(name, value))
+}
+
+/// The text `$GITHUB_OUTPUT` and `$GITHUB_ENV` take for one entry.
+pub fn key_value(name: &str, value: &str) -> String {
+    if value.contains('\n') || value.contains('\r') {
+        let mut delim = "GOCROSS_EOF".to_string();
+        while value.contains(&delim) {
+            delim.push('_');
+        }
+        format!("{name}<<{delim}\n{value}\n{delim}\n")
+    } else {
+        format!("{name}={value}\n")
+    }
+}
+
+/// Appends Markdown to `$GITHUB_STEP_SUMMARY`, refusing to grow it past [`SUMMARY_LIMIT`]
+/// (a short note is written instead). Does nothing outside Actions.
+pub fn append_summary(markdown: &str) -> std::io::Result<()> {
+    let Some(path) = env_file("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    let current = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    if current + markdown.len() as u64 > SUMMARY_LIMIT {
+        return append(
+            &path,
+            "\n_gocross: summary truncated at GitHub's 1 MiB limit; see the job log._\n",
+        );
+    }
+    append(&path, markdown)
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_escaped() {
+        let a = Annotation::new(Level::Error, "100% bad\nline two")
+            .title("audit: static")
+            .file("dist/a,b");
+        assert_eq!(
+            a.command(),
+            "::error file=dist/a%2Cb,title=audit%3A static::100%25 bad%0Aline two"
+        );
+        assert_eq!(group("build linux/arm64"), "::group::build linux/arm64");
+    }
+
+    #[test]
+    fn annotations_are_capped_per_level() {
+        let mut an = Annotator::default();
+        for i in 0..12 {
+            an.push(Annotation::new(Level::Error, format!("e{i}")));
+        }
+        an.push(Annotation::new(Level::Warning, "w"));
+        let lines = an.commands();
+        assert_eq!(lines.len(), 11);
+        assert_eq!(
+            lines[9],
+            "::error::3 more errors: see the step summary or the log"
+        );
+        assert_eq!(lines[10], "::warning::w");
+    }
+
+    #[test]
+    fn multiline_outputs_use_a_delimiter() {
+        assert_eq!(key_value("a", "b"), "a=b\n");
+        assert_eq!(
+            key_value("a", "x\nGOCROSS_EOF"),
+            "a<<GOCROSS_EOF_\nx\nGOCROSS_EOF\nGOCROSS_EOF_\n"
+        );
+    }
+}
