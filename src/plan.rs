@@ -11,8 +11,8 @@
 //!    netbsd), and adds the `netgo,osusergo` tags; static cgo adds
 //!    `-linkmode external -extldflags -static`;
 //! 3. choose the C toolchain for cgo ([`crate::toolchain::choose`]);
-//! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX,
-//!    then the config's `env`);
+//! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX
+//!    and what the toolchain needs besides, then the config's `env`);
 //! 5. pick the GitHub runner, then the verify method for where the job runs.
 
 use crate::config::{Config, GlibcVersion, VerifyConfig};
@@ -243,6 +243,10 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         }
         if let Some(c) = tc.cxx() {
             env.insert("CXX".to_string(), c);
+        }
+        let strip = ldflags.split_whitespace().any(|w| w == "-s");
+        for (var, value) in tc.extra_env(strip) {
+            env.insert(var.to_string(), value.to_string());
         }
     }
     env.extend(extra_env);

@@ -21,6 +21,7 @@ fn linux_amd64() -> PlanContext {
             .map(String::from)
             .into(),
             zig: None,
+            without_libc: Default::default(),
             assume_all: false,
         },
     }
@@ -147,6 +148,11 @@ fn overrides_apply_in_order() {
     assert!(amd.static_link);
     assert_eq!(amd.glibc, None, "a static build has no glibc floor");
     assert_eq!(amd.env["CC"], "zig cc -target x86_64-linux-musl");
+    assert_eq!(
+        amd.env["CGO_LDFLAGS"], "-O2",
+        "zig keeps a stripped link stripped"
+    );
+    assert_eq!(arm.env["CGO_LDFLAGS"], "-O2");
     assert_eq!(amd.ldflags, "-s -linkmode external -extldflags -static");
     assert_eq!(amd.tags, ["prod", "netgo", "osusergo"]);
     let win = job(&plan, "windows/amd64");
