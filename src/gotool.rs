@@ -1,4 +1,4 @@
-//! The `go` command on PATH: which release it is.
+//! The `go` command on PATH: which release it is, and its settings (`go env`).
 
 use crate::targets::GoVersion;
 use std::process::Command;
@@ -29,4 +29,20 @@ pub fn version_string() -> Result<String, GoToolError> {
 /// The release of the `go` on PATH, `None` when there is none or it is a development build.
 pub fn version() -> Option<GoVersion> {
     version_string().ok()?.parse().ok()
+}
+
+/// `go env -json VAR...`: the named settings of the `go` on PATH, e.g. `GOROOT`, `GOCACHE`.
+pub fn env(vars: &[&str]) -> Result<std::collections::BTreeMap<String, String>, GoToolError> {
+    let out = Command::new("go")
+        .args(["env", "-json"])
+        .args(vars)
+        .output()
+        .map_err(GoToolError::NotFound)?;
+    if !out.status.success() {
+        return Err(GoToolError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| GoToolError::Failed(format!("unreadable `go env -json` output: {e}")))
 }

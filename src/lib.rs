@@ -6,8 +6,11 @@
 //! 3. [`plan`]: config + ports → one [`plan::BuildJob`] per target (environment, flags, C
 //!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
 //!    builds inside it come from this one value.
-//! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+//! 4. [`build`]: each job's `go build` in parallel into dist/, stamped, hashed, renamed into
+//!    place only when complete.
+//! 5. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 
+pub mod build;
 pub mod config;
 pub mod github;
 pub mod gotool;

@@ -55,9 +55,7 @@ impl Toolbox {
     /// Looks on PATH for the C compilers gocross knows, and for zig (a `zig` command, or the
     /// PyPI `ziglang` package of the `python3` on PATH, which costs one short `python3` run).
     pub fn probe() -> Toolbox {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let dirs: Vec<_> = std::env::split_paths(&path).collect();
-        let found = |cmd: &str| dirs.iter().any(|d| is_executable(&d.join(cmd)));
+        let found = |cmd: &str| which(cmd).is_some();
         let gccs: Vec<CrossGcc> = crate::targets::PORTS
             .iter()
             .filter_map(|p| p.cross_gcc())
@@ -115,6 +113,15 @@ impl Toolbox {
 
 fn zig_from_pypi() -> Vec<String> {
     ["python3", "-m", "ziglang"].map(String::from).to_vec()
+}
+
+/// The full path of an executable command on PATH (on Windows, `cmd.exe` also matches
+/// `cmd`).
+pub fn which(command: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(command))
+        .find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {

@@ -1,6 +1,8 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod build;
+mod doctor;
 mod output;
 mod plan;
 mod schema;
@@ -40,6 +42,11 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Build every configured target into dist/, with manifest.json and checksums.txt.
+    #[command(disable_version_flag = true)]
+    Build(build::Args),
+    /// Check that this machine can build (and run) the configured targets.
+    Doctor(doctor::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -48,6 +55,8 @@ pub enum Outcome {
     Success,
     /// The command ran, but what it checked failed (exit code 1).
     Failed,
+    /// Stopped by SIGINT or SIGTERM after cleaning up (exit code 130).
+    Interrupted,
 }
 
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1
@@ -57,6 +66,7 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(err) => {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
@@ -76,6 +86,8 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Build(args) => build::run(&ctx, args),
+        Command::Doctor(args) => doctor::run(&ctx, args),
     }
 }
 
