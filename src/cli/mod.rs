@@ -88,10 +88,11 @@ pub struct Global {
 impl Global {
     /// Loads and validates the config.
     pub fn load_config(&self) -> Result<Config> {
-        let path = self
-            .config
-            .clone()
-            .unwrap_or_else(|| config::path_in(&self.dir));
+        let path = match &self.config {
+            Some(path) => path.clone(),
+            None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
+            None => config::path_in(&self.dir),
+        };
         Ok(Config::load_from(&path, &self.dir)?)
     }
 }

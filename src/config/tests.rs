@@ -66,7 +66,10 @@ fn unknown_nested_key_is_located() {
 fn wrong_type_names_the_key() {
     let (line, column, msg) = error("version: 1\ncgo: maybe\n");
     assert_eq!((line, column), (2, 6));
-    assert!(msg.contains("key `cgo`"), "{msg}");
+    assert!(
+        msg.contains("key `cgo`: invalid boolean: write true or false"),
+        "{msg}"
+    );
     let (line, _, msg) = error("version: 1\nverify:\n  timeout: soon\n");
     assert_eq!(line, 3);
     assert!(msg.contains("key `verify.timeout`"), "{msg}");
