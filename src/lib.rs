@@ -15,3 +15,4 @@ pub mod manifest;
 pub mod plan;
 pub mod targets;
 pub mod toolchain;
+pub mod verify;

@@ -5,6 +5,7 @@ mod output;
 mod plan;
 mod schema;
 mod targets;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -40,6 +41,8 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Run one binary on its target: natively, under QEMU user mode or wine.
+    Verify(verify::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -76,6 +79,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Verify(args) => verify::run(&ctx, args),
     }
 }
 

@@ -169,6 +169,24 @@ pub struct VerifyConfig {
     /// Do not run these binaries, for the reason given (reported as `not run`).
     #[serde(default)]
     pub skip: Option<String>,
+    /// Whether a binary that cannot be run here (`not run`) still lets the build succeed.
+    /// Default true; `not run` is never counted as verified either way.
+    #[serde(default = "yes")]
+    pub allow_not_run: bool,
+}
+
+impl Default for VerifyConfig {
+    fn default() -> Self {
+        VerifyConfig {
+            args: default_verify_args(),
+            expect: None,
+            exit_code: 0,
+            timeout: default_timeout(),
+            sysroot: None,
+            skip: None,
+            allow_not_run: true,
+        }
+    }
 }
 
 /// Policy checked on every binary by the audit.
