@@ -186,9 +186,16 @@ fn readme_error_examples_are_what_gocross_prints() {
     // The comment line is the block's title, not part of the file shown with line numbers.
     let body = broken.split_once('\n').unwrap().1;
     std::fs::write(dir.path().join("gocross.yaml"), body).unwrap();
+    // The console blocks that show an error message (the others show outputs of real runs).
     let consoles: Vec<&String> = blocks
         .iter()
-        .filter(|(info, _)| info == "console")
+        .filter(|(info, text)| {
+            info == "console"
+                && text
+                    .lines()
+                    .nth(1)
+                    .is_some_and(|l| l.starts_with("error: "))
+        })
         .map(|(_, t)| t)
         .collect();
     assert!(consoles.len() >= 2);
