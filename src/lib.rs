@@ -9,6 +9,7 @@
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 
 pub mod config;
+pub mod generate;
 pub mod github;
 pub mod gotool;
 pub mod manifest;

@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod ci;
 mod output;
 mod plan;
 mod schema;
@@ -40,6 +41,8 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Write, regenerate or check the GitHub Actions workflow.
+    Ci(ci::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -76,6 +79,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Ci(args) => ci::run(&ctx, args),
     }
 }
 
@@ -86,6 +90,13 @@ pub struct Global {
 }
 
 impl Global {
+    /// The config file: `--config`, else gocross.yaml in the module root.
+    pub fn config_path(&self) -> PathBuf {
+        self.config
+            .clone()
+            .unwrap_or_else(|| config::path_in(&self.dir))
+    }
+
     /// Loads and validates the config.
     pub fn load_config(&self) -> Result<Config> {
         let path = self
