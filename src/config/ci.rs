@@ -145,7 +145,7 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
         (Some(serde_json::Value::String(uses)), None) => {
             if !is_pinned(uses) {
                 return Err(format!(
-                    "`uses: {uses}` is not pinned: write OWNER/REPO@<full commit SHA> (add the version as a YAML comment in gocross.yaml)"
+                    "`uses: {uses}` is not pinned: write OWNER/REPO@<full 40-hex commit SHA> (a tag or branch can move)"
                 ));
             }
         }

@@ -66,7 +66,10 @@ fn q(value: Value) -> Result<String, Error> {
     if let Some(s) = value.as_str() {
         return Ok(yaml_scalar(s));
     }
-    if value.is_integer() || value.kind() == minijinja::value::ValueKind::Bool {
+    if value.kind() == minijinja::value::ValueKind::Bool {
+        return Ok(if value.is_true() { "true" } else { "false" }.to_string());
+    }
+    if value.is_integer() {
         return Ok(value.to_string());
     }
     Err(Error::new(
