@@ -309,3 +309,21 @@ fn help_lists_the_ci_commands() {
     snapshot("help", &run_ok(gocross().arg("--help")));
     snapshot("ci_help", &run_ok(gocross().args(["ci", "--help"])));
 }
+
+#[test]
+fn readme_configs_parse() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let module = gocross::config::GoMod::parse("module example.com/hello\n").unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(!blocks.is_empty());
+    for block in blocks {
+        if let Err(e) = gocross::config::Config::parse(block, Path::new("README.md"), Some(&module))
+        {
+            panic!("README example does not parse:\n{block}\n{e}");
+        }
+    }
+}

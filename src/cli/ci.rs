@@ -61,7 +61,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
         CiCommand::Check => {
             let workflow = Workflow::render(&global.dir, &global.config_path(), None)?;
-            match generate::check(&workflow.path, &workflow.text) {
+            match generate::check(&workflow.path, &workflow.shown(), &workflow.text) {
                 Ok(()) => {
                     output::print(&format!(
                         "{} matches {}",

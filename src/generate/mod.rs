@@ -43,8 +43,10 @@ pub enum GenerateError {
     )]
     TooManyLegs { legs: usize },
     /// The workflow differs from what gocross.yaml says.
-    #[error("{} is out of date with gocross.yaml:\n{diff}\nrun `gocross ci generate` and commit the result", path.display())]
-    Drift { path: PathBuf, diff: String },
+    #[error(
+        "{name} is out of date with gocross.yaml:\n{diff}\nrun `gocross ci generate` and commit the result"
+    )]
+    Drift { name: String, diff: String },
     /// A file would be overwritten without `--force`.
     #[error("{} exists; pass --force to replace it{hint}", path.display())]
     Exists { path: PathBuf, hint: &'static str },
@@ -129,10 +131,11 @@ pub fn write(path: &Path, text: &str) -> Result<(), GenerateError> {
 }
 
 /// Compares the file at `path` with the rendered text. A missing file counts as empty.
+/// `name` is how messages show the file (`.github/workflows/gocross.yml`).
 ///
-/// Errors: [`GenerateError::Drift`] with a unified diff (`--- committed`, `+++ from
-/// gocross.yaml`), or an I/O error other than "not found".
-pub fn check(path: &Path, expected: &str) -> Result<(), GenerateError> {
+/// Errors: [`GenerateError::Drift`] with a unified diff (`--- <name> (committed)`, `+++
+/// <name> (from gocross.yaml)`), or an I/O error other than "not found".
+pub fn check(path: &Path, name: &str, expected: &str) -> Result<(), GenerateError> {
     let current = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -147,14 +150,13 @@ pub fn check(path: &Path, expected: &str) -> Result<(), GenerateError> {
         return Ok(());
     }
     Err(GenerateError::Drift {
-        path: path.to_path_buf(),
-        diff: diff(path, &current, expected),
+        name: name.to_string(),
+        diff: diff(name, &current, expected),
     })
 }
 
 /// A unified diff from the committed text to the rendered one, with three lines of context.
-pub fn diff(path: &Path, current: &str, expected: &str) -> String {
-    let name = path.display().to_string();
+pub fn diff(name: &str, current: &str, expected: &str) -> String {
     similar::TextDiff::from_lines(current, expected)
         .unified_diff()
         .context_radius(3)

@@ -176,15 +176,15 @@ fn extra_steps_and_env_keep_their_values() {
 fn check_reports_a_diff_and_a_missing_file_as_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".github/workflows/gocross.yml");
-    let err = check(&path, "name: x\n").unwrap_err();
+    let err = check(&path, "gocross.yml", "name: x\n").unwrap_err();
     let GenerateError::Drift { diff, .. } = &err else {
         panic!("{err}")
     };
     assert!(diff.contains("+name: x"), "{diff}");
     assert!(err.to_string().contains("run `gocross ci generate`"));
     write(&path, "name: x\n").unwrap();
-    check(&path, "name: x\n").unwrap();
-    let err = check(&path, "name: y\n").unwrap_err();
+    check(&path, "gocross.yml", "name: x\n").unwrap();
+    let err = check(&path, "gocross.yml", "name: y\n").unwrap_err();
     assert!(err.to_string().contains("-name: x\n+name: y"), "{err}");
 }
 
