@@ -5,8 +5,9 @@
 //! - one matrix leg per plan job (times each of `ci.go_versions`), with the runner and verify
 //!   method the plan chose;
 //! - what a leg installs: the Debian/Ubuntu packages of its C toolchain (`CToolchain::Gnu`,
-//!   musl-tools) and of its verify method (qemu-user-static, wine64) on Linux runners, and
-//!   zig from PyPI for zig toolchains;
+//!   musl-tools) and of its verify method (qemu-user-static, the cross gcc that ships the
+//!   QEMU sysroot of a dynamic binary, wine64) on Linux runners, and zig from PyPI for zig
+//!   toolchains;
 //! - artifact names (unique per leg) and the download pattern of the release and report jobs;
 //! - pinned action references ([`super::pins`]) and the gocross action reference.
 
@@ -292,7 +293,18 @@ fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
             _ => {}
         }
         match &job.verify.method {
-            VerifyMethod::Qemu { .. } => apt.push("qemu-user-static"),
+            VerifyMethod::Qemu { sysroot, .. } => {
+                apt.push("qemu-user-static");
+                // A dynamic binary runs with the target's loader and libc from the sysroot,
+                // which Debian ships with the cross gcc.
+                if let Some(gcc) = job.target.port().cross_gcc()
+                    && sysroot.is_some()
+                    && gcc.sysroot == sysroot.as_deref()
+                    && !apt.contains(&gcc.package)
+                {
+                    apt.push(gcc.package);
+                }
+            }
             VerifyMethod::Wine => apt.push("wine64"),
             _ => {}
         }
