@@ -100,13 +100,12 @@ impl Workflow {
         let plan = plan::plan(&config, &ctx, &[])?;
         let repo_root = generate::repository_root(dir);
         let layout = generate::layout(&repo_root, dir, config_path)?;
-        let text = generate::render(&config, &plan, &layout)?;
-        let legs = plan.jobs.len() * config.ci.go_versions.len().max(1);
+        let rendered = generate::render(&config, &plan, &layout)?;
         Ok(Workflow {
             path: repo_root.join(&config.ci.workflow),
             repo_root,
-            text,
-            legs,
+            text: rendered.text,
+            legs: rendered.legs,
         })
     }
 

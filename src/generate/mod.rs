@@ -17,7 +17,6 @@ pub mod pins;
 mod render;
 
 pub use context::{Layout, WorkflowContext};
-pub use render::yaml_scalar;
 
 use crate::config::Config;
 use crate::manifest;
@@ -62,10 +61,26 @@ pub enum GenerateError {
     Module(String),
 }
 
+/// A rendered workflow.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The file's text, parsed back as YAML already.
+    pub text: String,
+    /// Legs of the build matrix.
+    pub legs: usize,
+}
+
 /// Renders the workflow for a config and its plan for GitHub's runners.
-pub fn render(config: &Config, plan: &BuildPlan, layout: &Layout) -> Result<String, GenerateError> {
+pub fn render(
+    config: &Config,
+    plan: &BuildPlan,
+    layout: &Layout,
+) -> Result<Rendered, GenerateError> {
     let ctx = WorkflowContext::new(config, plan, layout)?;
-    render::render(render::WORKFLOW, &ctx)
+    Ok(Rendered {
+        text: render::render(render::WORKFLOW, &ctx)?,
+        legs: ctx.build.legs.len(),
+    })
 }
 
 /// The repository root of a module: the nearest directory at or above it that holds `.git`
@@ -96,12 +111,12 @@ pub fn layout(repo_root: &Path, module_dir: &Path, config: &Path) -> Result<Layo
         Ok(rel) => slashed(rel),
         Err(_) => ".".to_string(),
     };
-    let config_abs = match config.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            canon(dir).join(config.file_name().unwrap_or_default())
-        }
-        _ => module.join(config),
-    };
+    // Relative to the current directory, like every path on the command line.
+    let parent = config
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let config_abs = canon(parent).join(config.file_name().unwrap_or_default());
     let config = config_abs.strip_prefix(&module).map_err(|_| {
         GenerateError::Module(format!(
             "{} is outside the module {}: the workflow runs gocross in the module, so keep the config there",

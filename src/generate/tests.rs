@@ -12,7 +12,7 @@ fn config(yaml: &str) -> Config {
 fn rendered(yaml: &str, layout: &Layout) -> (BuildPlan, Value) {
     let c = config(yaml);
     let p = plan(&c, &PlanContext::runners(GoVersion::new(1, 25)), &[]).unwrap();
-    let text = render(&c, &p, layout).unwrap();
+    let text = render(&c, &p, layout).unwrap().text;
     assert!(!text.contains("{{{") && !text.contains("{{%"), "{text}");
     (p, serde_saphyr::from_str(&text).unwrap())
 }
