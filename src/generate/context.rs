@@ -81,6 +81,8 @@ pub struct WorkflowContext {
     pub action: ActionRef,
     /// The pinned third-party actions.
     pub pins: Pins,
+    /// Runner, timeout and permissions of each job.
+    pub jobs: Jobs,
     pub build: BuildContext,
     /// The release job; `None` when `release.enabled` is false.
     pub release: Option<ReleaseContext>,
@@ -119,10 +121,98 @@ pub struct Pins {
     pub attest_build_provenance: ActionRef,
 }
 
+/// The settings every job has.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSettings {
+    /// The runner label; the build job's legs take theirs from the matrix instead.
+    pub runner: &'static str,
+    pub timeout_minutes: u32,
+    /// The job's `permissions:`, the least it needs (the workflow grants none).
+    pub permissions: Vec<Permission>,
+}
+
+/// One `permissions:` entry and why the job needs it (written as a comment beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    /// `contents`, `id-token`, ...
+    pub scope: &'static str,
+    /// `read` or `write`.
+    pub access: &'static str,
+    pub why: &'static str,
+}
+
+/// Runner, timeout and permissions of the four jobs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Jobs {
+    pub check: JobSettings,
+    pub build: JobSettings,
+    pub release: JobSettings,
+    pub report: JobSettings,
+}
+
+/// The runner of the jobs that only run gocross on collected files (check, release, report).
+pub const SERVICE_RUNNER: &str = "ubuntu-24.04";
+
+const READ_CONTENTS: Permission = Permission {
+    scope: "contents",
+    access: "read",
+    why: "check out the repository",
+};
+
+impl Jobs {
+    /// The jobs' settings; `build_timeout` comes from `ci.timeout_minutes`.
+    fn new(build_timeout: u32) -> Jobs {
+        let job = |timeout_minutes, permissions| JobSettings {
+            runner: SERVICE_RUNNER,
+            timeout_minutes,
+            permissions,
+        };
+        Jobs {
+            check: job(10, vec![READ_CONTENTS]),
+            build: job(build_timeout, vec![READ_CONTENTS]),
+            release: job(
+                20,
+                vec![
+                    Permission {
+                        scope: "contents",
+                        access: "write",
+                        why: "create the release and upload its assets",
+                    },
+                    Permission {
+                        scope: "id-token",
+                        access: "write",
+                        why: "sign the build provenance attestation",
+                    },
+                    Permission {
+                        scope: "attestations",
+                        access: "write",
+                        why: "store the build provenance attestation",
+                    },
+                ],
+            ),
+            report: job(
+                10,
+                vec![
+                    READ_CONTENTS,
+                    Permission {
+                        scope: "checks",
+                        access: "write",
+                        why: "post the summary as a check run",
+                    },
+                    Permission {
+                        scope: "pull-requests",
+                        access: "write",
+                        why: "comment the summary on the pull request",
+                    },
+                ],
+            ),
+        }
+    }
+}
+
 /// The build job.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildContext {
-    pub timeout_minutes: u32,
     /// The matrix, one leg per plan job and Go release.
     pub legs: Vec<Leg>,
     /// Go releases of the matrix axis; empty when setup-go reads `go_version_file`.
@@ -251,8 +341,8 @@ impl WorkflowContext {
                 download_artifact: pins::DOWNLOAD_ARTIFACT.into(),
                 attest_build_provenance: pins::ATTEST_BUILD_PROVENANCE.into(),
             },
+            jobs: Jobs::new(config.ci.timeout_minutes),
             build: BuildContext {
-                timeout_minutes: config.ci.timeout_minutes,
                 apt: legs.iter().any(|l| !l.apt.is_empty()),
                 zig: legs.iter().any(|l| l.zig),
                 legs,

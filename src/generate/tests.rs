@@ -74,6 +74,13 @@ fn security_shape() {
         }
     }
     assert_eq!(w["jobs"]["release"]["permissions"]["id-token"], "write");
+    for job in ["check", "build"] {
+        assert_eq!(
+            w["jobs"][job]["permissions"],
+            serde_json::json!({"contents": "read"}),
+            "{job} is read-only"
+        );
+    }
 }
 
 #[test]
