@@ -40,6 +40,18 @@ pub struct PlanContext {
     pub tools: Toolbox,
 }
 
+impl PlanContext {
+    /// The context of the generated workflow: each job on its own GitHub runner, which
+    /// installs whatever C toolchain the plan picks (zig from PyPI first).
+    pub fn runners(go: GoVersion) -> PlanContext {
+        PlanContext {
+            host: Host::Runners,
+            go,
+            tools: Toolbox::ci(),
+        }
+    }
+}
+
 /// The runner label for Linux ports without a native GitHub runner: they build there and run
 /// under Debian's/Ubuntu's qemu-user-static.
 pub const QEMU_RUNNER: &str = "ubuntu-24.04";

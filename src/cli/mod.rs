@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod ci;
 mod output;
 mod plan;
 mod schema;
@@ -43,6 +44,8 @@ enum Command {
     Schema,
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
+    /// Write, regenerate or check the GitHub Actions workflow.
+    Ci(ci::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -80,6 +83,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Ci(args) => ci::run(&ctx, args),
     }
 }
 
@@ -90,13 +94,17 @@ pub struct Global {
 }
 
 impl Global {
-    /// Loads and validates the config.
-    pub fn load_config(&self) -> Result<Config> {
-        let path = match &self.config {
+    /// The config file: `--config`, else gocross.yaml in the module root.
+    pub fn config_path(&self) -> PathBuf {
+        match &self.config {
             Some(path) => path.clone(),
             None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
             None => config::path_in(&self.dir),
-        };
-        Ok(Config::load_from(&path, &self.dir)?)
+        }
+    }
+
+    /// Loads and validates the config.
+    pub fn load_config(&self) -> Result<Config> {
+        Ok(Config::load_from(&self.config_path(), &self.dir)?)
     }
 }
