@@ -259,11 +259,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     }
     env.extend(extra_env);
 
-    // 5b. Verify method where the job runs.
+    // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
+    // and libc under QEMU, whichever C toolchain linked it: the Debian cross sysroot.
     let sysroot = verify.as_ref().and_then(|v| v.sysroot.clone()).or_else(|| {
-        toolchain
-            .as_ref()
-            .and_then(|t| t.sysroot())
+        cgo.then(|| target.port().cross_gcc().and_then(|g| g.sysroot))
+            .flatten()
             .map(String::from)
     });
     let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
