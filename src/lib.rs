@@ -9,12 +9,16 @@
 //! 4. [`build`]: each job's `go build` in parallel into dist/, stamped, hashed, renamed into
 //!    place only when complete.
 //! 5. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+//! 6. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
+//!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
 
 pub mod build;
 pub mod config;
+pub mod generate;
 pub mod github;
 pub mod gotool;
 pub mod manifest;
 pub mod plan;
 pub mod targets;
 pub mod toolchain;
+pub mod verify;

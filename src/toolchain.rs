@@ -202,14 +202,6 @@ impl CToolchain {
             _ => Vec::new(),
         }
     }
-
-    /// The sysroot holding the target's loader and libraries (for QEMU's `-L`).
-    pub fn sysroot(&self) -> Option<&'static str> {
-        match self {
-            CToolchain::Gnu(gcc) => gcc.sysroot,
-            _ => None,
-        }
-    }
 }
 
 /// What a cgo job asks of its toolchain.
@@ -391,7 +383,9 @@ mod tests {
             panic!()
         };
         assert!(
-            hint.contains("without the target's C library headers: `apt-get install libc6-dev-arm64-cross`"),
+            hint.contains(
+                "without the target's C library headers: `apt-get install libc6-dev-arm64-cross`"
+            ),
             "{hint}"
         );
     }

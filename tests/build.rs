@@ -15,21 +15,81 @@ use std::time::{Duration, Instant};
 
 /// The fifteen targets of the matrix test and what `file` says about each binary.
 const MATRIX: &[(&str, &str, &str)] = &[
-    ("linux/amd64", "hello_linux_amd64", "ELF 64-bit LSB executable, x86-64"),
-    ("linux/arm64", "hello_linux_arm64", "ELF 64-bit LSB executable, ARM aarch64"),
-    ("linux/arm/7", "hello_linux_arm_7", "ELF 32-bit LSB executable, ARM, EABI5"),
-    ("linux/386", "hello_linux_386", "ELF 32-bit LSB executable, Intel 80386"),
-    ("linux/riscv64", "hello_linux_riscv64", "ELF 64-bit LSB executable, UCB RISC-V"),
-    ("linux/ppc64le", "hello_linux_ppc64le", "ELF 64-bit LSB executable, 64-bit PowerPC"),
-    ("linux/s390x", "hello_linux_s390x", "ELF 64-bit MSB executable, IBM S/390"),
-    ("linux/mips64le", "hello_linux_mips64le", "ELF 64-bit LSB executable, MIPS, MIPS-III"),
-    ("linux/loong64", "hello_linux_loong64", "ELF 64-bit LSB executable, LoongArch"),
-    ("windows/amd64", "hello_windows_amd64.exe", "PE32+ executable (console) x86-64"),
-    ("windows/arm64", "hello_windows_arm64.exe", "PE32+ executable (console) Aarch64"),
-    ("windows/386", "hello_windows_386.exe", "PE32 executable (console) Intel 80386"),
-    ("darwin/amd64", "hello_darwin_amd64", "Mach-O 64-bit x86_64 executable"),
-    ("darwin/arm64", "hello_darwin_arm64", "Mach-O 64-bit arm64 executable"),
-    ("freebsd/amd64", "hello_freebsd_amd64", "ELF 64-bit LSB executable, x86-64, version 1 (FreeBSD)"),
+    (
+        "linux/amd64",
+        "hello_linux_amd64",
+        "ELF 64-bit LSB executable, x86-64",
+    ),
+    (
+        "linux/arm64",
+        "hello_linux_arm64",
+        "ELF 64-bit LSB executable, ARM aarch64",
+    ),
+    (
+        "linux/arm/7",
+        "hello_linux_arm_7",
+        "ELF 32-bit LSB executable, ARM, EABI5",
+    ),
+    (
+        "linux/386",
+        "hello_linux_386",
+        "ELF 32-bit LSB executable, Intel 80386",
+    ),
+    (
+        "linux/riscv64",
+        "hello_linux_riscv64",
+        "ELF 64-bit LSB executable, UCB RISC-V",
+    ),
+    (
+        "linux/ppc64le",
+        "hello_linux_ppc64le",
+        "ELF 64-bit LSB executable, 64-bit PowerPC",
+    ),
+    (
+        "linux/s390x",
+        "hello_linux_s390x",
+        "ELF 64-bit MSB executable, IBM S/390",
+    ),
+    (
+        "linux/mips64le",
+        "hello_linux_mips64le",
+        "ELF 64-bit LSB executable, MIPS, MIPS-III",
+    ),
+    (
+        "linux/loong64",
+        "hello_linux_loong64",
+        "ELF 64-bit LSB executable, LoongArch",
+    ),
+    (
+        "windows/amd64",
+        "hello_windows_amd64.exe",
+        "PE32+ executable (console) x86-64",
+    ),
+    (
+        "windows/arm64",
+        "hello_windows_arm64.exe",
+        "PE32+ executable (console) Aarch64",
+    ),
+    (
+        "windows/386",
+        "hello_windows_386.exe",
+        "PE32 executable (console) Intel 80386",
+    ),
+    (
+        "darwin/amd64",
+        "hello_darwin_amd64",
+        "Mach-O 64-bit x86_64 executable",
+    ),
+    (
+        "darwin/arm64",
+        "hello_darwin_arm64",
+        "Mach-O 64-bit arm64 executable",
+    ),
+    (
+        "freebsd/amd64",
+        "hello_freebsd_amd64",
+        "ELF 64-bit LSB executable, x86-64, version 1 (FreeBSD)",
+    ),
 ];
 
 fn write_config(dir: &Path, yaml: &str) {
@@ -173,7 +233,11 @@ fn matrix_checksums_and_manifest_match_the_files() {
         assert_eq!(a.env["CGO_ENABLED"], "0");
         assert!(a.audit.is_none() && a.verify.is_none());
     }
-    let arm = manifest.artifacts.iter().find(|a| a.target == "linux/arm/7").unwrap();
+    let arm = manifest
+        .artifacts
+        .iter()
+        .find(|a| a.target == "linux/arm/7")
+        .unwrap();
     assert_eq!(arm.env["GOARM"], "7");
     // Only binaries and the two dist files: no temporary file is left.
     let mut expected: Vec<String> = MATRIX.iter().map(|(_, n, _)| n.to_string()).collect();
@@ -187,7 +251,10 @@ fn matrix_caller_environment_does_not_leak_and_version_is_stamped() {
     let m = matrix();
     let amd64 = m.dist.join("hello_linux_amd64");
     let out = run_ok(Command::new(&amd64).arg("--version"));
-    assert_eq!(out.trim(), format!("hello 1.2.3 linux/amd64 {}", go_version()));
+    assert_eq!(
+        out.trim(),
+        format!("hello 1.2.3 linux/amd64 {}", go_version())
+    );
     let info = run_ok(Command::new("go").args(["version", "-m"]).arg(&amd64));
     assert!(info.contains("GOAMD64=v1"), "GOAMD64 leaked:\n{info}");
     assert!(info.contains("CGO_ENABLED=0"), "{info}");
@@ -195,9 +262,15 @@ fn matrix_caller_environment_does_not_leak_and_version_is_stamped() {
     assert!(info.contains("-trimpath=true"), "{info}");
     // The summary lists every target; progress went to stderr, one line per state.
     for (target, name, _) in MATRIX {
-        assert!(m.stdout.contains(name), "summary lacks {name}:\n{}", m.stdout);
         assert!(
-            m.stderr.lines().any(|l| l.starts_with(target) && l.contains("done")),
+            m.stdout.contains(name),
+            "summary lacks {name}:\n{}",
+            m.stdout
+        );
+        assert!(
+            m.stderr
+                .lines()
+                .any(|l| l.starts_with(target) && l.contains("done")),
             "no progress line for {target}:\n{}",
             m.stderr
         );
@@ -214,7 +287,10 @@ fn go_version() -> String {
 #[test]
 fn cgo_example_builds_with_zig_and_mingw() {
     if !require_python_module("ziglang", "pip install ziglang")
-        || !require_tool("x86_64-w64-mingw32-gcc", "apt-get install gcc-mingw-w64-x86-64")
+        || !require_tool(
+            "x86_64-w64-mingw32-gcc",
+            "apt-get install gcc-mingw-w64-x86-64",
+        )
     {
         return;
     }
@@ -223,23 +299,44 @@ fn cgo_example_builds_with_zig_and_mingw() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let dist = dir.path().join("dist");
     let manifest = Manifest::read(&dist).unwrap();
-    let env = |t: &str| &manifest.artifacts.iter().find(|a| a.target == t).unwrap().env;
+    let env = |t: &str| {
+        &manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target == t)
+            .unwrap()
+            .env
+    };
 
     let amd64 = dist.join("cgo-hello_linux_amd64");
     assert!(file_of(&amd64).starts_with("ELF 64-bit LSB executable, x86-64"));
     assert!(is_static_elf(&amd64), "static musl build has a loader");
     assert!(file_of(&amd64).contains("stripped") && !file_of(&amd64).contains("not stripped"));
-    assert_eq!(env("linux/amd64")["CC"], "python3 -m ziglang cc -target x86_64-linux-musl");
+    assert_eq!(
+        env("linux/amd64")["CC"],
+        "python3 -m ziglang cc -target x86_64-linux-musl"
+    );
     assert_eq!(env("linux/amd64")["CGO_ENABLED"], "1");
     let run_out = run_ok(&mut Command::new(&amd64));
     assert_eq!(run_out.trim(), "hypotenuse(3, 4) = 5.0");
 
     let arm64 = dist.join("cgo-hello_linux_arm64");
     let desc = file_of(&arm64);
-    assert!(desc.contains("ARM aarch64") && desc.contains("dynamically linked"), "{desc}");
-    assert!(desc.contains("interpreter /lib/ld-linux-aarch64.so.1"), "{desc}");
+    assert!(
+        desc.contains("ARM aarch64") && desc.contains("dynamically linked"),
+        "{desc}"
+    );
+    assert!(
+        desc.contains("interpreter /lib/ld-linux-aarch64.so.1"),
+        "{desc}"
+    );
     let floor = glibc_floor(&arm64).expect("a glibc-linked binary has GLIBC_ versions");
-    assert!(floor <= (2, 17), "requires GLIBC_{}.{} above the 2.17 floor", floor.0, floor.1);
+    assert!(
+        floor <= (2, 17),
+        "requires GLIBC_{}.{} above the 2.17 floor",
+        floor.0,
+        floor.1
+    );
     assert_eq!(
         env("linux/arm64")["CC"],
         "python3 -m ziglang cc -target aarch64-linux-gnu.2.17"
@@ -248,13 +345,19 @@ fn cgo_example_builds_with_zig_and_mingw() {
     let win = dist.join("cgo-hello_windows_amd64.exe");
     assert!(file_of(&win).starts_with("PE32+ executable (console) x86-64"));
     assert_eq!(env("windows/amd64")["CC"], "x86_64-w64-mingw32-gcc");
-    run_ok(Command::new("sha256sum").args(["-c", "checksums.txt"]).current_dir(&dist));
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
 }
 
 #[test]
 fn cgo_with_the_debian_cross_gcc_and_musl_gcc() {
-    if !require_tool("aarch64-linux-gnu-gcc", "apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross")
-        || !require_tool("musl-gcc", "apt-get install musl-tools")
+    if !require_tool(
+        "aarch64-linux-gnu-gcc",
+        "apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
+    ) || !require_tool("musl-gcc", "apt-get install musl-tools")
     {
         return;
     }
@@ -268,16 +371,33 @@ fn cgo_with_the_debian_cross_gcc_and_musl_gcc() {
     let dist = dir.path().join("dist");
     let arm64 = dist.join("cgo-hello_linux_arm64");
     let desc = file_of(&arm64);
-    assert!(desc.contains("ARM aarch64") && desc.contains("dynamically linked"), "{desc}");
+    assert!(
+        desc.contains("ARM aarch64") && desc.contains("dynamically linked"),
+        "{desc}"
+    );
     let floor = glibc_floor(&arm64).unwrap();
-    assert!(floor <= (2, 36), "the Debian 12 cross gcc links glibc 2.36 at most: {floor:?}");
+    assert!(
+        floor <= (2, 36),
+        "the Debian 12 cross gcc links glibc 2.36 at most: {floor:?}"
+    );
     let amd64 = dist.join("cgo-hello_linux_amd64");
     assert!(is_static_elf(&amd64));
     let manifest = Manifest::read(&dist).unwrap();
-    let cc = |t: &str| manifest.artifacts.iter().find(|a| a.target == t).unwrap().env["CC"].clone();
+    let cc = |t: &str| {
+        manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target == t)
+            .unwrap()
+            .env["CC"]
+            .clone()
+    };
     assert_eq!(cc("linux/arm64"), "aarch64-linux-gnu-gcc");
     assert_eq!(cc("linux/amd64"), "musl-gcc");
-    assert_eq!(run_ok(&mut Command::new(&amd64)).trim(), "hypotenuse(3, 4) = 5.0");
+    assert_eq!(
+        run_ok(&mut Command::new(&amd64)).trim(),
+        "hypotenuse(3, 4) = 5.0"
+    );
 }
 
 /// The pinned release of mvdan.cc/sh used as a real-world module.
@@ -292,7 +412,11 @@ fn a_module_from_the_proxy_builds_for_the_default_targets() {
             .current_dir(std::env::temp_dir()),
     );
     let info: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let src = PathBuf::from(info["Dir"].as_str().expect("go mod download -json gives Dir"));
+    let src = PathBuf::from(
+        info["Dir"]
+            .as_str()
+            .expect("go mod download -json gives Dir"),
+    );
     let dir = tempfile::tempdir().unwrap();
     copy_module_to(&src, dir.path());
     // The module cache is read-only; the copy must be writable for go.sum updates.
@@ -317,7 +441,11 @@ fn a_module_from_the_proxy_builds_for_the_default_targets() {
             "shfmt_windows_arm64.exe",
         ]
     );
-    run_ok(Command::new("sha256sum").args(["-c", "checksums.txt"]).current_dir(&dist));
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
     // The binary works: it formats a script from stdin.
     let mut shfmt = Command::new(dist.join("shfmt_linux_amd64"))
         .stdin(Stdio::piped())
@@ -353,7 +481,11 @@ fn builds_from_different_directories_are_byte_identical() {
         let (out, stdout, stderr) = build_in(dir, &args);
         assert!(out.status.success(), "{stdout}\n{stderr}");
     }
-    for name in ["hello_linux_amd64", "hello_windows_amd64.exe", "hello_darwin_arm64"] {
+    for name in [
+        "hello_linux_amd64",
+        "hello_windows_amd64.exe",
+        "hello_darwin_arm64",
+    ] {
         let x = std::fs::read(a.path().join("dist").join(name)).unwrap();
         let y = std::fs::read(b.join("dist").join(name)).unwrap();
         assert!(x == y, "{name} differs between the two directories");
@@ -364,16 +496,20 @@ fn builds_from_different_directories_are_byte_identical() {
 fn no_go_on_path_is_a_clear_error() {
     let dir = copy_module(&example("hello"));
     let empty = tempfile::tempdir().unwrap();
-    let (out, _, stderr) = run(
-        gocross()
-            .arg("-C")
-            .arg(dir.path())
-            .arg("build")
-            .env("PATH", empty.path()),
-    );
+    let (out, _, stderr) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .arg("build")
+        .env("PATH", empty.path()));
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("`go` was not found on PATH: install Go"), "{stderr}");
-    assert!(!dir.path().join("dist").exists(), "nothing is written without Go");
+    assert!(
+        stderr.contains("`go` was not found on PATH: install Go"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("dist").exists(),
+        "nothing is written without Go"
+    );
 }
 
 #[test]
@@ -429,16 +565,23 @@ fn a_package_that_does_not_compile_shows_the_compiler_output() {
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     for target in ["linux/amd64", "windows/amd64"] {
         assert!(
-            stderr.contains(&format!("error: {target}: `go build` failed for {target} (exit status: 1)")),
+            stderr.contains(&format!(
+                "error: {target}: `go build` failed for {target} (exit status: 1)"
+            )),
             "{stderr}"
         );
     }
     assert_eq!(
-        stderr.matches("broken.go:3:28: undefined: undefinedThing").count(),
+        stderr
+            .matches("broken.go:3:28: undefined: undefinedThing")
+            .count(),
         2,
         "the compiler output of each target is shown in full:\n{stderr}"
     );
-    assert!(stderr.contains("$ CGO_ENABLED=0 GOARCH=amd64 GOOS=linux go build -o"), "{stderr}");
+    assert!(
+        stderr.contains("$ CGO_ENABLED=0 GOARCH=amd64 GOOS=linux go build -o"),
+        "{stderr}"
+    );
     let dist = dir.path().join("dist");
     assert_eq!(dist_entries(&dist), ["checksums.txt", "manifest.json"]);
     assert!(Manifest::read(&dist).unwrap().artifacts.is_empty());
@@ -449,7 +592,11 @@ fn an_unwritable_output_directory_is_a_clear_error() {
     let dir = copy_module(&example("hello"));
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, "x").unwrap();
-    for out_dir in [file.clone(), file.join("dist"), PathBuf::from("/proc/gocross-dist")] {
+    for out_dir in [
+        file.clone(),
+        file.join("dist"),
+        PathBuf::from("/proc/gocross-dist"),
+    ] {
         let (out, _, stderr) = build_in(dir.path(), &["--out", out_dir.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(
@@ -544,7 +691,10 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
         if survivors.is_empty() {
             break;
         }
-        assert!(Instant::now() < deadline, "processes left running: {survivors:?}");
+        assert!(
+            Instant::now() < deadline,
+            "processes left running: {survivors:?}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // dist/ holds complete binaries listed in the manifest, and nothing else.
@@ -554,7 +704,10 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
     expected.extend(["checksums.txt".to_string(), "manifest.json".to_string()]);
     expected.sort();
     assert_eq!(dist_entries(&dist), expected);
-    assert!(manifest.artifacts.len() < 8, "the build was not interrupted mid-way");
+    assert!(
+        manifest.artifacts.len() < 8,
+        "the build was not interrupted mid-way"
+    );
 }
 
 #[test]
@@ -581,37 +734,80 @@ fn under_github_actions_it_writes_outputs_summary_and_groups_and_merges_legs() {
     assert!(stdout.contains("::endgroup::"), "{stdout}");
     let dist = dir.path().join("dist");
     let manifest = Manifest::read(&dist).unwrap();
-    let amd64 = manifest.artifacts.iter().find(|a| a.target == "linux/amd64").unwrap();
+    let amd64 = manifest
+        .artifacts
+        .iter()
+        .find(|a| a.target == "linux/amd64")
+        .unwrap();
     let outputs = std::fs::read_to_string(&output).unwrap();
-    assert!(outputs.contains("artifact-name=hello_linux_amd64\n"), "{outputs}");
-    assert!(outputs.contains(&format!("sha256={}\n", amd64.sha256)), "{outputs}");
     assert!(
-        outputs.contains(&format!("artifact-path={}\n", dist.join("hello_linux_amd64").display())),
+        outputs.contains("artifact-name=hello_linux_amd64\n"),
         "{outputs}"
     );
     assert!(
-        outputs.contains(&format!("manifest={}\n", dist.join("manifest.json").display())),
+        outputs.contains(&format!("sha256={}\n", amd64.sha256)),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!(
+            "artifact-path={}\n",
+            dist.join("hello_linux_amd64").display()
+        )),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!(
+            "manifest={}\n",
+            dist.join("manifest.json").display()
+        )),
         "{outputs}"
     );
     // The second leg kept the first leg's entry.
-    let targets: Vec<&str> = manifest.artifacts.iter().map(|a| a.target.as_str()).collect();
+    let targets: Vec<&str> = manifest
+        .artifacts
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
     assert_eq!(targets, ["linux/amd64", "linux/arm64"]);
-    run_ok(Command::new("sha256sum").args(["-c", "checksums.txt"]).current_dir(&dist));
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
     let md = std::fs::read_to_string(&summary).unwrap();
-    assert!(md.contains("| `linux/arm64` | `hello_linux_arm64` |"), "{md}");
-    assert!(md.contains("| `linux/amd64` | `hello_linux_amd64` |"), "{md}");
+    assert!(
+        md.contains("| `linux/arm64` | `hello_linux_arm64` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `linux/amd64` | `hello_linux_amd64` |"),
+        "{md}"
+    );
 
     // A failing leg: an error annotation with the compiler output.
-    std::fs::write(dir.path().join("broken.go"), "package main\n\nvar x int = \"s\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("broken.go"),
+        "package main\n\nvar x int = \"s\"\n",
+    )
+    .unwrap();
     let (out, stdout, _) = leg("linux/amd64");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout.contains("::error title=gocross build linux/amd64::`go build` failed for linux/amd64"),
+        stdout
+            .contains("::error title=gocross build linux/amd64::`go build` failed for linux/amd64"),
         "{stdout}"
     );
     let manifest = Manifest::read(&dist).unwrap();
-    let targets: Vec<&str> = manifest.artifacts.iter().map(|a| a.target.as_str()).collect();
-    assert_eq!(targets, ["linux/arm64"], "the failed target's old entry and file are gone");
+    let targets: Vec<&str> = manifest
+        .artifacts
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        ["linux/arm64"],
+        "the failed target's old entry and file are gone"
+    );
     assert!(!dist.join("hello_linux_amd64").exists());
 }
 
@@ -620,9 +816,15 @@ fn the_readme_command_builds_the_example() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let command = "cargo run -- -C examples/hello build";
     assert!(readme.contains(command), "README.md lacks `{command}`");
-    let (out, stdout, stderr) = run(gocross().current_dir(repo()).args(["-C", "examples/hello", "build"]));
+    let (out, stdout, stderr) =
+        run(gocross()
+            .current_dir(repo())
+            .args(["-C", "examples/hello", "build"]));
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("8 of 8 targets built into examples/hello/dist"), "{stdout}");
+    assert!(
+        stdout.contains("8 of 8 targets built into examples/hello/dist"),
+        "{stdout}"
+    );
     assert!(stdout.contains("hello_windows_arm64.exe"), "{stdout}");
     run_ok(
         Command::new("sha256sum")

@@ -61,7 +61,13 @@ pub fn can_build(checks: &[Check]) -> bool {
 }
 
 /// The `go env` settings the report shows.
-pub const GO_ENV: &[&str] = &["GOVERSION", "GOROOT", "GOCACHE", "GOMODCACHE", "GOTOOLCHAIN"];
+pub const GO_ENV: &[&str] = &[
+    "GOVERSION",
+    "GOROOT",
+    "GOCACHE",
+    "GOMODCACHE",
+    "GOTOOLCHAIN",
+];
 
 /// Runs the checks for `plan`. `go_env` is [`crate::gotool::env`] of [`GO_ENV`];
 /// `module_go` is go.mod's `go` line.

@@ -133,15 +133,16 @@ pub fn build(
         .collect::<Result<Vec<_>, _>>()?;
     // 3. dist/.
     let dist_abs = prepare_dist(&opts.dist)?;
-    let previous = match Manifest::read(&dist_abs) {
-        Ok(m) => Some(m),
-        Err(ManifestError::Read { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
-            None
+    // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
+    // release's business, not an earlier build of this directory.
+    let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
+        match Manifest::read(&dist_abs) {
+            Ok(m) => Some(m),
+            Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
+            Err(e) => return Err(e.into()),
         }
-        Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
-        Err(e) => return Err(e.into()),
+    } else {
+        None
     };
 
     // 4. Jobs.
@@ -270,9 +271,9 @@ fn merge(
     replaced: &BTreeSet<String>,
     dist: &Path,
 ) -> Manifest {
-    if let Some(prev) = previous.filter(|p| {
-        p.project == current.project && p.version == current.version
-    }) {
+    if let Some(prev) =
+        previous.filter(|p| p.project == current.project && p.version == current.version)
+    {
         current.artifacts.extend(
             prev.artifacts
                 .into_iter()

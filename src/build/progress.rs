@@ -81,11 +81,7 @@ impl Progress for PlainProgress {
     fn finished(&self, result: &TargetResult) {
         self.line(&result.target, &finished_line(result));
         if self.actions {
-            let mut text = actions::group(&format!(
-                "{} {}",
-                result.target,
-                finished_line(result)
-            ));
+            let mut text = actions::group(&format!("{} {}", result.target, finished_line(result)));
             text.push('\n');
             if let Some(cmd) = &result.command {
                 text.push_str(&format!("$ {cmd}\n"));

@@ -75,7 +75,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 a.sha256[..16.min(a.sha256.len())].to_string(),
             ],
             TargetOutcome::Failed(_) => {
-                vec![r.target.to_string(), r.name.clone(), "FAILED".into(), time, String::new()]
+                vec![
+                    r.target.to_string(),
+                    r.name.clone(),
+                    "FAILED".into(),
+                    time,
+                    String::new(),
+                ]
             }
             TargetOutcome::Interrupted => vec![
                 r.target.to_string(),

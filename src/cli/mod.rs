@@ -2,11 +2,13 @@
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
 mod build;
+mod ci;
 mod doctor;
 mod output;
 mod plan;
 mod schema;
 mod targets;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -47,6 +49,10 @@ enum Command {
     Build(build::Args),
     /// Check that this machine can build (and run) the configured targets.
     Doctor(doctor::Args),
+    /// Run one binary on its target: natively, under QEMU user mode or wine.
+    Verify(verify::Args),
+    /// Write, regenerate or check the GitHub Actions workflow.
+    Ci(ci::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -88,6 +94,8 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Schema => schema::run(),
         Command::Build(args) => build::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Ci(args) => ci::run(&ctx, args),
     }
 }
 
@@ -98,12 +106,17 @@ pub struct Global {
 }
 
 impl Global {
+    /// The config file: `--config`, else gocross.yaml in the module root.
+    pub fn config_path(&self) -> PathBuf {
+        match &self.config {
+            Some(path) => path.clone(),
+            None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
+            None => config::path_in(&self.dir),
+        }
+    }
+
     /// Loads and validates the config.
     pub fn load_config(&self) -> Result<Config> {
-        let path = self
-            .config
-            .clone()
-            .unwrap_or_else(|| config::path_in(&self.dir));
-        Ok(Config::load_from(&path, &self.dir)?)
+        Ok(Config::load_from(&self.config_path(), &self.dir)?)
     }
 }

@@ -285,10 +285,18 @@ impl Port {
                 "libc6-dev-mips64el-cross",
                 Some("/usr/mips64el-linux-gnuabi64"),
             ),
-            (Windows, Amd64) => gcc("gcc-mingw-w64-x86-64", "x86_64-w64-mingw32-gcc",
-                "mingw-w64-x86-64-dev", None),
-            (Windows, I386) => gcc("gcc-mingw-w64-i686", "i686-w64-mingw32-gcc",
-                "mingw-w64-i686-dev", None),
+            (Windows, Amd64) => gcc(
+                "gcc-mingw-w64-x86-64",
+                "x86_64-w64-mingw32-gcc",
+                "mingw-w64-x86-64-dev",
+                None,
+            ),
+            (Windows, I386) => gcc(
+                "gcc-mingw-w64-i686",
+                "i686-w64-mingw32-gcc",
+                "mingw-w64-i686-dev",
+                None,
+            ),
             _ => None,
         }
     }
