@@ -832,3 +832,59 @@ fn the_readme_command_builds_the_example() {
             .current_dir(example("hello").join("dist")),
     );
 }
+
+#[test]
+fn doctor_passes_where_every_toolchain_is_installed() {
+    if !require_python_module("ziglang", "pip install ziglang")
+        || !require_tool(
+            "x86_64-w64-mingw32-gcc",
+            "apt-get install gcc-mingw-w64-x86-64",
+        )
+    {
+        return;
+    }
+    let stdout = run_ok(gocross().arg("-C").arg(example("cgo-hello")).arg("doctor"));
+    assert!(
+        stdout.contains("cgo, CC=python3 -m ziglang cc -target aarch64-linux-gnu.2.17"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Every configured target can be built here."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn doctor_names_the_fix_and_fails_when_a_target_cannot_be_built() {
+    let dir = copy_module(&example("hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\noverrides:\n  - targets: [darwin/arm64]\n    cgo: true\n",
+    );
+    let (out, stdout, _) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["doctor"])
+        .env("GOFLAGS", "-v"));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("MISSING  darwin/arm64"), "{stdout}");
+    assert!(
+        stdout.contains("  darwin/arm64: cgo for darwin/arm64 needs Apple's toolchain: build it on a macOS runner"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("GOFLAGS set in this shell; `gocross build` ignores them"),
+        "{stdout}"
+    );
+    let (out, stdout, _) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .arg("doctor")
+        .env("PATH", dir.path()));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("MISSING  go "), "{stdout}");
+    assert!(
+        stdout.contains("  go: install Go from https://go.dev/dl/"),
+        "{stdout}"
+    );
+}
