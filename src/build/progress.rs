@@ -28,7 +28,14 @@ pub trait Progress: Sync {
 pub fn finished_line(result: &TargetResult) -> String {
     let secs = format!("{:.1}s", result.duration.as_secs_f64());
     match &result.outcome {
-        TargetOutcome::Built(a) => format!("done    {secs:>6}  {}", HumanBytes(a.size)),
+        TargetOutcome::Built(a) => match a.unpacked_size {
+            Some(unpacked) => format!(
+                "done    {secs:>6}  {} (UPX, {} unpacked)",
+                HumanBytes(a.size),
+                HumanBytes(unpacked)
+            ),
+            None => format!("done    {secs:>6}  {}", HumanBytes(a.size)),
+        },
         TargetOutcome::Failed(_) if result.command.is_none() => "FAILED (not started)".into(),
         TargetOutcome::Failed(_) => format!("FAILED  {secs:>6}"),
         TargetOutcome::Interrupted => "interrupted".into(),

@@ -224,3 +224,18 @@ fn runner_labels_map_to_platforms() {
     );
     assert_eq!(runner_platform("self-hosted"), None);
 }
+
+#[test]
+fn upx_applies_to_the_ports_it_supports() {
+    let yaml = "version: 1\ntargets: [linux/amd64, linux/riscv64, windows/amd64, darwin/arm64, linux/arm64]\nupx: true\noverrides:\n  - targets: [linux/arm64]\n    upx: false\n";
+    let packed = plan(&config(yaml), &linux_amd64(), &[]).unwrap();
+    let upx = |t| job(&packed, t).upx;
+    assert!(upx("linux/amd64") && upx("windows/amd64"));
+    assert!(
+        !upx("linux/riscv64") && !upx("darwin/arm64"),
+        "UPX cannot pack these"
+    );
+    assert!(!upx("linux/arm64"), "an override turns it off");
+    let plain = plan(&config("version: 1\n"), &linux_amd64(), &[]).unwrap();
+    assert!(plain.jobs.iter().all(|j| !j.upx), "off by default");
+}

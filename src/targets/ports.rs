@@ -353,6 +353,17 @@ impl Port {
         })
     }
 
+    /// Whether UPX packs this port's binaries into ones that still run: Linux amd64, 386,
+    /// arm64 and arm (ELF), Windows amd64 and 386 (PE). Checked with UPX 3.94 on Go 1.26
+    /// binaries: it refuses riscv64, mips64, s390x, FreeBSD, Mach-O and windows/arm64, and a
+    /// packed linux/ppc64le binary crashed under QEMU; UPX 4 dropped macOS altogether.
+    pub fn upx(&self) -> bool {
+        matches!(
+            (self.platform.goos, self.platform.goarch),
+            (Linux, Amd64 | I386 | Arm64 | Arm) | (Windows, Amd64 | I386)
+        )
+    }
+
     /// The GitHub-hosted runner label that runs this port natively, from the runner-images
     /// announcements (late 2026): ubuntu-24.04 and ubuntu-24.04-arm, windows-2025 (also runs
     /// 386) and windows-11-arm, macos-15 (arm64) and macos-15-intel (announced until August
