@@ -931,7 +931,7 @@ fn upx_packs_the_targets_it_supports() {
         assert!(upx_marker, "{} carries no UPX header: {desc}", a.target);
     }
     assert_eq!(
-        run_ok(&mut Command::new(dist.join("hello_linux_amd64")).arg("--version")).trim(),
+        run_ok(Command::new(dist.join("hello_linux_amd64")).arg("--version")).trim(),
         format!("hello 3.0.0 linux/amd64 {}", go_version())
     );
     assert_eq!(

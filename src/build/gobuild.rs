@@ -41,14 +41,8 @@ pub(super) struct JobInput<'a> {
 
 /// The temporary name a job's binary is written to inside dist/: hidden, and marked with
 /// the process id so that two gocross runs never share one.
-pub fn temp_name(output: &str) -> String {
+fn temp_name(output: &str) -> String {
     format!(".gocross-{output}.{}.tmp", std::process::id())
-}
-
-/// Whether a dist/ entry is a temporary file of gocross (a binary being built, or a manifest
-/// being written).
-pub fn is_temp_name(name: &str) -> bool {
-    name.starts_with(".gocross-") && name.ends_with(".tmp")
 }
 
 impl JobInput<'_> {
@@ -180,7 +174,9 @@ impl JobInput<'_> {
         result
     }
 
-    /// Syncs and hashes the temporary file, then renames it to its final name.
+    /// Hashes the temporary file, then renames it to its final name. The rename makes the
+    /// file appear complete or not at all to every other process; like `go build` itself,
+    /// the binary is not synced to disk (the manifest is).
     fn finish(
         &self,
         tmp: &Path,
@@ -262,10 +258,9 @@ fn pack(tmp: &Path, output: &str, log: &mut String) -> Result<u64, TargetOutcome
     Ok(unpacked)
 }
 
-/// Size in bytes and lowercase hex SHA-256 of a file, after syncing it to disk.
+/// Size in bytes and lowercase hex SHA-256 of a file.
 pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
-    file.sync_all()?;
     let mut hasher = Sha256::new();
     let size = std::io::copy(&mut file, &mut hasher)?;
     let digest = hasher.finalize();

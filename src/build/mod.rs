@@ -1,15 +1,15 @@
 //! `gocross build`: every plan job's `go build`, in parallel, into a flat dist/ directory
 //! with `manifest.json` and `checksums.txt`.
 //!
-//! The steps of [`build`]:
-//! 1. ask `go env GOVERSION` (no Go on PATH is an error before anything is written);
-//! 2. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
+//! The steps of [`build`], after the caller asked `go env GOVERSION` (no Go on PATH is an
+//! error before anything is written):
+//! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
 //!    an unknown placeholder stops the build before it starts;
-//! 3. make sure dist/ is a writable directory and that a manifest already there is gocross's;
-//! 4. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
+//! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
+//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
 //!    temporary file inside dist/ that is renamed once complete ([`gobuild`]); a failing job
 //!    does not stop the others, and SIGINT stops them all ([`interrupt`]);
-//! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
+//! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
 //!    atomically.
 
@@ -21,11 +21,10 @@ mod progress;
 mod stamp;
 
 pub use actions_report::report_to_actions;
-pub use gobuild::{CALLER_ENV, hash_file, is_temp_name, temp_name};
-pub use progress::{PlainProgress, Progress, TerminalProgress, finished_line};
-pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, PLACEHOLDERS, Stamp, StampError};
+pub use gobuild::{CALLER_ENV, hash_file};
+pub use progress::{PlainProgress, Progress, TerminalProgress};
+pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 
-use crate::gotool::{self, GoToolError};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
@@ -37,6 +36,9 @@ use std::time::Duration;
 /// How to build, besides the plan.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// The Go release that builds, as `go env GOVERSION` prints it (`go1.26.8`,
+    /// [`crate::gotool::version_string`]); recorded in the manifest.
+    pub go: String,
     /// The Go module root (where `go build` runs).
     pub module_dir: PathBuf,
     /// The output directory, as the user named it (relative paths are relative to the
@@ -102,8 +104,6 @@ impl BuildReport {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]
-    Go(#[from] GoToolError),
-    #[error(transparent)]
     Stamp(#[from] StampError),
     #[error(
         "cannot write to the output directory {}: {reason}; choose another with --out",
@@ -123,15 +123,13 @@ pub fn build(
     opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildError> {
-    // 1. Go.
-    let go = gotool::version_string()?;
-    // 2. Stamps.
+    // 1. Stamps.
     let ldflags = plan
         .jobs
         .iter()
         .map(|j| opts.stamp.expand(&j.ldflags))
         .collect::<Result<Vec<_>, _>>()?;
-    // 3. dist/.
+    // 2. dist/.
     let dist_abs = prepare_dist(&opts.dist)?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
     // release's business, not an earlier build of this directory.
@@ -145,7 +143,7 @@ pub fn build(
         None
     };
 
-    // 4. Jobs.
+    // 3. Jobs.
     interrupt::install();
     let inputs: Vec<gobuild::JobInput> = plan
         .jobs
@@ -163,7 +161,7 @@ pub fn build(
     progress.done();
     let interrupted = interrupt::interrupted();
 
-    // 5. Manifest.
+    // 4. Manifest.
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
     for r in &results {
@@ -182,7 +180,7 @@ pub fn build(
     }
     let current = Manifest {
         version: opts.stamp.version.clone(),
-        go,
+        go: opts.go.clone(),
         project: plan.project.clone(),
         artifacts: built,
     };

@@ -25,7 +25,7 @@ pub trait Progress: Sync {
 }
 
 /// The state word and details of a finished target: `done 1.2s 1.9 MiB`, `FAILED 3.0s`.
-pub fn finished_line(result: &TargetResult) -> String {
+fn finished_line(result: &TargetResult) -> String {
     let secs = format!("{:.1}s", result.duration.as_secs_f64());
     match &result.outcome {
         TargetOutcome::Built(a) => match a.unpacked_size {

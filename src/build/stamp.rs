@@ -22,9 +22,6 @@ pub const NO_COMMIT: &str = "none";
 /// `{{date}}` without git and without `SOURCE_DATE_EPOCH`: the Unix epoch.
 pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
-/// The placeholders `-ldflags` may hold.
-pub const PLACEHOLDERS: &[&str] = &["version", "commit", "date"];
-
 /// The values stamped into a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -58,14 +55,19 @@ impl Stamp {
     /// module docs for each value's source. Git failures (no git, not a work tree, no tags)
     /// fall back to the documented defaults.
     pub fn detect(dir: &Path, version: Option<&str>) -> Result<Stamp, StampError> {
-        let head = git(dir, &["log", "-1", "--format=%H %ct"]);
+        // Two short git runs, side by side.
+        let (head, described) = std::thread::scope(|s| {
+            let described = s.spawn(|| git(dir, &["describe", "--tags"]));
+            let head = git(dir, &["log", "-1", "--format=%H %ct"]);
+            (head, described.join().ok().flatten())
+        });
         let (commit, commit_time) = match head.as_deref().and_then(|h| h.split_once(' ')) {
             Some((hash, time)) => (hash.to_string(), time.parse::<u64>().ok()),
             None => (NO_COMMIT.to_string(), None),
         };
         let version = match version {
             Some(v) => v.to_string(),
-            None => git(dir, &["describe", "--tags"]).unwrap_or_else(|| DEV_VERSION.to_string()),
+            None => described.unwrap_or_else(|| DEV_VERSION.to_string()),
         };
         let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
             Ok(s) if !s.trim().is_empty() => Some(

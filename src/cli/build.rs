@@ -36,7 +36,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let module_go = gocross::config::GoMod::read(&global.dir)
         .ok()
         .and_then(|m| m.go);
-    let plan = gocross::plan::plan(&config, &machine_context(module_go), &args.targets)?;
+    // The Go that builds: no Go on PATH stops here, before anything is written.
+    let go = gocross::gotool::version_string()?;
+    let ctx = machine_context(&config, go.parse().ok(), module_go);
+    let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let dist = match args.out {
         Some(out) if out.is_absolute() => out,
         Some(out) => global.dir.join(out),
@@ -47,6 +50,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
     let opts = BuildOptions {
+        go,
         module_dir: global.dir.clone(),
         dist,
         jobs,

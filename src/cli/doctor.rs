@@ -21,7 +21,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let module_go = gocross::config::GoMod::read(&global.dir)
         .ok()
         .and_then(|m| m.go);
-    let plan = gocross::plan::plan(&config, &machine_context(module_go), &args.targets)?;
+    let ctx = machine_context(&config, gocross::gotool::version(), module_go);
+    let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let go_env = gocross::gotool::env(doctor::GO_ENV);
     let checks = doctor::diagnose(&plan, &go_env, module_go);
     if args.json {

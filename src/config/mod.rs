@@ -615,6 +615,12 @@ impl Config {
         }
     }
 
+    /// Whether any target may build with cgo (`cgo: true` at the top or in an override), so
+    /// that C toolchains matter at all.
+    pub fn uses_cgo(&self) -> bool {
+        self.cgo || self.overrides.iter().any(|o| o.cgo == Some(true))
+    }
+
     /// The overrides that apply to `target`, in file order.
     pub fn overrides_for<'a>(
         &'a self,
