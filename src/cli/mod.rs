@@ -1,8 +1,10 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod github;
 mod output;
 mod plan;
+mod release;
 mod schema;
 mod targets;
 
@@ -40,6 +42,9 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
+    /// run again.
+    Release(release::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -76,6 +81,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Release(args) => release::run(&ctx, args),
     }
 }
 
