@@ -5,6 +5,7 @@ mod github;
 mod output;
 mod plan;
 mod release;
+mod report;
 mod schema;
 mod targets;
 
@@ -45,6 +46,9 @@ enum Command {
     /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
     /// run again.
     Release(release::Args),
+    /// Report the build on the pull request: a check run with annotations (the step summary
+    /// where the token may not), optionally a sticky comment.
+    Report(report::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -82,6 +86,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
         Command::Release(args) => release::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
     }
 }
 

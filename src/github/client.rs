@@ -442,6 +442,11 @@ impl Response {
             })
     }
 
+    /// Whether GitHub refused the request for a rate limit (rather than a permission).
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(classify(self, 1, 0, 0), Some(Transient::RateLimit { .. }))
+    }
+
     fn header_u64(&self, name: &str) -> Option<u64> {
         self.headers.get(name)?.to_str().ok()?.trim().parse().ok()
     }
@@ -559,6 +564,11 @@ impl Client {
         )
     }
 
+    /// `text` without the token.
+    pub fn redact(&self, text: &str) -> String {
+        self.token.redact(text)
+    }
+
     /// Shows a line of progress.
     pub fn progress(&self, line: &str) {
         (self.progress)(&self.token.redact(line));
@@ -663,7 +673,7 @@ impl Client {
         let message = self.token.redact(&resp.message());
         let hint = match resp.status.as_u16() {
             401 => "; the token is invalid or expired".to_string(),
-            403 | 429 if classify(resp, 1, 0, 0).is_some() => format!(
+            403 | 429 if resp.is_rate_limited() => format!(
                 "; still rate limited after {} attempts: re-run later",
                 self.retry.attempts
             ),

@@ -6,3 +6,4 @@
 pub mod actions;
 pub mod client;
 pub mod release;
+pub mod report;
