@@ -7,6 +7,8 @@
 //!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
 //!    builds inside it come from this one value.
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+//! 5. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//!    and the pull-request report (check run, step summary, sticky comment).
 
 pub mod config;
 pub mod github;

@@ -738,3 +738,29 @@ async fn the_token_never_appears_in_any_output() {
     assert!(summary.contains("| `hello_linux_arm64` |"), "{summary}");
     assert!(!outputs.contains(TOKEN) && !summary.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn enterprise_server_urls_carry_their_api_and_upload_paths() {
+    let Some(dir) = dist() else { return };
+    let fake = FakeGitHub::start(TOKEN).await;
+    let mut cmd = release(&fake, dir.path(), &[]);
+    cmd.env("GITHUB_API_URL", format!("{}/api/v3/", fake.url()));
+    run_ok(&mut cmd);
+    assert_complete(&fake, &dir);
+    let requests = fake.requests().await;
+    for r in &requests {
+        let path = r.split_once(' ').unwrap().1;
+        if r.starts_with("POST ") && path.contains("/assets?name=") {
+            assert!(path.starts_with("/api/uploads/repos/"), "{r}");
+        } else {
+            assert!(path.starts_with("/api/v3/repos/"), "{r}");
+        }
+    }
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.contains("/api/uploads/"))
+            .count(),
+        5
+    );
+}

@@ -279,7 +279,7 @@ impl Router {
     }
 
     fn route(&self, s: &mut State, req: &wiremock::Request) -> ResponseTemplate {
-        let path = req.url.path().to_string();
+        let path = api_path(req);
         let method = req.method.as_str();
         if let Some(id) = path.strip_prefix("/storage/") {
             let id: u64 = id.parse().unwrap_or(0);
@@ -570,6 +570,17 @@ fn percent_decode(s: &str) -> String {
         .into_owned()
 }
 
+/// The request path without the prefix of GitHub Enterprise Server's API (`/api/v3`) or
+/// upload (`/api/uploads`) URLs, which this fake serves as well.
+fn api_path(req: &wiremock::Request) -> String {
+    let path = req.url.path();
+    ["/api/v3", "/api/uploads"]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
+        .unwrap_or(path)
+        .to_string()
+}
+
 impl Respond for Router {
     fn respond(&self, req: &wiremock::Request) -> ResponseTemplate {
         let mut s = self.state.lock().unwrap();
@@ -607,9 +618,9 @@ impl Respond for Router {
                     t
                 }
                 upload => {
-                    let parts: Vec<String> = req.url.path().split('/').map(String::from).collect();
                     // /repos/O/R/releases/ID/assets
-                    let id = parts.get(5).cloned().unwrap_or_default();
+                    let path = api_path(req);
+                    let id = path.split('/').nth(5).unwrap_or_default().to_string();
                     self.upload(&mut s, &id, req, Some(&upload))
                 }
             };
