@@ -764,3 +764,25 @@ async fn enterprise_server_urls_carry_their_api_and_upload_paths() {
         5
     );
 }
+
+#[tokio::test]
+async fn release_settings_come_from_gocross_yaml() {
+    let Some(dir) = dist() else { return };
+    std::fs::write(
+        dir.path().join("gocross.yaml"),
+        "version: 1\nproject: hello\nrelease:\n  draft: true\n  checksums: false\n",
+    )
+    .unwrap();
+    let fake = FakeGitHub::start(TOKEN).await;
+    let out = run_ok(&mut release(&fake, dir.path(), &[]));
+    assert!(out.contains("left as a draft, 4 assets"), "{out}");
+    let s = fake.state();
+    assert!(s.releases[0].draft);
+    assert!(
+        !s.releases[0]
+            .assets
+            .iter()
+            .any(|a| a.name == CHECKSUMS_FILE),
+        "checksums: false"
+    );
+}
