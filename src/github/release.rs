@@ -140,7 +140,7 @@ fn bullets(lines: &[String]) -> String {
 }
 
 /// Size and SHA-256 (lowercase hex) of a file, read in 64 KiB blocks.
-pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -591,7 +591,7 @@ pub async fn publish(
             error: Box::new(e),
         },
     };
-    let mut report = Sync {
+    let mut report = AssetSync {
         client,
         tag: &opts.tag,
         release_id: release.id.into_inner(),
@@ -762,7 +762,7 @@ enum Step {
 }
 
 /// The work on one release's assets.
-struct Sync<'a> {
+struct AssetSync<'a> {
     client: &'a Client,
     tag: &'a str,
     release_id: u64,
@@ -770,7 +770,7 @@ struct Sync<'a> {
     replace: bool,
 }
 
-impl Sync<'_> {
+impl AssetSync<'_> {
     /// Decides for every asset, refuses conflicts before any change, deletes extras, uploads,
     /// and checks the result.
     async fn run(
