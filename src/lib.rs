@@ -9,6 +9,8 @@
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 //! 5. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
+//! 6. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//!    and the pull-request report (check run, step summary, sticky comment).
 
 pub mod config;
 pub mod generate;

@@ -2,8 +2,11 @@
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
 mod ci;
+mod github;
 mod output;
 mod plan;
+mod release;
+mod report;
 mod schema;
 mod targets;
 mod verify;
@@ -46,6 +49,12 @@ enum Command {
     Verify(verify::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
+    /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
+    /// run again.
+    Release(release::Args),
+    /// Report the build on the pull request: a check run with annotations (the step summary
+    /// where the token may not), optionally a sticky comment.
+    Report(report::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -84,6 +93,8 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Schema => schema::run(),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
+        Command::Release(args) => release::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
     }
 }
 

@@ -474,7 +474,7 @@ impl Config {
     pub fn load_from(path: &Path, module_dir: &Path) -> Result<Config, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.to_path_buf(),
-            source: e,
+            cause: e,
         })?;
         let module = GoMod::read(module_dir).ok();
         Config::parse(&source, path, module.as_ref())
