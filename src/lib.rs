@@ -8,6 +8,7 @@
 //!    builds inside it come from this one value.
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 
+pub mod audit;
 pub mod config;
 pub mod github;
 pub mod gotool;

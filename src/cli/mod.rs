@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod audit;
 mod output;
 mod plan;
 mod schema;
@@ -40,6 +41,8 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Read binaries like file, readelf and go version -m, and check them against the policy.
+    Audit(audit::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -76,6 +79,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }
 
