@@ -108,30 +108,32 @@ impl GoInfo {
         }
     }
 
-    /// The lines `go version -m FILE` prints after `FILE: <version>`, each starting with a tab,
-    /// with Go's quoting (`runtime/debug.BuildInfo.String`).
+    /// The lines `go version -m FILE` prints after `FILE: <version>`: Go's
+    /// `runtime/debug.BuildInfo.String` (its quoting, and the empty line it leaves after each
+    /// replacement) with every line indented by a tab, as `cmd/go` prints it.
     pub fn version_m(&self) -> String {
-        let mut out = String::new();
+        let mut text = String::new();
         if let Some(p) = &self.path {
-            let _ = writeln!(out, "\tpath\t{p}");
+            let _ = writeln!(text, "path\t{p}");
         }
         fn module(out: &mut String, word: &str, m: &Module) {
-            let _ = write!(out, "\t{word}\t{}\t{}", m.path, m.version);
+            let _ = write!(out, "{word}\t{}\t{}", m.path, m.version);
             match &m.replace {
                 None => {
-                    let _ = writeln!(out, "\t{}", m.sum.as_deref().unwrap_or(""));
+                    let _ = write!(out, "\t{}", m.sum.as_deref().unwrap_or(""));
                 }
                 Some(r) => {
                     out.push('\n');
                     module(out, "=>", r);
                 }
             }
+            out.push('\n');
         }
         if let Some(m) = &self.main {
-            module(&mut out, "mod", m);
+            module(&mut text, "mod", m);
         }
         for d in &self.deps {
-            module(&mut out, "dep", d);
+            module(&mut text, "dep", d);
         }
         for (k, v) in &self.settings.0 {
             let key = if k.is_empty() || k.contains(['=', ' ', '\t', '\r', '\n', '"', '`']) {
@@ -144,9 +146,12 @@ impl GoInfo {
             } else {
                 v.clone()
             };
-            let _ = writeln!(out, "\tbuild\t{key}={value}");
+            let _ = writeln!(text, "build\t{key}={value}");
         }
-        out
+        match text.strip_suffix('\n') {
+            Some(body) => format!("\t{}\n", body.replace('\n', "\n\t")),
+            None => text,
+        }
     }
 }
 
@@ -587,7 +592,12 @@ mod tests {
         assert_eq!(info.cgo(), Some(false));
         assert_eq!(info.deps[0].sum.as_deref(), Some("h1:abc="));
         assert_eq!(info.deps[1].replace.as_ref().unwrap().path, "../sys");
-        let expected: String = lines.lines().map(|l| format!("\t{l}\n")).collect();
+        // As Go prints it: a tab before every line, and an empty line after a replacement.
+        let expected: String = lines
+            .lines()
+            .map(|l| format!("\t{l}\n"))
+            .collect::<String>()
+            .replace("../sys\t\t\n", "../sys\t\t\n\t\n");
         assert_eq!(info.version_m(), expected);
     }
 

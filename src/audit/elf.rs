@@ -5,7 +5,9 @@
 //! dynamic table, its strings and the version needs are followed by virtual address through
 //! the PT_LOAD segments, as `ld.so` does (so a file whose section headers were removed still
 //! reads). Facts (ELF gABI, the LSB, FreeBSD's and NetBSD's note formats):
-//! - linkage is static when there is neither a PT_INTERP nor a DT_NEEDED entry;
+//! - an executable's linkage is static when there is neither a PT_INTERP nor a DT_NEEDED
+//!   entry (a static PIE included), and unknown when the PT_DYNAMIC segment has no bytes in
+//!   the file (a separate debug file); a shared object is always dynamic (as `file` says);
 //! - an ET_DYN file is a PIE when DT_FLAGS_1 has DF_1_PIE (as `file` 5.x decides);
 //! - stripped means there is no SHT_SYMTAB section (`file`'s meaning);
 //! - the glibc floor is the highest `GLIBC_x.y[.z]` version in the version needs;
@@ -180,7 +182,13 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
 
     // The dynamic table, read through the PT_DYNAMIC segment.
     let mut dynamic = Dynamic::default();
+    // A PT_DYNAMIC without file bytes (a separate debug file, whose contents are NOBITS)
+    // leaves the linkage unknown.
+    let mut dynamic_absent = false;
     for ph in phdrs {
+        if ph.p_type(endian) == elf::PT_DYNAMIC && ph.p_filesz(endian).into() == 0 {
+            dynamic_absent = true;
+        }
         match ph.dynamic(endian, data) {
             Ok(Some(entries)) => {
                 let n = capped(entries, "dynamic entries", problems);
@@ -285,13 +293,13 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
         4 => "core".to_string(),
         n => format!("unknown ({n})"),
     };
-    let linkage = matches!(e_type, 2 | 3).then(|| {
-        if info.interpreter.is_none() && info.needed.is_empty() {
-            Linkage::Static
-        } else {
-            Linkage::Dynamic
-        }
-    });
+    let linkage = match (e_type, &info.interpreter, info.needed.is_empty()) {
+        (3, _, _) if !pie => Some(Linkage::Dynamic),
+        (2 | 3, None, true) if dynamic_absent => None,
+        (2 | 3, None, true) => Some(Linkage::Static),
+        (2 | 3, _, _) => Some(Linkage::Dynamic),
+        _ => None,
+    };
     let glibc_floor = glibc_floor(&info.version_needs);
     let go_search = match buildinfo_section {
         Some((addr, size)) => Some((addr, size)),

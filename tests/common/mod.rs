@@ -21,7 +21,13 @@ pub fn example(name: &str) -> PathBuf {
 /// A `gocross` command with a clean environment for gocross's own variables.
 pub fn gocross() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gocross"));
-    for var in ["GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_TOKEN", "GITHUB_ENV"] {
+    for var in [
+        "GITHUB_ACTIONS",
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_TOKEN",
+        "GITHUB_ENV",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -29,7 +35,9 @@ pub fn gocross() -> Command {
 
 /// Runs a command and returns its output, with stdout and stderr as text for assertions.
 pub fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     (out, stdout, stderr)
@@ -38,7 +46,11 @@ pub fn run(cmd: &mut Command) -> (Output, String, String) {
 /// Runs a command that must succeed; returns stdout.
 pub fn run_ok(cmd: &mut Command) -> String {
     let (out, stdout, stderr) = run(cmd);
-    assert!(out.status.success(), "{cmd:?} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
     stdout
 }
 
@@ -63,7 +75,9 @@ pub fn require_tool(tool: &str, install: &str) -> bool {
 /// The full path of a command on PATH.
 pub fn which(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
 }
 
 /// Copies a directory tree (an example module) into a fresh temporary directory.
@@ -97,15 +111,31 @@ pub fn go_fixture(module: &Path, env: &[(&str, &str)], args: &[&str], name: &str
     let key = fixture_key(module, env, args);
     let dir = repo().join("target").join("test-fixtures").join(&key);
     let out = dir.join(name);
-    let _guard = LOCKS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let _guard = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if out.is_file() {
         return out;
     }
     std::fs::create_dir_all(&dir).unwrap();
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut cmd = Command::new("go");
-    cmd.current_dir(module).arg("build").arg("-o").arg(&tmp).args(args);
-    for var in ["GOOS", "GOARCH", "GOARM", "GOAMD64", "CGO_ENABLED", "CC", "CXX", "GOFLAGS"] {
+    cmd.current_dir(module)
+        .arg("build")
+        .arg("-o")
+        .arg(&tmp)
+        .args(args);
+    for var in [
+        "GOOS",
+        "GOARCH",
+        "GOARM",
+        "GOAMD64",
+        "CGO_ENABLED",
+        "CC",
+        "CXX",
+        "GOFLAGS",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
