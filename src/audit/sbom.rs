@@ -148,7 +148,7 @@ fn cyclonedx(report: &AuditReport, go: &GoInfo, binary_sha256: Option<&str>) -> 
 /// directory keeps the original's name and version and says so.
 fn component(dep: &Module) -> Value {
     match dep.replace.as_deref() {
-        Some(r) if !r.version.is_empty() => {
+        Some(r) if !is_directory(&r.path) => {
             let mut c = library(r);
             c["properties"] = json!([property(
                 "gocross:replaces",
@@ -158,7 +158,6 @@ fn component(dep: &Module) -> Value {
         }
         Some(r) => {
             let mut c = library(dep);
-            c["bom-ref"] = json!(format!("{}#replaced", purl(&dep.path, Some(&dep.version))));
             c["description"] = json!(format!("replaced by the local directory {}", r.path));
             c["properties"] = json!([property("gocross:replaced_by", &r.path)]);
             c.as_object_mut().map(|o| o.remove("hashes"));
@@ -166,6 +165,19 @@ fn component(dep: &Module) -> Value {
         }
         None => library(dep),
     }
+}
+
+/// Whether a replacement names a directory rather than a module: as go.mod's `replace`
+/// decides it, a path that starts with `./`, `../` or `/` (or a Windows drive or `\\`).
+fn is_directory(path: &str) -> bool {
+    path.starts_with("./")
+        || path.starts_with("../")
+        || path.starts_with('/')
+        || path.starts_with(".\\")
+        || path.starts_with("..\\")
+        || path.as_bytes().get(1) == Some(&b':')
+        || path == "."
+        || path == ".."
 }
 
 fn library(m: &Module) -> Value {
