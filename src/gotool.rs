@@ -8,7 +8,7 @@ use std::process::Command;
 pub enum GoToolError {
     #[error("`go` was not found on PATH: install Go (https://go.dev/dl/) or put it on PATH ({0})")]
     NotFound(std::io::Error),
-    #[error("`go env GOVERSION` failed: {0}")]
+    #[error("`go env` failed: {0}")]
     Failed(String),
 }
 
@@ -29,4 +29,18 @@ pub fn version_string() -> Result<String, GoToolError> {
 /// The release of the `go` on PATH, `None` when there is none or it is a development build.
 pub fn version() -> Option<GoVersion> {
     version_string().ok()?.parse().ok()
+}
+
+/// `go env GOROOT`: the Go installation's root directory.
+pub fn goroot() -> Result<std::path::PathBuf, GoToolError> {
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .map_err(GoToolError::NotFound)?;
+    if !out.status.success() {
+        return Err(GoToolError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().into())
 }

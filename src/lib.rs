@@ -7,12 +7,16 @@
 //!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
 //!    builds inside it come from this one value.
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+//! 5. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
+//!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
 
 pub mod audit;
 pub mod config;
+pub mod generate;
 pub mod github;
 pub mod gotool;
 pub mod manifest;
 pub mod plan;
 pub mod targets;
 pub mod toolchain;
+pub mod verify;

@@ -135,6 +135,8 @@ pub struct ArtifactVerify {
 /// Errors reading or writing dist files.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    #[error("the build legs' manifests disagree: {0}")]
+    Inconsistent(String),
     #[error("cannot read {}: {source}; run `gocross build` first", path.display())]
     Read {
         path: PathBuf,
@@ -153,14 +155,77 @@ pub enum ManifestError {
 }
 
 impl Manifest {
-    /// Reads `<dist>/manifest.json`.
+    /// Reads `<dist>/manifest.json`. Where there is none but the subdirectories hold one each
+    /// (`<dist>/<leg>/manifest.json`: the release and report jobs download every build leg of
+    /// the workflow into its own directory), merges them, with each artifact's `path` made
+    /// relative to `dist`.
+    ///
+    /// Errors: no manifest at all, one that does not parse, legs that stamped different
+    /// versions or projects, and two legs that built the same file name.
     pub fn read(dist: &Path) -> Result<Manifest, ManifestError> {
         let path = dist.join(MANIFEST_FILE);
-        let text = std::fs::read(&path).map_err(|source| ManifestError::Read {
-            path: path.clone(),
+        if path.is_file() || !dist.is_dir() {
+            return Self::read_file(&path);
+        }
+        let mut legs: Vec<PathBuf> = std::fs::read_dir(dist)
+            .map_err(|source| ManifestError::Read {
+                path: dist.to_path_buf(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(MANIFEST_FILE).is_file())
+            .collect();
+        legs.sort();
+        if legs.is_empty() {
+            return Self::read_file(&path);
+        }
+        let mut merged: Option<Manifest> = None;
+        for leg in legs {
+            let mut m = Self::read_file(&leg.join(MANIFEST_FILE))?;
+            let dir = leg
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for a in &mut m.artifacts {
+                a.path = format!("{dir}/{}", a.path);
+                if let Some(sbom) = &mut a.sbom {
+                    *sbom = format!("{dir}/{sbom}");
+                }
+            }
+            let Some(all) = &mut merged else {
+                merged = Some(m);
+                continue;
+            };
+            if all.version != m.version || all.project != m.project {
+                return Err(ManifestError::Inconsistent(format!(
+                    "{dir} holds {} {}, the legs before it {} {}; build every leg from the same commit and version",
+                    m.project, m.version, all.project, all.version
+                )));
+            }
+            for a in m.artifacts {
+                if let Some(twin) = all.artifacts.iter().find(|b| b.name == a.name) {
+                    return Err(ManifestError::Inconsistent(format!(
+                        "{} was built twice ({} and {}); give each leg its own target",
+                        a.name, twin.path, a.path
+                    )));
+                }
+                all.artifacts.push(a);
+            }
+        }
+        let mut merged = merged.expect("at least one leg");
+        merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(merged)
+    }
+
+    fn read_file(path: &Path) -> Result<Manifest, ManifestError> {
+        let text = std::fs::read(path).map_err(|source| ManifestError::Read {
+            path: path.to_path_buf(),
             source,
         })?;
-        serde_json::from_slice(&text).map_err(|source| ManifestError::Parse { path, source })
+        serde_json::from_slice(&text).map_err(|source| ManifestError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Writes `<dist>/manifest.json` atomically (temp file, then rename).
@@ -237,6 +302,51 @@ mod tests {
         assert_eq!(
             m.checksums(),
             "aa  a_windows_amd64.exe\nbb  b_linux_amd64\n"
+        );
+    }
+
+    #[test]
+    fn merges_the_manifests_of_downloaded_legs() {
+        let dist = tempfile::tempdir().unwrap();
+        let leg = |dir: &str, name: &str, version: &str| {
+            let m = Manifest {
+                version: version.into(),
+                go: "go1.26.8".into(),
+                project: "hello".into(),
+                artifacts: vec![Artifact {
+                    name: name.into(),
+                    path: name.into(),
+                    sbom: Some(format!("{name}.cdx.json")),
+                    ..Default::default()
+                }],
+            };
+            std::fs::create_dir_all(dist.path().join(dir)).unwrap();
+            m.write(&dist.path().join(dir)).unwrap();
+        };
+        leg("gocross-hello_linux_arm64", "hello_linux_arm64", "1.0.0");
+        leg("gocross-hello_darwin_arm64", "hello_darwin_arm64", "1.0.0");
+        let m = Manifest::read(dist.path()).unwrap();
+        let paths: Vec<&str> = m.artifacts.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "gocross-hello_darwin_arm64/hello_darwin_arm64",
+                "gocross-hello_linux_arm64/hello_linux_arm64"
+            ]
+        );
+        assert_eq!(
+            m.artifacts[0].sbom.as_deref(),
+            Some("gocross-hello_darwin_arm64/hello_darwin_arm64.cdx.json")
+        );
+        leg("gocross-other", "hello_linux_arm64", "1.0.0");
+        let err = Manifest::read(dist.path()).unwrap_err().to_string();
+        assert!(err.contains("hello_linux_arm64 was built twice"), "{err}");
+        std::fs::remove_dir_all(dist.path().join("gocross-other")).unwrap();
+        leg("gocross-newer", "hello_windows_amd64.exe", "1.0.1");
+        let err = Manifest::read(dist.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("build every leg from the same commit"),
+            "{err}"
         );
     }
 

@@ -40,6 +40,18 @@ pub struct PlanContext {
     pub tools: Toolbox,
 }
 
+impl PlanContext {
+    /// The context of the generated workflow: each job on its own GitHub runner, which
+    /// installs whatever C toolchain the plan picks (zig from PyPI first).
+    pub fn runners(go: GoVersion) -> PlanContext {
+        PlanContext {
+            host: Host::Runners,
+            go,
+            tools: Toolbox::ci(),
+        }
+    }
+}
+
 /// The runner label for Linux ports without a native GitHub runner: they build there and run
 /// under Debian's/Ubuntu's qemu-user-static.
 pub const QEMU_RUNNER: &str = "ubuntu-24.04";
@@ -247,11 +259,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     }
     env.extend(extra_env);
 
-    // 5b. Verify method where the job runs.
+    // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
+    // and libc under QEMU, whichever C toolchain linked it: the Debian cross sysroot.
     let sysroot = verify.as_ref().and_then(|v| v.sysroot.clone()).or_else(|| {
-        toolchain
-            .as_ref()
-            .and_then(|t| t.sysroot())
+        cgo.then(|| target.port().cross_gcc().and_then(|g| g.sysroot))
+            .flatten()
             .map(String::from)
     });
     let method = match verify.as_ref().and_then(|v| v.skip.clone()) {

@@ -153,14 +153,6 @@ impl CToolchain {
             _ => None,
         }
     }
-
-    /// The sysroot holding the target's loader and libraries (for QEMU's `-L`).
-    pub fn sysroot(&self) -> Option<&'static str> {
-        match self {
-            CToolchain::Gnu(gcc) => gcc.sysroot,
-            _ => None,
-        }
-    }
 }
 
 /// What a cgo job asks of its toolchain.

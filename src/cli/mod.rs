@@ -2,10 +2,12 @@
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
 mod audit;
+mod ci;
 mod output;
 mod plan;
 mod schema;
 mod targets;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -41,6 +43,10 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Run one binary on its target: natively, under QEMU user mode or wine.
+    Verify(verify::Args),
+    /// Write, regenerate or check the GitHub Actions workflow.
+    Ci(ci::Args),
     /// Read binaries like file, readelf and go version -m, and check them against the policy.
     Audit(audit::Args),
 }
@@ -79,6 +85,8 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Ci(args) => ci::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
     }
 }
@@ -90,12 +98,17 @@ pub struct Global {
 }
 
 impl Global {
+    /// The config file: `--config`, else gocross.yaml in the module root.
+    pub fn config_path(&self) -> PathBuf {
+        match &self.config {
+            Some(path) => path.clone(),
+            None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
+            None => config::path_in(&self.dir),
+        }
+    }
+
     /// Loads and validates the config.
     pub fn load_config(&self) -> Result<Config> {
-        let path = self
-            .config
-            .clone()
-            .unwrap_or_else(|| config::path_in(&self.dir));
-        Ok(Config::load_from(&path, &self.dir)?)
+        Ok(Config::load_from(&self.config_path(), &self.dir)?)
     }
 }

@@ -37,11 +37,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .ok()
         .and_then(|m| m.go);
     let ctx = if args.ci {
-        PlanContext {
-            host: Host::Runners,
-            go: module_go.unwrap_or(GoVersion::LATEST_KNOWN),
-            tools: Toolbox::ci(),
-        }
+        PlanContext::runners(module_go.unwrap_or(GoVersion::LATEST_KNOWN))
     } else {
         machine_context(module_go)
     };

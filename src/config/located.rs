@@ -50,10 +50,13 @@ impl ConfigError {
         };
         let (line, column) = (loc.line(), loc.column());
         let suffix = format!(" at line {line}, column {column}");
-        let bare = rendered
+        let mut bare = rendered
             .strip_suffix(&suffix)
             .unwrap_or(&rendered)
             .to_string();
+        if bare == "invalid boolean" {
+            bare.push_str(": write true or false");
+        }
         let message = match key_path_at(source, line) {
             Some(key) if !bare.contains("unknown field") => format!("key `{key}`: {bare}"),
             _ => bare,

@@ -6,9 +6,11 @@
 //! to write instead. [`Config::load`] fills the defaults that need the module (the project name
 //! from go.mod).
 
+mod ci;
 mod gomod;
 mod located;
 
+pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
 pub use located::ConfigError;
 
@@ -169,6 +171,24 @@ pub struct VerifyConfig {
     /// Do not run these binaries, for the reason given (reported as `not run`).
     #[serde(default)]
     pub skip: Option<String>,
+    /// Whether a binary that cannot be run here (`not run`) still lets the build succeed.
+    /// Default true; `not run` is never counted as verified either way.
+    #[serde(default = "yes")]
+    pub allow_not_run: bool,
+}
+
+impl Default for VerifyConfig {
+    fn default() -> Self {
+        VerifyConfig {
+            args: default_verify_args(),
+            expect: None,
+            exit_code: 0,
+            timeout: default_timeout(),
+            sysroot: None,
+            skip: None,
+            allow_not_run: true,
+        }
+    }
 }
 
 /// Policy checked on every binary by the audit.
@@ -205,6 +225,11 @@ pub struct AuditConfig {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseConfig {
+    /// Publish a GitHub release when a tag matching `ci.tags` is pushed. Default true; with
+    /// false the generated workflow has no release job (tag pushes still build, audit and
+    /// verify every target).
+    #[serde(default = "yes")]
+    pub enabled: bool,
     /// Publish checksums.txt. Default true.
     #[serde(default = "yes")]
     pub checksums: bool,
@@ -219,6 +244,7 @@ pub struct ReleaseConfig {
 impl Default for ReleaseConfig {
     fn default() -> Self {
         ReleaseConfig {
+            enabled: true,
             checksums: true,
             draft: false,
             sbom: false,
@@ -226,28 +252,54 @@ impl Default for ReleaseConfig {
     }
 }
 
-/// Settings of the generated workflow.
+/// Settings of the generated workflow. Everything a project needs to change in it is here, so
+/// that the generated file is never edited by hand (`gocross ci check` fails when it is).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CiConfig {
-    /// Path of the workflow file. Default `.github/workflows/gocross.yml`.
+    /// Path of the workflow file, relative to the repository root. Default
+    /// `.github/workflows/gocross.yml`.
     #[serde(default = "default_workflow")]
     pub workflow: String,
-    /// File that actions/setup-go reads the Go version from. Default `go.mod`.
+    /// File that actions/setup-go reads the Go version from, relative to the module root.
+    /// Default `go.mod`. Not used when `go_versions` is set.
     #[serde(default = "default_go_version_file")]
     pub go_version_file: String,
+    /// Build every target with each of these Go releases (`["1.25", "1.26"]`): one matrix leg
+    /// per target and release. The first release listed is the one a tag publishes. Default:
+    /// none, the release in `go_version_file`.
+    #[serde(default)]
+    pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
     /// runner).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub runners: BTreeMap<Target, String>,
-    /// The gocross action reference. Default `gocross/gocross-action@v1`.
+    /// The gocross action, `OWNER/REPO@REF`. Default `gocross/gocross-action@v1`; pin it to a
+    /// full commit SHA (`gocross/gocross-action@<40 hex digits>`) to satisfy a hash-pin policy.
     #[serde(default = "default_action")]
     pub action: String,
-    /// GitHub Actions steps to run before the build step in each build job.
+    /// Branches whose pushes run the workflow. Default `[main]` (`gocross ci init` writes the
+    /// repository's default branch when it is another).
+    #[serde(default = "default_branches")]
+    pub branches: Vec<String>,
+    /// Tag patterns whose pushes run the workflow and publish a release. Default `["v*"]`.
+    #[serde(default = "default_tags")]
+    pub tags: Vec<String>,
+    /// Extra environment of every build leg (`GOPRIVATE`, `GOFLAGS`, ...), as literal
+    /// strings. GitHub evaluates `${{ }}` expressions in the values, so `${{ vars.X }}` works.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Minutes before a build leg is cancelled. Default 30.
+    #[serde(default = "default_timeout_minutes")]
+    pub timeout_minutes: u32,
+    /// GitHub Actions steps to run before the build step in each build job. `uses:` must be
+    /// pinned to a full commit SHA, and `run:` may not hold `${{ }}` (pass values through
+    /// `env:`).
     #[serde(default)]
     pub steps_before_build: Vec<serde_json::Value>,
-    /// GitHub Actions steps to run after the build step in each build job.
+    /// GitHub Actions steps to run after the build step in each build job, with the same
+    /// rules as `steps_before_build`.
     #[serde(default)]
     pub steps_after_build: Vec<serde_json::Value>,
 }
@@ -257,8 +309,13 @@ impl Default for CiConfig {
         CiConfig {
             workflow: default_workflow(),
             go_version_file: default_go_version_file(),
+            go_versions: Vec::new(),
             runners: BTreeMap::new(),
             action: default_action(),
+            branches: default_branches(),
+            tags: default_tags(),
+            env: BTreeMap::new(),
+            timeout_minutes: default_timeout_minutes(),
             steps_before_build: Vec::new(),
             steps_after_build: Vec::new(),
         }
@@ -291,6 +348,15 @@ fn default_go_version_file() -> String {
 }
 fn default_action() -> String {
     DEFAULT_ACTION.into()
+}
+fn default_branches() -> Vec<String> {
+    vec!["main".into()]
+}
+fn default_tags() -> Vec<String> {
+    vec!["v*".into()]
+}
+fn default_timeout_minutes() -> u32 {
+    30
 }
 
 /// One entry of a target list, expanded: a single target, or the ports of a group.
@@ -522,6 +588,7 @@ impl Config {
                 ));
             }
         }
+        ci::validate(&config.ci, path, source)?;
         if config.project.is_empty() {
             config.project =
                 default_project(&config.main, module).ok_or_else(|| ConfigError::NoProject {

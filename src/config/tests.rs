@@ -66,7 +66,10 @@ fn unknown_nested_key_is_located() {
 fn wrong_type_names_the_key() {
     let (line, column, msg) = error("version: 1\ncgo: maybe\n");
     assert_eq!((line, column), (2, 6));
-    assert!(msg.contains("key `cgo`"), "{msg}");
+    assert!(
+        msg.contains("key `cgo`: invalid boolean: write true or false"),
+        "{msg}"
+    );
     let (line, _, msg) = error("version: 1\nverify:\n  timeout: soon\n");
     assert_eq!(line, 3);
     assert!(msg.contains("key `verify.timeout`"), "{msg}");
@@ -159,8 +162,63 @@ fn env_may_not_set_what_the_plan_owns() {
 }
 
 #[test]
+fn ci_settings_have_defaults_and_extension_points() {
+    let c = parse("version: 1\n").unwrap();
+    assert_eq!(c.ci.branches, ["main"]);
+    assert_eq!(c.ci.tags, ["v*"]);
+    assert_eq!(c.ci.timeout_minutes, 30);
+    assert!(c.ci.go_versions.is_empty() && c.ci.env.is_empty());
+    assert!(c.release.enabled);
+    let c = parse(
+        "version: 1\nrelease:\n  enabled: false\nci:\n  branches: [master, 'release/*']\n  tags: ['[0-9]*']\n  go_versions: ['1.25', '1.26']\n  env:\n    GOPRIVATE: example.com/*\n  timeout_minutes: 45\n  steps_before_build:\n    - name: Generate\n      run: go generate ./...\n    - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n",
+    )
+    .unwrap();
+    assert!(!c.release.enabled);
+    assert_eq!(c.ci.branches, ["master", "release/*"]);
+    assert_eq!(c.ci.go_versions, ["1.25", "1.26"]);
+    assert_eq!(c.ci.env["GOPRIVATE"], "example.com/*");
+    assert_eq!(c.ci.timeout_minutes, 45);
+    assert_eq!(c.ci.steps_before_build.len(), 2);
+}
+
+#[test]
+fn ci_settings_are_validated() {
+    let (line, _, msg) = error("version: 1\nci:\n  workflow: ci/gocross.yml\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains(".github/workflows/<name>.yml"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26.2']\n");
+    assert!(msg.contains("listed twice"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  go_versions: [latest]\n");
+    assert!(msg.contains("not a Go version"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  action: gocross\n");
+    assert!(msg.contains("OWNER/REPO@REF"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  env:\n    GOOS: linux\n");
+    assert!(
+        msg.contains("`GOOS` is set by GitHub or by gocross"),
+        "{msg}"
+    );
+    let (_, _, msg) = error("version: 1\nci:\n  env:\n    1X: y\n");
+    assert!(msg.contains("not an environment variable name"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  timeout_minutes: 0\n");
+    assert!(msg.contains("between 1 and 360"), "{msg}");
+    let (line, _, msg) =
+        error("version: 1\nci:\n  steps_after_build:\n    - uses: actions/cache@v4\n");
+    assert_eq!(line, 3);
+    assert!(
+        msg.contains("step 1: `uses: actions/cache@v4` is not pinned"),
+        "{msg}"
+    );
+    let (_, _, msg) =
+        error("version: 1\nci:\n  steps_before_build:\n    - run: echo ${{ github.head_ref }}\n");
+    assert!(msg.contains("template injection"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  steps_before_build:\n    - name: nothing\n");
+    assert!(msg.contains("needs `uses:` or `run:`"), "{msg}");
+}
+
+#[test]
 fn audit_section_takes_min_go_and_cgo() {
-    let c = parse("version: 1\naudit:\n  min_go: \"1.24\"\n  cgo: false\n  max_glibc: \"2.17\"\n").unwrap();
+    let c = parse("version: 1\naudit:\n  min_go: \"1.24\"\n  cgo: false\n  max_glibc: \"2.17\"\n")
+        .unwrap();
     assert_eq!(c.audit.min_go, Some(GoVersion::new(1, 24)));
     assert_eq!(c.audit.cgo, Some(false));
     assert_eq!(c.audit.max_glibc.unwrap().to_string(), "2.17");

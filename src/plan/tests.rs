@@ -138,6 +138,14 @@ fn overrides_apply_in_order() {
     assert_eq!(arm.glibc.unwrap().to_string(), "2.17");
     assert_eq!(arm.env["CC"], "zig cc -target aarch64-linux-gnu.2.17");
     assert_eq!(arm.env["CXX"], "zig c++ -target aarch64-linux-gnu.2.17");
+    let VerifyMethod::Qemu { sysroot, .. } = &arm.verify.method else {
+        panic!("{:?}", arm.verify.method)
+    };
+    assert_eq!(
+        sysroot.as_deref(),
+        Some("/usr/aarch64-linux-gnu"),
+        "a zig-linked dynamic binary runs with the Debian sysroot"
+    );
     assert_eq!(arm.env["GOFLAGS"], "-mod=mod");
     assert_eq!(arm.env["GOEXPERIMENT"], "boringcrypto");
     assert_eq!(arm.runner, "my-arm-runner");

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Installs gocross for the composite action, in seconds on Linux, macOS and Windows runners
+# (x64 and arm64):
+#   1. INPUT_VERSION `local`: use the gocross on PATH. Empty: this action's own version, the
+#      `version` of its Cargo.toml.
+#   2. A gocross of that version already on PATH or in the runner's tool cache: use it.
+#   3. Otherwise download the release asset gocross_<version>_<os>_<arch>[.exe] and
+#      gocross_<version>_checksums.txt (curl retries 5xx answers and timeouts), check the
+#      asset's sha256 before it is ever run, and keep it in the tool cache.
+#   4. No such asset (another platform, an unreleased commit): `cargo install --locked` from
+#      the action's own source.
+# A checksum mismatch always stops here: the downloaded file is deleted, never run.
+# GOCROSS_DOWNLOAD_URL replaces the release download base (a mirror, or a test server).
+set -euo pipefail
+
+fail() { echo "::error title=gocross install::$*"; exit 1; }
+
+action_dir="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set: run this as part of the gocross action}"
+want="${INPUT_VERSION:-}"
+if [ -z "$want" ]; then
+  want=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$action_dir/Cargo.toml" | head -n 1)
+fi
+if [ "$want" = local ]; then
+  command -v gocross >/dev/null || fail "version is 'local', but there is no gocross on PATH"
+  echo "using $(command -v gocross) ($(gocross --version))"
+  exit 0
+fi
+want="${want#v}"
+[ -n "$want" ] || fail "cannot tell which gocross version to install: set the 'version' input"
+
+if command -v gocross >/dev/null && [ "$(gocross --version 2>/dev/null)" = "gocross $want" ]; then
+  echo "using $(command -v gocross) (gocross $want)"
+  exit 0
+fi
+
+case "${RUNNER_OS:-}" in
+  Linux) os=linux ;;
+  macOS) os=darwin ;;
+  Windows) os=windows ;;
+  *) os="" ;;
+esac
+case "${RUNNER_ARCH:-}" in
+  X64) arch=amd64 ;;
+  ARM64) arch=arm64 ;;
+  *) arch="" ;;
+esac
+exe=""
+[ "$os" = windows ] && exe=.exe
+
+tool_root="${RUNNER_TOOL_CACHE:-${HOME}/.cache}/gocross/$want/${os:-any}-${arch:-any}"
+bin_dir="$tool_root/bin"
+bin="$bin_dir/gocross$exe"
+
+add_to_path() {
+  if [ -n "${GITHUB_PATH:-}" ]; then
+    echo "$bin_dir" >> "$GITHUB_PATH"
+  fi
+  echo "installed $bin"
+}
+
+if [ -x "$bin" ]; then
+  echo "gocross $want found in the tool cache"
+  add_to_path
+  exit 0
+fi
+
+sha256() {
+  if command -v sha256sum >/dev/null; then
+    sha256sum "$1" | cut -d ' ' -f 1
+  else
+    shasum -a 256 "$1" | cut -d ' ' -f 1
+  fi
+}
+
+download() {
+  curl --fail --silent --show-error --location \
+    --retry 5 --retry-delay "${GOCROSS_RETRY_DELAY:-2}" --connect-timeout 20 \
+    --output "$2" "$1"
+}
+
+if [ -n "$os" ] && [ -n "$arch" ]; then
+  repo="${GITHUB_ACTION_REPOSITORY:-}"
+  [ -n "$repo" ] || repo="gocross/gocross-action"
+  base="${GOCROSS_DOWNLOAD_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}/v$want"
+  asset="gocross_${want}_${os}_${arch}${exe}"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  if download "$base/gocross_${want}_checksums.txt" "$tmp/checksums.txt" && download "$base/$asset" "$tmp/$asset"; then
+    expected=$(awk -v name="$asset" '$2 == name { print $1 }' "$tmp/checksums.txt")
+    [ -n "$expected" ] || fail "gocross_${want}_checksums.txt has no line for $asset"
+    actual=$(sha256 "$tmp/$asset")
+    if [ "$expected" != "$actual" ]; then
+      rm -f "$tmp/$asset"
+      fail "checksum mismatch for $asset: expected $expected, got $actual; the download was deleted and not run"
+    fi
+    mkdir -p "$bin_dir"
+    chmod +x "$tmp/$asset"
+    mv "$tmp/$asset" "$bin"
+    add_to_path
+    exit 0
+  fi
+  echo "::notice title=gocross install::no prebuilt gocross $want for $os/$arch at $base; building it from source"
+fi
+
+command -v cargo >/dev/null || fail "no prebuilt gocross $want for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this arch} and no cargo to build it: install Rust (rustup) first"
+cargo install --locked --path "$action_dir" --root "$tool_root"
+add_to_path

@@ -1,0 +1,123 @@
+//! `gocross verify --target T FILE [-- ARGS...]`: run one binary on its target.
+
+use super::{Global, Outcome, output};
+use anyhow::Result;
+use gocross::config::VerifyConfig;
+use gocross::github::actions::{self, Annotation, Annotator, Level};
+use gocross::manifest::VerifyOutcome;
+use gocross::plan::verify_method;
+use gocross::targets::{Platform, Target};
+use gocross::verify::{self, Request};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The target the binary is for.
+    #[arg(long, short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    target: Target,
+    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60).
+    #[arg(long)]
+    timeout: Option<u64>,
+    /// Regular expression stdout must match (default: gocross.yaml's `verify.expect`).
+    #[arg(long)]
+    expect: Option<String>,
+    /// Expected exit code (default: gocross.yaml's `verify.exit_code`, else 0).
+    #[arg(long)]
+    exit_code: Option<i32>,
+    /// Sysroot for QEMU user mode (`-L`), for dynamic binaries.
+    #[arg(long)]
+    sysroot: Option<PathBuf>,
+    /// Print the result as JSON (the manifest's `verify` object).
+    #[arg(long)]
+    json: bool,
+    /// The binary.
+    file: PathBuf,
+    /// Arguments for the binary (default: gocross.yaml's `verify.args`, else --version).
+    #[arg(last = true)]
+    args: Vec<String>,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    if !args.file.is_file() {
+        anyhow::bail!("{} is not a file", args.file.display());
+    }
+    let mut settings = global
+        .load_config()
+        .ok()
+        .and_then(|c| c.verify)
+        .unwrap_or_default();
+    merge(&mut settings, &args);
+    let sysroot = settings.sysroot.clone();
+    let method = verify_method(args.target.platform, Platform::host(), sysroot);
+    let result = verify::verify(&Request {
+        binary: &args.file,
+        target: &args.target,
+        method: &method,
+        settings: &settings,
+    });
+    let name = args.file.display().to_string();
+    if actions::is_actions() {
+        let mut annotations = Annotator::default();
+        if let Some(reason) = &result.reason {
+            let level = if result.outcome == VerifyOutcome::Failed {
+                Level::Error
+            } else {
+                Level::Warning
+            };
+            annotations.push(
+                Annotation::new(level, reason.clone())
+                    .title(format!("verify {}", args.target))
+                    .file(name.clone()),
+            );
+        }
+        annotations.emit()?;
+        actions::append_summary(&format!(
+            "| target | method | result | duration |\n|---|---|---|---|\n| {} | {} | {:?} | {} ms |\n",
+            args.target, result.method, result.outcome, result.duration_ms
+        ))?;
+    }
+    if args.json {
+        output::print_json(&result)?;
+    } else {
+        let line = match result.outcome {
+            VerifyOutcome::Verified => format!(
+                "{name}: verified ({}, {} ms): {}",
+                result.method,
+                result.duration_ms,
+                result.stdout_tail.lines().next().unwrap_or("")
+            ),
+            VerifyOutcome::Failed => format!(
+                "{name}: failed ({}): {}",
+                result.method,
+                result.reason.as_deref().unwrap_or("")
+            ),
+            VerifyOutcome::NotRun => format!(
+                "{name}: not run: {}",
+                result.reason.as_deref().unwrap_or("")
+            ),
+        };
+        output::print(&line)?;
+    }
+    Ok(match result.outcome {
+        VerifyOutcome::Verified => Outcome::Success,
+        _ => Outcome::Failed,
+    })
+}
+
+fn merge(settings: &mut VerifyConfig, args: &Args) {
+    if let Some(t) = args.timeout {
+        settings.timeout = t.max(1);
+    }
+    if let Some(e) = &args.expect {
+        settings.expect = Some(e.clone());
+    }
+    if let Some(c) = args.exit_code {
+        settings.exit_code = c;
+    }
+    if let Some(s) = &args.sysroot {
+        settings.sysroot = Some(s.display().to_string());
+    }
+    if !args.args.is_empty() {
+        settings.args = args.args.clone();
+    }
+}

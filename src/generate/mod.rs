@@ -1,0 +1,186 @@
+//! The generated GitHub Actions workflow: `gocross ci init`, `ci generate` and `ci check`.
+//!
+//! 1. [`context::WorkflowContext::new`] turns the config and its [`BuildPlan`] for GitHub's
+//!    runners ([`crate::plan::PlanContext::runners`]) into every value the workflow prints:
+//!    one matrix leg per plan job, pinned actions, what each leg installs.
+//! 2. [`render`] fills `templates/workflow.yml` with it and parses the text back as YAML.
+//! 3. [`write`] replaces the file atomically; [`check`] compares it with the committed file
+//!    and fails with a unified diff and the command that fixes it (a missing file counts as
+//!    empty).
+//!
+//! [`init`] finds the module's main packages and writes a first gocross.yaml. Nothing here
+//! knows Go beyond what the plan says; nothing starts a process.
+
+pub mod context;
+pub mod init;
+pub mod pins;
+mod render;
+
+pub use context::{Layout, WorkflowContext};
+
+use crate::config::Config;
+use crate::manifest;
+use crate::plan::BuildPlan;
+use std::path::{Path, PathBuf};
+
+/// Errors from generating, writing or checking the workflow.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// A template failed to render: a bug in gocross.
+    #[error("internal error: the workflow template failed to render: {0:#}")]
+    Template(minijinja::Error),
+    /// The rendered text is not YAML: a bug in gocross.
+    #[error("internal error: the rendered {template} is not valid YAML: {message}")]
+    InvalidYaml { template: String, message: String },
+    /// A leg would have no C toolchain even on its runner.
+    #[error("cannot generate the workflow: {target}: {hint}")]
+    Toolchain { target: String, hint: String },
+    /// More legs than one GitHub matrix runs.
+    #[error(
+        "the build matrix would have {legs} legs, more than GitHub's limit of {}: list fewer targets or Go versions",
+        context::MAX_MATRIX_LEGS
+    )]
+    TooManyLegs { legs: usize },
+    /// The workflow differs from what gocross.yaml says.
+    #[error(
+        "{name} is out of date with gocross.yaml:\n{diff}\nrun `gocross ci generate` and commit the result"
+    )]
+    Drift { name: String, diff: String },
+    /// A file would be overwritten without `--force`.
+    #[error("{} exists; pass --force to replace it{hint}", path.display())]
+    Exists { path: PathBuf, hint: &'static str },
+    /// A file cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The module layout does not fit (no main package, several without a choice, a config
+    /// outside the module).
+    #[error("{0}")]
+    Module(String),
+}
+
+/// A rendered workflow.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The file's text, parsed back as YAML already.
+    pub text: String,
+    /// Legs of the build matrix.
+    pub legs: usize,
+}
+
+/// Renders the workflow for a config and its plan for GitHub's runners.
+pub fn render(
+    config: &Config,
+    plan: &BuildPlan,
+    layout: &Layout,
+) -> Result<Rendered, GenerateError> {
+    let ctx = WorkflowContext::new(config, plan, layout)?;
+    Ok(Rendered {
+        text: render::render(render::WORKFLOW, &ctx)?,
+        legs: ctx.build.legs.len(),
+    })
+}
+
+/// The repository root of a module: the nearest directory at or above it that holds `.git`
+/// (a directory, or a file for worktrees), else the module directory itself.
+pub fn repository_root(module_dir: &Path) -> PathBuf {
+    let start = std::fs::canonicalize(module_dir).unwrap_or_else(|_| module_dir.to_path_buf());
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(start)
+}
+
+/// Where the module and its config sit relative to the repository root.
+///
+/// Errors: the config file is outside the module directory.
+pub fn layout(repo_root: &Path, module_dir: &Path, config: &Path) -> Result<Layout, GenerateError> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let module = canon(module_dir);
+    let slashed = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let working_directory = match module.strip_prefix(canon(repo_root)) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => slashed(rel),
+        Err(_) => ".".to_string(),
+    };
+    // Relative to the current directory, like every path on the command line.
+    let parent = config
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let config_abs = canon(parent).join(config.file_name().unwrap_or_default());
+    let config = config_abs.strip_prefix(&module).map_err(|_| {
+        GenerateError::Module(format!(
+            "{} is outside the module {}: the workflow runs gocross in the module, so keep the config there",
+            config.display(),
+            module.display()
+        ))
+    })?;
+    Ok(Layout {
+        working_directory,
+        config: slashed(config),
+    })
+}
+
+/// Writes the workflow (creating `.github/workflows/`), atomically.
+pub fn write(path: &Path, text: &str) -> Result<(), GenerateError> {
+    let io = |source| GenerateError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    manifest::write_atomic(path, text.as_bytes()).map_err(|e| match e {
+        manifest::ManifestError::Write { source, .. } => io(source),
+        other => io(std::io::Error::other(other.to_string())),
+    })
+}
+
+/// Compares the file at `path` with the rendered text. A missing file counts as empty.
+/// `name` is how messages show the file (`.github/workflows/gocross.yml`).
+///
+/// Errors: [`GenerateError::Drift`] with a unified diff (`--- <name> (committed)`, `+++
+/// <name> (from gocross.yaml)`), or an I/O error other than "not found".
+pub fn check(path: &Path, name: &str, expected: &str) -> Result<(), GenerateError> {
+    let current = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(GenerateError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if current == expected {
+        return Ok(());
+    }
+    Err(GenerateError::Drift {
+        name: name.to_string(),
+        diff: diff(name, &current, expected),
+    })
+}
+
+/// A unified diff from the committed text to the rendered one, with three lines of context.
+pub fn diff(name: &str, current: &str, expected: &str) -> String {
+    similar::TextDiff::from_lines(current, expected)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{name} (committed)"),
+            &format!("{name} (from gocross.yaml)"),
+        )
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests;

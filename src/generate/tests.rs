@@ -1,0 +1,218 @@
+use super::*;
+use crate::config::GoMod;
+use crate::plan::{PlanContext, plan};
+use crate::targets::GoVersion;
+use serde_json::Value;
+
+fn config(yaml: &str) -> Config {
+    let module = GoMod::parse("module example.com/hello\ngo 1.25\n").unwrap();
+    Config::parse(yaml, Path::new("gocross.yaml"), Some(&module)).unwrap()
+}
+
+fn rendered(yaml: &str, layout: &Layout) -> (BuildPlan, Value) {
+    let c = config(yaml);
+    let p = plan(&c, &PlanContext::runners(GoVersion::new(1, 25)), &[]).unwrap();
+    let text = render(&c, &p, layout).unwrap().text;
+    assert!(!text.contains("{{{") && !text.contains("{{%"), "{text}");
+    (p, serde_saphyr::from_str(&text).unwrap())
+}
+
+fn legs(workflow: &Value) -> &Vec<Value> {
+    workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+}
+
+fn steps<'a>(workflow: &'a Value, job: &str) -> &'a Vec<Value> {
+    workflow["jobs"][job]["steps"].as_array().unwrap()
+}
+
+#[test]
+fn one_leg_per_plan_job_with_the_plans_runner() {
+    let (p, w) = rendered(
+        "version: 1\ntargets: [first-class, linux/riscv64, windows/arm64]\n",
+        &Layout::default(),
+    );
+    let legs = legs(&w);
+    assert_eq!(legs.len(), p.jobs.len());
+    for (leg, job) in legs.iter().zip(&p.jobs) {
+        assert_eq!(leg["target"], job.target.to_string());
+        assert_eq!(leg["runner"], job.runner.as_str());
+        assert_eq!(leg["verify"], job.verify.method.name());
+    }
+    let riscv = legs
+        .iter()
+        .find(|l| l["target"] == "linux/riscv64")
+        .unwrap();
+    assert_eq!(riscv["apt"], "qemu-user-static");
+    assert_eq!(riscv["runner"], "ubuntu-24.04");
+    let names: std::collections::BTreeSet<_> =
+        legs.iter().map(|l| l["artifact"].to_string()).collect();
+    assert_eq!(names.len(), legs.len(), "artifact names are unique");
+}
+
+#[test]
+fn security_shape() {
+    let (_, w) = rendered("version: 1\n", &Layout::default());
+    assert_eq!(w["permissions"], serde_json::json!({}));
+    let on = w["on"].as_object().unwrap();
+    assert!(on.contains_key("pull_request") && on.contains_key("workflow_dispatch"));
+    assert!(!on.contains_key("pull_request_target") && !on.contains_key("workflow_run"));
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        assert!(job["timeout-minutes"].is_u64(), "{name} has no timeout");
+        assert!(job["permissions"].is_object(), "{name} has no permissions");
+        for step in job["steps"].as_array().unwrap() {
+            if let Some(run) = step["run"].as_str() {
+                assert!(!run.contains("${{"), "{name}: expression in run: {run}");
+            }
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"))
+            {
+                assert_eq!(step["with"]["persist-credentials"], false);
+            }
+        }
+    }
+    assert_eq!(w["jobs"]["release"]["permissions"]["id-token"], "write");
+    for job in ["check", "build"] {
+        assert_eq!(
+            w["jobs"][job]["permissions"],
+            serde_json::json!({"contents": "read"}),
+            "{job} is read-only"
+        );
+    }
+}
+
+#[test]
+fn cgo_legs_install_their_toolchain() {
+    let (p, w) = rendered(
+        "version: 1\ncgo: true\ntargets: [linux/amd64, linux/arm64, linux/riscv64]\noverrides:\n  - targets: [linux/riscv64]\n    cc: gnu\n    static: false\n",
+        &Layout::default(),
+    );
+    let legs = legs(&w);
+    assert_eq!(legs[0]["zig"], true);
+    assert_eq!(legs[0]["apt"], "");
+    assert_eq!(legs[2]["zig"], false);
+    assert_eq!(legs[2]["apt"], "gcc-riscv64-linux-gnu qemu-user-static");
+    assert!(p.jobs[2].env["CC"].contains("riscv64-linux-gnu-gcc"));
+    let zig = steps(&w, "build")
+        .iter()
+        .find(|s| s["name"] == "Install zig")
+        .unwrap();
+    assert_eq!(zig["env"]["ZIGLANG"], pins::ZIGLANG);
+}
+
+#[test]
+fn a_leg_without_a_toolchain_is_refused() {
+    let c = config(
+        "version: 1\ncgo: true\ntargets: [darwin/arm64]\nci:\n  runners:\n    darwin/arm64: ubuntu-24.04\n",
+    );
+    let p = plan(&c, &PlanContext::runners(GoVersion::new(1, 25)), &[]).unwrap();
+    let err = render(&c, &p, &Layout::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("darwin/arm64: cgo for darwin/arm64 needs Apple's toolchain"),
+        "{err}"
+    );
+}
+
+#[test]
+fn go_axis_multiplies_legs_and_releases_the_first() {
+    let (p, w) = rendered(
+        "version: 1\ntargets: [linux/amd64, windows/amd64]\nci:\n  go_versions: ['1.25', '1.26']\n",
+        &Layout::default(),
+    );
+    let legs = legs(&w);
+    assert_eq!(legs.len(), p.jobs.len() * 2);
+    assert_eq!(legs[1]["go"], "1.26");
+    assert_eq!(legs[1]["artifact"], "gocross-go1.26-hello_linux_amd64");
+    let setup = &steps(&w, "build")[1];
+    assert_eq!(setup["with"]["go-version"], "${{ matrix.go }}");
+    let download = &steps(&w, "release")[1];
+    assert_eq!(download["with"]["pattern"], "gocross-go1.25-*");
+}
+
+#[test]
+fn release_off_and_subdirectory_module() {
+    let layout = Layout {
+        working_directory: "tools/hello".into(),
+        config: "gocross.yaml".into(),
+    };
+    let (_, w) = rendered("version: 1\nrelease:\n  enabled: false\n", &layout);
+    assert!(w["jobs"].get("release").is_none());
+    let build = steps(&w, "build");
+    assert_eq!(build[1]["with"]["go-version-file"], "tools/hello/go.mod");
+    assert!(
+        build[3]["with"]["key"]
+            .as_str()
+            .unwrap()
+            .contains("hashFiles('tools/hello/go.mod', 'tools/hello/go.sum')")
+    );
+    let upload = build.last().unwrap();
+    assert_eq!(upload["with"]["path"], "tools/hello/dist");
+    let gocross = build.iter().find(|s| s["id"] == "gocross").unwrap();
+    assert_eq!(gocross["with"]["working-directory"], "tools/hello");
+}
+
+#[test]
+fn extra_steps_and_env_keep_their_values() {
+    let (_, w) = rendered(
+        "version: 1\nci:\n  env:\n    GOPRIVATE: 'example.com/*'\n    GOFLAGS: '-mod=mod'\n  steps_before_build:\n    - name: 'Generate: code'\n      run: |\n        go generate ./...\n        echo \"done # really\"\n  steps_after_build:\n    - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n      with:\n        fetch-depth: 0\n        ref: '1.20'\n",
+        &Layout::default(),
+    );
+    assert_eq!(w["jobs"]["build"]["env"]["GOPRIVATE"], "example.com/*");
+    assert_eq!(w["jobs"]["build"]["env"]["GOFLAGS"], "-mod=mod");
+    let build = steps(&w, "build");
+    let at = |name: &str| {
+        build
+            .iter()
+            .position(|s| s["name"] == name || s["id"] == name)
+    };
+    let generate = at("Generate: code").unwrap();
+    assert_eq!(
+        build[generate]["run"],
+        "go generate ./...\necho \"done # really\"\n"
+    );
+    let gocross = at("gocross").unwrap();
+    assert!(generate < gocross);
+    assert_eq!(build[gocross + 1]["with"]["ref"], "1.20");
+    assert_eq!(build[gocross + 1]["with"]["fetch-depth"], 0);
+}
+
+#[test]
+fn check_reports_a_diff_and_a_missing_file_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".github/workflows/gocross.yml");
+    let err = check(&path, "gocross.yml", "name: x\n").unwrap_err();
+    let GenerateError::Drift { diff, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(diff.contains("+name: x"), "{diff}");
+    assert!(err.to_string().contains("run `gocross ci generate`"));
+    write(&path, "name: x\n").unwrap();
+    check(&path, "gocross.yml", "name: x\n").unwrap();
+    let err = check(&path, "gocross.yml", "name: y\n").unwrap_err();
+    assert!(err.to_string().contains("-name: x\n+name: y"), "{err}");
+}
+
+#[test]
+fn layout_of_a_module_in_a_subdirectory() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    let module = repo.path().join("tools/hello");
+    std::fs::create_dir_all(&module).unwrap();
+    assert_eq!(
+        repository_root(&module),
+        std::fs::canonicalize(repo.path()).unwrap()
+    );
+    let l = layout(
+        &repository_root(&module),
+        &module,
+        &module.join("gocross.yaml"),
+    )
+    .unwrap();
+    assert_eq!(l.working_directory, "tools/hello");
+    assert_eq!(l.config, "gocross.yaml");
+    let err = layout(repo.path(), &module, &repo.path().join("gocross.yaml")).unwrap_err();
+    assert!(err.to_string().contains("outside the module"), "{err}");
+}

@@ -1,0 +1,79 @@
+//! The composite action and this project's own workflows, through the real validators:
+//! check-jsonschema (GitHub's action and workflow schemas), zizmor (pedantic, offline),
+//! actionlint (which also runs shellcheck on every `run:`), and shellcheck on the scripts.
+
+mod common;
+
+use common::{repo, require_tool, run};
+use std::process::Command;
+
+fn workflows() -> Vec<String> {
+    let dir = repo().join(".github/workflows");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".yml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "ci, action and release workflows");
+    files
+}
+
+fn passes(cmd: &mut Command) {
+    let (out, stdout, stderr) = run(cmd.current_dir(repo()));
+    assert!(out.status.success(), "{cmd:?}:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn action_metadata_matches_githubs_schema() {
+    if !require_tool("check-jsonschema", "pip install check-jsonschema") {
+        return;
+    }
+    passes(Command::new("check-jsonschema").args([
+        "--builtin-schema",
+        "vendor.github-actions",
+        "action.yml",
+    ]));
+    passes(
+        Command::new("check-jsonschema")
+            .args(["--builtin-schema", "vendor.github-workflows"])
+            .args(workflows()),
+    );
+}
+
+#[test]
+fn zizmor_pedantic_finds_nothing() {
+    if !require_tool("zizmor", "pip install zizmor") {
+        return;
+    }
+    let (out, stdout, stderr) = run(Command::new("zizmor")
+        .args([
+            "--offline",
+            "--persona=pedantic",
+            "action.yml",
+            ".github/workflows",
+        ])
+        .current_dir(repo()));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("No findings to report"), "{stdout}");
+}
+
+#[test]
+fn actionlint_and_shellcheck_find_nothing() {
+    if !require_tool("shellcheck", "apt-get install shellcheck")
+        || !(common::which("actionlint").is_some()
+            || require_tool(
+                "actionlint",
+                "go install github.com/rhysd/actionlint/cmd/actionlint@latest",
+            ))
+    {
+        return;
+    }
+    passes(Command::new("actionlint").args(workflows()));
+    passes(Command::new("shellcheck").args([
+        "action/install.sh",
+        "action/run.sh",
+        "scripts/test",
+        ".ci/run",
+    ]));
+}

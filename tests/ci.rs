@@ -1,0 +1,311 @@
+//! `gocross ci init|generate|check` on real modules: the generated workflow for a range of
+//! configs (snapshots), checked by zizmor (pedantic), actionlint and GitHub's workflow JSON
+//! Schema; the matrix compared with `gocross plan --ci --json`; and the drift check's life
+//! cycle.
+
+mod common;
+
+use common::{gocross, require_tool, run, run_ok};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MAIN_GO: &str = "package main\n\nfunc main() {}\n";
+
+/// The configs whose workflows are snapshot and validated: (name, module directory inside
+/// the repository, gocross.yaml).
+const CASES: &[(&str, &str, &str)] = &[
+    ("minimal", ".", "version: 1\n"),
+    ("first_class", ".", "version: 1\ntargets: [first-class]\n"),
+    (
+        "many_targets",
+        ".",
+        "version: 1\ntargets: [linux, windows, darwin, freebsd/amd64, linux/amd64/v3, linux/arm/6, linux/arm/7, linux/arm64/v8.2, 'linux/arm/5,softfloat']\n",
+    ),
+    (
+        "cgo_zig_glibc",
+        ".",
+        "version: 1\ncgo: true\nstatic: false\nglibc: '2.17'\ntargets: [linux/amd64, linux/arm64, linux/arm/7, windows/amd64, darwin/arm64]\n",
+    ),
+    (
+        "static_musl",
+        ".",
+        "version: 1\ncgo: true\ntargets: [linux/amd64, linux/arm64, linux/riscv64]\noverrides:\n  - targets: [linux/amd64]\n    cc: musl\n",
+    ),
+    (
+        "release_off",
+        ".",
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\nrelease:\n  enabled: false\n",
+    ),
+    (
+        "runner_overrides",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64, darwin/arm64]\noverrides:\n  - targets: [windows/amd64]\n    runner: windows-2022\nci:\n  runners:\n    linux/arm64: ubuntu-24.04\n    darwin/arm64: macos-14\n",
+    ),
+    (
+        "extra_steps",
+        "tools/hello",
+        "version: 1\ntargets: [linux/amd64, windows/amd64]\nci:\n  branches: [master, 'release/**']\n  tags: ['v[0-9]*']\n  timeout_minutes: 45\n  env:\n    GOPRIVATE: example.com/private/*\n    GOFLAGS: -mod=mod\n  steps_before_build:\n    - name: Generate code\n      shell: bash\n      env:\n        REF: ${{ github.ref_name }}\n      run: |\n        echo \"building $REF\"\n        go generate ./...\n  steps_after_build:\n    - name: Keep the build log\n      uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\n      with:\n        name: log-${{ matrix.artifact }}\n        path: tools/hello/build.log\n        if-no-files-found: ignore\n",
+    ),
+    (
+        "go_axis",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64]\nci:\n  go_versions: ['1.25', '1.26']\n",
+    ),
+    (
+        "pinned_action",
+        ".",
+        "version: 1\ntargets: [linux/amd64]\nci:\n  action: gocross/gocross-action@0123456789abcdef0123456789abcdef01234567\n",
+    ),
+];
+
+/// A repository (a `.git` directory) holding a Go module at `module` with this gocross.yaml.
+fn repository(module: &str, config: &str) -> (tempfile::TempDir, PathBuf) {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    let dir = repo.path().join(module);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.25\n").unwrap();
+    std::fs::write(dir.join("main.go"), MAIN_GO).unwrap();
+    std::fs::write(dir.join("gocross.yaml"), config).unwrap();
+    (repo, dir)
+}
+
+fn workflow_path(repo: &Path) -> PathBuf {
+    repo.join(".github/workflows/gocross.yml")
+}
+
+/// The gocross version changes with every release; nothing else in the file should churn.
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({filters => vec![
+        (r"gocross \d+\.\d+\.\d+\S*", "gocross [VERSION]"),
+        (r"version: '\d+\.\d+\.\d+[^']*'", "version: '[VERSION]'"),
+    ]}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn legs(workflow: &Value) -> Vec<(String, String)> {
+    workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["target"].as_str().unwrap().to_string(),
+                l["runner"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
+    let out = tempfile::tempdir().unwrap();
+    let workflows = out.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    let mut files = Vec::new();
+    for (name, module, config) in CASES {
+        let (repo, dir) = repository(module, config);
+        run_ok(gocross().arg("-C").arg(&dir).args(["ci", "generate"]));
+        let text = std::fs::read_to_string(workflow_path(repo.path())).unwrap();
+        snapshot(&format!("workflow_{name}"), &text);
+
+        // One leg per plan job (and Go release), on the runner the plan chose.
+        let workflow: Value = serde_saphyr::from_str(&text).unwrap();
+        let plan: Value = serde_json::from_str(&run_ok(
+            gocross()
+                .arg("-C")
+                .arg(&dir)
+                .args(["plan", "--ci", "--json"]),
+        ))
+        .unwrap();
+        let go_versions = workflow["jobs"]["build"]["strategy"]["matrix"]["include"][0]
+            .get("go")
+            .map_or(1, |_| 2);
+        let expected: Vec<(String, String)> = plan["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|j| {
+                let leg = (
+                    j["target"].as_str().unwrap().to_string(),
+                    j["runner"].as_str().unwrap().to_string(),
+                );
+                std::iter::repeat_n(leg, go_versions)
+            })
+            .collect();
+        assert_eq!(
+            legs(&workflow),
+            expected,
+            "{name}: matrix differs from the plan"
+        );
+
+        let file = workflows.join(format!("{name}.yml"));
+        std::fs::write(&file, &text).unwrap();
+        files.push(file);
+    }
+
+    if require_tool("zizmor", "pip install zizmor") {
+        let (o, stdout, stderr) = run(Command::new("zizmor")
+            .args(["--offline", "--persona=pedantic", "--no-progress"])
+            .args(&files));
+        assert!(
+            o.status.success() && stdout.contains("No findings"),
+            "zizmor:\n{stdout}\n{stderr}"
+        );
+    }
+    if require_tool(
+        "actionlint",
+        "go install github.com/rhysd/actionlint/cmd/actionlint@latest",
+    ) {
+        let (o, stdout, stderr) = run(Command::new("actionlint").args(&files));
+        assert!(o.status.success(), "actionlint:\n{stdout}\n{stderr}");
+    }
+    if require_tool("check-jsonschema", "pip install check-jsonschema") {
+        let (o, stdout, stderr) = run(Command::new("check-jsonschema")
+            .args(["--builtin-schema", "vendor.github-workflows"])
+            .args(&files));
+        assert!(o.status.success(), "check-jsonschema:\n{stdout}\n{stderr}");
+    }
+}
+
+#[test]
+fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
+    let repo = common::copy_module(&common::example("hello"));
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    let dir = repo.path();
+    let ci = |args: &[&str]| {
+        let mut cmd = gocross();
+        cmd.arg("-C").arg(dir).arg("ci").args(args);
+        cmd
+    };
+
+    let stdout = run_ok(&mut ci(&["init"]));
+    assert!(stdout.contains("kept"), "{stdout}");
+    assert!(
+        stdout.contains("wrote .github/workflows/gocross.yml (8 build legs)"),
+        "{stdout}"
+    );
+    run_ok(&mut ci(&["check"]));
+
+    // A second init refuses to overwrite.
+    let (o, _, stderr) = run(&mut ci(&["init"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr.contains("exists; pass --force"), "{stderr}");
+
+    let config = dir.join("gocross.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "  - windows/arm64\n",
+            "  - windows/arm64\n  - linux/riscv64\n",
+        ),
+    )
+    .unwrap();
+    let (o, stdout, _) = run(&mut ci(&["check"]));
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("--- .github/workflows/gocross.yml (committed)")
+            || stdout.contains("gocross.yml (committed)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+          - target: linux/riscv64"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("run `gocross ci generate`"), "{stdout}");
+
+    run_ok(&mut ci(&["generate"]));
+    run_ok(&mut ci(&["check"]));
+
+    // A missing workflow counts as empty.
+    std::fs::remove_file(workflow_path(dir)).unwrap();
+    let (o, stdout, _) = run(&mut ci(&["check"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout.contains("+name: gocross"), "{stdout}");
+}
+
+#[test]
+fn init_writes_a_config_for_the_chosen_main_package() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/master\n").unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/tools\n\ngo 1.25\n").unwrap();
+    for (pkg, source) in [
+        ("cmd/alpha", MAIN_GO),
+        ("cmd/beta", MAIN_GO),
+        ("internal/lib", "package lib\n"),
+        ("tools", "//go:build ignore\n\npackage main\n"),
+        ("testdata/x", MAIN_GO),
+    ] {
+        std::fs::create_dir_all(dir.join(pkg)).unwrap();
+        std::fs::write(dir.join(pkg).join("main.go"), source).unwrap();
+    }
+    let init = |args: &[&str]| {
+        let mut cmd = gocross();
+        cmd.args(["ci", "init", "--dir"]).arg(dir).args(args);
+        cmd.stdin(std::process::Stdio::null());
+        cmd
+    };
+
+    // Two main packages, no terminal, no --main: a clear failure that writes nothing.
+    let (o, _, stderr) = run(&mut init(&[]));
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2 main packages (./cmd/alpha, ./cmd/beta): pass --main"),
+        "{stderr}"
+    );
+    assert!(!dir.join("gocross.yaml").exists());
+    assert!(!workflow_path(dir).exists());
+
+    let (o, _, stderr) = run(&mut init(&["--main", "internal/lib"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr.contains("not a main package"), "{stderr}");
+
+    let (o, _, stderr) = run(&mut init(&[
+        "--main",
+        "cmd/beta",
+        "--targets",
+        "linux/amd64,linux/sparc",
+    ]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr.contains("--targets"), "{stderr}");
+
+    run_ok(&mut init(&[
+        "--main",
+        "cmd/beta",
+        "--targets",
+        "linux/amd64,linux/arm/7",
+        "--yes",
+    ]));
+    let config = std::fs::read_to_string(dir.join("gocross.yaml")).unwrap();
+    snapshot("init_config", &config);
+    let workflow: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(workflow_path(dir)).unwrap()).unwrap();
+    assert_eq!(workflow["on"]["push"]["branches"][0], "master");
+    let artifacts: Vec<&str> = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["artifact"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        artifacts,
+        ["gocross-beta_linux_amd64", "gocross-beta_linux_arm_7"]
+    );
+    run_ok(gocross().arg("-C").arg(dir).args(["ci", "check"]));
+
+    // --force replaces both files.
+    run_ok(&mut init(&["--main", "cmd/alpha", "--force"]));
+    let config = std::fs::read_to_string(dir.join("gocross.yaml")).unwrap();
+    assert!(config.contains("main: ./cmd/alpha"), "{config}");
+}
+
+#[test]
+fn help_lists_the_ci_commands() {
+    snapshot("help", &run_ok(gocross().arg("--help")));
+    snapshot("ci_help", &run_ok(gocross().args(["ci", "--help"])));
+}
