@@ -9,6 +9,8 @@
 //! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 //! 5. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
+//! 6. [`audit`]: each built binary read from its bytes (ELF, PE, Mach-O, wasm, Go build info)
+//!    and checked against the `audit:` policy and its build job, without running it.
 
 pub mod audit;
 pub mod config;

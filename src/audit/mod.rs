@@ -408,7 +408,16 @@ fn summary(r: &AuditReport) -> String {
         (None, None) => "?".into(),
     };
     let bits = f.bits.map(|b| format!("{b}-bit ")).unwrap_or_default();
-    let kind = f.kind.as_deref().unwrap_or("file");
+    let kind = match f.kind.as_deref() {
+        Some("exec" | "execute" | "exe") => "executable",
+        Some("pie") => "pie executable",
+        Some("dyn") => "shared object",
+        Some("rel") => "relocatable",
+        Some("core") => "core file",
+        Some("dll") => "DLL",
+        Some(other) => other,
+        None => "file",
+    };
     let head = match r.format {
         BinaryFormat::Elf => {
             let endian = match f.endian {
