@@ -559,3 +559,24 @@ fn system_elf_files_agree_with_file_and_readelf() {
         bad.join("\n")
     );
 }
+
+/// Without section headers (as `sstrip` leaves a file) the build info is found in the first
+/// writable PT_LOAD, as `go version -m` finds it.
+#[test]
+fn build_info_is_found_without_section_headers() {
+    let mut bytes = std::fs::read(hello("linux/amd64", &[], "")).unwrap();
+    // ELF64: e_shoff at 0x28 (8 bytes), e_shnum at 0x3c, e_shstrndx at 0x3e (2 bytes each).
+    bytes[0x28..0x30].fill(0);
+    bytes[0x3c..0x40].fill(0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no_sections");
+    std::fs::write(&path, &bytes).unwrap();
+    let reports = audit_json(std::slice::from_ref(&path));
+    let r = &reports[&path.display().to_string()];
+    assert_eq!(r["error"], Value::Null, "{r}");
+    assert_eq!(r["stripped"], true, "no section table, so no symbol table");
+    let go = go_version_m(std::slice::from_ref(&path));
+    let (version, _) = &go[&path.display().to_string()];
+    assert_eq!(r["go"]["version"], version.as_str());
+    assert_eq!(r["go"]["settings"]["GOOS"], "linux");
+}

@@ -13,7 +13,8 @@
 //! - the glibc floor is the highest `GLIBC_x.y[.z]` version in the version needs;
 //! - the ABI tag is the `GNU` note type 1 (OS, kernel major, minor, patch) or the `FreeBSD`,
 //!   `NetBSD` and `OpenBSD` notes type 1;
-//! - Go build info is in `.go.buildinfo`, else in the first writable, non-executable PT_LOAD.
+//! - Go build info is in `.go.buildinfo`; in a file without section headers, in the first
+//!   writable, non-executable PT_LOAD.
 //!
 //! Compressed debug sections are never decompressed: only their names are read.
 
@@ -301,8 +302,13 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
         _ => None,
     };
     let glibc_floor = glibc_floor(&info.version_needs);
+    // Go's linker has written `.go.buildinfo` since the build info exists (Go 1.13), and
+    // external linkers keep it; so a file with a section table but without that section is
+    // not searched (Go's reader would scan its whole data segment in vain). Without a section
+    // table, the first writable, non-executable PT_LOAD is searched, as Go does.
     let go_search = match buildinfo_section {
         Some((addr, size)) => Some((addr, size)),
+        None if !shdrs.is_empty() => None,
         None => phdrs
             .iter()
             .find(|p| {
