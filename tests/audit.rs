@@ -438,6 +438,8 @@ fn go_binaries_agree_with_file_readelf_and_go_version_m() {
     assert!(mac["macho"]["min_os"].as_str().is_some());
     assert_eq!(by_name("hello_darwin_arm64_stripped")["stripped"], true);
     assert_eq!(by_name("hello_windows_amd64_stripped")["stripped"], true);
+    assert_eq!(by_name("hello_wasip1_wasm")["stripped"], false);
+    assert_eq!(by_name("hello_wasip1_wasm_stripped")["stripped"], true);
     let deps = by_name("godeps");
     assert_eq!(deps["go"]["deps"][0]["replace"]["path"], "./localdep");
     assert!(
