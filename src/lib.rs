@@ -11,7 +11,10 @@
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
 //! 6. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!    and the pull-request report (check run, step summary, sticky comment).
+//! 6. [`audit`]: each built binary read from its bytes (ELF, PE, Mach-O, wasm, Go build info)
+//!    and checked against the `audit:` policy and its build job, without running it.
 
+pub mod audit;
 pub mod config;
 pub mod generate;
 pub mod github;

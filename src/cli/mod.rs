@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod audit;
 mod ci;
 mod github;
 mod output;
@@ -55,6 +56,8 @@ enum Command {
     /// Report the build on the pull request: a check run with annotations (the step summary
     /// where the token may not), optionally a sticky comment.
     Report(report::Args),
+    /// Read binaries like file, readelf and go version -m, and check them against the policy.
+    Audit(audit::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -95,6 +98,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Ci(args) => ci::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }
 

@@ -14,7 +14,7 @@ pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
 pub use located::ConfigError;
 
-use crate::targets::{self, Target};
+use crate::targets::{self, GoVersion, Target};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -211,6 +211,14 @@ pub struct AuditConfig {
     /// Require binaries without a symbol table.
     #[serde(default)]
     pub stripped: Option<bool>,
+    /// The oldest Go release allowed to have built a binary, e.g. "1.24" (from its build
+    /// info).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub min_go: Option<GoVersion>,
+    /// Require cgo on (true) or off (false), as the build info's CGO_ENABLED records it.
+    #[serde(default)]
+    pub cgo: Option<bool>,
 }
 
 /// GitHub release settings.
@@ -381,6 +389,14 @@ impl<'de> Deserialize<'de> for TargetList {
 }
 
 impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for GoVersion {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d)?
             .parse()
