@@ -11,7 +11,12 @@
 //! 5. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
 //! 6. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
+//! 7. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//!    and the pull-request report (check run, step summary, sticky comment).
+//! 8. [`audit`]: each built binary read from its bytes (ELF, PE, Mach-O, wasm, Go build info)
+//!    and checked against the `audit:` policy and its build job, without running it.
 
+pub mod audit;
 pub mod build;
 pub mod config;
 pub mod generate;

@@ -137,20 +137,20 @@ pub struct ArtifactVerify {
 pub enum ManifestError {
     #[error("the build legs' manifests disagree: {0}")]
     Inconsistent(String),
-    #[error("cannot read {}: {source}; run `gocross build` first", path.display())]
+    #[error("cannot read {}: {cause}; run `gocross build` first", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{} is not a gocross manifest: {source}", path.display())]
+    #[error("{} is not a gocross manifest: {cause}", path.display())]
     Parse {
         path: PathBuf,
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {cause}", path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -168,9 +168,9 @@ impl Manifest {
             return Self::read_file(&path);
         }
         let mut legs: Vec<PathBuf> = std::fs::read_dir(dist)
-            .map_err(|source| ManifestError::Read {
+            .map_err(|cause| ManifestError::Read {
                 path: dist.to_path_buf(),
-                source,
+                cause,
             })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.join(MANIFEST_FILE).is_file())
@@ -218,13 +218,13 @@ impl Manifest {
     }
 
     fn read_file(path: &Path) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read(path).map_err(|source| ManifestError::Read {
+        let text = std::fs::read(path).map_err(|cause| ManifestError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
-        serde_json::from_slice(&text).map_err(|source| ManifestError::Parse {
+        serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     }
 
@@ -256,9 +256,9 @@ impl Manifest {
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
 /// the same directory, which is synced and then renamed over `path` (mode 0644 on Unix).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
-    let err = |source| ManifestError::Write {
+    let err = |cause| ManifestError::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let dir = path
         .parent()

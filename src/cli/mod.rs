@@ -1,11 +1,15 @@
 //! Command-line interface: clap types, conversion to library values, and printing as text or
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
+mod audit;
 mod build;
 mod ci;
 mod doctor;
+mod github;
 mod output;
 mod plan;
+mod release;
+mod report;
 mod schema;
 mod targets;
 mod verify;
@@ -53,6 +57,14 @@ enum Command {
     Verify(verify::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
+    /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
+    /// run again.
+    Release(release::Args),
+    /// Report the build on the pull request: a check run with annotations (the step summary
+    /// where the token may not), optionally a sticky comment.
+    Report(report::Args),
+    /// Read binaries like file, readelf and go version -m, and check them against the policy.
+    Audit(audit::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -96,6 +108,9 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
+        Command::Release(args) => release::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }
 

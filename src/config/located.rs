@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read {}: {source}; run `gocross ci init` to create one", path.display())]
+    #[error("cannot read {}: {cause}; run `gocross ci init` to create one", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A YAML, schema or validation error at a place in the file. `line` and `column` are
     /// 1-based; `snippet` is the line with a caret under the column.

@@ -14,7 +14,7 @@ pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
 pub use located::ConfigError;
 
-use crate::targets::{self, Target};
+use crate::targets::{self, GoVersion, Target};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -216,6 +216,14 @@ pub struct AuditConfig {
     /// Require binaries without a symbol table.
     #[serde(default)]
     pub stripped: Option<bool>,
+    /// The oldest Go release allowed to have built a binary, e.g. "1.24" (from its build
+    /// info).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub min_go: Option<GoVersion>,
+    /// Require cgo on (true) or off (false), as the build info's CGO_ENABLED records it.
+    #[serde(default)]
+    pub cgo: Option<bool>,
 }
 
 /// GitHub release settings.
@@ -393,6 +401,14 @@ impl<'de> Deserialize<'de> for Target {
     }
 }
 
+impl<'de> Deserialize<'de> for GoVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// A glibc version such as `2.17`, written as a string in YAML. Compared numerically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
 #[schemars(with = "String")]
@@ -479,7 +495,7 @@ impl Config {
     pub fn load_from(path: &Path, module_dir: &Path) -> Result<Config, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.to_path_buf(),
-            source: e,
+            cause: e,
         })?;
         let module = GoMod::read(module_dir).ok();
         Config::parse(&source, path, module.as_ref())

@@ -214,3 +214,14 @@ fn ci_settings_are_validated() {
     let (_, _, msg) = error("version: 1\nci:\n  steps_before_build:\n    - name: nothing\n");
     assert!(msg.contains("needs `uses:` or `run:`"), "{msg}");
 }
+
+#[test]
+fn audit_section_takes_min_go_and_cgo() {
+    let c = parse("version: 1\naudit:\n  min_go: \"1.24\"\n  cgo: false\n  max_glibc: \"2.17\"\n")
+        .unwrap();
+    assert_eq!(c.audit.min_go, Some(GoVersion::new(1, 24)));
+    assert_eq!(c.audit.cgo, Some(false));
+    assert_eq!(c.audit.max_glibc.unwrap().to_string(), "2.17");
+    let (_, _, msg) = error("version: 1\naudit:\n  min_go: \"one\"\n");
+    assert!(msg.contains("is not a Go version"), "{msg}");
+}

@@ -140,7 +140,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), GenerateError> {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     manifest::write_atomic(path, text.as_bytes()).map_err(|e| match e {
-        manifest::ManifestError::Write { source, .. } => io(source),
+        manifest::ManifestError::Write { cause, .. } => io(cause),
         other => io(std::io::Error::other(other.to_string())),
     })
 }

@@ -1,0 +1,620 @@
+//! The audit: what a binary is, read from its bytes the way `file`, `readelf` and
+//! `go version -m` report it, without running it, for any target on any host.
+//!
+//! 1. [`audit_file`] maps the file (bounded by [`AuditOptions::max_size`]) and hands the bytes
+//!    to [`audit_bytes`], which never fails and never panics: whatever cannot be read is
+//!    reported in [`AuditReport::error`] and the rest is still filled in.
+//! 2. [`BinaryFormat::sniff`] picks the reader from the magic bytes: [`elf`], [`pe`],
+//!    [`macho`] (and universal files, one report per slice), [`wasm`].
+//! 3. Each reader fills [`ObjectFacts`] and says where Go's build info may be;
+//!    [`buildinfo`] reads it.
+//! 4. [`Policy::check`] compares the facts with gocross.yaml's `audit:` and the build job
+//!    ([`policy`]); [`audit_artifact`] does all of it for `gocross build` and returns the
+//!    manifest's [`ArtifactAudit`].
+//! 5. [`sbom`] turns the build info into a CycloneDX SBOM.
+//!
+//! Untrusted input: every read is bounded by the input slice, every list by
+//! [`space::MAX_ENTRIES`], and compressed sections are never decompressed.
+
+pub mod buildinfo;
+mod elf;
+mod macho;
+mod pe;
+pub mod policy;
+pub mod sbom;
+mod space;
+mod wasm;
+
+pub use buildinfo::{BlobFormat, GoInfo, Module, Settings};
+pub use elf::{AbiTag, ElfInfo};
+pub use macho::MachOInfo;
+pub use pe::PeInfo;
+pub use policy::Policy;
+pub use sbom::write_sbom;
+pub use wasm::WasmInfo;
+
+use crate::manifest::{ArtifactAudit, Violation};
+use crate::targets::{Goarch, Goos};
+use serde::Serialize;
+use space::AddressSpace;
+use std::fmt;
+use std::path::Path;
+
+/// The container format of a file, from its first bytes.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BinaryFormat {
+    /// `\x7fELF`.
+    #[serde(rename = "elf")]
+    Elf,
+    /// `MZ` (a DOS header in front of a PE header).
+    #[serde(rename = "pe")]
+    Pe,
+    /// `feedface`/`feedfacf` in either byte order.
+    #[serde(rename = "macho")]
+    MachO,
+    /// `cafebabe`/`cafebabf` with a small slice count (a universal binary).
+    #[serde(rename = "macho-fat")]
+    MachOFat,
+    /// `\0asm`.
+    #[serde(rename = "wasm")]
+    Wasm,
+    /// Anything else (text, archives, Java classes, ...).
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl BinaryFormat {
+    /// The format of a file whose first bytes are `head` (16 bytes are enough).
+    pub fn sniff(head: &[u8]) -> BinaryFormat {
+        match head {
+            [0x7f, b'E', b'L', b'F', ..] => BinaryFormat::Elf,
+            [b'M', b'Z', ..] => BinaryFormat::Pe,
+            [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
+                BinaryFormat::MachO
+            }
+            [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] if macho::is_fat(head) => BinaryFormat::MachOFat,
+            [0, b'a', b's', b'm', ..] => BinaryFormat::Wasm,
+            _ => BinaryFormat::Unknown,
+        }
+    }
+
+    /// The name used in JSON (`elf`, `pe`, `macho`, `macho-fat`, `wasm`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryFormat::Elf => "elf",
+            BinaryFormat::Pe => "pe",
+            BinaryFormat::MachO => "macho",
+            BinaryFormat::MachOFat => "macho-fat",
+            BinaryFormat::Wasm => "wasm",
+            BinaryFormat::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for BinaryFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endian {
+    Little,
+    Big,
+}
+
+/// How an ELF executable is linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Linkage {
+    /// No PT_INTERP and no DT_NEEDED: runs without a dynamic loader or shared libraries.
+    Static,
+    /// Needs a dynamic loader or shared libraries.
+    Dynamic,
+}
+
+impl Linkage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Linkage::Static => "static",
+            Linkage::Dynamic => "dynamic",
+        }
+    }
+}
+
+/// What is known about one object: a whole file, or one slice of a universal file. Fields
+/// that do not apply to the format are `None` (JSON `null`) or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ObjectFacts {
+    /// 32 or 64.
+    pub bits: Option<u8>,
+    pub endian: Option<Endian>,
+    /// The GOOS the binary targets: Go's build info when present, else the container's word
+    /// (ELF OS/ABI, ABI tag and interpreter; PE is windows; Mach-O darwin or ios by platform;
+    /// wasm by the host module imported).
+    pub goos: Option<Goos>,
+    /// The GOARCH of the machine code (ELF e_machine with class and byte order, PE machine,
+    /// Mach-O cputype); `None` for an architecture Go has no port for.
+    pub goarch: Option<Goarch>,
+    /// The architecture in the format's own terms: `EM_AARCH64`, `IMAGE_FILE_MACHINE_AMD64`,
+    /// `CPU_TYPE_ARM64`, `wasm32`.
+    pub machine: Option<String>,
+    /// ELF: `exec`, `pie`, `dyn`, `rel`, `core`; PE: `exe`, `dll`; Mach-O: `execute`,
+    /// `dylib`, `bundle`, ...; wasm: `module`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// ELF executables and shared objects only.
+    pub linkage: Option<Linkage>,
+    /// No symbol table (ELF: no SHT_SYMTAB, as `file` says; PE: no COFF symbols; Mach-O: no
+    /// local symbols; wasm: no `name` section).
+    pub stripped: Option<bool>,
+    /// DWARF present (`.debug_info`, `.zdebug_info`, `__debug_info`).
+    pub debug_info: Option<bool>,
+    /// Shared libraries: DT_NEEDED, imported DLLs, dylibs, wasm host modules.
+    pub libraries: Vec<String>,
+    /// Highest `GLIBC_x.y` version required (ELF), e.g. `2.34`.
+    pub glibc_floor: Option<String>,
+    pub elf: Option<ElfInfo>,
+    pub pe: Option<PeInfo>,
+    pub macho: Option<MachOInfo>,
+    pub wasm: Option<WasmInfo>,
+    /// Go build info; `None` for a file that is not a Go binary.
+    pub go: Option<GoInfo>,
+}
+
+/// One slice of a universal (fat) Mach-O file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Slice {
+    /// Byte offset and size of the slice in the file.
+    pub offset: u64,
+    pub size: u64,
+    #[serde(flatten)]
+    pub facts: ObjectFacts,
+}
+
+/// The audit of one file: the element of `gocross audit --json`'s array, and the `report`
+/// stored in manifest.json. The shape is stable; fields are only added (README, "Audit").
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    /// The path as given.
+    pub path: String,
+    /// File size in bytes.
+    pub size: u64,
+    pub format: BinaryFormat,
+    /// One line in the manner of `file`.
+    pub summary: String,
+    #[serde(flatten)]
+    pub facts: ObjectFacts,
+    /// The slices of a universal file (empty otherwise). The top-level `go` is the first
+    /// slice's, as `go version -m` reads it.
+    pub slices: Vec<Slice>,
+    /// Why the file could not be read completely: `malformed ELF: ...`, `cannot read ...`,
+    /// `larger than ...`. The facts read before the problem are kept.
+    pub error: Option<String>,
+    /// True when the file was read completely and broke no policy rule.
+    pub passed: bool,
+    pub violations: Vec<Violation>,
+}
+
+/// Limits for reading untrusted files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditOptions {
+    /// Largest file audited, in bytes; larger files are reported, not read.
+    pub max_size: u64,
+}
+
+/// The default [`AuditOptions::max_size`]: 512 MiB.
+pub const DEFAULT_MAX_SIZE: u64 = 512 << 20;
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            max_size: DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+/// Where a reader found that Go's build info may be: the address range to search and the
+/// file bytes mapped there.
+pub(crate) struct GoSearch<'a> {
+    pub space: AddressSpace<'a>,
+    pub start: u64,
+    pub size: u64,
+}
+
+/// A reader's result: the facts, and where to look for Go's build info.
+pub(crate) struct Parsed<'a> {
+    pub facts: ObjectFacts,
+    pub go: Option<GoSearch<'a>>,
+}
+
+/// Most problems kept in [`AuditReport::error`]; a badly broken file repeats itself.
+const MAX_PROBLEMS: usize = 8;
+
+/// Audits the file at `path`: maps it read-only (so a large binary costs little memory), and
+/// reports rather than fails on every problem (missing, not a regular file, larger than
+/// `options.max_size`, malformed).
+pub fn audit_file(path: &Path, options: &AuditOptions) -> AuditReport {
+    let shown = path.display().to_string();
+    let unreadable = |size: u64, format: BinaryFormat, error: String| {
+        let mut r = audit_bytes(&shown, &[]);
+        r.size = size;
+        r.format = format;
+        r.summary = format!("{format} file, not read");
+        r.error = Some(error);
+        r.passed = false;
+        r
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(0, BinaryFormat::Unknown, format!("cannot open: {e}")),
+    };
+    let meta = match file.metadata() {
+        Ok(m) => m,
+        Err(e) => return unreadable(0, BinaryFormat::Unknown, format!("cannot read: {e}")),
+    };
+    if !meta.is_file() {
+        return unreadable(
+            0,
+            BinaryFormat::Unknown,
+            "not a regular file (a directory, device or pipe)".into(),
+        );
+    }
+    let size = meta.len();
+    if size == 0 {
+        return audit_bytes(&shown, &[]);
+    }
+    if size > options.max_size {
+        let mut head = [0u8; 16];
+        let n = std::io::Read::read(&mut &file, &mut head).unwrap_or(0);
+        return unreadable(
+            size,
+            BinaryFormat::sniff(&head[..n]),
+            format!(
+                "{size} bytes, larger than the {} byte limit (raise it with --max-size)",
+                options.max_size
+            ),
+        );
+    }
+    // SAFETY: the map is read-only and every read is bounded by the slice. If another process
+    // truncates the file while it is read, the process may get SIGBUS; gocross audits its own
+    // build outputs and release artifacts, which nothing rewrites meanwhile.
+    let map = match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(m) => m,
+        Err(e) => return unreadable(size, BinaryFormat::Unknown, format!("cannot map: {e}")),
+    };
+    audit_bytes(&shown, &map)
+}
+
+/// Audits bytes already in memory; `path` only names them in the report. Never panics, never
+/// allocates more than a small multiple of the facts it reports.
+pub fn audit_bytes(path: &str, data: &[u8]) -> AuditReport {
+    let format = BinaryFormat::sniff(data);
+    let mut problems = Vec::new();
+    let mut slices = Vec::new();
+    let facts = match format {
+        BinaryFormat::Elf => resolve(elf::read(data, &mut problems), &mut problems),
+        BinaryFormat::Pe => resolve(pe::read(data, &mut problems), &mut problems),
+        BinaryFormat::MachO => resolve(macho::read(data, &mut problems), &mut problems),
+        BinaryFormat::Wasm => resolve(
+            wasm::read(data, &mut problems).map(|facts| Parsed { facts, go: None }),
+            &mut problems,
+        ),
+        BinaryFormat::MachOFat => {
+            match macho::fat_slices(data) {
+                Ok(table) => {
+                    for (cputype, offset, size) in table {
+                        if offset.saturating_add(size) > data.len() as u64 {
+                            problems.push(format!(
+                                "malformed Mach-O universal file: the slice for cputype {cputype:#x} ends past the end of the file (truncated?)"
+                            ));
+                        }
+                        let bytes = space::clamp(data, offset, size);
+                        let facts = resolve(macho::read(bytes, &mut problems), &mut problems);
+                        slices.push(Slice {
+                            offset,
+                            size,
+                            facts,
+                        });
+                    }
+                }
+                Err(e) => problems.push(e),
+            }
+            ObjectFacts {
+                goos: slices.first().and_then(|s| s.facts.goos),
+                go: slices.first().and_then(|s| s.facts.go.clone()),
+                ..ObjectFacts::default()
+            }
+        }
+        BinaryFormat::Unknown => ObjectFacts::default(),
+    };
+    problems.dedup();
+    let error = match problems.len() {
+        0 => None,
+        n if n > MAX_PROBLEMS => Some(format!(
+            "{} (and {} more)",
+            problems[..MAX_PROBLEMS].join("; "),
+            n - MAX_PROBLEMS
+        )),
+        _ => Some(problems.join("; ")),
+    };
+    let mut report = AuditReport {
+        path: path.to_string(),
+        size: data.len() as u64,
+        format,
+        summary: String::new(),
+        facts,
+        slices,
+        passed: error.is_none(),
+        error,
+        violations: Vec::new(),
+    };
+    report.summary = summary(&report);
+    report
+}
+
+/// Reads Go's build info where the reader pointed, then lets it name the GOOS; a GOARCH that
+/// contradicts the machine code is a problem.
+fn resolve(parsed: Option<Parsed<'_>>, problems: &mut Vec<String>) -> ObjectFacts {
+    let Some(Parsed { mut facts, go }) = parsed else {
+        return ObjectFacts::default();
+    };
+    if let Some(search) = go {
+        match buildinfo::find(&search.space, search.start, search.size) {
+            Ok(info) => facts.go = info,
+            Err(e) => problems.push(e),
+        }
+    }
+    if let Some(go) = &facts.go {
+        if let Some(goos) = go.settings.get("GOOS").and_then(|s| s.parse().ok()) {
+            facts.goos = Some(goos);
+        }
+        let goarch: Option<Goarch> = go.settings.get("GOARCH").and_then(|s| s.parse().ok());
+        if let (Some(recorded), Some(machine)) = (goarch, facts.goarch)
+            && recorded != machine
+        {
+            problems.push(format!(
+                "inconsistent: the build info says GOARCH={recorded} but the machine code is {machine} ({})",
+                facts.machine.as_deref().unwrap_or("?")
+            ));
+        }
+    }
+    facts
+}
+
+/// Compares dotted version numbers (`2.34`, `2.3.4`) numerically; trailing zeros do not count.
+pub(crate) fn version_key(v: &str) -> Option<Vec<u32>> {
+    let mut parts: Vec<u32> = v
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    while parts.len() > 1 && parts.last() == Some(&0) {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+/// The one-line description, in the manner of `file`.
+fn summary(r: &AuditReport) -> String {
+    let f = &r.facts;
+    let mut parts: Vec<String> = Vec::new();
+    let target = match (f.goos, f.goarch) {
+        (Some(os), Some(arch)) => format!("{os}/{arch}"),
+        (None, Some(arch)) => format!("?/{arch}"),
+        (Some(os), None) => format!("{os}/?"),
+        (None, None) => "?".into(),
+    };
+    let bits = f.bits.map(|b| format!("{b}-bit ")).unwrap_or_default();
+    let kind = match f.kind.as_deref() {
+        Some("exec" | "execute" | "exe") => "executable",
+        Some("pie") => "pie executable",
+        Some("dyn") => "shared object",
+        Some("rel") => "relocatable",
+        Some("core") => "core file",
+        Some("dll") => "DLL",
+        Some(other) => other,
+        None => "file",
+    };
+    let head = match r.format {
+        BinaryFormat::Elf => {
+            let endian = match f.endian {
+                Some(Endian::Big) => "MSB ",
+                _ => "LSB ",
+            };
+            format!("ELF {bits}{endian}{kind}")
+        }
+        BinaryFormat::Pe => {
+            let sub =
+                f.pe.as_ref()
+                    .map(|p| format!(" ({})", p.subsystem))
+                    .unwrap_or_default();
+            format!("PE {bits}{kind}{sub}")
+        }
+        BinaryFormat::MachO => format!("Mach-O {bits}{kind}"),
+        BinaryFormat::MachOFat => {
+            let arches: Vec<String> = r
+                .slices
+                .iter()
+                .map(|s| {
+                    s.facts
+                        .goarch
+                        .map(|a| a.to_string())
+                        .or_else(|| s.facts.machine.clone())
+                        .unwrap_or_else(|| "?".into())
+                })
+                .collect();
+            return format!(
+                "Mach-O universal binary with {} slices: {}",
+                r.slices.len(),
+                arches.join(", ")
+            );
+        }
+        BinaryFormat::Wasm => format!("WebAssembly {kind}"),
+        BinaryFormat::Unknown => return "data".into(),
+    };
+    parts.push(head);
+    parts.push(format!(
+        "{target} ({})",
+        f.machine.as_deref().unwrap_or("unknown machine")
+    ));
+    if let Some(l) = f.linkage {
+        parts.push(format!("{}ally linked", l.as_str()));
+    }
+    if let Some(elf) = &f.elf {
+        if let Some(i) = &elf.interpreter {
+            parts.push(format!("interpreter {i}"));
+        }
+        if let Some(t) = &elf.abi_tag {
+            parts.push(format!(
+                "for {} {}",
+                t.os,
+                t.version.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if let Some(g) = &f.glibc_floor {
+        parts.push(format!("glibc {g}"));
+    }
+    if let Some(m) = &f.macho
+        && let (Some(p), Some(v)) = (&m.platform, &m.min_os)
+    {
+        parts.push(format!("{p} {v}+"));
+    }
+    if f.debug_info == Some(true) {
+        parts.push("with debug info".into());
+    }
+    match f.stripped {
+        Some(true) => parts.push("stripped".into()),
+        Some(false) => parts.push("not stripped".into()),
+        None => {}
+    }
+    if let Some(go) = &f.go {
+        parts.push(format!("Go {}", go.version));
+    }
+    parts.join(", ")
+}
+
+/// Audits one artifact of `gocross build` against its policy: the verdict and facts for
+/// manifest.json, with the full report. A file that cannot be read completely fails.
+pub fn audit_artifact(path: &Path, policy: &Policy) -> ArtifactAudit {
+    let mut report = audit_file(path, &AuditOptions::default());
+    policy.apply(&mut report);
+    ArtifactAudit {
+        passed: report.passed,
+        linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
+        glibc_floor: report.facts.glibc_floor.clone(),
+        violations: report.violations.clone(),
+        report: serde_json::to_value(&report).expect("an audit report always serializes"),
+    }
+}
+
+/// The reports as Markdown for a GitHub step summary: a table with one row per file (target,
+/// Go version, linkage, glibc floor, stripped, verdict), then one line per violation.
+pub fn summary_markdown(reports: &[AuditReport]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut md = String::from(
+        "### gocross audit\n\n| file | target | Go | linkage | glibc floor | stripped | audit |\n|---|---|---|---|---|---|---|\n",
+    );
+    for r in reports {
+        let f = &r.facts;
+        let target = match (f.goos, f.goarch) {
+            (Some(os), Some(arch)) => format!("{os}/{arch}"),
+            _ => r.format.to_string(),
+        };
+        let verdict = if r.passed {
+            "✅ passed".to_string()
+        } else {
+            format!("❌ {} violations", r.violations.len())
+        };
+        md.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            cell(&r.path),
+            target,
+            f.go.as_ref().map_or("-".into(), |g| cell(&g.version)),
+            f.linkage.map_or("-", |l| l.as_str()),
+            f.glibc_floor.as_deref().unwrap_or("-"),
+            f.stripped.map_or("-", |s| if s { "yes" } else { "no" }),
+            verdict
+        ));
+    }
+    let violations: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.violations.iter().map(move |v| {
+                format!(
+                    "- `{}`: **{}**: found {}, allowed {}\n",
+                    cell(&r.path),
+                    v.rule,
+                    cell(&v.found),
+                    cell(&v.allowed)
+                )
+            })
+        })
+        .collect();
+    if !violations.is_empty() {
+        md.push('\n');
+        md.extend(violations);
+    }
+    md.push('\n');
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_magic_bytes() {
+        assert_eq!(BinaryFormat::sniff(b"\x7fELF\x02\x01"), BinaryFormat::Elf);
+        assert_eq!(BinaryFormat::sniff(b"MZ\x90\0"), BinaryFormat::Pe);
+        assert_eq!(
+            BinaryFormat::sniff(&[0xcf, 0xfa, 0xed, 0xfe]),
+            BinaryFormat::MachO
+        );
+        assert_eq!(
+            BinaryFormat::sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
+            BinaryFormat::MachOFat
+        );
+        assert_eq!(
+            BinaryFormat::sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 61]),
+            BinaryFormat::Unknown,
+            "a Java class file"
+        );
+        assert_eq!(BinaryFormat::sniff(b"\0asm\x01\0\0\0"), BinaryFormat::Wasm);
+        assert_eq!(BinaryFormat::sniff(b"#!/bin/sh\n"), BinaryFormat::Unknown);
+        assert_eq!(BinaryFormat::sniff(b""), BinaryFormat::Unknown);
+    }
+
+    #[test]
+    fn truncated_headers_are_reported_not_panicked_on() {
+        for data in [
+            &b"\x7fELF"[..],
+            b"\x7fELF\x02\x01\x01",
+            b"MZ",
+            &[0xcf, 0xfa, 0xed, 0xfe, 7],
+            &[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2, 1],
+            b"\0asm",
+        ] {
+            let r = audit_bytes("x", data);
+            assert!(r.error.is_some(), "{data:?}: {r:?}");
+            assert!(!r.passed);
+        }
+        let r = audit_bytes("x", b"hello");
+        assert_eq!(
+            (r.format, r.error, r.passed),
+            (BinaryFormat::Unknown, None, true)
+        );
+        assert_eq!(r.summary, "data");
+    }
+
+    #[test]
+    fn dotted_versions_compare_numerically() {
+        assert!(version_key("2.34") > version_key("2.4"));
+        assert!(version_key("2.3.4") > version_key("2.3"));
+        assert_eq!(version_key("2.17.0"), version_key("2.17"));
+        assert_eq!(version_key("2.x"), None);
+    }
+}

@@ -1,0 +1,344 @@
+//! `gocross audit [--json] [--target T] [policy flags] FILE...`: what each binary is, checked
+//! against the policy of gocross.yaml (when there is one) and the flags; `--sbom cyclonedx`
+//! writes a CycloneDX SBOM instead of the report.
+
+use super::{Global, Outcome, output};
+use anyhow::{Context, Result, bail};
+use gocross::audit::{self, AuditOptions, AuditReport, Policy};
+use gocross::config::{self, Config, GlibcVersion};
+use gocross::github::actions::{self, Annotation, Annotator, Level};
+use gocross::plan::{self, BuildJob, Host, PlanContext};
+use gocross::targets::{GoVersion, Platform, Target};
+use gocross::toolchain::Toolbox;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The binaries to audit.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Print a JSON array, one object per file (the shape is in the README).
+    #[arg(long)]
+    json: bool,
+    /// Show the Go build info as `go version -m` prints it.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// The target every binary must be built for (GOOS/GOARCH, optionally the variant).
+    #[arg(long, short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    target: Option<Target>,
+    /// Require static linking (no PT_INTERP, no DT_NEEDED) of Linux, FreeBSD and NetBSD
+    /// binaries.
+    #[arg(long = "static")]
+    require_static: bool,
+    /// The highest GLIBC_x.y version a binary may require, e.g. 2.17.
+    #[arg(long, value_name = "VERSION")]
+    max_glibc: Option<GlibcVersion>,
+    /// Allow only these shared libraries (repeat the flag, or separate with commas).
+    #[arg(long = "allow-lib", value_name = "LIB", value_delimiter = ',')]
+    allowed_libs: Vec<String>,
+    /// Refuse these shared libraries (repeat the flag, or separate with commas).
+    #[arg(long = "forbid-lib", value_name = "LIB", value_delimiter = ',')]
+    forbidden_libs: Vec<String>,
+    /// Require binaries without a symbol table.
+    #[arg(long)]
+    stripped: bool,
+    /// The oldest Go release allowed to have built a binary, e.g. 1.24.
+    #[arg(long, value_name = "VERSION")]
+    min_go: Option<GoVersion>,
+    /// Require cgo on or off (CGO_ENABLED in the build info).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+    cgo: Option<bool>,
+    /// Ignore gocross.yaml: check only the flags.
+    #[arg(long)]
+    no_config: bool,
+    /// Largest file read, in bytes (suffixes K, M, G, KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512MiB")]
+    max_size: u64,
+    /// Write an SBOM of the one FILE instead of the report.
+    #[arg(long, value_name = "FORMAT", value_parser = ["cyclonedx"])]
+    sbom: Option<String>,
+    /// Where `--sbom` writes (atomically). Default: stdout.
+    #[arg(long, short = 'o', value_name = "FILE", requires = "sbom")]
+    output: Option<PathBuf>,
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" | "true" | "1" => Ok(true),
+        "off" | "false" | "0" => Ok(false),
+        _ => Err(format!("`{s}` is not on or off")),
+    }
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size: write e.g. 512MiB or 1G"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("`{s}` has an unknown unit: use K, M or G")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+/// The gocross.yaml policy source: the config and its planned jobs (planned as for the
+/// workflow, so no machine probing), when a config applies.
+struct ConfigPolicy {
+    config: Config,
+    jobs: Vec<BuildJob>,
+}
+
+impl ConfigPolicy {
+    fn load(global: &Global, no_config: bool) -> Result<Option<ConfigPolicy>> {
+        if no_config {
+            return Ok(None);
+        }
+        let explicit = global.config.is_some();
+        let path = global
+            .config
+            .clone()
+            .unwrap_or_else(|| config::path_in(&global.dir));
+        if !explicit && !path.is_file() {
+            return Ok(None);
+        }
+        let config = global.load_config()?;
+        let ctx = PlanContext {
+            host: Host::Runners,
+            go: GoVersion::LATEST_KNOWN,
+            tools: Toolbox::ci(),
+        };
+        let jobs = plan::plan(&config, &ctx, &[])?.jobs;
+        Ok(Some(ConfigPolicy { config, jobs }))
+    }
+
+    /// The policy for one binary: the job of the wanted target, else the job whose platform
+    /// (and variant, when the binary records it) is the binary's, else `audit:` alone.
+    fn policy_for(&self, report: &AuditReport, wanted: Option<&Target>) -> Policy {
+        let job = match wanted {
+            Some(t) => self
+                .jobs
+                .iter()
+                .find(|j| j.target == *t)
+                .or_else(|| self.jobs.iter().find(|j| j.target.platform == t.platform)),
+            None => {
+                let f = &report.facts;
+                let platform = f
+                    .goos
+                    .zip(f.goarch)
+                    .map(|(os, arch)| Platform::new(os, arch));
+                let same: Vec<&BuildJob> = self
+                    .jobs
+                    .iter()
+                    .filter(|j| Some(j.target.platform) == platform)
+                    .collect();
+                let recorded = |j: &&&BuildJob| match (j.target.variant_env(), &f.go) {
+                    (Some((var, value)), Some(go)) => go.settings.get(var) == Some(&value),
+                    _ => false,
+                };
+                same.iter().find(recorded).or(same.first()).copied()
+            }
+        };
+        match job {
+            Some(job) => Policy::for_job(&self.config, job),
+            None => Policy::from_config(&self.config),
+        }
+    }
+}
+
+impl Args {
+    /// The flags laid over a base policy.
+    fn overlay(&self, mut p: Policy) -> Policy {
+        if let Some(t) = self.target {
+            p.target = Some(t);
+        }
+        p.require_static |= self.require_static;
+        if self.max_glibc.is_some() {
+            p.max_glibc = self.max_glibc;
+        }
+        if !self.allowed_libs.is_empty() {
+            p.allowed_libs = Some(self.allowed_libs.clone());
+        }
+        p.forbidden_libs.extend(self.forbidden_libs.iter().cloned());
+        p.require_stripped |= self.stripped;
+        if self.min_go.is_some() {
+            p.min_go = self.min_go;
+        }
+        if self.cgo.is_some() {
+            p.cgo = self.cgo;
+        }
+        p
+    }
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    if args.sbom.is_some() && args.files.len() != 1 {
+        bail!("--sbom writes the SBOM of one binary: give exactly one FILE");
+    }
+    let source = ConfigPolicy::load(global, args.no_config)?;
+    let options = AuditOptions {
+        max_size: args.max_size,
+    };
+    let reports: Vec<AuditReport> = args
+        .files
+        .iter()
+        .map(|path| {
+            let mut report = audit::audit_file(path, &options);
+            let base = source
+                .as_ref()
+                .map(|s| s.policy_for(&report, args.target.as_ref()))
+                .unwrap_or_default();
+            args.overlay(base).apply(&mut report);
+            report
+        })
+        .collect();
+
+    if args.sbom.is_some() {
+        let report = &reports[0];
+        match &args.output {
+            Some(path) => audit::write_sbom(report, path)
+                .with_context(|| format!("cannot write the SBOM of {}", report.path))?,
+            None => output::print(
+                &audit::sbom::render(report)
+                    .with_context(|| format!("cannot write the SBOM of {}", report.path))?,
+            )?,
+        }
+    } else if args.json {
+        output::print_json(&reports)?;
+    } else {
+        output::print(&human(&reports, args.verbose))?;
+    }
+
+    for r in &reports {
+        for v in &r.violations {
+            eprintln!(
+                "{}: violates `{}`: found {}, allowed {}",
+                r.path, v.rule, v.found, v.allowed
+            );
+        }
+    }
+    if actions::is_actions() {
+        report_to_actions(&reports)?;
+    }
+    Ok(if reports.iter().all(|r| r.passed) {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}
+
+/// `file`-like lines, each followed by a short table of the facts that matter for shipping.
+fn human(reports: &[AuditReport], verbose: bool) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&format!("{}: {}\n", r.path, r.summary));
+        let mut rows: Vec<(String, String)> = Vec::new();
+        let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
+        let f = &r.facts;
+        if let Some(go) = &f.go {
+            row(
+                "go",
+                format!(
+                    "{} {}",
+                    go.version,
+                    go.path.as_deref().unwrap_or("(no module info)")
+                ),
+            );
+            if let Some(c) = go.cgo() {
+                row("cgo", if c { "on" } else { "off" }.into());
+            }
+        }
+        if let Some(l) = f.linkage {
+            row("linkage", l.as_str().into());
+        }
+        if !f.libraries.is_empty() {
+            row("libraries", f.libraries.join(", "));
+        }
+        if let Some(g) = &f.glibc_floor {
+            row("glibc floor", g.clone());
+        }
+        if let Some(elf) = &f.elf {
+            if let Some(p) = &elf.rpath {
+                row("rpath", p.clone());
+            }
+            if let Some(p) = &elf.runpath {
+                row("runpath", p.clone());
+            }
+        }
+        if let Some(m) = &f.macho
+            && let (Some(p), Some(v)) = (&m.platform, &m.min_os)
+        {
+            row("minimum OS", format!("{p} {v}"));
+        }
+        for s in &r.slices {
+            row(
+                &format!("slice @{}", s.offset),
+                format!(
+                    "{}/{} {}",
+                    s.facts.goos.map(|g| g.to_string()).unwrap_or_default(),
+                    s.facts.goarch.map(|g| g.to_string()).unwrap_or_default(),
+                    s.facts.machine.as_deref().unwrap_or("")
+                ),
+            );
+        }
+        if let Some(e) = &r.error {
+            row("error", e.clone());
+        }
+        row(
+            "audit",
+            if r.passed {
+                "passed".into()
+            } else {
+                format!("FAILED ({} violations)", r.violations.len())
+            },
+        );
+        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (k, v) in rows {
+            out.push_str(&format!("  {k:width$}  {v}\n"));
+        }
+        if verbose && let Some(go) = &f.go {
+            out.push_str(&format!("{}: {}\n{}", r.path, go.version, go.version_m()));
+        }
+    }
+    out
+}
+
+/// Violations as `::error` annotations and the reports as a step summary table.
+fn report_to_actions(reports: &[AuditReport]) -> Result<()> {
+    let mut annotator = Annotator::default();
+    for r in reports {
+        for v in &r.violations {
+            annotator.push(
+                Annotation::new(
+                    Level::Error,
+                    format!("found {}, allowed {}", v.found, v.allowed),
+                )
+                .title(format!("gocross audit: {}", v.rule))
+                .file(&r.path),
+            );
+        }
+    }
+    annotator.emit()?;
+    actions::append_summary(&audit::summary_markdown(reports))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+}

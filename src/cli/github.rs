@@ -1,0 +1,36 @@
+//! What `gocross release` and `gocross report` share at the edge: the optional config, the
+//! tokio runtime, and the GitHub client from the environment with progress on stderr.
+
+use super::Global;
+use anyhow::{Context, Result};
+use gocross::config::{self, Config};
+use gocross::github::client::{Client, Settings};
+use std::sync::Arc;
+
+/// The config when there is one: `--config FILE` must exist; the default gocross.yaml may be
+/// absent (then `None`), since a release or report needs only dist/.
+pub fn optional_config(global: &Global) -> Result<Option<Config>> {
+    if global.config.is_none() && !config::path_in(&global.dir).exists() {
+        return Ok(None);
+    }
+    global.load_config().map(Some)
+}
+
+/// A single-threaded runtime: the requests of one command go one after another.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The client for `--repo` (or GITHUB_REPOSITORY), after masking the token in the Actions log.
+/// Call inside the runtime.
+pub fn client(repo: Option<&str>) -> Result<Client> {
+    let settings = Settings::from_env(repo)?;
+    settings.token.mask_in_actions()?;
+    Ok(Client::new(
+        settings,
+        Arc::new(|line: &str| eprintln!("{line}")),
+    )?)
+}

@@ -1,0 +1,140 @@
+//! `gocross release --tag TAG [--dist DIR] [--draft] [--notes FILE] [--replace]`: the GitHub
+//! release of a dist directory, published once its assets are checked.
+
+use super::{Global, Outcome, github, output};
+use anyhow::{Context, Result};
+use gocross::config::ReleaseConfig;
+use gocross::github::actions;
+use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
+use gocross::manifest::Manifest;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The tag to release, e.g. v1.2.3. A tag that does not exist yet is created at
+    /// GITHUB_SHA when publishing.
+    #[arg(long, value_name = "TAG")]
+    tag: String,
+    /// The directory `gocross build` wrote (manifest.json, checksums.txt, binaries).
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// Leave the release as a draft (also `release: {draft: true}` in gocross.yaml).
+    #[arg(long)]
+    draft: bool,
+    /// Markdown appended to the generated notes (the table of targets).
+    #[arg(long, value_name = "FILE")]
+    notes: Option<PathBuf>,
+    /// On a published release, replace assets that differ from dist/ and delete assets that
+    /// are not in it.
+    #[arg(long)]
+    replace: bool,
+    /// The repository. Default: GITHUB_REPOSITORY.
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let settings: ReleaseConfig = github::optional_config(global)?
+        .map(|c| c.release)
+        .unwrap_or_default();
+    let dist = global.dir.join(&args.dist);
+    let manifest = Manifest::read(&dist)?;
+    let expected = release::expected_assets(&dist, &manifest, settings.checksums)?;
+    let user_notes = match &args.notes {
+        Some(path) => {
+            let path = global.dir.join(path);
+            Some(
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the notes file {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let opts = ReleaseOptions {
+        tag: args.tag.clone(),
+        draft: args.draft || settings.draft,
+        replace: args.replace,
+        notes: release::release_notes(&manifest, user_notes.as_deref()),
+        target_commitish: std::env::var("GITHUB_SHA")
+            .ok()
+            .filter(|s| !s.trim().is_empty()),
+    };
+    let report = github::runtime()?.block_on(async {
+        let client = github::client(args.repo.as_deref())?;
+        anyhow::Ok(release::publish(&client, &expected, &opts).await?)
+    })?;
+    actions::set_output("release-url", &report.url)?;
+    actions::append_summary(&summary_markdown(&report))?;
+    if args.json {
+        output::print_json(&report)?;
+    } else {
+        output::print(&text(&report))?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn state(report: &ReleaseReport) -> &'static str {
+    match (report.published, report.published_now) {
+        (_, true) => "published",
+        (true, false) => "already published",
+        (false, _) => "left as a draft",
+    }
+}
+
+fn action_name(action: AssetAction) -> &'static str {
+    match action {
+        AssetAction::Kept => "kept",
+        AssetAction::Uploaded => "uploaded",
+        AssetAction::Replaced => "replaced",
+        AssetAction::Deleted => "deleted",
+    }
+}
+
+fn text(report: &ReleaseReport) -> String {
+    let mut table = output::table(&["ASSET", "SIZE", "SHA-256", "ACTION"]);
+    for a in &report.assets {
+        table.add_row(vec![
+            a.name.clone(),
+            release::human_size(a.size),
+            a.sha256.clone(),
+            action_name(a.action).to_string(),
+        ]);
+    }
+    let unchanged = if report.changed() {
+        ""
+    } else {
+        " (nothing changed)"
+    };
+    format!(
+        "release {}: {}{unchanged}, {} assets: {}\n{table}",
+        report.tag,
+        state(report),
+        report
+            .assets
+            .iter()
+            .filter(|a| a.action != AssetAction::Deleted)
+            .count(),
+        report.url
+    )
+}
+
+fn summary_markdown(report: &ReleaseReport) -> String {
+    let mut md = format!(
+        "### Release [{}]({}): {}\n\n| Asset | Size | Action |\n|---|--:|---|\n",
+        report.tag,
+        report.url,
+        state(report)
+    );
+    for a in &report.assets {
+        md.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            a.name,
+            release::human_size(a.size),
+            action_name(a.action)
+        ));
+    }
+    md
+}

@@ -1,0 +1,162 @@
+//! `gocross report [--dist DIR] [--comment]`: the build's results on the pull request — one
+//! check run with a table and annotations, the step summary, and optionally a sticky comment.
+//! Where the token may not write checks (fork pull requests), the step summary and workflow
+//! annotations carry the report and the command still succeeds.
+
+use super::{Global, Outcome, github, output};
+use anyhow::Result;
+use gocross::config;
+use gocross::github::actions::{self, Annotation, Annotator, Level};
+use gocross::github::report::{self, Published, PullRequest, Report};
+use gocross::manifest::Manifest;
+use serde::Serialize;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The directory `gocross build` wrote (manifest.json).
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// Also write one pull-request comment, updated in place on later runs.
+    #[arg(long)]
+    comment: bool,
+    /// The repository. Default: GITHUB_REPOSITORY.
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
+    /// Print the report and what was published as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    report: &'a Report,
+    check_run: &'a Published,
+    comment: Option<&'a Published>,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let config = github::optional_config(global)?;
+    let config_path = global
+        .config
+        .clone()
+        .unwrap_or_else(|| config::path_in(&global.dir));
+    let configured = config
+        .as_ref()
+        .map(report::configured_targets)
+        .unwrap_or_default();
+    let manifest = Manifest::read(&global.dir.join(&args.dist))?;
+    let report = report::summarize(&manifest, &configured, &repo_relative(&config_path));
+    let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
+    actions::append_summary(&markdown)?;
+    let pr = PullRequest::from_env()?;
+
+    let (check_run, comment) = github::runtime()?.block_on(async {
+        let client = github::client(args.repo.as_deref())?;
+        let check_run = report::create_check_run(&client, &pr.head_sha, &report).await?;
+        let comment = match (args.comment, pr.number) {
+            (true, Some(number)) => Some(report::sticky_comment(&client, number, &markdown).await?),
+            _ => None,
+        };
+        anyhow::Ok((check_run, comment))
+    })?;
+
+    if args.json {
+        output::print_json(&JsonOutput {
+            report: &report,
+            check_run: &check_run,
+            comment: comment.as_ref(),
+        })?;
+    } else {
+        output::print(&text(&report))?;
+    }
+    match &check_run {
+        Published::Created { url, requests } => output::print(&format!(
+            "check run `{}` ({}): {url} ({} annotations in {requests} requests)",
+            report::CHECK_NAME,
+            report.conclusion,
+            report.annotations.len()
+        ))?,
+        Published::Updated { url } => output::print(&format!("check run: {url}"))?,
+        Published::Forbidden { message } => {
+            let notice = Annotation::new(
+                Level::Notice,
+                format!(
+                    "the token may not create check runs ({message}), as for pull requests from forks: the report is in the step summary"
+                ),
+            )
+            .title("gocross report");
+            output::print(&notice.command())?;
+            let mut annotator = Annotator::default();
+            for a in &report.annotations {
+                let level = match a.annotation_level {
+                    "failure" => Level::Error,
+                    "warning" => Level::Warning,
+                    _ => Level::Notice,
+                };
+                annotator.push(
+                    Annotation::new(level, a.message.clone())
+                        .title(a.title.clone())
+                        .file(a.path.clone()),
+                );
+            }
+            annotator.emit()?;
+        }
+    }
+    match (&comment, args.comment, pr.number) {
+        (Some(Published::Created { url, .. }), _, _) => {
+            output::print(&format!("comment created: {url}"))?
+        }
+        (Some(Published::Updated { url }), _, _) => {
+            output::print(&format!("comment updated: {url}"))?
+        }
+        (Some(Published::Forbidden { message }), _, _) => output::print(
+            &Annotation::new(
+                Level::Notice,
+                format!("the token may not comment on the pull request ({message})"),
+            )
+            .command(),
+        )?,
+        (None, true, None) => output::print("not a pull request: no comment written")?,
+        _ => {}
+    }
+    Ok(Outcome::Success)
+}
+
+fn text(report: &Report) -> String {
+    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY"]);
+    for r in &report.rows {
+        table.add_row(vec![
+            r.target.clone(),
+            r.name.clone().unwrap_or_else(|| "-".into()),
+            if r.built { "yes" } else { "no" }.to_string(),
+            r.audit.clone(),
+            r.verify.clone(),
+        ]);
+    }
+    format!("{}\n{table}", report.title)
+}
+
+/// A path as the Checks API wants it: relative to the repository root (`GITHUB_WORKSPACE`,
+/// else the working directory), with `/` separators and no `./`.
+fn repo_relative(path: &Path) -> String {
+    let roots = [
+        std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
+        std::env::current_dir().ok(),
+    ];
+    let relative = if path.is_absolute() {
+        roots
+            .iter()
+            .flatten()
+            .find_map(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,141 @@
+//! Unit tests of the report: rows, annotations, Markdown limits and the event payload.
+
+use super::*;
+use crate::manifest::{Artifact, ArtifactAudit, ArtifactVerify};
+
+fn configured(target: &str, line: u64) -> ConfiguredTarget {
+    ConfiguredTarget {
+        target: target.into(),
+        line: Some(line),
+    }
+}
+
+fn manifest() -> Manifest {
+    Manifest {
+        artifacts: vec![
+            Artifact {
+                target: "linux/arm64".into(),
+                name: "hello_linux_arm64".into(),
+                size: 1024,
+                audit: Some(ArtifactAudit {
+                    passed: true,
+                    linkage: Some("dynamic".into()),
+                    glibc_floor: Some("2.17".into()),
+                    ..Default::default()
+                }),
+                verify: Some(ArtifactVerify {
+                    method: "qemu".into(),
+                    outcome: VerifyOutcome::Failed,
+                    reason: Some("stdout did not match `^hello `".into()),
+                    exit_code: Some(0),
+                    stderr_tail: "panic: boom\n".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            Artifact {
+                target: "windows/amd64".into(),
+                name: "hello_windows_amd64.exe".into(),
+                size: 2048,
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn rows_cover_built_and_missing_targets() {
+    let config = [
+        configured("linux/arm64", 4),
+        configured("windows/amd64", 5),
+        configured("linux/riscv64", 6),
+    ];
+    let r = summarize(&manifest(), &config, "app/gocross.yaml");
+    assert_eq!(r.title, "3 targets: 2 failed");
+    assert_eq!(r.conclusion, "failure");
+    let arm = &r.rows[0];
+    assert_eq!(
+        (arm.audit.as_str(), arm.verify.as_str(), arm.failed),
+        ("passed", "failed (qemu)", true)
+    );
+    assert_eq!(arm.glibc_floor.as_deref(), Some("2.17"));
+    let win = &r.rows[1];
+    assert_eq!(
+        (win.audit.as_str(), win.verify.as_str(), win.failed),
+        ("not audited", "—", false)
+    );
+    assert!(!r.rows[2].built && r.rows[2].name.is_none());
+
+    assert_eq!(r.annotations.len(), 2);
+    let verify = &r.annotations[0];
+    assert_eq!(
+        (
+            verify.path.as_str(),
+            verify.start_line,
+            verify.annotation_level
+        ),
+        ("app/gocross.yaml", 4, "failure")
+    );
+    assert_eq!(
+        verify.message,
+        "hello_linux_arm64 (linux/arm64) failed verification under qemu: stdout did not match `^hello ` (exit code 0)\nstderr:\npanic: boom"
+    );
+    assert_eq!(r.annotations[1].title, "linux/riscv64: not built");
+    assert_eq!(r.annotations[1].start_line, 6);
+}
+
+#[test]
+fn markdown_escapes_cells_and_stays_within_its_limit() {
+    let r = summarize(&manifest(), &[], "gocross.yaml");
+    let md = markdown(&r, SUMMARY_LIMIT);
+    assert!(md.starts_with("### gocross: 2 targets: 1 failed\n"), "{md}");
+    assert!(
+        md.contains("| linux/arm64 | `hello_linux_arm64` | 1.0 KiB | yes | passed | failed (qemu) | dynamic | 2.17 |"),
+        "{md}"
+    );
+    assert!(md.contains("\n**Problems**\n\n- hello_linux_arm64 (linux/arm64) failed verification"));
+
+    let many = Manifest {
+        artifacts: (0..400)
+            .map(|i| Artifact {
+                target: format!("linux/amd64/{i}"),
+                name: format!("hello_{i}"),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let r = summarize(&many, &[], "gocross.yaml");
+    let md = markdown(&r, 4000);
+    assert!(md.len() <= 4000, "{}", md.len());
+    assert!(md.contains("more lines left out: see the job log"), "{md}");
+}
+
+#[test]
+fn the_head_commit_comes_from_the_pull_request_event() {
+    let event = br#"{"number": 3, "pull_request": {"number": 3, "head": {"sha": "abc"}}}"#;
+    assert_eq!(
+        PullRequest::from_event(Some(event), Some("merge")).unwrap(),
+        PullRequest {
+            head_sha: "abc".into(),
+            number: Some(3)
+        }
+    );
+    let push = br#"{"ref": "refs/heads/main"}"#;
+    assert_eq!(
+        PullRequest::from_event(Some(push), Some(" def\n")).unwrap(),
+        PullRequest {
+            head_sha: "def".into(),
+            number: None
+        }
+    );
+    assert!(matches!(
+        PullRequest::from_event(None, None),
+        Err(ReportError::NoCommit)
+    ));
+    assert!(matches!(
+        PullRequest::from_event(Some(b"{"), Some("x")),
+        Err(ReportError::Event { .. })
+    ));
+}
