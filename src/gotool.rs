@@ -1,4 +1,4 @@
-//! The `go` command on PATH: which release it is.
+//! The `go` command on PATH: which release it is, and its settings (`go env`).
 
 use crate::targets::GoVersion;
 use std::process::Command;
@@ -43,4 +43,20 @@ pub fn goroot() -> Result<std::path::PathBuf, GoToolError> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().into())
+}
+
+/// `go env -json VAR...`: the named settings of the `go` on PATH, e.g. `GOROOT`, `GOCACHE`.
+pub fn env(vars: &[&str]) -> Result<std::collections::BTreeMap<String, String>, GoToolError> {
+    let out = Command::new("go")
+        .args(["env", "-json"])
+        .args(vars)
+        .output()
+        .map_err(GoToolError::NotFound)?;
+    if !out.status.success() {
+        return Err(GoToolError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| GoToolError::Failed(format!("unreadable `go env -json` output: {e}")))
 }

@@ -6,8 +6,10 @@
 //! 3. [`plan`]: config + ports → one [`plan::BuildJob`] per target (environment, flags, C
 //!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
 //!    builds inside it come from this one value.
-//! 4. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
-//! 5. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
+//! 4. [`build`]: each job's `go build` in parallel into dist/, stamped, hashed, renamed into
+//!    place only when complete.
+//! 5. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
+//! 6. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
 //! 6. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!    and the pull-request report (check run, step summary, sticky comment).
@@ -15,6 +17,7 @@
 //!    and checked against the `audit:` policy and its build job, without running it.
 
 pub mod audit;
+pub mod build;
 pub mod config;
 pub mod generate;
 pub mod github;

@@ -254,7 +254,7 @@ impl Manifest {
 }
 
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
-/// the same directory, which is synced and then renamed over `path`.
+/// the same directory, which is synced and then renamed over `path` (mode 0644 on Unix).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
     let err = |cause| ManifestError::Write {
         path: path.to_path_buf(),
@@ -270,6 +270,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
         .tempfile_in(dir)
         .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
+    // Temporary files are created private (0600); the result is an ordinary readable file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())

@@ -11,8 +11,8 @@
 //!    netbsd), and adds the `netgo,osusergo` tags; static cgo adds
 //!    `-linkmode external -extldflags -static`;
 //! 3. choose the C toolchain for cgo ([`crate::toolchain::choose`]);
-//! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX,
-//!    then the config's `env`);
+//! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX
+//!    and what the toolchain needs besides, then the config's `env`);
 //! 5. pick the GitHub runner, then the verify method for where the job runs.
 
 use crate::config::{Config, GlibcVersion, VerifyConfig};
@@ -88,6 +88,8 @@ pub struct BuildJob {
     pub glibc: Option<GlibcVersion>,
     /// The C toolchain, for cgo jobs.
     pub toolchain: Option<CToolchain>,
+    /// Pack the binary with UPX after the build (`upx: true`, for ports UPX supports).
+    pub upx: bool,
     /// GitHub runner label of the workflow leg.
     pub runner: String,
     pub verify: VerifyPlan,
@@ -186,7 +188,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut extra_env = config.env.clone();
     let mut runner = None;
     let mut verify = config.verify.clone();
+    let mut upx = config.upx;
     for o in config.overrides_for(target) {
+        upx = o.upx.unwrap_or(upx);
         cgo = o.cgo.unwrap_or(cgo);
         cc = o.cc.as_ref().or(cc);
         static_link = o.static_link.unwrap_or(static_link);
@@ -198,6 +202,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         verify = o.verify.clone().or(verify);
     }
     let cgo = cgo && target.port().cgo_supported;
+    let upx = upx && target.port().upx();
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
@@ -256,6 +261,10 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         if let Some(c) = tc.cxx() {
             env.insert("CXX".to_string(), c);
         }
+        let strip = ldflags.split_whitespace().any(|w| w == "-s");
+        for (var, value) in tc.extra_env(strip) {
+            env.insert(var.to_string(), value.to_string());
+        }
     }
     env.extend(extra_env);
 
@@ -287,6 +296,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         static_link,
         glibc,
         toolchain,
+        upx,
         runner,
         verify: VerifyPlan {
             method,

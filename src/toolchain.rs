@@ -4,8 +4,11 @@
 //! The choice order, unless gocross.yaml names one with `cc:`: zig (one install cross compiles
 //! to linux-gnu with a chosen glibc floor, linux-musl and windows-gnu); the host's own `cc` for
 //! a dynamic build of the host platform; the Debian cross gcc; `musl-gcc` for a static build
-//! of the host architecture; mingw-w64 for Windows. Debian cross gccs link against the build machine's glibc (Debian 12: 2.36), so a glibc floor
-//! below that needs zig; static glibc links are not offered (NSS and dlopen break).
+//! of the host architecture; mingw-w64 for Windows. Debian cross gccs link against the build
+//! machine's glibc (Debian 12: 2.36), so a glibc floor below that needs zig; static glibc
+//! links are not offered (NSS and dlopen break). A cross gcc counts only with its target's
+//! libc headers (`libc6-dev-<arch>-cross`, only recommended by the gcc package): without
+//! them every cgo build fails in `runtime/cgo` on `#include <stdint.h>`.
 
 use crate::config::{CcSpec, GlibcVersion};
 use crate::targets::{CrossGcc, Goos, Platform, Target};
@@ -26,6 +29,10 @@ pub struct Toolbox {
     pub commands: BTreeSet<String>,
     /// How to start zig: `["zig"]` or `["python3", "-m", "ziglang"]`; `None` when absent.
     pub zig: Option<Vec<String>>,
+    /// Cross gcc commands found on PATH whose target C library headers are not installed
+    /// (`aarch64-linux-gnu-gcc` without `libc6-dev-arm64-cross`): such a compiler fails on
+    /// `runtime/cgo`, so it is not chosen and the hint names the missing package.
+    pub without_libc: BTreeSet<String>,
     /// Every toolchain counts as present: planning for a CI runner that installs what the
     /// plan chooses.
     pub assume_all: bool,
@@ -40,6 +47,7 @@ impl Toolbox {
         Toolbox {
             commands: BTreeSet::new(),
             zig: Some(zig_from_pypi()),
+            without_libc: BTreeSet::new(),
             assume_all: true,
         }
     }
@@ -47,20 +55,23 @@ impl Toolbox {
     /// Looks on PATH for the C compilers gocross knows, and for zig (a `zig` command, or the
     /// PyPI `ziglang` package of the `python3` on PATH, which costs one short `python3` run).
     pub fn probe() -> Toolbox {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let dirs: Vec<_> = std::env::split_paths(&path).collect();
-        let found = |cmd: &str| dirs.iter().any(|d| is_executable(&d.join(cmd)));
-        let mut wanted: Vec<&str> = HOST_COMPILERS.to_vec();
-        wanted.extend(
-            crate::targets::PORTS
-                .iter()
-                .filter_map(|p| p.cross_gcc())
-                .map(|g| g.command),
-        );
-        let commands = wanted
-            .into_iter()
+        let found = |cmd: &str| which(cmd).is_some();
+        let gccs: Vec<CrossGcc> = crate::targets::PORTS
+            .iter()
+            .filter_map(|p| p.cross_gcc())
+            .filter(|g| found(g.command))
+            .collect();
+        let commands = HOST_COMPILERS
+            .iter()
+            .copied()
             .filter(|c| found(c))
+            .chain(gccs.iter().map(|g| g.command))
             .map(String::from)
+            .collect();
+        let without_libc = gccs
+            .iter()
+            .filter(|g| !Path::new(&g.libc_header()).is_file())
+            .map(|g| g.command.to_string())
             .collect();
         let zig = if found("zig") {
             Some(vec!["zig".to_string()])
@@ -72,6 +83,7 @@ impl Toolbox {
         Toolbox {
             commands,
             zig,
+            without_libc,
             assume_all: false,
         }
     }
@@ -80,10 +92,36 @@ impl Toolbox {
     pub fn has(&self, command: &str) -> bool {
         self.assume_all || self.commands.contains(command)
     }
+
+    /// Whether a cross gcc is available with its target's C library headers.
+    pub fn has_gcc(&self, gcc: &CrossGcc) -> bool {
+        self.has(gcc.command) && (self.assume_all || !self.without_libc.contains(gcc.command))
+    }
+
+    /// The install hint for a cross gcc that is missing or lacks its libc headers.
+    fn gcc_hint(&self, gcc: &CrossGcc) -> String {
+        if self.has(gcc.command) {
+            format!(
+                "{} is installed without the target's C library headers: `apt-get install {}`",
+                gcc.command, gcc.libc_dev
+            )
+        } else {
+            format!("`apt-get install {}`", gcc.packages())
+        }
+    }
 }
 
 fn zig_from_pypi() -> Vec<String> {
     ["python3", "-m", "ziglang"].map(String::from).to_vec()
+}
+
+/// The full path of an executable command on PATH (on Windows, `cmd.exe` also matches
+/// `cmd`).
+pub fn which(command: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(command))
+        .find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {
@@ -153,6 +191,17 @@ impl CToolchain {
             _ => None,
         }
     }
+
+    /// Environment the toolchain needs besides `CC`/`CXX`, for a link that strips symbols
+    /// (`-s` in `-ldflags`) or not. zig: Go passes `-s` to the external linker and then its
+    /// default `CGO_LDFLAGS` (`-O2 -g`), and `zig cc` lets the later `-g` win, which leaves
+    /// DWARF and symbols in the binary; `CGO_LDFLAGS=-O2` keeps the link stripped.
+    pub fn extra_env(&self, strip: bool) -> Vec<(&'static str, &'static str)> {
+        match self {
+            CToolchain::Zig { .. } if strip => vec![("CGO_LDFLAGS", "-O2")],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What a cgo job asks of its toolchain.
@@ -194,7 +243,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             ways.push("`pip install ziglang` (then gocross uses zig)".to_string());
         }
         if let Some(gcc) = port.cross_gcc().filter(|_| !static_link) {
-            ways.push(format!("`apt-get install {}`", gcc.package));
+            ways.push(tools.gcc_hint(&gcc));
         }
         if static_link && native {
             ways.push("`apt-get install musl-tools`".to_string());
@@ -227,7 +276,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
     };
     let gnu = || {
         port.cross_gcc()
-            .filter(|g| tools.has(g.command))
+            .filter(|g| tools.has_gcc(g))
             .map(CToolchain::Gnu)
     };
     let musl = || (native && static_link && tools.has("musl-gcc")).then_some(CToolchain::Musl);
@@ -247,7 +296,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             Some(_) => CToolchain::Missing { hint: format!("`cc: zig` for {target}, but zig is not installed: `pip install ziglang`") },
         }),
         Some(CcSpec::Gnu | CcSpec::Mingw) => gnu().unwrap_or_else(|| match port.cross_gcc() {
-            Some(g) => CToolchain::Missing { hint: format!("{} not found for {target}: `apt-get install {}`", g.command, g.package) },
+            Some(g) => CToolchain::Missing { hint: format!("no usable {} for {target}: {}", g.command, tools.gcc_hint(&g)) },
             None => CToolchain::Missing { hint: format!("Debian has no gcc cross compiler for {target}: set `cc: zig` for it") },
         }),
         Some(CcSpec::Musl) => musl().unwrap_or_else(|| CToolchain::Missing {
@@ -275,6 +324,7 @@ mod tests {
         Toolbox {
             commands: commands.iter().map(|s| s.to_string()).collect(),
             zig: zig.then(|| vec!["zig".to_string()]),
+            without_libc: BTreeSet::new(),
             assume_all: false,
         }
     }
@@ -326,13 +376,28 @@ mod tests {
     }
 
     #[test]
+    fn a_cross_gcc_without_libc_headers_is_not_chosen() {
+        let mut t = tools(&["aarch64-linux-gnu-gcc"], false);
+        t.without_libc.insert("aarch64-linux-gnu-gcc".into());
+        let CToolchain::Missing { hint } = pick("linux/arm64", false, None, &t) else {
+            panic!()
+        };
+        assert!(
+            hint.contains(
+                "without the target's C library headers: `apt-get install libc6-dev-arm64-cross`"
+            ),
+            "{hint}"
+        );
+    }
+
+    #[test]
     fn missing_toolchains_say_what_to_install() {
         let t = tools(&["aarch64-linux-gnu-gcc"], false);
         let CToolchain::Missing { hint } = pick("linux/riscv64", false, None, &t) else {
             panic!()
         };
         assert!(
-            hint.contains("apt-get install gcc-riscv64-linux-gnu"),
+            hint.contains("apt-get install gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"),
             "{hint}"
         );
         assert!(hint.contains("pip install ziglang"), "{hint}");

@@ -502,12 +502,18 @@ fn summary(r: &AuditReport) -> String {
 pub fn audit_artifact(path: &Path, policy: &Policy) -> ArtifactAudit {
     let mut report = audit_file(path, &AuditOptions::default());
     policy.apply(&mut report);
+    artifact_audit(&report)
+}
+
+/// The manifest's view of a report to which a policy was applied: the verdict, the facts a
+/// release table shows, and the full report.
+pub fn artifact_audit(report: &AuditReport) -> ArtifactAudit {
     ArtifactAudit {
         passed: report.passed,
         linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
         glibc_floor: report.facts.glibc_floor.clone(),
         violations: report.violations.clone(),
-        report: serde_json::to_value(&report).expect("an audit report always serializes"),
+        report: serde_json::to_value(report).expect("an audit report always serializes"),
     }
 }
 

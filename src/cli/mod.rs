@@ -2,7 +2,9 @@
 //! JSON. Decisions live in the library; this module only wires them to the terminal.
 
 mod audit;
+mod build;
 mod ci;
+mod doctor;
 mod github;
 mod output;
 mod plan;
@@ -46,6 +48,11 @@ enum Command {
     Plan(plan::Args),
     /// Print the JSON Schema of gocross.yaml (for editor completion).
     Schema,
+    /// Build every configured target into dist/, with manifest.json and checksums.txt.
+    #[command(disable_version_flag = true)]
+    Build(build::Args),
+    /// Check that this machine can build (and run) the configured targets.
+    Doctor(doctor::Args),
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
@@ -66,6 +73,8 @@ pub enum Outcome {
     Success,
     /// The command ran, but what it checked failed (exit code 1).
     Failed,
+    /// Stopped by SIGINT or SIGTERM after cleaning up (exit code 130).
+    Interrupted,
 }
 
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1
@@ -75,6 +84,7 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(err) => {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
@@ -94,6 +104,8 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Schema => schema::run(),
+        Command::Build(args) => build::run(&ctx, args),
+        Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),

@@ -106,6 +106,10 @@ pub struct Config {
     /// Extra environment for `go build` (e.g. GOEXPERIMENT, GOFLAGS).
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// Pack binaries with UPX after the build, for the targets UPX supports (Linux amd64,
+    /// 386, arm64, arm; Windows amd64, 386; others are left as built). Default false.
+    #[serde(default)]
+    pub upx: bool,
     /// Settings for some targets only, applied in order after the top-level ones.
     #[serde(default)]
     pub overrides: Vec<Override>,
@@ -142,6 +146,7 @@ pub struct Override {
     pub tags: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
@@ -624,6 +629,12 @@ impl Config {
                 .map(|t| t.parse().expect("default targets are valid"))
                 .collect(),
         }
+    }
+
+    /// Whether any target may build with cgo (`cgo: true` at the top or in an override), so
+    /// that C toolchains matter at all.
+    pub fn uses_cgo(&self) -> bool {
+        self.cgo || self.overrides.iter().any(|o| o.cgo == Some(true))
     }
 
     /// The overrides that apply to `target`, in file order.

@@ -21,6 +21,7 @@ fn linux_amd64() -> PlanContext {
             .map(String::from)
             .into(),
             zig: None,
+            without_libc: Default::default(),
             assume_all: false,
         },
     }
@@ -155,6 +156,11 @@ fn overrides_apply_in_order() {
     assert!(amd.static_link);
     assert_eq!(amd.glibc, None, "a static build has no glibc floor");
     assert_eq!(amd.env["CC"], "zig cc -target x86_64-linux-musl");
+    assert_eq!(
+        amd.env["CGO_LDFLAGS"], "-O2",
+        "zig keeps a stripped link stripped"
+    );
+    assert_eq!(arm.env["CGO_LDFLAGS"], "-O2");
     assert_eq!(amd.ldflags, "-s -linkmode external -extldflags -static");
     assert_eq!(amd.tags, ["prod", "netgo", "osusergo"]);
     let win = job(&plan, "windows/amd64");
@@ -217,4 +223,19 @@ fn runner_labels_map_to_platforms() {
         Some(Platform::new(Goos::Darwin, Goarch::Arm64))
     );
     assert_eq!(runner_platform("self-hosted"), None);
+}
+
+#[test]
+fn upx_applies_to_the_ports_it_supports() {
+    let yaml = "version: 1\ntargets: [linux/amd64, linux/riscv64, windows/amd64, darwin/arm64, linux/arm64]\nupx: true\noverrides:\n  - targets: [linux/arm64]\n    upx: false\n";
+    let packed = plan(&config(yaml), &linux_amd64(), &[]).unwrap();
+    let upx = |t| job(&packed, t).upx;
+    assert!(upx("linux/amd64") && upx("windows/amd64"));
+    assert!(
+        !upx("linux/riscv64") && !upx("darwin/arm64"),
+        "UPX cannot pack these"
+    );
+    assert!(!upx("linux/arm64"), "an override turns it off");
+    let plain = plan(&config("version: 1\n"), &linux_amd64(), &[]).unwrap();
+    assert!(plain.jobs.iter().all(|j| !j.upx), "off by default");
 }

@@ -42,16 +42,39 @@ pub struct Port {
     pub status: PortStatus,
 }
 
-/// A Debian cross compiler: the package to install, the gcc command it provides, and the
-/// sysroot it ships (the directory QEMU user mode takes with `-L` for dynamic binaries).
+/// A Debian cross compiler: the package to install, the gcc command it provides, the package
+/// with the target's C library headers, and the sysroot it ships (the directory QEMU user mode
+/// takes with `-L` for dynamic binaries).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct CrossGcc {
     /// Debian 12 package name, e.g. `gcc-aarch64-linux-gnu`.
     pub package: &'static str,
     /// The C compiler command, e.g. `aarch64-linux-gnu-gcc`.
     pub command: &'static str,
+    /// The package with the target's libc headers and libraries, e.g.
+    /// `libc6-dev-arm64-cross`. The gcc package only recommends it, so an install with
+    /// `--no-install-recommends` has a compiler that fails on `#include <stdint.h>`.
+    pub libc_dev: &'static str,
     /// The target's libraries and loader, e.g. `/usr/aarch64-linux-gnu`; `None` for mingw.
     pub sysroot: Option<&'static str>,
+}
+
+impl CrossGcc {
+    /// The GNU triple the compiler is named after, e.g. `aarch64-linux-gnu`.
+    pub fn triple(&self) -> &'static str {
+        self.command.trim_end_matches("-gcc")
+    }
+
+    /// A header every C build includes, present once [`CrossGcc::libc_dev`] is installed:
+    /// Debian's cross packages put the target's headers in `/usr/<triple>/include`.
+    pub fn libc_header(&self) -> String {
+        format!("/usr/{}/include/stdio.h", self.triple())
+    }
+
+    /// The packages to install, e.g. `gcc-aarch64-linux-gnu libc6-dev-arm64-cross`.
+    pub fn packages(&self) -> String {
+        format!("{} {}", self.package, self.libc_dev)
+    }
 }
 
 /// The architecture part of a QEMU user-mode binary name: `qemu-<arch>-static` from Debian's
@@ -181,10 +204,11 @@ impl Port {
     /// gccs for Linux, mingw-w64 for windows/386 and windows/amd64. loong64 has none in
     /// Debian 12 (use zig).
     pub fn cross_gcc(&self) -> Option<CrossGcc> {
-        let gcc = |package, command, sysroot| {
+        let gcc = |package, command, libc_dev, sysroot| {
             Some(CrossGcc {
                 package,
                 command,
+                libc_dev,
                 sysroot,
             })
         };
@@ -192,65 +216,87 @@ impl Port {
             (Linux, Amd64) => gcc(
                 "gcc-x86-64-linux-gnu",
                 "x86_64-linux-gnu-gcc",
+                "libc6-dev-amd64-cross",
                 Some("/usr/x86_64-linux-gnu"),
             ),
             (Linux, I386) => gcc(
                 "gcc-i686-linux-gnu",
                 "i686-linux-gnu-gcc",
+                "libc6-dev-i386-cross",
                 Some("/usr/i686-linux-gnu"),
             ),
             (Linux, Arm64) => gcc(
                 "gcc-aarch64-linux-gnu",
                 "aarch64-linux-gnu-gcc",
+                "libc6-dev-arm64-cross",
                 Some("/usr/aarch64-linux-gnu"),
             ),
             (Linux, Arm) => gcc(
                 "gcc-arm-linux-gnueabihf",
                 "arm-linux-gnueabihf-gcc",
+                "libc6-dev-armhf-cross",
                 Some("/usr/arm-linux-gnueabihf"),
             ),
             (Linux, Riscv64) => gcc(
                 "gcc-riscv64-linux-gnu",
                 "riscv64-linux-gnu-gcc",
+                "libc6-dev-riscv64-cross",
                 Some("/usr/riscv64-linux-gnu"),
             ),
             (Linux, Ppc64le) => gcc(
                 "gcc-powerpc64le-linux-gnu",
                 "powerpc64le-linux-gnu-gcc",
+                "libc6-dev-ppc64el-cross",
                 Some("/usr/powerpc64le-linux-gnu"),
             ),
             (Linux, Ppc64) => gcc(
                 "gcc-powerpc64-linux-gnu",
                 "powerpc64-linux-gnu-gcc",
+                "libc6-dev-ppc64-cross",
                 Some("/usr/powerpc64-linux-gnu"),
             ),
             (Linux, S390x) => gcc(
                 "gcc-s390x-linux-gnu",
                 "s390x-linux-gnu-gcc",
+                "libc6-dev-s390x-cross",
                 Some("/usr/s390x-linux-gnu"),
             ),
             (Linux, Mips) => gcc(
                 "gcc-mips-linux-gnu",
                 "mips-linux-gnu-gcc",
+                "libc6-dev-mips-cross",
                 Some("/usr/mips-linux-gnu"),
             ),
             (Linux, Mipsle) => gcc(
                 "gcc-mipsel-linux-gnu",
                 "mipsel-linux-gnu-gcc",
+                "libc6-dev-mipsel-cross",
                 Some("/usr/mipsel-linux-gnu"),
             ),
             (Linux, Mips64) => gcc(
                 "gcc-mips64-linux-gnuabi64",
                 "mips64-linux-gnuabi64-gcc",
+                "libc6-dev-mips64-cross",
                 Some("/usr/mips64-linux-gnuabi64"),
             ),
             (Linux, Mips64le) => gcc(
                 "gcc-mips64el-linux-gnuabi64",
                 "mips64el-linux-gnuabi64-gcc",
+                "libc6-dev-mips64el-cross",
                 Some("/usr/mips64el-linux-gnuabi64"),
             ),
-            (Windows, Amd64) => gcc("gcc-mingw-w64-x86-64", "x86_64-w64-mingw32-gcc", None),
-            (Windows, I386) => gcc("gcc-mingw-w64-i686", "i686-w64-mingw32-gcc", None),
+            (Windows, Amd64) => gcc(
+                "gcc-mingw-w64-x86-64",
+                "x86_64-w64-mingw32-gcc",
+                "mingw-w64-x86-64-dev",
+                None,
+            ),
+            (Windows, I386) => gcc(
+                "gcc-mingw-w64-i686",
+                "i686-w64-mingw32-gcc",
+                "mingw-w64-i686-dev",
+                None,
+            ),
             _ => None,
         }
     }
@@ -305,6 +351,17 @@ impl Port {
                 }
             }
         })
+    }
+
+    /// Whether UPX packs this port's binaries into ones that still run: Linux amd64, 386,
+    /// arm64 and arm (ELF), Windows amd64 and 386 (PE). Checked with UPX 3.94 on Go 1.26
+    /// binaries: it refuses riscv64, mips64, s390x, FreeBSD, Mach-O and windows/arm64, and a
+    /// packed linux/ppc64le binary crashed under QEMU; UPX 4 dropped macOS altogether.
+    pub fn upx(&self) -> bool {
+        matches!(
+            (self.platform.goos, self.platform.goarch),
+            (Linux, Amd64 | I386 | Arm64 | Arm) | (Windows, Amd64 | I386)
+        )
     }
 
     /// The GitHub-hosted runner label that runs this port natively, from the runner-images

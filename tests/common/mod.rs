@@ -166,3 +166,39 @@ fn fixture_key(module: &Path, env: &[(&str, &str)], args: &[&str]) -> String {
     let digest = h.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
+
+/// Whether the `python3` on PATH can import `module` (PyPI tools such as `ziglang` run as
+/// `python3 -m ziglang`). When it cannot: fails under CI, else reports and skips, as
+/// [`require_tool`].
+pub fn require_python_module(module: &str, install: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return true;
+    }
+    if in_ci() {
+        panic!(
+            "python module {module} is required by this test and missing: {install} (scripts/test installs it)"
+        );
+    }
+    eprintln!(
+        "skipped: python module {module} is not installed ({install}; scripts/test installs it)"
+    );
+    false
+}
+
+/// A fresh directory under `target/test-builds/<name>`, for build outputs that several tests
+/// of one run share (emptied first, kept after the run for inspection).
+pub fn build_dir(name: &str) -> PathBuf {
+    let dir = repo().join("target").join("test-builds").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies a module (without its dist/) into `dst`, which is created.
+pub fn copy_module_to(src: &Path, dst: &Path) {
+    copy_tree(src, dst);
+}

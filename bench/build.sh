@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Wall time of `gocross build` for the default targets against the same builds done by
+#   (a) a plain parallel shell loop of `go build` (same environment, flags and parallelism,
+#       taken from `gocross plan --json`), and
+#   (b) `goreleaser build --snapshot --clean` with one build per target (same settings),
+# on examples/hello and on shfmt (mvdan.cc/sh/v3, from the Go module proxy), with a cold
+# build cache (a fresh GOCACHE per run) and a warm one (median of $RUNS runs).
+# Prints seconds and the ratios gocross/loop and gocross/goreleaser, all measured in this run.
+#
+# Usage: bench/build.sh            (RUNS=5 JOBS=<cpus> SHFMT=v3.12.0 to change the defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+RUNS=${RUNS:-5}
+JOBS=${JOBS:-$(nproc)}
+SHFMT=${SHFMT:-v3.12.0}
+VERSION=1.0.0
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+cargo build --release -q
+gocross=$root/target/release/gocross
+export PATH="$PATH:$(go env GOPATH)/bin"
+if ! command -v goreleaser >/dev/null; then
+  say "installing goreleaser"
+  # The latest release may need a newer Go than the one installed (let go fetch it) or a
+  # dependency the proxy does not serve; v2.16.0 builds with Go 1.26 from the proxy alone.
+  GOTOOLCHAIN=auto go install github.com/goreleaser/goreleaser/v2@latest ||
+    go install github.com/goreleaser/goreleaser/v2@v2.16.0
+fi
+
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+
+# The two modules, each a git repository (GoReleaser needs one) with gocross.yaml.
+cp -r examples/hello "$work/hello"
+rm -rf "$work/hello/dist"
+shfmt_dir=$(cd "$work" && go mod download -json "mvdan.cc/sh/v3@$SHFMT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+cp -r "$shfmt_dir" "$work/shfmt"
+chmod -R u+w "$work/shfmt"
+printf 'version: 1\nmain: ./cmd/shfmt\nldflags: -s -w -X main.version={{version}}\n' > "$work/shfmt/gocross.yaml"
+for m in hello shfmt; do
+  (cd "$work/$m" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm bench)
+done
+
+# From the plan: the plain loop's commands and GoReleaser's config, with identical settings.
+emit() { # module
+  local dir=$work/$1
+  "$gocross" -C "$dir" plan --json > "$dir/plan.json"
+  python3 - "$dir" "$VERSION" <<'PY'
+import json, shlex, sys
+dir, version = sys.argv[1], sys.argv[2]
+plan = json.load(open(f"{dir}/plan.json"))
+cleared = "GOOS GOARCH GOARM GOAMD64 GOARM64 GO386 GOMIPS GOMIPS64 GOPPC64 GORISCV64 CGO_ENABLED CC CXX GOFLAGS CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS".split()
+with open(f"{dir}/loop.txt", "w") as loop:
+    for job in plan["jobs"]:
+        ldflags = job["ldflags"].replace("{{version}}", version)
+        args = ["go", "build", "-o", f"loop-dist/{job['output']}", *job["flags"]]
+        if job["tags"]:
+            args += ["-tags", ",".join(job["tags"])]
+        args += ["-ldflags", ldflags, job["package"]]
+        env = ["env"] + [f"-u{v}" for v in cleared] + [f"{k}={v}" for k, v in job["env"].items()]
+        loop.write(" ".join(shlex.quote(a) for a in env + args) + "\n")
+builds = []
+for i, job in enumerate(plan["jobs"]):
+    goos, goarch = job["target"].split("/")[:2]
+    b = {
+        "id": f"b{i}", "main": job["package"], "binary": job["output"],
+        "no_unique_dist_dir": True,
+        "env": [f"{k}={v}" for k, v in job["env"].items() if k not in ("GOOS", "GOARCH", "GOARM")],
+        "flags": job["flags"], "tags": job["tags"],
+        "ldflags": [job["ldflags"].replace("{{version}}", "{{.Version}}")],
+        "goos": [goos], "goarch": [goarch],
+    }
+    if "GOARM" in job["env"]:
+        b["goarm"] = [job["env"]["GOARM"]]
+    builds.append(b)
+json.dump({"version": 2, "project_name": plan["project"], "builds": builds,
+           "snapshot": {"version_template": version}},
+          open(f"{dir}/.goreleaser.yaml", "w"), indent=1)
+PY
+}
+
+# One timed run: prints seconds.
+now() { date +%s.%N; }
+run_tool() { # tool module
+  local dir=$work/$2 start end
+  rm -rf "$dir/dist" "$dir/loop-dist"
+  mkdir -p "$dir/loop-dist"
+  start=$(now)
+  case $1 in
+    gocross) "$gocross" -C "$dir" build --jobs "$JOBS" --version "$VERSION" ;;
+    loop) (cd "$dir" && xargs -d '\n' -P "$JOBS" -I{} sh -c '{}' < loop.txt) ;;
+    goreleaser) (cd "$dir" && goreleaser build --snapshot --clean --parallelism "$JOBS") ;;
+  esac >"$work/$1.log" 2>&1 || { echo "$1 failed on $2:" >&2; tail -20 "$work/$1.log" >&2; return 1; }
+  end=$(now)
+  echo "$end - $start" | bc
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+tools=(gocross loop goreleaser)
+printf '%-7s %-5s %10s %10s %11s %12s %12s\n' module cache gocross loop goreleaser gocross/loop gocross/gorel
+for m in hello shfmt; do
+  emit "$m"
+  # Check that every tool builds before timing anything.
+  for t in "${tools[@]}"; do run_tool "$t" "$m" >/dev/null || { echo "$t failed on $m" >&2; exit 1; }; done
+  declare -A cold=() warm=()
+  for t in "${tools[@]}"; do
+    cold[$t]=$(GOCACHE="$(mktemp -d "$work/cache.XXXX")" run_tool "$t" "$m")
+    say "$m cold $t: ${cold[$t]} s"
+  done
+  declare -A samples=()
+  for ((i = 0; i < RUNS; i++)); do
+    for t in "${tools[@]}"; do samples[$t]+="$(run_tool "$t" "$m") "; done
+  done
+  for t in "${tools[@]}"; do warm[$t]=$(tr ' ' '\n' <<<"${samples[$t]}" | grep . | median); done
+  for c in cold warm; do
+    declare -n v=$c
+    printf '%-7s %-5s %10.2f %10.2f %11.2f %12.3f %12.3f\n' "$m" "$c" "${v[gocross]}" "${v[loop]}" "${v[goreleaser]}" \
+      "$(echo "${v[gocross]} / ${v[loop]}" | bc -l)" "$(echo "${v[gocross]} / ${v[goreleaser]}" | bc -l)"
+    unset -n v
+  done
+  unset cold warm samples
+done

@@ -1,0 +1,122 @@
+//! Stopping a build on SIGINT or SIGTERM: every running `go build` (with the compilers,
+//! linkers and C compilers it started) is stopped, and no new one starts.
+//!
+//! Each `go build` runs in its own process group, so a terminal's Ctrl-C reaches only
+//! gocross, which forwards SIGINT to every group it started; a group still alive
+//! [`KILL_AFTER`] later gets SIGKILL. The builder then removes its temporary files and writes
+//! the manifest of the targets that finished.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command};
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+/// How long a stopped `go build` may take to exit after SIGINT before it is killed.
+pub const KILL_AFTER: Duration = Duration::from_secs(5);
+
+struct State {
+    interrupted: bool,
+    /// Process ids of the running `go build`s, each the leader of its process group.
+    running: BTreeSet<u32>,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    interrupted: false,
+    running: BTreeSet::new(),
+});
+
+fn state() -> std::sync::MutexGuard<'static, State> {
+    STATE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Installs the SIGINT/SIGTERM handler (once per process). When another handler is already
+/// installed, interrupts are not caught and the process ends the default way.
+pub fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // An error means the process already has a handler of its own; keep it.
+        let _ = ctrlc::set_handler(stop_all);
+    });
+}
+
+/// Whether the build was interrupted.
+pub fn interrupted() -> bool {
+    state().interrupted
+}
+
+fn stop_all() {
+    let pids: Vec<u32> = {
+        let mut s = state();
+        s.interrupted = true;
+        s.running.iter().copied().collect()
+    };
+    for pid in &pids {
+        signal_group(*pid, Signal::Interrupt);
+    }
+    std::thread::spawn(|| {
+        std::thread::sleep(KILL_AFTER);
+        let pids: Vec<u32> = state().running.iter().copied().collect();
+        for pid in pids {
+            signal_group(pid, Signal::Kill);
+        }
+    });
+}
+
+/// A started command's place among the ones an interrupt stops; leaves it when dropped
+/// (after the command was waited for).
+pub struct Registration(u32);
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        state().running.remove(&self.0);
+    }
+}
+
+/// Starts `cmd` in a new process group and registers it, unless the build was interrupted
+/// (then `Ok(None)`). Registration and the check happen under one lock, so a command is
+/// either stopped by the handler or never started.
+pub fn spawn(cmd: &mut Command) -> std::io::Result<Option<(Child, Registration)>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut s = state();
+    if s.interrupted {
+        return Ok(None);
+    }
+    let child = cmd.spawn()?;
+    let id = child.id();
+    s.running.insert(id);
+    Ok(Some((child, Registration(id))))
+}
+
+enum Signal {
+    Interrupt,
+    Kill,
+}
+
+#[cfg(unix)]
+fn signal_group(pid: u32, signal: Signal) {
+    let sig = match signal {
+        Signal::Interrupt => libc::SIGINT,
+        Signal::Kill => libc::SIGKILL,
+    };
+    if let Ok(pgid) = i32::try_from(pid) {
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
+        unsafe {
+            libc::kill(-pgid, sig);
+        }
+    }
+}
+
+/// On Windows a console Ctrl-C reaches every process attached to the console, the children
+/// included; only the kill after [`KILL_AFTER`] needs doing, which `taskkill /T` does.
+#[cfg(not(unix))]
+fn signal_group(pid: u32, signal: Signal) {
+    if let Signal::Kill = signal {
+        let _ = Command::new("taskkill")
+            .args(["/F", "/T", "/PID", &pid.to_string()])
+            .status();
+    }
+}

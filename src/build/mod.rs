@@ -1,0 +1,357 @@
+//! `gocross build`: every plan job's `go build`, in parallel, into a flat dist/ directory
+//! with `manifest.json` and `checksums.txt`.
+//!
+//! The steps of [`build`], after the caller asked `go env GOVERSION` (no Go on PATH is an
+//! error before anything is written):
+//! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
+//!    an unknown placeholder stops the build before it starts;
+//! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
+//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
+//!    temporary file inside dist/ that is renamed once complete ([`gobuild`]); a failing job
+//!    does not stop the others, and SIGINT stops them all ([`interrupt`]);
+//! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
+//!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
+//!    atomically.
+
+mod actions_report;
+mod checks;
+pub mod doctor;
+mod gobuild;
+mod interrupt;
+mod progress;
+mod stamp;
+
+pub use actions_report::report_to_actions;
+pub use checks::{Checks, sbom_name};
+pub use gobuild::{CALLER_ENV, hash_file};
+pub use progress::{PlainProgress, Progress, TerminalProgress};
+pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
+
+use crate::manifest::{self, Artifact, Manifest, ManifestError};
+use crate::plan::BuildPlan;
+use crate::targets::Target;
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How to build, besides the plan.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The Go release that builds, as `go env GOVERSION` prints it (`go1.26.8`,
+    /// [`crate::gotool::version_string`]); recorded in the manifest.
+    pub go: String,
+    /// The Go module root (where `go build` runs).
+    pub module_dir: PathBuf,
+    /// The output directory, as the user named it (relative paths are relative to the
+    /// current directory of gocross, not to `module_dir`).
+    pub dist: PathBuf,
+    /// Jobs run at the same time (at least 1).
+    pub jobs: usize,
+    pub stamp: Stamp,
+    /// The audit, SBOM and verification of each binary after its build.
+    pub checks: Checks,
+}
+
+/// How one target ended.
+#[derive(Debug, Clone)]
+pub enum TargetOutcome {
+    /// The binary is in dist/ and passed its checks.
+    Built(Box<Artifact>),
+    /// The binary is in dist/ (and manifest.json, out of checksums.txt) but failed its audit
+    /// or its verification; `reason` says how.
+    Rejected {
+        artifact: Box<Artifact>,
+        reason: String,
+    },
+    /// The message says why (the compiler output is in [`TargetResult::log`]).
+    Failed(String),
+    /// Stopped by SIGINT/SIGTERM, or never started because of one.
+    Interrupted,
+}
+
+/// One target's build.
+#[derive(Debug, Clone)]
+pub struct TargetResult {
+    pub target: Target,
+    /// The output file name.
+    pub name: String,
+    pub outcome: TargetOutcome,
+    /// The equivalent shell command; `None` when `go build` was not started.
+    pub command: Option<String>,
+    /// The compiler output (stderr, then stdout), in full.
+    pub log: String,
+    /// Wall time of `go build`.
+    pub duration: Duration,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The output directory, as the user named it.
+    pub dist: PathBuf,
+    /// The manifest as written to dist/ (with the entries of earlier builds it kept).
+    pub manifest: Manifest,
+    /// One per plan job, in plan order.
+    pub results: Vec<TargetResult>,
+    /// SIGINT or SIGTERM arrived during the build.
+    pub interrupted: bool,
+}
+
+impl BuildReport {
+    /// Whether every target was built.
+    pub fn success(&self) -> bool {
+        !self.interrupted
+            && self
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+    }
+}
+
+/// Errors that stop a build before it starts or after it ran (a failing target is not one:
+/// it is a [`TargetOutcome::Failed`]).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Stamp(#[from] StampError),
+    #[error(
+        "cannot write to the output directory {}: {reason}; choose another with --out",
+        path.display()
+    )]
+    Dist { path: PathBuf, reason: String },
+    #[error("{0}; remove it, or build into another directory with --out")]
+    ForeignManifest(ManifestError),
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+}
+
+/// Builds every job of `plan` into `opts.dist`, reporting to `progress`. Returns `Ok` when the
+/// build ran, even if targets failed (see [`BuildReport::success`]).
+pub fn build(
+    plan: &BuildPlan,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
+    // 1. Stamps.
+    let ldflags = plan
+        .jobs
+        .iter()
+        .map(|j| opts.stamp.expand(&j.ldflags))
+        .collect::<Result<Vec<_>, _>>()?;
+    // 2. dist/.
+    let dist_abs = prepare_dist(&opts.dist)?;
+    // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
+    // release's business, not an earlier build of this directory.
+    let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
+        match Manifest::read(&dist_abs) {
+            Ok(m) => Some(m),
+            Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+
+    // 3. Jobs.
+    interrupt::install();
+    let inputs: Vec<gobuild::JobInput> = plan
+        .jobs
+        .iter()
+        .zip(ldflags)
+        .map(|(job, ldflags)| gobuild::JobInput {
+            job,
+            ldflags,
+            module_dir: &opts.module_dir,
+            dist: &dist_abs,
+            dist_display: &opts.dist,
+        })
+        .collect();
+    let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
+    progress.done();
+    let interrupted = interrupt::interrupted();
+
+    // 4. Manifest.
+    let mut replaced = BTreeSet::new();
+    let mut built = Vec::new();
+    for r in &results {
+        match &r.outcome {
+            TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
+                replaced.insert(r.target.to_string());
+                built.push((**a).clone());
+            }
+            TargetOutcome::Failed(_) => {
+                // The binary of an earlier build is not this source's: remove it.
+                replaced.insert(r.target.to_string());
+                let _ = std::fs::remove_file(dist_abs.join(&r.name));
+            }
+            TargetOutcome::Interrupted => {}
+        }
+    }
+    let current = Manifest {
+        version: opts.stamp.version.clone(),
+        go: opts.go.clone(),
+        project: plan.project.clone(),
+        artifacts: built,
+    };
+    let manifest = merge(previous, current, &replaced, &dist_abs);
+    manifest.write(&dist_abs)?;
+    manifest::write_atomic(
+        &dist_abs.join(manifest::CHECKSUMS_FILE),
+        manifest.checksums().as_bytes(),
+    )?;
+    Ok(BuildReport {
+        dist: opts.dist.clone(),
+        manifest,
+        results,
+        interrupted,
+    })
+}
+
+/// Runs the jobs on `workers` threads, in plan order, each followed by its checks; results in
+/// plan order.
+fn run_jobs(
+    inputs: &[gobuild::JobInput],
+    workers: usize,
+    checks: &Checks,
+    progress: &dyn Progress,
+) -> Vec<TargetResult> {
+    let jobs: Vec<_> = inputs.iter().map(|i| i.job.clone()).collect();
+    progress.queued(&jobs);
+    let queue = Mutex::new((0..inputs.len()).collect::<VecDeque<_>>());
+    let slots: Mutex<Vec<Option<TargetResult>>> = Mutex::new(vec![None; inputs.len()]);
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, inputs.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(i) = next() {
+                    let input = &inputs[i];
+                    let result = if interrupt::interrupted() {
+                        TargetResult {
+                            target: input.job.target,
+                            name: input.job.output.clone(),
+                            outcome: TargetOutcome::Interrupted,
+                            command: None,
+                            log: String::new(),
+                            duration: Duration::ZERO,
+                        }
+                    } else {
+                        progress.started(&input.job.target);
+                        let mut result = input.run();
+                        if let TargetOutcome::Built(artifact) = &mut result.outcome
+                            && let Some(reason) = checks.run(input.job, artifact, input.dist)
+                        {
+                            let artifact = std::mem::take(artifact);
+                            result.outcome = TargetOutcome::Rejected { artifact, reason };
+                        }
+                        result
+                    };
+                    progress.finished(&result);
+                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every queued job has a result"))
+        .collect()
+}
+
+/// Creates dist/ and checks that a file can be created in it; returns its absolute path.
+fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
+    let fail = |reason: String| BuildError::Dist {
+        path: dist.to_path_buf(),
+        reason,
+    };
+    if dist.exists() && !dist.is_dir() {
+        return Err(fail("it exists and is not a directory".into()));
+    }
+    std::fs::create_dir_all(dist).map_err(|e| fail(e.to_string()))?;
+    let abs = std::path::absolute(dist).map_err(|e| fail(e.to_string()))?;
+    tempfile::Builder::new()
+        .prefix(".gocross-")
+        .suffix(".tmp")
+        .tempfile_in(&abs)
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(abs)
+}
+
+/// The manifest to write: `current`'s artifacts, plus those of `previous` that belong to the
+/// same project and version, were not rebuilt or failed now (`replaced` holds those targets)
+/// and whose file is still in `dist`. Sorted by file name.
+fn merge(
+    previous: Option<Manifest>,
+    mut current: Manifest,
+    replaced: &BTreeSet<String>,
+    dist: &Path,
+) -> Manifest {
+    if let Some(prev) =
+        previous.filter(|p| p.project == current.project && p.version == current.version)
+    {
+        current.artifacts.extend(
+            prev.artifacts
+                .into_iter()
+                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+        );
+    }
+    current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifact(target: &str, name: &str) -> Artifact {
+        Artifact {
+            target: target.into(),
+            name: name.into(),
+            path: name.into(),
+            ..Artifact::default()
+        }
+    }
+
+    #[test]
+    fn merge_keeps_other_targets_of_the_same_version() {
+        let dist = tempfile::tempdir().unwrap();
+        for f in ["x_linux_amd64", "x_linux_arm64"] {
+            std::fs::write(dist.path().join(f), b"bin").unwrap();
+        }
+        let previous = Manifest {
+            version: "1.0.0".into(),
+            project: "x".into(),
+            artifacts: vec![
+                artifact("linux/amd64", "x_linux_amd64"),
+                artifact("linux/arm64", "x_linux_arm64"),
+                artifact("linux/386", "x_linux_386"), // file gone
+                artifact("windows/amd64", "x_windows_amd64.exe"),
+            ],
+            ..Manifest::default()
+        };
+        let current = Manifest {
+            version: "1.0.0".into(),
+            project: "x".into(),
+            artifacts: vec![artifact("linux/amd64", "x_linux_amd64")],
+            ..Manifest::default()
+        };
+        let replaced: BTreeSet<String> = ["linux/amd64".to_string()].into();
+        let merged = merge(
+            Some(previous.clone()),
+            current.clone(),
+            &replaced,
+            dist.path(),
+        );
+        let names: Vec<&str> = merged.artifacts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["x_linux_amd64", "x_linux_arm64"]);
+
+        let other_version = Manifest {
+            version: "0.9.0".into(),
+            ..previous
+        };
+        let merged = merge(Some(other_version), current, &replaced, dist.path());
+        assert_eq!(merged.artifacts.len(), 1, "another version's entries go");
+    }
+}

@@ -1,0 +1,208 @@
+//! Version stamping: the values of `{{version}}`, `{{commit}}` and `{{date}}` in `-ldflags`,
+//! and the expansion of those placeholders.
+//!
+//! Every value comes from the source, never from the clock, so that two builds of the same
+//! commit are byte-identical:
+//! - `version`: `--version`, else `git describe --tags` of the module's work tree, else
+//!   [`DEV_VERSION`]; a leading `v` before a digit is dropped (`v1.2.3` → `1.2.3`), as
+//!   release asset names write versions.
+//! - `commit`: `git rev-parse HEAD`, else [`NO_COMMIT`].
+//! - `date`: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else the
+//!   commit's committer date, else [`NO_DATE`]; always RFC 3339 in UTC
+//!   (`2026-03-01T12:00:00Z`).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+/// The version outside a git work tree, or in one without tags.
+pub const DEV_VERSION: &str = "0.0.0-dev";
+/// `{{commit}}` outside a git work tree.
+pub const NO_COMMIT: &str = "none";
+/// `{{date}}` without git and without `SOURCE_DATE_EPOCH`: the Unix epoch.
+pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
+
+/// The values stamped into a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// e.g. `1.2.3` or `1.2.3-4-gdeadbee`.
+    pub version: String,
+    /// Full commit hash, or [`NO_COMMIT`].
+    pub commit: String,
+    /// RFC 3339 UTC date, e.g. `2026-03-01T12:00:00Z`.
+    pub date: String,
+}
+
+/// Errors in a version or an `-ldflags` template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StampError {
+    #[error(
+        "unknown placeholder `{{{{{name}}}}}` in ldflags `{template}`: gocross fills {{{{version}}}}, {{{{commit}}}} and {{{{date}}}}"
+    )]
+    UnknownPlaceholder { name: String, template: String },
+    #[error("unterminated `{{{{` in ldflags `{template}`: close it with `}}}}`")]
+    Unterminated { template: String },
+    #[error(
+        "version `{0}` cannot be stamped: it must be non-empty and hold no whitespace or quotes (it goes into -ldflags)"
+    )]
+    BadVersion(String),
+    #[error("SOURCE_DATE_EPOCH=`{0}` is not a number of seconds since 1970")]
+    BadEpoch(String),
+}
+
+impl Stamp {
+    /// The stamp for the module in `dir`: `version` (from `--version`) wins over git; see the
+    /// module docs for each value's source. Git failures (no git, not a work tree, no tags)
+    /// fall back to the documented defaults.
+    pub fn detect(dir: &Path, version: Option<&str>) -> Result<Stamp, StampError> {
+        // Two short git runs, side by side.
+        let (head, described) = std::thread::scope(|s| {
+            let described = s.spawn(|| git(dir, &["describe", "--tags"]));
+            let head = git(dir, &["log", "-1", "--format=%H %ct"]);
+            (head, described.join().ok().flatten())
+        });
+        let (commit, commit_time) = match head.as_deref().and_then(|h| h.split_once(' ')) {
+            Some((hash, time)) => (hash.to_string(), time.parse::<u64>().ok()),
+            None => (NO_COMMIT.to_string(), None),
+        };
+        let version = match version {
+            Some(v) => v.to_string(),
+            None => described.unwrap_or_else(|| DEV_VERSION.to_string()),
+        };
+        let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(s) if !s.trim().is_empty() => Some(
+                s.trim()
+                    .parse::<u64>()
+                    .map_err(|_| StampError::BadEpoch(s.clone()))?,
+            ),
+            _ => commit_time,
+        };
+        Stamp::new(&version, commit, epoch)
+    }
+
+    /// A stamp from known values; `epoch` in seconds since 1970 (`None`: [`NO_DATE`]).
+    pub fn new(version: &str, commit: String, epoch: Option<u64>) -> Result<Stamp, StampError> {
+        let bad = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\');
+        if version.is_empty() || version.contains(bad) {
+            return Err(StampError::BadVersion(version.to_string()));
+        }
+        let version = match version.strip_prefix('v') {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+            _ => version,
+        };
+        let date = match epoch {
+            Some(secs) => humantime::format_rfc3339_seconds(
+                SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+            )
+            .to_string(),
+            None => NO_DATE.to_string(),
+        };
+        Ok(Stamp {
+            version: version.to_string(),
+            commit,
+            date,
+        })
+    }
+
+    /// Replaces `{{version}}`, `{{commit}}` and `{{date}}` (spaces inside the braces
+    /// allowed) in an `-ldflags` template. Errors name an unknown placeholder or an unclosed
+    /// `{{`.
+    pub fn expand(&self, template: &str) -> Result<String, StampError> {
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find("}}").ok_or_else(|| StampError::Unterminated {
+                template: template.to_string(),
+            })?;
+            let name = after[..end].trim();
+            out.push_str(match name {
+                "version" => &self.version,
+                "commit" => &self.commit,
+                "date" => &self.date,
+                _ => {
+                    return Err(StampError::UnknownPlaceholder {
+                        name: name.to_string(),
+                        template: template.to_string(),
+                    });
+                }
+            });
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// Runs `git -C dir <args>`; the trimmed stdout when it succeeds with output.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp() -> Stamp {
+        Stamp::new("v1.2.3", "abc123".into(), Some(1_700_000_000)).unwrap()
+    }
+
+    #[test]
+    fn placeholders_expand() {
+        assert_eq!(
+            stamp()
+                .expand("-s -w -X main.version={{version}} -X main.commit={{ commit }} -X main.date={{date}}")
+                .unwrap(),
+            "-s -w -X main.version=1.2.3 -X main.commit=abc123 -X main.date=2023-11-14T22:13:20Z"
+        );
+        assert_eq!(stamp().expand("-s -w").unwrap(), "-s -w");
+    }
+
+    #[test]
+    fn unknown_and_unclosed_placeholders_are_errors() {
+        let err = stamp().expand("-X main.v={{tag}}").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown placeholder `{{tag}}` in ldflags `-X main.v={{tag}}`: gocross fills {{version}}, {{commit}} and {{date}}"
+        );
+        assert!(matches!(
+            stamp().expand("-X a={{version"),
+            Err(StampError::Unterminated { .. })
+        ));
+    }
+
+    #[test]
+    fn versions_are_normalised_and_checked() {
+        assert_eq!(
+            Stamp::new("v2.0.0-rc1", "x".into(), None).unwrap().version,
+            "2.0.0-rc1"
+        );
+        assert_eq!(
+            Stamp::new("vnext", "x".into(), None).unwrap().version,
+            "vnext"
+        );
+        assert_eq!(Stamp::new("1.0", "x".into(), None).unwrap().date, NO_DATE);
+        assert!(Stamp::new("1.0 beta", "x".into(), None).is_err());
+        assert!(Stamp::new("", "x".into(), None).is_err());
+    }
+
+    #[test]
+    fn outside_git_the_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Stamp::detect(dir.path(), None).unwrap();
+        assert_eq!(s.version, DEV_VERSION);
+        assert_eq!(s.commit, NO_COMMIT);
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+            assert_eq!(s.date, NO_DATE);
+        }
+    }
+}

