@@ -4,8 +4,8 @@
 //! 1. [`audit_file`] maps the file (bounded by [`AuditOptions::max_size`]) and hands the bytes
 //!    to [`audit_bytes`], which never fails and never panics: whatever cannot be read is
 //!    reported in [`AuditReport::error`] and the rest is still filled in.
-//! 2. [`BinaryFormat::sniff`] picks the reader from the magic bytes: [`elf`], [`pe`],
-//!    [`macho`] (and universal files, one report per slice), [`wasm`].
+//! 2. [`BinaryFormat::sniff`] picks the reader from the magic bytes: `elf`, `pe`,
+//!    `macho` (and universal files, one report per slice), `wasm`.
 //! 3. Each reader fills [`ObjectFacts`] and says where Go's build info may be;
 //!    [`buildinfo`] reads it.
 //! 4. [`Policy::check`] compares the facts with gocross.yaml's `audit:` and the build job
