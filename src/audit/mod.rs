@@ -14,7 +14,7 @@
 //! 5. [`sbom`] turns the build info into a CycloneDX SBOM.
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
-//! [`space::MAX_ENTRIES`], and compressed sections are never decompressed.
+//! `space::MAX_ENTRIES`, and compressed sections are never decompressed.
 
 pub mod buildinfo;
 mod elf;

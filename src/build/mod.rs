@@ -7,8 +7,8 @@
 //!    an unknown placeholder stops the build before it starts;
 //! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
 //! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
-//!    temporary file inside dist/ that is renamed once complete ([`gobuild`]); a failing job
-//!    does not stop the others, and SIGINT stops them all ([`interrupt`]);
+//!    temporary file inside dist/ that is renamed once complete (`gobuild`); a failing job
+//!    does not stop the others, and SIGINT stops them all (`interrupt`);
 //! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
 //!    atomically.
