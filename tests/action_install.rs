@@ -123,6 +123,18 @@ impl Runner {
         version: &str,
         extra_path: Option<&Path>,
     ) -> Outcome {
+        self.install_from(&server.uri(), runner_os, runner_arch, version, extra_path)
+    }
+
+    /// [`Runner::install`] with GOCROSS_DOWNLOAD_URL set to `base`.
+    fn install_from(
+        &self,
+        base: &str,
+        runner_os: &str,
+        runner_arch: &str,
+        version: &str,
+        extra_path: Option<&Path>,
+    ) -> Outcome {
         let github_path = self.path("github_path");
         std::fs::write(&github_path, "").unwrap();
         let mut path = std::ffi::OsString::new();
@@ -142,7 +154,7 @@ impl Runner {
             .env("RUNNER_OS", runner_os)
             .env("RUNNER_ARCH", runner_arch)
             .env("RUNNER_TOOL_CACHE", self.tool_cache())
-            .env("GOCROSS_DOWNLOAD_URL", server.uri())
+            .env("GOCROSS_DOWNLOAD_URL", base)
             .env("GOCROSS_RETRY_DELAY", "0")
             .env("INPUT_VERSION", version));
         let github_path = std::fs::read_to_string(&github_path).unwrap();
@@ -193,6 +205,33 @@ impl Runner {
             self.marker().display()
         )
         .into_bytes()
+    }
+
+    /// A directory holding a fake `cargo` for PATH: it writes its arguments, one a line, to
+    /// [`Runner::cargo_args`] and `cargo install --root <root>` leaves a fake gocross in
+    /// `<root>/bin`, as the real one does (in minutes).
+    fn cargo_on_path(&self) -> PathBuf {
+        let dir = self.path("bin-cargo");
+        std::fs::create_dir(&dir).unwrap();
+        let gocross = String::from_utf8(self.fake_gocross(VERSION, "built from source")).unwrap();
+        let script = format!(
+            "#!/bin/sh\n\
+             for a in \"$@\"; do echo \"$a\"; done > '{args}'\n\
+             while [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\n\
+             mkdir -p \"$root/bin\"\n\
+             cat > \"$root/bin/gocross\" <<'EOF'\n{gocross}EOF\n\
+             chmod +x \"$root/bin/gocross\"\n",
+            args = self.cargo_args().display(),
+        );
+        let exe = dir.join("cargo");
+        std::fs::write(&exe, script).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        dir
+    }
+
+    /// Where the fake `cargo` writes its arguments.
+    fn cargo_args(&self) -> PathBuf {
+        self.path("cargo-args")
     }
 
     /// A directory holding a fake `gocross` for PATH that prints `gocross <version>`.
@@ -606,5 +645,98 @@ async fn without_a_prebuilt_asset_or_cargo_the_install_asks_for_rust() {
         )]
     );
     assert_eq!(requests(&server).await.len(), 2, "nothing to download");
+    runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn without_a_prebuilt_asset_cargo_installs_the_actions_own_source() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    // The release has no windows/arm64 asset: the mock answers 404 for it.
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    let cargo = runner.cargo_on_path();
+
+    let outcome = runner.install(&server, "Windows", "ARM64", "", Some(&cargo));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    let root = runner
+        .tool_cache()
+        .join(format!("gocross/{VERSION}/windows-arm64"));
+    assert_eq!(
+        std::fs::read_to_string(runner.cargo_args()).unwrap(),
+        format!(
+            "install\n--locked\n--path\n{}\n--root\n{}\n",
+            repo().display(),
+            root.display()
+        )
+    );
+    assert_eq!(
+        outcome.github_path,
+        [root.join("bin").display().to_string()]
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("no prebuilt gocross {VERSION} for windows/arm64")),
+        "{}",
+        outcome.stdout
+    );
+    // A Windows build from source is gocross.exe; the fake cargo wrote gocross.
+    assert_eq!(
+        runner.cached_files(),
+        [format!("gocross/{VERSION}/windows-arm64/bin/gocross")]
+    );
+}
+
+#[tokio::test]
+async fn a_download_failure_other_than_404_stops_without_building_from_source() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let cargo = runner.cargo_on_path();
+    let server = MockServer::start().await;
+    let checksums_url = format!("{}/v{VERSION}/{}", server.uri(), checksums_name(VERSION));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+
+    // 403 (forbidden, rate limited) is not transient for curl: asked once.
+    let outcome = runner.install(&server, "Linux", "X64", "", Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::cannot download {checksums_url} (HTTP 403): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
+        )]
+    );
+    assert!(outcome.stderr.contains("403"), "{}", outcome.stderr);
+    assert_eq!(
+        requests(&server).await,
+        [get(VERSION, &checksums_name(VERSION))]
+    );
+    assert!(!runner.cargo_args().exists(), "built from source");
+    runner.assert_untouched(&outcome);
+
+    // Nothing listening at all.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let outcome = runner.install_from(&base, "Linux", "X64", "", Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::cannot download {base}/v{VERSION}/{} (no answer from the server): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror",
+            checksums_name(VERSION)
+        )]
+    );
+    assert!(!runner.cargo_args().exists(), "built from source");
     runner.assert_untouched(&outcome);
 }
