@@ -105,7 +105,10 @@ if [ -n "$os" ] && [ -n "$arch" ]; then
     fi
     mkdir -p "$bin_dir"
     chmod +x "$tmp/$asset"
-    mv "$tmp/$asset" "$bin"
+    # Moved in beside its final name, then renamed: a move between file systems that is cut
+    # off half way never passes for an installed gocross.
+    mv "$tmp/$asset" "$bin.partial"
+    mv -f "$bin.partial" "$bin"
     add_to_path
     exit 0
   fi
