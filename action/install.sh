@@ -7,8 +7,9 @@
 #   3. Otherwise download the release asset gocross_<version>_<os>_<arch>[.exe] and
 #      gocross_<version>_checksums.txt (curl retries 5xx answers and timeouts), check the
 #      asset's sha256 before it is ever run, and keep it in the tool cache.
-#   4. No such asset (another platform, an unreleased commit): `cargo install --locked` from
-#      the action's own source.
+#   4. No such asset, a 404 (another platform, an unreleased commit): `cargo install --locked`
+#      from the action's own source. Any other download failure stops here: a build from
+#      source would take minutes and hide it.
 # A checksum mismatch always stops here: the downloaded file is deleted, never run.
 # GOCROSS_DOWNLOAD_URL replaces the release download base (a mirror, or a test server).
 set -euo pipefail
@@ -72,10 +73,19 @@ sha256() {
   fi
 }
 
+# Downloads $1 into $2. Returns 1 when the server answers 404 (no such asset); any other
+# failure, once curl's retries are spent, fails the install.
 download() {
-  curl --fail --silent --show-error --location \
+  local code reason
+  if code=$(curl --fail --silent --show-error --location \
     --retry 5 --retry-delay "${GOCROSS_RETRY_DELAY:-2}" --connect-timeout 20 \
-    --output "$2" "$1"
+    --write-out '%{http_code}' --output "$2" "$1"); then
+    return 0
+  fi
+  [ "$code" != 404 ] || return 1
+  reason="HTTP $code"
+  [ "$code" != 000 ] || reason="no answer from the server"
+  fail "cannot download $1 ($reason): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
 }
 
 if [ -n "$os" ] && [ -n "$arch" ]; then
@@ -95,7 +105,10 @@ if [ -n "$os" ] && [ -n "$arch" ]; then
     fi
     mkdir -p "$bin_dir"
     chmod +x "$tmp/$asset"
-    mv "$tmp/$asset" "$bin"
+    # Moved in beside its final name, then renamed: a move between file systems that is cut
+    # off half way never passes for an installed gocross.
+    mv "$tmp/$asset" "$bin.partial"
+    mv -f "$bin.partial" "$bin"
     add_to_path
     exit 0
   fi

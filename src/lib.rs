@@ -6,15 +6,23 @@
 //! 3. [`plan`]: config + ports → one [`plan::BuildJob`] per target (environment, flags, C
 //!    toolchain from [`toolchain`], runner, verify method). The workflow matrix and the
 //!    builds inside it come from this one value.
-//! 4. [`build`]: each job's `go build` in parallel into dist/, stamped, hashed, renamed into
-//!    place only when complete.
-//! 5. [`manifest`]: what a build produced (`dist/manifest.json`, `dist/checksums.txt`).
-//! 6. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
+//! 4. [`generate`]: the plan for GitHub's runners → `.github/workflows/gocross.yml` (one
 //!    matrix leg per job), written by `gocross ci generate` and compared by `gocross ci check`.
-//! 7. [`github`]: the manifest published — a GitHub release checked before it goes public,
-//!    and the pull-request report (check run, step summary, sticky comment).
-//! 8. [`audit`]: each built binary read from its bytes (ELF, PE, Mach-O, wasm, Go build info)
-//!    and checked against the `audit:` policy and its build job, without running it.
+//! 5. [`build`]: inside each leg (or locally for every target), each job's `go build` in
+//!    parallel into dist/, stamped, hashed, renamed into place only when complete; then, on
+//!    the same worker, the binary's
+//! 6. [`audit`]: read from its bytes (ELF, PE, Mach-O, wasm, Go build info) and checked
+//!    against the `audit:` policy and its build job, without running it; and its
+//! 7. [`verify`]: run on its target (natively, QEMU user mode, wine) with a timeout and the
+//!    expected exit code and output.
+//! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
+//!    contract with what follows.
+//! 9. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//!    and the pull-request report (check run, step summary, sticky comment); workflow
+//!    commands, outputs and the step summary inside a job.
+//!
+//! [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
+//! arguments into these modules' values and prints their results.
 
 pub mod audit;
 pub mod build;

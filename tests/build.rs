@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use gocross::manifest::Manifest;
+use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -150,7 +150,7 @@ fn matrix() -> &'static MatrixBuild {
         write_config(
             &dir,
             &format!(
-                "version: 1\nproject: hello\ntargets: [{}]\nldflags: -s -w -X main.version={{{{version}}}}\n",
+                "version: 1\nproject: hello\ntargets: [{}]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello 1.2.3 \"\n",
                 targets.join(", ")
             ),
         );
@@ -231,8 +231,43 @@ fn matrix_checksums_and_manifest_match_the_files() {
         assert_eq!(a.size, bytes.len() as u64);
         assert!(a.sha256.len() == 64 && checksums.contains(&format!("{}  {name}\n", a.sha256)));
         assert_eq!(a.env["CGO_ENABLED"], "0");
-        assert!(a.audit.is_none() && a.verify.is_none());
+        let audit = a.audit.as_ref().expect("every artifact is audited");
+        assert!(audit.passed, "{target}: {:?}", audit.violations);
+        if target.starts_with("linux/") {
+            assert_eq!(audit.linkage.as_deref(), Some("static"), "{target}");
+        }
+        // Every binary that can run here ran and printed its own GOOS/GOARCH; the others say
+        // why not (darwin, windows/arm64, windows/386 without 32-bit wine, freebsd).
+        let verify = a.verify.as_ref().expect("verify: is configured");
+        let platform = target.split('/').take(2).collect::<Vec<_>>().join("/");
+        let runs_here = target.starts_with("linux/") || *target == "windows/amd64";
+        if runs_here {
+            assert_eq!(
+                verify.outcome,
+                VerifyOutcome::Verified,
+                "{target}: {verify:?}"
+            );
+            assert!(
+                verify
+                    .stdout_tail
+                    .starts_with(&format!("hello 1.2.3 {platform} ")),
+                "{target} printed {:?}",
+                verify.stdout_tail
+            );
+        } else {
+            assert_eq!(
+                verify.outcome,
+                VerifyOutcome::NotRun,
+                "{target}: {verify:?}"
+            );
+            assert!(verify.reason.as_deref().is_some_and(|r| !r.is_empty()));
+        }
     }
+    assert!(
+        m.stdout.contains("; 10 verified, 0 failed, 5 not run"),
+        "{}",
+        m.stdout
+    );
     let arm = manifest
         .artifacts
         .iter()
@@ -814,8 +849,13 @@ fn under_github_actions_it_writes_outputs_summary_and_groups_and_merges_legs() {
 #[test]
 fn the_readme_command_builds_the_example() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let command = "cargo run -- -C examples/hello build";
-    assert!(readme.contains(command), "README.md lacks `{command}`");
+    // The first screen gives the command a newcomer types.
+    let first_screen: String = readme.lines().take(25).collect::<Vec<_>>().join("\n");
+    let command = "cargo run --release -- -C examples/hello build";
+    assert!(
+        first_screen.contains(command),
+        "README.md's first screen lacks `{command}`"
+    );
     let (out, stdout, stderr) =
         run(gocross()
             .current_dir(repo())
@@ -826,6 +866,10 @@ fn the_readme_command_builds_the_example() {
         "{stdout}"
     );
     assert!(stdout.contains("hello_windows_arm64.exe"), "{stdout}");
+    assert!(
+        stdout.contains("5 verified, 0 failed, 3 not run"),
+        "{stdout}"
+    );
     run_ok(
         Command::new("sha256sum")
             .args(["-c", "checksums.txt"])

@@ -134,10 +134,9 @@ fn cgo_binaries_run_under_qemu_with_and_without_sysroot() {
     );
     let (code, result) = verify("linux/arm64", &dynamic, &[]);
     assert_eq!(
-        code, 1,
-        "without the sysroot QEMU finds no loader: {result}"
+        code, 0,
+        "the audit sees a dynamic binary and picks the cross sysroot: {result}"
     );
-    assert_eq!(result["outcome"], "failed");
 
     let musl = go_fixture(
         &cgo,
@@ -200,6 +199,19 @@ fn wrong_text_fails_with_what_was_printed() {
         result["reason"],
         "stdout does not match /^hello /: it was \"misbehave: unexpected text\""
     );
+}
+
+#[test]
+fn a_binary_for_another_architecture_is_not_run() {
+    let binary = hello("linux", "arm64", &[]);
+    let (code, result) = verify("linux/riscv64", &binary, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(result["outcome"], "failed");
+    assert_eq!(
+        result["reason"],
+        "not run: the audit found target linux/arm64/v8.0, where linux/riscv64 was expected"
+    );
+    assert_eq!(result["duration_ms"], 0, "nothing ran");
 }
 
 #[test]

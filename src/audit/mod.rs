@@ -4,8 +4,8 @@
 //! 1. [`audit_file`] maps the file (bounded by [`AuditOptions::max_size`]) and hands the bytes
 //!    to [`audit_bytes`], which never fails and never panics: whatever cannot be read is
 //!    reported in [`AuditReport::error`] and the rest is still filled in.
-//! 2. [`BinaryFormat::sniff`] picks the reader from the magic bytes: [`elf`], [`pe`],
-//!    [`macho`] (and universal files, one report per slice), [`wasm`].
+//! 2. [`BinaryFormat::sniff`] picks the reader from the magic bytes: `elf`, `pe`,
+//!    `macho` (and universal files, one report per slice), `wasm`.
 //! 3. Each reader fills [`ObjectFacts`] and says where Go's build info may be;
 //!    [`buildinfo`] reads it.
 //! 4. [`Policy::check`] compares the facts with gocross.yaml's `audit:` and the build job
@@ -14,7 +14,7 @@
 //! 5. [`sbom`] turns the build info into a CycloneDX SBOM.
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
-//! [`space::MAX_ENTRIES`], and compressed sections are never decompressed.
+//! `space::MAX_ENTRIES`, and compressed sections are never decompressed.
 
 pub mod buildinfo;
 mod elf;
@@ -502,12 +502,18 @@ fn summary(r: &AuditReport) -> String {
 pub fn audit_artifact(path: &Path, policy: &Policy) -> ArtifactAudit {
     let mut report = audit_file(path, &AuditOptions::default());
     policy.apply(&mut report);
+    artifact_audit(&report)
+}
+
+/// The manifest's view of a report to which a policy was applied: the verdict, the facts a
+/// release table shows, and the full report.
+pub fn artifact_audit(report: &AuditReport) -> ArtifactAudit {
     ArtifactAudit {
         passed: report.passed,
         linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
         glibc_floor: report.facts.glibc_floor.clone(),
         violations: report.violations.clone(),
-        report: serde_json::to_value(&report).expect("an audit report always serializes"),
+        report: serde_json::to_value(report).expect("an audit report always serializes"),
     }
 }
 

@@ -1,10 +1,10 @@
 //! A build's results for GitHub Actions: step outputs (`artifact-path`, `artifact-name`,
-//! `sha256` for a single-target build, `manifest` always), one Markdown table row per target
+//! `sha256` for a single-target build; `manifest`, `audit-status` and `verify-status` always), one Markdown table row per target
 //! in the step summary, and an `::error::` annotation per failed target.
 
 use super::{BuildReport, TargetOutcome};
 use crate::github::actions::{self, Annotation, Annotator, Level};
-use crate::manifest::MANIFEST_FILE;
+use crate::manifest::{Artifact, MANIFEST_FILE, VerifyOutcome};
 use indicatif::HumanBytes;
 
 /// Writes the outputs and the step summary, and prints the annotations. Outside Actions
@@ -16,7 +16,7 @@ pub fn report_to_actions(report: &BuildReport) -> std::io::Result<()> {
         &report.dist.join(MANIFEST_FILE).display().to_string(),
     )?;
     if let [only] = report.results.as_slice()
-        && let TargetOutcome::Built(a) = &only.outcome
+        && let TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } = &only.outcome
     {
         actions::set_output(
             "artifact-path",
@@ -25,9 +25,18 @@ pub fn report_to_actions(report: &BuildReport) -> std::io::Result<()> {
         actions::set_output("artifact-name", &a.name)?;
         actions::set_output("sha256", &a.sha256)?;
     }
+    actions::set_output("audit-status", audit_status(report))?;
+    actions::set_output("verify-status", verify_status(report))?;
     actions::append_summary(&summary(report))?;
     let mut annotator = Annotator::default();
     for r in &report.results {
+        if let TargetOutcome::Rejected { reason, .. } = &r.outcome {
+            annotator.push(
+                Annotation::new(Level::Error, reason.clone())
+                    .title(format!("gocross build {}", r.target))
+                    .file(report.dist.join(&r.name).display().to_string()),
+            );
+        }
         if let TargetOutcome::Failed(message) = &r.outcome {
             let mut text = message.clone();
             let tail: Vec<&str> = r.log.lines().rev().take(20).collect();
@@ -41,6 +50,44 @@ pub fn report_to_actions(report: &BuildReport) -> std::io::Result<()> {
         }
     }
     annotator.emit()
+}
+
+/// The artifacts this build produced (built or rejected).
+fn artifacts(report: &BuildReport) -> impl Iterator<Item = &Artifact> {
+    report.results.iter().filter_map(|r| match &r.outcome {
+        TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => Some(&**a),
+        _ => None,
+    })
+}
+
+/// `passed` when every audited artifact passed, `failed` when one did not, `none` when none
+/// was audited.
+fn audit_status(report: &BuildReport) -> &'static str {
+    let audits: Vec<bool> = artifacts(report)
+        .filter_map(|a| a.audit.as_ref().map(|x| x.passed))
+        .collect();
+    match (audits.is_empty(), audits.iter().all(|p| *p)) {
+        (true, _) => "none",
+        (false, true) => "passed",
+        (false, false) => "failed",
+    }
+}
+
+/// `failed` when a run failed, else `not_run` when one could not run, else `verified` when
+/// every artifact ran; `off` when nothing was verified.
+fn verify_status(report: &BuildReport) -> &'static str {
+    let outcomes: Vec<VerifyOutcome> = artifacts(report)
+        .filter_map(|a| a.verify.as_ref().map(|v| v.outcome))
+        .collect();
+    if outcomes.is_empty() {
+        "off"
+    } else if outcomes.contains(&VerifyOutcome::Failed) {
+        "failed"
+    } else if outcomes.contains(&VerifyOutcome::NotRun) {
+        "not_run"
+    } else {
+        "verified"
+    }
 }
 
 /// The step summary: a heading and one table row per target.
@@ -58,6 +105,17 @@ fn summary(report: &BuildReport) -> String {
                 a.name,
                 HumanBytes(a.size),
                 &a.sha256[..a.sha256.len().min(12)]
+            ),
+            TargetOutcome::Rejected {
+                artifact: a,
+                reason,
+            } => format!(
+                "| `{}` | `{}` | {} | {secs} | `{}` | ❌ {} |",
+                r.target,
+                a.name,
+                HumanBytes(a.size),
+                &a.sha256[..a.sha256.len().min(12)],
+                reason.replace('|', "\\|").replace('\n', " ")
             ),
             TargetOutcome::Failed(m) => format!(
                 "| `{}` | `{}` | | {secs} | | ❌ {} |",

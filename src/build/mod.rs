@@ -7,13 +7,14 @@
 //!    an unknown placeholder stops the build before it starts;
 //! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
 //! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
-//!    temporary file inside dist/ that is renamed once complete ([`gobuild`]); a failing job
-//!    does not stop the others, and SIGINT stops them all ([`interrupt`]);
+//!    temporary file inside dist/ that is renamed once complete (`gobuild`); a failing job
+//!    does not stop the others, and SIGINT stops them all (`interrupt`);
 //! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
 //!    atomically.
 
 mod actions_report;
+mod checks;
 pub mod doctor;
 mod gobuild;
 mod interrupt;
@@ -21,6 +22,7 @@ mod progress;
 mod stamp;
 
 pub use actions_report::report_to_actions;
+pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
@@ -47,13 +49,21 @@ pub struct BuildOptions {
     /// Jobs run at the same time (at least 1).
     pub jobs: usize,
     pub stamp: Stamp,
+    /// The audit, SBOM and verification of each binary after its build.
+    pub checks: Checks,
 }
 
 /// How one target ended.
 #[derive(Debug, Clone)]
 pub enum TargetOutcome {
-    /// The binary is in dist/.
+    /// The binary is in dist/ and passed its checks.
     Built(Box<Artifact>),
+    /// The binary is in dist/ (and manifest.json, out of checksums.txt) but failed its audit
+    /// or its verification; `reason` says how.
+    Rejected {
+        artifact: Box<Artifact>,
+        reason: String,
+    },
     /// The message says why (the compiler output is in [`TargetResult::log`]).
     Failed(String),
     /// Stopped by SIGINT/SIGTERM, or never started because of one.
@@ -157,7 +167,7 @@ pub fn build(
             dist_display: &opts.dist,
         })
         .collect();
-    let results = run_jobs(&inputs, opts.jobs, progress);
+    let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
     progress.done();
     let interrupted = interrupt::interrupted();
 
@@ -166,7 +176,7 @@ pub fn build(
     let mut built = Vec::new();
     for r in &results {
         match &r.outcome {
-            TargetOutcome::Built(a) => {
+            TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
                 replaced.insert(r.target.to_string());
                 built.push((**a).clone());
             }
@@ -198,10 +208,12 @@ pub fn build(
     })
 }
 
-/// Runs the jobs on `workers` threads, in plan order; results in plan order.
+/// Runs the jobs on `workers` threads, in plan order, each followed by its checks; results in
+/// plan order.
 fn run_jobs(
     inputs: &[gobuild::JobInput],
     workers: usize,
+    checks: &Checks,
     progress: &dyn Progress,
 ) -> Vec<TargetResult> {
     let jobs: Vec<_> = inputs.iter().map(|i| i.job.clone()).collect();
@@ -225,7 +237,14 @@ fn run_jobs(
                         }
                     } else {
                         progress.started(&input.job.target);
-                        input.run()
+                        let mut result = input.run();
+                        if let TargetOutcome::Built(artifact) = &mut result.outcome
+                            && let Some(reason) = checks.run(input.job, artifact, input.dist)
+                        {
+                            let artifact = std::mem::take(artifact);
+                            result.outcome = TargetOutcome::Rejected { artifact, reason };
+                        }
+                        result
                     };
                     progress.finished(&result);
                     slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);

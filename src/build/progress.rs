@@ -36,6 +36,7 @@ fn finished_line(result: &TargetResult) -> String {
             ),
             None => format!("done    {secs:>6}  {}", HumanBytes(a.size)),
         },
+        TargetOutcome::Rejected { reason, .. } => format!("REJECTED {secs:>6}  {reason}"),
         TargetOutcome::Failed(_) if result.command.is_none() => "FAILED (not started)".into(),
         TargetOutcome::Failed(_) => format!("FAILED  {secs:>6}"),
         TargetOutcome::Interrupted => "interrupted".into(),

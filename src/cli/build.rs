@@ -4,9 +4,10 @@
 use super::{Global, Outcome, output, plan::machine_context};
 use anyhow::Result;
 use gocross::build::{
-    self, BuildOptions, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
+    self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
 use gocross::github::actions;
+use gocross::manifest::VerifyOutcome;
 use gocross::targets::Target;
 use indicatif::HumanBytes;
 use std::io::IsTerminal;
@@ -29,6 +30,9 @@ pub struct Args {
     /// 0.0.0-dev.
     #[arg(long, value_name = "V")]
     version: Option<String>,
+    /// Do not run the binaries, even when gocross.yaml has a `verify:` section.
+    #[arg(long)]
+    no_verify: bool,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -61,6 +65,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         dist,
         jobs,
         stamp,
+        checks: Checks::for_plan(&config, &plan, !args.no_verify),
     };
     let in_actions = actions::is_actions();
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
@@ -73,30 +78,59 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     let report = build::build(&plan, &opts, progress.as_ref())?;
 
-    let mut table = output::table(&["TARGET", "FILE", "SIZE", "TIME", "SHA256"]);
+    let mut table = output::table(&[
+        "TARGET", "FILE", "SIZE", "TIME", "AUDIT", "VERIFY", "SHA256",
+    ]);
+    let mut verified = [0usize; 3];
     for r in &report.results {
         let time = format!("{:.1}s", r.duration.as_secs_f64());
         let row = match &r.outcome {
-            TargetOutcome::Built(a) => vec![
-                r.target.to_string(),
-                a.name.clone(),
-                HumanBytes(a.size).to_string(),
-                time,
-                a.sha256[..16.min(a.sha256.len())].to_string(),
-            ],
-            TargetOutcome::Failed(_) => {
+            TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
+                let audit = match &a.audit {
+                    Some(x) if x.passed => "passed",
+                    Some(_) => "FAILED",
+                    None => "-",
+                };
+                let verify = match a.verify.as_ref().map(|v| v.outcome) {
+                    Some(VerifyOutcome::Verified) => {
+                        verified[0] += 1;
+                        format!("{} ok", a.verify.as_ref().map_or("", |v| v.method.as_str()))
+                    }
+                    Some(VerifyOutcome::Failed) => {
+                        verified[1] += 1;
+                        "FAILED".to_string()
+                    }
+                    Some(VerifyOutcome::NotRun) => {
+                        verified[2] += 1;
+                        "not run".to_string()
+                    }
+                    None => "-".to_string(),
+                };
                 vec![
                     r.target.to_string(),
-                    r.name.clone(),
-                    "FAILED".into(),
+                    a.name.clone(),
+                    HumanBytes(a.size).to_string(),
                     time,
-                    String::new(),
+                    audit.to_string(),
+                    verify,
+                    a.sha256[..16.min(a.sha256.len())].to_string(),
                 ]
             }
+            TargetOutcome::Failed(_) => vec![
+                r.target.to_string(),
+                r.name.clone(),
+                "FAILED".into(),
+                time,
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
             TargetOutcome::Interrupted => vec![
                 r.target.to_string(),
                 r.name.clone(),
                 "interrupted".into(),
+                String::new(),
+                String::new(),
                 String::new(),
                 String::new(),
             ],
@@ -108,8 +142,16 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .iter()
         .filter(|r| matches!(r.outcome, TargetOutcome::Built(_)))
         .count();
+    let verification = if verified.iter().sum::<usize>() > 0 {
+        format!(
+            "; {} verified, {} failed, {} not run",
+            verified[0], verified[1], verified[2]
+        )
+    } else {
+        String::new()
+    };
     output::print(&format!(
-        "{} {} ({}): {built} of {} targets built into {}\n{table}",
+        "{} {} ({}): {built} of {} targets built into {}{verification}\n{table}",
         report.manifest.project,
         report.manifest.version,
         report.manifest.go,
@@ -117,6 +159,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         report.dist.display()
     ))?;
     for r in &report.results {
+        if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {
+            eprintln!("\nerror: {}: {} {reason}", r.target, artifact.name);
+        }
         if let TargetOutcome::Failed(message) = &r.outcome {
             let mut text = format!("\nerror: {}: {message}\n", r.target);
             if let Some(cmd) = &r.command {

@@ -2,6 +2,7 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
+use gocross::audit::{self, AuditOptions, Linkage};
 use gocross::config::VerifyConfig;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
@@ -24,7 +25,8 @@ pub struct Args {
     /// Expected exit code (default: gocross.yaml's `verify.exit_code`, else 0).
     #[arg(long)]
     exit_code: Option<i32>,
-    /// Sysroot for QEMU user mode (`-L`), for dynamic binaries.
+    /// Sysroot for QEMU user mode (`-L`), for dynamic binaries. Default: gocross.yaml's
+    /// `verify.sysroot`, else the Debian cross toolchain's (e.g. /usr/aarch64-linux-gnu).
     #[arg(long)]
     sysroot: Option<PathBuf>,
     /// Print the result as JSON (the manifest's `verify` object).
@@ -47,7 +49,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .and_then(|c| c.verify)
         .unwrap_or_default();
     merge(&mut settings, &args);
-    let sysroot = settings.sysroot.clone();
+    // A dynamic binary needs the target's loader and libc under QEMU: the configured sysroot,
+    // else the Debian cross toolchain's when it is installed.
+    let report = audit::audit_file(&args.file, &AuditOptions::default());
+    let dynamic = report.facts.linkage == Some(Linkage::Dynamic);
+    let sysroot = settings.sysroot.clone().filter(|_| dynamic).or_else(|| {
+        let cross = args.target.port().cross_gcc().and_then(|g| g.sysroot)?;
+        (dynamic && std::path::Path::new(cross).is_dir()).then(|| cross.to_string())
+    });
     let method = verify_method(args.target.platform, Platform::host(), sysroot);
     let result = verify::verify(&Request {
         binary: &args.file,

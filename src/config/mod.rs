@@ -3,7 +3,7 @@
 //! The file sits at the Go module root. Parsing uses serde-saphyr (a maintained serde YAML
 //! crate); every struct rejects unknown keys, and every error, from the parser or from
 //! validation, is a [`ConfigError`] that names the file, line, column and key, and says what
-//! to write instead. [`Config::load`] fills the defaults that need the module (the project name
+//! to write instead. [`Config::load_from`] fills the defaults that need the module (the project name
 //! from go.mod).
 
 mod ci;

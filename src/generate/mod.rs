@@ -4,7 +4,7 @@
 //!    runners ([`crate::plan::PlanContext::runners`]) into every value the workflow prints:
 //!    one matrix leg per plan job, pinned actions, what each leg installs.
 //! 2. [`render`] fills `templates/workflow.yml` with it and parses the text back as YAML.
-//! 3. [`write`] replaces the file atomically; [`check`] compares it with the committed file
+//! 3. [`write()`] replaces the file atomically; [`check`] compares it with the committed file
 //!    and fails with a unified diff and the command that fixes it (a missing file counts as
 //!    empty).
 //!

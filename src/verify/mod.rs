@@ -9,6 +9,7 @@
 mod process;
 mod wine;
 
+use crate::audit::{self, AuditOptions, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
@@ -32,8 +33,10 @@ pub struct Request<'a> {
     pub settings: &'a VerifyConfig,
 }
 
-/// Runs the binary as the request says. Never fails: every problem (no emulator, a crash, a
-/// timeout, wrong output) is a `failed` or `not_run` result with a reason.
+/// Runs the binary as the request says, after the audit confirmed that the file is for the
+/// claimed target (a mismatch fails without running anything). Never fails: every problem (no
+/// emulator, a crash, a timeout, wrong output) is a `failed` or `not_run` result with a
+/// reason.
 pub fn verify(req: &Request<'_>) -> ArtifactVerify {
     let method = req.method.name().to_string();
     let not_run = |reason: String| ArtifactVerify {
@@ -42,6 +45,23 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
         reason: Some(reason),
         ..Default::default()
     };
+    // The file must be what it claims before anything runs it.
+    let claim = Policy {
+        target: Some(*req.target),
+        ..Policy::default()
+    };
+    let report = audit::audit_file(req.binary, &AuditOptions::default());
+    if let Some(v) = claim.check(&report).first() {
+        return ArtifactVerify {
+            method,
+            outcome: VerifyOutcome::Failed,
+            reason: Some(format!(
+                "not run: the audit found {} {}, where {} was expected",
+                v.rule, v.found, v.allowed
+            )),
+            ..Default::default()
+        };
+    }
     let (mut cmd, runner) = match command_for(req) {
         Ok(c) => c,
         Err(Unavailable(reason)) => return not_run(reason),

@@ -1,0 +1,742 @@
+//! The composite action's install step, `action/install.sh`, run for real by bash the way a
+//! runner runs it (GITHUB_ACTION_PATH, RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, GITHUB_PATH),
+//! with a wiremock stand-in for the release download server (GOCROSS_DOWNLOAD_URL) and a PATH
+//! that holds only the tools the script needs: no gocross, no cargo. The release assets are small
+//! shell scripts that print `gocross <version>` and, if they are ever run, create a marker file;
+//! the checksums file has the release's format, `<sha256>  <name>` lines sorted by name.
+
+#![cfg(unix)]
+
+mod common;
+
+use common::{repo, require_tool, run, which};
+use sha2::{Digest, Sha256};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The action's own version: what install.sh installs when the `version` input is empty.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What install.sh runs besides bash builtins, with sha256sum (Linux, Windows' Git Bash).
+const TOOLS: &[&str] = &[
+    "curl",
+    "sed",
+    "head",
+    "awk",
+    "cut",
+    "mktemp",
+    "rm",
+    "mkdir",
+    "chmod",
+    "mv",
+    "sha256sum",
+];
+
+/// The same with shasum in place of sha256sum, as on macOS.
+const TOOLS_SHASUM: &[&str] = &[
+    "curl", "sed", "head", "awk", "cut", "mktemp", "rm", "mkdir", "chmod", "mv", "shasum",
+];
+
+/// GitHub's RUNNER_OS and RUNNER_ARCH, and the release asset's os, arch and suffix for them.
+const PLATFORMS: &[(&str, &str, &str, &str, &str)] = &[
+    ("Linux", "X64", "linux", "amd64", ""),
+    ("Linux", "ARM64", "linux", "arm64", ""),
+    ("macOS", "X64", "darwin", "amd64", ""),
+    ("macOS", "ARM64", "darwin", "arm64", ""),
+    ("Windows", "X64", "windows", "amd64", ".exe"),
+    ("Windows", "ARM64", "windows", "arm64", ".exe"),
+];
+
+/// One runner: a temporary directory with the tools directory that is PATH, HOME, TMPDIR, the
+/// tool cache, the GITHUB_PATH file, and the marker a fake gocross creates when it is run.
+struct Runner {
+    dir: TempDir,
+    bash: PathBuf,
+}
+
+/// What one run of install.sh left.
+struct Outcome {
+    success: bool,
+    stdout: String,
+    stderr: String,
+    /// The lines install.sh appended to GITHUB_PATH.
+    github_path: Vec<String>,
+}
+
+impl Outcome {
+    /// The `::error` workflow command lines on stdout.
+    fn errors(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| l.starts_with("::error"))
+            .collect()
+    }
+}
+
+impl Runner {
+    /// A runner whose PATH holds links to `tools` and nothing else; None (outside CI) when one
+    /// of them is not installed here.
+    fn new(tools: &[&str]) -> Option<Runner> {
+        if !require_tool("bash", "apt-get install bash")
+            || !tools
+                .iter()
+                .all(|t| require_tool(t, &format!("apt-get install {}", package_of(t))))
+        {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["tools", "home", "tmp", "toolcache"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        for tool in tools {
+            std::os::unix::fs::symlink(which(tool).unwrap(), dir.path().join("tools").join(tool))
+                .unwrap();
+        }
+        let bash = which("bash").unwrap();
+        Some(Runner { dir, bash })
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.dir.path().join(sub)
+    }
+
+    fn tool_cache(&self) -> PathBuf {
+        self.path("toolcache")
+    }
+
+    fn marker(&self) -> PathBuf {
+        self.path("gocross-was-run")
+    }
+
+    /// Runs `bash action/install.sh` with the `version` input, on RUNNER_OS/RUNNER_ARCH, with
+    /// `extra_path` (a directory with a fake gocross) before the tools on PATH. GITHUB_PATH
+    /// starts empty, as it does for every step.
+    fn install(
+        &self,
+        server: &MockServer,
+        runner_os: &str,
+        runner_arch: &str,
+        version: &str,
+        extra_path: Option<&Path>,
+    ) -> Outcome {
+        self.install_from(&server.uri(), runner_os, runner_arch, version, extra_path)
+    }
+
+    /// [`Runner::install`] with GOCROSS_DOWNLOAD_URL set to `base`.
+    fn install_from(
+        &self,
+        base: &str,
+        runner_os: &str,
+        runner_arch: &str,
+        version: &str,
+        extra_path: Option<&Path>,
+    ) -> Outcome {
+        let github_path = self.path("github_path");
+        std::fs::write(&github_path, "").unwrap();
+        let mut path = std::ffi::OsString::new();
+        if let Some(extra) = extra_path {
+            path.push(extra);
+            path.push(":");
+        }
+        path.push(self.path("tools"));
+        let (out, stdout, stderr) = run(Command::new(&self.bash)
+            .arg(repo().join("action/install.sh"))
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.path("home"))
+            .env("TMPDIR", self.path("tmp"))
+            .env("GITHUB_ACTION_PATH", repo())
+            .env("GITHUB_PATH", &github_path)
+            .env("RUNNER_OS", runner_os)
+            .env("RUNNER_ARCH", runner_arch)
+            .env("RUNNER_TOOL_CACHE", self.tool_cache())
+            .env("GOCROSS_DOWNLOAD_URL", base)
+            .env("GOCROSS_RETRY_DELAY", "0")
+            .env("INPUT_VERSION", version));
+        let github_path = std::fs::read_to_string(&github_path).unwrap();
+        Outcome {
+            success: out.status.success(),
+            stdout,
+            stderr,
+            github_path: github_path.lines().map(str::to_string).collect(),
+        }
+    }
+
+    /// Every file under the tool cache, relative to it.
+    fn cached_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        let mut dirs = vec![self.tool_cache()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    let rel = p.strip_prefix(self.tool_cache()).unwrap();
+                    files.push(rel.display().to_string());
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// Asserts that nothing was installed, nothing was run and no download was left behind.
+    fn assert_untouched(&self, outcome: &Outcome) {
+        assert_eq!(self.cached_files(), Vec::<String>::new(), "tool cache");
+        assert!(outcome.github_path.is_empty(), "{:?}", outcome.github_path);
+        assert!(!self.marker().exists(), "a downloaded gocross was run");
+        assert_eq!(
+            std::fs::read_dir(self.path("tmp")).unwrap().count(),
+            0,
+            "install.sh left its download directory behind"
+        );
+    }
+
+    /// A fake gocross release asset: prints `gocross <version>`, creates the marker when run,
+    /// and names its asset so that every asset's bytes differ.
+    fn fake_gocross(&self, version: &str, asset: &str) -> Vec<u8> {
+        format!(
+            "#!/bin/sh\n# {asset}\n: > '{}'\necho 'gocross {version}'\n",
+            self.marker().display()
+        )
+        .into_bytes()
+    }
+
+    /// A directory holding a fake `cargo` for PATH: it writes its arguments, one a line, to
+    /// [`Runner::cargo_args`] and `cargo install --root <root>` leaves a fake gocross in
+    /// `<root>/bin`, as the real one does (in minutes).
+    fn cargo_on_path(&self) -> PathBuf {
+        let dir = self.path("bin-cargo");
+        std::fs::create_dir(&dir).unwrap();
+        let gocross = String::from_utf8(self.fake_gocross(VERSION, "built from source")).unwrap();
+        let script = format!(
+            "#!/bin/sh\n\
+             for a in \"$@\"; do echo \"$a\"; done > '{args}'\n\
+             while [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\n\
+             mkdir -p \"$root/bin\"\n\
+             cat > \"$root/bin/gocross\" <<'EOF'\n{gocross}EOF\n\
+             chmod +x \"$root/bin/gocross\"\n",
+            args = self.cargo_args().display(),
+        );
+        let exe = dir.join("cargo");
+        std::fs::write(&exe, script).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        dir
+    }
+
+    /// Where the fake `cargo` writes its arguments.
+    fn cargo_args(&self) -> PathBuf {
+        self.path("cargo-args")
+    }
+
+    /// A directory holding a fake `gocross` for PATH that prints `gocross <version>`.
+    fn gocross_on_path(&self, version: &str) -> PathBuf {
+        let dir = self.path(&format!("bin-{version}"));
+        std::fs::create_dir(&dir).unwrap();
+        let exe = dir.join("gocross");
+        std::fs::write(&exe, self.fake_gocross(version, "gocross")).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        dir
+    }
+}
+
+fn package_of(tool: &str) -> &str {
+    match tool {
+        "shasum" => "perl",
+        "curl" => "curl",
+        "awk" => "mawk",
+        "sed" => "sed",
+        _ => "coreutils",
+    }
+}
+
+fn asset_name(version: &str, os: &str, arch: &str, exe: &str) -> String {
+    format!("gocross_{version}_{os}_{arch}{exe}")
+}
+
+fn checksums_name(version: &str) -> String {
+    format!("gocross_{version}_checksums.txt")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// A checksums file in the release's format: `<sha256>  <name>` lines sorted by name.
+fn checksums(assets: &[(String, Vec<u8>)]) -> String {
+    let mut lines: Vec<String> = assets
+        .iter()
+        .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
+        .collect();
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    lines.concat()
+}
+
+/// Serves `body` with 200 at `/v<version>/<name>`.
+async fn serve(server: &MockServer, version: &str, name: &str, body: impl Into<Vec<u8>>) {
+    Mock::given(method("GET"))
+        .and(path(format!("/v{version}/{name}")))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(body.into()))
+        .mount(server)
+        .await;
+}
+
+/// Serves a release: the checksums file (`checksums_txt`) and the assets; any other path is a
+/// 404, as on GitHub.
+async fn serve_release(
+    server: &MockServer,
+    version: &str,
+    checksums_txt: &str,
+    assets: &[(String, Vec<u8>)],
+) {
+    serve(server, version, &checksums_name(version), checksums_txt).await;
+    for (name, bytes) in assets {
+        serve(server, version, name, bytes.clone()).await;
+    }
+}
+
+/// The requests the mock saw, as `GET /path`, oldest first.
+async fn requests(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+fn get(version: &str, name: &str) -> String {
+    format!("GET /v{version}/{name}")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode()
+}
+
+#[tokio::test]
+async fn each_runner_os_and_arch_gets_its_own_release_asset() {
+    let Some(probe) = Runner::new(TOOLS) else {
+        return;
+    };
+    if !require_tool("shasum", "apt-get install perl") {
+        return;
+    }
+    // One release with every asset, as the release workflow publishes it.
+    let assets: Vec<(String, Vec<u8>)> = PLATFORMS
+        .iter()
+        .map(|(_, _, os, arch, exe)| {
+            let name = asset_name(VERSION, os, arch, exe);
+            let bytes = probe.fake_gocross(VERSION, &name);
+            (name, bytes)
+        })
+        .collect();
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+
+    for (i, (runner_os, runner_arch, os, arch, exe)) in PLATFORMS.iter().enumerate() {
+        // macOS runners hash with shasum; the others with sha256sum.
+        let tools = if *runner_os == "macOS" {
+            TOOLS_SHASUM
+        } else {
+            TOOLS
+        };
+        let runner = Runner::new(tools).unwrap();
+        let before = requests(&server).await.len();
+        // The empty `version` input: the action's own version, from its Cargo.toml.
+        let outcome = runner.install(&server, runner_os, runner_arch, "", None);
+        let what = format!(
+            "{runner_os}/{runner_arch}:\n{}\n{}",
+            outcome.stdout, outcome.stderr
+        );
+        assert!(outcome.success, "{what}");
+
+        let name = &assets[i].0;
+        assert_eq!(
+            requests(&server).await[before..],
+            [get(VERSION, &checksums_name(VERSION)), get(VERSION, name)],
+            "{what}"
+        );
+        let bin_dir = runner
+            .tool_cache()
+            .join(format!("gocross/{VERSION}/{os}-{arch}/bin"));
+        let bin = bin_dir.join(format!("gocross{exe}"));
+        assert_eq!(
+            runner.cached_files(),
+            [format!("gocross/{VERSION}/{os}-{arch}/bin/gocross{exe}")],
+            "{what}"
+        );
+        assert_eq!(std::fs::read(&bin).unwrap(), assets[i].1, "{what}");
+        assert_eq!(mode(&bin) & 0o111, 0o111, "{what}: not executable");
+        assert_eq!(
+            outcome.github_path,
+            [bin_dir.display().to_string()],
+            "{what}"
+        );
+        assert!(
+            outcome
+                .stdout
+                .contains(&format!("installed {}", bin.display())),
+            "{what}"
+        );
+        // Installing never runs the download (the assets' marker is the probe's); the
+        // installed file is the served one, and runs.
+        assert!(!probe.marker().exists(), "{what}");
+        let version = common::run_ok(Command::new(&bin).arg("--version"));
+        assert_eq!(version.trim(), format!("gocross {VERSION}"));
+        std::fs::remove_file(probe.marker()).expect("the installed gocross ran");
+        assert_eq!(std::fs::read_dir(runner.path("tmp")).unwrap().count(), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_503_is_retried_until_the_asset_arrives() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let version = "1.2.3";
+    let name = asset_name(version, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(version, &name))];
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v{version}/{name}")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    serve_release(&server, version, &checksums(&assets), &assets).await;
+
+    // A `v` before the version is allowed.
+    let outcome = runner.install(&server, "Linux", "X64", "v1.2.3", None);
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert_eq!(
+        requests(&server).await,
+        [
+            get(version, &checksums_name(version)),
+            get(version, &name),
+            get(version, &name),
+            get(version, &name),
+        ]
+    );
+    let bin = runner
+        .tool_cache()
+        .join(format!("gocross/{version}/linux-amd64/bin/gocross"));
+    assert_eq!(std::fs::read(&bin).unwrap(), assets[0].1);
+    assert_eq!(
+        outcome.github_path,
+        [bin.parent().unwrap().display().to_string()]
+    );
+}
+
+#[tokio::test]
+async fn a_checksum_mismatch_deletes_the_download_without_running_it() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let published = runner.fake_gocross(VERSION, &name);
+    let mut tampered = published.clone();
+    tampered.extend_from_slice(b"echo tampered\n");
+    let server = MockServer::start().await;
+    serve_release(
+        &server,
+        VERSION,
+        &checksums(&[(name.clone(), published.clone())]),
+        &[(name.clone(), tampered.clone())],
+    )
+    .await;
+
+    let outcome = runner.install(&server, "Linux", "X64", "", None);
+    assert!(!outcome.success, "{}", outcome.stdout);
+    let errors = outcome.errors();
+    assert_eq!(errors.len(), 1, "{}", outcome.stdout);
+    let error = errors[0];
+    assert!(
+        error.contains(&format!("checksum mismatch for {name}"))
+            && error.contains(&format!("expected {}", sha256_hex(&published)))
+            && error.contains(&format!("got {}", sha256_hex(&tampered))),
+        "{error}"
+    );
+    runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn a_checksums_file_without_the_asset_fails_clearly() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let bytes = runner.fake_gocross(VERSION, &name);
+    let other = asset_name(VERSION, "darwin", "arm64", "");
+    let server = MockServer::start().await;
+    serve_release(
+        &server,
+        VERSION,
+        &checksums(&[(other, b"another asset".to_vec())]),
+        &[(name.clone(), bytes)],
+    )
+    .await;
+
+    let outcome = runner.install(&server, "Linux", "X64", "", None);
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::{} has no line for {name}",
+            checksums_name(VERSION)
+        )]
+    );
+    runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn a_second_run_uses_the_tool_cache_and_downloads_nothing() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let name = asset_name(VERSION, "linux", "arm64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+
+    let first = runner.install(&server, "Linux", "ARM64", "", None);
+    assert!(first.success, "{}\n{}", first.stdout, first.stderr);
+    assert_eq!(requests(&server).await.len(), 2);
+
+    let second = runner.install(&server, "Linux", "ARM64", "", None);
+    assert!(second.success, "{}\n{}", second.stdout, second.stderr);
+    assert!(
+        second
+            .stdout
+            .contains(&format!("gocross {VERSION} found in the tool cache")),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "the second run downloaded"
+    );
+    assert_eq!(second.github_path, first.github_path);
+    assert_eq!(
+        runner.cached_files(),
+        [format!("gocross/{VERSION}/linux-arm64/bin/gocross")]
+    );
+    assert!(!runner.marker().exists());
+}
+
+#[tokio::test]
+async fn version_local_uses_the_gocross_on_path_or_fails_without_one() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let server = MockServer::start().await;
+    let local = runner.gocross_on_path("0.0.0-dev");
+
+    let outcome = runner.install(&server, "Linux", "X64", "local", Some(&local));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "using {} (gocross 0.0.0-dev)",
+            local.join("gocross").display()
+        )),
+        "{}",
+        outcome.stdout
+    );
+    std::fs::remove_file(runner.marker()).expect("the gocross on PATH was asked its version");
+    runner.assert_untouched(&outcome);
+
+    let outcome = runner.install(&server, "Linux", "X64", "local", None);
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        ["::error title=gocross install::version is 'local', but there is no gocross on PATH"]
+    );
+    runner.assert_untouched(&outcome);
+    assert_eq!(requests(&server).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_gocross_of_the_wanted_version_on_path_is_used_and_another_is_not() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+
+    let same = runner.gocross_on_path(VERSION);
+    let outcome = runner.install(&server, "Linux", "X64", "", Some(&same));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "using {} (gocross {VERSION})",
+            same.join("gocross").display()
+        )),
+        "{}",
+        outcome.stdout
+    );
+    std::fs::remove_file(runner.marker()).expect("the gocross on PATH was asked its version");
+    runner.assert_untouched(&outcome);
+    assert_eq!(requests(&server).await, Vec::<String>::new());
+
+    let older = runner.gocross_on_path("0.0.1");
+    let outcome = runner.install(&server, "Linux", "X64", "", Some(&older));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert_eq!(
+        requests(&server).await,
+        [get(VERSION, &checksums_name(VERSION)), get(VERSION, &name)]
+    );
+    assert_eq!(
+        runner.cached_files(),
+        [format!("gocross/{VERSION}/linux-amd64/bin/gocross")]
+    );
+}
+
+#[tokio::test]
+async fn without_a_prebuilt_asset_or_cargo_the_install_asks_for_rust() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    // The release has no linux/arm64 asset: the mock answers 404 for it.
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+
+    let outcome = runner.install(&server, "Linux", "ARM64", "", None);
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "::notice title=gocross install::no prebuilt gocross {VERSION} for linux/arm64 at {}/v{VERSION}; building it from source",
+            server.uri()
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::no prebuilt gocross {VERSION} for Linux/ARM64 and no cargo to build it: install Rust (rustup) first"
+        )]
+    );
+    // A 404 is an answer, not a transient error: asked once.
+    let arm64 = asset_name(VERSION, "linux", "arm64", "");
+    assert_eq!(
+        requests(&server).await,
+        [get(VERSION, &checksums_name(VERSION)), get(VERSION, &arm64)]
+    );
+    runner.assert_untouched(&outcome);
+
+    // A runner the release does not cover (32-bit x86) goes to the source build directly.
+    let outcome = runner.install(&server, "Linux", "X86", "", None);
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::no prebuilt gocross {VERSION} for Linux/X86 and no cargo to build it: install Rust (rustup) first"
+        )]
+    );
+    assert_eq!(requests(&server).await.len(), 2, "nothing to download");
+    runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn without_a_prebuilt_asset_cargo_installs_the_actions_own_source() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    // The release has no windows/arm64 asset: the mock answers 404 for it.
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    let cargo = runner.cargo_on_path();
+
+    let outcome = runner.install(&server, "Windows", "ARM64", "", Some(&cargo));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    let root = runner
+        .tool_cache()
+        .join(format!("gocross/{VERSION}/windows-arm64"));
+    assert_eq!(
+        std::fs::read_to_string(runner.cargo_args()).unwrap(),
+        format!(
+            "install\n--locked\n--path\n{}\n--root\n{}\n",
+            repo().display(),
+            root.display()
+        )
+    );
+    assert_eq!(
+        outcome.github_path,
+        [root.join("bin").display().to_string()]
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("no prebuilt gocross {VERSION} for windows/arm64")),
+        "{}",
+        outcome.stdout
+    );
+    // A Windows build from source is gocross.exe; the fake cargo wrote gocross.
+    assert_eq!(
+        runner.cached_files(),
+        [format!("gocross/{VERSION}/windows-arm64/bin/gocross")]
+    );
+}
+
+#[tokio::test]
+async fn a_download_failure_other_than_404_stops_without_building_from_source() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let cargo = runner.cargo_on_path();
+    let server = MockServer::start().await;
+    let checksums_url = format!("{}/v{VERSION}/{}", server.uri(), checksums_name(VERSION));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+
+    // 403 (forbidden, rate limited) is not transient for curl: asked once.
+    let outcome = runner.install(&server, "Linux", "X64", "", Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::cannot download {checksums_url} (HTTP 403): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
+        )]
+    );
+    assert!(outcome.stderr.contains("403"), "{}", outcome.stderr);
+    assert_eq!(
+        requests(&server).await,
+        [get(VERSION, &checksums_name(VERSION))]
+    );
+    assert!(!runner.cargo_args().exists(), "built from source");
+    runner.assert_untouched(&outcome);
+
+    // Nothing listening at all.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let outcome = runner.install_from(&base, "Linux", "X64", "", Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::cannot download {base}/v{VERSION}/{} (no answer from the server): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror",
+            checksums_name(VERSION)
+        )]
+    );
+    assert!(!runner.cargo_args().exists(), "built from source");
+    runner.assert_untouched(&outcome);
+}
