@@ -40,8 +40,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let module_go = gocross::config::GoMod::read(&global.dir)
         .ok()
         .and_then(|m| m.go);
-    // The Go that builds: no Go on PATH stops here, before anything is written.
-    let go = gocross::gotool::version_string()?;
+    // The Go that builds (no Go on PATH stops here, before anything is written) and the
+    // version stamp from git, asked side by side.
+    let (go, stamp) = std::thread::scope(|s| {
+        let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
+        let go = gocross::gotool::version_string();
+        (go, stamp.join().expect("the stamp thread does not panic"))
+    });
+    let (go, stamp) = (go?, stamp?);
     let ctx = machine_context(&config, go.parse().ok(), module_go);
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let dist = match args.out {
@@ -58,7 +64,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         module_dir: global.dir.clone(),
         dist,
         jobs,
-        stamp: Stamp::detect(&global.dir, args.version.as_deref())?,
+        stamp,
         checks: Checks::for_plan(&config, &plan, !args.no_verify),
     };
     let in_actions = actions::is_actions();
