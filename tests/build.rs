@@ -586,6 +586,41 @@ fn a_missing_c_toolchain_fails_that_target_only() {
 }
 
 #[test]
+fn a_binary_that_breaks_the_audit_policy_fails_and_stays_out_of_checksums() {
+    let dir = copy_module(&example("hello"));
+    write_config(
+        dir.path(),
+        "version: 1\ntargets: [linux/amd64, windows/amd64]\noverrides:\n  - targets: [windows/amd64]\n    ldflags: \"\"\naudit:\n  stripped: true\n",
+    );
+    let (out, stdout, stderr) = build_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("error: windows/amd64: hello_windows_amd64.exe audit failed (stripped: found a symbol table, allowed stripped (build with -ldflags=-s))"),
+        "{stderr}"
+    );
+    let dist = dir.path().join("dist");
+    let manifest = Manifest::read(&dist).unwrap();
+    let rejected = manifest
+        .artifacts
+        .iter()
+        .find(|a| a.target == "windows/amd64")
+        .unwrap();
+    let audit = rejected.audit.as_ref().unwrap();
+    assert!(!audit.passed);
+    assert_eq!(audit.violations[0].rule, "stripped");
+    assert!(
+        dist.join(&rejected.name).is_file(),
+        "the rejected binary stays for inspection"
+    );
+    let checksums = std::fs::read_to_string(dist.join("checksums.txt")).unwrap();
+    assert!(checksums.contains("  hello_linux_amd64\n"), "{checksums}");
+    assert!(
+        !checksums.contains("hello_windows_amd64.exe"),
+        "{checksums}"
+    );
+}
+
+#[test]
 fn a_package_that_does_not_compile_shows_the_compiler_output() {
     let dir = copy_module(&example("hello"));
     std::fs::write(
