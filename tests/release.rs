@@ -171,6 +171,14 @@ fn assert_complete(fake: &FakeGitHub, dir: &tempfile::TempDir) {
     assert!(held == want, "the assets hold the dist files' bytes");
 }
 
+/// A further run against the complete release only reads, and leaves it complete.
+async fn assert_rerun_changes_nothing(fake: &FakeGitHub, dir: &tempfile::TempDir) {
+    let before = fake.requests().await.len();
+    run_ok(&mut release(fake, dir.path(), &[]));
+    assert!(non_get(&fake.requests_since(before).await).is_empty());
+    assert_complete(fake, dir);
+}
+
 fn non_get(requests: &[String]) -> Vec<String> {
     requests
         .iter()
@@ -325,10 +333,7 @@ async fn a_502_that_leaves_a_starter_asset_is_cleaned_up() {
     );
     assert_complete(&fake, &dir);
 
-    let before = requests.len();
-    run_ok(&mut release(&fake, dir.path(), &[]));
-    assert!(non_get(&fake.requests_since(before).await).is_empty());
-    assert_complete(&fake, &dir);
+    assert_rerun_changes_nothing(&fake, &dir).await;
 }
 
 #[tokio::test]
@@ -436,10 +441,7 @@ async fn rate_limits_are_waited_out() {
     assert_eq!(uploads_of(&requests, "hello_darwin_arm64"), 2);
     assert_complete(&fake, &dir);
 
-    let before = requests.len();
-    run_ok(&mut release(&fake, dir.path(), &[]));
-    assert!(non_get(&fake.requests_since(before).await).is_empty());
-    assert_complete(&fake, &dir);
+    assert_rerun_changes_nothing(&fake, &dir).await;
 }
 
 #[tokio::test]
@@ -466,10 +468,7 @@ async fn a_422_already_exists_after_a_retried_upload_keeps_the_landed_asset() {
     );
     assert_complete(&fake, &dir);
 
-    let before = requests.len();
-    run_ok(&mut release(&fake, dir.path(), &[]));
-    assert!(non_get(&fake.requests_since(before).await).is_empty());
-    assert_complete(&fake, &dir);
+    assert_rerun_changes_nothing(&fake, &dir).await;
 }
 
 #[tokio::test]
