@@ -103,60 +103,30 @@ fn read_kind<'a, Pe: ImageNtHeaders>(
         }
     }
 
-    let mut dlls = Vec::new();
-    match file.import_table() {
+    let dlls = match file.import_table() {
         Ok(Some(table)) => match table.descriptors() {
-            Ok(mut descriptors) => loop {
-                match descriptors.next() {
-                    Ok(Some(d)) => {
-                        if dlls.len() >= MAX_ENTRIES {
-                            problems.push("malformed PE: too many imported DLLs".into());
-                            break;
-                        }
-                        match table.name(d.name.get(object::LittleEndian)) {
-                            Ok(n) => dlls.push(String::from_utf8_lossy(n).into_owned()),
-                            Err(e) => problems.push(format!("malformed PE: import name: {e}")),
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        problems.push(format!("malformed PE: import directory: {e}"));
-                        break;
-                    }
-                }
-            },
-            Err(e) => problems.push(format!("malformed PE: import directory: {e}")),
+            Ok(mut descriptors) => dll_names(&IMPORTS, problems, || {
+                Ok(descriptors
+                    .next()?
+                    .map(|d| table.name(d.name.get(object::LittleEndian))))
+            }),
+            Err(e) => IMPORTS.broken(problems, e),
         },
-        Ok(None) => {}
-        Err(e) => problems.push(format!("malformed PE: import directory: {e}")),
-    }
-    let mut delay_dlls = Vec::new();
-    match file.delay_load_import_table() {
+        Ok(None) => Vec::new(),
+        Err(e) => IMPORTS.broken(problems, e),
+    };
+    let delay_dlls = match file.delay_load_import_table() {
         Ok(Some(table)) => match table.descriptors() {
-            Ok(mut descriptors) => loop {
-                match descriptors.next() {
-                    Ok(Some(d)) => {
-                        if delay_dlls.len() >= MAX_ENTRIES {
-                            problems.push("malformed PE: too many delay-loaded DLLs".into());
-                            break;
-                        }
-                        match table.name(d.dll_name_rva.get(object::LittleEndian)) {
-                            Ok(n) => delay_dlls.push(String::from_utf8_lossy(n).into_owned()),
-                            Err(e) => problems.push(format!("malformed PE: delay import: {e}")),
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        problems.push(format!("malformed PE: delay import directory: {e}"));
-                        break;
-                    }
-                }
-            },
-            Err(e) => problems.push(format!("malformed PE: delay import directory: {e}")),
+            Ok(mut descriptors) => dll_names(&DELAY_IMPORTS, problems, || {
+                Ok(descriptors
+                    .next()?
+                    .map(|d| table.name(d.dll_name_rva.get(object::LittleEndian))))
+            }),
+            Err(e) => DELAY_IMPORTS.broken(problems, e),
         },
-        Ok(None) => {}
-        Err(e) => problems.push(format!("malformed PE: delay import directory: {e}")),
-    }
+        Ok(None) => Vec::new(),
+        Err(e) => DELAY_IMPORTS.broken(problems, e),
+    };
 
     let symbols = header.pointer_to_symbol_table.get(object::LittleEndian) != 0
         && header.number_of_symbols.get(object::LittleEndian) != 0;
@@ -225,4 +195,64 @@ fn subsystem_name(subsystem: pe::Subsystem) -> String {
         n => return n.0.to_string(),
     };
     name.to_string()
+}
+
+/// The words of the problems one import directory can have.
+struct ImportKind {
+    /// `imported DLLs`, `delay-loaded DLLs`.
+    what: &'static str,
+    /// The directory, in messages: `import directory`.
+    directory: &'static str,
+    /// A name that cannot be read: `import name`.
+    name: &'static str,
+}
+
+const IMPORTS: ImportKind = ImportKind {
+    what: "imported DLLs",
+    directory: "import directory",
+    name: "import name",
+};
+
+const DELAY_IMPORTS: ImportKind = ImportKind {
+    what: "delay-loaded DLLs",
+    directory: "delay import directory",
+    name: "delay import",
+};
+
+impl ImportKind {
+    /// Records an unreadable directory; no names come from it.
+    fn broken(&self, problems: &mut Vec<String>, e: object::Error) -> Vec<String> {
+        problems.push(format!("malformed PE: {}: {e}", self.directory));
+        Vec::new()
+    }
+}
+
+/// Walks an import directory: `next` gives the next descriptor's DLL name, `None` at the end.
+/// At most [`MAX_ENTRIES`] names are read; every problem is recorded and ends nothing else.
+fn dll_names<'a>(
+    kind: &ImportKind,
+    problems: &mut Vec<String>,
+    mut next: impl FnMut() -> object::Result<Option<object::Result<&'a [u8]>>>,
+) -> Vec<String> {
+    let mut dlls = Vec::new();
+    loop {
+        match next() {
+            Ok(Some(name)) => {
+                if dlls.len() >= MAX_ENTRIES {
+                    problems.push(format!("malformed PE: too many {}", kind.what));
+                    break;
+                }
+                match name {
+                    Ok(n) => dlls.push(String::from_utf8_lossy(n).into_owned()),
+                    Err(e) => problems.push(format!("malformed PE: {}: {e}", kind.name)),
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                problems.push(format!("malformed PE: {}: {e}", kind.directory));
+                break;
+            }
+        }
+    }
+    dlls
 }
