@@ -16,6 +16,17 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// The PyPI `ziglang` release a zig job installs (`pip install ziglang==<this>`), so that a
+/// leg's C toolchain does not change under the project between two runs.
+pub const ZIGLANG: &str = "0.17.0";
+
+/// The Debian package of `musl-gcc` (host architecture only).
+pub const MUSL_PACKAGE: &str = "musl-tools";
+
+/// The Debian/Ubuntu packages that run Windows binaries: `wine` (the `wine` command) and
+/// `wine64` (the 64-bit loader).
+pub const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
+
 /// The glibc version Debian 12's cross gccs link against.
 pub const DEBIAN_GLIBC: GlibcVersion = GlibcVersion {
     major: 2,
@@ -106,7 +117,7 @@ impl Toolbox {
                 gcc.command, gcc.libc_dev
             )
         } else {
-            format!("`apt-get install {}`", gcc.packages())
+            format!("`apt-get install {}`", gcc.packages().join(" "))
         }
     }
 }
@@ -246,7 +257,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             ways.push(tools.gcc_hint(&gcc));
         }
         if static_link && native {
-            ways.push("`apt-get install musl-tools`".to_string());
+            ways.push(format!("`apt-get install {MUSL_PACKAGE}`"));
         }
         let glibc_note = match needs.glibc {
             Some(g) if !static_link && g < DEBIAN_GLIBC => {
@@ -301,7 +312,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
         }),
         Some(CcSpec::Musl) => musl().unwrap_or_else(|| CToolchain::Missing {
             hint: if native {
-                format!("musl-gcc not found for {target}: `apt-get install musl-tools`, and keep `static: true`")
+                format!("musl-gcc not found for {target}: `apt-get install {MUSL_PACKAGE}`, and keep `static: true`")
             } else {
                 format!("musl-gcc builds for the host architecture only; for {target} set `cc: zig`")
             },

@@ -45,8 +45,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .as_ref()
         .map(report::configured_targets)
         .unwrap_or_default();
-    let manifest = Manifest::read(&global.dir.join(&args.dist))?;
-    let report = report::summarize(&manifest, &configured, &repo_relative(&config_path));
+    let legs = Manifest::read_legs(&global.dir.join(&args.dist))?;
+    let report = report::summarize(&legs, &configured, &repo_relative(&config_path));
     let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
     actions::append_summary(&markdown)?;
     let pr = PullRequest::from_env()?;

@@ -106,14 +106,26 @@ pub struct Report {
     pub title: String,
 }
 
-/// The report of a manifest. `configured` adds rows for targets that were not built;
+/// The report of the build legs' manifests ([`Manifest::read_legs`]). Legs built with
+/// different Go releases (`ci.go_versions`) each keep their rows, the target written with its
+/// Go (`linux/amd64 (go1.25.4)`). `configured` adds rows for targets that no leg built;
 /// annotations point at `config_path` (relative to the repository root), at the line of the
 /// target's entry when known.
-pub fn summarize(
-    manifest: &Manifest,
-    configured: &[ConfiguredTarget],
-    config_path: &str,
-) -> Report {
+pub fn summarize(legs: &[Manifest], configured: &[ConfiguredTarget], config_path: &str) -> Report {
+    let mut releases: Vec<&str> = legs.iter().map(|m| m.go.as_str()).collect();
+    releases.sort_unstable();
+    releases.dedup();
+    let go_axis = releases.len() > 1;
+    let built = legs.iter().flat_map(|m| {
+        m.artifacts.iter().map(move |a| {
+            let label = if go_axis {
+                format!("{} ({})", a.target, m.go)
+            } else {
+                a.target.clone()
+            };
+            (label, a)
+        })
+    });
     let line_of = |target: &str| {
         configured
             .iter()
@@ -134,7 +146,7 @@ pub fn summarize(
     };
     let mut rows = Vec::new();
     let mut annotations = Vec::new();
-    for a in &manifest.artifacts {
+    for (label, a) in built {
         let audit_failed = a.audit.as_ref().is_some_and(|x| !x.passed);
         let audit = match &a.audit {
             None => "not audited".to_string(),
@@ -151,7 +163,7 @@ pub fn summarize(
                 format!("{}: audit `{}`", a.name, v.rule),
                 format!(
                     "{} ({}) breaks the `{}` rule: found {}, allowed {}",
-                    a.name, a.target, v.rule, v.found, v.allowed
+                    a.name, label, v.rule, v.found, v.allowed
                 ),
             ));
         }
@@ -164,7 +176,7 @@ pub fn summarize(
                     VerifyOutcome::Failed => {
                         let mut message = format!(
                             "{} ({}) failed verification under {}: {reason}",
-                            a.name, a.target, v.method
+                            a.name, label, v.method
                         );
                         if let Some(code) = v.exit_code {
                             message.push_str(&format!(" (exit code {code})"));
@@ -185,7 +197,7 @@ pub fn summarize(
                             &a.target,
                             "notice",
                             format!("{}: not verified", a.name),
-                            format!("{} ({}) was not run: {reason}", a.name, a.target),
+                            format!("{} ({label}) was not run: {reason}", a.name),
                         ));
                         ("not run".to_string(), false)
                     }
@@ -193,7 +205,7 @@ pub fn summarize(
             }
         };
         rows.push(TargetRow {
-            target: a.target.clone(),
+            target: label.clone(),
             name: Some(a.name.clone()),
             size: Some(a.size),
             built: true,
@@ -205,7 +217,10 @@ pub fn summarize(
         });
     }
     for c in configured {
-        if manifest.artifacts.iter().any(|a| a.target == c.target) {
+        if legs
+            .iter()
+            .any(|m| m.artifacts.iter().any(|a| a.target == c.target))
+        {
             continue;
         }
         annotations.push(annotation(

@@ -7,13 +7,13 @@
 //! (never counted as passed).
 
 mod process;
-mod wine;
+pub mod wine;
 
 use crate::audit::{self, AuditOptions, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
-use crate::targets::{Goarch, Goos, Target};
+use crate::targets::{Goos, QEMU_PACKAGE, Target};
 use process::{Exit, Run};
 use regex::Regex;
 use std::path::{Path, PathBuf};
@@ -89,13 +89,23 @@ fn command_for(req: &Request<'_>) -> Result<(Command, PathBuf), Unavailable> {
             let names = qemu.binaries();
             let found = names.iter().find_map(|n| which(n)).ok_or_else(|| {
                 Unavailable(format!(
-                    "{} is not installed: `apt-get install qemu-user-static` to run {} binaries here",
+                    "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {} binaries here",
                     names[0], req.target
                 ))
             })?;
             let mut cmd = Command::new(&found);
             if let Some(root) = sysroot {
-                cmd.arg("-L").arg(root);
+                if !Path::new(&root.path).is_dir() {
+                    let fix = match root.package {
+                        Some(package) => format!("`apt-get install {package}`"),
+                        None => "fix `verify.sysroot` in gocross.yaml".to_string(),
+                    };
+                    return Err(Unavailable(format!(
+                        "{} is dynamically linked and its sysroot {} is missing: {fix}",
+                        req.target, root.path
+                    )));
+                }
+                cmd.arg("-L").arg(&root.path);
             }
             cmd.arg(&binary);
             Ok((cmd, found))
@@ -249,10 +259,4 @@ pub(crate) fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|d| d.join(program))
         .find(|p| p.is_file())
-}
-
-/// Whether a Windows target's binaries can be run by wine on this GOARCH (wine64 runs amd64;
-/// 386 needs the 32-bit wine32 package).
-pub(crate) fn wine_arch_supported(goarch: Goarch) -> bool {
-    matches!(goarch, Goarch::Amd64 | Goarch::I386)
 }

@@ -51,7 +51,7 @@ fn rows_cover_built_and_missing_targets() {
         configured("windows/amd64", 5),
         configured("linux/riscv64", 6),
     ];
-    let r = summarize(&manifest(), &config, "app/gocross.yaml");
+    let r = summarize(&[manifest()], &config, "app/gocross.yaml");
     assert_eq!(r.title, "3 targets: 2 failed");
     assert_eq!(r.conclusion, "failure");
     let arm = &r.rows[0];
@@ -87,7 +87,7 @@ fn rows_cover_built_and_missing_targets() {
 
 #[test]
 fn markdown_escapes_cells_and_stays_within_its_limit() {
-    let r = summarize(&manifest(), &[], "gocross.yaml");
+    let r = summarize(&[manifest()], &[], "gocross.yaml");
     let md = markdown(&r, SUMMARY_LIMIT);
     assert!(md.starts_with("### gocross: 2 targets: 1 failed\n"), "{md}");
     assert!(
@@ -106,7 +106,7 @@ fn markdown_escapes_cells_and_stays_within_its_limit() {
             .collect(),
         ..Default::default()
     };
-    let r = summarize(&many, &[], "gocross.yaml");
+    let r = summarize(&[many], &[], "gocross.yaml");
     let md = markdown(&r, 4000);
     assert!(md.len() <= 4000, "{}", md.len());
     assert!(md.contains("more lines left out: see the job log"), "{md}");
