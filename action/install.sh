@@ -31,7 +31,8 @@ repo="${repo%.git}"
 if [ -z "$source_version" ] || [ -z "$repo" ]; then
   fail "$action_dir/Cargo.toml names no version or repository: is this the gocross action?"
 fi
-action_ref=$(basename "$action_dir")
+action_ref="${action_dir%/}"
+action_ref="${action_ref##*/}"
 want="${INPUT_VERSION:-$source_version}"
 if [ "$want" = local ]; then
   command -v gocross >/dev/null || fail "version is 'local', but there is no gocross on PATH"
