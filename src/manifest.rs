@@ -162,7 +162,9 @@ impl Manifest {
     /// Errors: those of [`Manifest::read_legs`], legs that stamped different versions,
     /// projects or Go releases, and two legs that built the same file name.
     pub fn read(dist: &Path) -> Result<Manifest, ManifestError> {
-        let mut legs = Self::read_legs(dist)?.into_iter();
+        let legs = Self::read_legs(dist)?;
+        let several = legs.len() > 1;
+        let mut legs = legs.into_iter();
         let mut merged = legs
             .next()
             .expect("read_legs returns at least one manifest");
@@ -189,7 +191,9 @@ impl Manifest {
                 merged.artifacts.push(a);
             }
         }
-        merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        if several {
+            merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        }
         Ok(merged)
     }
 

@@ -769,7 +769,7 @@ async fn release_settings_come_from_gocross_yaml() {
     let Some(dir) = dist() else { return };
     std::fs::write(
         dir.path().join("gocross.yaml"),
-        "version: 1\nproject: hello\nrelease:\n  draft: true\n  checksums: false\n",
+        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64, darwin/arm64, windows/amd64]\nrelease:\n  draft: true\n  checksums: false\n",
     )
     .unwrap();
     let fake = FakeGitHub::start(TOKEN).await;
