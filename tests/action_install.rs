@@ -765,7 +765,12 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
 fn checked_out_action(runner: &Runner, commit: &str) -> PathBuf {
     let dir = runner.path("_actions/gocross/gocross").join(commit);
     std::fs::create_dir_all(dir.join("action")).unwrap();
-    for file in ["action.yml", "Cargo.toml", "action/install.sh", "action/run.sh"] {
+    for file in [
+        "action.yml",
+        "Cargo.toml",
+        "action/install.sh",
+        "action/run.sh",
+    ] {
         std::fs::copy(repo().join(file), dir.join(file)).unwrap();
     }
     dir
@@ -809,8 +814,14 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
     );
     // No asset: built from the action's own source, which names its commit to the build.
     let args = std::fs::read_to_string(runner.cargo_args()).unwrap();
-    assert!(args.contains(&format!("--path\n{}\n", action.display())), "{args}");
-    assert!(args.ends_with(&format!("GOCROSS_SOURCE_COMMIT={commit}\n")), "{args}");
+    assert!(
+        args.contains(&format!("--path\n{}\n", action.display())),
+        "{args}"
+    );
+    assert!(
+        args.ends_with(&format!("GOCROSS_SOURCE_COMMIT={commit}\n")),
+        "{args}"
+    );
 
     // Another version than the source's: never built from this source.
     std::fs::remove_file(runner.cargo_args()).unwrap();

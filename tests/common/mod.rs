@@ -88,9 +88,13 @@ pub fn require_pinned_build() -> bool {
         return true;
     }
     if in_ci() {
-        panic!("gocross was built from a tree with uncommitted changes, so it cannot pin its action: CI builds a clean checkout");
+        panic!(
+            "gocross was built from a tree with uncommitted changes, so it cannot pin its action: CI builds a clean checkout"
+        );
     }
-    eprintln!("skipped: gocross was built from a tree with uncommitted changes (commit them to run this test)");
+    eprintln!(
+        "skipped: gocross was built from a tree with uncommitted changes (commit them to run this test)"
+    );
     false
 }
 

@@ -139,3 +139,32 @@ fn the_head_commit_comes_from_the_pull_request_event() {
         Err(ReportError::Event { .. })
     ));
 }
+
+#[test]
+fn legs_of_several_go_releases_keep_a_row_each() {
+    let leg = |go: &str| Manifest {
+        go: go.into(),
+        artifacts: vec![Artifact {
+            target: "linux/amd64".into(),
+            name: "hello_linux_amd64".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let r = summarize(
+        &[leg("go1.25.4"), leg("go1.26.8")],
+        &[configured("linux/amd64", 3)],
+        "gocross.yaml",
+    );
+    let targets: Vec<&str> = r.rows.iter().map(|row| row.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        ["linux/amd64 (go1.25.4)", "linux/amd64 (go1.26.8)"]
+    );
+    assert_eq!(r.conclusion, "success");
+    let one = summarize(&[leg("go1.26.8")], &[], "gocross.yaml");
+    assert_eq!(
+        one.rows[0].target, "linux/amd64",
+        "one Go, no Go in the name"
+    );
+}
