@@ -160,7 +160,8 @@ impl Requirements {
         };
         match toolchain {
             Some(CToolchain::Gnu(gcc)) => gcc.packages().into_iter().for_each(&mut add),
-            Some(CToolchain::Musl) => add(toolchain::MUSL_PACKAGE),
+            Some(CToolchain::Musl) => toolchain::MUSL_PACKAGES.iter().for_each(|p| add(p)),
+            Some(CToolchain::Host { .. }) => add(toolchain::HOST_CC_PACKAGE),
             _ => {}
         }
         match method {

@@ -20,8 +20,12 @@ use std::path::Path;
 /// leg's C toolchain does not change under the project between two runs.
 pub const ZIGLANG: &str = "0.17.0";
 
-/// The Debian package of `musl-gcc` (host architecture only).
-pub const MUSL_PACKAGE: &str = "musl-tools";
+/// The Debian packages of `musl-gcc` (host architecture only): musl-tools, and gcc, the host
+/// compiler musl-gcc wraps (`x86_64-linux-gnu-gcc`), which musl-tools does not depend on.
+pub const MUSL_PACKAGES: &[&str] = &["musl-tools", "gcc"];
+
+/// The Debian package of the host's own C compiler (`cc`, `gcc`).
+pub const HOST_CC_PACKAGE: &str = "gcc";
 
 /// The Debian/Ubuntu packages that run Windows binaries: `wine` (the `wine` command) and
 /// `wine64` (the 64-bit loader).
@@ -257,7 +261,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             ways.push(tools.gcc_hint(&gcc));
         }
         if static_link && native {
-            ways.push(format!("`apt-get install {MUSL_PACKAGE}`"));
+            ways.push(format!("`apt-get install {}`", MUSL_PACKAGES.join(" ")));
         }
         let glibc_note = match needs.glibc {
             Some(g) if !static_link && g < DEBIAN_GLIBC => {
@@ -312,7 +316,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
         }),
         Some(CcSpec::Musl) => musl().unwrap_or_else(|| CToolchain::Missing {
             hint: if native {
-                format!("musl-gcc not found for {target}: `apt-get install {MUSL_PACKAGE}`, and keep `static: true`")
+                format!("musl-gcc not found for {target}: `apt-get install {}`, and keep `static: true`", MUSL_PACKAGES.join(" "))
             } else {
                 format!("musl-gcc builds for the host architecture only; for {target} set `cc: zig`")
             },

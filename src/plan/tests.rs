@@ -252,7 +252,7 @@ overrides:
     let ctx = PlanContext::runners(GoVersion::new(1, 26));
     let plan = plan(&config(yaml), &ctx, &[]).unwrap();
     let packages = |t| job(&plan, t).requirements.packages.clone();
-    assert_eq!(packages("linux/amd64"), ["musl-tools"]);
+    assert_eq!(packages("linux/amd64"), ["musl-tools", "gcc"]);
     assert_eq!(
         packages("linux/riscv64"),
         [
