@@ -231,7 +231,7 @@ impl Project {
         let attestations = dir.join("attestations");
         let event_file = dir.join("event.json");
         std::fs::write(&event_file, payload.to_string()).unwrap();
-        let mut cmd = Command::new("act");
+        let mut cmd = Command::new(common::which("act").expect("act is installed"));
         cmd.current_dir(&self.repo)
             .env_clear()
             .env("PATH", &self.path)
