@@ -7,14 +7,13 @@ mod common;
 mod fake_github;
 
 use fake_github::{FakeGitHub, FaultKind, OWNER, REPO};
-use gocross::manifest::{
-    Artifact, ArtifactAudit, ArtifactVerify, CHECKSUMS_FILE, Manifest, VerifyOutcome,
-};
+use gocross::manifest::{ArtifactAudit, CHECKSUMS_FILE, Manifest};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Fake0Token1For2Release3Tests4";
 const TAG: &str = "v1.0.0";
@@ -34,63 +33,44 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A dist directory as `gocross build` leaves it: examples/hello built with plain `go build`
-/// for four targets (once per test run, cached), manifest.json and checksums.txt.
+/// A dist directory that `gocross build --version 1.0.0` wrote for examples/hello's four
+/// targets, with verification on: built once per test run (in target/test-builds), copied for
+/// each test.
 fn dist() -> Option<tempfile::TempDir> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
     if !common::require_tool("go", "install Go from https://go.dev/dl") {
         return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
-    let mut artifacts = Vec::new();
-    for (goos, goarch, name) in TARGETS {
-        let built = common::go_fixture(
-            &common::example("hello"),
-            &[("GOOS", goos), ("GOARCH", goarch), ("CGO_ENABLED", "0")],
-            &["-trimpath", "-ldflags=-s -w"],
-            name,
+    let module = BUILT.get_or_init(|| {
+        let module = common::build_dir("release-dist");
+        common::copy_module_to(&common::example("hello"), &module);
+        let targets: Vec<String> = TARGETS
+            .iter()
+            .map(|(goos, goarch, _)| format!("{goos}/{goarch}"))
+            .collect();
+        std::fs::write(
+            module.join("gocross.yaml"),
+            format!(
+                "version: 1\nproject: hello\ntargets: [{}]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\n",
+                targets.join(", ")
+            ),
+        )
+        .unwrap();
+        common::run_ok(
+            common::gocross()
+                .arg("-C")
+                .arg(&module)
+                .args(["build", "--version", "1.0.0"]),
         );
-        let bytes = std::fs::read(&built).unwrap();
-        std::fs::write(dist.join(name), &bytes).unwrap();
-        artifacts.push(Artifact {
-            target: format!("{goos}/{goarch}"),
-            name: name.into(),
-            path: name.into(),
-            size: bytes.len() as u64,
-            sha256: sha256(&bytes),
-            env: BTreeMap::from([
-                ("GOOS".into(), goos.into()),
-                ("GOARCH".into(), goarch.into()),
-                ("CGO_ENABLED".into(), "0".into()),
-            ]),
-            duration_ms: 1000,
-            audit: Some(ArtifactAudit {
-                passed: true,
-                linkage: (goos == "linux").then(|| "static".into()),
-                ..Default::default()
-            }),
-            verify: Some(ArtifactVerify {
-                method: if goarch == "amd64" { "native" } else { "qemu" }.into(),
-                outcome: if goos == "darwin" {
-                    VerifyOutcome::NotRun
-                } else {
-                    VerifyOutcome::Verified
-                },
-                reason: (goos == "darwin").then(|| "darwin binaries run on macOS only".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-    }
-    let manifest = Manifest {
-        version: "1.0.0".into(),
-        go: "go1.26.0".into(),
-        project: "hello".into(),
-        artifacts,
-    };
-    manifest.write(&dist).unwrap();
-    std::fs::write(dist.join(CHECKSUMS_FILE), manifest.checksums()).unwrap();
+        module
+    });
+    let dir = tempfile::tempdir().unwrap();
+    common::run_ok(
+        Command::new("cp")
+            .arg("-a")
+            .arg(module.join("dist"))
+            .arg(dir.path()),
+    );
     Some(dir)
 }
 

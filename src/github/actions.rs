@@ -21,6 +21,14 @@ pub fn is_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
+/// Whether this process runs under any CI service: `CI` is set to something other than
+/// empty, `false` or `0` (GitHub Actions, GitLab, Buildkite and others set `CI=true`). gocross
+/// then prints plain progress lines, and its own test suite fails a test whose tool is
+/// missing instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0"))
+}
+
 /// Escapes a workflow command message (`%`, `\r`, `\n`).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")

@@ -54,9 +54,9 @@ pub fn run_ok(cmd: &mut Command) -> String {
     stdout
 }
 
-/// Whether CI is running the tests (`CI=true`): then nothing is skipped.
+/// Whether CI is running the tests (gocross's own definition): then nothing is skipped.
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    gocross::github::actions::in_ci()
 }
 
 /// Whether `tool` is on PATH. When it is not: under CI the test fails with the install hint;
