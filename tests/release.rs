@@ -18,11 +18,12 @@ use std::sync::OnceLock;
 const TOKEN: &str = "ghs_Fake0Token1For2Release3Tests4";
 const TAG: &str = "v1.0.0";
 
-/// The four targets of the test dist, as (GOOS, GOARCH, asset name).
+/// The four targets of the test dist, as (GOOS, GOARCH, asset name), in the manifest's
+/// order (by name).
 const TARGETS: [(&str, &str, &str); 4] = [
+    ("darwin", "arm64", "hello_darwin_arm64"),
     ("linux", "amd64", "hello_linux_amd64"),
     ("linux", "arm64", "hello_linux_arm64"),
-    ("darwin", "arm64", "hello_darwin_arm64"),
     ("windows", "amd64", "hello_windows_amd64.exe"),
 ];
 
@@ -243,7 +244,8 @@ async fn a_fresh_release_is_drafted_uploaded_checked_and_published() {
     let s = fake.state();
     let body = &s.releases[0].body;
     let manifest = Manifest::read(&dist_of(&dir)).unwrap();
-    let arm = &manifest.artifacts[1];
+    let arm = &manifest.artifacts[2];
+    assert_eq!(arm.name, "hello_linux_arm64");
     assert!(
         body.contains(&format!(
             "| linux/arm64 | `hello_linux_arm64` | {} | `{}` | static | — | yes (qemu) |",
@@ -254,7 +256,7 @@ async fn a_fresh_release_is_drafted_uploaded_checked_and_published() {
     );
     assert!(
         body.contains("| darwin/arm64 | `hello_darwin_arm64` |")
-            && body.contains("not run: darwin binaries run on macOS only"),
+            && body.contains("not run: darwin/arm64 binaries run only on macOS"),
         "{body}"
     );
     assert!(body.trim_end().ends_with("Fixed the greeting."), "{body}");
@@ -348,6 +350,7 @@ async fn an_upload_outage_is_resumed_by_a_rerun() {
         assert_eq!(
             names,
             [
+                ("hello_darwin_arm64", "uploaded"),
                 ("hello_linux_amd64", "uploaded"),
                 ("hello_linux_arm64", "starter")
             ]
@@ -626,7 +629,10 @@ async fn a_dist_that_is_not_ready_is_refused_without_the_network() {
     let Some(dir) = dist() else { return };
     let dist = dist_of(&dir);
     let mut manifest = Manifest::read(&dist).unwrap();
-    manifest.artifacts[1].audit = Some(ArtifactAudit {
+    let named = |m: &Manifest, name: &str| m.artifacts.iter().position(|a| a.name == name).unwrap();
+    let arm64 = named(&manifest, "hello_linux_arm64");
+    let darwin = named(&manifest, "hello_darwin_arm64");
+    manifest.artifacts[arm64].audit = Some(ArtifactAudit {
         passed: false,
         violations: vec![gocross::manifest::Violation {
             rule: "static".into(),
@@ -635,7 +641,7 @@ async fn a_dist_that_is_not_ready_is_refused_without_the_network() {
         }],
         ..Default::default()
     });
-    manifest.artifacts[2].name = "hello darwin".into();
+    manifest.artifacts[darwin].name = "hello darwin".into();
     manifest.write(&dist).unwrap();
     std::fs::write(dist.join("hello_windows_amd64.exe"), b"truncated").unwrap();
     // No GITHUB_API_URL that answers: the checks come first.
