@@ -745,7 +745,10 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
     let marker = gotmp.to_string_lossy().into_owned();
     let deadline = Instant::now() + Duration::from_secs(60);
     while processes_naming(&marker).is_empty() {
-        assert!(Instant::now() < deadline, "no compiler of the build started");
+        assert!(
+            Instant::now() < deadline,
+            "no compiler of the build started"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let pid = i32::try_from(child.id()).unwrap();
