@@ -17,7 +17,10 @@
 //!    expected exit code and output.
 //! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
 //!    contract with what follows.
-//! 9. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
+//!    and run where and how its binary would be verified (`gocross test`); the results go
+//!    to `dist/tests.json`.
+//! 10. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!    and the pull-request report (check run, step summary, sticky comment); workflow
 //!    commands, outputs and the step summary inside a job.
 //!
@@ -29,6 +32,7 @@ pub mod build;
 pub mod config;
 pub mod generate;
 pub mod github;
+pub mod gotest;
 pub mod gotool;
 pub mod manifest;
 pub mod plan;

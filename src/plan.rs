@@ -13,7 +13,9 @@
 //! 3. choose the C toolchain for cgo ([`crate::toolchain::choose`]);
 //! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX
 //!    and what the toolchain needs besides, then the config's `env`);
-//! 5. pick the GitHub runner, then the verify method for where the job runs.
+//! 5. pick the GitHub runner, then the verify method for where the job runs;
+//! 6. settle how `gocross test` compiles and runs the module's tests for the target (the
+//!    same environment and tags, the linking flags without stamps, the same runner).
 
 use crate::config::{Config, GlibcVersion, VerifyConfig};
 use crate::targets::{GoVersion, Goarch, Goos, Platform, QemuArch, Target, TargetError};
@@ -93,6 +95,34 @@ pub struct BuildJob {
     /// GitHub runner label of the workflow leg.
     pub runner: String,
     pub verify: VerifyPlan,
+    /// How `gocross test` runs the module's tests for this target.
+    pub test: TestPlan,
+}
+
+/// One target's `go test` run: compiled with the job's environment, tags and flags, run
+/// where and how the job's binary would be.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestPlan {
+    /// Why the target's tests are not run (`test: false` in an override), if they are not.
+    pub skip: Option<String>,
+    /// Whether `gocross test` without `--target` includes the target: it is in
+    /// `test.targets`, or that key is absent (then every target that can run here counts).
+    pub selected: bool,
+    /// Package patterns (`test.packages`).
+    pub packages: Vec<String>,
+    /// `go test` flags: `test.args`, then the overrides' `test_args`.
+    pub args: Vec<String>,
+    /// `-ldflags` of the test binaries: only the linking the build needs
+    /// (`-linkmode external -extldflags -static` for static cgo); no stamps, no stripping.
+    pub ldflags: String,
+    /// Seconds the target's whole `go test` run may take.
+    pub timeout: u64,
+    /// Environment of the test binaries (`test.env`), besides the allow-listed variables.
+    pub env: BTreeMap<String, String>,
+    /// How the test binaries run here: the verify method without `verify.skip` (which is
+    /// about the shipped binary, not its tests).
+    #[serde(flatten)]
+    pub method: VerifyMethod,
 }
 
 /// How a job's binary is run after the build.
@@ -189,7 +219,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut runner = None;
     let mut verify = config.verify.clone();
     let mut upx = config.upx;
+    let mut test_enabled = true;
+    let mut test_args = Vec::new();
     for o in config.overrides_for(target) {
+        test_enabled = o.test.unwrap_or(test_enabled);
+        test_args.extend(o.test_args.iter().flatten().cloned());
         upx = o.upx.unwrap_or(upx);
         cgo = o.cgo.unwrap_or(cgo);
         cc = o.cc.as_ref().or(cc);
@@ -206,6 +240,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
+    let mut link_flags = String::new();
     if static_link {
         for tag in ["netgo", "osusergo"] {
             if !tags.iter().any(|t| t == tag) {
@@ -213,9 +248,8 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             }
         }
         if cgo {
-            ldflags = format!("{ldflags} -linkmode external -extldflags -static")
-                .trim()
-                .to_string();
+            link_flags = "-linkmode external -extldflags -static".to_string();
+            ldflags = format!("{ldflags} {link_flags}").trim().to_string();
         }
     }
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
@@ -275,13 +309,30 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             .flatten()
             .map(String::from)
     });
+    let runs = verify_method(
+        target.platform,
+        host,
+        (!static_link).then_some(sysroot).flatten(),
+    );
     let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
         Some(reason) => VerifyMethod::None { reason },
-        None => verify_method(
-            target.platform,
-            host,
-            (!static_link).then_some(sysroot).flatten(),
-        ),
+        None => runs.clone(),
+    };
+
+    // 6. Tests.
+    let settings = config.test.clone().unwrap_or_default();
+    let test = TestPlan {
+        skip: (!test_enabled)
+            .then(|| "`test: false` for this target in gocross.yaml's overrides".to_string()),
+        selected: settings
+            .targets()
+            .is_none_or(|listed| listed.iter().any(|t| selects(t, target))),
+        packages: settings.packages.clone(),
+        args: settings.args.iter().cloned().chain(test_args).collect(),
+        ldflags: link_flags,
+        timeout: settings.timeout,
+        env: settings.env.clone(),
+        method: runs,
     };
 
     BuildJob {
@@ -302,6 +353,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             method,
             settings: verify,
         },
+        test,
     }
 }
 

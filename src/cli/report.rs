@@ -139,7 +139,7 @@ fn text(report: &Report) -> String {
 
 /// A path as the Checks API wants it: relative to the repository root (`GITHUB_WORKSPACE`,
 /// else the working directory), with `/` separators and no `./`.
-fn repo_relative(path: &Path) -> String {
+pub(super) fn repo_relative(path: &Path) -> String {
     let roots = [
         std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
         std::env::current_dir().ok(),

@@ -42,7 +42,8 @@ fn is_action_ref(uses: &str) -> bool {
         && !uses.contains(char::is_whitespace)
 }
 
-fn is_env_name(name: &str) -> bool {
+/// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+pub(super) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -1,0 +1,141 @@
+//! `dist/tests.json`: the [`TestReport`] of `gocross test`, stored beside the manifest so
+//! that a CI leg's upload of dist/ carries it and `gocross report` can show a "tests"
+//! column.
+//!
+//! A run with `--target` keeps the other targets' entries of an earlier run (one CI leg per
+//! target); the file is written atomically. Readers accept the layout of the report job, where
+//! every leg's dist/ was downloaded into its own directory (`dist/<leg>/tests.json`).
+
+use super::{TargetTests, TestReport};
+use crate::manifest::{ManifestError, write_atomic};
+use std::path::{Path, PathBuf};
+
+/// The file's name inside a dist directory.
+pub const TESTS_FILE: &str = "tests.json";
+
+impl TestReport {
+    /// Writes `<dist>/tests.json` (creating dist/), keeping the entries of targets this run
+    /// did not test from a report already there.
+    pub fn store(&self, dist: &Path) -> Result<TestReport, ManifestError> {
+        std::fs::create_dir_all(dist).map_err(|cause| ManifestError::Write {
+            path: dist.to_path_buf(),
+            cause,
+        })?;
+        let path = dist.join(TESTS_FILE);
+        let mut targets: Vec<TargetTests> = match read_file(&path) {
+            Ok(previous) => previous
+                .targets
+                .into_iter()
+                .filter(|old| !self.targets.iter().any(|t| t.target == old.target))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        targets.extend(self.targets.iter().cloned());
+        let merged = TestReport::new(
+            self.go.clone(),
+            self.module.clone(),
+            targets,
+            self.interrupted,
+        );
+        let mut text = serde_json::to_vec_pretty(&merged).expect("a report always serializes");
+        text.push(b'\n');
+        write_atomic(&path, &text)?;
+        Ok(merged)
+    }
+
+    /// Reads `<dist>/tests.json`, or where there is none, merges the `tests.json` of every
+    /// subdirectory (the report job's download of each leg). `Ok(None)` when there is no such
+    /// file: the tests were not run.
+    pub fn read(dist: &Path) -> Result<Option<TestReport>, ManifestError> {
+        let path = dist.join(TESTS_FILE);
+        if path.is_file() {
+            return read_file(&path).map(Some);
+        }
+        let Ok(entries) = std::fs::read_dir(dist) else {
+            return Ok(None);
+        };
+        let mut legs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path().join(TESTS_FILE)))
+            .filter(|p| p.is_file())
+            .collect();
+        legs.sort();
+        let mut merged: Option<TestReport> = None;
+        for leg in legs {
+            let report = read_file(&leg)?;
+            match &mut merged {
+                None => merged = Some(report),
+                Some(all) => {
+                    for t in report.targets {
+                        if !all.targets.iter().any(|o| o.target == t.target) {
+                            all.targets.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(merged.map(|m| TestReport::new(m.go, m.module, m.targets, m.interrupted)))
+    }
+}
+
+fn read_file(path: &Path) -> Result<TestReport, ManifestError> {
+    let text = std::fs::read(path).map_err(|cause| ManifestError::Read {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
+        path: path.to_path_buf(),
+        cause,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::TestOutcome;
+    use super::*;
+
+    fn report(targets: &[(&str, TestOutcome)]) -> TestReport {
+        let targets = targets
+            .iter()
+            .map(|(t, outcome)| {
+                let mut r = TargetTests::not_run(&t.parse().unwrap(), "qemu", String::new());
+                r.outcome = *outcome;
+                r
+            })
+            .collect();
+        TestReport::new("go1.26.8".into(), "example.com/m".into(), targets, false)
+    }
+
+    #[test]
+    fn legs_keep_each_others_targets_and_merge_when_downloaded() {
+        let dist = tempfile::tempdir().unwrap();
+        report(&[("linux/arm64", TestOutcome::Failed)])
+            .store(dist.path())
+            .unwrap();
+        let merged = report(&[("linux/amd64", TestOutcome::Passed)])
+            .store(dist.path())
+            .unwrap();
+        let names: Vec<&str> = merged.targets.iter().map(|t| t.target.as_str()).collect();
+        assert_eq!(names, ["linux/arm64", "linux/amd64"]);
+        assert!(!merged.passed);
+        let read = TestReport::read(dist.path()).unwrap().unwrap();
+        assert_eq!(read, merged);
+
+        let downloaded = tempfile::tempdir().unwrap();
+        for (leg, target) in [
+            ("gocross-x_linux_s390x", "linux/s390x"),
+            ("gocross-x_linux_386", "linux/386"),
+        ] {
+            report(&[(target, TestOutcome::Passed)])
+                .store(&downloaded.path().join(leg))
+                .unwrap();
+        }
+        let read = TestReport::read(downloaded.path()).unwrap().unwrap();
+        assert_eq!(read.targets.len(), 2);
+        assert!(read.passed);
+        assert!(
+            TestReport::read(&downloaded.path().join("nothing"))
+                .unwrap()
+                .is_none()
+        );
+    }
+}
