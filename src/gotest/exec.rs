@@ -29,6 +29,10 @@ pub const SPEC_ENV: &str = "GOCROSS_TEST_EXEC";
 /// How long the wrapper forwards output after a child run through wine exited.
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
 
+/// How long before the target's deadline Go's own `-timeout` alarm is set to fire, so that
+/// a hung test panics with its name and stack (file and line) before gocross kills the run.
+const ALARM_MARGIN: Duration = Duration::from_secs(3);
+
 /// What the wrapper needs to start a test binary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct ExecSpec {
@@ -40,11 +44,18 @@ pub(super) struct ExecSpec {
     sysroot: Option<String>,
     /// The test binary's whole environment.
     env: BTreeMap<String, String>,
+    /// When gocross kills the target's run, in milliseconds since the Unix epoch.
+    deadline_ms: Option<u64>,
 }
 
 impl ExecSpec {
-    /// The spec of a job's test run, with the binary's environment `env`.
-    pub fn new(job: &BuildJob, env: BTreeMap<String, String>) -> ExecSpec {
+    /// The spec of a job's test run, with the binary's environment `env` and the run's
+    /// deadline.
+    pub fn new(
+        job: &BuildJob,
+        env: BTreeMap<String, String>,
+        deadline: std::time::SystemTime,
+    ) -> ExecSpec {
         let sysroot = match &job.test.method {
             VerifyMethod::Qemu { sysroot, .. } => sysroot.clone(),
             _ => None,
@@ -54,7 +65,34 @@ impl ExecSpec {
             method: job.test.method.name().to_string(),
             sysroot,
             env,
+            deadline_ms: deadline
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| u64::try_from(d.as_millis()).ok()),
         }
+    }
+
+    /// The test binary's arguments with `-test.timeout` shortened to end [`ALARM_MARGIN`]
+    /// before the deadline, when that is sooner than what `go test` passed.
+    fn arguments(&self, args: &[OsString]) -> Vec<OsString> {
+        let Some(deadline) = self.deadline_ms else {
+            return args.to_vec();
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let left = deadline.saturating_sub(now + ALARM_MARGIN.as_millis() as u64);
+        if left < 1000 {
+            return args.to_vec();
+        }
+        args.iter()
+            .map(|a| match a.to_str() {
+                Some(s) if s.starts_with("-test.timeout=") => {
+                    format!("-test.timeout={left}ms").into()
+                }
+                _ => a.clone(),
+            })
+            .collect()
     }
 
     pub fn to_json(&self) -> String {
@@ -107,7 +145,7 @@ fn wrap(argv: &[OsString]) -> Result<i32, String> {
     let (target, method) = spec.resolve()?;
     let runner = Runner::find(&target, &method)?;
     let mut cmd = runner.command(Path::new(binary), &spec.env);
-    cmd.args(args);
+    cmd.args(spec.arguments(args));
     if runner.leaves_daemons() {
         return forward(cmd);
     }
@@ -204,6 +242,7 @@ mod tests {
             method: "qemu".into(),
             sysroot: Some("/usr/aarch64-linux-gnu".into()),
             env: BTreeMap::from([("HOME".into(), "/home/x".into())]),
+            deadline_ms: None,
         };
         let back: ExecSpec = serde_json::from_str(&spec.to_json()).unwrap();
         assert_eq!(back, spec);
@@ -218,9 +257,43 @@ mod tests {
         ));
         let none = ExecSpec {
             method: "none".into(),
-            ..spec
+            ..spec.clone()
         };
         assert!(none.resolve().is_err());
+    }
+
+    #[test]
+    fn go_timeout_is_moved_before_the_deadline() {
+        let now = std::time::SystemTime::now();
+        let spec = ExecSpec {
+            target: "linux/amd64".into(),
+            method: "native".into(),
+            sysroot: None,
+            env: BTreeMap::new(),
+            deadline_ms: Some(
+                (now + Duration::from_secs(60))
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as u64,
+            ),
+        };
+        let args = spec.arguments(&["-test.paniconexit0".into(), "-test.timeout=600s".into()]);
+        let timeout = args[1].to_str().unwrap();
+        let ms: u64 = timeout
+            .strip_prefix("-test.timeout=")
+            .and_then(|t| t.strip_suffix("ms"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((50_000..=57_000).contains(&ms), "{timeout}");
+        let late = ExecSpec {
+            deadline_ms: Some(0),
+            ..spec
+        };
+        assert_eq!(
+            late.arguments(&["-test.timeout=600s".into()])[0],
+            "-test.timeout=600s"
+        );
     }
 
     #[test]

@@ -60,7 +60,6 @@ pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
     let packages = opts.packages.as_ref().unwrap_or(&job.test.packages);
     let args = go_test_args(job, opts, &exec, timeout, packages);
     result.command = Some(display(job, &runner, &args, &exec));
-    let spec = ExecSpec::new(job, env::run_env(&job.test.env));
 
     let mut cmd = Command::new("go");
     cmd.current_dir(&opts.module.dir)
@@ -76,9 +75,16 @@ pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
             cmd.env_remove(var);
         }
     }
-    cmd.envs(&job.env).env(super::SPEC_ENV, spec.to_json());
+    cmd.envs(&job.env);
 
     let started = Instant::now();
+    let deadline = started + Duration::from_secs(timeout);
+    let spec = ExecSpec::new(
+        job,
+        env::run_env(&job.test.env),
+        std::time::SystemTime::now() + Duration::from_secs(timeout),
+    );
+    cmd.env(super::SPEC_ENV, spec.to_json());
     let (mut child, registration) = match interrupt::spawn(&mut cmd) {
         Ok(Some(c)) => c,
         Ok(None) => return not_run("interrupted".into()),
@@ -95,7 +101,6 @@ pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
         let stray = Arc::clone(&stray);
         std::thread::spawn(move || read_capped(err, &stray))
     });
-    let deadline = started + Duration::from_secs(timeout);
     let mut killed = false;
     let status = loop {
         match child.try_wait() {
