@@ -157,10 +157,8 @@ impl Collector {
         }
         let test = pkg.tests.entry(e.test).or_default();
         match e.action {
-            Action::Output => {
-                if !is_framing(&e.output) {
-                    append_capped(&mut test.output, &e.output, PACKAGE_OUTPUT_BYTES);
-                }
+            Action::Output if !is_framing(&e.output) => {
+                append_capped(&mut test.output, &e.output, PACKAGE_OUTPUT_BYTES);
             }
             a if a.is_end() => {
                 test.end = Some(a);
