@@ -1,6 +1,7 @@
 //! `gocross report`: the results of a build where reviewers look. One check run named
 //! `gocross` on the pull request's head commit, holding a table of every target (built,
-//! audit, verify) and an annotation per problem; optionally one sticky pull-request comment,
+//! audit, verify, and the module's tests when `gocross test` left a `tests.json` in dist/)
+//! and an annotation per problem; optionally one sticky pull-request comment,
 //! found again by a hidden marker and updated in place.
 //!
 //! Facts (GitHub's Checks API and FACTS.md): a request carries at most 50 annotations, more
@@ -12,6 +13,7 @@
 use super::client::{Client, ClientError, Replay, Request};
 use super::release::human_size;
 use crate::config::Config;
+use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
 use crate::manifest::{Manifest, VerifyOutcome};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -74,9 +76,12 @@ pub struct TargetRow {
     pub audit: String,
     /// `verified (qemu)`, `failed (qemu)`, `not run` or `—`.
     pub verify: String,
+    /// The module's tests on the target: `passed (270)`, `failed (2 of 273)`, `not run` or
+    /// `—` (not tested).
+    pub tests: String,
     pub linkage: Option<String>,
     pub glibc_floor: Option<String>,
-    /// Not built, failed its audit, or failed verification.
+    /// Not built, failed its audit or verification, or failed its tests.
     pub failed: bool,
 }
 
@@ -106,11 +111,14 @@ pub struct Report {
     pub title: String,
 }
 
-/// The report of a manifest. `configured` adds rows for targets that were not built;
-/// annotations point at `config_path` (relative to the repository root), at the line of the
-/// target's entry when known.
+/// The report of a manifest and, when the tests ran, of `tests` (dist/tests.json).
+/// `configured` adds rows for targets that were not built; annotations point at
+/// `config_path` (relative to the repository root), at the line of the target's entry when
+/// known, and a failed test at its file and line (the module root being `config_path`'s
+/// directory).
 pub fn summarize(
     manifest: &Manifest,
+    tests: Option<&TestReport>,
     configured: &[ConfiguredTarget],
     config_path: &str,
 ) -> Report {
@@ -199,6 +207,7 @@ pub fn summarize(
             built: true,
             audit,
             verify,
+            tests: "—".into(),
             linkage: a.audit.as_ref().and_then(|x| x.linkage.clone()),
             glibc_floor: a.audit.as_ref().and_then(|x| x.glibc_floor.clone()),
             failed: audit_failed || verify_failed,
@@ -224,10 +233,14 @@ pub fn summarize(
             built: false,
             audit: "—".into(),
             verify: "—".into(),
+            tests: "—".into(),
             linkage: None,
             glibc_floor: None,
             failed: true,
         });
+    }
+    if let Some(tests) = tests {
+        add_tests(tests, &mut rows, &mut annotations, config_path, &annotation);
     }
     let failed = rows.iter().filter(|r| r.failed).count();
     let targets = match rows.len() {
@@ -247,13 +260,113 @@ pub fn summarize(
     }
 }
 
+/// Fills the rows' "tests" column from `tests`, marks the failed ones, and annotates each
+/// failed test (grouped across targets) at its file and line, or at the target's line in
+/// gocross.yaml when `go test` named no file.
+fn add_tests(
+    tests: &TestReport,
+    rows: &mut [TargetRow],
+    annotations: &mut Vec<CheckAnnotation>,
+    config_path: &str,
+    at_target: &dyn Fn(&str, &'static str, String, String) -> CheckAnnotation,
+) {
+    for t in &tests.targets {
+        let Some(row) = rows.iter_mut().find(|r| r.target == t.target) else {
+            continue;
+        };
+        row.tests = match t.outcome {
+            TestOutcome::Passed => format!("passed ({})", t.tests.passed),
+            TestOutcome::Failed if t.tests.total() > 0 => {
+                format!("failed ({} of {})", t.tests.failed, t.tests.total())
+            }
+            TestOutcome::Failed => "failed".into(),
+            TestOutcome::NotRun => "not run".into(),
+        };
+        match t.outcome {
+            TestOutcome::Failed => {
+                row.failed = true;
+                if t.failures.is_empty() {
+                    annotations.push(at_target(
+                        &t.target,
+                        "failure",
+                        format!("{}: tests", t.target),
+                        format!(
+                            "the tests failed on {}: {}",
+                            t.target,
+                            t.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ));
+                }
+            }
+            TestOutcome::NotRun => annotations.push(at_target(
+                &t.target,
+                "notice",
+                format!("{}: tests not run", t.target),
+                format!(
+                    "the tests of {} were not run: {}",
+                    t.target,
+                    t.reason.as_deref().unwrap_or("no reason given")
+                ),
+            )),
+            TestOutcome::Passed => {}
+        }
+    }
+    let module_dir = std::path::Path::new(config_path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for g in &tests.failures {
+        let first = tests
+            .targets
+            .iter()
+            .filter(|t| g.failed_on.contains(&t.target))
+            .flat_map(|t| &t.failures)
+            .filter(|f| f.package == g.package && f.test == g.test)
+            .min_by_key(|f| f.file.is_none());
+        let mut message = test_actions::headline(g);
+        if let Some(f) = first {
+            let head: Vec<&str> = f
+                .output
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(30)
+                .collect();
+            if !head.is_empty() {
+                message.push_str("\n");
+                message.push_str(&head.join("\n"));
+            }
+        }
+        let title = format!(
+            "{} on {}",
+            g.test.as_deref().unwrap_or(&g.package),
+            g.failed_on.join(", ")
+        );
+        let located = first.and_then(|f| Some((f.file.as_ref()?, f.line.unwrap_or(1))));
+        annotations.push(match located {
+            Some((file, line)) => CheckAnnotation {
+                path: if module_dir.is_empty() {
+                    file.clone()
+                } else {
+                    format!("{module_dir}/{file}")
+                },
+                start_line: line,
+                end_line: line,
+                annotation_level: "failure",
+                title: title.chars().take(255).collect(),
+                message: message.chars().take(4000).collect(),
+            },
+            None => at_target(&g.failed_on[0], "failure", title, message),
+        });
+    }
+}
+
 /// The report as Markdown: the title, the table, and the failures as a list (so that the
 /// step summary alone says everything). At most `limit` characters: rows that do not fit are
 /// counted instead.
 pub fn markdown(report: &Report, limit: usize) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut md = format!(
-        "### gocross: {}\n\n| Target | Binary | Size | Built | Audit | Verify | Linkage | glibc floor |\n|---|---|--:|---|---|---|---|---|\n",
+        "### gocross: {}\n\n| Target | Binary | Size | Built | Audit | Verify | Tests | Linkage | glibc floor |\n|---|---|--:|---|---|---|---|---|---|\n",
         report.title
     );
     let mut lines: Vec<String> = report
@@ -261,7 +374,7 @@ pub fn markdown(report: &Report, limit: usize) -> String {
         .iter()
         .map(|r| {
             format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 r.target,
                 r.name
                     .as_deref()
@@ -270,6 +383,7 @@ pub fn markdown(report: &Report, limit: usize) -> String {
                 if r.built { "yes" } else { "**no**" },
                 cell(&r.audit),
                 cell(&r.verify),
+                cell(&r.tests),
                 r.linkage.as_deref().unwrap_or("—"),
                 r.glibc_floor.as_deref().unwrap_or("—"),
             )
