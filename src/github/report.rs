@@ -316,31 +316,8 @@ fn add_tests(
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     for g in &tests.failures {
-        let first = tests
-            .targets
-            .iter()
-            .filter(|t| g.failed_on.contains(&t.target))
-            .flat_map(|t| &t.failures)
-            .filter(|f| f.package == g.package && f.test == g.test)
-            .min_by_key(|f| f.file.is_none());
-        let mut message = test_actions::headline(g);
-        if let Some(f) = first {
-            let head: Vec<&str> = f
-                .output
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(30)
-                .collect();
-            if !head.is_empty() {
-                message.push_str("\n");
-                message.push_str(&head.join("\n"));
-            }
-        }
-        let title = format!(
-            "{} on {}",
-            g.test.as_deref().unwrap_or(&g.package),
-            g.failed_on.join(", ")
-        );
+        let (message, first) = test_actions::describe(tests, g, 30);
+        let title = test_actions::title(g);
         let located = first.and_then(|f| Some((f.file.as_ref()?, f.line.unwrap_or(1))));
         annotations.push(match located {
             Some((file, line)) => CheckAnnotation {

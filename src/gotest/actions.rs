@@ -3,7 +3,7 @@
 //! `::error file=...,line=...::` annotation per failed test at the place `go test` reported,
 //! and a Markdown table of the targets and the grouped failures for the step summary.
 
-use super::{FailureGroup, PackageOutcome, TargetTests, TestOutcome, TestReport};
+use super::{FailureGroup, PackageOutcome, TargetTests, TestFailure, TestOutcome, TestReport};
 use crate::github::actions::{self, Annotation, Annotator, Level};
 
 /// The log of one finished target: a group per package, titled with the target, package,
@@ -118,7 +118,47 @@ pub fn annotations(report: &TestReport, prefix: &str) -> Annotator {
     annotator
 }
 
-/// `TestX (example.com/m/p) failed on linux/s390x, passed on linux/amd64: big-endian only`.
+/// The failure of `g` that says most (the first with a file), and a message for an
+/// annotation: the [`headline`], then the first `lines` non-empty lines of that failure's
+/// output.
+pub fn describe<'a>(
+    report: &'a TestReport,
+    g: &FailureGroup,
+    lines: usize,
+) -> (String, Option<&'a TestFailure>) {
+    let first = report
+        .targets
+        .iter()
+        .filter(|t| g.failed_on.contains(&t.target))
+        .flat_map(|t| &t.failures)
+        .filter(|f| f.package == g.package && f.test == g.test)
+        .min_by_key(|f| f.file.is_none());
+    let mut message = headline(g);
+    if let Some(f) = first {
+        let head: Vec<&str> = f
+            .output
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(lines)
+            .collect();
+        if !head.is_empty() {
+            message.push('\n');
+            message.push_str(&head.join("\n"));
+        }
+    }
+    (message, first)
+}
+
+/// An annotation's title: `TestX on linux/386, linux/arm/7`.
+pub fn title(g: &FailureGroup) -> String {
+    format!(
+        "{} on {}",
+        g.test.as_deref().unwrap_or(&g.package),
+        g.failed_on.join(", ")
+    )
+}
+
+/// `TestX (example.com/m/p) failed on linux/s390x; passed on linux/amd64 (big-endian only)`.
 pub fn headline(g: &FailureGroup) -> String {
     let what = match &g.test {
         Some(t) => format!("{t} ({})", g.package),
