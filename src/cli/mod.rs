@@ -56,8 +56,7 @@ enum Command {
     Doctor(doctor::Args),
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
-    /// Run the module's Go tests on every target, in parallel: natively, under QEMU user
-    /// mode, wine or a wasm runtime.
+    /// Run the module's Go tests on every target, in parallel: natively, under QEMU or wine.
     Test(test::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
