@@ -30,11 +30,13 @@
 pub mod audit;
 pub mod build;
 pub mod config;
+pub mod doctor;
 pub mod generate;
 pub mod github;
 pub mod gotest;
 pub mod gotool;
 pub mod manifest;
+pub mod origin;
 pub mod plan;
 pub mod targets;
 pub mod toolchain;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use gocross::audit::{Policy, audit_artifact};
+use gocross::audit::audit_artifact;
 use gocross::config::Config;
 use gocross::manifest::{Artifact, Manifest};
 use gocross::plan::{self, Host, PlanContext};
@@ -337,7 +337,7 @@ fn build_jobs_get_their_policy_and_a_manifest_verdict() {
     let jobs = plan::plan(&config, &ctx, &[]).unwrap().jobs;
     let policy = |t: &str| {
         let job = jobs.iter().find(|j| j.target.to_string() == t).unwrap();
-        Policy::for_job(&config, job)
+        job.policy.clone()
     };
     let amd64 = policy("linux/amd64");
     assert_eq!(amd64.target.unwrap().to_string(), "linux/amd64");

@@ -769,7 +769,7 @@ async fn release_settings_come_from_gocross_yaml() {
     let Some(dir) = dist() else { return };
     std::fs::write(
         dir.path().join("gocross.yaml"),
-        "version: 1\nproject: hello\nrelease:\n  draft: true\n  checksums: false\n",
+        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64, darwin/arm64, windows/amd64]\nrelease:\n  draft: true\n  checksums: false\n",
     )
     .unwrap();
     let fake = FakeGitHub::start(TOKEN).await;
@@ -831,4 +831,47 @@ async fn the_workflow_layout_of_one_directory_per_build_leg_is_released_whole() 
         whole.checksums(),
         "one checksums file for every leg"
     );
+}
+
+#[tokio::test]
+async fn a_tag_push_names_the_tag_and_the_stamped_version_must_agree() {
+    let Some(dir) = dist() else { return };
+    let fake = FakeGitHub::start(TOKEN).await;
+    let release_from_env = |ref_type: &str, name: &str, extra: &[&str]| {
+        let mut cmd = common::gocross();
+        cmd.current_dir(dir.path())
+            .arg("release")
+            .args(extra)
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}"))
+            .env("GITHUB_API_URL", fake.url())
+            .env("GITHUB_REF_TYPE", ref_type)
+            .env("GITHUB_REF_NAME", name)
+            .env("GOCROSS_MAX_SLEEP", "0");
+        cmd
+    };
+    // A branch run names no tag.
+    let (ok, out) = run(&mut release_from_env("branch", "main", &[]));
+    assert!(!ok && out.contains("which tag? pass --tag"), "{out}");
+    // A tag that is not the stamped version: refused before any request.
+    let (ok, out) = run(&mut release_from_env("tag", "v9.9.9", &[]));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("the binaries are stamped 1.0.0 but the tag is v9.9.9"),
+        "{out}"
+    );
+    assert!(
+        fake.requests().await.is_empty(),
+        "no request for a refused release"
+    );
+    // The tag of the push, `v` and all, agrees with the stamped 1.0.0.
+    let out = run_ok(&mut release_from_env("tag", TAG, &[]));
+    assert!(out.contains(&format!("release {TAG}: published")), "{out}");
+    // An explicit override releases a mismatch.
+    let out = run_ok(&mut release_from_env(
+        "tag",
+        "v9.9.9",
+        &["--allow-version-mismatch"],
+    ));
+    assert!(out.contains("release v9.9.9: published"), "{out}");
 }

@@ -15,7 +15,6 @@
 
 mod actions_report;
 mod checks;
-pub mod doctor;
 mod gobuild;
 pub(crate) mod interrupt;
 mod progress;

@@ -65,7 +65,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         dist,
         jobs,
         stamp,
-        checks: Checks::for_plan(&config, &plan, !args.no_verify),
+        checks: Checks::for_config(&config, !args.no_verify),
     };
     let in_actions = actions::is_actions();
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");

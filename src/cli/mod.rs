@@ -21,9 +21,19 @@ use gocross::config::{self, Config};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `--version`: the release, and the repository and commit this binary was built from.
+static LONG_VERSION: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(gocross::origin::long_version);
+
 /// Cross-compile Go programs in CI, correct by construction.
 #[derive(Debug, Parser)]
-#[command(name = "gocross", version, about, propagate_version = true)]
+#[command(
+    name = "gocross",
+    version,
+    long_version = LONG_VERSION.as_str(),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Run as if started in DIR (the Go module root).
     #[arg(

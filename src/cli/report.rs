@@ -47,14 +47,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .map(report::configured_targets)
         .unwrap_or_default();
     let dist = global.dir.join(&args.dist);
-    let manifest = Manifest::read(&dist)?;
-    let tests = TestReport::read(&dist)?;
-    let report = report::summarize(
-        &manifest,
-        tests.as_ref(),
-        &configured,
-        &repo_relative(&config_path),
-    );
+    let legs = Manifest::read_legs(&dist)?;
+    let tests = TestReport::read_legs(&dist)?;
+    let report = report::summarize(&legs, &tests, &configured, &repo_relative(&config_path));
     let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
     actions::append_summary(&markdown)?;
     let pr = PullRequest::from_env()?;

@@ -30,9 +30,6 @@ pub const FILE_NAME: &str = "gocross.yaml";
 /// The workflow file `gocross ci` writes, relative to the repository root.
 pub const DEFAULT_WORKFLOW: &str = ".github/workflows/gocross.yml";
 
-/// The composite action the generated workflow calls.
-pub const DEFAULT_ACTION: &str = "gocross/gocross-action@v1";
-
 /// The targets built when `targets:` is absent: the first-class ports a Go CLI usually ships
 /// for, plus windows/arm64, with 32-bit ARM pinned to ARMv7.
 pub const DEFAULT_TARGETS: &[&str] = &[
@@ -260,6 +257,12 @@ pub struct ReleaseConfig {
     /// Write and publish a CycloneDX SBOM per binary. Default false.
     #[serde(default)]
     pub sbom: bool,
+    /// Attest the build provenance of the released binaries (actions/attest-build-provenance,
+    /// in a job of its own): `auto` (the default) attests in public repositories only, since
+    /// attestations in private and internal ones need GitHub Enterprise Cloud; `true` always;
+    /// `false` never.
+    #[serde(default)]
+    pub attest: Attest,
 }
 
 impl Default for ReleaseConfig {
@@ -269,6 +272,49 @@ impl Default for ReleaseConfig {
             checksums: true,
             draft: false,
             sbom: false,
+            attest: Attest::Auto,
+        }
+    }
+}
+
+/// When the release job's binaries get a build provenance attestation: gocross.yaml writes
+/// `auto`, `true` or `false`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Attest {
+    /// In public repositories (`github.event.repository.private` is false).
+    #[default]
+    Auto,
+    /// `true`.
+    Always,
+    /// `false`.
+    Never,
+}
+
+impl JsonSchema for Attest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Attest".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"oneOf": [{"type": "boolean"}, {"const": "auto"}]})
+    }
+}
+
+impl<'de> Deserialize<'de> for Attest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Word(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(true) => Ok(Attest::Always),
+            Raw::Bool(false) => Ok(Attest::Never),
+            Raw::Word(w) if w == "auto" => Ok(Attest::Auto),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "`{w}` is not a value of `attest`: write auto, true or false"
+            ))),
         }
     }
 }
@@ -282,13 +328,15 @@ pub struct CiConfig {
     /// `.github/workflows/gocross.yml`.
     #[serde(default = "default_workflow")]
     pub workflow: String,
-    /// File that actions/setup-go reads the Go version from, relative to the module root.
-    /// Default `go.mod`. Not used when `go_versions` is set.
-    #[serde(default = "default_go_version_file")]
-    pub go_version_file: String,
+    /// The Go release that builds, as actions/setup-go takes it: `stable`, `oldstable`, or a
+    /// release such as `1.26` or `1.26.8`. Default: go.mod's `toolchain` directive when there
+    /// is one (go.mod's `go` line is a minimum, not a choice), else `stable`. Every leg sets
+    /// `GOTOOLCHAIN=local`, so the Go that was set up is the Go that builds.
+    #[serde(default)]
+    pub go_version: Option<String>,
     /// Build every target with each of these Go releases (`["1.25", "1.26"]`): one matrix leg
-    /// per target and release. The first release listed is the one a tag publishes. Default:
-    /// none, the release in `go_version_file`.
+    /// per target and release, instead of `go_version`. The first release listed is the one a
+    /// tag publishes.
     #[serde(default)]
     pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
@@ -296,10 +344,11 @@ pub struct CiConfig {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub runners: BTreeMap<Target, String>,
-    /// The gocross action, `OWNER/REPO@REF`. Default `gocross/gocross-action@v1`; pin it to a
-    /// full commit SHA (`gocross/gocross-action@<40 hex digits>`) to satisfy a hash-pin policy.
-    #[serde(default = "default_action")]
-    pub action: String,
+    /// The gocross action, `OWNER/REPO@<40-hex commit>`. Default: this repository's action at
+    /// the commit the running gocross was built from (`gocross --version` shows it); a gocross
+    /// built from a tree with uncommitted changes needs this set.
+    #[serde(default)]
+    pub action: Option<String>,
     /// Branches whose pushes run the workflow. Default `[main]` (`gocross ci init` writes the
     /// repository's default branch when it is another).
     #[serde(default = "default_branches")]
@@ -323,22 +372,28 @@ pub struct CiConfig {
     /// rules as `steps_before_build`.
     #[serde(default)]
     pub steps_after_build: Vec<serde_json::Value>,
+    /// The pull-request report also keeps one comment on the pull request up to date
+    /// (`gocross report --comment`; the report job then holds `pull-requests: write`).
+    /// Default false: the check run alone.
+    #[serde(default)]
+    pub pr_comment: bool,
 }
 
 impl Default for CiConfig {
     fn default() -> Self {
         CiConfig {
             workflow: default_workflow(),
-            go_version_file: default_go_version_file(),
+            go_version: None,
             go_versions: Vec::new(),
             runners: BTreeMap::new(),
-            action: default_action(),
+            action: None,
             branches: default_branches(),
             tags: default_tags(),
             env: BTreeMap::new(),
             timeout_minutes: default_timeout_minutes(),
             steps_before_build: Vec::new(),
             steps_after_build: Vec::new(),
+            pr_comment: false,
         }
     }
 }
@@ -363,12 +418,6 @@ fn default_timeout() -> u64 {
 }
 fn default_workflow() -> String {
     DEFAULT_WORKFLOW.into()
-}
-fn default_go_version_file() -> String {
-    "go.mod".into()
-}
-fn default_action() -> String {
-    DEFAULT_ACTION.into()
 }
 fn default_branches() -> Vec<String> {
     vec!["main".into()]

@@ -186,12 +186,27 @@ fn ci_settings_are_validated() {
     let (line, _, msg) = error("version: 1\nci:\n  workflow: ci/gocross.yml\n");
     assert_eq!(line, 3);
     assert!(msg.contains(".github/workflows/<name>.yml"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26.2']\n");
+    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26']\n");
     assert!(msg.contains("listed twice"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  go_versions: [latest]\n");
-    assert!(msg.contains("not a Go version"), "{msg}");
+    assert!(msg.contains("not a Go release"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  go_version: go1.26\n");
+    assert!(
+        msg.contains("write stable, oldstable, 1.26 or 1.26.8"),
+        "{msg}"
+    );
+    let (_, _, msg) = error("version: 1\nci:\n  go_version: '1.26'\n  go_versions: ['1.25']\n");
+    assert!(msg.contains("not both"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  action: gocross\n");
-    assert!(msg.contains("OWNER/REPO@REF"), "{msg}");
+    assert!(msg.contains("OWNER/REPO@<40-hex commit>"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  action: gocross/gocross@v1\n");
+    assert!(msg.contains("not an action pinned to a commit"), "{msg}");
+    let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Auto);
+    let c = parse("version: 1\nrelease:\n  attest: false\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Never);
+    let (_, _, msg) = error("version: 1\nrelease:\n  attest: sometimes\n");
+    assert!(msg.contains("write auto, true or false"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  env:\n    GOOS: linux\n");
     assert!(
         msg.contains("`GOOS` is set by GitHub or by gocross"),

@@ -111,17 +111,33 @@ pub struct Report {
     pub title: String,
 }
 
-/// The report of a manifest and, when the tests ran, of `tests` (dist/tests.json).
-/// `configured` adds rows for targets that were not built; annotations point at
-/// `config_path` (relative to the repository root), at the line of the target's entry when
-/// known, and a failed test at its file and line (the module root being `config_path`'s
-/// directory).
+/// The report of the build legs' manifests ([`Manifest::read_legs`]) and, where the tests
+/// ran, of their `tests.json` ([`TestReport::read_legs`]). Legs built with different Go
+/// releases (`ci.go_versions`) each keep their rows, the target written with its Go
+/// (`linux/amd64 (go1.25.4)`). `configured` adds rows for targets that no leg built;
+/// annotations point at `config_path` (relative to the repository root), at the line of the
+/// target's entry when known, and a failed test at its file and line (the module root being
+/// `config_path`'s directory).
 pub fn summarize(
-    manifest: &Manifest,
-    tests: Option<&TestReport>,
+    legs: &[Manifest],
+    tests: &[TestReport],
     configured: &[ConfiguredTarget],
     config_path: &str,
 ) -> Report {
+    let mut releases: Vec<&str> = legs.iter().map(|m| m.go.as_str()).collect();
+    releases.sort_unstable();
+    releases.dedup();
+    let go_axis = releases.len() > 1;
+    let built = legs.iter().flat_map(|m| {
+        m.artifacts.iter().map(move |a| {
+            let label = if go_axis {
+                format!("{} ({})", a.target, m.go)
+            } else {
+                a.target.clone()
+            };
+            (label, a)
+        })
+    });
     let line_of = |target: &str| {
         configured
             .iter()
@@ -142,7 +158,7 @@ pub fn summarize(
     };
     let mut rows = Vec::new();
     let mut annotations = Vec::new();
-    for a in &manifest.artifacts {
+    for (label, a) in built {
         let audit_failed = a.audit.as_ref().is_some_and(|x| !x.passed);
         let audit = match &a.audit {
             None => "not audited".to_string(),
@@ -159,7 +175,7 @@ pub fn summarize(
                 format!("{}: audit `{}`", a.name, v.rule),
                 format!(
                     "{} ({}) breaks the `{}` rule: found {}, allowed {}",
-                    a.name, a.target, v.rule, v.found, v.allowed
+                    a.name, label, v.rule, v.found, v.allowed
                 ),
             ));
         }
@@ -172,7 +188,7 @@ pub fn summarize(
                     VerifyOutcome::Failed => {
                         let mut message = format!(
                             "{} ({}) failed verification under {}: {reason}",
-                            a.name, a.target, v.method
+                            a.name, label, v.method
                         );
                         if let Some(code) = v.exit_code {
                             message.push_str(&format!(" (exit code {code})"));
@@ -193,7 +209,7 @@ pub fn summarize(
                             &a.target,
                             "notice",
                             format!("{}: not verified", a.name),
-                            format!("{} ({}) was not run: {reason}", a.name, a.target),
+                            format!("{} ({label}) was not run: {reason}", a.name),
                         ));
                         ("not run".to_string(), false)
                     }
@@ -201,7 +217,7 @@ pub fn summarize(
             }
         };
         rows.push(TargetRow {
-            target: a.target.clone(),
+            target: label.clone(),
             name: Some(a.name.clone()),
             size: Some(a.size),
             built: true,
@@ -214,7 +230,10 @@ pub fn summarize(
         });
     }
     for c in configured {
-        if manifest.artifacts.iter().any(|a| a.target == c.target) {
+        if legs
+            .iter()
+            .any(|m| m.artifacts.iter().any(|a| a.target == c.target))
+        {
             continue;
         }
         annotations.push(annotation(
@@ -239,8 +258,22 @@ pub fn summarize(
             failed: true,
         });
     }
-    if let Some(tests) = tests {
-        add_tests(tests, &mut rows, &mut annotations, config_path, &annotation);
+    for report in tests {
+        let label = |target: &str| {
+            if go_axis {
+                format!("{target} ({})", report.go)
+            } else {
+                target.to_string()
+            }
+        };
+        add_tests(
+            report,
+            &label,
+            &mut rows,
+            &mut annotations,
+            config_path,
+            &annotation,
+        );
     }
     let failed = rows.iter().filter(|r| r.failed).count();
     let targets = match rows.len() {
@@ -260,18 +293,21 @@ pub fn summarize(
     }
 }
 
-/// Fills the rows' "tests" column from `tests`, marks the failed ones, and annotates each
-/// failed test (grouped across targets) at its file and line, or at the target's line in
-/// gocross.yaml when `go test` named no file.
+/// Fills the rows' "tests" column from one leg's (or one run's) `tests`, marks the failed
+/// ones, and annotates each failed test (grouped across targets) at its file and line, or at
+/// the target's line in gocross.yaml when `go test` named no file. `label` gives a target's
+/// row label.
 fn add_tests(
     tests: &TestReport,
+    label: &dyn Fn(&str) -> String,
     rows: &mut [TargetRow],
     annotations: &mut Vec<CheckAnnotation>,
     config_path: &str,
     at_target: &dyn Fn(&str, &'static str, String, String) -> CheckAnnotation,
 ) {
     for t in &tests.targets {
-        let Some(row) = rows.iter_mut().find(|r| r.target == t.target) else {
+        let row_label = label(&t.target);
+        let Some(row) = rows.iter_mut().find(|r| r.target == row_label) else {
             continue;
         };
         row.tests = match t.outcome {

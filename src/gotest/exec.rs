@@ -9,7 +9,7 @@
 //! through untouched; wine, whose server may keep output pipes open after the program
 //! exited, is run as a child whose output is forwarded until it exits.
 
-use crate::plan::{BuildJob, VerifyMethod};
+use crate::plan::{BuildJob, QemuSysroot, VerifyMethod};
 use crate::targets::Target;
 use crate::verify::Runner;
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ impl ExecSpec {
         deadline: std::time::SystemTime,
     ) -> ExecSpec {
         let sysroot = match &job.test.method {
-            VerifyMethod::Qemu { sysroot, .. } => sysroot.clone(),
+            VerifyMethod::Qemu { sysroot, .. } => sysroot.as_ref().map(|s| s.path.clone()),
             _ => None,
         };
         ExecSpec {
@@ -109,7 +109,10 @@ impl ExecSpec {
                     .port()
                     .qemu()
                     .ok_or_else(|| format!("QEMU user mode has no emulator for {target}"))?,
-                sysroot: self.sysroot.clone(),
+                sysroot: self.sysroot.clone().map(|path| QemuSysroot {
+                    path,
+                    package: None,
+                }),
             },
             "wine" => VerifyMethod::Wine,
             "wasm" => VerifyMethod::Wasm,

@@ -4,7 +4,8 @@
 //!
 //! A run with `--target` keeps the other targets' entries of an earlier run (one CI leg per
 //! target); the file is written atomically. Readers accept the layout of the report job, where
-//! every leg's dist/ was downloaded into its own directory (`dist/<leg>/tests.json`).
+//! every leg's dist/ was downloaded into its own directory (`dist/<leg>/tests.json`), and keep
+//! one report per leg (legs of different Go releases test the same target).
 
 use super::{TargetTests, TestReport};
 use crate::manifest::{ManifestError, write_atomic};
@@ -43,37 +44,32 @@ impl TestReport {
         Ok(merged)
     }
 
-    /// Reads `<dist>/tests.json`, or where there is none, merges the `tests.json` of every
-    /// subdirectory (the report job's download of each leg). `Ok(None)` when there is no such
-    /// file: the tests were not run.
-    pub fn read(dist: &Path) -> Result<Option<TestReport>, ManifestError> {
+    /// Reads the tests of a dist directory as the workflow's later jobs download it:
+    /// `<dist>/tests.json` when there is one, else one per subdirectory
+    /// (`<dist>/<artifact>/tests.json`, one per build leg), sorted by directory. Empty when
+    /// there is none: the tests were not run.
+    ///
+    /// Errors: a file that cannot be read or does not parse.
+    pub fn read_legs(dist: &Path) -> Result<Vec<TestReport>, ManifestError> {
         let path = dist.join(TESTS_FILE);
         if path.is_file() {
-            return read_file(&path).map(Some);
+            return Ok(vec![read_file(&path)?]);
         }
         let Ok(entries) = std::fs::read_dir(dist) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let mut legs: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path().join(TESTS_FILE)))
             .filter(|p| p.is_file())
             .collect();
         legs.sort();
-        let mut merged: Option<TestReport> = None;
-        for leg in legs {
-            let report = read_file(&leg)?;
-            match &mut merged {
-                None => merged = Some(report),
-                Some(all) => {
-                    for t in report.targets {
-                        if !all.targets.iter().any(|o| o.target == t.target) {
-                            all.targets.push(t);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(merged.map(|m| TestReport::new(m.go, m.module, m.targets, m.interrupted)))
+        legs.iter()
+            .map(|leg| {
+                let r = read_file(leg)?;
+                // Recompute what is derived, so that a hand-edited file cannot disagree.
+                Ok(TestReport::new(r.go, r.module, r.targets, r.interrupted))
+            })
+            .collect()
     }
 }
 
@@ -117,8 +113,8 @@ mod tests {
         let names: Vec<&str> = merged.targets.iter().map(|t| t.target.as_str()).collect();
         assert_eq!(names, ["linux/arm64", "linux/amd64"]);
         assert!(!merged.passed);
-        let read = TestReport::read(dist.path()).unwrap().unwrap();
-        assert_eq!(read, merged);
+        let read = TestReport::read_legs(dist.path()).unwrap();
+        assert_eq!(read, [merged]);
 
         let downloaded = tempfile::tempdir().unwrap();
         for (leg, target) in [
@@ -129,13 +125,11 @@ mod tests {
                 .store(&downloaded.path().join(leg))
                 .unwrap();
         }
-        let read = TestReport::read(downloaded.path()).unwrap().unwrap();
-        assert_eq!(read.targets.len(), 2);
-        assert!(read.passed);
-        assert!(
-            TestReport::read(&downloaded.path().join("nothing"))
-                .unwrap()
-                .is_none()
-        );
+        let read = TestReport::read_legs(downloaded.path()).unwrap();
+        let targets: Vec<&str> = read.iter().map(|r| r.targets[0].target.as_str()).collect();
+        assert_eq!(targets, ["linux/386", "linux/s390x"]);
+        assert!(read.iter().all(|r| r.passed));
+        let nothing = TestReport::read_legs(&downloaded.path().join("nothing")).unwrap();
+        assert!(nothing.is_empty());
     }
 }

@@ -8,13 +8,13 @@
 
 pub mod env;
 mod process;
-mod wine;
+pub mod wine;
 
 use crate::audit::{self, AuditOptions, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
-use crate::targets::{Goarch, Goos, Target};
+use crate::targets::{Goos, QEMU_PACKAGE, Target};
 use process::{Exit, Run};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -116,13 +116,25 @@ impl Runner {
                 let names = qemu.binaries();
                 let found = names.iter().find_map(|n| which(n)).ok_or_else(|| {
                     format!(
-                        "{} is not installed: `apt-get install qemu-user-static` to run {target} binaries here",
+                        "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {target} binaries here",
                         names[0]
                     )
                 })?;
+                if let Some(root) = sysroot
+                    && !Path::new(&root.path).is_dir()
+                {
+                    let fix = match root.package {
+                        Some(package) => format!("`apt-get install {package}`"),
+                        None => "fix `verify.sysroot` in gocross.yaml".to_string(),
+                    };
+                    return Err(format!(
+                        "{target} is dynamically linked and its sysroot {} is missing: {fix}",
+                        root.path
+                    ));
+                }
                 (
                     RunnerKind::Qemu {
-                        sysroot: sysroot.clone(),
+                        sysroot: sysroot.as_ref().map(|r| r.path.clone()),
                     },
                     Some(found),
                 )
@@ -345,10 +357,4 @@ pub(crate) fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|d| d.join(program))
         .find(|p| p.is_file())
-}
-
-/// Whether a Windows target's binaries can be run by wine on this GOARCH (wine64 runs amd64;
-/// 386 needs the 32-bit wine32 package).
-pub(crate) fn wine_arch_supported(goarch: Goarch) -> bool {
-    matches!(goarch, Goarch::Amd64 | Goarch::I386)
 }

@@ -72,6 +72,32 @@ pub fn require_tool(tool: &str, install: &str) -> bool {
     false
 }
 
+/// The commit the gocross under test was built from, as `gocross --version` prints it; `None`
+/// for a build from a tree with uncommitted changes.
+pub fn build_commit() -> Option<String> {
+    let out = run_ok(gocross().arg("--version"));
+    let commit = out.lines().nth(1)?.rsplit(' ').next()?.to_string();
+    (commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())).then_some(commit)
+}
+
+/// Whether the gocross under test knows its commit, so that `gocross ci init` pins the
+/// gocross action without `ci.action`. When it does not (uncommitted changes): fails under
+/// CI, which builds a clean checkout; elsewhere reports and skips, as [`require_tool`].
+pub fn require_pinned_build() -> bool {
+    if build_commit().is_some() {
+        return true;
+    }
+    if in_ci() {
+        panic!(
+            "gocross was built from a tree with uncommitted changes, so it cannot pin its action: CI builds a clean checkout"
+        );
+    }
+    eprintln!(
+        "skipped: gocross was built from a tree with uncommitted changes (commit them to run this test)"
+    );
+    false
+}
+
 /// The full path of a command on PATH.
 pub fn which(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
