@@ -319,8 +319,15 @@ fn test_plans_follow_the_build_and_the_test_section() {
             })
         }
     );
+    // The leg runs the tests under QEMU even though verification is skipped.
+    assert!(arm64.requirements.packages.contains(&QEMU_PACKAGE));
+    assert!(arm64.requirements.packages.contains(&"libc6-arm64-cross"));
     let s390x = job(&plan, "linux/s390x");
     assert!(!s390x.test.selected, "not in test.targets");
+    assert!(
+        !s390x.requirements.packages.contains(&QEMU_PACKAGE),
+        "`test: false` and no verification: nothing runs there"
+    );
     assert!(
         s390x
             .test
