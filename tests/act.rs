@@ -458,11 +458,32 @@ fn assert_release(
     assert_eq!(subjects, want, "attested subjects");
 }
 
+/// A step after the build that fails unless every output of the gocross action is set.
+const CHECK_OUTPUTS: &str = r#"ci:
+  steps_after_build:
+    - name: Check the action outputs
+      shell: bash
+      env:
+        ARTIFACT_PATH: ${{ steps.gocross.outputs.artifact-path }}
+        ARTIFACT_NAME: ${{ steps.gocross.outputs.artifact-name }}
+        SHA256: ${{ steps.gocross.outputs.sha256 }}
+        MANIFEST: ${{ steps.gocross.outputs.manifest }}
+        AUDIT_STATUS: ${{ steps.gocross.outputs.audit-status }}
+        VERIFY_STATUS: ${{ steps.gocross.outputs.verify-status }}
+      run: |
+        for name in ARTIFACT_PATH ARTIFACT_NAME SHA256 MANIFEST AUDIT_STATUS VERIFY_STATUS; do
+          [ -n "${!name}" ] || { echo "output $name is empty"; exit 1; }
+          echo "output $name=${!name}"
+        done
+"#;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pure_go_with_a_qemu_leg_and_sboms() {
     let Some(p) = Project::new(
         "hello",
-        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/riscv64]\nldflags: -s -w -X main.version={{version}}\nverify:\n  expect: \"^hello \"\nrelease:\n  sbom: true\n",
+        &format!(
+            "version: 1\nproject: hello\ntargets: [linux/amd64, linux/riscv64]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\nrelease:\n  sbom: true\n{CHECK_OUTPUTS}"
+        ),
     ) else {
         return;
     };
@@ -482,6 +503,18 @@ async fn pure_go_with_a_qemu_leg_and_sboms() {
     let pr = p.pull_request(&fake);
     assert_pull_request(&p, &fake, &pr);
     assert_legs(&pr, &legs);
+    for output in ["ARTIFACT_PATH", "ARTIFACT_NAME", "SHA256", "MANIFEST"] {
+        assert!(
+            pr.log.contains(&format!("output {output}=")),
+            "{output} unset"
+        );
+    }
+    assert!(pr.log.contains("output AUDIT_STATUS=passed"), "{}", pr.log);
+    assert!(
+        pr.log.contains("output VERIFY_STATUS=verified"),
+        "{}",
+        pr.log
+    );
 
     let fake = FakeGitHub::start(TOKEN).await;
     let tag = p.tag_push(&fake, false);

@@ -61,11 +61,10 @@ fn zizmor_pedantic_finds_nothing() {
 #[test]
 fn actionlint_and_shellcheck_find_nothing() {
     if !require_tool("shellcheck", "apt-get install shellcheck")
-        || !(common::which("actionlint").is_some()
-            || require_tool(
-                "actionlint",
-                "go install github.com/rhysd/actionlint/cmd/actionlint@latest",
-            ))
+        || !require_tool(
+            "actionlint",
+            "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12",
+        )
     {
         return;
     }
@@ -75,6 +74,8 @@ fn actionlint_and_shellcheck_find_nothing() {
         "action/run.sh",
         "scripts/test",
         ".ci/run",
+        "tests/act/bin/apt-get",
+        "tests/act/bin/sudo",
     ]));
 }
 
@@ -106,4 +107,15 @@ fn every_pin_of_this_repository_is_the_generators() {
         }
     }
     assert!(seen >= 10, "{seen} pins checked");
+}
+
+/// The zig that scripts/test installs for the tests is the release the generated workflow
+/// installs on a runner.
+#[test]
+fn the_tests_use_the_workflows_zig() {
+    let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
+    assert!(
+        script.contains(&format!("ziglang=={}", gocross::toolchain::ZIGLANG)),
+        "scripts/test pins another ziglang than toolchain::ZIGLANG"
+    );
 }

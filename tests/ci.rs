@@ -177,7 +177,7 @@ fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
     }
     if require_tool(
         "actionlint",
-        "go install github.com/rhysd/actionlint/cmd/actionlint@latest",
+        "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12",
     ) {
         let (o, stdout, stderr) = run(Command::new("actionlint").args(&files));
         assert!(o.status.success(), "actionlint:\n{stdout}\n{stderr}");

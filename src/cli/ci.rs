@@ -138,7 +138,7 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
     }
     generate::write(&workflow.path, &workflow.text)?;
     output::print(&format!(
-        "wrote {} ({} build legs)\ncommit both files; the workflow's check job runs `gocross ci check` to keep them in step",
+        "wrote {} ({} build legs)\ncommit both files; the workflow's check job (`gocross doctor --ci`) fails while they disagree",
         workflow.shown(),
         workflow.legs
     ))?;
