@@ -227,7 +227,7 @@ async fn a_check_run_carries_the_table_and_120_annotations_in_three_requests() {
     assert_eq!(run.title, "40 targets: 40 failed");
     assert!(
         run.summary.contains(&format!(
-            "| {} | `hello_{}` | 2.2 MiB | yes | failed (rule0, rule1, rule2) | — | static | — |",
+            "| {} | `hello_{}` | 2.2 MiB | yes | failed (rule0, rule1, rule2) | — | — | static | — |",
             targets[39],
             targets[39].replace('/', "_")
         )),
@@ -427,4 +427,82 @@ async fn outside_a_pull_request_the_commit_is_github_sha() {
         "{out}"
     );
     assert_eq!(fake.state().check_runs[0].head_sha, MERGE_SHA);
+}
+
+#[tokio::test]
+async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
+    use gocross::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("event.json"),
+        json!({"number": 7, "pull_request": {"number": 7, "head": {"sha": HEAD_SHA}}}).to_string(),
+    )
+    .unwrap();
+    // The report job's layout: each build leg's dist/ downloaded into its own directory.
+    for (target, failed) in [("linux/amd64", false), ("linux/s390x", true)] {
+        let leg = dir
+            .path()
+            .join("dist")
+            .join(format!("gocross-hello_{}", target.replace('/', "_")));
+        std::fs::create_dir_all(&leg).unwrap();
+        Manifest {
+            version: "1.0.0".into(),
+            go: "go1.26.0".into(),
+            project: "hello".into(),
+            artifacts: vec![artifact(target, 0, Some(VerifyOutcome::Verified))],
+        }
+        .write(&leg)
+        .unwrap();
+        let mut t = TargetTests::not_run(&target.parse().unwrap(), "qemu", String::new());
+        t.reason = None;
+        t.outcome = TestOutcome::Passed;
+        t.tests = Counts {
+            passed: 3,
+            failed: 0,
+            skipped: 0,
+        };
+        if failed {
+            t.outcome = TestOutcome::Failed;
+            t.tests.passed = 2;
+            t.tests.failed = 1;
+            t.failures.push(TestFailure {
+                package: "example.com/hello".into(),
+                test: Some("TestUint32LittleEndian".into()),
+                kind: FailureKind::Failed,
+                file: Some("bugs_test.go".into()),
+                line: Some(8),
+                output: "    bugs_test.go:8: = 0x01020304, want 0x04030201\n".into(),
+            });
+        }
+        TestReport::new(
+            "go1.26.0".into(),
+            "example.com/hello".into(),
+            vec![t],
+            false,
+        )
+        .store(&leg)
+        .unwrap();
+    }
+    let fake = FakeGitHub::start(TOKEN).await;
+    let printed = run_ok(&mut report(&fake, dir.path(), &[]));
+    assert!(printed.contains("TESTS"), "{printed}");
+    let s = fake.state();
+    let run = &s.check_runs[0];
+    assert_eq!(run.conclusion.as_deref(), Some("failure"));
+    assert_eq!(run.title, "2 targets: 1 failed");
+    assert!(
+        run.summary
+            .contains("| linux/s390x | `hello_linux_s390x` | 2.2 MiB | yes | passed | verified (qemu) | failed (1 of 3) |"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("| passed (3) |"), "{}", run.summary);
+    let test = run
+        .annotations
+        .iter()
+        .find(|a| a["title"] == "TestUint32LittleEndian on linux/s390x")
+        .expect("an annotation for the failed test");
+    assert_eq!(test["path"], "bugs_test.go");
+    assert_eq!(test["start_line"], 8);
+    assert_eq!(test["annotation_level"], "failure");
 }

@@ -16,7 +16,7 @@
 mod actions_report;
 mod checks;
 mod gobuild;
-mod interrupt;
+pub(crate) mod interrupt;
 mod progress;
 mod stamp;
 

@@ -12,6 +12,7 @@ mod release;
 mod report;
 mod schema;
 mod targets;
+mod test;
 mod verify;
 
 use anyhow::Result;
@@ -65,6 +66,8 @@ enum Command {
     Doctor(doctor::Args),
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
+    /// Run the module's Go tests on every target, in parallel: natively, under QEMU or wine.
+    Test(test::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
     /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
@@ -90,6 +93,16 @@ pub enum Outcome {
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1
 /// (clap's usage errors exit 2).
 pub fn run() -> ExitCode {
+    // `go test -exec` calls gocross for every test binary: no argument parsing, no config.
+    let mut argv = std::env::args_os().skip(1);
+    if argv
+        .next()
+        .is_some_and(|a| a == gocross::gotest::EXEC_SUBCOMMAND)
+    {
+        let rest: Vec<std::ffi::OsString> = argv.collect();
+        let code = gocross::gotest::exec_wrapper(&rest);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
@@ -117,6 +130,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Build(args) => build::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Test(args) => test::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),

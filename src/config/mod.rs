@@ -8,10 +8,12 @@
 
 mod ci;
 mod gomod;
+mod gotest;
 mod located;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
+pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -113,6 +115,10 @@ pub struct Config {
     /// Run each binary on its target after the build (natively, QEMU user mode, wine).
     #[serde(default)]
     pub verify: Option<VerifyConfig>,
+    /// Run the module's Go tests on each target (`gocross test`); with this section the
+    /// generated workflow runs them in every build leg before the build.
+    #[serde(default)]
+    pub test: Option<TestConfig>,
     /// Policy every binary must meet.
     #[serde(default)]
     pub audit: AuditConfig,
@@ -148,6 +154,11 @@ pub struct Override {
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
+    /// `false`: `gocross test` does not run these targets' tests (reported as not run).
+    pub test: Option<bool>,
+    /// `go test` flags for these targets, after `test.args` (`[-short]` for the emulated
+    /// ones, `[-run, '^TestFast']`).
+    pub test_args: Option<Vec<String>>,
 }
 
 /// How to run a binary to verify it.
@@ -177,6 +188,10 @@ pub struct VerifyConfig {
     /// Default true; `not run` is never counted as verified either way.
     #[serde(default = "yes")]
     pub allow_not_run: bool,
+    /// Environment of the binary, besides PATH, HOME, TMPDIR and the locale, which are all
+    /// it gets from the caller.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
 }
 
 impl Default for VerifyConfig {
@@ -189,6 +204,7 @@ impl Default for VerifyConfig {
             sysroot: None,
             skip: None,
             allow_not_run: true,
+            env: BTreeMap::new(),
         }
     }
 }
@@ -642,6 +658,28 @@ impl Config {
                 ));
             }
         }
+        let verify_envs = config
+            .verify
+            .iter()
+            .map(|v| ("verify.env".to_string(), v))
+            .chain(config.overrides.iter().enumerate().filter_map(|(i, o)| {
+                o.verify
+                    .as_ref()
+                    .map(|v| (format!("overrides[{i}].verify.env"), v))
+            }));
+        for (key, v) in verify_envs {
+            if let Some(var) = v.env.keys().find(|k| !ci::is_env_name(k)) {
+                let line = located::line_of_path(source, &key).unwrap_or(1);
+                return Err(ConfigError::at(
+                    path,
+                    source,
+                    line,
+                    1,
+                    format!("key `{key}`: `{var}` is not an environment variable name"),
+                ));
+            }
+        }
+        gotest::validate(&config, &configured, path, source)?;
         ci::validate(&config.ci, path, source)?;
         if config.project.is_empty() {
             config.project =
