@@ -3,7 +3,8 @@
 //!
 //! Decisions made here, one place each:
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
-//!   leg per plan job, times each of `ci.go_versions`), `attest` (tags; `release.attest`),
+//!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
+//!   Go tests for its target first), `attest` (tags; `release.attest`),
 //!   `release` (tags) and `report` (pull requests), each with the least permissions it needs;
 //! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
 //!   the plan, never listed here;
@@ -232,6 +233,9 @@ pub struct BuildContext {
     pub apt: bool,
     /// Some leg installs zig (the legs carry a `zig` key).
     pub zig: bool,
+    /// Some leg runs the module's Go tests first (gocross.yaml has `test:`; the legs carry a
+    /// `test` key).
+    pub test: bool,
     /// The module's dist directory, relative to the repository root.
     pub dist: String,
     /// Extra environment of every leg (`ci.env`).
@@ -258,6 +262,8 @@ pub struct Leg {
     pub zig: String,
     /// The Go release of this leg, when the matrix has a Go axis.
     pub go: Option<String>,
+    /// Whether the leg runs `gocross test` for its target before the build.
+    pub test: bool,
 }
 
 /// The attestation job.
@@ -319,7 +325,9 @@ impl WorkflowContext {
                 });
             }
             for go in &axis {
-                legs.push(leg(job, go.map(String::as_str)));
+                let mut leg = leg(job, go.map(String::as_str));
+                leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
+                legs.push(leg);
             }
         }
         if legs.len() > MAX_MATRIX_LEGS {
@@ -390,6 +398,7 @@ impl WorkflowContext {
             build: BuildContext {
                 apt: legs.iter().any(|l| !l.apt.is_empty()),
                 zig: legs.iter().any(|l| !l.zig.is_empty()),
+                test: legs.iter().any(|l| l.test),
                 legs,
                 go_versions,
                 dist,
@@ -429,5 +438,6 @@ fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
         apt: job.requirements.packages.join(" "),
         zig: job.requirements.zig.unwrap_or_default().to_string(),
         go: go.map(String::from),
+        test: false,
     }
 }
