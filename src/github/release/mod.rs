@@ -7,7 +7,7 @@
 //!    gates, each file's size and SHA-256, `checksums.txt`, SBOMs, safe and unique names.
 //! 2. [`publish`]: the token's write access; the release of the tag, drafts included (the
 //!    tag endpoint does not return drafts, so the list is searched); what each asset needs
-//!    ([`decide`]), with every conflict reported before anything changes; a draft when there
+//!    ([`decide()`](decide)), with every conflict reported before anything changes; a draft when there
 //!    is no release; deletions of broken or stale assets and uploads of missing ones; a
 //!    second listing that checks every asset's state, size and digest; then one `PATCH` that
 //!    publishes.
@@ -18,8 +18,8 @@
 //! 5xx can leave an asset in state `starter`; an immutable release refuses asset changes once
 //! published.
 //!
-//! The module is cut at its seams: [`local`] (what dist/ must hold, no network), [`notes`]
-//! (the release body), [`decide`] (what each asset needs, pure) and [`sync`] (the requests).
+//! The module is cut at its seams: `local` (what dist/ must hold, no network), `notes`
+//! (the release body), [`decide()`](decide) (what each asset needs, pure) and `sync` (the requests).
 
 mod decide;
 mod local;

@@ -84,7 +84,7 @@ pub struct ReleaseOptions {
     pub draft: bool,
     /// Allow replacing and deleting assets of a published release.
     pub replace: bool,
-    /// The release body ([`release_notes`]).
+    /// The release body ([`release_notes`](super::release_notes)).
     pub notes: String,
     /// The commit a new tag is created at (e.g. `GITHUB_SHA`); GitHub's default branch when
     /// `None`. Ignored when the tag exists.
