@@ -116,6 +116,7 @@ fn write_manifest(dir: &Path, artifacts: Vec<Artifact>) {
         go: "go1.26.0".into(),
         project: "hello".into(),
         artifacts,
+        ..Default::default()
     }
     .write(&dist)
     .unwrap();
@@ -450,6 +451,7 @@ async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
             go: "go1.26.0".into(),
             project: "hello".into(),
             artifacts: vec![artifact(target, 0, Some(VerifyOutcome::Verified))],
+            ..Default::default()
         }
         .write(&leg)
         .unwrap();

@@ -192,6 +192,7 @@ pub fn build(
         go: opts.go.clone(),
         project: plan.project.clone(),
         artifacts: built,
+        ..Default::default()
     };
     let manifest = merge(previous, current, &replaced, &dist_abs);
     manifest.write(&dist_abs)?;
