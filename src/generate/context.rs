@@ -68,7 +68,7 @@ pub fn go_release(config: &Config, gomod: Option<&GoMod>) -> String {
         .ci
         .go_versions
         .first()
-        .or(config.ci.go_version.as_ref())
+        .or(config.ci.go_version.as_ref().map(|go| &go.value))
         .cloned()
         .or_else(|| gomod.and_then(|m| m.toolchain.clone()))
         .unwrap_or_else(|| "stable".into())
