@@ -97,6 +97,10 @@ pub struct Artifact {
     /// file name for a flat dist/), when written. Its release asset name is its file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom: Option<String>,
+    /// SHA-256 of the SBOM file, lowercase hex, recorded when it was written: the release
+    /// checks the SBOM as it checks the binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom_sha256: Option<String>,
 }
 
 /// The audit of one artifact: the verdict, the facts a release table shows, and the full
@@ -300,14 +304,21 @@ impl Manifest {
     }
 
     /// The checksums file for the artifacts that passed their audit (an artifact without an
-    /// audit counts as passed): `<sha256>  <name>\n` per artifact, sorted by name, as
-    /// `sha256sum -c` reads it.
+    /// audit counts as passed) and their SBOMs: `<sha256>  <name>\n` per file the release
+    /// uploads besides itself, sorted by name, as `sha256sum -c` reads it.
     pub fn checksums(&self) -> String {
         let mut lines: Vec<(&str, &str)> = self
             .artifacts
             .iter()
             .filter(|a| a.audit.as_ref().is_none_or(|audit| audit.passed))
-            .map(|a| (a.name.as_str(), a.sha256.as_str()))
+            .flat_map(|a| {
+                let sbom = a
+                    .sbom
+                    .as_deref()
+                    .zip(a.sbom_sha256.as_deref())
+                    .map(|(path, sha)| (path.rsplit('/').next().unwrap_or(path), sha));
+                std::iter::once((a.name.as_str(), a.sha256.as_str())).chain(sbom)
+            })
             .collect();
         lines.sort();
         lines
@@ -315,6 +326,65 @@ impl Manifest {
             .map(|(name, sha)| format!("{sha}  {name}\n"))
             .collect()
     }
+}
+
+/// Opens the file at `rel` inside `dist` for reading, the only way the release reads dist/:
+/// `rel` is relative (`/`-separated, as manifest.json writes paths), and no component of it
+/// may be `..`, empty, or a symbolic link, and the file must be a regular file. The file is
+/// opened without following a last-moment symlink and without blocking on a FIFO, and its
+/// type is checked again on the open handle. Returns the handle and the full path.
+///
+/// Errors: a message naming `rel` and what is wrong, for the release's list of problems.
+pub fn open_in_dist(dist: &Path, rel: &str) -> Result<(std::fs::File, PathBuf), String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if rel.starts_with('/') || rel.contains('\\') || Path::new(rel).is_absolute() {
+        return Err(format!(
+            "`{rel}` is not a path inside dist/: manifest.json names files relative to it"
+        ));
+    }
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || *p == "." || *p == "..")
+    {
+        return Err(format!(
+            "`{rel}` leaves dist/ or is malformed: manifest.json names files inside it"
+        ));
+    }
+    let mut path = dist.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let last = i + 1 == parts.len();
+        if meta.file_type().is_symlink() {
+            return Err(format!(
+                "{rel}: {} is a symbolic link; the release reads only files inside dist/",
+                if last {
+                    "the file"
+                } else {
+                    "a directory on its path"
+                }
+            ));
+        }
+        if !last && !meta.is_dir() {
+            return Err(format!("{rel}: not a path inside dist/"));
+        }
+        if last && !meta.is_file() {
+            return Err(format!("{rel}: not a regular file"));
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(&path).map_err(|e| format!("{rel}: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("{rel}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{rel}: not a regular file"));
+    }
+    Ok((file, path))
 }
 
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
