@@ -39,6 +39,7 @@ pub mod gotool;
 pub mod manifest;
 pub mod origin;
 pub mod plan;
+pub mod secrets;
 pub mod targets;
 pub mod toolchain;
 pub mod verify;

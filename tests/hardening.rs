@@ -177,3 +177,43 @@ async fn sboms_are_checked_like_binaries() {
         .collect();
     assert!(names.contains(&"hello_linux_arm64.cdx.json"), "{names:?}");
 }
+
+/// Item 6: an API answer that echoes the token in another form (upper case, base64 as in a
+/// Basic header, split by zero-width characters) never reaches the output.
+#[tokio::test]
+async fn the_token_stays_secret_in_every_form() {
+    use base64::Engine as _;
+    let Some(dir) = built() else { return };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let split: String = TOKEN.chars().map(|c| format!("{c}\u{200B}")).collect();
+    let forms = [
+        TOKEN.to_uppercase(),
+        b64.encode(format!("x-access-token:{TOKEN}")),
+        b64.encode(TOKEN),
+        split,
+    ];
+    let fake = FakeGitHub::start(TOKEN).await;
+    fake.fault(
+        "GET",
+        &format!("/repos/{OWNER}/{REPO}"),
+        1,
+        fake_github::FaultKind::Status {
+            status: 404,
+            headers: vec![],
+            body: serde_json::json!({"message": format!("Not Found: {}", forms.join(" | "))}),
+        },
+    );
+    let (ok, out) = release(&fake, dir.path());
+    assert!(!ok, "{out}");
+    assert!(out.contains("Not Found: ***"), "{out}");
+    let visible: String = out.chars().filter(|c| *c != '\u{200B}').collect();
+    assert!(
+        !visible.to_lowercase().contains(&TOKEN.to_lowercase()),
+        "{out}"
+    );
+    for form in &forms[1..3] {
+        // The characters that encode the token's bytes alone (the padding may differ).
+        let core = &form[form.len() / 4..form.len() * 3 / 4];
+        assert!(!out.contains(core), "a base64 form leaked:\n{out}");
+    }
+}
