@@ -217,3 +217,69 @@ async fn the_token_stays_secret_in_every_form() {
         assert!(!out.contains(core), "a base64 form leaked:\n{out}");
     }
 }
+
+/// Item 11: a line break in an action input is refused, never cut; a value from a hostile
+/// manifest cannot start a workflow command in the job log.
+#[tokio::test]
+async fn output_cannot_smuggle_workflow_commands() {
+    // The action's run step, with a gocross on PATH that records that it ran.
+    let scratch = tempfile::tempdir().unwrap();
+    let ran = scratch.path().join("ran");
+    let fake_gocross = scratch.path().join("gocross");
+    std::fs::write(
+        &fake_gocross,
+        format!("#!/bin/sh\n: > '{}'\n", ran.display()),
+    )
+    .unwrap();
+    common::run_ok(Command::new("chmod").arg("+x").arg(&fake_gocross));
+    for input in [
+        "INPUT_ARGS",
+        "INPUT_TARGET",
+        "INPUT_COMMAND",
+        "INPUT_CONFIG",
+    ] {
+        let (out, stdout, _) = common::run(
+            Command::new("bash")
+                .arg(common::repo().join("action/run.sh"))
+                .env(
+                    "PATH",
+                    format!("{}:/usr/bin:/bin", scratch.path().display()),
+                )
+                .env(input, "build\n::warning::smuggled"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{input}: {stdout}");
+        assert!(stdout.contains("input holds a line break"), "{stdout}");
+        assert!(
+            !stdout.lines().any(|l| l.starts_with("::warning")),
+            "{stdout}"
+        );
+        assert!(!ran.exists(), "{input}: gocross ran with a cut input");
+    }
+
+    // A manifest whose names carry a line break and a command, released under Actions.
+    let Some(dir) = built() else { return };
+    let dist = dir.path().join("dist");
+    tamper(&dist, |m| {
+        m.artifacts[0].target = "linux/amd64\n::warning::smuggled".into();
+        m.artifacts[0].name = "x\n::error::smuggled".into();
+    });
+    let fake = FakeGitHub::start(TOKEN).await;
+    let (out, stdout, stderr) = common::run(
+        common::gocross()
+            .current_dir(dir.path())
+            .args(["release", "--tag", "v1.0.0"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}"))
+            .env("GITHUB_API_URL", fake.url()),
+    );
+    assert!(!out.status.success());
+    assert!(stderr.contains("smuggled"), "the value is shown: {stderr}");
+    for line in stdout.lines().chain(stderr.lines()) {
+        let line = line.trim_start();
+        assert!(
+            !(line.starts_with("::warning") || line.starts_with("::error::smuggled")),
+            "a smuggled command: {line}"
+        );
+    }
+}

@@ -112,7 +112,7 @@ pub fn run() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            output::eprint_line(&format!("error: {err:#}"));
             ExitCode::from(1)
         }
     }
