@@ -17,7 +17,10 @@
 //!    expected exit code and output.
 //! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
 //!    contract with what follows.
-//! 9. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//! 9. [`image`]: the manifest's Linux binaries as a multi-arch OCI image (reproducible
+//!    layers, an SBOM referrer per platform), written as an image layout and pushed to a
+//!    registry with no Docker daemon.
+//! 10. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!    and the pull-request report (check run, step summary, sticky comment); workflow
 //!    commands, outputs and the step summary inside a job.
 //!
@@ -30,6 +33,7 @@ pub mod config;
 pub mod generate;
 pub mod github;
 pub mod gotool;
+pub mod image;
 pub mod manifest;
 pub mod plan;
 pub mod targets;

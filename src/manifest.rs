@@ -2,10 +2,11 @@
 //! between the build, the audit, the verifier, the release and the report.
 //!
 //! The manifest is written by `gocross build` (one per dist directory) and read by
-//! `gocross release` and `gocross report`. Its shape is stable: fields are only added.
+//! `gocross release`, `gocross report` and `gocross image`. Its shape is stable: fields are only added.
 //!
 //! ```json
 //! {"version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
 //!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
 //!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
@@ -33,6 +34,14 @@ pub struct Manifest {
     /// The project (binary base name).
     #[serde(default)]
     pub project: String,
+    /// The commit the binaries were built from (`git rev-parse HEAD`, or `none`); empty in
+    /// manifests of older gocross releases.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commit: String,
+    /// The build's date, RFC 3339 UTC: `SOURCE_DATE_EPOCH`, else the commit date (never the
+    /// clock, so it is the same for every rebuild of a commit); empty in older manifests.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
     pub artifacts: Vec<Artifact>,
 }
 
@@ -196,11 +205,19 @@ impl Manifest {
                 merged = Some(m);
                 continue;
             };
-            if all.version != m.version || all.project != m.project {
+            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
+            if all.version != m.version
+                || all.project != m.project
+                || differs(&all.commit, &m.commit)
+            {
                 return Err(ManifestError::Inconsistent(format!(
                     "{dir} holds {} {}, the legs before it {} {}; build every leg from the same commit and version",
                     m.project, m.version, all.project, all.version
                 )));
+            }
+            if all.commit.is_empty() {
+                all.commit = m.commit;
+                all.date = m.date;
             }
             for a in m.artifacts {
                 if let Some(twin) = all.artifacts.iter().find(|b| b.name == a.name) {
@@ -321,6 +338,8 @@ mod tests {
                 version: version.into(),
                 go: "go1.26.8".into(),
                 project: "hello".into(),
+                commit: "abc".into(),
+                date: "2026-01-02T03:04:05Z".into(),
                 artifacts: vec![Artifact {
                     name: name.into(),
                     path: name.into(),
@@ -365,6 +384,8 @@ mod tests {
             version: "1.0.0".into(),
             go: "go1.26.8".into(),
             project: "x".into(),
+            commit: "0123abc".into(),
+            date: "2026-01-02T03:04:05Z".into(),
             artifacts: vec![],
         };
         m.write(dir.path()).unwrap();

@@ -88,6 +88,7 @@ fn dist() -> Option<tempfile::TempDir> {
         go: "go1.26.0".into(),
         project: "hello".into(),
         artifacts,
+        ..Default::default()
     };
     manifest.write(&dist).unwrap();
     std::fs::write(dist.join(CHECKSUMS_FILE), manifest.checksums()).unwrap();

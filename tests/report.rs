@@ -73,6 +73,7 @@ fn write_manifest(dir: &Path, artifacts: Vec<Artifact>) {
         go: "go1.26.0".into(),
         project: "hello".into(),
         artifacts,
+        ..Default::default()
     }
     .write(&dist)
     .unwrap();

@@ -192,6 +192,8 @@ pub fn build(
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
         project: plan.project.clone(),
+        commit: opts.stamp.commit.clone(),
+        date: opts.stamp.date.clone(),
         artifacts: built,
     };
     let manifest = merge(previous, current, &replaced, &dist_abs);

@@ -8,10 +8,12 @@
 
 mod ci;
 mod gomod;
+pub mod image;
 mod located;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
+pub use image::ImageConfig;
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -125,6 +127,10 @@ pub struct Config {
     /// Generated workflow settings.
     #[serde(default)]
     pub ci: CiConfig,
+    /// The multi-arch container image of the Linux binaries (`gocross image`). Absent: no
+    /// image.
+    #[serde(default)]
+    pub image: Option<ImageConfig>,
 }
 
 /// Settings applied to the targets named in `targets` (a target without a variant also
@@ -612,6 +618,9 @@ impl Config {
                     config.project
                 ),
             ));
+        }
+        if let Some(image) = &config.image {
+            image::validate(image, &config.targets(), &config.project, path, source)?;
         }
         Ok(config)
     }

@@ -15,10 +15,12 @@
 
 pub mod dist;
 mod goversion;
+mod oci;
 mod ports;
 mod variant;
 
 pub use goversion::{GoVersion, MinimumOs};
+pub use oci::{NoOciPlatform, OciPlatform};
 pub use ports::{CrossGcc, PORTS, Port, PortStatus, QemuArch};
 pub use variant::{Arm64Level, Float, Goamd64, Goarm, Goppc64, Goriscv64, Variant};
 
