@@ -73,7 +73,11 @@ fn gx(dir: &Path) -> Command {
 
 /// The index digest `gocross image build` printed (its last line).
 fn build_image(dir: &Path) -> String {
-    let out = run_ok(gx(dir).args(["image", "build"]));
+    build_image_with(dir, &[])
+}
+
+fn build_image_with(dir: &Path, extra: &[&str]) -> String {
+    let out = run_ok(gx(dir).args(["image", "build"]).args(extra));
     let digest = out.lines().last().unwrap_or_default().trim().to_string();
     assert!(digest.starts_with("sha256:"), "no digest in:\n{out}");
     digest
@@ -550,28 +554,35 @@ fn image_is_built_pushed_reproducible_idempotent_with_sboms_and_signable() {
         )
         .unwrap();
     };
+    // The module's dist/ is the first checkout's; the layout goes into the module.
+    let dist = c.a.join("dist");
+    let layout = module.join("image");
+    let where_ = [
+        "--dist",
+        dist.to_str().unwrap(),
+        "--out",
+        layout.to_str().unwrap(),
+    ];
     with_base(&format!("{}/base@{two_digest}", registry.addr));
-    let _ = std::fs::remove_dir_all(module.join("dist/image"));
-    let (out, stdout, stderr) = run(gx(&module).args(["image", "build"]));
+    let (out, stdout, stderr) = run(gx(&module).args(["image", "build"]).args(where_));
     assert!(!out.status.success(), "{stdout}");
     assert!(
         stderr.contains("has no image for linux/arm/v7, linux/riscv64"),
         "{stderr}"
     );
-    assert!(
-        !module.join("dist/image").exists(),
-        "no layout on a refusal"
-    );
+    assert!(!layout.exists(), "no layout on a refusal");
 
     // A base with every platform: its layers come first, the binary's layer is appended,
     // and the push mounts the base's blobs from its repository.
     with_base(&format!("{repo}@{}", c.digest_a));
-    let digest = build_image(&module);
+    let digest = build_image_with(&module, &where_);
     assert_ne!(digest, c.digest_a);
     let (ok, stdout, stderr) = push(
         &module,
         &registry,
         &[
+            "--layout",
+            layout.to_str().unwrap(),
             "--repository",
             &format!("{}/on-base", registry.addr),
             "--tag",

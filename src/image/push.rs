@@ -6,9 +6,10 @@
 //!    mounted from the base's repository when the base lives on the same registry, else
 //!    uploaded from the layout (each blob checked against its digest first).
 //! 3. The platform manifests, by digest.
-//! 4. Each SBOM artifact (its blobs, then its manifest by digest), then its listing: the
-//!    referrers API lists it when the registry has the API; otherwise the referrers tag
-//!    schema's index (`sha256-<hex of the subject>`) gets it added.
+//! 4. Each SBOM artifact (its blobs, then its manifest by digest), then its listing: a
+//!    registry with the referrers API says so (`OCI-Subject` in its answer) and lists it;
+//!    otherwise the referrers tag schema's index (`sha256-<hex of the subject>`) gets it
+//!    added, unless it lists it already.
 //! 5. The image index by digest, then under every tag.
 //!
 //! A run against a registry that already holds the image uploads no blob.
@@ -220,13 +221,15 @@ pub async fn push(
     for (d, bytes, m) in &referrers {
         let subject = m.subject().as_ref().expect("checked above");
         let reference = at(&d.digest().to_string());
-        if !registry.manifest_exists(&reference).await? {
-            registry
+        let by_api = !registry.manifest_exists(&reference).await?
+            && registry
                 .put_manifest(&reference, bytes, &d.media_type().to_string())
                 .await?;
-        }
-        let listing =
-            list_referrer(registry, &at(&subject.digest().to_string()), d, m, &at).await?;
+        let listing = if by_api {
+            ReferrerListing::Listed
+        } else {
+            list_referrer(registry, &at(&subject.digest().to_string()), d, m, &at).await?
+        };
         if let Some(p) = report
             .platforms
             .iter_mut()

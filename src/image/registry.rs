@@ -1,6 +1,7 @@
 //! A registry connection for `gocross image push` and for pulling a base image: the
-//! `oci-client` distribution client (authentication, the bearer-token dance and chunked
-//! uploads are its business) with gocross's rules on top.
+//! `oci-client` distribution client (authentication, the bearer-token dance, uploads, mounts
+//! and the referrers API with its tag-schema fallback are its business) with gocross's rules
+//! on top. Blobs go up monolithically (one `POST` and one `PUT`), which every registry takes.
 //!
 //! - **Credentials**, first found wins: `GOCROSS_REGISTRY_USERNAME` and
 //!   `GOCROSS_REGISTRY_PASSWORD`; `GITHUB_TOKEN` for `ghcr.io` (user `GITHUB_ACTOR`); the
@@ -152,6 +153,9 @@ pub fn parse_reference(text: &str) -> Result<Reference, ImageError> {
 /// One registry host, with credentials, transport and retries chosen.
 pub struct Registry {
     client: oci_client::Client,
+    http: reqwest::Client,
+    /// `http` or `https`, as the transport rules chose for this host.
+    scheme: &'static str,
     auth: RegistryAuth,
     credentials: Option<Credentials>,
     host: String,
@@ -180,16 +184,32 @@ impl Registry {
         };
         let config = ClientConfig {
             protocol,
+            // One POST and one PUT per blob: every registry takes it (the spec requires it),
+            // a binary layer is megabytes, and some registries' chunked uploads break
+            // clients (crane's answers a PATCH without a Location).
+            use_monolithic_push: true,
             connect_timeout: Some(Duration::from_secs(30)),
             read_timeout: Some(Duration::from_secs(300)),
             ..Default::default()
         };
+        let scheme = if insecure || is_loopback(host) {
+            "http"
+        } else {
+            "https"
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(30))
+            .read_timeout(Duration::from_secs(300))
+            .build()
+            .unwrap_or_default();
         let auth = match &credentials {
             Some(c) => RegistryAuth::Basic(c.username.clone(), c.password.clone()),
             None => RegistryAuth::Anonymous,
         };
         Registry {
             client: oci_client::Client::new(config),
+            http,
+            scheme,
             auth,
             credentials,
             host: host.to_string(),
@@ -308,7 +328,7 @@ impl Registry {
         .await
     }
 
-    /// Uploads a blob (chunked, falling back to one request where the registry needs it).
+    /// Uploads a blob in one request (`POST`, then `PUT` with the bytes).
     pub async fn push_blob(
         &self,
         reference: &Reference,
@@ -316,8 +336,21 @@ impl Registry {
         digest: &str,
     ) -> Result<(), ImageError> {
         let data = bytes::Bytes::copy_from_slice(bytes);
-        self.retry(&format!("upload blob {digest}"), || {
-            self.client.push_blob(reference, data.clone(), digest)
+        self.retry(&format!("upload blob {digest}"), || async {
+            match self.client.push_blob(reference, data.clone(), digest).await {
+                // Some registries (crane's) answer the final PUT with 201 and no Location:
+                // the blob is stored when the registry says it has it.
+                Err(OciDistributionError::RegistryNoLocationError)
+                    if self
+                        .client
+                        .blob_exists(reference, digest)
+                        .await
+                        .unwrap_or(false) =>
+                {
+                    Ok(String::new())
+                }
+                other => other,
+            }
         })
         .await
         .map(|_| ())
@@ -346,7 +379,9 @@ impl Registry {
                 if envelope.errors.iter().any(|e| {
                     matches!(
                         e.code,
-                        OciErrorCode::ManifestUnknown | OciErrorCode::NotFound
+                        OciErrorCode::ManifestUnknown
+                            | OciErrorCode::NameUnknown
+                            | OciErrorCode::NotFound
                     )
                 }) =>
             {
@@ -357,26 +392,64 @@ impl Registry {
         }
     }
 
-    /// Puts a manifest's bytes under `reference` (a digest or a tag).
+    /// Puts a manifest's bytes under `reference` (a digest or a tag); `true` when the
+    /// registry answered with `OCI-Subject` (it has the referrers API and listed the
+    /// manifest's subject).
+    ///
+    /// Sent by gocross itself, with the token the client negotiated, rather than by
+    /// `oci-client`'s `push_manifest_raw`, which panics when a registry (crane's) answers a
+    /// manifest pushed by digest without a `Location`.
     pub async fn put_manifest(
         &self,
         reference: &Reference,
         bytes: &[u8],
         media_type: &str,
-    ) -> Result<(), ImageError> {
+    ) -> Result<bool, ImageError> {
         let body = bytes::Bytes::copy_from_slice(bytes);
-        let content_type =
-            http::HeaderValue::from_str(media_type).map_err(|_| ImageError::Registry {
-                what: "PUT manifest".into(),
-                why: format!("`{media_type}` is not a media type"),
-            })?;
+        let target = reference
+            .digest()
+            .or(reference.tag())
+            .unwrap_or("latest")
+            .to_string();
+        let url = format!(
+            "{}://{}/v2/{}/manifests/{target}",
+            self.scheme,
+            reference.resolve_registry(),
+            reference.repository()
+        );
         let what = format!("PUT manifest {}", reference.whole());
-        self.retry(&what, || {
-            self.client
-                .push_manifest_raw(reference, body.clone(), content_type.clone())
+        self.retry(&what, || async {
+            let token = self
+                .client
+                .auth(reference, &self.auth, RegistryOperation::Push)
+                .await?;
+            let mut req = self
+                .http
+                .put(&url)
+                .header(http::header::CONTENT_TYPE, media_type)
+                .body(body.clone());
+            req = match (&token, &self.credentials) {
+                (Some(token), _) => req.bearer_auth(token),
+                (None, Some(c)) => req.basic_auth(&c.username, Some(&c.password)),
+                (None, None) => req,
+            };
+            let resp = req.send().await?;
+            let status = resp.status();
+            let subject = resp.headers().contains_key("oci-subject");
+            if status.is_success() {
+                return Ok(subject);
+            }
+            let message = resp.text().await.unwrap_or_default();
+            if status.as_u16() == 401 {
+                return Err(OciDistributionError::UnauthorizedError { url: url.clone() });
+            }
+            Err(OciDistributionError::ServerError {
+                code: status.as_u16(),
+                url: url.clone(),
+                message: message.chars().take(500).collect(),
+            })
         })
         .await
-        .map(|_| ())
     }
 
     /// A manifest's bytes and media type.
