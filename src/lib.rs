@@ -21,8 +21,8 @@
 //!    layers, an SBOM referrer per platform), written as an image layout and pushed to a
 //!    registry with no Docker daemon.
 //! 10. [`github`]: the manifest published — a GitHub release checked before it goes public,
-//!    and the pull-request report (check run, step summary, sticky comment); workflow
-//!    commands, outputs and the step summary inside a job.
+//!     and the pull-request report (check run, step summary, sticky comment); workflow
+//!     commands, outputs and the step summary inside a job.
 //!
 //! [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.

@@ -246,7 +246,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
 fn version_and_commit(layout: &Layout, dist: &Path) -> (String, String) {
     let from_layout = || -> Option<(String, String)> {
         let d = layout.image_index().ok()?;
-        let bytes = layout.blob(&d.digest().to_string(), Some(d.size())).ok()?;
+        let bytes = layout.blob(d.digest().as_ref(), Some(d.size())).ok()?;
         let index: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let a = index.get("annotations")?;
         let get = |k: &str| {

@@ -123,14 +123,14 @@ pub async fn push(
         .map_err(|e| bad(format!("the image index does not parse: {e}")))?;
     let mut images: Vec<(Descriptor, Vec<u8>, ImageManifest)> = Vec::new();
     for d in index.manifests() {
-        let bytes = layout.blob(&d.digest().to_string(), Some(d.size()))?;
+        let bytes = layout.blob(d.digest().as_ref(), Some(d.size()))?;
         let m: ImageManifest = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("manifest {} does not parse: {e}", d.digest())))?;
         images.push((d.clone(), bytes, m));
     }
     let mut referrers: Vec<(Descriptor, Vec<u8>, ImageManifest)> = Vec::new();
     for d in layout.referrers() {
-        let bytes = layout.blob(&d.digest().to_string(), Some(d.size()))?;
+        let bytes = layout.blob(d.digest().as_ref(), Some(d.size()))?;
         let m: ImageManifest = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("artifact {} does not parse: {e}", d.digest())))?;
         if m.subject().is_none() {
@@ -160,8 +160,19 @@ pub async fn push(
         mounted: 0,
     };
     let mut done: BTreeSet<String> = BTreeSet::new();
-    let all_manifests = images.iter().chain(referrers.iter());
-    for (_, _, m) in all_manifests {
+    let labelled = images
+        .iter()
+        .map(|(d, _, m)| (platform_text(d.platform()), m))
+        .chain(referrers.iter().map(|(_, _, m)| {
+            let subject = m.subject().as_ref().map(|s| s.digest().to_string());
+            let of = images
+                .iter()
+                .find(|(d, _, _)| Some(d.digest().to_string()) == subject)
+                .map(|(d, _, _)| platform_text(d.platform()))
+                .unwrap_or_default();
+            (format!("{of} SBOM artifact"), m)
+        }));
+    for (owner, m) in labelled {
         let base = m
             .annotations()
             .as_ref()
@@ -171,7 +182,16 @@ pub async fn push(
                 b.resolve_registry() == repo.resolve_registry()
                     && b.repository() != repo.repository()
             });
-        for blob in std::iter::once(m.config()).chain(m.layers().iter()) {
+        let count = m.layers().len();
+        for (i, blob) in std::iter::once(m.config())
+            .chain(m.layers().iter())
+            .enumerate()
+        {
+            let role = if i == 0 {
+                format!("{owner} config")
+            } else {
+                format!("{owner} layer {i}/{count}")
+            };
             let digest = blob.digest().to_string();
             if !done.insert(digest.clone()) {
                 continue;
@@ -187,7 +207,7 @@ pub async fn push(
             }
             if action != BlobAction::Existed {
                 progress(&format!(
-                    "{} {digest} ({})",
+                    "{} {role}: {digest} ({})",
                     if action == BlobAction::Mounted {
                         "mounted"
                     } else {
@@ -201,10 +221,10 @@ pub async fn push(
 
     // 3. Platform manifests.
     for (d, bytes, m) in &images {
-        let reference = at(&d.digest().to_string());
+        let reference = at(d.digest().as_ref());
         if !registry.manifest_exists(&reference).await? {
             registry
-                .put_manifest(&reference, bytes, &d.media_type().to_string())
+                .put_manifest(&reference, bytes, d.media_type().as_ref())
                 .await?;
         }
         let size = d.size() + m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>();
@@ -220,15 +240,15 @@ pub async fn push(
     // 4. SBOM artifacts and their listing.
     for (d, bytes, m) in &referrers {
         let subject = m.subject().as_ref().expect("checked above");
-        let reference = at(&d.digest().to_string());
+        let reference = at(d.digest().as_ref());
         let by_api = !registry.manifest_exists(&reference).await?
             && registry
-                .put_manifest(&reference, bytes, &d.media_type().to_string())
+                .put_manifest(&reference, bytes, d.media_type().as_ref())
                 .await?;
         let listing = if by_api {
             ReferrerListing::Listed
         } else {
-            list_referrer(registry, &at(&subject.digest().to_string()), d, m, &at).await?
+            list_referrer(registry, &at(subject.digest().as_ref()), d, m, &at).await?
         };
         if let Some(p) = report
             .platforms
@@ -245,7 +265,7 @@ pub async fn push(
         .put_manifest(
             &at(&index_digest),
             &index_bytes,
-            &MediaType::ImageIndex.to_string(),
+            MediaType::ImageIndex.as_ref(),
         )
         .await?;
     for tag in tags {
@@ -255,7 +275,7 @@ pub async fn push(
             tag.clone(),
         );
         registry
-            .put_manifest(&reference, &index_bytes, &MediaType::ImageIndex.to_string())
+            .put_manifest(&reference, &index_bytes, MediaType::ImageIndex.as_ref())
             .await?;
         progress(&format!("tagged {repository}:{tag}"));
     }
@@ -332,7 +352,7 @@ async fn list_referrer(
         subject_digest.replace(':', "-"),
     );
     registry
-        .put_manifest(&tag, &bytes, &MediaType::ImageIndex.to_string())
+        .put_manifest(&tag, &bytes, MediaType::ImageIndex.as_ref())
         .await?;
     Ok(ReferrerListing::TagSchema)
 }
