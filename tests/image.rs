@@ -480,8 +480,32 @@ fn image_is_built_pushed_reproducible_idempotent_with_sboms_and_signable() {
         "the first push uploaded blobs:\n{}",
         registry.log()
     );
-    let (ok, stdout, stderr) = push(&c.a, &registry, &[]);
+    // It runs as a workflow step would: outputs and a step summary.
+    let actions = tempfile::tempdir().unwrap();
+    let (output, summary) = (
+        actions.path().join("output"),
+        actions.path().join("summary"),
+    );
+    let (out, stdout, stderr) = run(gx(&c.a)
+        .args(["image", "push"])
+        .env("TEST_REGISTRY", &registry.addr)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary));
+    let ok = out.status.success();
     assert!(ok, "{stdout}\n{stderr}");
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        outputs.contains(&format!("image-digest={}\n", c.digest_a))
+            && outputs.contains(&format!("image={repo}@{}\n", c.digest_a)),
+        "{outputs}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.contains("| Platform | Digest | Size |")
+            && summary.contains("| linux/arm/v7 | `sha256:"),
+        "{summary}"
+    );
     assert_eq!(
         uploads(&registry.log()),
         before,

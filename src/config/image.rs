@@ -417,6 +417,81 @@ mod tests {
         assert!(err.contains("unknown placeholder `{{tag}}`"), "{err}");
     }
 
+    fn error(src: &str) -> (u64, String) {
+        let module = crate::config::GoMod::parse("module example.com/hello\n").unwrap();
+        let err = crate::config::Config::parse(src, Path::new("gocross.yaml"), Some(&module))
+            .expect_err("the config is refused");
+        (err.location().expect("located").0, err.to_string())
+    }
+
+    #[test]
+    fn image_errors_point_at_their_key() {
+        let head = "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64]\nimage:\n";
+        for (body, line, needle) in [
+            (
+                "  repository: ghcr.io/a/b\n  base: alpine:3.20\n",
+                5,
+                "key `image.base`: `alpine:3.20` is not pinned",
+            ),
+            (
+                "  platforms: [linux/386]\n",
+                4,
+                "linux/386 is not in `targets`",
+            ),
+            (
+                "  platforms: [windows/amd64]\n",
+                4,
+                "windows/amd64 has no container-image platform",
+            ),
+            (
+                "  user: nobody\n",
+                4,
+                "key `image.user`: `nobody` is not UID[:GID]",
+            ),
+            (
+                "  tags: [\"-x\"]\n",
+                4,
+                "key `image.tags`: `-x` is not a tag",
+            ),
+            (
+                "  tags: [\"{{tag}}\"]\n",
+                4,
+                "unknown placeholder `{{tag}}`",
+            ),
+            ("  binary: other\n", 4, "gocross builds one binary, `hello`"),
+            ("  repository: GHCR.io/Acme\n", 4, "is not a repository"),
+            ("  entrypoint: []\n", 4, "key `image.entrypoint`"),
+            ("  basee: scratch\n", 4, "unknown field `basee`"),
+        ] {
+            let (at, message) = error(&format!("{head}{body}"));
+            assert!(message.contains(needle), "{body}: {message}");
+            assert_eq!(at, line, "{body}: {message}");
+        }
+        let (_, message) = error("version: 1\ntargets: [darwin/arm64]\nimage: {}\n");
+        assert!(message.contains("no linux target"), "{message}");
+    }
+
+    #[test]
+    fn a_valid_image_section_parses_with_defaults() {
+        let module = crate::config::GoMod::parse("module example.com/hello\n").unwrap();
+        let c = crate::config::Config::parse(
+            "version: 1\ntargets: [linux/amd64, linux/arm/7, darwin/arm64]\nimage:\n  repository: \"ghcr.io/{{env.GITHUB_REPOSITORY}}\"\n",
+            Path::new("gocross.yaml"),
+            Some(&module),
+        )
+        .unwrap();
+        let image = c.image.clone().unwrap();
+        assert!(image.is_scratch());
+        assert_eq!(image.tags, ["{{version}}", "latest"]);
+        assert_eq!(image.uid_gid(), (65532, 65532));
+        let targets: Vec<String> = image
+            .targets(&c.targets())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(targets, ["linux/amd64", "linux/arm/7"]);
+    }
+
     #[test]
     fn names_follow_the_distribution_spec() {
         assert!(is_repository("ghcr.io/acme/age"));
