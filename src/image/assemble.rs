@@ -96,20 +96,32 @@ pub fn assemble(
     };
     let mut blobs = Blobs::default();
     let labels = facts.labels(&spec.labels);
-    let scratch = match base {
-        None => Some(
-            layer::scratch_layer(spec.user.0, spec.user.1, facts.epoch)
-                .map_err(io("the scratch layer"))?,
-        ),
-        Some(_) => None,
-    };
+    // Compressing the layers is the work: one thread per layer.
+    let (scratch, binaries) = std::thread::scope(|scope| {
+        let scratch = base
+            .is_none()
+            .then(|| scope.spawn(|| layer::scratch_layer(spec.user.0, spec.user.1, facts.epoch)));
+        let binaries: Vec<_> = selected
+            .iter()
+            .map(|s| {
+                scope.spawn(|| layer::binary_layer(&spec.binary_path, s.bytes.clone(), facts.epoch))
+            })
+            .collect();
+        let join = |h: std::thread::ScopedJoinHandle<'_, std::io::Result<layer::Layer>>| {
+            h.join().expect("layer threads do not panic")
+        };
+        (
+            scratch.map(join),
+            binaries.into_iter().map(join).collect::<Vec<_>>(),
+        )
+    });
+    let scratch = scratch.transpose().map_err(io("the scratch layer"))?;
     let empty = blobs.put(MediaType::EmptyJSON, EMPTY_JSON.to_vec());
     let mut entries = Vec::new();
     let mut platforms = Vec::new();
     let mut referrers = Vec::new();
-    for s in selected {
-        let binary = layer::binary_layer(&spec.binary_path, s.bytes.clone(), facts.epoch)
-            .map_err(io(&s.artifact.name))?;
+    for (s, binary) in selected.iter().zip(binaries) {
+        let binary = binary.map_err(io(&s.artifact.name))?;
         let mut layers: Vec<Descriptor> = Vec::new();
         let mut diff_ids: Vec<String> = Vec::new();
         let mut history = Vec::new();

@@ -2,9 +2,9 @@
 //! order that never leaves a tag pointing at something incomplete.
 //!
 //! 1. Log in (a refused credential stops here, before anything is written).
-//! 2. Every blob of every platform image: skipped when the repository has it (`HEAD`),
-//!    mounted from the base's repository when the base lives on the same registry, else
-//!    uploaded from the layout (each blob checked against its digest first).
+//! 2. Every blob of every platform image, four at a time: skipped when the repository has it
+//!    (`HEAD`), mounted from the base's repository when the base lives on the same registry,
+//!    else uploaded from the layout (each blob checked against its digest first).
 //! 3. The platform manifests, by digest.
 //! 4. Each SBOM artifact (its blobs, then its manifest by digest), then its listing: a
 //!    registry with the referrers API says so (`OCI-Subject` in its answer) and lists it;
@@ -17,12 +17,16 @@
 use super::ImageError;
 use super::layout::Layout;
 use super::registry::{Registry, parse_reference};
+use futures_util::StreamExt as _;
 use oci_client::{Reference, RegistryOperation};
 use oci_spec::image::{
     Descriptor, ImageIndex, ImageIndexBuilder, ImageManifest, MediaType, Platform,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
+
+/// Blobs sent at the same time.
+const BLOBS_AT_ONCE: usize = 4;
 
 /// What happened to one blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -172,6 +176,8 @@ pub async fn push(
                 .unwrap_or_default();
             (format!("{of} SBOM artifact"), m)
         }));
+    // Each blob once, with what it is and where it may be mounted from.
+    let mut work: Vec<(String, &Descriptor, Option<Reference>)> = Vec::new();
     for (owner, m) in labelled {
         let base = m
             .annotations()
@@ -187,37 +193,50 @@ pub async fn push(
             .chain(m.layers().iter())
             .enumerate()
         {
+            if !done.insert(blob.digest().to_string()) {
+                continue;
+            }
             let role = if i == 0 {
                 format!("{owner} config")
             } else {
                 format!("{owner} layer {i}/{count}")
             };
-            let digest = blob.digest().to_string();
-            if !done.insert(digest.clone()) {
-                continue;
-            }
-            let action = push_blob(registry, layout, &at(&digest), blob, base.as_ref()).await?;
-            match action {
-                BlobAction::Existed => report.existed += 1,
-                BlobAction::Mounted => report.mounted += 1,
-                BlobAction::Uploaded => {
-                    report.uploaded += 1;
-                    report.uploaded_bytes += blob.size();
-                }
-            }
-            if action != BlobAction::Existed {
-                progress(&format!(
-                    "{} {role}: {digest} ({})",
-                    if action == BlobAction::Mounted {
-                        "mounted"
-                    } else {
-                        "uploaded"
-                    },
-                    crate::github::release::human_size(blob.size())
-                ));
-            }
+            work.push((role, blob, base.clone()));
         }
     }
+    // A few at a time, as registries and clients usually do.
+    let mut uploads =
+        futures_util::stream::iter(work.iter().map(|(role, blob, base)| async move {
+            let digest = blob.digest().to_string();
+            push_blob(registry, layout, &at(&digest), blob, base.as_ref())
+                .await
+                .map(|action| (role, *blob, action))
+        }))
+        .buffer_unordered(BLOBS_AT_ONCE);
+    while let Some(done) = uploads.next().await {
+        let (role, blob, action) = done?;
+        match action {
+            BlobAction::Existed => report.existed += 1,
+            BlobAction::Mounted => report.mounted += 1,
+            BlobAction::Uploaded => {
+                report.uploaded += 1;
+                report.uploaded_bytes += blob.size();
+            }
+        }
+        if action != BlobAction::Existed {
+            progress(&format!(
+                "{} {role}: {} ({})",
+                if action == BlobAction::Mounted {
+                    "mounted"
+                } else {
+                    "uploaded"
+                },
+                blob.digest(),
+                crate::github::release::human_size(blob.size())
+            ));
+        }
+    }
+    drop(uploads);
 
     // 3. Platform manifests.
     for (d, bytes, m) in &images {

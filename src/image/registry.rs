@@ -587,6 +587,32 @@ mod tests {
     }
 
     #[test]
+    fn rate_limits_and_server_errors_are_tried_again() {
+        let server = |code| OciDistributionError::ServerError {
+            code,
+            url: "http://r/v2/".into(),
+            message: String::new(),
+        };
+        for code in [429, 500, 502, 503, 504] {
+            assert!(is_transient(&server(code)), "{code}");
+        }
+        for code in [400, 401, 403, 404] {
+            assert!(!is_transient(&server(code)), "{code}");
+        }
+        let envelope: oci_client::errors::OciEnvelope = serde_json::from_str(
+            r#"{"errors": [{"code": "TOOMANYREQUESTS", "message": "slow down"}]}"#,
+        )
+        .unwrap();
+        assert!(is_transient(&OciDistributionError::RegistryError {
+            envelope,
+            url: String::new()
+        }));
+        assert!(!is_transient(&OciDistributionError::AuthenticationFailure(
+            "no".into()
+        )));
+    }
+
+    #[test]
     fn only_loopback_hosts_get_plain_http() {
         assert!(is_loopback("localhost:5000"));
         assert!(is_loopback("127.0.0.1:41234"));
