@@ -497,7 +497,8 @@ fn image_is_built_pushed_reproducible_idempotent_with_sboms_and_signable() {
     let outputs = std::fs::read_to_string(&output).unwrap();
     assert!(
         outputs.contains(&format!("image-digest={}\n", c.digest_a))
-            && outputs.contains(&format!("image={repo}@{}\n", c.digest_a)),
+            && outputs.contains(&format!("image={repo}@{}\n", c.digest_a))
+            && outputs.contains(&format!("image-name={repo}\n")),
         "{outputs}"
     );
     let summary = std::fs::read_to_string(&summary).unwrap();

@@ -206,6 +206,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
     if actions::is_actions() {
         actions::set_output("image-digest", &report.digest)?;
         actions::set_output("image", &report.image)?;
+        actions::set_output("image-name", &report.repository)?;
         actions::append_summary(&image::summary_markdown(&report))?;
     }
     if args.json {

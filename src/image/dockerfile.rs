@@ -57,6 +57,9 @@ pub fn render(
     }
     out.push_str("FROM binary-${TARGETOS}-${TARGETARCH}${TARGETVARIANT} AS binary\n\n");
     out.push_str("# ---- the image: edit from here ----\n");
+    if base == crate::config::image::SCRATCH {
+        out.push_str("# scratch has no CA certificates, /etc/passwd or /tmp (`gocross image build` adds them).\n");
+    }
     let _ = writeln!(out, "FROM {base}");
     let _ = writeln!(out, "COPY --from=binary {binary_path} {binary_path}");
     let _ = writeln!(out, "USER {}:{}", user.0, user.1);
