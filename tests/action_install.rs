@@ -135,6 +135,24 @@ impl Runner {
         version: &str,
         extra_path: Option<&Path>,
     ) -> Outcome {
+        self.run_install(
+            &repo(),
+            &[("GOCROSS_DOWNLOAD_URL", base)],
+            (runner_os, runner_arch),
+            version,
+            extra_path,
+        )
+    }
+
+    /// Runs install.sh as the action checked out at `action_path`, with `env` added.
+    fn run_install(
+        &self,
+        action_path: &Path,
+        env: &[(&str, &str)],
+        (runner_os, runner_arch): (&str, &str),
+        version: &str,
+        extra_path: Option<&Path>,
+    ) -> Outcome {
         let github_path = self.path("github_path");
         std::fs::write(&github_path, "").unwrap();
         let mut path = std::ffi::OsString::new();
@@ -144,19 +162,19 @@ impl Runner {
         }
         path.push(self.path("tools"));
         let (out, stdout, stderr) = run(Command::new(&self.bash)
-            .arg(repo().join("action/install.sh"))
+            .arg(action_path.join("action/install.sh"))
             .env_clear()
             .env("PATH", path)
             .env("HOME", self.path("home"))
             .env("TMPDIR", self.path("tmp"))
-            .env("GITHUB_ACTION_PATH", repo())
+            .env("GITHUB_ACTION_PATH", action_path)
             .env("GITHUB_PATH", &github_path)
             .env("RUNNER_OS", runner_os)
             .env("RUNNER_ARCH", runner_arch)
             .env("RUNNER_TOOL_CACHE", self.tool_cache())
-            .env("GOCROSS_DOWNLOAD_URL", base)
             .env("GOCROSS_RETRY_DELAY", "0")
-            .env("INPUT_VERSION", version));
+            .env("INPUT_VERSION", version)
+            .envs(env.iter().copied()));
         let github_path = std::fs::read_to_string(&github_path).unwrap();
         Outcome {
             success: out.status.success(),
@@ -217,6 +235,7 @@ impl Runner {
         let script = format!(
             "#!/bin/sh\n\
              for a in \"$@\"; do echo \"$a\"; done > '{args}'\n\
+             echo \"GOCROSS_SOURCE_COMMIT=${{GOCROSS_SOURCE_COMMIT:-}}\" >> '{args}'\n\
              while [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\n\
              mkdir -p \"$root/bin\"\n\
              cat > \"$root/bin/gocross\" <<'EOF'\n{gocross}EOF\n\
@@ -668,7 +687,7 @@ async fn without_a_prebuilt_asset_cargo_installs_the_actions_own_source() {
     assert_eq!(
         std::fs::read_to_string(runner.cargo_args()).unwrap(),
         format!(
-            "install\n--locked\n--path\n{}\n--root\n{}\n",
+            "install\n--locked\n--path\n{}\n--root\n{}\nGOCROSS_SOURCE_COMMIT=\n",
             repo().display(),
             root.display()
         )
@@ -739,4 +758,86 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
     );
     assert!(!runner.cargo_args().exists(), "built from source");
     runner.assert_untouched(&outcome);
+}
+
+/// The action as the runner checks it out for `uses: gocross/gocross@<commit>`: its files
+/// (no `.git`) under `_actions/<owner>/<repo>/<commit>/`.
+fn checked_out_action(runner: &Runner, commit: &str) -> PathBuf {
+    let dir = runner.path("_actions/gocross/gocross").join(commit);
+    std::fs::create_dir_all(dir.join("action")).unwrap();
+    for file in [
+        "action.yml",
+        "Cargo.toml",
+        "action/install.sh",
+        "action/run.sh",
+    ] {
+        std::fs::copy(repo().join(file), dir.join(file)).unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let action = checked_out_action(&runner, commit);
+    let cargo = runner.cargo_on_path();
+    // Downloads go to the repository named in Cargo.toml, on the runner's GitHub server.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let outcome = runner.run_install(
+        &action,
+        &[("GITHUB_SERVER_URL", &server.uri())],
+        ("Linux", "X64"),
+        "",
+        Some(&cargo),
+    );
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    let asked: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(
+        asked,
+        [format!(
+            "/gocross/gocross/releases/download/v{VERSION}/{}",
+            checksums_name(VERSION)
+        )]
+    );
+    // No asset: built from the action's own source, which names its commit to the build.
+    let args = std::fs::read_to_string(runner.cargo_args()).unwrap();
+    assert!(
+        args.contains(&format!("--path\n{}\n", action.display())),
+        "{args}"
+    );
+    assert!(
+        args.ends_with(&format!("GOCROSS_SOURCE_COMMIT={commit}\n")),
+        "{args}"
+    );
+
+    // Another version than the source's: never built from this source.
+    std::fs::remove_file(runner.cargo_args()).unwrap();
+    let outcome = runner.run_install(
+        &action,
+        &[("GITHUB_SERVER_URL", &server.uri())],
+        ("Linux", "ARM64"),
+        "9.9.9",
+        Some(&cargo),
+    );
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::no prebuilt gocross 9.9.9 for Linux/ARM64, and this action's source is gocross {VERSION}: set version to {VERSION}, or use the action of the v9.9.9 release"
+        )]
+    );
+    assert!(!runner.cargo_args().exists(), "built from source");
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use gocross::audit::{Policy, audit_artifact};
+use gocross::audit::audit_artifact;
 use gocross::config::Config;
 use gocross::manifest::{Artifact, Manifest};
 use gocross::plan::{self, Host, PlanContext};
@@ -337,7 +337,7 @@ fn build_jobs_get_their_policy_and_a_manifest_verdict() {
     let jobs = plan::plan(&config, &ctx, &[]).unwrap().jobs;
     let policy = |t: &str| {
         let job = jobs.iter().find(|j| j.target.to_string() == t).unwrap();
-        Policy::for_job(&config, job)
+        job.policy.clone()
     };
     let amd64 = policy("linux/amd64");
     assert_eq!(amd64.target.unwrap().to_string(), "linux/amd64");
@@ -414,27 +414,19 @@ fn github_actions_get_annotations_and_a_step_summary() {
     assert!(md.contains("**static**: found dynamic"), "{md}");
 }
 
-/// The CycloneDX 1.5 JSON schema shipped in PyPI's cyclonedx-python-lib.
+/// The CycloneDX 1.5 JSON schema shipped in PyPI's cyclonedx-python-lib; `None` (outside
+/// CI) when the package is missing.
 fn cyclonedx_schema() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import cyclonedx.schema._res as r, os; print(os.path.dirname(r.__file__))",
-        ])
-        .output()
-        .ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let schema = dir.join("bom-1.5.SNAPSHOT.schema.json");
-    if schema.is_file() {
-        return Some(schema);
+    if !common::require_python_module("cyclonedx.schema", "pip install cyclonedx-python-lib") {
+        return None;
     }
-    if in_ci() {
-        panic!(
-            "the CycloneDX schema is required and missing: pip install cyclonedx-python-lib (scripts/test installs it)"
-        );
-    }
-    eprintln!("skipped: pip install cyclonedx-python-lib for the CycloneDX schema");
-    None
+    let out = common::run_ok(Command::new("python3").args([
+        "-c",
+        "import cyclonedx.schema._res as r, os; print(os.path.dirname(r.__file__))",
+    ]));
+    let schema = PathBuf::from(out.trim()).join("bom-1.5.SNAPSHOT.schema.json");
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    Some(schema)
 }
 
 #[test]

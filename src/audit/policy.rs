@@ -11,11 +11,10 @@
 use super::{AuditReport, ObjectFacts};
 use crate::config::{Config, GlibcVersion};
 use crate::manifest::Violation;
-use crate::plan::BuildJob;
 use crate::targets::{GoVersion, Target};
 
 /// What a binary must be. The default requires nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Policy {
     /// The binary's GOOS and GOARCH must be these; with a variant (`linux/arm/7`), the build
     /// info's GOARM/GOAMD64/... must match too when the binary records it.
@@ -55,16 +54,22 @@ impl Policy {
         }
     }
 
-    /// The policy for the binary a build job produces: its target; static linking as the job
-    /// decided it (overrides included) where the GOOS links statically, unless `audit.static`
-    /// says otherwise; the job's glibc floor as the maximum unless `audit.max_glibc` is set;
-    /// the rest from `audit:`.
-    pub fn for_job(config: &Config, job: &BuildJob) -> Policy {
+    /// The policy for the binary of a build: its target; static linking as the plan decided
+    /// it for the target (overrides included) where the GOOS links statically, unless
+    /// `audit.static` says otherwise; the target's glibc floor as the maximum unless
+    /// `audit.max_glibc` is set; the rest from `audit:`. The plan calls this once per job
+    /// ([`crate::plan::BuildJob::policy`]).
+    pub fn for_build(
+        config: &Config,
+        target: &Target,
+        static_link: bool,
+        glibc: Option<GlibcVersion>,
+    ) -> Policy {
         let mut policy = Policy::from_config(config);
-        policy.target = Some(job.target);
-        policy.require_static = job.target.goos().links_statically()
-            && config.audit.static_link.unwrap_or(job.static_link);
-        policy.max_glibc = config.audit.max_glibc.or(job.glibc);
+        policy.target = Some(*target);
+        policy.require_static =
+            target.goos().links_statically() && config.audit.static_link.unwrap_or(static_link);
+        policy.max_glibc = config.audit.max_glibc.or(glibc);
         policy
     }
 

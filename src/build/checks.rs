@@ -3,21 +3,17 @@
 //! run where the plan says. A binary that fails either is kept in dist/ and in manifest.json
 //! with the reason, but stays out of checksums.txt, and its target counts as failed.
 
-use crate::audit::{self, AuditOptions, Policy};
+use crate::audit::{self, AuditOptions};
 use crate::config::Config;
 use crate::manifest::{Artifact, VerifyOutcome};
-use crate::plan::{BuildJob, BuildPlan};
-use crate::targets::Target;
+use crate::plan::BuildJob;
 use crate::verify;
-use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The checks of one build.
+/// The checks of one build: every binary is audited against its job's policy
+/// ([`BuildJob::policy`]); verification and SBOMs as asked.
 #[derive(Debug, Clone, Default)]
 pub struct Checks {
-    /// The audit policy of each target ([`Policy::for_job`]); a target without one is not
-    /// audited.
-    pub policies: BTreeMap<Target, Policy>,
     /// Run each binary whose job has verify settings (gocross.yaml has `verify:` and the
     /// command line did not say `--no-verify`).
     pub verify: bool,
@@ -31,15 +27,9 @@ pub fn sbom_name(binary: &str) -> String {
 }
 
 impl Checks {
-    /// Every job audited against its policy; verification as gocross.yaml and `verify` say;
-    /// SBOMs when `release.sbom` is on.
-    pub fn for_plan(config: &Config, plan: &BuildPlan, verify: bool) -> Checks {
+    /// Verification as gocross.yaml and `verify` say; SBOMs when `release.sbom` is on.
+    pub fn for_config(config: &Config, verify: bool) -> Checks {
         Checks {
-            policies: plan
-                .jobs
-                .iter()
-                .map(|job| (job.target, Policy::for_job(config, job)))
-                .collect(),
             verify,
             sbom: config.release.sbom,
         }
@@ -55,31 +45,29 @@ impl Checks {
     ) -> Option<String> {
         let path = dist.join(&artifact.path);
         let mut problems = Vec::new();
-        if let Some(policy) = self.policies.get(&job.target) {
-            let mut report = audit::audit_file(&path, &AuditOptions::default());
-            policy.apply(&mut report);
-            if self.sbom && report.facts.go.is_some() {
-                let name = sbom_name(&artifact.name);
-                match audit::write_sbom(&report, &dist.join(&name)) {
-                    Ok(()) => artifact.sbom = Some(name),
-                    Err(e) => problems.push(format!("cannot write its SBOM: {e}")),
-                }
+        let mut report = audit::audit_file(&path, &AuditOptions::default());
+        job.policy.apply(&mut report);
+        if self.sbom && report.facts.go.is_some() {
+            let name = sbom_name(&artifact.name);
+            match audit::write_sbom(&report, &dist.join(&name)) {
+                Ok(()) => artifact.sbom = Some(name),
+                Err(e) => problems.push(format!("cannot write its SBOM: {e}")),
             }
-            let audit = audit::artifact_audit(&report);
-            if !audit.passed {
-                let rules: Vec<String> = audit
-                    .violations
-                    .iter()
-                    .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
-                    .collect();
-                let what = match (&report.error, rules.is_empty()) {
-                    (Some(e), true) => e.clone(),
-                    _ => rules.join("; "),
-                };
-                problems.push(format!("audit failed ({what})"));
-            }
-            artifact.audit = Some(audit);
         }
+        let audit = audit::artifact_audit(&report);
+        if !audit.passed {
+            let rules: Vec<String> = audit
+                .violations
+                .iter()
+                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+                .collect();
+            let what = match (&report.error, rules.is_empty()) {
+                (Some(e), true) => e.clone(),
+                _ => rules.join("; "),
+            };
+            problems.push(format!("audit failed ({what})"));
+        }
+        artifact.audit = Some(audit);
         if let (true, Some(settings)) = (self.verify, &job.verify.settings) {
             let result = verify::verify(&verify::Request {
                 binary: &path,

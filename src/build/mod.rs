@@ -15,9 +15,8 @@
 
 mod actions_report;
 mod checks;
-pub mod doctor;
 mod gobuild;
-mod interrupt;
+pub(crate) mod interrupt;
 mod progress;
 mod stamp;
 

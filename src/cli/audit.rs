@@ -146,7 +146,7 @@ impl ConfigPolicy {
             }
         };
         match job {
-            Some(job) => Policy::for_job(&self.config, job),
+            Some(job) => job.policy.clone(),
             None => Policy::from_config(&self.config),
         }
     }

@@ -65,13 +65,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         dist,
         jobs,
         stamp,
-        checks: Checks::for_plan(&config, &plan, !args.no_verify),
+        checks: Checks::for_config(&config, !args.no_verify),
     };
     let in_actions = actions::is_actions();
-    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let progress: Box<dyn Progress> = if in_actions {
         Box::new(PlainProgress::new(true))
-    } else if std::io::stderr().is_terminal() && !ci {
+    } else if std::io::stderr().is_terminal() && !actions::in_ci() {
         Box::new(TerminalProgress::default())
     } else {
         Box::new(PlainProgress::new(false))

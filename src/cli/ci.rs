@@ -3,9 +3,8 @@
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result, bail};
 use gocross::config::{self, Config, GoMod};
-use gocross::generate::{self, GenerateError, init::InitConfig};
-use gocross::plan::{self, PlanContext};
-use gocross::targets::{self, GoVersion};
+use gocross::generate::{self, GenerateError, Workflow, init::InitConfig};
+use gocross::targets;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -50,7 +49,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     match args.command {
         CiCommand::Init(init) => run_init(global, init),
         CiCommand::Generate => {
-            let workflow = Workflow::render(&global.dir, &global.config_path(), None)?;
+            let config = global.load_config()?;
+            let workflow = Workflow::render(&global.dir, &global.config_path(), &config)?;
             generate::write(&workflow.path, &workflow.text)?;
             output::print(&format!(
                 "wrote {} ({} build legs)",
@@ -60,8 +60,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         CiCommand::Check => {
-            let workflow = Workflow::render(&global.dir, &global.config_path(), None)?;
-            match generate::check(&workflow.path, &workflow.shown(), &workflow.text) {
+            let config = global.load_config()?;
+            let workflow = Workflow::render(&global.dir, &global.config_path(), &config)?;
+            match workflow.check() {
                 Ok(()) => {
                     output::print(&format!(
                         "{} matches {}",
@@ -77,45 +78,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 Err(other) => Err(other.into()),
             }
         }
-    }
-}
-
-/// A rendered workflow and where it goes.
-struct Workflow {
-    path: PathBuf,
-    repo_root: PathBuf,
-    text: String,
-    legs: usize,
-}
-
-impl Workflow {
-    /// Loads the config (or takes the one given) and renders the workflow.
-    fn render(dir: &Path, config_path: &Path, config: Option<Config>) -> Result<Workflow> {
-        let config = match config {
-            Some(c) => c,
-            None => Config::load_from(config_path, dir)?,
-        };
-        let module_go = GoMod::read(dir).ok().and_then(|m| m.go);
-        let ctx = PlanContext::runners(module_go.unwrap_or(GoVersion::LATEST_KNOWN));
-        let plan = plan::plan(&config, &ctx, &[])?;
-        let repo_root = generate::repository_root(dir);
-        let layout = generate::layout(&repo_root, dir, config_path)?;
-        let rendered = generate::render(&config, &plan, &layout)?;
-        Ok(Workflow {
-            path: repo_root.join(&config.ci.workflow),
-            repo_root,
-            text: rendered.text,
-            legs: rendered.legs,
-        })
-    }
-
-    /// The path relative to the repository root, for messages.
-    fn shown(&self) -> String {
-        self.path
-            .strip_prefix(&self.repo_root)
-            .unwrap_or(&self.path)
-            .display()
-            .to_string()
     }
 }
 
@@ -161,7 +123,7 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
         }
         (Config::load_from(&config_path, &dir)?, None)
     };
-    let workflow = Workflow::render(&dir, &config_path, Some(config))?;
+    let workflow = Workflow::render(&dir, &config_path, &config)?;
     if workflow.path.exists() && !args.force {
         bail!(GenerateError::Exists {
             path: workflow.path,
@@ -176,7 +138,7 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
     }
     generate::write(&workflow.path, &workflow.text)?;
     output::print(&format!(
-        "wrote {} ({} build legs)\ncommit both files; the workflow's check job runs `gocross ci check` to keep them in step",
+        "wrote {} ({} build legs)\ncommit both files; the workflow's check job (`gocross doctor --ci`) fails while they disagree",
         workflow.shown(),
         workflow.legs
     ))?;

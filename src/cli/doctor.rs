@@ -1,9 +1,11 @@
-//! `gocross doctor [--target T]... [--json]`: can this machine build the configured targets,
-//! and what to install when it cannot. Exits 1 when a configured target cannot be built.
+//! `gocross doctor [--target T]... [--ci] [--json]`: can this machine build the configured
+//! targets, and what to install when it cannot; with `--ci`, what a bare runner can check (Go,
+//! the config, the plan for GitHub's runners, workflow drift). Exits 1 when a configured target
+//! cannot be built (or, with `--ci`, when a check failed).
 
 use super::{Global, Outcome, output, plan::machine_context};
 use anyhow::Result;
-use gocross::build::doctor::{self, Status};
+use gocross::doctor::{self, Status};
 use gocross::targets::Target;
 
 #[derive(Debug, clap::Args)]
@@ -11,6 +13,10 @@ pub struct Args {
     /// Only these targets.
     #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
     targets: Vec<Target>,
+    /// Check only what the workflow's check job can check on a bare runner: Go, the config,
+    /// the plan for GitHub's runners and the committed workflow (no C toolchains).
+    #[arg(long, conflicts_with = "targets")]
+    ci: bool,
     /// Print the checks as a JSON array.
     #[arg(long)]
     json: bool,
@@ -18,13 +24,17 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let config = global.load_config()?;
-    let module_go = gocross::config::GoMod::read(&global.dir)
-        .ok()
-        .and_then(|m| m.go);
-    let ctx = machine_context(&config, gocross::gotool::version(), module_go);
-    let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let go_env = gocross::gotool::env(doctor::GO_ENV);
-    let checks = doctor::diagnose(&plan, &go_env, module_go);
+    let checks = if args.ci {
+        doctor::diagnose_ci(&global.dir, &global.config_path(), &config, &go_env)
+    } else {
+        let module_go = gocross::config::GoMod::read(&global.dir)
+            .ok()
+            .and_then(|m| m.go);
+        let ctx = machine_context(&config, gocross::gotool::version(), module_go);
+        let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+        doctor::diagnose(&plan, &go_env, module_go)
+    };
     if args.json {
         output::print_json(&checks)?;
     } else {
@@ -48,10 +58,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 text.push_str(&format!("  {}: {fix}\n", c.name));
             }
         }
-        text.push_str(if doctor::can_build(&checks) {
-            "\nEvery configured target can be built here.\n"
-        } else {
-            "\nSome configured targets cannot be built here (MISSING above).\n"
+        text.push_str(match (args.ci, doctor::can_build(&checks)) {
+            (false, true) => "\nEvery configured target can be built here.\n",
+            (false, false) => "\nSome configured targets cannot be built here (MISSING above).\n",
+            (true, true) => "\nThe config, the plan and the workflow are ready for GitHub's runners; each leg checks its C toolchain after its installs.\n",
+            (true, false) => "\nThe workflow cannot run as it is (MISSING above).\n",
         });
         output::print(&text)?;
     }

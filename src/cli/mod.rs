@@ -13,6 +13,7 @@ mod release;
 mod report;
 mod schema;
 mod targets;
+mod test;
 mod verify;
 
 use anyhow::Result;
@@ -21,9 +22,19 @@ use gocross::config::{self, Config};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `--version`: the release, and the repository and commit this binary was built from.
+static LONG_VERSION: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(gocross::origin::long_version);
+
 /// Cross-compile Go programs in CI, correct by construction.
 #[derive(Debug, Parser)]
-#[command(name = "gocross", version, about, propagate_version = true)]
+#[command(
+    name = "gocross",
+    version,
+    long_version = LONG_VERSION.as_str(),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Run as if started in DIR (the Go module root).
     #[arg(
@@ -56,6 +67,8 @@ enum Command {
     Doctor(doctor::Args),
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
+    /// Run the module's Go tests on every target, in parallel: natively, under QEMU or wine.
+    Test(test::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
     /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
@@ -84,6 +97,16 @@ pub enum Outcome {
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1
 /// (clap's usage errors exit 2).
 pub fn run() -> ExitCode {
+    // `go test -exec` calls gocross for every test binary: no argument parsing, no config.
+    let mut argv = std::env::args_os().skip(1);
+    if argv
+        .next()
+        .is_some_and(|a| a == gocross::gotest::EXEC_SUBCOMMAND)
+    {
+        let rest: Vec<std::ffi::OsString> = argv.collect();
+        let code = gocross::gotest::exec_wrapper(&rest);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
@@ -111,6 +134,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Build(args) => build::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Test(args) => test::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),

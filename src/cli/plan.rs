@@ -79,7 +79,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             if job.cgo { "on" } else { "off" }.to_string(),
             link,
             cc,
-            job.runner.clone(),
+            job.runner.label.clone(),
             job.verify.method.name().to_string(),
         ]);
     }

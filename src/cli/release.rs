@@ -11,10 +11,15 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The tag to release, e.g. v1.2.3. A tag that does not exist yet is created at
-    /// GITHUB_SHA when publishing.
+    /// The tag to release, e.g. v1.2.3. Default: GITHUB_REF_NAME when GITHUB_REF_TYPE is
+    /// `tag` (a tag push). A tag that does not exist yet is created at GITHUB_SHA when
+    /// publishing.
     #[arg(long, value_name = "TAG")]
-    tag: String,
+    tag: Option<String>,
+    /// Release even when the tag and the version stamped into the binaries disagree
+    /// (`v1.2.3` and `1.2.3` agree).
+    #[arg(long)]
+    allow_version_mismatch: bool,
     /// The directory `gocross build` wrote (manifest.json, checksums.txt, binaries).
     #[arg(long, value_name = "DIR", default_value = "dist")]
     dist: PathBuf,
@@ -37,12 +42,38 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let settings: ReleaseConfig = github::optional_config(global)?
-        .map(|c| c.release)
+    let env = |name| std::env::var(name).ok();
+    let Some(tag) = release::tag_from(
+        args.tag.as_deref(),
+        env("GITHUB_REF_TYPE").as_deref(),
+        env("GITHUB_REF_NAME").as_deref(),
+    ) else {
+        anyhow::bail!(
+            "which tag? pass --tag v1.2.3 (in a workflow run of a tag push it comes from GITHUB_REF_NAME)"
+        );
+    };
+    let config = github::optional_config(global)?;
+    let settings: ReleaseConfig = config
+        .as_ref()
+        .map(|c| c.release.clone())
         .unwrap_or_default();
+    let targets: Vec<String> = config
+        .iter()
+        .flat_map(|c| c.targets())
+        .map(|t| t.to_string())
+        .collect();
     let dist = global.dir.join(&args.dist);
     let manifest = Manifest::read(&dist)?;
-    let expected = release::expected_assets(&dist, &manifest, settings.checksums)?;
+    let expected = release::expected_assets(
+        &dist,
+        &manifest,
+        &release::Gate {
+            checksums: settings.checksums,
+            tag: &tag,
+            allow_version_mismatch: args.allow_version_mismatch,
+            targets: &targets,
+        },
+    )?;
     let user_notes = match &args.notes {
         Some(path) => {
             let path = global.dir.join(path);
@@ -54,7 +85,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         None => None,
     };
     let opts = ReleaseOptions {
-        tag: args.tag.clone(),
+        tag,
         draft: args.draft || settings.draft,
         replace: args.replace,
         notes: release::release_notes(&manifest, user_notes.as_deref()),

@@ -8,6 +8,7 @@ use anyhow::Result;
 use gocross::config;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::github::report::{self, Published, PullRequest, Report};
+use gocross::gotest::TestReport;
 use gocross::manifest::Manifest;
 use serde::Serialize;
 use std::path::{Component, Path, PathBuf};
@@ -45,8 +46,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .as_ref()
         .map(report::configured_targets)
         .unwrap_or_default();
-    let manifest = Manifest::read(&global.dir.join(&args.dist))?;
-    let report = report::summarize(&manifest, &configured, &repo_relative(&config_path));
+    let dist = global.dir.join(&args.dist);
+    let legs = Manifest::read_legs(&dist)?;
+    let tests = TestReport::read_legs(&dist)?;
+    let report = report::summarize(&legs, &tests, &configured, &repo_relative(&config_path));
     let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
     actions::append_summary(&markdown)?;
     let pr = PullRequest::from_env()?;
@@ -124,7 +127,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 }
 
 fn text(report: &Report) -> String {
-    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY"]);
+    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY", "TESTS"]);
     for r in &report.rows {
         table.add_row(vec![
             r.target.clone(),
@@ -132,6 +135,7 @@ fn text(report: &Report) -> String {
             if r.built { "yes" } else { "no" }.to_string(),
             r.audit.clone(),
             r.verify.clone(),
+            r.tests.clone(),
         ]);
     }
     format!("{}\n{table}", report.title)
@@ -139,7 +143,7 @@ fn text(report: &Report) -> String {
 
 /// A path as the Checks API wants it: relative to the repository root (`GITHUB_WORKSPACE`,
 /// else the working directory), with `/` separators and no `./`.
-fn repo_relative(path: &Path) -> String {
+pub(super) fn repo_relative(path: &Path) -> String {
     let roots = [
         std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
         std::env::current_dir().ok(),

@@ -31,7 +31,7 @@ struct PortRow {
     zig_arch: Option<&'static str>,
     native_runner: Option<&'static str>,
     minimum_os: Option<MinimumOs>,
-    notes: Vec<&'static str>,
+    notes: Vec<String>,
 }
 
 fn row(port: &Port, go: GoVersion) -> PortRow {

@@ -6,7 +6,7 @@ use gocross::audit::{self, AuditOptions, Linkage};
 use gocross::config::VerifyConfig;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
-use gocross::plan::verify_method;
+use gocross::plan::{self, verify_method};
 use gocross::targets::{Platform, Target};
 use gocross::verify::{self, Request};
 use std::path::PathBuf;
@@ -53,10 +53,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     // else the Debian cross toolchain's when it is installed.
     let report = audit::audit_file(&args.file, &AuditOptions::default());
     let dynamic = report.facts.linkage == Some(Linkage::Dynamic);
-    let sysroot = settings.sysroot.clone().filter(|_| dynamic).or_else(|| {
-        let cross = args.target.port().cross_gcc().and_then(|g| g.sysroot)?;
-        (dynamic && std::path::Path::new(cross).is_dir()).then(|| cross.to_string())
-    });
+    let sysroot = dynamic
+        .then(|| plan::qemu_sysroot(&args.target, Some(&settings)))
+        .flatten();
     let method = verify_method(args.target.platform, Platform::host(), sysroot);
     let result = verify::verify(&Request {
         binary: &args.file,

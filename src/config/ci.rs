@@ -7,7 +7,6 @@
 
 use super::located::{ConfigError, line_of_key};
 use super::{CiConfig, PLAN_OWNED_ENV};
-use crate::targets::GoVersion;
 use std::path::Path;
 
 /// GitHub cancels a job on a hosted runner after six hours.
@@ -42,7 +41,22 @@ fn is_action_ref(uses: &str) -> bool {
         && !uses.contains(char::is_whitespace)
 }
 
-fn is_env_name(name: &str) -> bool {
+/// What actions/setup-go takes as `go-version` and gocross accepts: `stable`, `oldstable`, or
+/// a release `1.N` / `1.N.P`.
+pub fn is_go_release(s: &str) -> bool {
+    if matches!(s, "stable" | "oldstable") {
+        return true;
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    (2..=3).contains(&parts.len())
+        && parts[0] == "1"
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+pub(super) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -77,24 +91,39 @@ pub(super) fn validate(ci: &CiConfig, path: &Path, source: &str) -> Result<(), C
             ),
         );
     }
-    let mut seen = Vec::new();
-    for v in &ci.go_versions {
-        let parsed: GoVersion = match v.parse() {
-            Ok(g) => g,
-            Err(e) => return fail("go_versions", e),
-        };
-        if seen.contains(&parsed) {
-            return fail("go_versions", format!("Go {parsed} is listed twice"));
+    for (i, v) in ci.go_versions.iter().enumerate() {
+        if !is_go_release(v) {
+            return fail(
+                "go_versions",
+                format!("`{v}` is not a Go release: write stable, oldstable, 1.26 or 1.26.8"),
+            );
         }
-        seen.push(parsed);
+        if ci.go_versions[..i].contains(v) {
+            return fail("go_versions", format!("Go {v} is listed twice"));
+        }
     }
-    if !is_action_ref(&ci.action) {
+    if ci.go_version.is_some() && !ci.go_versions.is_empty() {
+        return fail(
+            "go_versions",
+            "set `go_version` (one Go) or `go_versions` (a Go axis), not both".into(),
+        );
+    }
+    if let Some(go) = &ci.go_version
+        && !is_go_release(go)
+    {
+        return fail(
+            "go_version",
+            format!("`{go}` is not a Go release: write stable, oldstable, 1.26 or 1.26.8"),
+        );
+    }
+    if let Some(action) = &ci.action
+        && !(is_action_ref(action) && is_pinned(action))
+    {
         return fail(
             "action",
             format!(
-                "`{}` is not an action reference: write OWNER/REPO@REF, e.g. {}",
-                ci.action,
-                super::DEFAULT_ACTION
+                "`{action}` is not an action pinned to a commit: write OWNER/REPO@<40-hex commit> (a tag or branch can move), e.g. {}@<commit>",
+                crate::origin::action_repository()
             ),
         );
     }
@@ -178,7 +207,9 @@ mod tests {
         assert!(!is_pinned(
             "actions/checkout@08C6903CD8C0FDE910A37F88322EDCFB5DD907A8"
         ));
-        assert!(is_action_ref("gocross/gocross-action@v1"));
+        assert!(is_action_ref("gocross/gocross@v1"));
+        assert!(is_go_release("stable") && is_go_release("1.26") && is_go_release("1.26.8"));
+        assert!(!is_go_release("go1.26") && !is_go_release("1") && !is_go_release("1.x"));
         assert!(is_action_ref("o/r/sub/dir@main"));
         assert!(!is_action_ref("gocross-action@v1"));
         assert!(!is_action_ref("o/r"));

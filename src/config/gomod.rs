@@ -1,4 +1,5 @@
-//! The two facts gocross reads from go.mod: the module path and the `go` line.
+//! The facts gocross reads from go.mod: the module path, the `go` line and the `toolchain`
+//! directive.
 
 use crate::targets::GoVersion;
 use std::path::Path;
@@ -10,6 +11,9 @@ pub struct GoMod {
     pub module: String,
     /// The `go` line (the minimum Go release of the module), when present.
     pub go: Option<GoVersion>,
+    /// The `toolchain` directive without its `go` prefix (`toolchain go1.26.8` → `1.26.8`):
+    /// the Go release the module asks to build with.
+    pub toolchain: Option<String>,
 }
 
 impl GoMod {
@@ -28,6 +32,7 @@ impl GoMod {
     pub fn parse(text: &str) -> Option<GoMod> {
         let mut module = None;
         let mut go = None;
+        let mut toolchain = None;
         for line in text.lines() {
             let line = line.split("//").next().unwrap_or("").trim();
             if let Some(rest) = line
@@ -40,11 +45,21 @@ impl GoMod {
                 .or_else(|| line.strip_prefix("go\t"))
             {
                 go = rest.trim().parse().ok();
+            } else if let Some(rest) = line
+                .strip_prefix("toolchain ")
+                .or_else(|| line.strip_prefix("toolchain\t"))
+            {
+                toolchain = rest
+                    .trim()
+                    .strip_prefix("go")
+                    .filter(|v| !v.is_empty())
+                    .map(String::from);
             }
         }
         Some(GoMod {
             module: module?,
             go,
+            toolchain,
         })
     }
 
@@ -72,6 +87,9 @@ mod tests {
         let m = GoMod::parse("// comment\nmodule mvdan.cc/sh/v3\n\ngo 1.23.0\n\nrequire (\n)\n")
             .unwrap();
         assert_eq!(m.module, "mvdan.cc/sh/v3");
+        assert_eq!(m.toolchain, None);
+        let pinned = GoMod::parse("module x\ngo 1.22\ntoolchain go1.26.8 // pinned\n").unwrap();
+        assert_eq!(pinned.toolchain.as_deref(), Some("1.26.8"));
         assert_eq!(m.go, Some(GoVersion::new(1, 23)));
         assert_eq!(m.binary_name(), "sh");
         assert_eq!(

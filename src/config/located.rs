@@ -140,6 +140,19 @@ fn key_path_at(source: &str, line: u64) -> Option<String> {
     (!path.is_empty()).then_some(path)
 }
 
+/// The 1-based line of the key at a dotted path (`test.timeout`, `overrides[1].test_args`)
+/// in block-style YAML: the first line that belongs to it. `None` when the file does not
+/// spell the key out.
+pub(crate) fn line_of_path(source: &str, path: &str) -> Option<u64> {
+    (1..=source.lines().count() as u64).find(|&line| {
+        key_path_at(source, line).is_some_and(|p| {
+            p == path
+                || p.strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    })
+}
+
 /// The 1-based line of the first top-level or nested `key:` in the file.
 pub(crate) fn line_of_key(source: &str, key: &str) -> Option<u64> {
     let prefix = format!("{key}:");
@@ -164,5 +177,9 @@ mod tests {
         );
         assert_eq!(key_path_at(src, 8).as_deref(), Some("overrides[1].static"));
         assert_eq!(key_path_at(src, 10).as_deref(), Some("verify.timeout"));
+        assert_eq!(line_of_path(src, "verify.timeout"), Some(10));
+        assert_eq!(line_of_path(src, "overrides[1].targets"), Some(6));
+        assert_eq!(line_of_path(src, "overrides[1].static"), Some(8));
+        assert_eq!(line_of_path(src, "test.timeout"), None);
     }
 }

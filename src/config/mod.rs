@@ -8,11 +8,13 @@
 
 mod ci;
 mod gomod;
+mod gotest;
 pub mod image;
 mod located;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
+pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use located::ConfigError;
 
@@ -29,9 +31,6 @@ pub const FILE_NAME: &str = "gocross.yaml";
 
 /// The workflow file `gocross ci` writes, relative to the repository root.
 pub const DEFAULT_WORKFLOW: &str = ".github/workflows/gocross.yml";
-
-/// The composite action the generated workflow calls.
-pub const DEFAULT_ACTION: &str = "gocross/gocross-action@v1";
 
 /// The targets built when `targets:` is absent: the first-class ports a Go CLI usually ships
 /// for, plus windows/arm64, with 32-bit ARM pinned to ARMv7.
@@ -118,6 +117,10 @@ pub struct Config {
     /// Run each binary on its target after the build (natively, QEMU user mode, wine).
     #[serde(default)]
     pub verify: Option<VerifyConfig>,
+    /// Run the module's Go tests on each target (`gocross test`); with this section the
+    /// generated workflow runs them in every build leg before the build.
+    #[serde(default)]
+    pub test: Option<TestConfig>,
     /// Policy every binary must meet.
     #[serde(default)]
     pub audit: AuditConfig,
@@ -157,6 +160,11 @@ pub struct Override {
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
+    /// `false`: `gocross test` does not run these targets' tests (reported as not run).
+    pub test: Option<bool>,
+    /// `go test` flags for these targets, after `test.args` (`[-short]` for the emulated
+    /// ones, `[-run, '^TestFast']`).
+    pub test_args: Option<Vec<String>>,
 }
 
 /// How to run a binary to verify it.
@@ -186,6 +194,10 @@ pub struct VerifyConfig {
     /// Default true; `not run` is never counted as verified either way.
     #[serde(default = "yes")]
     pub allow_not_run: bool,
+    /// Environment of the binary, besides PATH, HOME, TMPDIR and the locale, which are all
+    /// it gets from the caller.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
 }
 
 impl Default for VerifyConfig {
@@ -198,6 +210,7 @@ impl Default for VerifyConfig {
             sysroot: None,
             skip: None,
             allow_not_run: true,
+            env: BTreeMap::new(),
         }
     }
 }
@@ -250,6 +263,12 @@ pub struct ReleaseConfig {
     /// Write and publish a CycloneDX SBOM per binary. Default false.
     #[serde(default)]
     pub sbom: bool,
+    /// Attest the build provenance of the released binaries (actions/attest-build-provenance,
+    /// in a job of its own): `auto` (the default) attests in public repositories only, since
+    /// attestations in private and internal ones need GitHub Enterprise Cloud; `true` always;
+    /// `false` never.
+    #[serde(default)]
+    pub attest: Attest,
 }
 
 impl Default for ReleaseConfig {
@@ -259,6 +278,49 @@ impl Default for ReleaseConfig {
             checksums: true,
             draft: false,
             sbom: false,
+            attest: Attest::Auto,
+        }
+    }
+}
+
+/// When the release job's binaries get a build provenance attestation: gocross.yaml writes
+/// `auto`, `true` or `false`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Attest {
+    /// In public repositories (`github.event.repository.private` is false).
+    #[default]
+    Auto,
+    /// `true`.
+    Always,
+    /// `false`.
+    Never,
+}
+
+impl JsonSchema for Attest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Attest".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"oneOf": [{"type": "boolean"}, {"const": "auto"}]})
+    }
+}
+
+impl<'de> Deserialize<'de> for Attest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Word(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(true) => Ok(Attest::Always),
+            Raw::Bool(false) => Ok(Attest::Never),
+            Raw::Word(w) if w == "auto" => Ok(Attest::Auto),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "`{w}` is not a value of `attest`: write auto, true or false"
+            ))),
         }
     }
 }
@@ -272,13 +334,15 @@ pub struct CiConfig {
     /// `.github/workflows/gocross.yml`.
     #[serde(default = "default_workflow")]
     pub workflow: String,
-    /// File that actions/setup-go reads the Go version from, relative to the module root.
-    /// Default `go.mod`. Not used when `go_versions` is set.
-    #[serde(default = "default_go_version_file")]
-    pub go_version_file: String,
+    /// The Go release that builds, as actions/setup-go takes it: `stable`, `oldstable`, or a
+    /// release such as `1.26` or `1.26.8`. Default: go.mod's `toolchain` directive when there
+    /// is one (go.mod's `go` line is a minimum, not a choice), else `stable`. Every leg sets
+    /// `GOTOOLCHAIN=local`, so the Go that was set up is the Go that builds.
+    #[serde(default)]
+    pub go_version: Option<String>,
     /// Build every target with each of these Go releases (`["1.25", "1.26"]`): one matrix leg
-    /// per target and release. The first release listed is the one a tag publishes. Default:
-    /// none, the release in `go_version_file`.
+    /// per target and release, instead of `go_version`. The first release listed is the one a
+    /// tag publishes.
     #[serde(default)]
     pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
@@ -286,10 +350,11 @@ pub struct CiConfig {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub runners: BTreeMap<Target, String>,
-    /// The gocross action, `OWNER/REPO@REF`. Default `gocross/gocross-action@v1`; pin it to a
-    /// full commit SHA (`gocross/gocross-action@<40 hex digits>`) to satisfy a hash-pin policy.
-    #[serde(default = "default_action")]
-    pub action: String,
+    /// The gocross action, `OWNER/REPO@<40-hex commit>`. Default: this repository's action at
+    /// the commit the running gocross was built from (`gocross --version` shows it); a gocross
+    /// built from a tree with uncommitted changes needs this set.
+    #[serde(default)]
+    pub action: Option<String>,
     /// Branches whose pushes run the workflow. Default `[main]` (`gocross ci init` writes the
     /// repository's default branch when it is another).
     #[serde(default = "default_branches")]
@@ -313,22 +378,28 @@ pub struct CiConfig {
     /// rules as `steps_before_build`.
     #[serde(default)]
     pub steps_after_build: Vec<serde_json::Value>,
+    /// The pull-request report also keeps one comment on the pull request up to date
+    /// (`gocross report --comment`; the report job then holds `pull-requests: write`).
+    /// Default false: the check run alone.
+    #[serde(default)]
+    pub pr_comment: bool,
 }
 
 impl Default for CiConfig {
     fn default() -> Self {
         CiConfig {
             workflow: default_workflow(),
-            go_version_file: default_go_version_file(),
+            go_version: None,
             go_versions: Vec::new(),
             runners: BTreeMap::new(),
-            action: default_action(),
+            action: None,
             branches: default_branches(),
             tags: default_tags(),
             env: BTreeMap::new(),
             timeout_minutes: default_timeout_minutes(),
             steps_before_build: Vec::new(),
             steps_after_build: Vec::new(),
+            pr_comment: false,
         }
     }
 }
@@ -353,12 +424,6 @@ fn default_timeout() -> u64 {
 }
 fn default_workflow() -> String {
     DEFAULT_WORKFLOW.into()
-}
-fn default_go_version_file() -> String {
-    "go.mod".into()
-}
-fn default_action() -> String {
-    DEFAULT_ACTION.into()
 }
 fn default_branches() -> Vec<String> {
     vec!["main".into()]
@@ -599,6 +664,28 @@ impl Config {
                 ));
             }
         }
+        let verify_envs = config
+            .verify
+            .iter()
+            .map(|v| ("verify.env".to_string(), v))
+            .chain(config.overrides.iter().enumerate().filter_map(|(i, o)| {
+                o.verify
+                    .as_ref()
+                    .map(|v| (format!("overrides[{i}].verify.env"), v))
+            }));
+        for (key, v) in verify_envs {
+            if let Some(var) = v.env.keys().find(|k| !ci::is_env_name(k)) {
+                let line = located::line_of_path(source, &key).unwrap_or(1);
+                return Err(ConfigError::at(
+                    path,
+                    source,
+                    line,
+                    1,
+                    format!("key `{key}`: `{var}` is not an environment variable name"),
+                ));
+            }
+        }
+        gotest::validate(&config, &configured, path, source)?;
         ci::validate(&config.ci, path, source)?;
         if config.project.is_empty() {
             config.project =

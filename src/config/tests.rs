@@ -186,12 +186,27 @@ fn ci_settings_are_validated() {
     let (line, _, msg) = error("version: 1\nci:\n  workflow: ci/gocross.yml\n");
     assert_eq!(line, 3);
     assert!(msg.contains(".github/workflows/<name>.yml"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26.2']\n");
+    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26']\n");
     assert!(msg.contains("listed twice"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  go_versions: [latest]\n");
-    assert!(msg.contains("not a Go version"), "{msg}");
+    assert!(msg.contains("not a Go release"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  go_version: go1.26\n");
+    assert!(
+        msg.contains("write stable, oldstable, 1.26 or 1.26.8"),
+        "{msg}"
+    );
+    let (_, _, msg) = error("version: 1\nci:\n  go_version: '1.26'\n  go_versions: ['1.25']\n");
+    assert!(msg.contains("not both"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  action: gocross\n");
-    assert!(msg.contains("OWNER/REPO@REF"), "{msg}");
+    assert!(msg.contains("OWNER/REPO@<40-hex commit>"), "{msg}");
+    let (_, _, msg) = error("version: 1\nci:\n  action: gocross/gocross@v1\n");
+    assert!(msg.contains("not an action pinned to a commit"), "{msg}");
+    let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Auto);
+    let c = parse("version: 1\nrelease:\n  attest: false\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Never);
+    let (_, _, msg) = error("version: 1\nrelease:\n  attest: sometimes\n");
+    assert!(msg.contains("write auto, true or false"), "{msg}");
     let (_, _, msg) = error("version: 1\nci:\n  env:\n    GOOS: linux\n");
     assert!(
         msg.contains("`GOOS` is set by GitHub or by gocross"),
@@ -224,4 +239,76 @@ fn audit_section_takes_min_go_and_cgo() {
     assert_eq!(c.audit.max_glibc.unwrap().to_string(), "2.17");
     let (_, _, msg) = error("version: 1\naudit:\n  min_go: \"one\"\n");
     assert!(msg.contains("is not a Go version"), "{msg}");
+}
+
+#[test]
+fn test_section_has_defaults_and_overrides() {
+    let c = parse("version: 1\n").unwrap();
+    assert!(c.test.is_none(), "no `test:`, no tests in the workflow");
+    let c = parse(
+        "version: 1\ntargets: [linux/amd64, linux/s390x, linux/arm/7]\ntest:\n  args: [-short]\n  targets: [linux/s390x, linux/arm]\n  env: {TZ: UTC}\noverrides:\n  - targets: [linux/arm/7]\n    test: false\n  - targets: [linux/s390x]\n    test_args: [-run, TestByteOrder]\nverify:\n  env: {LANG: C}\n",
+    )
+    .unwrap();
+    let t = c.test.as_ref().unwrap();
+    assert_eq!(t.packages, ["./..."]);
+    assert_eq!(t.timeout, DEFAULT_TEST_TIMEOUT);
+    assert_eq!(t.args, ["-short"]);
+    assert_eq!(t.env["TZ"], "UTC");
+    let listed: Vec<String> = t
+        .targets()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(listed, ["linux/s390x", "linux/arm"]);
+    assert_eq!(c.overrides[0].test, Some(false));
+    assert_eq!(
+        c.overrides[1].test_args.as_deref(),
+        Some(&["-run".to_string(), "TestByteOrder".to_string()][..])
+    );
+    assert_eq!(c.verify.unwrap().env["LANG"], "C");
+}
+
+#[test]
+fn test_section_is_validated_with_positions() {
+    let (line, _, msg) = error("version: 1\nverify:\n  timeout: 5\ntest:\n  timeout: 0\n");
+    assert_eq!(line, 5, "the test section's timeout, not verify's");
+    assert!(
+        msg.contains("key `test.timeout`: must be at least 1 second"),
+        "{msg}"
+    );
+    let (line, _, msg) = error("version: 1\ntest:\n  args:\n    - -short\n    - -json\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("`-json` is not allowed"), "{msg}");
+    let (_, _, msg) = error("version: 1\ntest:\n  args: [-timeout=5s]\n");
+    assert!(msg.contains("use `test.timeout`"), "{msg}");
+    let (_, _, msg) = error("version: 1\ntest:\n  packages: []\n");
+    assert!(msg.contains("lists no package"), "{msg}");
+    let (_, _, msg) = error("version: 1\ntest:\n  packages: [-v]\n");
+    assert!(msg.contains("flags go in `test.args`"), "{msg}");
+    let (line, column, msg) =
+        error("version: 1\ntargets: [linux/amd64]\ntest:\n  targets:\n    - linux/s390x\n");
+    assert_eq!((line, column), (5, 7));
+    assert!(
+        msg.contains("key `test.targets`: linux/s390x is not in `targets`"),
+        "{msg}"
+    );
+    let (line, _, msg) = error(
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    test_args: [--exec=x]\n",
+    );
+    assert_eq!(line, 5);
+    assert!(
+        msg.contains("key `overrides[0].test_args`: `-exec` is not allowed"),
+        "{msg}"
+    );
+    let (line, _, msg) = error("version: 1\nverify:\n  env:\n    1BAD: x\n");
+    assert_eq!(line, 3);
+    assert!(
+        msg.contains("`1BAD` is not an environment variable name"),
+        "{msg}"
+    );
+    let (_, _, msg) = error("version: 1\ntest:\n  timeout: soon\n");
+    assert!(msg.contains("key `test.timeout`"), "{msg}");
+    let (_, _, msg) = error("version: 1\ntest:\n  paralel: 2\n");
+    assert!(msg.contains("unknown field `paralel`"), "{msg}");
 }

@@ -2,20 +2,24 @@
 //! config and the [`BuildPlan`] so that the template only loops and branches.
 //!
 //! Decisions made here, one place each:
-//! - one matrix leg per plan job (times each of `ci.go_versions`), with the runner and verify
-//!   method the plan chose;
-//! - what a leg installs: the Debian/Ubuntu packages of its C toolchain (`CToolchain::Gnu`,
-//!   musl-tools) and of its verify method (qemu-user-static, the cross gcc that ships the
-//!   QEMU sysroot of a dynamic binary, wine64) on Linux runners, and zig from PyPI for zig
-//!   toolchains;
-//! - artifact names (unique per leg) and the download pattern of the release and report jobs;
-//! - pinned action references ([`super::pins`]) and the gocross action reference.
+//! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
+//!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
+//!   Go tests for its target first), `attest` (tags; `release.attest`),
+//!   `release` (tags) and `report` (pull requests), each with the least permissions it needs;
+//! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
+//!   the plan, never listed here;
+//! - the Go that builds ([`go_release`]) and `GOTOOLCHAIN=local`, so that it is the Go that
+//!   was set up;
+//! - artifact names (unique per leg) and the download pattern of the later jobs;
+//! - pinned action references ([`super::pins`]) and the gocross action reference
+//!   ([`crate::origin`]).
 
 use super::GenerateError;
 use super::pins::{self, Pin};
-use crate::config::{self, Config};
-use crate::plan::{self, BuildJob, BuildPlan, VerifyMethod};
-use crate::targets::Goos;
+use crate::config::{self, Attest, Config, GoMod};
+use crate::origin;
+use crate::plan::{BuildJob, BuildPlan};
+use crate::targets::{GoVersion, runners};
 use crate::toolchain::CToolchain;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,8 +27,7 @@ use std::collections::BTreeMap;
 /// GitHub runs at most 256 jobs from one matrix.
 pub const MAX_MATRIX_LEGS: usize = 256;
 
-/// Prefix of every artifact the build legs upload; the release and report jobs download
-/// `gocross-*`.
+/// Prefix of every artifact the build legs upload; the later jobs download `gocross-*`.
 pub const ARTIFACT_PREFIX: &str = "gocross-";
 
 /// Where the module sits in the repository, as the workflow sees it.
@@ -57,6 +60,26 @@ impl Layout {
     }
 }
 
+/// The Go release the workflow sets up, as actions/setup-go takes it: `ci.go_versions`' first
+/// entry (the one a tag releases), else `ci.go_version`, else go.mod's `toolchain` directive,
+/// else `stable`. go.mod's `go` line is a minimum, never the choice.
+pub fn go_release(config: &Config, gomod: Option<&GoMod>) -> String {
+    config
+        .ci
+        .go_versions
+        .first()
+        .or(config.ci.go_version.as_ref())
+        .cloned()
+        .or_else(|| gomod.and_then(|m| m.toolchain.clone()))
+        .unwrap_or_else(|| "stable".into())
+}
+
+/// The Go version a release string plans for: `1.26.8` → 1.26; `stable` and `oldstable` →
+/// the newest release gocross knows.
+pub fn planned_go(release: &str) -> GoVersion {
+    release.parse().unwrap_or(GoVersion::LATEST_KNOWN)
+}
+
 /// Everything the workflow template prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkflowContext {
@@ -75,8 +98,8 @@ pub struct WorkflowContext {
     pub working_directory: String,
     /// The config file relative to the module root.
     pub config: String,
-    /// `go-version-file` of actions/setup-go, relative to the repository root.
-    pub go_version_file: String,
+    /// The Go release of the check job, and of the build legs without a Go axis.
+    pub go: String,
     /// The gocross action.
     pub action: ActionRef,
     /// The pinned third-party actions.
@@ -84,6 +107,8 @@ pub struct WorkflowContext {
     /// Runner, timeout and permissions of each job.
     pub jobs: Jobs,
     pub build: BuildContext,
+    /// The attestation job; `None` when `release.attest` is false or there is no release.
+    pub attest: Option<AttestContext>,
     /// The release job; `None` when `release.enabled` is false.
     pub release: Option<ReleaseContext>,
     pub report: ReportContext,
@@ -93,11 +118,9 @@ pub struct WorkflowContext {
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRef {
     pub uses: String,
-    /// The comment after the reference: the tag of a pinned action (`v5.0.0`); for the
-    /// gocross action, where its pin comes from, or a zizmor ignore when it is a tag.
+    /// The comment after the reference: the release tag of a pinned action (`v7.0.1`), or
+    /// where a configured gocross action pin comes from.
     pub comment: String,
-    /// Whether `uses` is pinned to a commit SHA.
-    pub pinned: bool,
 }
 
 impl From<Pin> for ActionRef {
@@ -105,7 +128,6 @@ impl From<Pin> for ActionRef {
         ActionRef {
             uses: pin.uses(),
             comment: pin.version.to_string(),
-            pinned: true,
         }
     }
 }
@@ -115,7 +137,6 @@ impl From<Pin> for ActionRef {
 pub struct Pins {
     pub checkout: ActionRef,
     pub setup_go: ActionRef,
-    pub cache: ActionRef,
     pub upload_artifact: ActionRef,
     pub download_artifact: ActionRef,
     pub attest_build_provenance: ActionRef,
@@ -141,71 +162,62 @@ pub struct Permission {
     pub why: &'static str,
 }
 
-/// Runner, timeout and permissions of the four jobs.
+/// Runner, timeout and permissions of the jobs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Jobs {
     pub check: JobSettings,
     pub build: JobSettings,
+    pub attest: JobSettings,
     pub release: JobSettings,
     pub report: JobSettings,
 }
 
-/// The runner of the jobs that only run gocross on collected files (check, release, report).
-pub const SERVICE_RUNNER: &str = "ubuntu-24.04";
+const fn permission(scope: &'static str, access: &'static str, why: &'static str) -> Permission {
+    Permission { scope, access, why }
+}
 
-const READ_CONTENTS: Permission = Permission {
-    scope: "contents",
-    access: "read",
-    why: "check out the repository",
-};
+const READ_CONTENTS: Permission = permission("contents", "read", "check out the repository");
 
 impl Jobs {
-    /// The jobs' settings; `build_timeout` comes from `ci.timeout_minutes`.
-    fn new(build_timeout: u32) -> Jobs {
+    /// The jobs' settings; `build_timeout` comes from `ci.timeout_minutes`. The jobs that
+    /// only run gocross on collected files run on Ubuntu 24.04 on x64.
+    fn new(build_timeout: u32, pr_comment: bool) -> Jobs {
         let job = |timeout_minutes, permissions| JobSettings {
-            runner: SERVICE_RUNNER,
+            runner: runners::UBUNTU_24_04.label,
             timeout_minutes,
             permissions,
         };
+        let mut report = vec![
+            READ_CONTENTS,
+            permission("checks", "write", "post the results as a check run"),
+        ];
+        if pr_comment {
+            report.push(permission(
+                "pull-requests",
+                "write",
+                "keep the results comment on the pull request",
+            ));
+        }
         Jobs {
             check: job(10, vec![READ_CONTENTS]),
             build: job(build_timeout, vec![READ_CONTENTS]),
-            release: job(
-                20,
-                vec![
-                    Permission {
-                        scope: "contents",
-                        access: "write",
-                        why: "create the release and upload its assets",
-                    },
-                    Permission {
-                        scope: "id-token",
-                        access: "write",
-                        why: "sign the build provenance attestation",
-                    },
-                    Permission {
-                        scope: "attestations",
-                        access: "write",
-                        why: "store the build provenance attestation",
-                    },
-                ],
-            ),
-            report: job(
+            attest: job(
                 10,
                 vec![
-                    READ_CONTENTS,
-                    Permission {
-                        scope: "checks",
-                        access: "write",
-                        why: "post the summary as a check run",
-                    },
-                    Permission {
-                        scope: "pull-requests",
-                        access: "write",
-                        why: "comment the summary on the pull request",
-                    },
+                    permission("contents", "read", "read the repository (actions/attest)"),
+                    permission("id-token", "write", "sign the attestation (Sigstore)"),
+                    permission("attestations", "write", "store the attestation"),
                 ],
             ),
+            release: job(
+                20,
+                vec![permission(
+                    "contents",
+                    "write",
+                    "create the release and upload its assets",
+                )],
+            ),
+            report: job(10, report),
         }
     }
 }
@@ -215,22 +227,18 @@ impl Jobs {
 pub struct BuildContext {
     /// The matrix, one leg per plan job and Go release.
     pub legs: Vec<Leg>,
-    /// Go releases of the matrix axis; empty when setup-go reads `go_version_file`.
+    /// Go releases of the matrix axis; empty when every leg builds with [`WorkflowContext::go`].
     pub go_versions: Vec<String>,
     /// Some leg installs Debian/Ubuntu packages (the legs carry an `apt` key).
     pub apt: bool,
     /// Some leg installs zig (the legs carry a `zig` key).
     pub zig: bool,
-    /// The ziglang release installed from PyPI.
-    pub ziglang: String,
-    /// The key of a leg's Go caches: runner OS and architecture, artifact name (target and
-    /// Go release), and the hash of go.mod and go.sum.
-    pub cache_key: String,
-    /// The prefix a leg falls back to when go.sum changed.
-    pub cache_restore_key: String,
+    /// Some leg runs the module's Go tests first (gocross.yaml has `test:`; the legs carry a
+    /// `test` key).
+    pub test: bool,
     /// The module's dist directory, relative to the repository root.
     pub dist: String,
-    /// Extra environment of every leg.
+    /// Extra environment of every leg (`ci.env`).
     pub env: BTreeMap<String, String>,
     /// Extra steps before and after the build step, as written in gocross.yaml.
     pub steps_before: Vec<serde_json::Value>,
@@ -250,10 +258,22 @@ pub struct Leg {
     pub artifact: String,
     /// Debian/Ubuntu packages to install, space-separated; empty for none.
     pub apt: String,
-    /// Whether the leg installs zig.
-    pub zig: bool,
+    /// The PyPI ziglang release to install; empty for none.
+    pub zig: String,
     /// The Go release of this leg, when the matrix has a Go axis.
     pub go: Option<String>,
+    /// Whether the leg runs `gocross test` for its target before the build.
+    pub test: bool,
+}
+
+/// The attestation job.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestContext {
+    /// The job's `if:` condition.
+    pub condition: String,
+    /// The files attested: one glob per binary, relative to the repository root
+    /// (`dist/**/hello_linux_amd64`), matching both download layouts.
+    pub subjects: String,
 }
 
 /// The release job.
@@ -261,27 +281,35 @@ pub struct Leg {
 pub struct ReleaseContext {
     /// The artifacts it downloads (`gocross-*`, or the first Go release's legs).
     pub pattern: String,
-    /// The files attested, relative to the repository root (`dist/*/hello_*`).
-    pub subjects: String,
+    /// The jobs it needs.
+    pub needs: Vec<&'static str>,
+    /// The job's `if:` condition.
+    pub condition: String,
 }
 
 /// The pull-request report job.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportContext {
+    /// The artifacts it downloads: every leg of every Go release.
     pub pattern: String,
+    /// Extra arguments of `gocross report` (`--comment`).
+    pub args: String,
 }
 
 impl WorkflowContext {
-    /// Builds the context from a validated config and its plan for [`plan::Host::Runners`].
+    /// Builds the context from a validated config, its plan for
+    /// [`crate::plan::Host::Runners`], and the Go release the workflow sets up
+    /// ([`go_release`]).
     ///
     /// Errors: a job whose C toolchain is missing even on a runner (the hint says what to
-    /// change in gocross.yaml), or more than [`MAX_MATRIX_LEGS`] legs.
+    /// change in gocross.yaml), more than [`MAX_MATRIX_LEGS`] legs, or no gocross action
+    /// reference (`ci.action` unset and this binary does not know its commit).
     pub fn new(
         config: &Config,
         plan: &BuildPlan,
         layout: &Layout,
+        go: &str,
     ) -> Result<WorkflowContext, GenerateError> {
-        let version = env!("CARGO_PKG_VERSION");
         let go_versions = config.ci.go_versions.clone();
         let axis: Vec<Option<&String>> = if go_versions.is_empty() {
             vec![None]
@@ -297,108 +325,103 @@ impl WorkflowContext {
                 });
             }
             for go in &axis {
-                legs.push(leg(job, go.map(String::as_str)));
+                let mut leg = leg(job, go.map(String::as_str));
+                leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
+                legs.push(leg);
             }
         }
         if legs.len() > MAX_MATRIX_LEGS {
             return Err(GenerateError::TooManyLegs { legs: legs.len() });
         }
-        let dist = layout.in_module("dist");
-        let release = config.release.enabled.then(|| ReleaseContext {
-            pattern: match go_versions.first() {
-                Some(go) => format!("{ARTIFACT_PREFIX}go{go}-*"),
-                None => format!("{ARTIFACT_PREFIX}*"),
+        let action = match &config.ci.action {
+            Some(uses) => ActionRef {
+                uses: uses.clone(),
+                comment: "pinned by ci.action in gocross.yaml".into(),
             },
-            subjects: format!("{dist}/*/{}_*", plan.project),
+            None => ActionRef {
+                uses: origin::pinned_action().map_err(GenerateError::Action)?,
+                comment: format!("v{}", origin::VERSION),
+            },
+        };
+        let dist = layout.in_module("dist");
+        let release_pattern = match go_versions.first() {
+            Some(go) => format!("{ARTIFACT_PREFIX}go{go}-*"),
+            None => format!("{ARTIFACT_PREFIX}*"),
+        };
+        let release = config.release.enabled;
+        let attest = (release && config.release.attest != Attest::Never).then(|| AttestContext {
+            condition: match config.release.attest {
+                Attest::Auto => {
+                    "github.ref_type == 'tag' && !github.event.repository.private".into()
+                }
+                _ => "github.ref_type == 'tag'".into(),
+            },
+            subjects: plan
+                .jobs
+                .iter()
+                .map(|j| format!("{dist}/**/{}\n", j.output))
+                .collect(),
         });
-        let action_pinned = config::is_pinned(&config.ci.action);
-        let restore_key =
-            "gocross-${{ runner.os }}-${{ runner.arch }}-${{ matrix.artifact }}-".to_string();
+        let release = release.then(|| ReleaseContext {
+            pattern: release_pattern,
+            needs: if attest.is_some() {
+                vec!["check", "build", "attest"]
+            } else {
+                vec!["check", "build"]
+            },
+            condition: if attest.is_some() {
+                // The attestation job is skipped on private repositories with `attest: auto`;
+                // the release still runs then, and never after a failed or cancelled one.
+                "${{ !cancelled() && github.ref_type == 'tag' && needs.check.result == 'success' && needs.build.result == 'success' && (needs.attest.result == 'success' || needs.attest.result == 'skipped') }}".into()
+            } else {
+                "github.ref_type == 'tag'".into()
+            },
+        });
         Ok(WorkflowContext {
-            generator: format!("gocross {version}"),
-            gocross_version: version.to_string(),
+            generator: format!("gocross {}", origin::VERSION),
+            gocross_version: origin::VERSION.to_string(),
             name: "gocross".into(),
             branches: config.ci.branches.clone(),
             tags: config.ci.tags.clone(),
             working_directory: layout.working_directory.clone(),
             config: layout.config.clone(),
-            go_version_file: layout.in_module(&config.ci.go_version_file),
-            action: ActionRef {
-                uses: config.ci.action.clone(),
-                comment: if action_pinned {
-                    "pinned by ci.action in gocross.yaml".into()
-                } else {
-                    "zizmor: ignore[unpinned-uses] -- a tag: pin a commit with ci.action in gocross.yaml"
-                        .into()
-                },
-                pinned: action_pinned,
-            },
+            go: go.to_string(),
+            action,
             pins: Pins {
                 checkout: pins::CHECKOUT.into(),
                 setup_go: pins::SETUP_GO.into(),
-                cache: pins::CACHE.into(),
                 upload_artifact: pins::UPLOAD_ARTIFACT.into(),
                 download_artifact: pins::DOWNLOAD_ARTIFACT.into(),
                 attest_build_provenance: pins::ATTEST_BUILD_PROVENANCE.into(),
             },
-            jobs: Jobs::new(config.ci.timeout_minutes),
+            jobs: Jobs::new(config.ci.timeout_minutes, config.ci.pr_comment),
             build: BuildContext {
                 apt: legs.iter().any(|l| !l.apt.is_empty()),
-                zig: legs.iter().any(|l| l.zig),
+                zig: legs.iter().any(|l| !l.zig.is_empty()),
+                test: legs.iter().any(|l| l.test),
                 legs,
                 go_versions,
-                ziglang: pins::ZIGLANG.into(),
-                cache_key: format!(
-                    "{restore_key}${{{{ hashFiles({}, {}) }}}}",
-                    expression_string(&layout.in_module("go.mod")),
-                    expression_string(&layout.in_module("go.sum"))
-                ),
-                cache_restore_key: restore_key,
                 dist,
                 env: config.ci.env.clone(),
                 steps_before: config.ci.steps_before_build.clone(),
                 steps_after: config.ci.steps_after_build.clone(),
             },
+            attest,
             release,
             report: ReportContext {
                 pattern: format!("{ARTIFACT_PREFIX}*"),
+                args: if config.ci.pr_comment {
+                    "--comment".into()
+                } else {
+                    String::new()
+                },
             },
         })
     }
 }
 
-/// A string literal of GitHub's expression language: single quotes, doubled inside.
-fn expression_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// The matrix leg of one job (and Go release).
+/// The matrix leg of one job (and Go release): the plan's runner and requirements.
 fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
-    let linux_runner = plan::runner_platform(&job.runner).is_some_and(|p| p.goos == Goos::Linux);
-    let mut apt: Vec<&str> = Vec::new();
-    if linux_runner {
-        match &job.toolchain {
-            Some(CToolchain::Gnu(gcc)) => apt.push(gcc.package),
-            Some(CToolchain::Musl) => apt.push("musl-tools"),
-            _ => {}
-        }
-        match &job.verify.method {
-            VerifyMethod::Qemu { sysroot, .. } => {
-                apt.push("qemu-user-static");
-                // A dynamic binary runs with the target's loader and libc from the sysroot,
-                // which Debian ships with the cross gcc.
-                if let Some(gcc) = job.target.port().cross_gcc()
-                    && sysroot.is_some()
-                    && gcc.sysroot == sysroot.as_deref()
-                    && !apt.contains(&gcc.package)
-                {
-                    apt.push(gcc.package);
-                }
-            }
-            VerifyMethod::Wine => apt.push("wine64"),
-            _ => {}
-        }
-    }
     let stem = job
         .output
         .strip_suffix(job.target.goos().exe_suffix())
@@ -409,11 +432,12 @@ fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
     };
     Leg {
         target: job.target.to_string(),
-        runner: job.runner.clone(),
+        runner: job.runner.label.clone(),
         verify: job.verify.method.name().to_string(),
         artifact,
-        apt: apt.join(" "),
-        zig: matches!(job.toolchain, Some(CToolchain::Zig { .. })),
+        apt: job.requirements.packages.join(" "),
+        zig: job.requirements.zig.unwrap_or_default().to_string(),
         go: go.map(String::from),
+        test: false,
     }
 }

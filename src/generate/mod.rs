@@ -1,8 +1,10 @@
 //! The generated GitHub Actions workflow: `gocross ci init`, `ci generate` and `ci check`.
 //!
-//! 1. [`context::WorkflowContext::new`] turns the config and its [`BuildPlan`] for GitHub's
-//!    runners ([`crate::plan::PlanContext::runners`]) into every value the workflow prints:
-//!    one matrix leg per plan job, pinned actions, what each leg installs.
+//! 1. [`Workflow::render`] picks the Go release ([`context::go_release`]) and plans for
+//!    GitHub's runners ([`crate::plan::PlanContext::runners`]);
+//!    [`context::WorkflowContext::new`] turns the config and that [`BuildPlan`] into every
+//!    value the workflow prints: one matrix leg per plan job, pinned actions, what each leg
+//!    installs.
 //! 2. [`render`] fills `templates/workflow.yml` with it and parses the text back as YAML.
 //! 3. [`write()`] replaces the file atomically; [`check`] compares it with the committed file
 //!    and fails with a unified diff and the command that fixes it (a missing file counts as
@@ -16,11 +18,11 @@ pub mod init;
 pub mod pins;
 mod render;
 
-pub use context::{Layout, WorkflowContext};
+pub use context::{Layout, WorkflowContext, go_release};
 
-use crate::config::Config;
+use crate::config::{self, Config, GoMod};
 use crate::manifest;
-use crate::plan::BuildPlan;
+use crate::plan::{self, BuildPlan, PlanContext, PlanError};
 use std::path::{Path, PathBuf};
 
 /// Errors from generating, writing or checking the workflow.
@@ -35,6 +37,20 @@ pub enum GenerateError {
     /// A leg would have no C toolchain even on its runner.
     #[error("cannot generate the workflow: {target}: {hint}")]
     Toolchain { target: String, hint: String },
+    /// No gocross action reference: `ci.action` is unset and this binary does not know the
+    /// commit it was built from.
+    #[error("cannot generate the workflow: {0}")]
+    Action(String),
+    /// A Go release of the workflow is older than go.mod's `go` line; with
+    /// `GOTOOLCHAIN=local` its legs could not build.
+    #[error(
+        "Go {release} in gocross.yaml's `ci` is older than go.mod's `go {minimum}`, which that Go cannot build (the workflow sets GOTOOLCHAIN=local): raise it or drop it"
+    )]
+    GoTooOld { release: String, minimum: String },
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// More legs than one GitHub matrix runs.
     #[error(
         "the build matrix would have {legs} legs, more than GitHub's limit of {}: list fewer targets or Go versions",
@@ -70,17 +86,88 @@ pub struct Rendered {
     pub legs: usize,
 }
 
-/// Renders the workflow for a config and its plan for GitHub's runners.
+/// Renders the workflow for a config and its plan for GitHub's runners, with `go` the Go
+/// release it sets up ([`go_release`]).
 pub fn render(
     config: &Config,
     plan: &BuildPlan,
     layout: &Layout,
+    go: &str,
 ) -> Result<Rendered, GenerateError> {
-    let ctx = WorkflowContext::new(config, plan, layout)?;
+    let ctx = WorkflowContext::new(config, plan, layout, go)?;
     Ok(Rendered {
         text: render::render(render::WORKFLOW, &ctx)?,
         legs: ctx.build.legs.len(),
     })
+}
+
+/// The workflow of a module, rendered, and where it goes: what `gocross ci generate` writes,
+/// `gocross ci check` and `gocross doctor --ci` compare, and `gocross ci init` writes first.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    /// The workflow file (`<repository root>/<ci.workflow>`).
+    pub path: PathBuf,
+    /// The repository root ([`repository_root`]).
+    pub repo_root: PathBuf,
+    pub text: String,
+    /// Legs of the build matrix.
+    pub legs: usize,
+}
+
+impl Workflow {
+    /// Renders the workflow of the module in `module_dir` with `config` (read from
+    /// `config_path`): the Go release from the config or go.mod, the plan for GitHub's runners,
+    /// the layout in the repository.
+    ///
+    /// Errors: a Go release older than go.mod's `go` line, a plan or layout that does not
+    /// fit, and the errors of [`render`].
+    pub fn render(
+        module_dir: &Path,
+        config_path: &Path,
+        config: &Config,
+    ) -> Result<Workflow, GenerateError> {
+        let gomod = GoMod::read(module_dir).ok();
+        let go = go_release(config, gomod.as_ref());
+        if let Some(minimum) = gomod.as_ref().and_then(|m| m.go) {
+            let releases = std::iter::once(&go).chain(&config.ci.go_versions);
+            for release in releases {
+                if release
+                    .parse::<crate::targets::GoVersion>()
+                    .is_ok_and(|v| v < minimum)
+                {
+                    return Err(GenerateError::GoTooOld {
+                        release: release.clone(),
+                        minimum: minimum.to_string(),
+                    });
+                }
+            }
+        }
+        let ctx = PlanContext::runners(context::planned_go(&go));
+        let plan = plan::plan(config, &ctx, &[])?;
+        let repo_root = repository_root(module_dir);
+        let layout = layout(&repo_root, module_dir, config_path)?;
+        let rendered = render(config, &plan, &layout, &go)?;
+        Ok(Workflow {
+            path: repo_root.join(&config.ci.workflow),
+            repo_root,
+            text: rendered.text,
+            legs: rendered.legs,
+        })
+    }
+
+    /// The path relative to the repository root, for messages.
+    pub fn shown(&self) -> String {
+        self.path
+            .strip_prefix(&self.repo_root)
+            .unwrap_or(&self.path)
+            .display()
+            .to_string()
+    }
+
+    /// Compares the committed file with the rendered text ([`check`]).
+    pub fn check(&self) -> Result<(), GenerateError> {
+        check(&self.path, &self.shown(), &self.text)
+    }
 }
 
 /// The repository root of a module: the nearest directory at or above it that holds `.git`

@@ -1,10 +1,14 @@
 //! The actions the generated workflow uses, each pinned to a full commit SHA with its release
-//! tag as a comment, and the PyPI release of zig that cgo legs install.
+//! tag as a comment: the one table to update when an action releases (every workflow `gocross
+//! ci generate` writes afterwards picks it up, and `gocross ci check` flags the older ones).
+//! This repository's action.yml and its own workflows use the same pins; a test keeps them
+//! in step with this table.
 //!
-//! One table, so that a version bump is one line here and every workflow `gocross ci
-//! generate` writes afterwards picks it up (and `gocross ci check` flags the older ones).
-//! Source: the commits behind each tag, as verified against public workflows (FACTS.md,
-//! "Pinned action versions"); actions/cache v4.2.4 from the same kind of check.
+//! Source: the action repositories' tags, read 2026-11 (FACTS.md, "Current action releases").
+//! All run on node24; the node20 releases before them are deprecated on GitHub's runners.
+//! Layout note for actions/download-artifact from v5 on: a name or a pattern that matches
+//! exactly one artifact is extracted straight into `path/`, several into `path/<name>/`;
+//! `gocross release` and `gocross report` read both layouts.
 
 use serde::Serialize;
 
@@ -15,7 +19,7 @@ pub struct Pin {
     pub action: &'static str,
     /// The full 40-hex commit SHA the tag pointed at.
     pub sha: &'static str,
-    /// The release tag, written as a comment after the reference (`# v5.0.0`).
+    /// The release tag, written as a comment after the reference (`# v7.0.1`).
     pub version: &'static str,
 }
 
@@ -29,58 +33,46 @@ impl Pin {
 /// actions/checkout.
 pub const CHECKOUT: Pin = Pin {
     action: "actions/checkout",
-    sha: "08c6903cd8c0fde910a37f88322edcfb5dd907a8",
-    version: "v5.0.0",
+    sha: "3d3c42e5aac5ba805825da76410c181273ba90b1",
+    version: "v7.0.1",
 };
 
 /// actions/setup-go.
 pub const SETUP_GO: Pin = Pin {
     action: "actions/setup-go",
-    sha: "d35c59abb061a4a6fb18e82ac0862c26744d6ab5",
-    version: "v5.5.0",
-};
-
-/// actions/cache: the Go build and module caches, keyed per target.
-pub const CACHE: Pin = Pin {
-    action: "actions/cache",
-    sha: "0400d5f644dc74513175e3cd8d07132dd4860809",
-    version: "v4.2.4",
+    sha: "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e",
+    version: "v7.0.0",
 };
 
 /// actions/upload-artifact.
 pub const UPLOAD_ARTIFACT: Pin = Pin {
     action: "actions/upload-artifact",
-    sha: "ea165f8d65b6e75b540449e92b4886f43607fa02",
-    version: "v4.6.2",
+    sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
+    version: "v7.0.0",
 };
 
 /// actions/download-artifact.
 pub const DOWNLOAD_ARTIFACT: Pin = Pin {
     action: "actions/download-artifact",
-    sha: "d3f86a106a0bac45b974a628896c90dbdf5c8093",
-    version: "v4.3.0",
+    sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+    version: "v8.0.1",
 };
 
-/// actions/attest-build-provenance.
+/// actions/attest-build-provenance (a composite action over actions/attest).
 pub const ATTEST_BUILD_PROVENANCE: Pin = Pin {
     action: "actions/attest-build-provenance",
-    sha: "e8998f949152b193b063cb0ec769d69d929409be",
-    version: "v2.4.0",
+    sha: "a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32",
+    version: "v4.1.0",
 };
 
 /// Every pinned action, for listings and tests.
 pub const ALL: &[Pin] = &[
     CHECKOUT,
     SETUP_GO,
-    CACHE,
     UPLOAD_ARTIFACT,
     DOWNLOAD_ARTIFACT,
     ATTEST_BUILD_PROVENANCE,
 ];
-
-/// The PyPI `ziglang` release cgo legs install (`pip install ziglang==<this>`), so that a
-/// leg's C toolchain does not change under the project between two runs.
-pub const ZIGLANG: &str = "0.17.0";
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,14 @@ pub fn is_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
+/// Whether this process runs under any CI service: `CI` is set to something other than
+/// empty, `false` or `0` (GitHub Actions, GitLab, Buildkite and others set `CI=true`). gocross
+/// then prints plain progress lines, and its own test suite fails a test whose tool is
+/// missing instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0"))
+}
+
 /// Escapes a workflow command message (`%`, `\r`, `\n`).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -79,6 +87,12 @@ impl Annotation {
 
     pub fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
+        self
+    }
+
+    /// The 1-based line in [`Annotation::file`].
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
         self
     }
 
@@ -155,6 +169,31 @@ pub fn group(title: &str) -> String {
 /// The line that ends a group.
 pub const END_GROUP: &str = "::endgroup::";
 
+/// `text` for the log with workflow commands switched off around it (`::stop-commands::`
+/// with a token derived from the text, then the token to resume), so that a line of output
+/// from code gocross ran (a test printing `::add-mask::` or `::error::`) is shown, not obeyed.
+pub fn inert(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(std::process::id().to_le_bytes())
+        .chain_update(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
+                .to_le_bytes(),
+        )
+        .chain_update(text.as_bytes())
+        .finalize();
+    let token: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let mut out = format!("::stop-commands::gocross-{token}\n{text}");
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("::gocross-{token}::\n"));
+    out
+}
+
 /// The line that masks a secret in the rest of the log.
 pub fn add_mask(secret: &str) -> String {
     format!("::add-mask::{}", escape_data(secret))
@@ -226,6 +265,18 @@ mod tests {
             "::error file=dist/a%2Cb,title=audit%3A static::100%25 bad%0Aline two"
         );
         assert_eq!(group("build linux/arm64"), "::group::build linux/arm64");
+    }
+
+    #[test]
+    fn output_is_made_inert() {
+        let text = inert("::add-mask::x\nok");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
+        assert_eq!(lines[1], "::add-mask::x");
+        assert_eq!(lines[3], format!("::{token}::"));
+        let a = Annotation::new(Level::Error, "m").file("a.go").line(7);
+        assert_eq!(a.command(), "::error file=a.go,line=7::m");
     }
 
     #[test]

@@ -160,22 +160,69 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What a release of a dist directory must satisfy besides its own files.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate<'a> {
+    /// Publish `checksums.txt` (`release.checksums`).
+    pub checksums: bool,
+    /// The tag released; the manifest's version must agree with it ([`version_agrees`]).
+    pub tag: &'a str,
+    /// Release even when the tag and the manifest's version disagree.
+    pub allow_version_mismatch: bool,
+    /// The configured targets (`linux/arm/7`), each of which must have an artifact; empty
+    /// when there is no gocross.yaml to say.
+    pub targets: &'a [String],
+}
+
+/// The tag to release: `--tag`, else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (the
+/// workflow run of a tag push); `None` when neither says.
+pub fn tag_from(
+    arg: Option<&str>,
+    ref_type: Option<&str>,
+    ref_name: Option<&str>,
+) -> Option<String> {
+    arg.or(ref_name.filter(|_| ref_type == Some("tag")))
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+}
+
+/// Whether a manifest version and a tag name the same release: equal, or equal once a
+/// leading `v` is dropped from the tag (`v1.2.3` and `1.2.3` agree).
+pub fn version_agrees(version: &str, tag: &str) -> bool {
+    version == tag || tag.strip_prefix('v') == Some(version)
+}
+
 /// The assets a release of `dist` must hold, in upload order: the binaries in manifest
-/// order, their SBOMs, then `checksums.txt` (when `checksums`). Checks everything that can be
-/// checked without the network and reports every problem at once
-/// ([`ReleaseError::NotReady`]): a failed audit or verification, a file that is missing or
-/// changed since the build, a `checksums.txt` that does not match the manifest, an unsafe
-/// name ([`is_safe_name`]) or two assets with the same name (compared case-insensitively,
-/// since downloads land side by side on case-insensitive file systems).
+/// order, their SBOMs, then `checksums.txt` (when `gate.checksums`). Checks everything that
+/// can be checked without the network and reports every problem at once
+/// ([`ReleaseError::NotReady`]): a version that disagrees with the tag, a configured target
+/// without an artifact (a leg that never uploaded), a failed audit or verification, a file
+/// that is missing or changed since the build, a `checksums.txt` that does not match the
+/// manifest, an unsafe name ([`is_safe_name`]) or two assets with the same name (compared
+/// case-insensitively, since downloads land side by side on case-insensitive file systems).
 pub fn expected_assets(
     dist: &Path,
     manifest: &Manifest,
-    checksums: bool,
+    gate: &Gate<'_>,
 ) -> Result<Vec<ExpectedAsset>, ReleaseError> {
+    let checksums = gate.checksums;
     let mut problems = Vec::new();
     let mut assets = Vec::new();
     if manifest.artifacts.is_empty() {
         problems.push("manifest.json lists no artifacts: run `gocross build` first".to_string());
+    }
+    if !gate.allow_version_mismatch && !version_agrees(&manifest.version, gate.tag) {
+        problems.push(format!(
+            "the binaries are stamped {} but the tag is {}: build from the tagged commit (or pass `--version`), or release with --allow-version-mismatch",
+            manifest.version, gate.tag
+        ));
+    }
+    for target in gate.targets {
+        if !manifest.artifacts.iter().any(|a| &a.target == target) {
+            problems.push(format!(
+                "{target} is configured but was not built: its leg failed or uploaded nothing"
+            ));
+        }
     }
     for a in &manifest.artifacts {
         let label = format!("{} ({})", a.name, a.target);
@@ -223,7 +270,9 @@ pub fn expected_assets(
     }
     for a in &manifest.artifacts {
         if let Some(sbom) = &a.sbom {
-            match local_asset(dist, sbom, &dist.join(sbom)) {
+            // A per-leg dist/ holds `<leg>/<binary>.cdx.json`: the asset is the file name.
+            let name = sbom.rsplit('/').next().unwrap_or(sbom);
+            match local_asset(dist, name, &dist.join(sbom)) {
                 Ok(asset) => assets.push(asset),
                 Err(p) => problems.push(p),
             }

@@ -51,7 +51,7 @@ fn default_plan_has_one_job_per_default_target() {
     assert_eq!(win.output, "hello_windows_amd64.exe");
     assert!(!win.static_link, "static linking does not apply to windows");
     assert!(win.tags.is_empty());
-    assert_eq!(win.runner, "windows-2025");
+    assert_eq!(win.runner.label, "windows-2025");
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn runners_follow_the_port_table_and_overrides() {
         ..linux_amd64()
     };
     let plan = plan(&config(yaml), &ctx, &[]).unwrap();
-    let runner = |t| job(&plan, t).runner.as_str();
+    let runner = |t| job(&plan, t).runner.label.as_str();
     assert_eq!(runner("linux/amd64"), "ubuntu-24.04");
     assert_eq!(
         runner("linux/arm64"),
@@ -143,13 +143,23 @@ fn overrides_apply_in_order() {
         panic!("{:?}", arm.verify.method)
     };
     assert_eq!(
-        sysroot.as_deref(),
+        sysroot.as_ref().map(|s| s.path.as_str()),
         Some("/usr/aarch64-linux-gnu"),
         "a zig-linked dynamic binary runs with the Debian sysroot"
     );
+    assert_eq!(
+        arm.requirements.packages,
+        ["qemu-user-static", "libc6-arm64-cross"],
+        "zig links; QEMU runs it with the sysroot's libc"
+    );
+    assert_eq!(arm.requirements.zig, Some(crate::toolchain::ZIGLANG));
     assert_eq!(arm.env["GOFLAGS"], "-mod=mod");
     assert_eq!(arm.env["GOEXPERIMENT"], "boringcrypto");
-    assert_eq!(arm.runner, "my-arm-runner");
+    assert_eq!(arm.runner.label, "my-arm-runner");
+    assert_eq!(
+        arm.runner.platform, None,
+        "a self-hosted label has no known platform"
+    );
     assert_eq!(arm.ldflags, "-s");
     assert_eq!(arm.tags, ["prod"]);
     let amd = job(&plan, "linux/amd64");
@@ -201,28 +211,69 @@ fn target_filter_selects_and_refuses() {
 }
 
 #[test]
-fn runner_labels_map_to_platforms() {
+fn runner_labels_map_to_platforms_through_the_runner_table() {
+    let platform = |label: &str| Runner::new(label.into()).platform;
     assert_eq!(
-        runner_platform("ubuntu-24.04-arm"),
+        platform("ubuntu-24.04-arm"),
         Some(Platform::new(Goos::Linux, Goarch::Arm64))
     );
     assert_eq!(
-        runner_platform("ubuntu-22.04"),
+        platform("ubuntu-22.04"),
         Some(Platform::new(Goos::Linux, Goarch::Amd64))
     );
     assert_eq!(
-        runner_platform("windows-11-arm"),
+        platform("windows-11-arm"),
         Some(Platform::new(Goos::Windows, Goarch::Arm64))
     );
     assert_eq!(
-        runner_platform("macos-15-intel"),
+        platform("macos-15-intel"),
         Some(Platform::new(Goos::Darwin, Goarch::Amd64))
     );
     assert_eq!(
-        runner_platform("macos-26"),
+        platform("macos-26"),
         Some(Platform::new(Goos::Darwin, Goarch::Arm64))
     );
-    assert_eq!(runner_platform("self-hosted"), None);
+    assert_eq!(platform("self-hosted"), None);
+    assert!(Runner::new("ubuntu-24.04".into()).apt && !Runner::new("macos-15".into()).apt);
+}
+
+#[test]
+fn requirements_name_what_the_leg_installs() {
+    let yaml = "version: 1
+targets: [linux/amd64, linux/riscv64, windows/amd64, darwin/arm64]
+cgo: true
+overrides:
+  - targets: [linux/riscv64]
+    cc: gnu
+    static: false
+  - targets: [linux/amd64]
+    cc: musl
+";
+    let ctx = PlanContext::runners(GoVersion::new(1, 26));
+    let plan = plan(&config(yaml), &ctx, &[]).unwrap();
+    let packages = |t| job(&plan, t).requirements.packages.clone();
+    assert_eq!(packages("linux/amd64"), ["musl-tools", "gcc"]);
+    assert_eq!(
+        packages("linux/riscv64"),
+        [
+            "gcc-riscv64-linux-gnu",
+            "libc6-dev-riscv64-cross",
+            "qemu-user-static",
+            "libc6-riscv64-cross"
+        ]
+    );
+    let windows = job(&plan, "windows/amd64");
+    assert!(
+        windows.requirements.packages.is_empty(),
+        "windows runners have no apt-get"
+    );
+    assert_eq!(windows.requirements.zig, Some(crate::toolchain::ZIGLANG));
+    let mac = job(&plan, "darwin/arm64");
+    assert_eq!(mac.requirements, Requirements::default(), "Xcode is there");
+    assert_eq!(
+        job(&plan, "linux/riscv64").policy.target,
+        Some("linux/riscv64".parse().unwrap())
+    );
 }
 
 #[test]
@@ -238,4 +289,54 @@ fn upx_applies_to_the_ports_it_supports() {
     assert!(!upx("linux/arm64"), "an override turns it off");
     let plain = plan(&config("version: 1\n"), &linux_amd64(), &[]).unwrap();
     assert!(plain.jobs.iter().all(|j| !j.upx), "off by default");
+}
+
+#[test]
+fn test_plans_follow_the_build_and_the_test_section() {
+    let c = config(
+        "version: 1\ntargets: [linux/amd64, linux/arm64, linux/s390x, darwin/arm64]\ncgo: true\nverify:\n  skip: not here\noverrides:\n  - targets: [linux/arm64]\n    static: false\n    cc: gnu\n  - targets: [linux/s390x]\n    test: false\n  - targets: [linux/amd64]\n    test_args: [-short]\ntest:\n  args: [-count=1]\n  timeout: 120\n  targets: [linux/amd64, linux/arm64]\n  env: {TZ: UTC}\n",
+    );
+    let plan = plan(&c, &linux_amd64(), &[]).unwrap();
+    let amd64 = job(&plan, "linux/amd64");
+    assert!(amd64.test.selected && amd64.test.skip.is_none());
+    assert_eq!(amd64.test.args, ["-count=1", "-short"]);
+    assert_eq!(amd64.test.timeout, 120);
+    assert_eq!(amd64.test.env["TZ"], "UTC");
+    // Static cgo links the test binaries the same way, without stamps or stripping.
+    assert_eq!(amd64.test.ldflags, "-linkmode external -extldflags -static");
+    assert_eq!(amd64.test.method, VerifyMethod::Native);
+    // `verify.skip` is about the shipped binary: the tests still run.
+    assert!(matches!(amd64.verify.method, VerifyMethod::None { .. }));
+    let arm64 = job(&plan, "linux/arm64");
+    assert_eq!(arm64.test.ldflags, "");
+    assert_eq!(
+        arm64.test.method,
+        VerifyMethod::Qemu {
+            qemu: arm64.target.port().qemu().unwrap(),
+            sysroot: Some(QemuSysroot {
+                path: "/usr/aarch64-linux-gnu".into(),
+                package: Some("libc6-arm64-cross"),
+            })
+        }
+    );
+    // The leg runs the tests under QEMU even though verification is skipped.
+    assert!(arm64.requirements.packages.contains(&QEMU_PACKAGE));
+    assert!(arm64.requirements.packages.contains(&"libc6-arm64-cross"));
+    let s390x = job(&plan, "linux/s390x");
+    assert!(!s390x.test.selected, "not in test.targets");
+    assert!(
+        !s390x.requirements.packages.contains(&QEMU_PACKAGE),
+        "`test: false` and no verification: nothing runs there"
+    );
+    assert!(
+        s390x
+            .test
+            .skip
+            .as_deref()
+            .unwrap()
+            .contains("`test: false`")
+    );
+    let darwin = job(&plan, "darwin/arm64");
+    assert!(matches!(darwin.test.method, VerifyMethod::None { .. }));
+    assert_eq!(darwin.test.packages, ["./..."]);
 }

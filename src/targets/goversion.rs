@@ -86,9 +86,10 @@ impl Platform {
     pub fn minimum_os(self, go: GoVersion) -> Option<MinimumOs> {
         let minor = go.minor;
         let m = |os, version| Some(MinimumOs { os, version });
+        if let Some(kernel) = self.port().and_then(|p| p.min_kernel) {
+            return m("Linux", kernel);
+        }
         match (self.goos, self.goarch) {
-            (Goos::Linux, Goarch::Loong64) => m("Linux", "5.19"),
-            (Goos::Linux, Goarch::Mips64le) => m("Linux", "4.8"),
             (Goos::Linux, _) if minor >= 24 => m("Linux", "3.2"),
             (Goos::Linux, _) => m("Linux", "2.6.32"),
             (Goos::Darwin, _) => match minor {

@@ -17,11 +17,13 @@ pub mod dist;
 mod goversion;
 mod oci;
 mod ports;
+pub mod runners;
 mod variant;
 
 pub use goversion::{GoVersion, MinimumOs};
 pub use oci::{NoOciPlatform, OciPlatform};
-pub use ports::{CrossGcc, PORTS, Port, PortStatus, QemuArch};
+pub use ports::{ARCHES, Arch, CrossGcc, PORTS, Port, PortStatus, QEMU_PACKAGE, QemuArch, Sysroot};
+pub use runners::{RUNNERS, RunnerImage, runner_image};
 pub use variant::{Arm64Level, Float, Goamd64, Goarm, Goppc64, Goriscv64, Variant};
 
 use serde::Serialize;
@@ -108,33 +110,17 @@ impl Goos {
 impl Goarch {
     /// The sub-architecture environment variable of this GOARCH (`GOARM` for arm, ...), if any.
     pub fn variant_var(self) -> Option<&'static str> {
-        match self {
-            Goarch::Arm => Some("GOARM"),
-            Goarch::Amd64 => Some("GOAMD64"),
-            Goarch::Arm64 => Some("GOARM64"),
-            Goarch::I386 => Some("GO386"),
-            Goarch::Mips | Goarch::Mipsle => Some("GOMIPS"),
-            Goarch::Mips64 | Goarch::Mips64le => Some("GOMIPS64"),
-            Goarch::Ppc64 | Goarch::Ppc64le => Some("GOPPC64"),
-            Goarch::Riscv64 => Some("GORISCV64"),
-            Goarch::Loong64 | Goarch::S390x | Goarch::Sparc64 | Goarch::Wasm => None,
-        }
+        self.arch().variant_var
     }
 
     /// Pointer size in bits.
     pub fn bits(self) -> u8 {
-        match self {
-            Goarch::I386 | Goarch::Arm | Goarch::Mips | Goarch::Mipsle | Goarch::Wasm => 32,
-            _ => 64,
-        }
+        self.arch().bits
     }
 
     /// Whether the architecture is big-endian.
     pub fn big_endian(self) -> bool {
-        matches!(
-            self,
-            Goarch::Mips | Goarch::Mips64 | Goarch::Ppc64 | Goarch::S390x | Goarch::Sparc64
-        )
+        self.arch().big_endian
     }
 }
 

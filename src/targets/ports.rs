@@ -1,11 +1,21 @@
-//! The port table: one row per GOOS/GOARCH pair that `go tool dist list -json -broken` of Go
-//! 1.26 prints, plus windows/arm (removed in Go 1.26), with the facts gocross needs about each.
+//! The target table, as data: one row per GOARCH ([`ARCHES`]: bits, byte order, sub-architecture
+//! variable, QEMU name, zig name) and one row per GOOS/GOARCH port ([`PORTS`]: what `go tool
+//! dist list -json -broken` of Go 1.26 says, plus windows/arm, removed in Go 1.26; the Debian
+//! cross compiler and its sysroot; the native GitHub runner; wine; UPX; notes).
 //!
-//! The first three columns (first class, cgo supported, status) come from `go tool dist list`;
-//! `gocross targets --check` compares them with the `go` on PATH. The other facts are derived
-//! by exhaustive `match`es on [`Goos`]/[`Goarch`], so adding an enum value makes the compiler
-//! point at every fact that needs an answer.
+//! Code asks a row; it never re-derives a fact from a label or keeps its own list. Adding a Go
+//! port is: add the enum value (the compiler then refuses [`ARCHES`] until it has a row), add
+//! its [`PORTS`] row, and follow the compiler.
+//!
+//! Sources: `go tool dist list -json -broken` (first class, cgo, broken; `gocross targets
+//! --check` compares them with the `go` on PATH), Debian 12's package lists (cross gccs,
+//! `libc6-dev-*-cross` and `libc6-*-cross`, qemu-user-static names), zig's target list, the
+//! runner-images announcements ([`super::runners`]), UPX 3.94 runs on Go 1.26 binaries.
 
+use super::runners::{
+    MACOS_15, MACOS_15_INTEL, RunnerImage, UBUNTU_24_04, UBUNTU_24_04_ARM, WINDOWS_11_ARM,
+    WINDOWS_2025,
+};
 use super::{Goarch, Goos, Platform};
 use serde::Serialize;
 use std::fmt;
@@ -31,6 +41,136 @@ impl fmt::Display for PortStatus {
     }
 }
 
+/// The facts of one GOARCH that hold on every GOOS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arch {
+    pub goarch: Goarch,
+    /// Pointer size in bits.
+    pub bits: u8,
+    pub big_endian: bool,
+    /// The sub-architecture environment variable (`GOARM`, `GOAMD64`, ...), if any.
+    pub variant_var: Option<&'static str>,
+    /// The QEMU user-mode name (`qemu-<name>-static` in Debian's qemu-user-static: arm64 →
+    /// aarch64, 386 → i386, mipsle → mipsel, mips64le → mips64el, loong64 → loongarch64).
+    pub qemu: Option<QemuArch>,
+    /// zig's name for the architecture (`zig cc -target <arch>-linux-gnu`), where zig ships a
+    /// libc for it.
+    pub zig: Option<&'static str>,
+}
+
+/// One row per GOARCH, in [`Goarch::ALL`] order; the array length makes a new GOARCH a
+/// compile error until it has a row.
+pub static ARCHES: [Arch; Goarch::ALL.len()] = {
+    const fn arch(
+        goarch: Goarch,
+        bits: u8,
+        big_endian: bool,
+        variant_var: Option<&'static str>,
+        qemu: Option<&'static str>,
+        zig: Option<&'static str>,
+    ) -> Arch {
+        Arch {
+            goarch,
+            bits,
+            big_endian,
+            variant_var,
+            qemu: match qemu {
+                Some(q) => Some(QemuArch(q)),
+                None => None,
+            },
+            zig,
+        }
+    }
+    use Goarch::*;
+    [
+        arch(I386, 32, false, Some("GO386"), Some("i386"), Some("x86")),
+        arch(
+            Amd64,
+            64,
+            false,
+            Some("GOAMD64"),
+            Some("x86_64"),
+            Some("x86_64"),
+        ),
+        arch(Arm, 32, false, Some("GOARM"), Some("arm"), Some("arm")),
+        arch(
+            Arm64,
+            64,
+            false,
+            Some("GOARM64"),
+            Some("aarch64"),
+            Some("aarch64"),
+        ),
+        arch(
+            Loong64,
+            64,
+            false,
+            None,
+            Some("loongarch64"),
+            Some("loongarch64"),
+        ),
+        arch(Mips, 32, true, Some("GOMIPS"), Some("mips"), Some("mips")),
+        arch(
+            Mips64,
+            64,
+            true,
+            Some("GOMIPS64"),
+            Some("mips64"),
+            Some("mips64"),
+        ),
+        arch(
+            Mips64le,
+            64,
+            false,
+            Some("GOMIPS64"),
+            Some("mips64el"),
+            Some("mips64el"),
+        ),
+        arch(
+            Mipsle,
+            32,
+            false,
+            Some("GOMIPS"),
+            Some("mipsel"),
+            Some("mipsel"),
+        ),
+        arch(
+            Ppc64,
+            64,
+            true,
+            Some("GOPPC64"),
+            Some("ppc64"),
+            Some("powerpc64"),
+        ),
+        arch(
+            Ppc64le,
+            64,
+            false,
+            Some("GOPPC64"),
+            Some("ppc64le"),
+            Some("powerpc64le"),
+        ),
+        arch(
+            Riscv64,
+            64,
+            false,
+            Some("GORISCV64"),
+            Some("riscv64"),
+            Some("riscv64"),
+        ),
+        arch(S390x, 64, true, None, Some("s390x"), Some("s390x")),
+        arch(Sparc64, 64, true, None, Some("sparc64"), None),
+        arch(Wasm, 32, false, None, None, None),
+    ]
+};
+
+impl Goarch {
+    /// This GOARCH's row of [`ARCHES`].
+    pub fn arch(self) -> &'static Arch {
+        &ARCHES[self as usize]
+    }
+}
+
 /// One row of the port table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Port {
@@ -40,6 +180,21 @@ pub struct Port {
     /// `CgoSupported` in `go tool dist list -json`.
     pub cgo_supported: bool,
     pub status: PortStatus,
+    /// The Debian 12 (and Ubuntu) gcc cross compiler: `*-linux-gnu` gccs for Linux, mingw-w64
+    /// for windows/386 and windows/amd64.
+    pub cross_gcc: Option<CrossGcc>,
+    /// The GitHub-hosted runner that runs this port's binaries natively.
+    pub native_runner: Option<&'static RunnerImage>,
+    /// wine (Debian's wine64) runs its console programs on an amd64 Linux host.
+    pub wine: bool,
+    /// UPX 3.94 packs its binaries into ones that still run (checked on Go 1.26 binaries: it
+    /// refuses riscv64, mips64, s390x, FreeBSD, Mach-O and windows/arm64, and a packed
+    /// linux/ppc64le binary crashed under QEMU).
+    pub upx: bool,
+    /// A kernel floor above the GOOS's own (loong64 needs Linux 5.19), from the Go wiki.
+    pub min_kernel: Option<&'static str>,
+    /// What a user must know about this port beyond its GOOS (one sentence).
+    pub note: Option<&'static str>,
 }
 
 /// A Debian cross compiler: the package to install, the gcc command it provides, the package
@@ -55,8 +210,17 @@ pub struct CrossGcc {
     /// `libc6-dev-arm64-cross`. The gcc package only recommends it, so an install with
     /// `--no-install-recommends` has a compiler that fails on `#include <stdint.h>`.
     pub libc_dev: &'static str,
-    /// The target's libraries and loader, e.g. `/usr/aarch64-linux-gnu`; `None` for mingw.
-    pub sysroot: Option<&'static str>,
+    /// The target's loader and libc; `None` for mingw.
+    pub sysroot: Option<Sysroot>,
+}
+
+/// A directory holding a target's dynamic loader and C library, for QEMU user mode's `-L`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sysroot {
+    /// e.g. `/usr/aarch64-linux-gnu`.
+    pub path: &'static str,
+    /// The Debian package that ships it, e.g. `libc6-arm64-cross`.
+    pub package: &'static str,
 }
 
 impl CrossGcc {
@@ -71,9 +235,9 @@ impl CrossGcc {
         format!("/usr/{}/include/stdio.h", self.triple())
     }
 
-    /// The packages to install, e.g. `gcc-aarch64-linux-gnu libc6-dev-arm64-cross`.
-    pub fn packages(&self) -> String {
-        format!("{} {}", self.package, self.libc_dev)
+    /// The packages a cgo build with it needs: the compiler and the target's libc headers.
+    pub fn packages(&self) -> [&'static str; 2] {
+        [self.package, self.libc_dev]
     }
 }
 
@@ -93,78 +257,195 @@ impl QemuArch {
     }
 }
 
-const fn port(
-    goos: Goos,
-    goarch: Goarch,
-    first_class: bool,
-    cgo: bool,
-    status: PortStatus,
-) -> Port {
+/// The Debian package of QEMU user mode for every architecture.
+pub const QEMU_PACKAGE: &str = "qemu-user-static";
+
+/// A Linux `*-linux-gnu` cross gcc of Debian 12: `<triple>-gcc` from `gcc-<triple>`, headers
+/// from `libc6-dev-<debarch>-cross`, sysroot `/usr/<triple>` from `libc6-<debarch>-cross`.
+macro_rules! linux_gcc {
+    ($triple:literal, $debarch:literal) => {
+        CrossGcc {
+            package: concat!("gcc-", $triple),
+            command: concat!($triple, "-gcc"),
+            libc_dev: concat!("libc6-dev-", $debarch, "-cross"),
+            sysroot: Some(Sysroot {
+                path: concat!("/usr/", $triple),
+                package: concat!("libc6-", $debarch, "-cross"),
+            }),
+        }
+    };
+}
+
+const fn mingw(package: &'static str, command: &'static str, libc_dev: &'static str) -> CrossGcc {
+    CrossGcc {
+        package,
+        command,
+        libc_dev,
+        sysroot: None,
+    }
+}
+
+const fn port(goos: Goos, goarch: Goarch) -> Port {
     Port {
         platform: Platform::new(goos, goarch),
-        first_class,
-        cgo_supported: cgo,
-        status,
+        first_class: false,
+        cgo_supported: true,
+        status: PortStatus::Supported,
+        cross_gcc: None,
+        native_runner: None,
+        wine: false,
+        upx: false,
+        min_kernel: None,
+        note: None,
+    }
+}
+
+impl Port {
+    const fn first_class(self) -> Port {
+        Port {
+            first_class: true,
+            ..self
+        }
+    }
+    const fn no_cgo(self) -> Port {
+        Port {
+            cgo_supported: false,
+            ..self
+        }
+    }
+    const fn status(self, status: PortStatus) -> Port {
+        Port { status, ..self }
+    }
+    const fn gcc(self, gcc: CrossGcc) -> Port {
+        Port {
+            cross_gcc: Some(gcc),
+            ..self
+        }
+    }
+    const fn runner(self, runner: &'static RunnerImage) -> Port {
+        Port {
+            native_runner: Some(runner),
+            ..self
+        }
+    }
+    const fn wine(self) -> Port {
+        Port { wine: true, ..self }
+    }
+    const fn upx(self) -> Port {
+        Port { upx: true, ..self }
+    }
+    const fn kernel(self, version: &'static str) -> Port {
+        Port {
+            min_kernel: Some(version),
+            ..self
+        }
+    }
+    const fn note(self, note: &'static str) -> Port {
+        Port {
+            note: Some(note),
+            ..self
+        }
     }
 }
 
 use Goarch::*;
 use Goos::*;
-use PortStatus::{Broken, Supported};
+use PortStatus::{Broken, Removed};
 
 /// Every port, in `go tool dist list` order (GOOS, then GOARCH).
 pub static PORTS: &[Port] = &[
-    port(Aix, Ppc64, false, true, Supported),
-    port(Android, I386, false, true, Supported),
-    port(Android, Amd64, false, true, Supported),
-    port(Android, Arm, false, true, Supported),
-    port(Android, Arm64, false, true, Supported),
-    port(Darwin, Amd64, true, true, Supported),
-    port(Darwin, Arm64, true, true, Supported),
-    port(Dragonfly, Amd64, false, true, Supported),
-    port(Freebsd, I386, false, true, Supported),
-    port(Freebsd, Amd64, false, true, Supported),
-    port(Freebsd, Arm, false, true, Supported),
-    port(Freebsd, Arm64, false, true, Supported),
-    port(Freebsd, Riscv64, false, true, Broken),
-    port(Illumos, Amd64, false, true, Supported),
-    port(Ios, Amd64, false, true, Supported),
-    port(Ios, Arm64, false, true, Supported),
-    port(Js, Wasm, false, false, Supported),
-    port(Linux, I386, true, true, Supported),
-    port(Linux, Amd64, true, true, Supported),
-    port(Linux, Arm, true, true, Supported),
-    port(Linux, Arm64, true, true, Supported),
-    port(Linux, Loong64, false, true, Supported),
-    port(Linux, Mips, false, true, Supported),
-    port(Linux, Mips64, false, true, Supported),
-    port(Linux, Mips64le, false, true, Supported),
-    port(Linux, Mipsle, false, true, Supported),
-    port(Linux, Ppc64, false, false, Supported),
-    port(Linux, Ppc64le, false, true, Supported),
-    port(Linux, Riscv64, false, true, Supported),
-    port(Linux, S390x, false, true, Supported),
-    port(Linux, Sparc64, false, true, Broken),
-    port(Netbsd, I386, false, true, Supported),
-    port(Netbsd, Amd64, false, true, Supported),
-    port(Netbsd, Arm, false, true, Supported),
-    port(Netbsd, Arm64, false, true, Supported),
-    port(Openbsd, I386, false, true, Supported),
-    port(Openbsd, Amd64, false, true, Supported),
-    port(Openbsd, Arm, false, true, Supported),
-    port(Openbsd, Arm64, false, true, Supported),
-    port(Openbsd, Mips64, false, true, Broken),
-    port(Openbsd, Ppc64, false, false, Supported),
-    port(Openbsd, Riscv64, false, true, Supported),
-    port(Plan9, I386, false, false, Supported),
-    port(Plan9, Amd64, false, false, Supported),
-    port(Plan9, Arm, false, false, Supported),
-    port(Solaris, Amd64, false, true, Supported),
-    port(Wasip1, Wasm, false, false, Supported),
-    port(Windows, I386, true, true, Supported),
-    port(Windows, Amd64, true, true, Supported),
-    port(Windows, Arm, false, false, PortStatus::Removed("1.26")),
-    port(Windows, Arm64, false, true, Supported),
+    port(Aix, Ppc64),
+    port(Android, I386),
+    port(Android, Amd64),
+    port(Android, Arm),
+    port(Android, Arm64),
+    port(Darwin, Amd64).first_class().runner(&MACOS_15_INTEL),
+    port(Darwin, Arm64).first_class().runner(&MACOS_15),
+    port(Dragonfly, Amd64),
+    port(Freebsd, I386),
+    port(Freebsd, Amd64),
+    port(Freebsd, Arm),
+    port(Freebsd, Arm64),
+    port(Freebsd, Riscv64).status(Broken),
+    port(Illumos, Amd64),
+    port(Ios, Amd64).runner(&MACOS_15),
+    port(Ios, Arm64).runner(&MACOS_15),
+    port(Js, Wasm).no_cgo(),
+    port(Linux, I386)
+        .first_class()
+        .gcc(linux_gcc!("i686-linux-gnu", "i386"))
+        .runner(&UBUNTU_24_04)
+        .upx()
+        .note("crashes under Debian 12's qemu-i386 7.2; runs natively on amd64 Linux"),
+    port(Linux, Amd64)
+        .first_class()
+        .gcc(linux_gcc!("x86_64-linux-gnu", "amd64"))
+        .runner(&UBUNTU_24_04)
+        .upx(),
+    port(Linux, Arm)
+        .first_class()
+        .gcc(linux_gcc!("arm-linux-gnueabihf", "armhf"))
+        .upx(),
+    port(Linux, Arm64)
+        .first_class()
+        .gcc(linux_gcc!("aarch64-linux-gnu", "arm64"))
+        .runner(&UBUNTU_24_04_ARM)
+        .upx(),
+    port(Linux, Loong64).kernel("5.19"),
+    port(Linux, Mips).gcc(linux_gcc!("mips-linux-gnu", "mips")),
+    port(Linux, Mips64).gcc(linux_gcc!("mips64-linux-gnuabi64", "mips64")),
+    port(Linux, Mips64le)
+        .gcc(linux_gcc!("mips64el-linux-gnuabi64", "mips64el"))
+        .kernel("4.8"),
+    port(Linux, Mipsle).gcc(linux_gcc!("mipsel-linux-gnu", "mipsel")),
+    port(Linux, Ppc64)
+        .no_cgo()
+        .gcc(linux_gcc!("powerpc64-linux-gnu", "ppc64")),
+    port(Linux, Ppc64le).gcc(linux_gcc!("powerpc64le-linux-gnu", "ppc64el")),
+    port(Linux, Riscv64).gcc(linux_gcc!("riscv64-linux-gnu", "riscv64")),
+    port(Linux, S390x).gcc(linux_gcc!("s390x-linux-gnu", "s390x")),
+    port(Linux, Sparc64).status(Broken),
+    port(Netbsd, I386),
+    port(Netbsd, Amd64),
+    port(Netbsd, Arm),
+    port(Netbsd, Arm64),
+    port(Openbsd, I386),
+    port(Openbsd, Amd64),
+    port(Openbsd, Arm),
+    port(Openbsd, Arm64),
+    port(Openbsd, Mips64).status(Broken),
+    port(Openbsd, Ppc64).no_cgo(),
+    port(Openbsd, Riscv64),
+    port(Plan9, I386).no_cgo(),
+    port(Plan9, Amd64).no_cgo(),
+    port(Plan9, Arm).no_cgo(),
+    port(Solaris, Amd64),
+    port(Wasip1, Wasm).no_cgo(),
+    port(Windows, I386)
+        .first_class()
+        .gcc(mingw(
+            "gcc-mingw-w64-i686",
+            "i686-w64-mingw32-gcc",
+            "mingw-w64-i686-dev",
+        ))
+        .runner(&WINDOWS_2025)
+        .wine()
+        .upx()
+        .note("still builds, but a shrinking target"),
+    port(Windows, Amd64)
+        .first_class()
+        .gcc(mingw(
+            "gcc-mingw-w64-x86-64",
+            "x86_64-w64-mingw32-gcc",
+            "mingw-w64-x86-64-dev",
+        ))
+        .runner(&WINDOWS_2025)
+        .wine()
+        .upx(),
+    port(Windows, Arm).no_cgo().status(Removed("1.26")),
+    port(Windows, Arm64)
+        .runner(&WINDOWS_11_ARM)
+        .note("runs on Windows 11 on Arm only"),
 ];
 
 impl Port {
@@ -174,155 +455,32 @@ impl Port {
         matches!(self.platform.goos, Android | Ios)
     }
 
-    /// The QEMU user-mode architecture for a Linux port (Debian qemu-user-static names: arm64→aarch64, 386→i386,
-    /// mipsle→mipsel, mips64le→mips64el, loong64→loongarch64); `None` for other GOOS values
-    /// and for wasm.
+    /// The QEMU user-mode architecture for a Linux port; `None` for other GOOS values and for
+    /// wasm.
     pub fn qemu(&self) -> Option<QemuArch> {
-        if self.platform.goos != Linux {
-            return None;
-        }
-        Some(QemuArch(match self.platform.goarch {
-            I386 => "i386",
-            Amd64 => "x86_64",
-            Arm => "arm",
-            Arm64 => "aarch64",
-            Loong64 => "loongarch64",
-            Mips => "mips",
-            Mipsle => "mipsel",
-            Mips64 => "mips64",
-            Mips64le => "mips64el",
-            Ppc64 => "ppc64",
-            Ppc64le => "ppc64le",
-            Riscv64 => "riscv64",
-            S390x => "s390x",
-            Sparc64 => "sparc64",
-            Wasm => return None,
-        }))
+        (self.platform.goos == Linux)
+            .then(|| self.platform.goarch.arch().qemu)
+            .flatten()
     }
 
-    /// The Debian 12 gcc cross compiler for this port, if Debian ships one: the `*-linux-gnu`
-    /// gccs for Linux, mingw-w64 for windows/386 and windows/amd64. loong64 has none in
-    /// Debian 12 (use zig).
+    /// The Debian 12 gcc cross compiler for this port, if Debian ships one.
     pub fn cross_gcc(&self) -> Option<CrossGcc> {
-        let gcc = |package, command, libc_dev, sysroot| {
-            Some(CrossGcc {
-                package,
-                command,
-                libc_dev,
-                sysroot,
-            })
-        };
-        match (self.platform.goos, self.platform.goarch) {
-            (Linux, Amd64) => gcc(
-                "gcc-x86-64-linux-gnu",
-                "x86_64-linux-gnu-gcc",
-                "libc6-dev-amd64-cross",
-                Some("/usr/x86_64-linux-gnu"),
-            ),
-            (Linux, I386) => gcc(
-                "gcc-i686-linux-gnu",
-                "i686-linux-gnu-gcc",
-                "libc6-dev-i386-cross",
-                Some("/usr/i686-linux-gnu"),
-            ),
-            (Linux, Arm64) => gcc(
-                "gcc-aarch64-linux-gnu",
-                "aarch64-linux-gnu-gcc",
-                "libc6-dev-arm64-cross",
-                Some("/usr/aarch64-linux-gnu"),
-            ),
-            (Linux, Arm) => gcc(
-                "gcc-arm-linux-gnueabihf",
-                "arm-linux-gnueabihf-gcc",
-                "libc6-dev-armhf-cross",
-                Some("/usr/arm-linux-gnueabihf"),
-            ),
-            (Linux, Riscv64) => gcc(
-                "gcc-riscv64-linux-gnu",
-                "riscv64-linux-gnu-gcc",
-                "libc6-dev-riscv64-cross",
-                Some("/usr/riscv64-linux-gnu"),
-            ),
-            (Linux, Ppc64le) => gcc(
-                "gcc-powerpc64le-linux-gnu",
-                "powerpc64le-linux-gnu-gcc",
-                "libc6-dev-ppc64el-cross",
-                Some("/usr/powerpc64le-linux-gnu"),
-            ),
-            (Linux, Ppc64) => gcc(
-                "gcc-powerpc64-linux-gnu",
-                "powerpc64-linux-gnu-gcc",
-                "libc6-dev-ppc64-cross",
-                Some("/usr/powerpc64-linux-gnu"),
-            ),
-            (Linux, S390x) => gcc(
-                "gcc-s390x-linux-gnu",
-                "s390x-linux-gnu-gcc",
-                "libc6-dev-s390x-cross",
-                Some("/usr/s390x-linux-gnu"),
-            ),
-            (Linux, Mips) => gcc(
-                "gcc-mips-linux-gnu",
-                "mips-linux-gnu-gcc",
-                "libc6-dev-mips-cross",
-                Some("/usr/mips-linux-gnu"),
-            ),
-            (Linux, Mipsle) => gcc(
-                "gcc-mipsel-linux-gnu",
-                "mipsel-linux-gnu-gcc",
-                "libc6-dev-mipsel-cross",
-                Some("/usr/mipsel-linux-gnu"),
-            ),
-            (Linux, Mips64) => gcc(
-                "gcc-mips64-linux-gnuabi64",
-                "mips64-linux-gnuabi64-gcc",
-                "libc6-dev-mips64-cross",
-                Some("/usr/mips64-linux-gnuabi64"),
-            ),
-            (Linux, Mips64le) => gcc(
-                "gcc-mips64el-linux-gnuabi64",
-                "mips64el-linux-gnuabi64-gcc",
-                "libc6-dev-mips64el-cross",
-                Some("/usr/mips64el-linux-gnuabi64"),
-            ),
-            (Windows, Amd64) => gcc(
-                "gcc-mingw-w64-x86-64",
-                "x86_64-w64-mingw32-gcc",
-                "mingw-w64-x86-64-dev",
-                None,
-            ),
-            (Windows, I386) => gcc(
-                "gcc-mingw-w64-i686",
-                "i686-w64-mingw32-gcc",
-                "mingw-w64-i686-dev",
-                None,
-            ),
-            _ => None,
-        }
+        self.cross_gcc
+    }
+
+    /// The QEMU sysroot of a dynamic binary of this port: the Debian cross sysroot, whichever
+    /// C toolchain linked the binary (zig's glibc stubs and the gnu cross gcc expect the same
+    /// loader and libc).
+    pub fn sysroot(&self) -> Option<Sysroot> {
+        self.cross_gcc.and_then(|g| g.sysroot)
     }
 
     /// The zig target architecture (`zig cc -target <arch>-<os>-<abi>`), for the ports where
     /// zig ships a libc: Linux (glibc and musl) and Windows (mingw).
     pub fn zig_arch(&self) -> Option<&'static str> {
-        if !matches!(self.platform.goos, Linux | Windows) {
-            return None;
-        }
-        Some(match self.platform.goarch {
-            I386 => "x86",
-            Amd64 => "x86_64",
-            Arm => "arm",
-            Arm64 => "aarch64",
-            Loong64 => "loongarch64",
-            Mips => "mips",
-            Mipsle => "mipsel",
-            Mips64 => "mips64",
-            Mips64le => "mips64el",
-            Ppc64 => "powerpc64",
-            Ppc64le => "powerpc64le",
-            Riscv64 => "riscv64",
-            S390x => "s390x",
-            Sparc64 | Wasm => return None,
-        })
+        matches!(self.platform.goos, Linux | Windows)
+            .then(|| self.platform.goarch.arch().zig)
+            .flatten()
     }
 
     /// The zig target triple for a cgo build: `<arch>-linux-gnu.<glibc>` for a dynamic Linux
@@ -353,50 +511,38 @@ impl Port {
         })
     }
 
-    /// Whether UPX packs this port's binaries into ones that still run: Linux amd64, 386,
-    /// arm64 and arm (ELF), Windows amd64 and 386 (PE). Checked with UPX 3.94 on Go 1.26
-    /// binaries: it refuses riscv64, mips64, s390x, FreeBSD, Mach-O and windows/arm64, and a
-    /// packed linux/ppc64le binary crashed under QEMU; UPX 4 dropped macOS altogether.
-    pub fn upx(&self) -> bool {
-        matches!(
-            (self.platform.goos, self.platform.goarch),
-            (Linux, Amd64 | I386 | Arm64 | Arm) | (Windows, Amd64 | I386)
-        )
-    }
-
-    /// The GitHub-hosted runner label that runs this port natively, from the runner-images
-    /// announcements (late 2026): ubuntu-24.04 and ubuntu-24.04-arm, windows-2025 (also runs
-    /// 386) and windows-11-arm, macos-15 (arm64) and macos-15-intel (announced until August
-    /// 2027). ios builds need Xcode, so they get the macOS runner too.
+    /// The label of the GitHub-hosted runner that runs this port natively.
     pub fn native_runner(&self) -> Option<&'static str> {
-        match (self.platform.goos, self.platform.goarch) {
-            (Linux, Amd64 | I386) => Some("ubuntu-24.04"),
-            (Linux, Arm64) => Some("ubuntu-24.04-arm"),
-            (Windows, Amd64 | I386) => Some("windows-2025"),
-            (Windows, Arm64) => Some("windows-11-arm"),
-            (Darwin, Arm64) | (Ios, _) => Some("macos-15"),
-            (Darwin, Amd64) => Some("macos-15-intel"),
-            _ => None,
-        }
+        self.native_runner.map(|r| r.label)
     }
 
-    /// What a user must know about the port beyond GOOS/GOARCH, one sentence each.
-    pub fn notes(&self) -> Vec<&'static str> {
-        let mut notes = Vec::new();
-        match (self.platform.goos, self.platform.goarch) {
-            (Android, _) => notes.push("needs cgo and the Android NDK for a usable binary"),
-            (Ios, _) => notes.push("needs cgo and the Xcode toolchain on a macOS runner; plain GOOS=ios excludes most programs"),
-            (Js | Wasip1, _) => notes.push("runs under a wasm runtime, never natively"),
-            (Windows, Arm64) => notes.push("runs on Windows 11 on Arm only"),
-            (Windows, I386) => notes.push("still builds, but a shrinking target"),
-            (Darwin, _) => notes.push("cannot run on Linux: verified on a macOS runner or audited only"),
-            (Linux, Loong64) => notes.push("needs Linux 5.19 or later"),
-            (Linux, Mips64le) => notes.push("needs Linux 4.8 or later"),
-            (Linux, I386) => notes.push("crashes under Debian 12's qemu-i386 7.2; runs natively on amd64 Linux"),
-            _ => {}
+    /// What a user must know about the port beyond GOOS/GOARCH, one sentence each: its
+    /// GOOS's note, its own, its kernel floor, and the best-effort status of Linux ports that
+    /// are not first class.
+    pub fn notes(&self) -> Vec<String> {
+        let goos = match self.platform.goos {
+            Android => Some("needs cgo and the Android NDK for a usable binary"),
+            Ios => Some(
+                "needs cgo and the Xcode toolchain on a macOS runner; plain GOOS=ios excludes most programs",
+            ),
+            Js | Wasip1 => Some("runs under a wasm runtime, never natively"),
+            Darwin => Some("cannot run on Linux: verified on a macOS runner or audited only"),
+            Aix | Dragonfly | Freebsd | Illumos | Linux | Netbsd | Openbsd | Plan9 | Solaris
+            | Windows => None,
+        };
+        let mut notes: Vec<String> = goos
+            .into_iter()
+            .chain(self.note)
+            .map(String::from)
+            .collect();
+        if let Some(kernel) = self.min_kernel {
+            notes.push(format!("needs Linux {kernel} or later"));
         }
         if self.platform.goos == Linux && !self.first_class {
-            notes.push("Go's first-class Linux support covers glibc systems only; this port is best effort");
+            notes.push(
+                "Go's first-class Linux support covers glibc systems only; this port is best effort"
+                    .into(),
+            );
         }
         notes
     }
@@ -418,6 +564,37 @@ mod tests {
             );
         }
         assert_eq!(PORTS.iter().filter(|p| p.first_class).count(), 8);
+    }
+
+    #[test]
+    fn arch_rows_follow_goarch_order() {
+        for (row, goarch) in ARCHES.iter().zip(Goarch::ALL) {
+            assert_eq!(row.goarch, *goarch);
+            assert_eq!(goarch.arch().goarch, *goarch);
+        }
+        assert_eq!(I386.bits(), 32);
+        assert_eq!(Riscv64.bits(), 64);
+        assert!(S390x.big_endian() && !Mips64le.big_endian());
+    }
+
+    #[test]
+    fn sysroots_come_from_the_cross_libc_package() {
+        let arm64 = Platform::new(Linux, Arm64).port().unwrap();
+        assert_eq!(
+            arm64.sysroot(),
+            Some(Sysroot {
+                path: "/usr/aarch64-linux-gnu",
+                package: "libc6-arm64-cross"
+            })
+        );
+        assert_eq!(
+            arm64.cross_gcc().unwrap().packages(),
+            ["gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"]
+        );
+        assert_eq!(
+            Platform::new(Windows, Amd64).port().unwrap().sysroot(),
+            None
+        );
     }
 
     #[test]

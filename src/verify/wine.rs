@@ -5,7 +5,8 @@
 //! not found". gocross then builds a small replacement (`bcryptprimitives.c`, ProcessPrng over
 //! RtlGenRandom) with mingw-w64 into its prefix, so the binary runs unchanged.
 
-use crate::targets::Goarch;
+use crate::targets::{Goarch, Goos, Platform};
+use crate::toolchain::WINE_PACKAGES;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -19,6 +20,15 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(180);
 /// Serialises prefix set-up between the verifications of one process.
 static SETUP: Mutex<()> = Mutex::new(());
 
+/// The wine program: `wine` or `wine64` on PATH, else Debian's `/usr/lib/wine/wine64` (where
+/// the wine64 package alone puts it). `gocross doctor` finds wine the same way.
+pub fn find_program() -> Option<PathBuf> {
+    ["wine", "wine64"]
+        .iter()
+        .find_map(|p| super::which(p))
+        .or_else(|| Some(PathBuf::from("/usr/lib/wine/wine64")).filter(|p| p.is_file()))
+}
+
 /// A wine installation and the prefix gocross runs it in.
 pub struct Wine {
     /// `wine`, `wine64`, or Debian's `/usr/lib/wine/wine64`.
@@ -30,19 +40,18 @@ pub struct Wine {
 impl Wine {
     /// Finds wine for a Windows GOARCH. Errors say what to install.
     pub fn find(goarch: Goarch) -> Result<Wine, String> {
-        if !super::wine_arch_supported(goarch) {
+        let port = Platform::new(Goos::Windows, goarch).port();
+        if !port.is_some_and(|p| p.wine) {
             return Err(format!(
                 "wine does not run windows/{goarch} binaries; verify them on a windows-11-arm runner"
             ));
         }
-        let program = ["wine", "wine64"]
-            .iter()
-            .find_map(|p| super::which(p))
-            .or_else(|| Some(PathBuf::from("/usr/lib/wine/wine64")).filter(|p| p.is_file()))
-            .ok_or_else(|| {
-                "wine is not installed: `apt-get install wine wine64` to run Windows binaries here"
-                    .to_string()
-            })?;
+        let program = find_program().ok_or_else(|| {
+            format!(
+                "wine is not installed: `apt-get install {}` to run Windows binaries here",
+                WINE_PACKAGES.join(" ")
+            )
+        })?;
         if goarch == Goarch::I386 && !Path::new("/usr/lib/i386-linux-gnu/wine").is_dir() {
             return Err("windows/386 binaries need 32-bit wine: `dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386`".into());
         }
@@ -53,24 +62,23 @@ impl Wine {
         })
     }
 
-    /// The command that runs `binary`, after making sure the prefix is ready.
-    pub fn command(&self, binary: &Path) -> Result<Command, String> {
-        self.prepare()?;
-        let mut cmd = self.base();
-        cmd.arg(binary);
-        Ok(cmd)
+    /// Sets what wine needs on a command that runs it: gocross's prefix, no debug output,
+    /// and no Mono or Gecko installer prompts.
+    pub fn configure(&self, cmd: &mut Command) {
+        cmd.env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
     }
 
     fn base(&self) -> Command {
         let mut cmd = Command::new(&self.program);
-        cmd.env("WINEPREFIX", &self.prefix)
-            .env("WINEDEBUG", "-all")
-            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
+        self.configure(&mut cmd);
         cmd
     }
 
     /// Creates the prefix when missing and adds `bcryptprimitives.dll` for wine before 9.0.
-    fn prepare(&self) -> Result<(), String> {
+    /// Cheap once done: two directory checks.
+    pub fn prepare(&self) -> Result<(), String> {
         let _guard = SETUP.lock().unwrap_or_else(|e| e.into_inner());
         let system_dir = match self.goarch {
             Goarch::I386 => "syswow64",
@@ -94,24 +102,23 @@ impl Wine {
                 ));
             }
         }
-        if self.major_version() >= Some(9) {
-            return Ok(());
-        }
         let dll = windows.join(system_dir).join("bcryptprimitives.dll");
-        if dll.is_file() {
+        if dll.is_file() || self.major_version() >= Some(9) {
             return Ok(());
         }
-        let gcc = match self.goarch {
-            Goarch::I386 => ("i686-w64-mingw32-gcc", "gcc-mingw-w64-i686"),
-            _ => ("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
+        let Some(gcc) = Platform::new(Goos::Windows, self.goarch)
+            .port()
+            .and_then(|p| p.cross_gcc())
+        else {
+            return Err(format!("no mingw-w64 gcc builds windows/{}", self.goarch));
         };
-        if super::which(gcc.0).is_none() {
+        if super::which(gcc.command).is_none() {
             return Err(format!(
                 "Go binaries need bcryptprimitives.dll, which this wine (before 9.0) lacks; gocross builds one with mingw-w64: `apt-get install {}`, or install wine 9 or later",
-                gcc.1
+                gcc.package
             ));
         }
-        build_shim(gcc.0, &dll)
+        build_shim(gcc.command, &dll)
     }
 
     /// The major version of `wine --version` (`wine-8.0 (Debian 8.0~repack-4)` → 8).

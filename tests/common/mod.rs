@@ -54,9 +54,9 @@ pub fn run_ok(cmd: &mut Command) -> String {
     stdout
 }
 
-/// Whether CI is running the tests (`CI=true`): then nothing is skipped.
+/// Whether CI is running the tests (gocross's own definition): then nothing is skipped.
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    gocross::github::actions::in_ci()
 }
 
 /// Whether `tool` is on PATH. When it is not: under CI the test fails with the install hint;
@@ -69,6 +69,32 @@ pub fn require_tool(tool: &str, install: &str) -> bool {
         panic!("{tool} is required by this test and missing: {install} (scripts/test installs it)");
     }
     eprintln!("skipped: {tool} is not installed ({install}; scripts/test installs it)");
+    false
+}
+
+/// The commit the gocross under test was built from, as `gocross --version` prints it; `None`
+/// for a build from a tree with uncommitted changes.
+pub fn build_commit() -> Option<String> {
+    let out = run_ok(gocross().arg("--version"));
+    let commit = out.lines().nth(1)?.rsplit(' ').next()?.to_string();
+    (commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())).then_some(commit)
+}
+
+/// Whether the gocross under test knows its commit, so that `gocross ci init` pins the
+/// gocross action without `ci.action`. When it does not (uncommitted changes): fails under
+/// CI, which builds a clean checkout; elsewhere reports and skips, as [`require_tool`].
+pub fn require_pinned_build() -> bool {
+    if build_commit().is_some() {
+        return true;
+    }
+    if in_ci() {
+        panic!(
+            "gocross was built from a tree with uncommitted changes, so it cannot pin its action: CI builds a clean checkout"
+        );
+    }
+    eprintln!(
+        "skipped: gocross was built from a tree with uncommitted changes (commit them to run this test)"
+    );
     false
 }
 

@@ -125,6 +125,86 @@ fn sizes_are_human() {
     assert_eq!(human_size(1024), "1.0 KiB");
 }
 
+/// A gate for a manifest with no version (agrees with an empty tag) and no configured targets.
+fn gate(checksums: bool) -> Gate<'static> {
+    Gate {
+        checksums,
+        tag: "",
+        allow_version_mismatch: false,
+        targets: &[],
+    }
+}
+
+#[test]
+fn the_tag_comes_from_the_flag_or_a_tag_push() {
+    assert_eq!(
+        tag_from(Some("v1"), Some("branch"), Some("main")).as_deref(),
+        Some("v1")
+    );
+    assert_eq!(
+        tag_from(None, Some("tag"), Some("v1.2.3")).as_deref(),
+        Some("v1.2.3")
+    );
+    assert_eq!(tag_from(None, Some("branch"), Some("main")), None);
+    assert_eq!(tag_from(None, None, None), None);
+    assert!(version_agrees("1.2.3", "v1.2.3") && version_agrees("v1.2.3", "v1.2.3"));
+    assert!(!version_agrees("1.2.4", "v1.2.3") && !version_agrees("0.0.0-dev", "v1.2.3"));
+}
+
+#[test]
+fn a_version_that_disagrees_or_a_missing_target_stops_the_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = Manifest {
+        version: "1.2.4".into(),
+        artifacts: vec![artifact(dir.path(), "hello_linux_amd64", b"ELF")],
+        ..Default::default()
+    };
+    let targets = ["linux/amd64".to_string(), "linux/arm64".to_string()];
+    let mut g = Gate {
+        tag: "v1.2.3",
+        targets: &targets,
+        ..gate(false)
+    };
+    let Err(ReleaseError::NotReady { problems, .. }) = expected_assets(dir.path(), &m, &g) else {
+        panic!("not ready");
+    };
+    assert!(
+        problems[0].contains("stamped 1.2.4 but the tag is v1.2.3"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("linux/arm64 is configured but was not built"),
+        "{problems:?}"
+    );
+    g.allow_version_mismatch = true;
+    g.targets = &targets[..1];
+    assert_eq!(expected_assets(dir.path(), &m, &g).unwrap().len(), 1);
+}
+
+#[test]
+fn sboms_of_a_per_leg_dist_are_named_by_their_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("gocross-hello_linux_amd64")).unwrap();
+    let mut a = artifact(
+        &dir.path().join("gocross-hello_linux_amd64"),
+        "hello_linux_amd64",
+        b"ELF",
+    );
+    a.path = "gocross-hello_linux_amd64/hello_linux_amd64".into();
+    a.sbom = Some("gocross-hello_linux_amd64/hello_linux_amd64.cdx.json".into());
+    std::fs::write(dir.path().join(a.sbom.as_ref().unwrap()), b"{}").unwrap();
+    let m = Manifest {
+        artifacts: vec![a],
+        ..Default::default()
+    };
+    let names: Vec<String> = expected_assets(dir.path(), &m, &gate(false))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["hello_linux_amd64", "hello_linux_amd64.cdx.json"]);
+}
+
 fn artifact(dist: &Path, name: &str, bytes: &[u8]) -> Artifact {
     std::fs::write(dist.join(name), bytes).unwrap();
     Artifact {
@@ -149,7 +229,7 @@ fn a_good_dist_gives_binaries_sboms_then_checksums() {
         ..Default::default()
     };
     std::fs::write(dir.path().join(CHECKSUMS_FILE), m.checksums()).unwrap();
-    let names: Vec<String> = expected_assets(dir.path(), &m, true)
+    let names: Vec<String> = expected_assets(dir.path(), &m, &gate(true))
         .unwrap()
         .into_iter()
         .map(|a| a.name)
@@ -163,7 +243,7 @@ fn a_good_dist_gives_binaries_sboms_then_checksums() {
             "checksums.txt"
         ]
     );
-    let without: Vec<String> = expected_assets(dir.path(), &m, false)
+    let without: Vec<String> = expected_assets(dir.path(), &m, &gate(false))
         .unwrap()
         .into_iter()
         .map(|a| a.name)
@@ -201,7 +281,8 @@ fn every_problem_of_a_dist_is_reported_at_once() {
         artifacts: vec![failed, unverified, twin, escaping, missing],
         ..Default::default()
     };
-    let Err(ReleaseError::NotReady { problems, .. }) = expected_assets(dir.path(), &m, true) else {
+    let Err(ReleaseError::NotReady { problems, .. }) = expected_assets(dir.path(), &m, &gate(true))
+    else {
         panic!("not ready");
     };
     let all = problems.join("\n");
@@ -219,7 +300,7 @@ fn every_problem_of_a_dist_is_reported_at_once() {
         "nothing is written for a dist that is not ready"
     );
     assert!(
-        matches!(expected_assets(dir.path(), &Manifest::default(), false), Err(ReleaseError::NotReady { problems, .. }) if problems[0].contains("no artifacts"))
+        matches!(expected_assets(dir.path(), &Manifest::default(), &gate(false)), Err(ReleaseError::NotReady { problems, .. }) if problems[0].contains("no artifacts"))
     );
 }
 
