@@ -612,6 +612,104 @@ mod tests {
         )));
     }
 
+    /// A registry stand-in on 127.0.0.1 that answers `status` `times` times, then `then`.
+    async fn flaky(
+        method: &str,
+        path: &str,
+        status: u16,
+        times: u64,
+        then: u16,
+    ) -> (wiremock::MockServer, String) {
+        use wiremock::matchers::{method as m, path as p};
+        use wiremock::{Mock, ResponseTemplate};
+        let server = wiremock::MockServer::start().await;
+        Mock::given(m(method))
+            .and(p(path))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(times)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(m(method))
+            .and(p(path))
+            .respond_with(ResponseTemplate::new(then))
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let host = server.address().to_string();
+        (server, host)
+    }
+
+    fn registry(
+        host: &str,
+        credentials: Option<Credentials>,
+    ) -> (Registry, Arc<std::sync::Mutex<Vec<String>>>) {
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = lines.clone();
+        let progress: Arc<Progress> =
+            Arc::new(move |l: &str| seen.lock().unwrap().push(l.to_string()));
+        let retry = RetryPolicy {
+            attempts: 4,
+            max_sleep: Duration::ZERO,
+        };
+        (
+            Registry::new(host, credentials, false, retry, progress),
+            lines,
+        )
+    }
+
+    const DIGEST: &str = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+
+    #[tokio::test]
+    async fn rate_limits_and_server_errors_are_waited_out() {
+        let path = format!("/v2/hello/blobs/{DIGEST}");
+        let (_server, host) = flaky("HEAD", &path, 429, 2, 200).await;
+        let (r, lines) = registry(&host, None);
+        let reference = parse_reference(&format!("{host}/hello")).unwrap();
+        assert!(r.blob_exists(&reference, DIGEST).await.unwrap());
+        let lines = lines.lock().unwrap().clone();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].contains("before attempt 2/4"), "{lines:?}");
+
+        let (_server, host) = flaky("HEAD", &path, 503, 10, 200).await;
+        let (r, _) = registry(&host, None);
+        let reference = parse_reference(&format!("{host}/hello")).unwrap();
+        let err = r
+            .blob_exists(&reference, DIGEST)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("503") && err.contains("nothing was tagged"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_password_is_named_and_never_shown() {
+        let path = format!("/v2/hello/blobs/{DIGEST}");
+        let (_server, host) = flaky("HEAD", &path, 401, 10, 401).await;
+        let secret = "s3cr3t-Passw0rd";
+        let (r, lines) = registry(
+            &host,
+            Some(Credentials::new(
+                "me",
+                secret,
+                "GOCROSS_REGISTRY_USERNAME/_PASSWORD",
+            )),
+        );
+        let reference = parse_reference(&format!("{host}/hello")).unwrap();
+        let err = r.blob_exists(&reference, DIGEST).await.unwrap_err();
+        assert!(matches!(err, ImageError::Denied { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("me from GOCROSS_REGISTRY_USERNAME/_PASSWORD"),
+            "{text}"
+        );
+        assert!(!text.contains(secret));
+        assert!(lines.lock().unwrap().is_empty(), "a refusal is not retried");
+    }
+
     #[test]
     fn only_loopback_hosts_get_plain_http() {
         assert!(is_loopback("localhost:5000"));
