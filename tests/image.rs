@@ -630,6 +630,63 @@ fn image_is_built_pushed_reproducible_idempotent_with_sboms_and_signable() {
 }
 
 #[test]
+fn the_build_legs_of_the_workflow_give_the_same_image() {
+    if !tools() {
+        return;
+    }
+    let c = checkouts();
+    // As the workflow's later jobs download them: one directory per build leg, each with its
+    // binary and a manifest of that leg alone.
+    let legs = tempfile::tempdir().unwrap();
+    let dist = c.a.join("dist");
+    let manifest: Value = json(&std::fs::read_to_string(dist.join("manifest.json")).unwrap());
+    for artifact in manifest["artifacts"].as_array().unwrap() {
+        let name = artifact["name"].as_str().unwrap();
+        let leg = legs.path().join(format!("gocross-{name}"));
+        std::fs::create_dir_all(&leg).unwrap();
+        std::fs::copy(dist.join(name), leg.join(name)).unwrap();
+        let mut one = manifest.clone();
+        one["artifacts"] = serde_json::json!([artifact]);
+        std::fs::write(leg.join("manifest.json"), one.to_string()).unwrap();
+    }
+    let out = legs.path().join("image");
+    let digest = build_image_with(
+        &c.a,
+        &[
+            "--dist",
+            legs.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        digest, c.digest_a,
+        "the legs make the same image as one dist/"
+    );
+
+    // A leg whose binary changed after its build is refused, naming the file.
+    let amd64 = legs
+        .path()
+        .join("gocross-hello_linux_amd64/hello_linux_amd64");
+    let mut bytes = std::fs::read(&amd64).unwrap();
+    bytes.push(0);
+    std::fs::write(&amd64, bytes).unwrap();
+    let (out, _, stderr) = run(gx(&c.a).args([
+        "image",
+        "build",
+        "--dist",
+        legs.path().to_str().unwrap(),
+        "--out",
+        legs.path().join("image2").to_str().unwrap(),
+    ]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("gocross-hello_linux_amd64/hello_linux_amd64: changed since the build"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_wrong_password_is_refused_and_leaves_no_tag() {
     if !tools()
         || !require_tool(
