@@ -743,6 +743,48 @@ fn a_wrong_password_is_refused_and_leaves_no_tag() {
         &format!("http://{}/v2/hello/tags/list", registry.addr),
     ]));
     assert!(tags.contains("1.2.3") && tags.contains("latest"), "{tags}");
+
+    // Docker's config.json naming a credential helper for the registry: gocross runs
+    // `docker-credential-<name> get`, as docker does.
+    let docker = tempfile::tempdir().unwrap();
+    let helper = docker.path().join("docker-credential-gocrosstest");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread server\n[ \"$server\" = \"{}\" ] || exit 1\necho '{{\"ServerURL\": \"'\"$server\"'\", \"Username\": \"gocross\", \"Secret\": \"{secret}\"}}'\n",
+            registry.addr
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(
+        docker.path().join("config.json"),
+        format!(
+            "{{\"credHelpers\": {{\"{}\": \"gocrosstest\"}}}}",
+            registry.addr
+        ),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        docker.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let (out, stdout, stderr) = run(gx(&c.a)
+        .args(["image", "push", "--tag", "helper"])
+        .env("TEST_REGISTRY", &registry.addr)
+        .env("DOCKER_CONFIG", docker.path())
+        .env("PATH", path));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("as gocross from docker-credential-gocrosstest"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains(secret) && !stderr.contains(secret));
 }
 
 #[test]

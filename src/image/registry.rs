@@ -5,8 +5,9 @@
 //!
 //! - **Credentials**, first found wins: `GOCROSS_REGISTRY_USERNAME` and
 //!   `GOCROSS_REGISTRY_PASSWORD`; `GITHUB_TOKEN` for `ghcr.io` (user `GITHUB_ACTOR`); the
-//!   `auths` of docker's `config.json` (`$DOCKER_CONFIG`, else `~/.docker`); else anonymous.
-//!   Credential helpers (`credsStore`, `credHelpers`) are not run.
+//!   `auths` of docker's `config.json` (`$DOCKER_CONFIG`, else `~/.docker`), else its
+//!   credential helper for the host (`credHelpers`, `credsStore`: `docker-credential-<name>
+//!   get`); else anonymous.
 //! - **Transport**: HTTPS, except for `localhost`, `127.0.0.1` and `[::1]` (any port), or
 //!   every host with `--insecure`.
 //! - **Reliability**: 429 and 5xx answers and lost connections are tried again, at most
@@ -84,9 +85,20 @@ impl Credentials {
             .or_else(|| set("HOME").map(|h| PathBuf::from(h).join(".docker")))?;
         let path = dir.join("config.json");
         let text = std::fs::read(&path).ok()?;
-        docker_config_auth(&text, host).map(|(user, password)| {
-            Credentials::new(&user, &password, &format!("{}", path.display()))
-        })
+        if let Some((user, password)) = docker_config_auth(&text, host) {
+            return Some(Credentials::new(
+                &user,
+                &password,
+                &format!("{}", path.display()),
+            ));
+        }
+        let helper = docker_config_helper(&text, host)?;
+        let (user, password) = run_credential_helper(&helper, host)?;
+        Some(Credentials::new(
+            &user,
+            &password,
+            &format!("docker-credential-{helper}"),
+        ))
     }
 
     /// `text` with the password replaced by `***`.
@@ -129,6 +141,70 @@ pub fn docker_config_auth(text: &[u8], host: &str) -> Option<(String, String)> {
     let user = entry.get("username")?.as_str()?;
     let password = entry.get("password")?.as_str()?;
     Some((user.to_string(), password.to_string()))
+}
+
+/// The credential helper docker's `config.json` names for `host`: `credHelpers[host]`, else
+/// `credsStore`. Only plain names (letters, digits, `-`, `_`, `.`) are taken, since the
+/// helper is run as `docker-credential-<name>`.
+pub fn docker_config_helper(text: &[u8], host: &str) -> Option<String> {
+    let config: serde_json::Value = serde_json::from_slice(text).ok()?;
+    let name = config
+        .get("credHelpers")
+        .and_then(|h| h.get(host))
+        .or_else(|| config.get("credsStore"))?
+        .as_str()?;
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    plain.then(|| name.to_string())
+}
+
+/// Asks `docker-credential-<helper> get` (the docker credential helper protocol: the server
+/// on stdin, `{"Username": ..., "Secret": ...}` on stdout) for `host`'s user and password;
+/// Docker Hub is asked as `https://index.docker.io/v1/`. `None` when the helper is missing,
+/// fails, answers an identity token (`<token>`), or takes longer than 30 seconds.
+pub fn run_credential_helper(helper: &str, host: &str) -> Option<(String, String)> {
+    use std::io::{Read as _, Write as _};
+    use std::process::{Command, Stdio};
+    let server = match host {
+        "docker.io" | "index.docker.io" | "registry-1.docker.io" => "https://index.docker.io/v1/",
+        other => other,
+    };
+    let mut child = Command::new(format!("docker-credential-{helper}"))
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(server.as_bytes()).ok()?;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().ok()? {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut out = Vec::new();
+    child
+        .stdout
+        .take()?
+        .take(64 * 1024)
+        .read_to_end(&mut out)
+        .ok()?;
+    if !status.success() {
+        return None;
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&out).ok()?;
+    let user = answer.get("Username")?.as_str()?;
+    let secret = answer.get("Secret")?.as_str()?;
+    (user != "<token>" && !secret.is_empty()).then(|| (user.to_string(), secret.to_string()))
 }
 
 /// Whether plain HTTP is allowed to `host` without `--insecure`: the loopback names.
@@ -584,6 +660,17 @@ mod tests {
             Some(("a".into(), "b".into()))
         );
         assert_eq!(docker_config_auth(text, "ghcr.io"), None);
+        let helpers =
+            br#"{"credsStore": "desktop", "credHelpers": {"gcr.io": "gcloud", "x.io": "../evil"}}"#;
+        assert_eq!(
+            docker_config_helper(helpers, "gcr.io").as_deref(),
+            Some("gcloud")
+        );
+        assert_eq!(
+            docker_config_helper(helpers, "ghcr.io").as_deref(),
+            Some("desktop")
+        );
+        assert_eq!(docker_config_helper(helpers, "x.io"), None);
     }
 
     #[test]
