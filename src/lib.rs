@@ -33,6 +33,7 @@
 pub mod audit;
 pub mod build;
 pub mod config;
+pub mod digest;
 pub mod doctor;
 pub mod generate;
 pub mod github;

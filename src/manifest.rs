@@ -2,10 +2,16 @@
 //! between the build, the audit, the verifier, the release and the report.
 //!
 //! The manifest is written by `gocross build` (one per dist directory) and read by
-//! `gocross release`, `gocross report` and `gocross image`. Its shape is stable: fields are only added.
+//! `gocross release`, `gocross report` and `gocross image`.
+//!
+//! Compatibility: the manifest carries its `format` ([`FORMAT`], 1 today; a manifest without
+//! the field is format 1). Within a format, fields are only added, with defaults, so an older
+//! gocross reads a newer manifest of the same format and ignores what it does not know. A
+//! change that removes, renames or re-means a field raises the format; a gocross refuses a
+//! manifest of a format above its own, and says to upgrade.
 //!
 //! ```json
-//! {"version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
 //!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
 //!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
@@ -23,9 +29,15 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// The checksums file's name inside a dist directory.
 pub const CHECKSUMS_FILE: &str = "checksums.txt";
 
+/// The manifest format this gocross writes and the newest it reads.
+pub const FORMAT: u32 = 1;
+
 /// Everything one `gocross build` produced.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
+    /// The format of this manifest ([`FORMAT`]; see the module docs for the rule).
+    #[serde(default = "format_one")]
+    pub format: u32,
     /// The version stamped into the binaries (`--version`, `git describe --tags`, or
     /// `0.0.0-dev`).
     pub version: String,
@@ -43,6 +55,25 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date: String,
     pub artifacts: Vec<Artifact>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            format: FORMAT,
+            version: String::new(),
+            go: String::new(),
+            project: String::new(),
+            commit: String::new(),
+            date: String::new(),
+            artifacts: Vec::new(),
+        }
+    }
+}
+
+/// Manifests written before the `format` field are format 1.
+fn format_one() -> u32 {
+    1
 }
 
 /// One built binary and what is known about it.
@@ -157,6 +188,11 @@ pub enum ManifestError {
         path: PathBuf,
         cause: serde_json::Error,
     },
+    #[error(
+        "{} has manifest format {format}, newer than this gocross reads ({FORMAT}): upgrade gocross to the release that built it",
+        path.display()
+    )]
+    Newer { path: PathBuf, format: u32 },
     #[error("cannot write {}: {cause}", path.display())]
     Write {
         path: PathBuf,
@@ -262,10 +298,18 @@ impl Manifest {
             path: path.to_path_buf(),
             cause,
         })?;
-        serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
-            path: path.to_path_buf(),
-            cause,
-        })
+        let manifest: Manifest =
+            serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
+                path: path.to_path_buf(),
+                cause,
+            })?;
+        if manifest.format > FORMAT {
+            return Err(ManifestError::Newer {
+                path: path.to_path_buf(),
+                format: manifest.format,
+            });
+        }
+        Ok(manifest)
     }
 
     /// Writes `<dist>/manifest.json` atomically (temp file, then rename).
@@ -369,6 +413,7 @@ mod tests {
                     sbom: Some(format!("{name}.cdx.json")),
                     ..Default::default()
                 }],
+                ..Default::default()
             };
             std::fs::create_dir_all(dist.path().join(dir)).unwrap();
             m.write(&dist.path().join(dir)).unwrap();
@@ -410,10 +455,27 @@ mod tests {
             project: "x".into(),
             commit: "0123abc".into(),
             date: "2026-01-02T03:04:05Z".into(),
-            artifacts: vec![],
+            ..Default::default()
         };
         m.write(dir.path()).unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), m);
+        // Written before the field: format 1. A newer format is refused with the fix.
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"version": "1.0.0", "go": "go1.26.8", "artifacts": []}"#,
+        )
+        .unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap().format, 1);
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"format": 2, "version": "1.0.0", "go": "go1.26.8", "artifacts": []}"#,
+        )
+        .unwrap();
+        let err = Manifest::read(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("manifest format 2, newer than this gocross reads (1)"),
+            "{err}"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
     }

@@ -249,7 +249,7 @@ async fn a_fresh_release_is_drafted_uploaded_checked_and_published() {
     assert!(
         body.contains(&format!(
             "| linux/arm64 | `hello_linux_arm64` | {} | `{}` | static | — | yes (qemu) |",
-            gocross::github::release::human_size(arm.size),
+            indicatif::HumanBytes(arm.size),
             arm.sha256
         )),
         "{body}"

@@ -228,7 +228,7 @@ async fn a_check_run_carries_the_table_and_120_annotations_in_three_requests() {
     assert_eq!(run.title, "40 targets: 40 failed");
     assert!(
         run.summary.contains(&format!(
-            "| {} | `hello_{}` | 2.2 MiB | yes | failed (rule0, rule1, rule2) | — | — | static | — |",
+            "| {} | `hello_{}` | 2.19 MiB | yes | failed (rule0, rule1, rule2) | — | — | static | — |",
             targets[39],
             targets[39].replace('/', "_")
         )),
@@ -494,7 +494,7 @@ async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
     assert_eq!(run.title, "2 targets: 1 failed");
     assert!(
         run.summary
-            .contains("| linux/s390x | `hello_linux_s390x` | 2.2 MiB | yes | passed | verified (qemu) | failed (1 of 3) |"),
+            .contains("| linux/s390x | `hello_linux_s390x` | 2.19 MiB | yes | passed | verified (qemu) | failed (1 of 3) |"),
         "{}",
         run.summary
     );

@@ -194,6 +194,7 @@ pub fn build(
         commit: opts.stamp.commit.clone(),
         date: opts.stamp.date.clone(),
         artifacts: built,
+        ..Default::default()
     };
     let manifest = merge(previous, current, &replaced, &dist_abs);
     manifest.write(&dist_abs)?;

@@ -8,9 +8,9 @@ use gocross::config::Config;
 use gocross::config::image::{Placeholders, SCRATCH};
 use gocross::github::actions;
 use gocross::github::client::RetryPolicy;
-use gocross::github::release::human_size;
 use gocross::image::{self, Layout, SourceFacts, layout, registry};
 use gocross::manifest::Manifest;
+use indicatif::HumanBytes;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -158,7 +158,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
                 p.platform.to_string(),
                 p.target.to_string(),
                 p.digest.clone(),
-                human_size(p.size),
+                HumanBytes(p.size).to_string(),
             ]);
         }
         output::print(&format!(
@@ -217,7 +217,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
             table.add_row(vec![
                 p.platform.clone(),
                 p.digest.clone(),
-                human_size(p.size),
+                HumanBytes(p.size).to_string(),
                 match p.sbom_listing {
                     Some(image::push::ReferrerListing::Listed) => "referrer".into(),
                     Some(image::push::ReferrerListing::TagSchema) => "referrer (tag schema)".into(),
@@ -228,7 +228,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
         eprintln!(
             "{} blobs uploaded ({}), {} already there, {} mounted; tags: {}",
             report.uploaded,
-            human_size(report.uploaded_bytes),
+            HumanBytes(report.uploaded_bytes),
             report.existed,
             report.mounted,
             if report.tags.is_empty() {

@@ -7,6 +7,7 @@ use gocross::config::ReleaseConfig;
 use gocross::github::actions;
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
+use indicatif::HumanBytes;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -129,7 +130,7 @@ fn text(report: &ReleaseReport) -> String {
     for a in &report.assets {
         table.add_row(vec![
             a.name.clone(),
-            release::human_size(a.size),
+            HumanBytes(a.size).to_string(),
             a.sha256.clone(),
             action_name(a.action).to_string(),
         ]);
@@ -163,7 +164,7 @@ fn summary_markdown(report: &ReleaseReport) -> String {
         md.push_str(&format!(
             "| `{}` | {} | {} |\n",
             a.name,
-            release::human_size(a.size),
+            HumanBytes(a.size),
             action_name(a.action)
         ));
     }

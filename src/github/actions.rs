@@ -185,7 +185,7 @@ pub fn inert(text: &str) -> String {
         )
         .chain_update(text.as_bytes())
         .finalize();
-    let token: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let token = crate::digest::hex(&digest[..12]);
     let mut out = format!("::stop-commands::gocross-{token}\n{text}");
     if !text.ends_with('\n') {
         out.push('\n');

@@ -11,10 +11,10 @@
 //! `head_sha` must be the pull request's head, not the merge commit in `GITHUB_SHA`.
 
 use super::client::{Client, ClientError, Replay, Request};
-use super::release::human_size;
 use crate::config::Config;
 use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
 use crate::manifest::{Manifest, VerifyOutcome};
+use indicatif::HumanBytes;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -392,7 +392,8 @@ pub fn markdown(report: &Report, limit: usize) -> String {
                 r.name
                     .as_deref()
                     .map_or("—".to_string(), |n| format!("`{n}`")),
-                r.size.map_or("—".to_string(), human_size),
+                r.size
+                    .map_or("—".to_string(), |s| HumanBytes(s).to_string()),
                 if r.built { "yes" } else { "**no**" },
                 cell(&r.audit),
                 cell(&r.verify),

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 /// The hidden subcommand `go test -exec` calls.
 pub const EXEC_SUBCOMMAND: &str = "__test-exec";
 
-/// The variable that carries the [`ExecSpec`] from `gocross test` to the wrapper.
+/// The variable that carries the `ExecSpec` from `gocross test` to the wrapper.
 pub const SPEC_ENV: &str = "GOCROSS_TEST_EXEC";
 
 /// How long the wrapper forwards output after a child run through wine exited.

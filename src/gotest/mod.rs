@@ -7,16 +7,16 @@
 //!    is `not run`, with the reason, and never counts as passed;
 //! 2. `go test -json -exec '<gocross> __test-exec'` runs in the module root with the job's
 //!    environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC, `env:`), tags and
-//!    flags, in its own process group ([`gorun`]). Go keeps its package handling, build
-//!    cache, `-run` and `-short`; gocross itself is the `-exec` wrapper ([`exec`]), which
+//!    flags, in its own process group (`gorun`). Go keeps its package handling, build
+//!    cache, `-run` and `-short`; gocross itself is the `-exec` wrapper (`exec`), which
 //!    starts each test binary through [`crate::verify::Runner`] with only the allow-listed
 //!    environment ([`crate::verify::env`]);
-//! 3. the event stream is collected ([`collect`]): packages and tests passed, failed and
+//! 3. the event stream is collected (`collect`): packages and tests passed, failed and
 //!    skipped, each failure with its file and line; at the target's deadline the whole
 //!    process group is killed and the tests still running are reported by name;
 //! 4. the targets' failures are grouped by test across targets ([`group_failures`]), with the
 //!    pattern that tells them apart (big-endian only, 32-bit only);
-//! 5. the report is stored as `tests.json` in dist/ ([`store`]), where `gocross report`
+//! 5. the report is stored as `tests.json` in dist/ (`store`), where `gocross report`
 //!    finds it beside the manifest.
 //!
 //! Go caches compiled test binaries as usual; it does not cache test results for runs with

@@ -14,7 +14,6 @@
 
 use base64::Engine as _;
 use flate2::Compression;
-use sha2::{Digest as _, Sha256};
 use std::io::Write;
 
 /// Where the CA bundle lives in the image: the path Go's crypto/x509 reads first on Linux
@@ -67,13 +66,9 @@ pub struct Layer {
     pub diff_id: String,
 }
 
-/// `sha256:<hex>` of some bytes.
+/// `sha256:<hex>` of some bytes: an OCI digest.
 pub fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex(&Sha256::digest(bytes)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("sha256:{}", crate::digest::sha256_hex(bytes))
 }
 
 /// Builds a layer from `entries` (sorted here by path; parents are not added) with `mtime`

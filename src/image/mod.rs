@@ -201,7 +201,7 @@ pub fn summary_markdown(report: &PushReport) -> String {
             "| {} | `{}` | {} |\n",
             p.platform,
             p.digest,
-            crate::github::release::human_size(p.size)
+            indicatif::HumanBytes(p.size)
         ));
     }
     md

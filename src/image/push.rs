@@ -232,7 +232,7 @@ pub async fn push(
                     "uploaded"
                 },
                 blob.digest(),
-                crate::github::release::human_size(blob.size())
+                indicatif::HumanBytes(blob.size())
             ));
         }
     }

@@ -10,7 +10,6 @@
 use super::ImageError;
 use crate::manifest::{Artifact, Manifest, VerifyOutcome};
 use crate::targets::{OciPlatform, Target};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// One binary that passed every check, with its bytes.
@@ -164,10 +163,7 @@ fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
             dist.join(path).display()
         )
     })?;
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = crate::digest::sha256_hex(&bytes);
     if bytes.len() as u64 != artifact.size || sha != artifact.sha256 {
         return Err(format!(
             "{}: changed since the build (manifest.json: {} bytes, sha256 {}; file: {} bytes, sha256 {}): run `gocross build` again",
@@ -200,10 +196,7 @@ mod tests {
             name: name.into(),
             path: name.into(),
             size: bytes.len() as u64,
-            sha256: Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: crate::digest::sha256_hex(bytes),
             audit: Some(ArtifactAudit {
                 passed: true,
                 linkage: Some("static".into()),

@@ -102,7 +102,18 @@ impl Goos {
         match self {
             Goos::Windows => ".exe",
             Goos::Js | Goos::Wasip1 => ".wasm",
-            _ => "",
+            Goos::Aix
+            | Goos::Android
+            | Goos::Darwin
+            | Goos::Dragonfly
+            | Goos::Freebsd
+            | Goos::Illumos
+            | Goos::Ios
+            | Goos::Linux
+            | Goos::Netbsd
+            | Goos::Openbsd
+            | Goos::Plan9
+            | Goos::Solaris => "",
         }
     }
 }

@@ -158,7 +158,7 @@ fn markdown_escapes_cells_and_stays_within_its_limit() {
     let md = markdown(&r, SUMMARY_LIMIT);
     assert!(md.starts_with("### gocross: 2 targets: 1 failed\n"), "{md}");
     assert!(
-        md.contains("| linux/arm64 | `hello_linux_arm64` | 1.0 KiB | yes | passed | failed (qemu) | — | dynamic | 2.17 |"),
+        md.contains("| linux/arm64 | `hello_linux_arm64` | 1.00 KiB | yes | passed | failed (qemu) | — | dynamic | 2.17 |"),
         "{md}"
     );
     assert!(md.contains("\n**Problems**\n\n- hello_linux_arm64 (linux/arm64) failed verification"));
