@@ -2,7 +2,7 @@
 //! between the build, the audit, the verifier, the release and the report.
 //!
 //! The manifest is written by `gocross build` (one per dist directory) and read by
-//! `gocross release` and `gocross report`.
+//! `gocross release`, `gocross report` and `gocross image`.
 //!
 //! Compatibility: the manifest carries its `format` ([`FORMAT`], 1 today; a manifest without
 //! the field is format 1). Within a format, fields are only added, with defaults, so an older
@@ -12,6 +12,7 @@
 //!
 //! ```json
 //! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
 //!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
 //!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
@@ -45,6 +46,14 @@ pub struct Manifest {
     /// The project (binary base name).
     #[serde(default)]
     pub project: String,
+    /// The commit the binaries were built from (`git rev-parse HEAD`, or `none`); empty in
+    /// manifests of older gocross releases.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commit: String,
+    /// The build's date, RFC 3339 UTC: `SOURCE_DATE_EPOCH`, else the commit date (never the
+    /// clock, so it is the same for every rebuild of a commit); empty in older manifests.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
     pub artifacts: Vec<Artifact>,
 }
 
@@ -55,6 +64,8 @@ impl Default for Manifest {
             version: String::new(),
             go: String::new(),
             project: String::new(),
+            commit: String::new(),
+            date: String::new(),
             artifacts: Vec::new(),
         }
     }
@@ -213,11 +224,20 @@ impl Manifest {
                 .and_then(|a| a.path.split('/').next())
                 .unwrap_or("a leg")
                 .to_string();
-            if merged.version != m.version || merged.project != m.project || merged.go != m.go {
+            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
+            if merged.version != m.version
+                || merged.project != m.project
+                || merged.go != m.go
+                || differs(&merged.commit, &m.commit)
+            {
                 return Err(ManifestError::Inconsistent(format!(
                     "{dir} holds {} {} built with {}, the legs before it {} {} built with {}; build every leg from the same commit, version and Go",
                     m.project, m.version, m.go, merged.project, merged.version, merged.go
                 )));
+            }
+            if merged.commit.is_empty() {
+                merged.commit = m.commit;
+                merged.date = m.date;
             }
             for a in m.artifacts {
                 if let Some(twin) = merged.artifacts.iter().find(|b| b.name == a.name) {
@@ -455,6 +475,8 @@ mod tests {
                 version: version.into(),
                 go: "go1.26.8".into(),
                 project: "hello".into(),
+                commit: "abc".into(),
+                date: "2026-01-02T03:04:05Z".into(),
                 artifacts: vec![Artifact {
                     name: name.into(),
                     path: name.into(),
@@ -501,6 +523,8 @@ mod tests {
             version: "1.0.0".into(),
             go: "go1.26.8".into(),
             project: "x".into(),
+            commit: "0123abc".into(),
+            date: "2026-01-02T03:04:05Z".into(),
             ..Default::default()
         };
         m.write(dir.path()).unwrap();
