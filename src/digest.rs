@@ -25,12 +25,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 ///
 /// Errors: the file cannot be opened or read.
 pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
+    sha256_read(std::fs::File::open(path)?)
+}
+
+/// The size in bytes and SHA-256 (lowercase hex) of everything `reader` yields.
+///
+/// Errors: a read error.
+pub fn sha256_read(mut reader: impl Read) -> std::io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = file.read(&mut buf)?;
+        let n = reader.read(&mut buf)?;
         if n == 0 {
             break;
         }

@@ -20,7 +20,10 @@
 //! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
 //!    and run where and how its binary would be verified (`gocross test`); the results go
 //!    to `dist/tests.json`.
-//! 10. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//! 10. [`image`]: the manifest's Linux binaries as a multi-arch OCI image (reproducible
+//!     layers, an SBOM referrer per platform), written as an image layout and pushed to a
+//!     registry with no Docker daemon.
+//! 11. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!     and the pull-request report (check run, step summary, sticky comment); workflow
 //!     commands, outputs and the step summary inside a job.
 //!
@@ -36,9 +39,11 @@ pub mod generate;
 pub mod github;
 pub mod gotest;
 pub mod gotool;
+pub mod image;
 pub mod manifest;
 pub mod origin;
 pub mod plan;
+pub mod secrets;
 pub mod targets;
 pub mod toolchain;
 pub mod verify;

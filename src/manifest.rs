@@ -2,7 +2,7 @@
 //! between the build, the audit, the verifier, the release and the report.
 //!
 //! The manifest is written by `gocross build` (one per dist directory) and read by
-//! `gocross release` and `gocross report`.
+//! `gocross release`, `gocross report` and `gocross image`.
 //!
 //! Compatibility: the manifest carries its `format` ([`FORMAT`], 1 today; a manifest without
 //! the field is format 1). Within a format, fields are only added, with defaults, so an older
@@ -12,6 +12,7 @@
 //!
 //! ```json
 //! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
 //!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
 //!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
@@ -45,6 +46,14 @@ pub struct Manifest {
     /// The project (binary base name).
     #[serde(default)]
     pub project: String,
+    /// The commit the binaries were built from (`git rev-parse HEAD`, or `none`); empty in
+    /// manifests of older gocross releases.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commit: String,
+    /// The build's date, RFC 3339 UTC: `SOURCE_DATE_EPOCH`, else the commit date (never the
+    /// clock, so it is the same for every rebuild of a commit); empty in older manifests.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
     pub artifacts: Vec<Artifact>,
 }
 
@@ -55,6 +64,8 @@ impl Default for Manifest {
             version: String::new(),
             go: String::new(),
             project: String::new(),
+            commit: String::new(),
+            date: String::new(),
             artifacts: Vec::new(),
         }
     }
@@ -97,6 +108,10 @@ pub struct Artifact {
     /// file name for a flat dist/), when written. Its release asset name is its file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom: Option<String>,
+    /// SHA-256 of the SBOM file, lowercase hex, recorded when it was written: the release
+    /// checks the SBOM as it checks the binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom_sha256: Option<String>,
 }
 
 /// The audit of one artifact: the verdict, the facts a release table shows, and the full
@@ -209,11 +224,20 @@ impl Manifest {
                 .and_then(|a| a.path.split('/').next())
                 .unwrap_or("a leg")
                 .to_string();
-            if merged.version != m.version || merged.project != m.project || merged.go != m.go {
+            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
+            if merged.version != m.version
+                || merged.project != m.project
+                || merged.go != m.go
+                || differs(&merged.commit, &m.commit)
+            {
                 return Err(ManifestError::Inconsistent(format!(
                     "{dir} holds {} {} built with {}, the legs before it {} {} built with {}; build every leg from the same commit, version and Go",
                     m.project, m.version, m.go, merged.project, merged.version, merged.go
                 )));
+            }
+            if merged.commit.is_empty() {
+                merged.commit = m.commit;
+                merged.date = m.date;
             }
             for a in m.artifacts {
                 if let Some(twin) = merged.artifacts.iter().find(|b| b.name == a.name) {
@@ -300,14 +324,21 @@ impl Manifest {
     }
 
     /// The checksums file for the artifacts that passed their audit (an artifact without an
-    /// audit counts as passed): `<sha256>  <name>\n` per artifact, sorted by name, as
-    /// `sha256sum -c` reads it.
+    /// audit counts as passed) and their SBOMs: `<sha256>  <name>\n` per file the release
+    /// uploads besides itself, sorted by name, as `sha256sum -c` reads it.
     pub fn checksums(&self) -> String {
         let mut lines: Vec<(&str, &str)> = self
             .artifacts
             .iter()
             .filter(|a| a.audit.as_ref().is_none_or(|audit| audit.passed))
-            .map(|a| (a.name.as_str(), a.sha256.as_str()))
+            .flat_map(|a| {
+                let sbom = a
+                    .sbom
+                    .as_deref()
+                    .zip(a.sbom_sha256.as_deref())
+                    .map(|(path, sha)| (path.rsplit('/').next().unwrap_or(path), sha));
+                std::iter::once((a.name.as_str(), a.sha256.as_str())).chain(sbom)
+            })
             .collect();
         lines.sort();
         lines
@@ -315,6 +346,65 @@ impl Manifest {
             .map(|(name, sha)| format!("{sha}  {name}\n"))
             .collect()
     }
+}
+
+/// Opens the file at `rel` inside `dist` for reading, the only way the release reads dist/:
+/// `rel` is relative (`/`-separated, as manifest.json writes paths), and no component of it
+/// may be `..`, empty, or a symbolic link, and the file must be a regular file. The file is
+/// opened without following a last-moment symlink and without blocking on a FIFO, and its
+/// type is checked again on the open handle. Returns the handle and the full path.
+///
+/// Errors: a message naming `rel` and what is wrong, for the release's list of problems.
+pub fn open_in_dist(dist: &Path, rel: &str) -> Result<(std::fs::File, PathBuf), String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if rel.starts_with('/') || rel.contains('\\') || Path::new(rel).is_absolute() {
+        return Err(format!(
+            "`{rel}` is not a path inside dist/: manifest.json names files relative to it"
+        ));
+    }
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || *p == "." || *p == "..")
+    {
+        return Err(format!(
+            "`{rel}` leaves dist/ or is malformed: manifest.json names files inside it"
+        ));
+    }
+    let mut path = dist.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let last = i + 1 == parts.len();
+        if meta.file_type().is_symlink() {
+            return Err(format!(
+                "{rel}: {} is a symbolic link; the release reads only files inside dist/",
+                if last {
+                    "the file"
+                } else {
+                    "a directory on its path"
+                }
+            ));
+        }
+        if !last && !meta.is_dir() {
+            return Err(format!("{rel}: not a path inside dist/"));
+        }
+        if last && !meta.is_file() {
+            return Err(format!("{rel}: not a regular file"));
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(&path).map_err(|e| format!("{rel}: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("{rel}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{rel}: not a regular file"));
+    }
+    Ok((file, path))
 }
 
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
@@ -385,6 +475,8 @@ mod tests {
                 version: version.into(),
                 go: "go1.26.8".into(),
                 project: "hello".into(),
+                commit: "abc".into(),
+                date: "2026-01-02T03:04:05Z".into(),
                 artifacts: vec![Artifact {
                     name: name.into(),
                     path: name.into(),
@@ -431,6 +523,8 @@ mod tests {
             version: "1.0.0".into(),
             go: "go1.26.8".into(),
             project: "x".into(),
+            commit: "0123abc".into(),
+            date: "2026-01-02T03:04:05Z".into(),
             ..Default::default()
         };
         m.write(dir.path()).unwrap();

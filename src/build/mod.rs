@@ -191,6 +191,8 @@ pub fn build(
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
         project: plan.project.clone(),
+        commit: opts.stamp.commit.clone(),
+        date: opts.stamp.date.clone(),
         artifacts: built,
         ..Default::default()
     };

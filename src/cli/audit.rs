@@ -217,10 +217,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 
     for r in &reports {
         for v in &r.violations {
-            eprintln!(
+            output::eprint_line(&format!(
                 "{}: violates `{}`: found {}, allowed {}",
                 r.path, v.rule, v.found, v.allowed
-            );
+            ));
         }
     }
     if actions::is_actions() {

@@ -159,7 +159,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     ))?;
     for r in &report.results {
         if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {
-            eprintln!("\nerror: {}: {} {reason}", r.target, artifact.name);
+            output::eprint_line(&format!(
+                "\nerror: {}: {} {reason}",
+                r.target, artifact.name
+            ));
         }
         if let TargetOutcome::Failed(message) = &r.outcome {
             let mut text = format!("\nerror: {}: {message}\n", r.target);
@@ -167,7 +170,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 text.push_str(&format!("$ {cmd}\n"));
             }
             text.push_str(&r.log);
-            eprint!("{text}");
+            eprint!("{}", gocross::github::actions::guard(&text));
         }
     }
     if in_actions {

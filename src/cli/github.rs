@@ -31,6 +31,6 @@ pub fn client(repo: Option<&str>) -> Result<Client> {
     settings.token.mask_in_actions()?;
     Ok(Client::new(
         settings,
-        Arc::new(|line: &str| eprintln!("{line}")),
+        Arc::new(|line: &str| super::output::eprint_line(line)),
     )?)
 }

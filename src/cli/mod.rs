@@ -6,6 +6,7 @@ mod build;
 mod ci;
 mod doctor;
 mod github;
+mod image;
 mod output;
 mod plan;
 mod release;
@@ -78,6 +79,9 @@ enum Command {
     Report(report::Args),
     /// Read binaries like file, readelf and go version -m, and check them against the policy.
     Audit(audit::Args),
+    /// Build the multi-arch container image of the verified Linux binaries, push it, or write
+    /// a Dockerfile for buildx.
+    Image(image::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -112,7 +116,7 @@ pub fn run() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            output::eprint_line(&format!("error: {err:#}"));
             ExitCode::from(1)
         }
     }
@@ -135,6 +139,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Release(args) => release::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Image(args) => image::run(&ctx, args),
     }
 }
 

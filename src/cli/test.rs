@@ -80,7 +80,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let in_actions = gha::is_actions();
     let report = gotest::run(&jobs, &opts, &|t: &TargetTests| {
         // Progress on stderr; under Actions the packages' groups on stdout.
-        eprintln!("{}", progress_line(t));
+        output::eprint_line(&progress_line(t));
         if in_actions {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(actions::groups(t).as_bytes());

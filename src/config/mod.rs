@@ -9,12 +9,14 @@
 mod ci;
 mod gomod;
 mod gotest;
+pub mod image;
 mod located;
 mod validate;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
+pub use image::ImageConfig;
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -130,6 +132,10 @@ pub struct Config {
     /// Generated workflow settings.
     #[serde(default)]
     pub ci: CiConfig,
+    /// The multi-arch container image of the Linux binaries (`gocross image`). Absent: no
+    /// image.
+    #[serde(default)]
+    pub image: Option<ImageConfig>,
 }
 
 /// Settings applied to the targets named in `targets` (a target without a variant also
@@ -602,6 +608,9 @@ impl Config {
                 });
             }
             config.project = name;
+        }
+        if let Some(image) = &config.image {
+            image::validate(image, &config.targets(), &config.project, path, source)?;
         }
         Ok(config)
     }

@@ -29,6 +29,29 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0"))
 }
 
+/// Text gocross writes to the job log, made safe from workflow commands smuggled in by the
+/// values it holds (names and reasons from a manifest a leg uploaded, an API answer, an
+/// action input): under GitHub Actions, a carriage return ends no line, and a line that
+/// starts with `::` (after blanks) is written as `: :`, which the runner shows instead of
+/// obeying. gocross's own commands ([`Annotation::command`], [`group`], [`add_mask`]) do not
+/// go through this. Outside Actions the text is returned as it is.
+pub fn guard(text: &str) -> String {
+    if !is_actions() {
+        return text.to_string();
+    }
+    text.replace('\r', "")
+        .split('\n')
+        .map(|line| {
+            let blanks = line.len() - line.trim_start().len();
+            match line[blanks..].strip_prefix("::") {
+                Some(rest) => format!("{}: :{rest}", &line[..blanks]),
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Escapes a workflow command message (`%`, `\r`, `\n`).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")

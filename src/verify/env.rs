@@ -49,9 +49,8 @@ pub const SECRET_ENV: &[&str] = &[
 /// Name endings that mark a variable as a secret (`NPM_TOKEN`, `AWS_SECRET`, `DB_PASSWORD`).
 pub const SECRET_SUFFIXES: &[&str] = &["_TOKEN", "_SECRET", "_PASSWORD"];
 
-/// Shortest value [`redact`] replaces: shorter ones (`1`, `true`) would blank out ordinary
-/// text, and real tokens are far longer.
-pub const MIN_SECRET_LEN: usize = 8;
+/// Shortest value [`redact`] replaces ([`crate::secrets::MIN_SECRET_LEN`]).
+pub use crate::secrets::MIN_SECRET_LEN;
 
 /// Whether a variable name is one of the secrets gocross knows.
 pub fn is_secret(name: &str) -> bool {
@@ -99,13 +98,7 @@ fn secrets_of(vars: impl Iterator<Item = (String, String)>) -> Vec<String> {
 }
 
 fn redact_with(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "***");
-        }
-    }
-    out
+    crate::secrets::redact(text, secrets)
 }
 
 #[cfg(test)]

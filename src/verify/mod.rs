@@ -114,7 +114,7 @@ impl Runner {
             VerifyMethod::Native => (RunnerKind::Native, None),
             VerifyMethod::Qemu { qemu, sysroot } => {
                 let names = qemu.binaries();
-                let found = names.iter().find_map(|n| which(n)).ok_or_else(|| {
+                let found = names.iter().find_map(|n| which::which(n).ok()).ok_or_else(|| {
                     format!(
                         "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {target} binaries here",
                         names[0]
@@ -228,7 +228,7 @@ impl Runner {
 fn wasm_runtime(target: &Target) -> Result<(PathBuf, Vec<std::ffi::OsString>), String> {
     match target.goos() {
         Goos::Js => {
-            let node = which("node").ok_or_else(|| {
+            let node = which::which("node").ok().ok_or_else(|| {
                 "js/wasm runs under Node.js, which is not installed: `apt-get install nodejs`"
                     .to_string()
             })?;
@@ -248,7 +248,7 @@ fn wasm_runtime(target: &Target) -> Result<(PathBuf, Vec<std::ffi::OsString>), S
                 ("wasmtime", &["run", "--"][..]),
                 ("wasmer", &["run"][..]),
             ] {
-                if let Some(path) = which(runtime) {
+                if let Ok(path) = which::which(runtime) {
                     return Ok((path, args.iter().map(Into::into).collect()));
                 }
             }
@@ -349,12 +349,4 @@ fn tail(bytes: &[u8]) -> String {
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The full path of a program on PATH.
-pub(crate) fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
 }

@@ -25,7 +25,7 @@ static SETUP: Mutex<()> = Mutex::new(());
 pub fn find_program() -> Option<PathBuf> {
     ["wine", "wine64"]
         .iter()
-        .find_map(|p| super::which(p))
+        .find_map(|p| which::which(p).ok())
         .or_else(|| Some(PathBuf::from("/usr/lib/wine/wine64")).filter(|p| p.is_file()))
 }
 
@@ -112,7 +112,7 @@ impl Wine {
         else {
             return Err(format!("no mingw-w64 gcc builds windows/{}", self.goarch));
         };
-        if super::which(gcc.command).is_none() {
+        if which::which(gcc.command).is_err() {
             return Err(format!(
                 "Go binaries need bcryptprimitives.dll, which this wine (before 9.0) lacks; gocross builds one with mingw-w64: `apt-get install {}`, or install wine 9 or later",
                 gcc.package

@@ -98,12 +98,10 @@ pub fn require_pinned_build() -> bool {
     false
 }
 
-/// The full path of a command on PATH.
+/// The full path of an executable command on PATH (the `which` crate, as gocross finds its
+/// tools).
 pub fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(tool))
-        .find(|p| p.is_file())
+    which::which(tool).ok()
 }
 
 /// Copies a directory tree (an example module) into a fresh temporary directory.

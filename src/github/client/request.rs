@@ -93,7 +93,9 @@ pub struct Response {
 }
 
 impl Response {
-    /// GitHub's `message` field of an error body, or the start of the body.
+    /// GitHub's `message` field of an error body (at most 300 characters, control characters
+    /// dropped), else the status's reason phrase. The raw body is never shown: an answer is
+    /// hostile input, and only its parsed fields reach the user (redacted by the client).
     pub fn message(&self) -> String {
         let parsed: Option<serde_json::Value> = serde_json::from_slice(&self.body).ok();
         match parsed
@@ -101,17 +103,12 @@ impl Response {
             .and_then(|v| v.get("message"))
             .and_then(|m| m.as_str())
         {
-            Some(m) => m.to_string(),
+            Some(m) => m.chars().filter(|c| !c.is_control()).take(300).collect(),
             None => {
-                let text = String::from_utf8_lossy(&self.body);
-                let text = text.trim();
-                if text.is_empty() {
-                    self.status
-                        .canonical_reason()
-                        .unwrap_or("no message")
-                        .to_string()
-                } else {
-                    text.chars().take(300).collect()
+                let reason = self.status.canonical_reason().unwrap_or("no message");
+                match self.body.len() {
+                    0 => reason.to_string(),
+                    n => format!("{reason} ({n} bytes that are not GitHub's JSON)"),
                 }
             }
         }

@@ -34,9 +34,10 @@ impl Token {
         Ok(Token(token.to_string()))
     }
 
-    /// `text` with every occurrence of the token replaced by `***`.
+    /// `text` with the token, in every form [`crate::secrets::redact`] knows, replaced by
+    /// `***`.
     pub fn redact(&self, text: &str) -> String {
-        text.replace(&self.0, "***")
+        crate::secrets::redact(text, &[&self.0])
     }
 
     /// Inside GitHub Actions, prints the `::add-mask::` command that hides the token in the

@@ -4,8 +4,8 @@
 
 use super::ReleaseError;
 use crate::config::is_safe_name;
-use crate::digest::sha256_file;
-use crate::manifest::{CHECKSUMS_FILE, Manifest, VerifyOutcome};
+use crate::digest::sha256_read;
+use crate::manifest::{CHECKSUMS_FILE, Manifest, VerifyOutcome, open_in_dist};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -142,11 +142,7 @@ pub fn expected_assets(
                     .unwrap_or_default()
             ));
         }
-        if a.path.split(['/', '\\']).any(|part| part == "..") {
-            problems.push(format!("{label}: path `{}` leaves dist/", a.path));
-            continue;
-        }
-        match local_asset(dist, &a.name, &dist.join(&a.path)) {
+        match local_asset(dist, &a.name, &a.path) {
             Ok(asset) if asset.size != a.size || asset.sha256 != a.sha256 => problems.push(format!(
                 "{}: changed since the build (manifest.json: {} bytes, sha256 {}; file: {} bytes, sha256 {}): run `gocross build` again",
                 a.path, a.size, a.sha256, asset.size, asset.sha256
@@ -159,32 +155,41 @@ pub fn expected_assets(
         if let Some(sbom) = &a.sbom {
             // A per-leg dist/ holds `<leg>/<binary>.cdx.json`: the asset is the file name.
             let name = sbom.rsplit('/').next().unwrap_or(sbom);
-            match local_asset(dist, name, &dist.join(sbom)) {
-                Ok(asset) => assets.push(asset),
-                Err(p) => problems.push(p),
+            match (local_asset(dist, name, sbom), &a.sbom_sha256) {
+                (Ok(asset), Some(recorded)) if &asset.sha256 == recorded => assets.push(asset),
+                (Ok(asset), Some(recorded)) => problems.push(format!(
+                    "{sbom}: changed since the build (manifest.json: sha256 {recorded}; file: sha256 {}): run `gocross build` again",
+                    asset.sha256
+                )),
+                (Ok(_), None) => problems.push(format!(
+                    "{sbom}: manifest.json records no digest for it: run `gocross build` again"
+                )),
+                (Err(p), _) => problems.push(p),
             }
         }
     }
     let mut write_checksums = false;
     if checksums {
-        let path = dist.join(CHECKSUMS_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) if text == manifest.checksums() => {
-                match local_asset(dist, CHECKSUMS_FILE, &path) {
-                    Ok(asset) => assets.push(asset),
-                    Err(p) => problems.push(p),
+        let exists = std::fs::symlink_metadata(dist.join(CHECKSUMS_FILE)).is_ok();
+        // The release job of the generated workflow downloads every build leg into its own
+        // directory: their manifests merge, and the joint checksums file is written once
+        // everything else checked out (below).
+        write_checksums = !exists;
+        if exists {
+            match read_in_dist(dist, CHECKSUMS_FILE) {
+                Ok(text) if text == manifest.checksums().as_bytes() => {
+                    match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
+                        Ok(asset) => assets.push(asset),
+                        Err(p) => problems.push(p),
+                    }
                 }
+                Ok(_) => problems.push(format!(
+                    "{CHECKSUMS_FILE} does not match manifest.json: run `gocross build` again"
+                )),
+                Err(e) => problems.push(format!(
+                    "{e}: run `gocross build`, or set `release: {{checksums: false}}`"
+                )),
             }
-            Ok(_) => problems.push(format!(
-                "{CHECKSUMS_FILE} does not match manifest.json: run `gocross build` again"
-            )),
-            // The release job of the generated workflow downloads every build leg into its
-            // own directory: their manifests merge, and the joint checksums file is written
-            // once everything else checked out (below).
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_checksums = true,
-            Err(e) => problems.push(format!(
-                "{CHECKSUMS_FILE}: {e}: run `gocross build`, or set `release: {{checksums: false}}`"
-            )),
         }
     }
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
@@ -205,7 +210,7 @@ pub fn expected_assets(
     if write_checksums && problems.is_empty() {
         let path = dist.join(CHECKSUMS_FILE);
         match crate::manifest::write_atomic(&path, manifest.checksums().as_bytes()) {
-            Ok(()) => match local_asset(dist, CHECKSUMS_FILE, &path) {
+            Ok(()) => match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
                 Ok(asset) => assets.push(asset),
                 Err(p) => problems.push(p),
             },
@@ -222,18 +227,27 @@ pub fn expected_assets(
     }
 }
 
-fn local_asset(dist: &Path, name: &str, path: &Path) -> Result<ExpectedAsset, String> {
-    let (size, sha256) = sha256_file(path).map_err(|e| {
-        let shown = path.strip_prefix(dist).unwrap_or(path);
-        format!("{}: {e}", shown.display())
-    })?;
+/// The asset `name` from the file at `rel` inside `dist` ([`open_in_dist`]).
+fn local_asset(dist: &Path, name: &str, rel: &str) -> Result<ExpectedAsset, String> {
+    let (file, path) = open_in_dist(dist, rel)?;
+    let (size, sha256) = sha256_read(file).map_err(|e| format!("{rel}: {e}"))?;
     Ok(ExpectedAsset {
         name: name.to_string(),
-        path: path.to_path_buf(),
+        path,
         size,
         sha256,
         content_type: content_type(name),
     })
+}
+
+/// The bytes of the file at `rel` inside `dist` ([`open_in_dist`]).
+fn read_in_dist(dist: &Path, rel: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let (mut file, _) = open_in_dist(dist, rel)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("{rel}: {e}"))?;
+    Ok(bytes)
 }
 
 /// Whether `tag` can name a release: non-empty, at most 255 characters, no whitespace or

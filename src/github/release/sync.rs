@@ -420,7 +420,7 @@ impl AssetSync<'_> {
         } else {
             AssetAction::Uploaded
         };
-        let bytes = std::fs::read(&exp.path).map_err(|source| ReleaseError::Read {
+        let bytes = read_nofollow(&exp.path).map_err(|source| ReleaseError::Read {
             path: exp.path.clone(),
             source,
         })?;
@@ -568,4 +568,24 @@ fn by_name<'a>(remote: &'a [RemoteAsset], name: &str) -> Option<&'a RemoteAsset>
 
 fn by_name_expected<'a>(expected: &'a [ExpectedAsset], name: &str) -> Option<&'a ExpectedAsset> {
     expected.iter().find(|e| e.name == name)
+}
+
+/// Reads a file the local checks accepted, without following a symlink put in its place
+/// since, and only if it is still a regular file.
+fn read_nofollow(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }

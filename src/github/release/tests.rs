@@ -189,6 +189,7 @@ fn sboms_of_a_per_leg_dist_are_named_by_their_file_name() {
     );
     a.path = "gocross-hello_linux_amd64/hello_linux_amd64".into();
     a.sbom = Some("gocross-hello_linux_amd64/hello_linux_amd64.cdx.json".into());
+    a.sbom_sha256 = Some(sha256_hex(b"{}"));
     std::fs::write(dir.path().join(a.sbom.as_ref().unwrap()), b"{}").unwrap();
     let m = Manifest {
         artifacts: vec![a],
@@ -219,6 +220,7 @@ fn a_good_dist_gives_binaries_sboms_then_checksums() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = artifact(dir.path(), "hello_linux_amd64", b"ELF");
     a.sbom = Some("hello_linux_amd64.cdx.json".into());
+    a.sbom_sha256 = Some(sha256_hex(b"{}"));
     std::fs::write(dir.path().join("hello_linux_amd64.cdx.json"), b"{}").unwrap();
     let b = artifact(dir.path(), "hello_windows_amd64.exe", b"MZ");
     let m = Manifest {
@@ -287,7 +289,7 @@ fn every_problem_of_a_dist_is_reported_at_once() {
         "hello_linux_arm64 (linux/amd64) failed its audit (max_glibc: found 2.34, allowed 2.17)",
         "hello_linux_riscv64 (linux/amd64) failed verification under qemu: exit code 2",
         "two assets would be named `hello_linux_arm64` and `HELLO_linux_arm64`",
-        "path `../x` leaves dist/",
+        "`../x` leaves dist/",
         "gone: No such file",
     ] {
         assert!(all.contains(want), "missing `{want}` in:\n{all}");
