@@ -135,7 +135,7 @@ pub(super) fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
 
 /// `ci.env`: valid names, none that GitHub (`GITHUB_*`) or the plan ([`PLAN_OWNED_ENV`]) sets.
 pub(super) fn env<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    validate::env(d, |name| {
+    validate::keys(d, |name| {
         validate::env_name(name)?;
         if name.starts_with("GITHUB_") || PLAN_OWNED_ENV.contains(&name) {
             return Err(format!(

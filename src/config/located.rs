@@ -101,15 +101,15 @@ impl ConfigError {
 
 /// The key path as gocross.yaml spells it (`overrides[0].verify.timeout`, `targets[1]`):
 /// `None` at the root, and the path up to a segment serde could not name (a duplicate key is
-/// reported on its mapping). A `Spanned` value is read through a synthetic `value` key, which
-/// is left out; the one place a real `value` key could be dropped with it is the name of an
-/// environment variable called `value`, whose map is still named.
+/// reported on its mapping), an empty key left out. A `Spanned` value is read through a
+/// synthetic `value` key, which is left out too; the one place a real `value` key could be
+/// dropped with it is a mapping of names (an environment, labels), which is still named.
 fn key_name(path: &serde_path_to_error::Path) -> Option<String> {
     let mut name = String::new();
     for segment in path {
         match segment {
             Segment::Seq { index } => name.push_str(&format!("[{index}]")),
-            Segment::Map { key } if key == "value" => {}
+            Segment::Map { key } if key == "value" || key.is_empty() => {}
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 if !name.is_empty() {
                     name.push('.');

@@ -10,6 +10,7 @@ mod ci;
 mod gomod;
 mod gotest;
 pub mod image;
+mod load;
 mod located;
 mod validate;
 
@@ -17,6 +18,7 @@ pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
+pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -135,7 +137,8 @@ pub struct Config {
     /// The multi-arch container image of the Linux binaries (`gocross image`). Absent: no
     /// image.
     #[serde(default)]
-    pub image: Option<ImageConfig>,
+    #[schemars(with = "Option<ImageConfig>")]
+    pub image: Option<Spanned<ImageConfig>>,
 }
 
 /// Settings applied to the targets named in `targets` (a target without a variant also

@@ -55,7 +55,7 @@ pub(super) fn project<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
 pub(super) fn build_env<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    env(d, |var| {
+    keys(d, |var| {
         if PLAN_OWNED_ENV.contains(&var) {
             return Err(format!(
                 "gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
@@ -69,7 +69,7 @@ pub(super) fn build_env<'de, D: Deserializer<'de>>(
 pub(super) fn run_env<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    env(d, env_name)
+    keys(d, env_name)
 }
 
 /// A timeout in seconds (`verify.timeout`, `test.timeout`): at least 1.
@@ -217,17 +217,17 @@ where
     d.deserialize_option(OptionalList(ListVisitor { rule: &rule }))
 }
 
-/// Reads an environment (name → value) whose every name must pass `rule`; a failure is
-/// located at the name and keyed by it (`env.GOOS`).
-pub(super) fn env<'de, D: Deserializer<'de>>(
+/// Reads a mapping of strings (an environment, labels) whose every key must pass `rule`; a
+/// failure is located at the key and keyed by it (`env.GOOS`).
+pub(super) fn keys<'de, D: Deserializer<'de>>(
     d: D,
     rule: impl Fn(&str) -> Result<(), String>,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    struct EnvVisitor<'r>(&'r dyn Fn(&str) -> Result<(), String>);
-    impl<'de> Visitor<'de> for EnvVisitor<'_> {
+    struct KeysVisitor<'r>(&'r dyn Fn(&str) -> Result<(), String>);
+    impl<'de> Visitor<'de> for KeysVisitor<'_> {
         type Value = BTreeMap<String, String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a mapping of environment variable names to values")
+            f.write_str("a mapping of strings")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut vars = BTreeMap::new();
@@ -242,7 +242,7 @@ pub(super) fn env<'de, D: Deserializer<'de>>(
             Ok(vars)
         }
     }
-    d.deserialize_map(EnvVisitor(&rule))
+    d.deserialize_map(KeysVisitor(&rule))
 }
 
 /// A rule about one list entry, given the entries before it: `Err` holds the message.
