@@ -6,7 +6,7 @@
 //! are configured Linux targets with a container-image platform
 //! ([`crate::targets::Target::oci_platform`]). Each rule about one value is a parse function
 //! that its field names (see `validate.rs`), so it is reported at that value; the rules that
-//! need the configured targets or the project are [`validate`], at the `Spanned` value.
+//! need the configured targets or the project are `validate`, at the `Spanned` value.
 
 use super::located::ConfigError;
 use super::validate;

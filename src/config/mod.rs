@@ -1,10 +1,12 @@
-//! `gocross.yaml`: its schema, defaults and validation.
+//! `gocross.yaml`: its schema, defaults and validation, and which file a command reads.
 //!
 //! The file sits at the Go module root. Parsing uses serde-saphyr (a maintained serde YAML
-//! crate); every struct rejects unknown keys, and every error, from the parser or from
-//! validation, is a [`ConfigError`] that names the file, line, column and key, and says what
-//! to write instead. [`Config::load_from`] fills the defaults that need the module (the project name
-//! from go.mod).
+//! crate); every struct rejects unknown keys, and every error, from the parser or from a rule
+//! (`validate.rs`, with the `ci:`, `test:` and `image:` sections' own rules next to them), is
+//! a [`ConfigError`] that names the file, line, column and key, and says what to write
+//! instead. [`Config::parse`] fills the defaults that need the module (the project name from
+//! go.mod); [`load`] and [`load_optional`] find the file a command reads and say what its
+//! absence means.
 
 mod ci;
 mod gomod;
