@@ -11,8 +11,8 @@
 //!   target that is not configured, `ci.go_version` together with `ci.go_versions`) runs
 //!   after parsing, in [`validate`], on fields that keep their place (`Spanned`).
 //!
-//! The rules of the `ci:` and `test:` sections live with those sections (`ci.rs`,
-//! `gotest.rs`) and use the helpers here.
+//! The rules of the `ci:`, `test:` and `image:` sections live with those sections (`ci.rs`,
+//! `gotest.rs`, `image.rs`) and use the helpers here.
 
 use super::located::ConfigError;
 use super::{Config, PLAN_OWNED_ENV, is_safe_name, override_matches};
