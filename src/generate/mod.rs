@@ -47,6 +47,9 @@ pub enum GenerateError {
         "Go {release} in gocross.yaml's `ci` is older than go.mod's `go {minimum}`, which that Go cannot build (the workflow sets GOTOOLCHAIN=local): raise it or drop it"
     )]
     GoTooOld { release: String, minimum: String },
+    /// `image:` cannot be pushed by the workflow as it is.
+    #[error("cannot generate the workflow: {0}")]
+    Image(String),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error(transparent)]
