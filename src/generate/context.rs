@@ -234,7 +234,11 @@ impl Jobs {
             sign_image: job(
                 10,
                 vec![
-                    permission("packages", "write", "push the signature and the attestation"),
+                    permission(
+                        "packages",
+                        "write",
+                        "push the signature and the attestation",
+                    ),
                     permission("id-token", "write", "sign keyless (Sigstore)"),
                     permission("attestations", "write", "store the attestation"),
                 ],
@@ -470,7 +474,10 @@ fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>,
     };
     let repository = image.repository.as_deref().unwrap_or_default();
     let host = repository.split('/').next().unwrap_or_default();
-    if !repository.contains('/') || !(host.contains('.') || host.contains(':')) || host.contains("{{") {
+    if !repository.contains('/')
+        || !(host.contains('.') || host.contains(':'))
+        || host.contains("{{")
+    {
         return Err(GenerateError::Image(format!(
             "the workflow pushes the image to `image.repository`, which must name its registry host: write e.g. `ghcr.io/OWNER/NAME` (now `{repository}`)"
         )));
