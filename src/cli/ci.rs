@@ -19,7 +19,11 @@ enum CiCommand {
     /// Write gocross.yaml (when absent) and the workflow for this module.
     Init(InitArgs),
     /// Write the workflow again from gocross.yaml.
-    Generate,
+    Generate {
+        /// Replace the file even when gocross did not write it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Exit 1 with a diff when the committed workflow differs from what gocross.yaml says.
     Check,
 }
@@ -48,10 +52,10 @@ struct InitArgs {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     match args.command {
         CiCommand::Init(init) => run_init(global, init),
-        CiCommand::Generate => {
+        CiCommand::Generate { force } => {
             let config = global.load_config()?;
             let workflow = Workflow::render(&global.dir, &global.config_path(), &config)?;
-            generate::write(&workflow.path, &workflow.text)?;
+            workflow.write(force)?;
             output::print(&format!(
                 "wrote {} ({} build legs)",
                 workflow.shown(),
@@ -113,7 +117,7 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
         output::print(&format!("kept {}", request.config_path.display()))?;
     }
     let workflow = &init.workflow;
-    generate::write(&workflow.path, &workflow.text)?;
+    workflow.write(request.force)?;
     output::print(&format!(
         "wrote {} ({} build legs)\ncommit both files; the workflow's check job (`gocross doctor --ci`) fails while they disagree",
         workflow.shown(),
