@@ -23,7 +23,13 @@
 //! Everything a later stage needs about a job is here: the workflow installs the job's
 //! requirements on its runner, `gocross doctor` checks them on this machine, the build runs
 //! the environment, the tests run like the binary, and the audit and verify read the policy
-//! and the verify method. None of them opens the config again for a job's facts.
+//! and the verify method. None of them opens the config again for a job's facts. A binary
+//! that no build handed over (`gocross audit FILE`) takes its job's policy through
+//! [`AuditPolicies`].
+
+mod audit_policy;
+
+pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
 use crate::config::{Config, GlibcVersion, VerifyConfig};
@@ -55,6 +61,26 @@ pub struct PlanContext {
 }
 
 impl PlanContext {
+    /// The context of this machine (`gocross plan`, `build`, `doctor`, `test`): all jobs on
+    /// this host; the Go release `go` (`go env GOVERSION` of the `go` on PATH), else go.mod's
+    /// `go` line (`module_go`), else the newest release gocross knows; and, when the config
+    /// uses cgo, the C toolchains on PATH (probing them starts `python3` to look for zig).
+    pub fn machine(
+        config: &Config,
+        go: Option<GoVersion>,
+        module_go: Option<GoVersion>,
+    ) -> PlanContext {
+        PlanContext {
+            host: Host::Machine(Platform::host()),
+            go: go.or(module_go).unwrap_or(GoVersion::LATEST_KNOWN),
+            tools: if config.uses_cgo() {
+                Toolbox::probe()
+            } else {
+                Toolbox::default()
+            },
+        }
+    }
+
     /// The context of the generated workflow: each job on its own GitHub runner, which
     /// installs whatever C toolchain the plan picks (zig from PyPI first).
     pub fn runners(go: GoVersion) -> PlanContext {

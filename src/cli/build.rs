@@ -1,7 +1,7 @@
 //! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V]`: builds the plan's
 //! targets into dist/, shows live progress, and prints a summary table.
 
-use super::{Global, Outcome, output, plan::machine_context};
+use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
@@ -48,7 +48,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         (go, stamp.join().expect("the stamp thread does not panic"))
     });
     let (go, stamp) = (go?, stamp?);
-    let ctx = machine_context(&config, go.parse().ok(), module_go);
+    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let dist = match args.out {
         Some(out) if out.is_absolute() => out,

@@ -152,15 +152,17 @@ pub struct Global {
 impl Global {
     /// The config file: `--config`, else gocross.yaml in the module root.
     pub fn config_path(&self) -> PathBuf {
-        match &self.config {
-            Some(path) => path.clone(),
-            None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
-            None => config::path_in(&self.dir),
-        }
+        config::file_path(self.config.as_deref(), &self.dir)
     }
 
-    /// Loads and validates the config.
+    /// The config, which the command needs.
     pub fn load_config(&self) -> Result<Config> {
-        Ok(Config::load_from(&self.config_path(), &self.dir)?)
+        Ok(config::load(self.config.as_deref(), &self.dir)?)
+    }
+
+    /// The config when there is one, for the commands that start from artifacts (`verify`,
+    /// `audit`, `release`, `report`); a broken one is an error.
+    pub fn optional_config(&self) -> Result<Option<Config>> {
+        Ok(config::load_optional(self.config.as_deref(), &self.dir)?)
     }
 }

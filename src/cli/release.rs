@@ -53,7 +53,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             "which tag? pass --tag v1.2.3 (in a workflow run of a tag push it comes from GITHUB_REF_NAME)"
         );
     };
-    let config = github::optional_config(global)?;
+    let config = global.optional_config()?;
     let settings: ReleaseConfig = config
         .as_ref()
         .map(|c| c.release.clone())

@@ -3,7 +3,7 @@
 //! targets, `dist/tests.json`, and under GitHub Actions groups, annotations and the step
 //! summary.
 
-use super::{Global, Outcome, output, plan::machine_context};
+use super::{Global, Outcome, output};
 use anyhow::{Context, Result};
 use gocross::github::actions as gha;
 use gocross::gotest::{
@@ -57,7 +57,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         )
     })?;
     let go = gocross::gotool::version_string()?;
-    let ctx = machine_context(&config, go.parse().ok(), gomod.go);
+    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), gomod.go);
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let jobs = gotest::select(&plan, !args.targets.is_empty());
     let module_dir = std::fs::canonicalize(&global.dir)
@@ -100,7 +100,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         output::print(&text(&report))?;
     }
     if in_actions {
-        let prefix = super::report::repo_relative(&module_dir);
+        let prefix = gha::repo_relative(&module_dir);
         actions::annotations(&report, &prefix).emit()?;
         gha::append_summary(&actions::summary(&report))?;
         gha::set_output(

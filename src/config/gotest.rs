@@ -5,12 +5,11 @@
 //! `go test` does with the package list (`-c`, `-o`, `-args`) are refused here, with the key
 //! to use instead, so that a bad value never reaches a CI leg.
 
-use super::ci::is_env_name;
-use super::located::{ConfigError, line_of_path};
-use super::{TargetList, override_matches};
+use super::located::ConfigError;
+use super::{TargetList, override_matches, validate};
 use crate::targets::Target;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,14 +23,14 @@ pub const DEFAULT_TEST_TIMEOUT: u64 = 600;
 #[serde(deny_unknown_fields)]
 pub struct TestConfig {
     /// Package patterns, relative to the module root. Default `["./..."]`.
-    #[serde(default = "default_packages")]
+    #[serde(default = "default_packages", deserialize_with = "packages")]
     pub packages: Vec<String>,
     /// Extra `go test` flags for every target (`-short`, `-run`, `-count=1`, `-v`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go_test_flags")]
     pub args: Vec<String>,
     /// Seconds one target's `go test` run may take, compilation included; then it is killed
     /// with its process group and the tests still running are reported by name. Default 600.
-    #[serde(default = "default_timeout")]
+    #[serde(default = "default_timeout", deserialize_with = "validate::seconds")]
     pub timeout: u64,
     /// The targets `gocross test` runs when `--target` names none. Default: every configured
     /// target that this machine can run (natively, QEMU user mode, wine, a wasm runtime).
@@ -40,7 +39,7 @@ pub struct TestConfig {
     pub targets: Option<Vec<Spanned<TargetList>>>,
     /// Environment of the test binaries, besides PATH, HOME, TMPDIR and the locale, which
     /// are all they get from the caller.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::run_env")]
     pub env: BTreeMap<String, String>,
 }
 
@@ -116,77 +115,62 @@ pub fn refused_flag(arg: &str) -> Option<String> {
         .map(|(flag, why)| format!("`-{flag}` is not allowed: {why}"))
 }
 
-/// Checks the `test:` section and the overrides' `test_args` against `configured`. Errors
-/// point at the offending key.
+/// `test.packages`: at least one package pattern, none empty or a flag.
+fn packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let packages = validate::list(d, |p: &String, _: &[String]| {
+        if p.trim().is_empty() || p.starts_with('-') {
+            Err(format!(
+                "`{p}` is not a package pattern: write `./...` or `./cmd/tool`; flags go in `test.args`"
+            ))
+        } else {
+            Ok(())
+        }
+    })?;
+    if packages.is_empty() {
+        return Err(serde::de::Error::custom(
+            "lists no package: remove the key to test `./...`",
+        ));
+    }
+    Ok(packages)
+}
+
+/// `test.args`: `go test` flags that gocross allows ([`refused_flag`]).
+fn go_test_flags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    validate::list(d, |arg: &String, _: &[String]| go_test_flag(arg))
+}
+
+/// An override's `test_args`, as `test.args`.
+pub(super) fn optional_go_test_flags<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    validate::optional_list(d, |arg: &String, _: &[String]| go_test_flag(arg))
+}
+
+fn go_test_flag(arg: &str) -> Result<(), String> {
+    refused_flag(arg).map_or(Ok(()), Err)
+}
+
+/// The rule of the `test:` section across values: `test.targets` names configured targets (a
+/// group names the configured ones among its ports). The error points at the entry.
 pub(super) fn validate(
     config: &super::Config,
     configured: &[Target],
     path: &Path,
     source: &str,
 ) -> Result<(), ConfigError> {
-    let fail = |key: &str, message: String| {
-        let line = line_of_path(source, key).unwrap_or(1);
-        Err(ConfigError::at(
-            path,
-            source,
-            line,
-            1,
-            format!("key `{key}`: {message}"),
-        ))
-    };
-    for (i, o) in config.overrides.iter().enumerate() {
-        for arg in o.test_args.iter().flatten() {
-            if let Some(why) = refused_flag(arg) {
-                return fail(&format!("overrides[{i}].test_args"), why);
-            }
-        }
-    }
     let Some(test) = &config.test else {
         return Ok(());
     };
-    if test.timeout == 0 {
-        return fail("test.timeout", "must be at least 1 second".into());
-    }
-    if test.packages.is_empty() {
-        return fail(
-            "test.packages",
-            "lists no package: remove the key to test `./...`".into(),
-        );
-    }
-    if let Some(p) = test
-        .packages
-        .iter()
-        .find(|p| p.trim().is_empty() || p.starts_with('-'))
-    {
-        return fail(
-            "test.packages",
-            format!(
-                "`{p}` is not a package pattern: write `./...` or `./cmd/tool`; flags go in `test.args`"
-            ),
-        );
-    }
-    for arg in &test.args {
-        if let Some(why) = refused_flag(arg) {
-            return fail("test.args", why);
-        }
-    }
-    if let Some(var) = test.env.keys().find(|k| !is_env_name(k)) {
-        return fail(
-            "test.env",
-            format!("`{var}` is not an environment variable name"),
-        );
-    }
     for list in test.targets.iter().flatten() {
+        if list.value.group {
+            continue;
+        }
         for t in &list.value.targets {
             if !configured.iter().any(|c| override_matches(t, c)) {
-                if list.value.group {
-                    continue;
-                }
                 return Err(ConfigError::at(
                     path,
                     source,
-                    list.referenced.line(),
-                    list.referenced.column(),
+                    &list.referenced,
                     format!(
                         "key `test.targets`: {t} is not in `targets`; add it there or remove it here"
                     ),

@@ -4,12 +4,16 @@
 //! What passes here names a repository and tags a registry accepts once the placeholders are
 //! filled, a base that is `scratch` or pinned by digest, a numeric user, and platforms that
 //! are configured Linux targets with a container-image platform
-//! ([`crate::targets::Target::oci_platform`]). Errors point at the line of the key.
+//! ([`crate::targets::Target::oci_platform`]). Each rule about one value is a parse function
+//! that its field names (see `validate.rs`), so it is reported at that value; the rules that
+//! need the configured targets or the project are `validate`, at the `Spanned` value.
 
 use super::located::ConfigError;
+use super::validate;
 use crate::targets::Target;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -25,13 +29,13 @@ pub const DEFAULT_USER: &str = "65532:65532";
 pub struct ImageConfig {
     /// Where `gocross image push` goes, e.g. `ghcr.io/acme/age`; `{{env.NAME}}` is filled from
     /// the environment (`ghcr.io/{{env.GITHUB_REPOSITORY}}`). `--repository` wins.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "repository")]
     pub repository: Option<String>,
     /// Tags of the pushed index; `{{version}}`, `{{commit}}` and `{{env.NAME}}` are filled.
     /// `latest` is left out for a prerelease version (one with a `-`, such as `1.2.0-rc.1`
     /// or a `git describe` between tags) unless `prerelease_latest` is true. Default
     /// `["{{version}}", "latest"]`.
-    #[serde(default = "default_tags")]
+    #[serde(default = "default_tags", deserialize_with = "tags")]
     pub tags: Vec<String>,
     /// Also tag prerelease versions `latest`. Default false.
     #[serde(default)]
@@ -39,26 +43,27 @@ pub struct ImageConfig {
     /// `scratch` (default) or an image index pinned by digest, e.g.
     /// `gcr.io/distroless/static-debian12@sha256:<64 hex>`: each platform's image of it gets
     /// the binary layer appended.
-    #[serde(default = "default_base")]
+    #[serde(default = "default_base", deserialize_with = "base")]
     pub base: String,
     /// The binary that is the entrypoint. gocross builds one binary, `project`, which is also
     /// the default; another name is an error.
     #[serde(default)]
-    pub binary: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub binary: Option<Spanned<String>>,
     /// The entrypoint. Default `["/<binary>"]`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "entrypoint")]
     pub entrypoint: Option<Vec<String>>,
     /// `UID[:GID]`, numeric, the image runs as. Default `65532:65532` (nonroot).
-    #[serde(default = "default_user")]
+    #[serde(default = "default_user", deserialize_with = "user")]
     pub user: String,
     /// Labels added to the `org.opencontainers.image.*` ones gocross fills (a key set here
     /// wins).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "labels")]
     pub labels: BTreeMap<String, String>,
     /// Targets in the image. Default: every configured linux target.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "platforms")]
     #[schemars(with = "Vec<String>")]
-    pub platforms: Vec<Target>,
+    pub platforms: Vec<Spanned<Target>>,
     /// The generated workflow pushes the image on pushes to the default branch too, not only
     /// on tags. Default false.
     #[serde(default)]
@@ -112,7 +117,7 @@ impl ImageConfig {
                 .copied()
                 .collect()
         } else {
-            self.platforms.clone()
+            self.platforms.iter().map(|p| p.value).collect()
         }
     }
 }
@@ -158,14 +163,16 @@ pub fn expand(
             "version" => out.push_str(values.version),
             "commit" => out.push_str(values.commit),
             _ => match name.strip_prefix("env.") {
-                Some(var) if is_env_name(var) => match env(var).filter(|v| !v.is_empty()) {
-                    Some(value) => out.push_str(&value),
-                    None => {
-                        return Err(format!(
-                            "`{template}` uses {{{{env.{var}}}}}, and {var} is not set: export it"
-                        ));
+                Some(var) if validate::env_name(var).is_ok() => {
+                    match env(var).filter(|v| !v.is_empty()) {
+                        Some(value) => out.push_str(&value),
+                        None => {
+                            return Err(format!(
+                                "`{template}` uses {{{{env.{var}}}}}, and {var} is not set: export it"
+                            ));
+                        }
                     }
-                },
+                }
                 _ => {
                     return Err(format!(
                         "unknown placeholder `{{{{{name}}}}}` in `{template}`: write {{{{version}}}}, {{{{commit}}}} or {{{{env.NAME}}}}"
@@ -177,14 +184,6 @@ pub fn expand(
     }
     out.push_str(rest);
     Ok(out)
-}
-
-fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Whether `tag` is an OCI distribution-spec tag: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
@@ -242,148 +241,167 @@ pub fn is_pinned_image(base: &str) -> bool {
     })
 }
 
-/// The 1-based line of `key:` inside the top-level `image:` mapping (the line of `image:`
-/// itself when the key is not written there).
-fn line_in_image(source: &str, key: &str) -> u64 {
-    let lines: Vec<&str> = source.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.starts_with("image:")) else {
-        return 1;
+/// The stand-in values placeholders are checked with; the real ones come at push time.
+fn sample(template: &str) -> Result<String, String> {
+    let values = Placeholders {
+        version: "1.0.0",
+        commit: "0123456789abcdef0123456789abcdef01234567",
     };
-    let prefix = format!("{key}:");
-    for (i, line) in lines.iter().enumerate().skip(start + 1) {
-        let trimmed = line.trim_start();
-        if !line.is_empty() && !line.starts_with([' ', '\t', '#']) {
-            break;
-        }
-        if trimmed.starts_with(&prefix) {
-            return i as u64 + 1;
-        }
-    }
-    start as u64 + 1
+    expand(template, values, &|_: &str| Some("env".to_string()))
 }
 
-/// Checks the `image:` section against the configured targets and project.
+/// `image.repository`: `[HOST[:PORT]/]PATH` once its placeholders are filled.
+fn repository<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, |repo: &String| {
+        if is_repository(&sample(repo)?) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{repo}` is not a repository: write [HOST[:PORT]/]PATH in lowercase, e.g. ghcr.io/acme/hello"
+            ))
+        }
+    })
+}
+
+/// `image.tags`: at least one, each a tag once its placeholders are filled.
+fn tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let tags = validate::list(d, |tag: &String, _: &[String]| {
+        if is_tag(&sample(tag)?) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{tag}` is not a tag: letters, digits, `_`, `.` and `-`, at most 128, not starting with `.` or `-`"
+            ))
+        }
+    })?;
+    if tags.is_empty() {
+        return Err(serde::de::Error::custom(
+            "list at least one tag, e.g. [\"{{version}}\"]",
+        ));
+    }
+    Ok(tags)
+}
+
+/// `image.base`: `scratch` or pinned by digest.
+fn base<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |base: &String| {
+        if base == SCRATCH || is_pinned_image(base) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{base}` is not pinned: write `scratch` or NAME@sha256:<digest of its index> (`crane digest NAME:TAG` prints it), so that the same source gives the same image"
+            ))
+        }
+    })
+}
+
+/// `image.entrypoint`: a program first.
+fn entrypoint<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    validate::optional(d, |entrypoint: &Vec<String>| {
+        if entrypoint.first().is_none_or(|e| e.trim().is_empty()) {
+            Err("the first element is the program to run, e.g. [\"/hello\"]".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// `image.user`: `UID[:GID]` in numbers.
+fn user<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |user: &String| match parse_user(user) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "`{user}` is not UID[:GID] in numbers, e.g. \"65532:65532\" (a scratch image has no user names to look up)"
+        )),
+    })
+}
+
+/// `image.labels`: no empty key.
+fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    validate::keys(d, |key| {
+        if key.trim().is_empty() {
+            Err("a label key is empty".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// `image.platforms`: each listed once, each with a container-image platform (a plain
+/// linux/arm is resolved from the binary's build info at image time).
+fn platforms<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<Target>>, D::Error> {
+    validate::list(d, |t: &Spanned<Target>, before: &[Spanned<Target>]| {
+        if before.iter().any(|b| b.value == t.value) {
+            return Err(format!("{} is listed twice", t.value));
+        }
+        oci_platform(&t.value)
+    })
+}
+
+/// The target's container-image platform, if it needs one now: a plain linux/arm is resolved
+/// from the binary's build info at image time.
+fn oci_platform(t: &Target) -> Result<(), String> {
+    if t.goarch() == crate::targets::Goarch::Arm && t.variant.is_none() {
+        return Ok(());
+    }
+    t.oci_platform().map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The rules of the `image:` section that need the configured targets and the project:
+/// `platforms` lists configured targets, the image has at least one, each of the configured
+/// linux targets it takes by default has a container-image platform, and `binary` is the
+/// project's. Errors point at the offending value, or at the section for what it leaves out.
 pub(super) fn validate(
-    image: &ImageConfig,
+    image: &Spanned<ImageConfig>,
     configured: &[Target],
     project: &str,
     path: &Path,
     source: &str,
 ) -> Result<(), ConfigError> {
-    let fail = |key: &str, message: String| {
-        let line = line_in_image(source, key);
+    let fail = |place: &serde_saphyr::Location, key: &str, message: String| {
         Err(ConfigError::at(
             path,
             source,
-            line,
-            1,
+            place,
             format!("key `image.{key}`: {message}"),
         ))
     };
-    // Placeholders are checked with stand-in values; the real ones come at push time.
-    let sample = Placeholders {
-        version: "1.0.0",
-        commit: "0123456789abcdef0123456789abcdef01234567",
-    };
-    let sample_env = |_: &str| Some("env".to_string());
-    if let Some(repo) = &image.repository {
-        match expand(repo, sample, &sample_env) {
-            Err(e) => return fail("repository", e),
-            Ok(r) if !is_repository(&r) => {
-                return fail(
-                    "repository",
-                    format!(
-                        "`{repo}` is not a repository: write [HOST[:PORT]/]PATH in lowercase, e.g. ghcr.io/acme/hello"
-                    ),
-                );
-            }
-            Ok(_) => {}
-        }
-    }
-    if image.tags.is_empty() {
-        return fail(
-            "tags",
-            "list at least one tag, e.g. [\"{{version}}\"]".into(),
-        );
-    }
-    for tag in &image.tags {
-        match expand(tag, sample, &sample_env) {
-            Err(e) => return fail("tags", e),
-            Ok(t) if !is_tag(&t) => {
-                return fail(
-                    "tags",
-                    format!(
-                        "`{tag}` is not a tag: letters, digits, `_`, `.` and `-`, at most 128, not starting with `.` or `-`"
-                    ),
-                );
-            }
-            Ok(_) => {}
-        }
-    }
-    if !image.is_scratch() && !is_pinned_image(&image.base) {
-        return fail(
-            "base",
-            format!(
-                "`{}` is not pinned: write `scratch` or NAME@sha256:<digest of its index> (`crane digest NAME:TAG` prints it), so that the same source gives the same image",
-                image.base
-            ),
-        );
-    }
+    let section = &image.referenced;
+    let image = &image.value;
     if let Some(binary) = &image.binary
-        && binary != project
+        && binary.value != project
     {
         return fail(
+            &binary.referenced,
             "binary",
             format!(
                 "gocross builds one binary, `{project}`: write `binary: {project}` or leave it out"
             ),
         );
     }
-    if let Some(entrypoint) = &image.entrypoint
-        && entrypoint.first().is_none_or(|e| e.trim().is_empty())
-    {
-        return fail(
-            "entrypoint",
-            "the first element is the program to run, e.g. [\"/hello\"]".into(),
-        );
-    }
-    if parse_user(&image.user).is_none() {
-        return fail(
-            "user",
-            format!(
-                "`{}` is not UID[:GID] in numbers, e.g. \"65532:65532\" (a scratch image has no user names to look up)",
-                image.user
-            ),
-        );
-    }
-    if image.labels.keys().any(|k| k.trim().is_empty()) {
-        return fail("labels", "a label key is empty".into());
-    }
-    let mut seen = Vec::new();
     for t in &image.platforms {
-        if !configured.contains(t) {
+        if !configured.contains(&t.value) {
             return fail(
+                &t.referenced,
                 "platforms",
-                format!("{t} is not in `targets`: add it there or remove it here"),
+                format!(
+                    "{} is not in `targets`: add it there or remove it here",
+                    t.value
+                ),
             );
         }
-        if seen.contains(t) {
-            return fail("platforms", format!("{t} is listed twice"));
-        }
-        seen.push(*t);
     }
-    // A default-level linux/arm target is resolved from the binary's build info at image
-    // time; every other target must name an image platform now.
-    for t in image.targets(configured) {
-        if t.goarch() == crate::targets::Goarch::Arm && t.variant.is_none() {
-            continue;
-        }
-        if let Err(e) = t.oci_platform() {
-            return fail("platforms", e.to_string());
+    let targets = image.targets(configured);
+    if image.platforms.is_empty() {
+        for t in &targets {
+            if let Err(message) = oci_platform(t) {
+                return fail(section, "platforms", message);
+            }
         }
     }
-    if image.targets(configured).is_empty() {
+    if targets.is_empty() {
         return fail(
+            section,
             "platforms",
             "no linux target is configured, so the image would be empty: add one to `targets`"
                 .into(),
@@ -417,58 +435,98 @@ mod tests {
         assert!(err.contains("unknown placeholder `{{tag}}`"), "{err}");
     }
 
-    fn error(src: &str) -> (u64, String) {
+    fn error(src: &str) -> ((u64, u64), String) {
         let module = crate::config::GoMod::parse("module example.com/hello\n").unwrap();
         let err = crate::config::Config::parse(src, Path::new("gocross.yaml"), Some(&module))
             .expect_err("the config is refused");
-        (err.location().expect("located").0, err.to_string())
+        (err.location().expect("located"), err.to_string())
     }
 
     #[test]
-    fn image_errors_point_at_their_key() {
+    fn image_errors_point_at_their_value() {
         let head = "version: 1\ntargets: [linux/amd64, linux/arm64, windows/amd64]\nimage:\n";
-        for (body, line, needle) in [
+        for (body, at, needle) in [
             (
                 "  repository: ghcr.io/a/b\n  base: alpine:3.20\n",
-                5,
+                (5, 9),
                 "key `image.base`: `alpine:3.20` is not pinned",
             ),
             (
-                "  platforms: [linux/386]\n",
-                4,
-                "linux/386 is not in `targets`",
+                "  platforms: [linux/amd64, linux/386]\n",
+                (4, 28),
+                "key `image.platforms`: linux/386 is not in `targets`",
+            ),
+            (
+                "  platforms: [linux/amd64, linux/amd64]\n",
+                (4, 28),
+                "key `image.platforms[1]`: linux/amd64 is listed twice",
             ),
             (
                 "  platforms: [windows/amd64]\n",
-                4,
-                "windows/amd64 has no container-image platform",
+                (4, 15),
+                "key `image.platforms[0]`: windows/amd64 has no container-image platform",
             ),
             (
                 "  user: nobody\n",
-                4,
+                (4, 9),
                 "key `image.user`: `nobody` is not UID[:GID]",
             ),
             (
-                "  tags: [\"-x\"]\n",
-                4,
-                "key `image.tags`: `-x` is not a tag",
+                "  tags: [latest, \"-x\"]\n",
+                (4, 18),
+                "key `image.tags[1]`: `-x` is not a tag",
+            ),
+            (
+                "  tags: []\n",
+                (4, 9),
+                "key `image.tags`: list at least one tag",
             ),
             (
                 "  tags: [\"{{tag}}\"]\n",
-                4,
-                "unknown placeholder `{{tag}}`",
+                (4, 10),
+                "key `image.tags[0]`: unknown placeholder `{{tag}}`",
             ),
-            ("  binary: other\n", 4, "gocross builds one binary, `hello`"),
-            ("  repository: GHCR.io/Acme\n", 4, "is not a repository"),
-            ("  entrypoint: []\n", 4, "key `image.entrypoint`"),
-            ("  basee: scratch\n", 4, "unknown field `basee`"),
+            (
+                "  user: '1'\n  binary: other\n",
+                (5, 11),
+                "key `image.binary`: gocross builds one binary, `hello`",
+            ),
+            (
+                "  repository: GHCR.io/Acme\n",
+                (4, 15),
+                "key `image.repository`: `GHCR.io/Acme` is not a repository",
+            ),
+            (
+                "  entrypoint: []\n",
+                (4, 15),
+                "key `image.entrypoint`: the first element is the program to run",
+            ),
+            (
+                "  labels:\n    '': x\n",
+                (5, 5),
+                "key `image.labels`: a label key is empty",
+            ),
+            ("  basee: scratch\n", (4, 3), "unknown field `basee`"),
         ] {
-            let (at, message) = error(&format!("{head}{body}"));
+            let (place, message) = error(&format!("{head}{body}"));
             assert!(message.contains(needle), "{body}: {message}");
-            assert_eq!(at, line, "{body}: {message}");
+            assert_eq!(place, at, "{body}: {message}");
         }
-        let (_, message) = error("version: 1\ntargets: [darwin/arm64]\nimage: {}\n");
-        assert!(message.contains("no linux target"), "{message}");
+        let (place, message) = error("version: 1\ntargets: [darwin/arm64]\nimage: {}\n");
+        assert!(
+            message.contains("key `image.platforms`: no linux target is configured"),
+            "{message}"
+        );
+        assert_eq!(place, (3, 8), "the section: {message}");
+        let (place, message) =
+            error("version: 1\ntargets: [linux/amd64, linux/arm64/v8.2]\nimage:\n  user: '1'\n");
+        assert!(
+            message.contains(
+                "key `image.platforms`: linux/arm64/v8.2 has no container-image platform"
+            ),
+            "{message}"
+        );
+        assert_eq!(place, (4, 3), "the section: {message}");
     }
 
     #[test]
@@ -480,7 +538,7 @@ mod tests {
             Some(&module),
         )
         .unwrap();
-        let image = c.image.clone().unwrap();
+        let image = c.image.clone().unwrap().value;
         assert!(image.is_scratch());
         assert_eq!(image.tags, ["{{version}}", "latest"]);
         assert_eq!(image.uid_gid(), (65532, 65532));

@@ -68,7 +68,7 @@ pub fn go_release(config: &Config, gomod: Option<&GoMod>) -> String {
         .ci
         .go_versions
         .first()
-        .or(config.ci.go_version.as_ref())
+        .or(config.ci.go_version.as_ref().map(|go| &go.value))
         .cloned()
         .or_else(|| gomod.and_then(|m| m.toolchain.clone()))
         .unwrap_or_else(|| "stable".into())
@@ -469,7 +469,7 @@ impl WorkflowContext {
 ///
 /// Errors: `image.repository` is unset or names no registry host.
 fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>, GenerateError> {
-    let Some(image) = &config.image else {
+    let Some(image) = config.image.as_ref().map(|image| &image.value) else {
         return Ok(None);
     };
     let repository = image.repository.as_deref().unwrap_or_default();

@@ -274,6 +274,30 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
+/// A path as annotations (workflow commands and the Checks API) want it: relative to the repository root (`GITHUB_WORKSPACE`,
+/// else the working directory), with `/` separators and no `./`.
+pub fn repo_relative(path: &Path) -> String {
+    let roots = [
+        std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
+        std::env::current_dir().ok(),
+    ];
+    let relative = if path.is_absolute() {
+        roots
+            .iter()
+            .flatten()
+            .find_map(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

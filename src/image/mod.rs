@@ -86,7 +86,11 @@ pub enum ImageError {
 
 /// The `image:` section, or [`ImageError::NotConfigured`].
 pub fn image_config(config: &Config) -> Result<&ImageConfig, ImageError> {
-    config.image.as_ref().ok_or(ImageError::NotConfigured)
+    config
+        .image
+        .as_ref()
+        .map(|image| &image.value)
+        .ok_or(ImageError::NotConfigured)
 }
 
 /// The image's targets in order: `image.platforms`, else every configured linux target.

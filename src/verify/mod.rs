@@ -84,6 +84,19 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
     judge(req, &method, runner.program(), run)
 }
 
+/// How to verify a binary that no build job describes (`gocross verify FILE`): the plan's
+/// method for `target` on this machine ([`crate::plan::verify_method`]), with a QEMU sysroot
+/// when the binary links dynamically (its loader and libc): `settings.sysroot`, else the
+/// target's Debian cross sysroot ([`crate::plan::qemu_sysroot`]).
+pub fn method_for_file(binary: &Path, target: &Target, settings: &VerifyConfig) -> VerifyMethod {
+    let report = audit::audit_file(binary, &AuditOptions::default());
+    let dynamic = report.facts.linkage == Some(audit::Linkage::Dynamic);
+    let sysroot = dynamic
+        .then(|| crate::plan::qemu_sysroot(target, Some(settings)))
+        .flatten();
+    crate::plan::verify_method(target.platform, crate::targets::Platform::host(), sysroot)
+}
+
 /// A way to start binaries of one target on this machine: directly, under QEMU user mode,
 /// wine or a wasm runtime, as the plan's [`VerifyMethod`] says. Verification and the test
 /// runner (`gocross test`, through its `-exec` wrapper) both start programs only through it.
