@@ -14,8 +14,9 @@ pub struct Args {
     /// The target the binary is for.
     #[arg(long, short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
     target: Target,
-    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60).
-    #[arg(long)]
+    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60;
+    /// at most six hours).
+    #[arg(long, value_parser = super::timeout_arg)]
     timeout: Option<u64>,
     /// Regular expression stdout must match (default: gocross.yaml's `verify.expect`).
     #[arg(long)]

@@ -22,6 +22,7 @@ pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
+pub use validate::{MAX_TIMEOUT_SECONDS, timeout_seconds};
 
 use crate::targets::{self, GoVersion, Target};
 use schemars::JsonSchema;
@@ -81,7 +82,7 @@ pub struct Config {
     #[serde(default, deserialize_with = "validate::project")]
     pub project: String,
     /// The main package to build, relative to the module root. Default `.`.
-    #[serde(default = "default_main")]
+    #[serde(default = "default_main", deserialize_with = "validate::main_package")]
     pub main: String,
     /// Targets (`linux/arm64`, `linux/arm/7`) and groups (`first-class`, `all`, a GOOS such
     /// as `linux`). Default: linux/amd64, linux/arm64, linux/arm/7, linux/386, darwin/amd64,
@@ -104,8 +105,13 @@ pub struct Config {
     /// Default `-s -w`.
     #[serde(default = "default_ldflags")]
     pub ldflags: String,
-    /// Extra `go build` flags. Default `[-trimpath]`.
-    #[serde(default = "default_flags")]
+    /// Extra `go build` flags. Default `[-trimpath]`. The flags gocross sets itself (`-o`,
+    /// `-C`) or that would run or swap in anything outside the planned build (`-toolexec`,
+    /// `-exec`, `-overlay`) are refused.
+    #[serde(
+        default = "default_flags",
+        deserialize_with = "validate::go_build_flags"
+    )]
     pub flags: Vec<String>,
     /// Build tags.
     #[serde(default)]
@@ -164,6 +170,7 @@ pub struct Override {
     pub env: BTreeMap<String, String>,
     pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
+    #[serde(default, deserialize_with = "ci::runner")]
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
@@ -360,7 +367,7 @@ pub struct CiConfig {
     pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
     /// runner).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::runners")]
     #[schemars(with = "BTreeMap<String, String>")]
     pub runners: BTreeMap<Target, String>,
     /// The gocross action, `OWNER/REPO@<40-hex commit>`. Default: this repository's action at
@@ -663,7 +670,7 @@ fn override_matches(entry: &Target, configured: &Target) -> bool {
 /// Only characters that are safe in file names and GitHub release asset names.
 pub fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
-        && !s.starts_with('.')
+        && !s.starts_with(['.', '-'])
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
