@@ -503,3 +503,28 @@ fn control_characters_read_back_unchanged() {
         "{stderr}"
     );
 }
+
+/// Item 14: mistakes that used to show only after compiling are errors of `gocross plan`, and
+/// of `gocross build` before any `go build` starts.
+#[test]
+fn mistakes_are_found_before_compiling() {
+    for (config, says) in [
+        (
+            "version: 1\nverify:\n  expect: '^hello ('\n",
+            "key `verify.expect`",
+        ),
+        ("version: 1\nproject: -hello\n", "key `project`"),
+    ] {
+        let dir = module_with(config);
+        for command in [&["plan"][..], &["build", "--target", "linux/amd64"][..]] {
+            let (out, _, stderr) =
+                common::run(common::gocross().arg("-C").arg(dir.path()).args(command));
+            assert_eq!(out.status.code(), Some(1), "{config}\n{stderr}");
+            assert!(stderr.contains(says), "{stderr}");
+            assert!(
+                !dir.path().join("dist").exists(),
+                "{command:?} started building"
+            );
+        }
+    }
+}

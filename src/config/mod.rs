@@ -22,7 +22,7 @@ pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
-pub use validate::{MAX_TIMEOUT_SECONDS, timeout_seconds};
+pub use validate::{MAX_TIMEOUT_SECONDS, expect_regex, owned_flag, timeout_seconds};
 
 use crate::targets::{self, GoVersion, Target};
 use schemars::JsonSchema;
@@ -189,8 +189,8 @@ pub struct VerifyConfig {
     /// Arguments. Default `[--version]`.
     #[serde(default = "default_verify_args")]
     pub args: Vec<String>,
-    /// Regular expression that stdout must match.
-    #[serde(default)]
+    /// Regular expression that stdout must match (Rust's `regex` syntax).
+    #[serde(default, deserialize_with = "validate::expect")]
     pub expect: Option<String>,
     /// Expected exit code. Default 0.
     #[serde(default)]

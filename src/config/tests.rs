@@ -364,6 +364,9 @@ refused_at! {
     project_does_not_start_with_a_dash:
         "version: 1\nproject: -rf\n"
         => (2, 10), "key `project`: `-rf` must hold only letters";
+    verify_expect_is_a_regex:
+        "version: 1\nverify:\n  expect: '^hello ('\n"
+        => (3, 11), "key `verify.expect`: `^hello (` is not a regular expression";
     verify_timeout_is_bounded:
         "version: 1\nverify:\n  timeout: 18446744073709551615\n"
         => (3, 12), "key `verify.timeout`: 18446744073709551615 seconds is more than 21600";

@@ -65,6 +65,20 @@ pub(super) fn main_package<'de, D: Deserializer<'de>>(d: D) -> Result<String, D:
     })
 }
 
+/// `verify.expect`: a regular expression that compiles ([`expect_regex`]).
+pub(super) fn expect<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    optional(d, |e: &String| expect_regex(e).map(|_| ()))
+}
+
+/// `verify.expect` and `gocross verify --expect`, compiled: found before anything is built.
+///
+/// Errors: the regex syntax error, with what to write.
+pub fn expect_regex(expect: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(expect).map_err(|e| {
+        format!("`{expect}` is not a regular expression: {e}; escape regex characters with `\\`")
+    })
+}
+
 /// `flags`: extra `go build` flags, none of those gocross owns ([`owned_flag`]).
 pub(super) fn go_build_flags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     list(d, |flag: &String, _| match owned_flag(flag) {
