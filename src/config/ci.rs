@@ -61,20 +61,39 @@ fn bad_name_char(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
-/// A runner label: GitHub's labels are letters, digits, `-`, `_` and `.`.
+/// A runner label: GitHub's labels are letters, digits, `-`, `_` and `.`. A label within two
+/// edits of a GitHub-hosted one it is not ([`crate::targets::RUNNERS`]), or with the same
+/// letters and digits in another order, is taken for a typo; others are self-hosted runners'
+/// labels, taken as they are.
 fn runner_label(label: &str) -> Result<(), String> {
-    if !label.is_empty()
-        && label
+    if label.is_empty()
+        || !label
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
     {
-        Ok(())
-    } else {
-        Err(format!(
+        return Err(format!(
             "`{}` is not a runner label: letters, digits, `-`, `_` and `.`, e.g. ubuntu-24.04-arm",
             label.escape_debug()
-        ))
+        ));
     }
+    let letters = |l: &str| {
+        let mut chars: Vec<char> = l.chars().filter(char::is_ascii_alphanumeric).collect();
+        chars.sort_unstable();
+        chars
+    };
+    let hosted = crate::targets::RUNNERS.iter().map(|r| r.label);
+    if crate::targets::runner_image(label).is_none()
+        && let Some(near) = hosted
+            .map(|h| (strsim::damerau_levenshtein(label, h), h))
+            .filter(|(d, h)| *d <= 2 || letters(h) == letters(label))
+            .min()
+    {
+        return Err(format!(
+            "`{label}` is not a GitHub-hosted runner label; did you mean {}? (a self-hosted runner's own label is taken as it is)",
+            near.1
+        ));
+    }
+    Ok(())
 }
 
 /// `overrides[].runner`: a runner label ([`runner_label`]).
@@ -250,6 +269,32 @@ const STEP_KEYS: &[&str] = &[
     "timeout-minutes",
 ];
 
+/// The type GitHub's workflow schema gives each step key: `with` and `env` are mappings of
+/// scalars, `continue-on-error` a boolean, `timeout-minutes` a number, `if` a string or a
+/// boolean, the others strings.
+fn step_value_type(key: &str, value: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    let ok = match key {
+        "with" | "env" => value.as_object().is_some_and(|m| m.values().all(scalar)),
+        "continue-on-error" => value.is_boolean(),
+        "timeout-minutes" => value.as_u64().is_some_and(|m| m >= 1),
+        "if" => value.is_string() || value.is_boolean(),
+        _ => value.is_string(),
+    };
+    if ok {
+        return Ok(());
+    }
+    let want = match key {
+        "with" | "env" => "a mapping of strings, numbers or booleans",
+        "continue-on-error" => "true or false",
+        "timeout-minutes" => "a whole number of minutes",
+        "if" => "a condition",
+        _ => "a string",
+    };
+    Err(format!("`{key}` must be {want}"))
+}
+
 /// Whether a string holds a GitHub expression (`${{`).
 fn has_expression(s: &str) -> bool {
     s.contains("${{")
@@ -304,6 +349,9 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
                 return Err(format!("`{at}` holds a control character: remove it"));
             }
         }
+    }
+    for (key, value) in map {
+        step_value_type(key, value)?;
     }
     if let Some(serde_json::Value::Object(env)) = map.get("env")
         && let Some(name) = env.keys().find(|n| validate::env_name(n).is_err())

@@ -337,6 +337,12 @@ refused_at! {
     ci_steps_hold_no_control_characters:
         "version: 1\nci:\n  steps_after_build:\n    - {run: make, name: \"a\\x7Fb\"}\n"
         => (4, 7), "`name` holds a control character";
+    ci_runners_typos_get_a_suggestion:
+        "version: 1\nci:\n  runners:\n    linux/amd64: window2022-s\n"
+        => (4, 5), "`window2022-s` is not a GitHub-hosted runner label; did you mean windows-2022?";
+    ci_steps_env_is_a_mapping:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n      env: RE ${{ github.ref_name }}\n"
+        => (4, 7), "`env` must be a mapping of strings, numbers or booleans";
     ci_branches_hold_no_blanks:
         "version: 1\nci:\n  branches: ['main', 'my branch']\n"
         => (3, 22), "key `ci.branches[1]`: `my branch` holds a blank, line break or control character";
