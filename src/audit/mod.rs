@@ -156,7 +156,7 @@ pub struct ObjectFacts {
     /// Shared libraries: DT_NEEDED, imported DLLs, dylibs, wasm host modules.
     pub libraries: Vec<String>,
     /// Highest `GLIBC_x.y` version required (ELF), e.g. `2.34`.
-    pub glibc_floor: Option<String>,
+    pub glibc_floor: Option<crate::targets::Version>,
     pub elf: Option<ElfInfo>,
     pub pe: Option<PeInfo>,
     pub macho: Option<MachOInfo>,
@@ -385,18 +385,6 @@ fn resolve(parsed: Option<Parsed<'_>>, problems: &mut Vec<String>) -> ObjectFact
     facts
 }
 
-/// Compares dotted version numbers (`2.34`, `2.3.4`) numerically; trailing zeros do not count.
-pub(crate) fn version_key(v: &str) -> Option<Vec<u32>> {
-    let mut parts: Vec<u32> = v
-        .split('.')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    while parts.len() > 1 && parts.last() == Some(&0) {
-        parts.pop();
-    }
-    Some(parts)
-}
-
 /// The one-line description, in the manner of `file`.
 fn summary(r: &AuditReport) -> String {
     let f = &r.facts;
@@ -511,7 +499,7 @@ pub fn artifact_audit(report: &AuditReport) -> ArtifactAudit {
     ArtifactAudit {
         passed: report.passed,
         linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
-        glibc_floor: report.facts.glibc_floor.clone(),
+        glibc_floor: report.facts.glibc_floor.map(|v| v.to_string()),
         violations: report.violations.clone(),
         report: serde_json::to_value(report).expect("an audit report always serializes"),
     }
@@ -541,7 +529,7 @@ pub fn summary_markdown(reports: &[AuditReport]) -> String {
             target,
             f.go.as_ref().map_or("-".into(), |g| cell(&g.version)),
             f.linkage.map_or("-", |l| l.as_str()),
-            f.glibc_floor.as_deref().unwrap_or("-"),
+            f.glibc_floor.map_or("-".to_string(), |v| v.to_string()),
             f.stripped.map_or("-", |s| if s { "yes" } else { "no" }),
             verdict
         ));
@@ -614,13 +602,5 @@ mod tests {
             (BinaryFormat::Unknown, None, true)
         );
         assert_eq!(r.summary, "data");
-    }
-
-    #[test]
-    fn dotted_versions_compare_numerically() {
-        assert!(version_key("2.34") > version_key("2.4"));
-        assert!(version_key("2.3.4") > version_key("2.3"));
-        assert_eq!(version_key("2.17.0"), version_key("2.17"));
-        assert_eq!(version_key("2.x"), None);
     }
 }

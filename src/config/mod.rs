@@ -24,7 +24,7 @@ pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
 pub use validate::{MAX_TIMEOUT_SECONDS, expect_regex, owned_flag, timeout_seconds};
 
-use crate::targets::{self, GoVersion, Target};
+use crate::targets::{self, GoVersion, Target, Version};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -99,7 +99,7 @@ pub struct Config {
     pub static_link: bool,
     /// The glibc floor of dynamic cgo Linux builds, e.g. "2.17": the binary requires no
     /// GLIBC_x.y symbol version above it (zig links against that glibc's stubs).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
     /// `-ldflags`, with `{{version}}`, `{{commit}}` and `{{date}}` filled at build time.
     /// Default `-s -w`.
@@ -163,6 +163,7 @@ pub struct Override {
     pub cc: Option<CcSpec>,
     #[serde(rename = "static")]
     pub static_link: Option<bool>,
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -243,7 +244,7 @@ pub struct AuditConfig {
     #[serde(default, rename = "static")]
     pub static_link: Option<bool>,
     /// Highest GLIBC_x.y symbol version a binary may require.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub max_glibc: Option<GlibcVersion>,
     /// When set, the only shared libraries (DT_NEEDED, DLL imports, dylibs) allowed.
     #[serde(default)]
@@ -256,7 +257,7 @@ pub struct AuditConfig {
     pub stripped: Option<bool>,
     /// The oldest Go release allowed to have built a binary, e.g. "1.24" (from its build
     /// info).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::go_version")]
     #[schemars(with = "Option<String>")]
     pub min_go: Option<GoVersion>,
     /// Require cgo on (true) or off (false), as the build info's CGO_ENABLED records it.
@@ -495,55 +496,9 @@ impl<'de> Deserialize<'de> for Target {
     }
 }
 
-impl<'de> Deserialize<'de> for GoVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// A glibc version such as `2.17`, written as a string in YAML. Compared numerically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
-#[schemars(with = "String")]
-pub struct GlibcVersion {
-    pub major: u16,
-    pub minor: u16,
-}
-
-impl std::str::FromStr for GlibcVersion {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("`{s}` is not a glibc version: write it as \"2.17\" (major.minor)");
-        let (a, b) = s.trim().split_once('.').ok_or_else(bad)?;
-        let major = a.parse().map_err(|_| bad())?;
-        let minor = b.parse().map_err(|_| bad())?;
-        if major != 2 {
-            return Err(format!("`{s}` is not a glibc 2.x version"));
-        }
-        Ok(GlibcVersion { major, minor })
-    }
-}
-
-impl fmt::Display for GlibcVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
-impl serde::Serialize for GlibcVersion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for GlibcVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
+/// A glibc version such as `2.17`, written as a string in YAML: the one dotted [`Version`]
+/// type, read by [`Version::glibc`].
+pub type GlibcVersion = Version;
 
 /// The C toolchain for cgo builds, as named in gocross.yaml (`cc:`).
 #[derive(Debug, Clone, PartialEq, Eq, JsonSchema, serde::Serialize)]

@@ -50,6 +50,31 @@ pub(super) fn project<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
     })
 }
 
+/// `glibc`, an override's `glibc` and `audit.max_glibc`: a glibc version
+/// ([`crate::targets::Version::glibc`]), written as a string.
+pub(super) fn glibc<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::targets::Version>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    crate::targets::Version::glibc(&text)
+        .map(Some)
+        .map_err(de::Error::custom)
+}
+
+/// `audit.min_go`: a Go release, written as a string (`"1.24"`).
+pub(super) fn go_version<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::targets::Version>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    text.parse().map(Some).map_err(|_| {
+        de::Error::custom(format!("`{text}` is not a Go version: write e.g. \"1.24\""))
+    })
+}
+
 /// `main`: a package path, never something `go build` would read as a flag.
 pub(super) fn main_package<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     checked(d, |m: &String| {
