@@ -528,3 +528,75 @@ fn mistakes_are_found_before_compiling() {
         }
     }
 }
+
+/// Item 8: `gocross audit` of a FIFO reports it without waiting for a writer, and a file
+/// rewritten while it is read is reported as changed (never a SIGBUS), while the other files
+/// are still audited.
+#[test]
+fn odd_files_are_reported_and_the_others_audited() {
+    let scratch = tempfile::tempdir().unwrap();
+    let fifo = scratch.path().join("fifo");
+    common::run_ok(Command::new("mkfifo").arg(&fifo));
+    let binary = common::go_fixture(&common::example("hello"), &[], &[], "hello");
+    let started = std::time::Instant::now();
+    let (out, stdout, stderr) = common::run(
+        common::gocross()
+            .args(["audit", "--json"])
+            .arg(&fifo)
+            .arg(&binary),
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "blocked on the FIFO"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        reports[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+    assert_eq!(
+        reports[1]["passed"], true,
+        "the other file is still audited"
+    );
+
+    // A file rewritten over and over while gocross reads it.
+    let churn = scratch.path().join("churn");
+    let big = std::fs::read(&binary).unwrap().repeat(8);
+    std::fs::write(&churn, &big).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, churn, big) = (stop.clone(), churn.clone(), big.clone());
+        std::thread::spawn(move || {
+            let mut n = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let len = if n % 2 == 0 { big.len() } else { big.len() / 3 };
+                let _ = std::fs::write(&churn, &big[..len]);
+            }
+        })
+    };
+    let mut changed = 0;
+    for _ in 0..20 {
+        let (out, stdout, stderr) = common::run(
+            common::gocross()
+                .args(["audit", "--json"])
+                .arg(&churn)
+                .arg(&binary),
+        );
+        assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
+        let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        if reports[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("changed while it was read"))
+        {
+            changed += 1;
+        }
+        assert_eq!(reports[1]["passed"], true);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(changed > 0, "no read noticed the rewrites");
+}
