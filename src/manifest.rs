@@ -114,6 +114,46 @@ pub struct Artifact {
     pub sbom_sha256: Option<String>,
 }
 
+impl Artifact {
+    /// Why this artifact may not be shipped, one line each, the fix left to the caller:
+    /// `failed its audit (static: found dynamic, allowed static)`, `failed verification under
+    /// qemu: exit code 2`. Empty when it passed (an artifact without an audit or verification
+    /// has nothing that failed).
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(audit) = self.audit.as_ref().filter(|a| !a.passed) {
+            let rules: Vec<String> = audit
+                .violations
+                .iter()
+                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+                .collect();
+            out.push(format!(
+                "failed its audit ({})",
+                if rules.is_empty() {
+                    "see `gocross audit`".to_string()
+                } else {
+                    rules.join("; ")
+                }
+            ));
+        }
+        if let Some(v) = self
+            .verify
+            .as_ref()
+            .filter(|v| v.outcome == VerifyOutcome::Failed)
+        {
+            out.push(format!(
+                "failed verification under {}{}",
+                v.method,
+                v.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        out
+    }
+}
+
 /// The audit of one artifact: the verdict, the facts a release table shows, and the full
 /// report as `gocross audit --json` prints it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -16,7 +16,7 @@ mod load;
 mod located;
 mod validate;
 
-pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
+pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
