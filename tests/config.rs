@@ -8,9 +8,8 @@ mod fake_github;
 
 use fake_github::{FakeGitHub, OWNER, REPO};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Fake1Token2For3Config4Tests5";
 const HEAD_SHA: &str = "3333333333333333333333333333333333333333";
@@ -40,28 +39,14 @@ const ERROR: [&str; 4] = [
 /// linux/amd64 (built once per test run in target/test-builds), with the event payload of
 /// pull request #7, and gocross.yaml replaced by `config` (removed for `None`).
 fn module(config: Option<&str>) -> Option<tempfile::TempDir> {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
     if !common::require_tool("go", "install Go from https://go.dev/dl") {
         return None;
     }
-    let built = BUILT.get_or_init(|| {
-        let module = common::build_dir("config-dist");
-        common::copy_module_to(&common::example("hello"), &module);
-        common::run_ok(common::gocross().arg("-C").arg(&module).args([
-            "build",
-            "--version",
-            "1.0.0",
-            "--target",
-            "linux/amd64",
-        ]));
-        module
-    });
-    let dir = tempfile::tempdir().unwrap();
-    common::run_ok(
-        Command::new("cp")
-            .arg("-a")
-            .arg(format!("{}/.", built.display()))
-            .arg(dir.path()),
+    let dir = common::built_copy(
+        "config-dist",
+        "hello",
+        None,
+        &["--version", "1.0.0", "--target", "linux/amd64"],
     );
     let config_path = dir.path().join("gocross.yaml");
     match config {

@@ -7,43 +7,23 @@ mod fake_github;
 
 use fake_github::{FakeGitHub, OWNER, REPO};
 use gocross::manifest::{CHECKSUMS_FILE, Manifest};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Hardening0Token1Never2Leaves3";
 
 /// A copy of a module whose dist/ `gocross build --version 1.0.0` wrote for linux/amd64 and
 /// linux/arm64 with SBOMs (built once per test run in target/test-builds).
 fn built() -> Option<tempfile::TempDir> {
-    static MODULE: OnceLock<PathBuf> = OnceLock::new();
     if !common::require_tool("go", "install Go") {
         return None;
     }
-    let module = MODULE.get_or_init(|| {
-        let module = common::build_dir("hardening-dist");
-        common::copy_module_to(&common::example("hello"), &module);
-        std::fs::write(
-            module.join("gocross.yaml"),
-            "version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64]\nrelease:\n  sbom: true\n",
-        )
-        .unwrap();
-        common::run_ok(
-            common::gocross()
-                .arg("-C")
-                .arg(&module)
-                .args(["build", "--version", "1.0.0", "--no-verify"]),
-        );
-        module
-    });
-    let dir = tempfile::tempdir().unwrap();
-    common::run_ok(
-        Command::new("cp")
-            .arg("-a")
-            .arg(format!("{}/.", module.display()))
-            .arg(dir.path()),
-    );
-    Some(dir)
+    Some(common::built_copy(
+        "hardening-dist",
+        "hello",
+        Some("version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64]\nrelease:\n  sbom: true\n"),
+        &["--version", "1.0.0", "--no-verify"],
+    ))
 }
 
 /// `gocross release --tag v1.0.0` in `dir` against the fake; (success, all output).

@@ -12,7 +12,6 @@ use gocross::manifest::{
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Fake5Token6For7Report8Tests9";
 const HEAD_SHA: &str = "1111111111111111111111111111111111111111";
@@ -60,28 +59,11 @@ const BUILT: [&str; 4] = [
 /// [`BUILT`] (built once per test run in target/test-builds), with the event payload of pull
 /// request #7.
 fn built_module() -> tempfile::TempDir {
-    static MODULE: OnceLock<PathBuf> = OnceLock::new();
-    let module = MODULE.get_or_init(|| {
-        let module = common::build_dir("report-dist");
-        common::copy_module_to(&common::example("hello"), &module);
-        let mut build = common::gocross();
-        build
-            .arg("-C")
-            .arg(&module)
-            .args(["build", "--version", "1.0.0"]);
-        for target in BUILT {
-            build.args(["--target", target]);
-        }
-        common::run_ok(&mut build);
-        module
-    });
-    let dir = tempfile::tempdir().unwrap();
-    common::run_ok(
-        Command::new("cp")
-            .arg("-a")
-            .arg(format!("{}/.", module.display()))
-            .arg(dir.path()),
-    );
+    let mut args = vec!["--version", "1.0.0"];
+    for target in BUILT {
+        args.extend(["--target", target]);
+    }
+    let dir = common::built_copy("report-dist", "hello", None, &args);
     write_event(dir.path());
     dir
 }

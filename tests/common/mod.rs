@@ -226,3 +226,37 @@ pub fn build_dir(name: &str) -> PathBuf {
 pub fn copy_module_to(src: &Path, dst: &Path) {
     copy_tree(src, dst);
 }
+
+/// A copy of example `example` built by the real `gocross build` once per test binary: the
+/// module goes to target/test-builds/`name`, `config` (when given) replaces its gocross.yaml,
+/// and `build` holds the build's arguments. Returns a fresh copy of the built module (dist/
+/// included) for each call, so that tests may change it.
+pub fn built_copy(
+    name: &str,
+    example_name: &str,
+    config: Option<&str>,
+    build: &[&str],
+) -> tempfile::TempDir {
+    static BUILT: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let module = built.entry(name.to_string()).or_insert_with(|| {
+        let module = build_dir(name);
+        copy_module_to(&example(example_name), &module);
+        if let Some(text) = config {
+            std::fs::write(module.join("gocross.yaml"), text).unwrap();
+        }
+        run_ok(gocross().arg("-C").arg(&module).arg("build").args(build));
+        module
+    });
+    let copy = tempfile::tempdir().expect("temp dir");
+    run_ok(
+        Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", module.display()))
+            .arg(copy.path()),
+    );
+    copy
+}
