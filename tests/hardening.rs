@@ -21,7 +21,9 @@ fn built() -> Option<tempfile::TempDir> {
     Some(common::built_copy(
         "hardening-dist",
         "hello",
-        Some("version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64]\nrelease:\n  sbom: true\n"),
+        Some(
+            "version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64]\nrelease:\n  sbom: true\n",
+        ),
         &["--version", "1.0.0", "--no-verify"],
     ))
 }
