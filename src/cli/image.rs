@@ -192,6 +192,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
     let values = Placeholders {
         version: &version,
         commit: &commit,
+        project: &config.project,
     };
     let repository = image::repository(image, args.repository.as_deref(), values, &env)?;
     let tags = image::tags(image, &args.tags, values, &env)?;

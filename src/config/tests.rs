@@ -183,7 +183,7 @@ refused_at! {
         => (1, 10), "key `version`: invalid";
     unknown_key:
         "version: 1\ntagz: [netgo]\n"
-        => (2, 1), "unknown field `tagz`, expected one of version, project, main, targets, cgo, static, glibc, ldflags, flags, tags";
+        => (2, 1), "unknown field `tagz`, expected one of version, project, main, binaries, targets, cgo, static, glibc, ldflags, flags, tags";
     unknown_key_in_an_override:
         "version: 1\noverrides:\n  - targets: [linux/amd64]\n    runer: x\n"
         => (4, 5), "unknown field `runer`";

@@ -222,6 +222,7 @@ mod tests {
         let v = |version| image_config::Placeholders {
             version,
             commit: "abc",
+            project: "hello",
         };
         assert_eq!(
             tags(&image, &[], v("1.2.3"), &none).unwrap(),
@@ -262,6 +263,7 @@ mod tests {
         let v = image_config::Placeholders {
             version: "1.0.0",
             commit: "abc",
+            project: "hello",
         };
         assert_eq!(
             repository(&image, None, v, &env).unwrap(),

@@ -40,7 +40,7 @@ fn default_plan_has_one_job_per_default_target() {
     let targets: Vec<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
     assert_eq!(targets, crate::config::DEFAULT_TARGETS);
     let arm = job(&plan, "linux/arm/7");
-    assert_eq!(arm.output, "hello_linux_arm_7");
+    assert_eq!(arm.binaries[0].output, "hello_linux_arm_7");
     assert_eq!(arm.env.get("GOARM").map(String::as_str), Some("7"));
     assert_eq!(arm.env["CGO_ENABLED"], "0");
     assert!(arm.static_link);
@@ -48,7 +48,7 @@ fn default_plan_has_one_job_per_default_target() {
     assert_eq!(arm.ldflags, "-s -w");
     assert_eq!(arm.flags, ["-trimpath"]);
     let win = job(&plan, "windows/amd64");
-    assert_eq!(win.output, "hello_windows_amd64.exe");
+    assert_eq!(win.binaries[0].output, "hello_windows_amd64.exe");
     assert!(!win.static_link, "static linking does not apply to windows");
     assert!(win.tags.is_empty());
     assert_eq!(win.runner.label, "windows-2025");
@@ -63,7 +63,7 @@ fn variants_set_their_variable_and_name() {
     )
     .unwrap();
     assert_eq!(job(&plan, "linux/amd64/v3").env["GOAMD64"], "v3");
-    assert_eq!(job(&plan, "linux/amd64/v3").output, "hello_linux_amd64_v3");
+    assert_eq!(job(&plan, "linux/amd64/v3").binaries[0].output, "hello_linux_amd64_v3");
     assert_eq!(job(&plan, "linux/arm64/v8.2").env["GOARM64"], "v8.2");
     assert_eq!(job(&plan, "linux/386/softfloat").env["GO386"], "softfloat");
     assert_eq!(
@@ -71,7 +71,7 @@ fn variants_set_their_variable_and_name() {
         "softfloat"
     );
     assert_eq!(
-        job(&plan, "linux/arm/6,softfloat").output,
+        job(&plan, "linux/arm/6,softfloat").binaries[0].output,
         "hello_linux_arm_6-softfloat"
     );
 }
