@@ -218,10 +218,7 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
     };
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     for g in globs {
-        let pattern = format!(
-            "{}/{g}",
-            glob::Pattern::escape(&root.display().to_string())
-        );
+        let pattern = format!("{}/{g}", glob::Pattern::escape(&root.display().to_string()));
         let fail = |path: &Path, why: String| ArchiveError::File {
             glob: g.clone(),
             path: path.display().to_string(),
@@ -394,7 +391,12 @@ mod tests {
             plan: ArchivePlan {
                 format,
                 name: String::new(),
-                files: vec!["LICENSE*".into(), "docs".into(), "CHANGELOG*".into(), "dist".into()],
+                files: vec![
+                    "LICENSE*".into(),
+                    "docs".into(),
+                    "CHANGELOG*".into(),
+                    "dist".into(),
+                ],
                 wrap_in_directory: false,
                 binaries_released: false,
             },
@@ -408,21 +410,48 @@ mod tests {
 
     #[test]
     fn archives_hold_binaries_and_files_in_order_and_are_recorded() {
-        for format in [ArchiveFormat::TarGz, ArchiveFormat::TarXz, ArchiveFormat::Zip] {
+        for format in [
+            ArchiveFormat::TarGz,
+            ArchiveFormat::TarXz,
+            ArchiveFormat::Zip,
+        ] {
             let (dir, mut manifest, job) = setup(format);
             let dist = dir.path().join("dist");
-            pack(&job, &mut manifest, &dist, dir.path(), "2026-03-01T12:00:00Z").unwrap();
+            pack(
+                &job,
+                &mut manifest,
+                &dist,
+                dir.path(),
+                "2026-03-01T12:00:00Z",
+            )
+            .unwrap();
             let a = manifest.archives[0].clone();
-            assert_eq!(a.name, format!("tool_1.0.0_windows_amd64{}", format.extension()));
+            assert_eq!(
+                a.name,
+                format!("tool_1.0.0_windows_amd64{}", format.extension())
+            );
             assert_eq!(
                 a.entries,
-                ["LICENSE", "docs/a.md", "docs/b.md", "tool-keygen.exe", "tool.exe"]
+                [
+                    "LICENSE",
+                    "docs/a.md",
+                    "docs/b.md",
+                    "tool-keygen.exe",
+                    "tool.exe"
+                ]
             );
             let bytes = std::fs::read(dist.join(&a.name)).unwrap();
             assert_eq!(hex(&Sha256::digest(&bytes)), a.sha256);
             assert_eq!(bytes.len() as u64, a.size);
             // Again from the same inputs: the same bytes.
-            pack(&job, &mut manifest, &dist, dir.path(), "2026-03-01T12:00:00Z").unwrap();
+            pack(
+                &job,
+                &mut manifest,
+                &dist,
+                dir.path(),
+                "2026-03-01T12:00:00Z",
+            )
+            .unwrap();
             assert_eq!(std::fs::read(dist.join(&a.name)).unwrap(), bytes);
             assert_eq!(manifest.archives.len(), 1);
             let left: Vec<_> = std::fs::read_dir(&dist)
@@ -439,10 +468,22 @@ mod tests {
         let (dir, mut manifest, job) = setup(ArchiveFormat::Zip);
         let dist = dir.path().join("dist");
         std::fs::write(dist.join("tool_windows_amd64.exe"), "MZ other").unwrap();
-        let err = pack(&job, &mut manifest, &dist, dir.path(), "2026-03-01T12:00:00Z");
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dist,
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        );
         assert!(matches!(err, Err(ArchiveError::Changed(_))), "{err:?}");
         manifest.artifacts[0].audit = Some(crate::manifest::ArtifactAudit::default());
-        let err = pack(&job, &mut manifest, &dist, dir.path(), "2026-03-01T12:00:00Z");
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dist,
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        );
         assert!(matches!(err, Err(ArchiveError::NotBuilt { .. })), "{err:?}");
         assert!(manifest.archives.is_empty());
     }
@@ -452,16 +493,25 @@ mod tests {
     fn a_symbolic_link_in_files_is_refused() {
         let (dir, mut manifest, job) = setup(ArchiveFormat::TarGz);
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("LICENSE.link")).unwrap();
-        let err = pack(&job, &mut manifest, &dir.path().join("dist"), dir.path(), "2026-03-01T12:00:00Z")
-            .unwrap_err()
-            .to_string();
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dir.path().join("dist"),
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("a symbolic link"), "{err}");
     }
 
     #[test]
     fn zip_dates_start_in_1980() {
         let t = dos_time("2026-03-01T12:00:31Z");
-        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.second()), (2026, 3, 1, 12, 30));
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.second()),
+            (2026, 3, 1, 12, 30)
+        );
         assert_eq!(dos_time("1970-01-01T00:00:00Z").year(), 1980);
     }
 }

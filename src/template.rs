@@ -425,8 +425,13 @@ mod tests {
             "1.3.2 v1.3.2 0123456789abcdef0123456789abcdef01234567 0123456 2026-03-01T12:00:00Z age age-keygen linux/armv7 x"
         );
         assert_eq!(
-            tpl.render(&values(Some(&t)), &no_env).unwrap_err().to_string(),
-            format!("`{}` uses {{{{env.HOME_X}}}}, and HOME_X is not set: export it", tpl.source())
+            tpl.render(&values(Some(&t)), &no_env)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "`{}` uses {{{{env.HOME_X}}}}, and HOME_X is not set: export it",
+                tpl.source()
+            )
         );
     }
 
@@ -465,9 +470,17 @@ mod tests {
             "{err}"
         );
         let err = Template::parse("{{goos}}", Placeholder::IMAGE).unwrap_err();
-        assert!(err.to_string().starts_with("`{{goos}}` has no value"), "{err}");
+        assert!(
+            err.to_string().starts_with("`{{goos}}` has no value"),
+            "{err}"
+        );
         let err = Template::parse("-X a={{version", Placeholder::LDFLAGS).unwrap_err();
-        assert_eq!(err, TemplateError::Unclosed { template: "-X a={{version".into() });
+        assert_eq!(
+            err,
+            TemplateError::Unclosed {
+                template: "-X a={{version".into()
+            }
+        );
         assert_eq!(
             Template::parse("-s -w", Placeholder::LDFLAGS)
                 .unwrap()

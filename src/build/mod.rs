@@ -153,8 +153,8 @@ pub fn build(
             let values = opts
                 .stamp
                 .values(&plan.project, Some(&binary.name), Some(&job.target));
-            let ldflags = Template::parse(&binary.ldflags, Placeholder::LDFLAGS)?
-                .render(&values, &env)?;
+            let ldflags =
+                Template::parse(&binary.ldflags, Placeholder::LDFLAGS)?.render(&values, &env)?;
             units.push((job, binary, ldflags));
         }
     }
@@ -162,7 +162,8 @@ pub fn build(
     for job in &plan.jobs {
         if let Some(a) = &job.archive {
             let values = opts.stamp.values(&plan.project, None, Some(&job.target));
-            let name = Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
+            let name =
+                Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
             archive_jobs.push(ArchiveJob {
                 target: job.target,
                 name,
@@ -221,7 +222,11 @@ pub fn build(
     }
     // A rebuilt target's archive of an earlier build is not this source's either.
     if let Some(prev) = &previous {
-        for a in prev.archives.iter().filter(|a| replaced.contains(&a.target)) {
+        for a in prev
+            .archives
+            .iter()
+            .filter(|a| replaced.contains(&a.target))
+        {
             if manifest::safe_relative(&a.path) {
                 let _ = std::fs::remove_file(dist_abs.join(&a.path));
             }

@@ -128,7 +128,8 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     };
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
-    let selected = image::select(&dist, &manifest, &targets, image.is_scratch())?;
+    let only = image::only_binary(&manifest, &image::binary(&config, image));
+    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
     let facts = SourceFacts::detect(&global.dir, &manifest, &env).map_err(anyhow::Error::msg)?;
     let base = if image.is_scratch() {
         None
@@ -270,7 +271,8 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let dist = under(global, Some(dist_arg.clone()), "dist");
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
-    let selected = image::select(&dist, &manifest, &targets, image.is_scratch())?;
+    let only = image::only_binary(&manifest, &image::binary(&config, image));
+    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
     let spec = image::spec(&config, image);
     let text = image::dockerfile::render(
         &selected,

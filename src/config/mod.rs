@@ -645,7 +645,13 @@ impl Config {
         }
         ship::validate(&config, path, source)?;
         if let Some(image) = &config.image {
-            image::validate(image, &config.targets(), &config.binary_names(), path, source)?;
+            image::validate(
+                image,
+                &config.targets(),
+                &config.binary_names(),
+                path,
+                source,
+            )?;
         }
         Ok(config)
     }

@@ -87,7 +87,10 @@ impl Default for ArchivesConfig {
 }
 
 fn default_files() -> Vec<String> {
-    DEFAULT_ARCHIVE_FILES.iter().map(|s| s.to_string()).collect()
+    DEFAULT_ARCHIVE_FILES
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 fn default_name() -> Spanned<String> {
