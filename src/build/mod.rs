@@ -279,15 +279,20 @@ pub fn build(
     })
 }
 
-/// Runs the jobs on `workers` threads, in plan order, each followed by its checks; results in
-/// plan order.
+/// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
+/// followed by its checks; results in plan order.
 fn run_jobs(
     inputs: &[gobuild::JobInput],
     workers: usize,
     checks: &Checks,
     progress: &dyn Progress,
 ) -> Vec<TargetResult> {
-    let jobs: Vec<_> = inputs.iter().map(|i| i.job.clone()).collect();
+    let mut jobs: Vec<crate::plan::BuildJob> = Vec::new();
+    for i in inputs {
+        if !jobs.iter().any(|j| j.target == i.job.target) {
+            jobs.push(i.job.clone());
+        }
+    }
     progress.queued(&jobs);
     let queue = Mutex::new((0..inputs.len()).collect::<VecDeque<_>>());
     let slots: Mutex<Vec<Option<TargetResult>>> = Mutex::new(vec![None; inputs.len()]);
