@@ -21,7 +21,7 @@ func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
-		fmt.Printf("%s %s %s/%s\n", binary, version, runtime.GOOS, runtime.GOARCH)
+		fmt.Printf("%s %s %s/%s %s\n", binary, version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return
 	}
 	key := make([]byte, 32)

@@ -18,7 +18,7 @@ func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
-		fmt.Printf("ship %s (%s) %s/%s\n", version, commit, runtime.GOOS, runtime.GOARCH)
+		fmt.Printf("ship %s (%s) %s/%s %s\n", version, commit, runtime.GOOS, runtime.GOARCH, runtime.Version())
 		return
 	}
 	fmt.Println("ship: nothing to ship yet; try --version")
