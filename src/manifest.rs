@@ -581,6 +581,45 @@ mod tests {
     }
 
     #[test]
+    fn archives_merge_across_legs_with_their_paths() {
+        let dist = tempfile::tempdir().unwrap();
+        for (dir, name) in [
+            ("gocross-a_linux_amd64", "a_1_linux_amd64.tar.gz"),
+            ("gocross-a_windows_amd64", "a_1_windows_amd64.zip"),
+        ] {
+            let m = Manifest {
+                version: "1".into(),
+                project: "a".into(),
+                archives: vec![Archive {
+                    name: name.into(),
+                    path: name.into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            std::fs::create_dir_all(dist.path().join(dir)).unwrap();
+            m.write(&dist.path().join(dir)).unwrap();
+        }
+        let m = Manifest::read(dist.path()).unwrap();
+        let paths: Vec<&str> = m.archives.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "gocross-a_linux_amd64/a_1_linux_amd64.tar.gz",
+                "gocross-a_windows_amd64/a_1_windows_amd64.zip"
+            ]
+        );
+        // An older manifest's binaries are the project's and released.
+        let old: Artifact = serde_json::from_str(
+            r#"{"target": "linux/amd64", "name": "a", "path": "a", "size": 1, "sha256": "00"}"#,
+        )
+        .unwrap();
+        assert!(old.released && old.binary.is_empty());
+        assert!(safe_relative("a/b") && !safe_relative("../a") && !safe_relative("/a"));
+        assert!(!safe_relative("a//b") && !safe_relative("a\\b") && !safe_relative("./a"));
+    }
+
+    #[test]
     fn merges_the_manifests_of_downloaded_legs() {
         let dist = tempfile::tempdir().unwrap();
         let leg = |dir: &str, name: &str, version: &str| {
