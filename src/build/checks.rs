@@ -45,7 +45,7 @@ impl Checks {
     ) -> Option<String> {
         let path = dist.join(&artifact.path);
         let mut problems = Vec::new();
-        let mut report = audit::audit_file(&path, &AuditOptions::default());
+        let mut report = audit::audit_owned_file(&path, &AuditOptions::default());
         job.policy.apply(&mut report);
         if self.sbom && report.facts.go.is_some() {
             let name = sbom_name(&artifact.name);

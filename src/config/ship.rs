@@ -35,14 +35,18 @@ pub struct BinaryConfig {
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The main package, relative to the module root. Default `.`.
-    #[serde(default = "super::default_main")]
+    #[serde(
+        default = "super::default_main",
+        deserialize_with = "validate::main_package"
+    )]
     pub main: String,
     /// `-ldflags` of this binary, instead of the top-level `ldflags` (an override's still
     /// win for its targets).
     #[serde(default, deserialize_with = "optional_ldflags")]
     pub ldflags: Option<String>,
-    /// `go build` flags of this binary, instead of the top-level `flags`.
-    #[serde(default)]
+    /// `go build` flags of this binary, instead of the top-level `flags` (the same flags are
+    /// refused).
+    #[serde(default, deserialize_with = "validate::optional_go_build_flags")]
     pub flags: Option<Vec<String>>,
     /// Build tags of this binary, instead of the top-level `tags`.
     #[serde(default)]
