@@ -160,18 +160,6 @@ fn yes() -> bool {
     true
 }
 
-impl Artifact {
-    /// Whether it passed its audit (an artifact without an audit counts as passed) and was
-    /// not refused by its verification.
-    pub fn passed(&self) -> bool {
-        self.audit.as_ref().is_none_or(|a| a.passed)
-            && self
-                .verify
-                .as_ref()
-                .is_none_or(|v| v.outcome != VerifyOutcome::Failed)
-    }
-}
-
 /// One target's release archive: its binaries and files, packed reproducibly.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Archive {
@@ -191,6 +179,52 @@ pub struct Archive {
     pub binaries: Vec<String>,
     /// Every path inside it, sorted (`age-keygen`, `LICENSE`, or `<dir>/age` when wrapped).
     pub entries: Vec<String>,
+}
+
+impl Artifact {
+    /// Why this artifact may not be shipped, one line each, the fix left to the caller:
+    /// `failed its audit (static: found dynamic, allowed static)`, `failed verification under
+    /// qemu: exit code 2`. Empty when it passed (an artifact without an audit or verification
+    /// has nothing that failed).
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(audit) = self.audit.as_ref().filter(|a| !a.passed) {
+            let rules: Vec<String> = audit
+                .violations
+                .iter()
+                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+                .collect();
+            out.push(format!(
+                "failed its audit ({})",
+                if rules.is_empty() {
+                    "see `gocross audit`".to_string()
+                } else {
+                    rules.join("; ")
+                }
+            ));
+        }
+        if let Some(v) = self
+            .verify
+            .as_ref()
+            .filter(|v| v.outcome == VerifyOutcome::Failed)
+        {
+            out.push(format!(
+                "failed verification under {}{}",
+                v.method,
+                v.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        out
+    }
+
+    /// Whether nothing failed ([`Artifact::failures`] is empty): an artifact without an audit
+    /// counts as passed.
+    pub fn passed(&self) -> bool {
+        self.failures().is_empty()
+    }
 }
 
 /// The audit of one artifact: the verdict, the facts a release table shows, and the full

@@ -254,16 +254,17 @@ pub(super) fn validate(ci: &CiConfig, path: &Path, source: &str) -> Result<(), C
     Ok(())
 }
 
-/// The keys a workflow step may have, as GitHub spells them.
-const STEP_KEYS: &[&str] = &[
+/// The keys a workflow step may have, as GitHub spells them, in the order the generated
+/// workflow writes them.
+pub const STEP_KEYS: &[&str] = &[
     "name",
     "id",
     "if",
     "uses",
     "with",
-    "run",
     "shell",
     "working-directory",
+    "run",
     "env",
     "continue-on-error",
     "timeout-minutes",

@@ -6,7 +6,7 @@
 //! to use instead, so that a bad value never reaches a CI leg.
 
 use super::located::ConfigError;
-use super::{TargetList, override_matches, validate};
+use super::{TargetList, validate};
 use crate::targets::Target;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
@@ -161,22 +161,6 @@ pub(super) fn validate(
     let Some(test) = &config.test else {
         return Ok(());
     };
-    for list in test.targets.iter().flatten() {
-        if list.value.group {
-            continue;
-        }
-        for t in &list.value.targets {
-            if !configured.iter().any(|c| override_matches(t, c)) {
-                return Err(ConfigError::at(
-                    path,
-                    source,
-                    &list.referenced,
-                    format!(
-                        "key `test.targets`: {t} is not in `targets`; add it there or remove it here"
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
+    let lists = test.targets.as_deref().unwrap_or_default();
+    validate::configured_only(lists, configured, "test.targets", path, source)
 }

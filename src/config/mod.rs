@@ -17,7 +17,7 @@ mod located;
 mod ship;
 mod validate;
 
-pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
+pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;

@@ -15,10 +15,11 @@
 //! `gotest.rs`, `image.rs`) and use the helpers here.
 
 use super::located::ConfigError;
-use super::{Config, PLAN_OWNED_ENV, is_safe_name, override_matches};
+use super::{Config, PLAN_OWNED_ENV, TargetList, is_safe_name, override_matches};
 use crate::targets::Target;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -226,23 +227,44 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
     }
     let configured = config.targets();
     for (i, o) in config.overrides.iter().enumerate() {
-        for list in o.targets.iter().filter(|l| !l.value.group) {
-            for t in &list.value.targets {
-                if !configured.iter().any(|c| override_matches(t, c)) {
-                    return Err(ConfigError::at(
-                        path,
-                        source,
-                        &list.referenced,
-                        format!(
-                            "key `overrides[{i}].targets`: {t} is not in `targets`; add it there or remove it here"
-                        ),
-                    ));
-                }
-            }
-        }
+        configured_only(
+            &o.targets,
+            &configured,
+            &format!("overrides[{i}].targets"),
+            path,
+            source,
+        )?;
     }
     super::gotest::validate(config, &configured, path, source)?;
     super::ci::validate(&config.ci, path, source)
+}
+
+/// A list of targets that may name only configured ones (an override's `targets`,
+/// `test.targets`): a group names the configured targets among its ports, a target without a
+/// variant the configured ones with any. The error points at the entry and names `key`.
+pub(super) fn configured_only(
+    lists: &[Spanned<TargetList>],
+    configured: &[Target],
+    key: &str,
+    path: &Path,
+    source: &str,
+) -> Result<(), ConfigError> {
+    for list in lists.iter().filter(|l| !l.value.group) {
+        if let Some(t) = list
+            .value
+            .targets
+            .iter()
+            .find(|t| !configured.iter().any(|c| override_matches(t, c)))
+        {
+            return Err(ConfigError::at(
+                path,
+                source,
+                &list.referenced,
+                format!("key `{key}`: {t} is not in `targets`; add it there or remove it here"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a `T` that must pass `rule`. A failure raised as the value's parse ends is located

@@ -7,6 +7,7 @@
 //! sees it; a render that does not parse is an internal error.
 
 use super::GenerateError;
+use crate::config::STEP_KEYS;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
@@ -129,22 +130,7 @@ fn yaml(value: Value, indent: usize) -> Result<String, Error> {
     Ok(out)
 }
 
-/// The order of a step's keys in the generated file.
-const STEP_KEYS: &[&str] = &[
-    "name",
-    "id",
-    "if",
-    "uses",
-    "with",
-    "shell",
-    "working-directory",
-    "run",
-    "env",
-    "continue-on-error",
-    "timeout-minutes",
-];
-
-/// A step mapping serialized with [`STEP_KEYS`] first.
+/// A step mapping serialized with its keys in [`STEP_KEYS`]' order.
 struct StepOrder<'a>(&'a serde_json::Map<String, serde_json::Value>);
 
 impl Serialize for StepOrder<'_> {

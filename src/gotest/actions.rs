@@ -53,26 +53,7 @@ pub fn groups(t: &TargetTests) -> String {
 pub fn annotations(report: &TestReport, prefix: &str) -> Annotator {
     let mut annotator = Annotator::default();
     for g in &report.failures {
-        let first = report
-            .targets
-            .iter()
-            .filter(|t| g.failed_on.contains(&t.target))
-            .flat_map(|t| &t.failures)
-            .filter(|f| f.package == g.package && f.test == g.test)
-            .min_by_key(|f| f.file.is_none());
-        let mut message = headline(g);
-        if let Some(f) = first {
-            let head: Vec<&str> = f
-                .output
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(20)
-                .collect();
-            if !head.is_empty() {
-                message.push('\n');
-                message.push_str(&head.join("\n"));
-            }
-        }
+        let (message, first) = describe(report, g, 20);
         let mut a = Annotation::new(Level::Error, message).title(format!(
             "{} on {}",
             g.test.as_deref().unwrap_or(&g.package),

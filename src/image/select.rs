@@ -8,7 +8,7 @@
 //! the binary's build info). Every problem is reported at once, each with its fix.
 
 use super::ImageError;
-use crate::manifest::{Artifact, Manifest, VerifyOutcome};
+use crate::manifest::{Artifact, Manifest};
 use crate::targets::{OciPlatform, Target};
 use std::path::Path;
 
@@ -61,17 +61,7 @@ pub fn select(
             None => problems.push(format!(
                 "{label} was not audited: build it with `gocross build`, which audits every binary"
             )),
-            Some(audit) if !audit.passed => {
-                let rules: Vec<String> = audit
-                    .violations
-                    .iter()
-                    .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
-                    .collect();
-                problems.push(format!(
-                    "{label} failed its audit ({}): fix the build or the `audit:` policy in gocross.yaml, then build again",
-                    if rules.is_empty() { "see `gocross audit`".into() } else { rules.join("; ") }
-                ));
-            }
+            Some(audit) if !audit.passed => {}
             Some(audit) if scratch && audit.linkage.as_deref() == Some("dynamic") => {
                 problems.push(format!(
                     "{label} is dynamically linked, and a `scratch` image has no C library or loader to run it: build it static (`static: true`; with cgo, musl through zig), or set `image.base` to an image with its libc pinned by digest (e.g. gcr.io/distroless/base-debian12@sha256:...)"
@@ -79,18 +69,9 @@ pub fn select(
             }
             Some(_) => {}
         }
-        if let Some(v) = artifact
-            .verify
-            .as_ref()
-            .filter(|v| v.outcome == VerifyOutcome::Failed)
-        {
+        for failure in artifact.failures() {
             problems.push(format!(
-                "{label} failed verification under {}{}: fix it, then build again",
-                v.method,
-                v.reason
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default()
+                "{label} {failure}: fix the build or the `audit:` policy in gocross.yaml, then build again"
             ));
         }
         let settings = artifact
@@ -142,27 +123,17 @@ pub fn select(
     }
 }
 
-/// The artifact's bytes, checked against the manifest's size and SHA-256; the path must stay
-/// inside dist/ (the manifest is input from outside the process).
+/// The artifact's bytes, read through the one contained open of dist/
+/// ([`crate::manifest::open_in_dist`]: the manifest is input from outside the process) and
+/// checked against the manifest's size and SHA-256.
 fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
-    let path = Path::new(&artifact.path);
-    let contained = !artifact.path.is_empty()
-        && path.is_relative()
-        && path
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !contained {
-        return Err(format!(
-            "{}: path `{}` leaves dist/: rebuild with `gocross build`",
-            artifact.name, artifact.path
-        ));
-    }
-    let bytes = std::fs::read(dist.join(path)).map_err(|e| {
-        format!(
-            "{}: {e}: run `gocross build` (or download every build leg into dist/)",
-            dist.join(path).display()
-        )
+    use std::io::Read;
+    let (mut file, _) = crate::manifest::open_in_dist(dist, &artifact.path).map_err(|e| {
+        format!("{e}: run `gocross build` (or download every build leg into dist/)")
     })?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", artifact.path))?;
     let sha = crate::digest::sha256_hex(&bytes);
     if bytes.len() as u64 != artifact.size || sha != artifact.sha256 {
         return Err(format!(
@@ -180,7 +151,7 @@ fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::{ArtifactAudit, ArtifactVerify, Violation};
+    use crate::manifest::{ArtifactAudit, ArtifactVerify, VerifyOutcome, Violation};
 
     fn dist_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -286,8 +257,8 @@ mod tests {
             "h_linux_amd64: changed since the build",
             "dynamically linked, and a `scratch` image has no C library",
             "failed its audit (min_go: found 1.21, allowed 1.24)",
-            "failed verification under qemu (exit code 2)",
-            "path `../h_linux_386` leaves dist/",
+            "failed verification under qemu: exit code 2",
+            "`../h_linux_386` leaves dist/",
             "linux/s390x is not in",
         ] {
             assert!(err.contains(needle), "missing `{needle}` in:\n{err}");

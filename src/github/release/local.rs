@@ -6,7 +6,7 @@
 use super::ReleaseError;
 use crate::config::is_safe_name;
 use crate::digest::sha256_read;
-use crate::manifest::{CHECKSUMS_FILE, Manifest, VerifyOutcome, open_in_dist};
+use crate::manifest::{CHECKSUMS_FILE, Manifest, open_in_dist};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,33 +119,9 @@ pub fn expected_assets(
     }
     for a in &manifest.artifacts {
         let label = format!("{} ({})", a.name, a.target);
-        if let Some(audit) = a.audit.as_ref().filter(|audit| !audit.passed) {
-            let rules: Vec<String> = audit
-                .violations
-                .iter()
-                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
-                .collect();
+        for failure in a.failures() {
             problems.push(format!(
-                "{label} failed its audit ({}): fix the build or the policy in gocross.yaml",
-                if rules.is_empty() {
-                    "see `gocross audit`".to_string()
-                } else {
-                    rules.join("; ")
-                }
-            ));
-        }
-        if let Some(v) = a
-            .verify
-            .as_ref()
-            .filter(|v| v.outcome == VerifyOutcome::Failed)
-        {
-            problems.push(format!(
-                "{label} failed verification under {}{}",
-                v.method,
-                v.reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
+                "{label} {failure}: fix the build or the policy in gocross.yaml"
             ));
         }
         if !a.released {
