@@ -16,7 +16,8 @@
 //! 7. [`verify`]: run on its target (natively, QEMU user mode, wine) with a timeout and the
 //!    expected exit code and output.
 //! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
-//!    contract with what follows.
+//!    contract with what follows; [`archive`] packs each target's binaries from it into the
+//!    release archive.
 //! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
 //!    and run where and how its binary would be verified (`gocross test`); the results go
 //!    to `dist/tests.json`.
@@ -27,9 +28,11 @@
 //!     and the pull-request report (check run, step summary, sticky comment); workflow
 //!     commands, outputs and the step summary inside a job.
 //!
-//! [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
+//! [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
+//! names, image tags). [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
 
+pub mod archive;
 pub mod audit;
 pub mod build;
 pub mod config;
@@ -45,5 +48,6 @@ pub mod origin;
 pub mod plan;
 pub mod secrets;
 pub mod targets;
+pub mod template;
 pub mod toolchain;
 pub mod verify;

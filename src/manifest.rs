@@ -13,11 +13,19 @@
 //! ```json
 //! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
 //!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
-//!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
+//!  "artifacts": [{"target": "linux/arm64", "binary": "hello", "released": true,
+//!                 "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
 //!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
-//!                 "verify": {"method": "qemu", "outcome": "verified", "duration_ms": 40}}]}
+//!                 "verify": {"method": "qemu", "outcome": "verified", "duration_ms": 40}}],
+//!  "archives": [{"target": "linux/arm64", "name": "hello_1.2.3_linux_arm64.tar.gz",
+//!                "path": "hello_1.2.3_linux_arm64.tar.gz", "format": "tar.gz", "size": 901234,
+//!                "sha256": "…", "binaries": ["hello_linux_arm64"],
+//!                "entries": ["LICENSE", "README.md", "hello"]}]}
 //! ```
+//!
+//! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the
+//! binaries marked `released` that passed their audit, and their SBOMs.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,6 +63,10 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date: String,
     pub artifacts: Vec<Artifact>,
+    /// One archive per target that has one (`archives:` in gocross.yaml); absent in
+    /// manifests of builds without archives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub archives: Vec<Archive>,
 }
 
 impl Default for Manifest {
@@ -67,6 +79,7 @@ impl Default for Manifest {
             commit: String::new(),
             date: String::new(),
             artifacts: Vec::new(),
+            archives: Vec::new(),
         }
     }
 }
@@ -77,10 +90,18 @@ fn format_one() -> u32 {
 }
 
 /// One built binary and what is known about it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Artifact {
     /// The target as written in gocross.yaml, e.g. `linux/arm/7`.
     pub target: String,
+    /// The binary (`binaries[].name` in gocross.yaml, else the project); empty in manifests
+    /// of older gocross releases, which built only the project.
+    #[serde(default)]
+    pub binary: String,
+    /// Whether the release uploads the bare binary. Default true (older manifests released
+    /// every binary); false when only its target's archive ships it.
+    #[serde(default = "yes")]
+    pub released: bool,
     /// File name, also the release asset name, e.g. `hello_linux_arm_7`.
     pub name: String,
     /// Path relative to the dist directory (equal to `name` for a flat dist/).
@@ -112,6 +133,52 @@ pub struct Artifact {
     /// checks the SBOM as it checks the binary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom_sha256: Option<String>,
+}
+
+impl Default for Artifact {
+    fn default() -> Self {
+        Artifact {
+            target: String::new(),
+            binary: String::new(),
+            released: true,
+            name: String::new(),
+            path: String::new(),
+            size: 0,
+            sha256: String::new(),
+            env: BTreeMap::new(),
+            duration_ms: 0,
+            unpacked_size: None,
+            audit: None,
+            verify: None,
+            sbom: None,
+            sbom_sha256: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One target's release archive: its binaries and files, packed reproducibly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Archive {
+    /// The target, as the artifacts write it.
+    pub target: String,
+    /// File name, also the release asset name, e.g. `age_1.3.2_linux_armv7.tar.gz`.
+    pub name: String,
+    /// Path relative to the dist directory.
+    pub path: String,
+    /// `tar.gz`, `tar.xz` or `zip`.
+    pub format: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// The artifacts it holds, by `name` (each with the digest the manifest records).
+    pub binaries: Vec<String>,
+    /// Every path inside it, sorted (`age-keygen`, `LICENSE`, or `<dir>/age` when wrapped).
+    pub entries: Vec<String>,
 }
 
 impl Artifact {
@@ -151,6 +218,12 @@ impl Artifact {
             ));
         }
         out
+    }
+
+    /// Whether nothing failed ([`Artifact::failures`] is empty): an artifact without an audit
+    /// counts as passed.
+    pub fn passed(&self) -> bool {
+        self.failures().is_empty()
     }
 }
 
@@ -288,9 +361,19 @@ impl Manifest {
                 }
                 merged.artifacts.push(a);
             }
+            for a in m.archives {
+                if let Some(twin) = merged.archives.iter().find(|b| b.name == a.name) {
+                    return Err(ManifestError::Inconsistent(format!(
+                        "{} was made twice ({} and {}); give each leg its own target",
+                        a.name, twin.path, a.path
+                    )));
+                }
+                merged.archives.push(a);
+            }
         }
         if several {
             merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+            merged.archives.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Ok(merged)
     }
@@ -332,6 +415,9 @@ impl Manifest {
                         *sbom = format!("{dir}/{sbom}");
                     }
                 }
+                for a in &mut m.archives {
+                    a.path = format!("{dir}/{}", a.path);
+                }
                 Ok(m)
             })
             .collect()
@@ -363,9 +449,10 @@ impl Manifest {
         write_atomic(&dist.join(MANIFEST_FILE), &text)
     }
 
-    /// The checksums file for the artifacts that passed their audit (an artifact without an
-    /// audit counts as passed) and their SBOMs: `<sha256>  <name>\n` per file the release
-    /// uploads besides itself, sorted by name, as `sha256sum -c` reads it.
+    /// The checksums file of every file the release uploads besides itself: the archives,
+    /// the binaries marked `released` that passed their audit (an artifact without an audit
+    /// counts as passed), and the SBOMs of the binaries that passed. `<sha256>  <name>\n`
+    /// per file, sorted by name, as `sha256sum -c` reads it.
     pub fn checksums(&self) -> String {
         let mut lines: Vec<(&str, &str)> = self
             .artifacts
@@ -377,8 +464,16 @@ impl Manifest {
                     .as_deref()
                     .zip(a.sbom_sha256.as_deref())
                     .map(|(path, sha)| (path.rsplit('/').next().unwrap_or(path), sha));
-                std::iter::once((a.name.as_str(), a.sha256.as_str())).chain(sbom)
+                a.released
+                    .then_some((a.name.as_str(), a.sha256.as_str()))
+                    .into_iter()
+                    .chain(sbom)
             })
+            .chain(
+                self.archives
+                    .iter()
+                    .map(|a| (a.name.as_str(), a.sha256.as_str())),
+            )
             .collect();
         lines.sort();
         lines
@@ -386,6 +481,18 @@ impl Manifest {
             .map(|(name, sha)| format!("{sha}  {name}\n"))
             .collect()
     }
+}
+
+/// Whether `rel` is a relative `/`-separated path that stays inside its directory: no
+/// leading `/`, no `\\`, and no empty, `.` or `..` component. (What [`open_in_dist`]
+/// requires before it looks at the file system; archive entries meet it too.)
+pub fn safe_relative(rel: &str) -> bool {
+    !rel.starts_with('/')
+        && !rel.contains('\\')
+        && !Path::new(rel).is_absolute()
+        && rel
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
 }
 
 /// Opens the file at `rel` inside `dist` for reading, the only way the release reads dist/:
@@ -505,6 +612,45 @@ mod tests {
             m.checksums(),
             "aa  a_windows_amd64.exe\nbb  b_linux_amd64\n"
         );
+    }
+
+    #[test]
+    fn archives_merge_across_legs_with_their_paths() {
+        let dist = tempfile::tempdir().unwrap();
+        for (dir, name) in [
+            ("gocross-a_linux_amd64", "a_1_linux_amd64.tar.gz"),
+            ("gocross-a_windows_amd64", "a_1_windows_amd64.zip"),
+        ] {
+            let m = Manifest {
+                version: "1".into(),
+                project: "a".into(),
+                archives: vec![Archive {
+                    name: name.into(),
+                    path: name.into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            std::fs::create_dir_all(dist.path().join(dir)).unwrap();
+            m.write(&dist.path().join(dir)).unwrap();
+        }
+        let m = Manifest::read(dist.path()).unwrap();
+        let paths: Vec<&str> = m.archives.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "gocross-a_linux_amd64/a_1_linux_amd64.tar.gz",
+                "gocross-a_windows_amd64/a_1_windows_amd64.zip"
+            ]
+        );
+        // An older manifest's binaries are the project's and released.
+        let old: Artifact = serde_json::from_str(
+            r#"{"target": "linux/amd64", "name": "a", "path": "a", "size": 1, "sha256": "00"}"#,
+        )
+        .unwrap();
+        assert!(old.released && old.binary.is_empty());
+        assert!(safe_relative("a/b") && !safe_relative("../a") && !safe_relative("/a"));
+        assert!(!safe_relative("a//b") && !safe_relative("a\\b") && !safe_relative("./a"));
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The build plan: gocross.yaml and the port facts turned into one [`BuildJob`] per target.
+//! The build plan: gocross.yaml and the port facts turned into one [`BuildJob`] per target,
+//! which builds every binary of the module ([`BinaryBuild`]) and, with `archives:`, packs
+//! them into one archive ([`ArchivePlan`]).
 //!
 //! The same [`BuildPlan`] feeds the workflow generator (one matrix leg per job) and the builder
 //! (`gocross build --target T` inside each leg), so the two cannot disagree. Planning is pure:
@@ -6,7 +8,8 @@
 //! toolchains), and nothing here starts a process or touches the network.
 //!
 //! For each configured target, in file order:
-//! 1. merge the top-level settings with every override that names the target;
+//! 1. merge the top-level settings with every override that names the target (for each
+//!    binary: the top-level settings, then the binary's own, then the overrides);
 //! 2. decide linking: static applies to GOOS values that can link statically (linux, freebsd,
 //!    netbsd), and adds the `netgo,osusergo` tags; static cgo adds
 //!    `-linkmode external -extldflags -static`;
@@ -17,8 +20,10 @@
 //! 6. settle how `gocross test` compiles and runs the module's tests for the target (the
 //!    same environment and tags, the linking flags without stamps, the same runner);
 //! 7. list what the job needs where it runs ([`Requirements`]: Debian packages, zig; the
-//!    tests' runner too when gocross.yaml has `test:`) and the audit [`Policy`] its binary
-//!    must meet.
+//!    tests' runner too when gocross.yaml has `test:`) and the audit [`Policy`] its binaries
+//!    must meet;
+//! 8. settle the target's archive (format, name, files) and whether the bare binaries are
+//!    released too.
 //!
 //! Everything a later stage needs about a job is here: the workflow installs the job's
 //! requirements on its runner, `gocross doctor` checks them on this machine, the build runs
@@ -32,7 +37,7 @@ mod audit_policy;
 pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
-use crate::config::{Config, GlibcVersion, VerifyConfig};
+use crate::config::{ArchiveFormat, BinaryConfig, Config, GlibcVersion, VerifyConfig};
 use crate::targets::{
     GoVersion, Goarch, Goos, Platform, QEMU_PACKAGE, QemuArch, RunnerImage, Target, TargetError,
     runner_image, runners,
@@ -100,22 +105,28 @@ pub struct BuildPlan {
     pub jobs: Vec<BuildJob>,
 }
 
-/// One target's build: everything `go build` needs, and where and how the result is run.
+/// One target's build: everything `go build` needs for each binary, and where and how the
+/// results are run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildJob {
     pub target: Target,
-    /// The main package, relative to the module root (`.`, `./cmd/tool`).
-    pub package: String,
-    /// File name in dist/: `<project>_<goos>_<goarch>[_<variant>][.exe]`.
-    pub output: String,
-    /// The complete environment of `go build`; nothing else from the caller's GOOS, GOARCH,
+    /// The target's complete `go build` environment without any binary's own `env` (what
+    /// `gocross test` compiles the tests with); nothing else from the caller's GOOS, GOARCH,
     /// GOARM, CGO_ENABLED, CC or GOFLAGS is passed on.
     pub env: BTreeMap<String, String>,
-    /// Extra `go build` flags (`-trimpath`).
+    /// The target's extra `go build` flags (`-trimpath`), without any binary's own.
     pub flags: Vec<String>,
-    /// `-ldflags`, with `{{version}}`, `{{commit}}`, `{{date}}` still to fill.
+    /// The target's `-ldflags`, placeholders still to fill, without any binary's own.
     pub ldflags: String,
+    /// The target's build tags, without any binary's own.
     pub tags: Vec<String>,
+    /// The binaries the target builds, in gocross.yaml's order: `binaries`, else one named
+    /// `project` built from `main`.
+    pub binaries: Vec<BinaryBuild>,
+    /// The target's archive; `None` without `archives:` or with the `binary` format (then
+    /// the bare binaries are the release's assets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<ArchivePlan>,
     pub cgo: bool,
     /// Whether the binary is linked statically (only ever true where the GOOS allows it).
     #[serde(rename = "static")]
@@ -135,6 +146,39 @@ pub struct BuildJob {
     pub policy: Policy,
     /// How `gocross test` runs the module's tests for this target.
     pub test: TestPlan,
+}
+
+/// One binary of a job, with its complete `go build` settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct BinaryBuild {
+    /// `binaries[].name`, else `project`.
+    pub name: String,
+    /// The main package, relative to the module root (`.`, `./cmd/tool`).
+    pub package: String,
+    /// File name in dist/: `<binary>_<goos>_<goarch>[_<variant>][.exe]`.
+    pub output: String,
+    /// The complete environment of its `go build`.
+    pub env: BTreeMap<String, String>,
+    /// Extra `go build` flags.
+    pub flags: Vec<String>,
+    /// `-ldflags`, placeholders still to fill ([`crate::template`]).
+    pub ldflags: String,
+    pub tags: Vec<String>,
+}
+
+/// A target's release archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArchivePlan {
+    /// `tar.gz`, `tar.xz` or `zip` (never `binary`).
+    pub format: ArchiveFormat,
+    /// The name without extension, placeholders still to fill (`archives.name`).
+    pub name: String,
+    /// Globs of the files added besides the binaries, relative to the module root.
+    pub files: Vec<String>,
+    /// Everything sits in a directory named like the archive.
+    pub wrap_in_directory: bool,
+    /// The bare binaries are release assets too (`release.binaries: true`).
+    pub binaries_released: bool,
 }
 
 /// The GitHub runner of a job: its label and, for labels in the runner table
@@ -337,10 +381,8 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut cc = None;
     let mut static_link = config.static_link;
     let mut glibc = config.glibc;
-    let mut ldflags = config.ldflags.clone();
-    let mut tags = config.tags.clone();
-    let mut extra_env = config.env.clone();
     let mut runner = None;
+    let mut archive_format = None;
     let mut verify = config.verify.clone();
     let mut upx = config.upx;
     let mut test_enabled = true;
@@ -353,10 +395,8 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         cc = o.cc.as_ref().or(cc);
         static_link = o.static_link.unwrap_or(static_link);
         glibc = o.glibc.or(glibc);
-        ldflags = o.ldflags.clone().unwrap_or(ldflags);
-        tags = o.tags.clone().unwrap_or(tags);
-        extra_env.extend(o.env.clone());
         runner = o.runner.clone().or(runner);
+        archive_format = o.archive_format.or(archive_format);
         verify = o.verify.clone().or(verify);
     }
     let cgo = cgo && target.port().cgo_supported;
@@ -364,18 +404,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
-    let mut link_flags = String::new();
-    if static_link {
-        for tag in ["netgo", "osusergo"] {
-            if !tags.iter().any(|t| t == tag) {
-                tags.push(tag.to_string());
-            }
-        }
-        if cgo {
-            link_flags = "-linkmode external -extldflags -static".to_string();
-            ldflags = format!("{ldflags} {link_flags}").trim().to_string();
-        }
-    }
+    let link_flags = if static_link && cgo {
+        "-linkmode external -extldflags -static".to_string()
+    } else {
+        String::new()
+    };
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
 
     // 5a. Runner first: for workflow plans the job's host is its runner.
@@ -406,30 +439,74 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         )
     });
 
-    // 4. Environment.
-    let mut env = BTreeMap::new();
-    env.insert("GOOS".to_string(), target.goos().to_string());
-    env.insert("GOARCH".to_string(), target.goarch().to_string());
-    if let Some((var, value)) = target.variant_env() {
-        env.insert(var.to_string(), value);
-    }
-    env.insert(
-        "CGO_ENABLED".to_string(),
-        if cgo { "1" } else { "0" }.to_string(),
-    );
-    if let Some(tc) = &toolchain {
-        if let Some(c) = tc.cc() {
-            env.insert("CC".to_string(), c);
+    // 4. Environment, flags, ldflags and tags: the target's, then each binary's.
+    let settings = |binary: Option<&BinaryConfig>| {
+        let mut s = merge(config, target, binary);
+        if static_link {
+            for tag in ["netgo", "osusergo"] {
+                if !s.tags.iter().any(|t| t == tag) {
+                    s.tags.push(tag.to_string());
+                }
+            }
         }
-        if let Some(c) = tc.cxx() {
-            env.insert("CXX".to_string(), c);
+        if !link_flags.is_empty() {
+            s.ldflags = format!("{} {link_flags}", s.ldflags).trim().to_string();
         }
-        let strip = ldflags.split_whitespace().any(|w| w == "-s");
-        for (var, value) in tc.extra_env(strip) {
-            env.insert(var.to_string(), value.to_string());
+        let mut env = BTreeMap::new();
+        env.insert("GOOS".to_string(), target.goos().to_string());
+        env.insert("GOARCH".to_string(), target.goarch().to_string());
+        if let Some((var, value)) = target.variant_env() {
+            env.insert(var.to_string(), value);
         }
-    }
-    env.extend(extra_env);
+        env.insert(
+            "CGO_ENABLED".to_string(),
+            if cgo { "1" } else { "0" }.to_string(),
+        );
+        if let Some(tc) = &toolchain {
+            if let Some(c) = tc.cc() {
+                env.insert("CC".to_string(), c);
+            }
+            if let Some(c) = tc.cxx() {
+                env.insert("CXX".to_string(), c);
+            }
+            let strip = s.ldflags.split_whitespace().any(|w| w == "-s");
+            for (var, value) in tc.extra_env(strip) {
+                env.insert(var.to_string(), value.to_string());
+            }
+        }
+        env.extend(std::mem::take(&mut s.env));
+        s.env = env;
+        s
+    };
+    let own = settings(None);
+    let binaries: Vec<BinaryBuild> = if config.binaries.is_empty() {
+        vec![BinaryBuild {
+            name: config.project.clone(),
+            package: config.main.clone(),
+            output: output_name(&config.project, target),
+            env: own.env.clone(),
+            flags: own.flags.clone(),
+            ldflags: own.ldflags.clone(),
+            tags: own.tags.clone(),
+        }]
+    } else {
+        config
+            .binaries
+            .iter()
+            .map(|b| {
+                let s = settings(Some(b));
+                BinaryBuild {
+                    name: b.name.value.clone(),
+                    package: b.main.clone(),
+                    output: output_name(&b.name.value, target),
+                    env: s.env,
+                    flags: s.flags,
+                    ldflags: s.ldflags,
+                    tags: s.tags,
+                }
+            })
+            .collect()
+    };
 
     // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
     // and libc under QEMU: the configured sysroot, else the Debian cross sysroot.
@@ -470,14 +547,30 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
     let policy = Policy::for_build(config, target, static_link, glibc);
 
+    // 8. Archive.
+    let archive = config.archives.as_ref().and_then(|a| {
+        let a = &a.value;
+        let format = archive_format.or(a.format).unwrap_or(match target.goos() {
+            Goos::Windows => ArchiveFormat::Zip,
+            _ => ArchiveFormat::TarGz,
+        });
+        (format != ArchiveFormat::Binary).then(|| ArchivePlan {
+            format,
+            name: a.name.value.clone(),
+            files: a.files.clone(),
+            wrap_in_directory: a.wrap_in_directory,
+            binaries_released: config.release.binaries.as_ref().is_some_and(|b| b.value),
+        })
+    });
+
     BuildJob {
         target: *target,
-        package: config.main.clone(),
-        output: output_name(&config.project, target),
-        env,
-        flags: config.flags.clone(),
-        ldflags,
-        tags,
+        env: own.env,
+        flags: own.flags,
+        ldflags: own.ldflags,
+        tags: own.tags,
+        binaries,
+        archive,
         cgo,
         static_link,
         glibc,
@@ -492,6 +585,38 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         policy,
         test,
     }
+}
+
+/// The `go build` settings of a target (and binary) before the plan adds linking and the
+/// target's environment.
+struct Settings {
+    env: BTreeMap<String, String>,
+    flags: Vec<String>,
+    ldflags: String,
+    tags: Vec<String>,
+}
+
+/// The settings of `target`: the top-level ones, then `binary`'s own (which replace them;
+/// `env` is merged), then every override of the target in file order.
+fn merge(config: &Config, target: &Target, binary: Option<&BinaryConfig>) -> Settings {
+    let mut s = Settings {
+        env: config.env.clone(),
+        flags: config.flags.clone(),
+        ldflags: config.ldflags.clone(),
+        tags: config.tags.clone(),
+    };
+    if let Some(b) = binary {
+        s.env.extend(b.env.clone());
+        s.flags = b.flags.clone().unwrap_or(s.flags);
+        s.ldflags = b.ldflags.clone().unwrap_or(s.ldflags);
+        s.tags = b.tags.clone().unwrap_or(s.tags);
+    }
+    for o in config.overrides_for(target) {
+        s.ldflags = o.ldflags.clone().unwrap_or(s.ldflags);
+        s.tags = o.tags.clone().unwrap_or(s.tags);
+        s.env.extend(o.env.clone());
+    }
+    s
 }
 
 /// The sysroot QEMU user mode runs a dynamic binary of `target` with: `verify.sysroot` when
@@ -510,10 +635,10 @@ pub fn qemu_sysroot(target: &Target, verify: Option<&VerifyConfig>) -> Option<Qe
     }
 }
 
-/// `<project>_<goos>_<goarch>[_<variant>][.exe]`; a variant's commas become dashes
+/// `<binary>_<goos>_<goarch>[_<variant>][.exe]`; a variant's commas become dashes
 /// (`hello_linux_arm64_v8.2-lse`), so the name stays a safe release asset name.
-pub fn output_name(project: &str, target: &Target) -> String {
-    let mut name = format!("{project}_{}_{}", target.goos(), target.goarch());
+pub fn output_name(binary: &str, target: &Target) -> String {
+    let mut name = format!("{binary}_{}_{}", target.goos(), target.goarch());
     if let Some(v) = &target.variant {
         name.push('_');
         name.push_str(&v.to_string().replace(',', "-"));

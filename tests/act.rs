@@ -716,3 +716,57 @@ async fn a_failed_leg_still_uploads_and_the_report_shows_why() {
         check.annotations
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_commands_released_as_archives() {
+    let config = std::fs::read_to_string(example("ship").join("gocross.yaml"))
+        .unwrap()
+        .replace(
+            "targets: [linux/amd64, linux/arm/7, windows/amd64, darwin/arm64]",
+            "targets: [linux/amd64, linux/riscv64]",
+        );
+    let Some(p) = Project::new("ship", &config) else {
+        return;
+    };
+    // Each leg builds both commands of its target and packs them into its archive; the
+    // release job merges the legs and publishes the archives, which are what is attested.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    assert_legs(
+        &tag,
+        &[
+            Leg {
+                artifact: "gocross-ship_linux_amd64",
+                target: "linux/amd64",
+                verify: "native",
+            },
+            Leg {
+                artifact: "gocross-ship_linux_riscv64",
+                target: "linux/riscv64",
+                verify: "qemu",
+            },
+        ],
+    );
+    assert_release(
+        &fake,
+        &tag,
+        &[
+            "ship_1.2.3_linux_amd64.tar.gz",
+            "ship_1.2.3_linux_riscv64.tar.gz",
+        ],
+        &[],
+        true,
+    );
+    let leg = tag.manifest("gocross-ship_linux_riscv64");
+    assert_eq!(
+        leg["archives"][0]["entries"],
+        json!(["LICENSE", "README.md", "ship", "ship-keygen"])
+    );
+    let body = &fake.state().releases[0].body;
+    assert!(
+        body.contains(
+            "| linux/riscv64 | `ship_1.2.3_linux_riscv64.tar.gz` (`ship`, `ship-keygen`) |"
+        ),
+        "{body}"
+    );
+}

@@ -697,10 +697,30 @@ fn an_unwritable_output_directory_is_a_clear_error() {
 #[test]
 fn an_unknown_ldflags_placeholder_stops_the_build_before_it_starts() {
     let dir = copy_module(&example("hello"));
-    write_config(dir.path(), "version: 1\nldflags: -X main.version={{tag}}\n");
+    write_config(
+        dir.path(),
+        "version: 1\nldflags: -X main.version={{tagg}}\n",
+    );
     let (out, _, stderr) = build_in(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("unknown placeholder `{{tag}}`"), "{stderr}");
+    assert!(
+        stderr.contains("gocross.yaml:2:10: key `ldflags`: unknown placeholder `{{tagg}}`"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("dist").exists());
+    // A placeholder of an unset variable stops the build before it starts too.
+    write_config(
+        dir.path(),
+        "version: 1\nldflags: -X main.key={{env.GOCROSS_TEST_UNSET_KEY}}\n",
+    );
+    let (out, _, stderr) = build_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "uses {{env.GOCROSS_TEST_UNSET_KEY}}, and GOCROSS_TEST_UNSET_KEY is not set: export it"
+        ),
+        "{stderr}"
+    );
     assert!(!dir.path().join("dist").exists());
 }
 

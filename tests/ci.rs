@@ -286,15 +286,39 @@ fn init_writes_a_config_for_the_chosen_main_package() {
         cmd
     };
 
-    // Two main packages, no terminal, no --main: a clear failure that writes nothing.
-    let (o, _, stderr) = run(&mut init(&[]));
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    // Two main packages, no terminal, no --main: both, as `binaries`, one leg per target.
+    run_ok(&mut init(&["--targets", "linux/amd64,windows/amd64"]));
+    let config = std::fs::read_to_string(dir.join("gocross.yaml")).unwrap();
     assert!(
-        stderr.contains("2 main packages (./cmd/alpha, ./cmd/beta): pass --main"),
-        "{stderr}"
+        config.contains(
+            "binaries:\n  - name: alpha\n    main: ./cmd/alpha\n  - name: beta\n    main: ./cmd/beta\n"
+        ),
+        "{config}"
     );
-    assert!(!dir.join("gocross.yaml").exists());
-    assert!(!workflow_path(dir).exists());
+    assert!(!config.contains("\nmain:"), "{config}");
+    let plan: Value = serde_json::from_str(&run_ok(
+        gocross().arg("-C").arg(dir).args(["plan", "--json"]),
+    ))
+    .unwrap();
+    let outputs: Vec<&str> = plan["jobs"][1]["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["output"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outputs,
+        ["alpha_windows_amd64.exe", "beta_windows_amd64.exe"]
+    );
+    assert_eq!(
+        legs(
+            &serde_saphyr::from_str(&std::fs::read_to_string(workflow_path(dir)).unwrap()).unwrap()
+        )
+        .len(),
+        2
+    );
+    std::fs::remove_file(dir.join("gocross.yaml")).unwrap();
+    std::fs::remove_file(workflow_path(dir)).unwrap();
 
     let (o, _, stderr) = run(&mut init(&["--main", "internal/lib"]));
     assert_eq!(o.status.code(), Some(1));

@@ -60,9 +60,16 @@ fn plan_json_of_example_has_one_job_per_target() {
             ""
         };
         let variant = target.variant.map(|v| format!("_{v}")).unwrap_or_default();
+        let binary = &job["binaries"][0];
+        assert_eq!(binary["name"], "hello");
+        assert_eq!(binary["package"], ".");
         assert_eq!(
-            job["output"],
+            binary["output"],
             format!("hello_{}_{}{variant}{exe}", target.goos(), target.goarch())
+        );
+        assert_eq!(
+            binary["env"], job["env"],
+            "one binary: the target's settings"
         );
     }
     let arm = jobs.iter().find(|j| j["target"] == "linux/arm/7").unwrap();

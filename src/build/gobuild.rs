@@ -1,4 +1,4 @@
-//! One plan job's `go build`: the command with exactly the plan's environment, run into a
+//! One binary's `go build` for one plan job: the command with exactly the plan's environment, run into a
 //! temporary file inside dist/, then hashed and renamed to its final name.
 //!
 //! The caller's own Go and C settings are removed first ([`CALLER_ENV`]), so a `GOARCH` or
@@ -9,7 +9,7 @@ use super::interrupt;
 use super::{TargetOutcome, TargetResult};
 use crate::config::PLAN_OWNED_ENV;
 use crate::manifest::Artifact;
-use crate::plan::BuildJob;
+use crate::plan::{BinaryBuild, BuildJob};
 use crate::toolchain::CToolchain;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -28,9 +28,12 @@ pub const CALLER_ENV: &[&str] = &[
     "CGO_LDFLAGS",
 ];
 
-/// What one job needs besides the plan: where to build and the expanded `-ldflags`.
+/// What one binary's build needs besides the plan: where to build and the expanded
+/// `-ldflags`.
 pub(super) struct JobInput<'a> {
     pub job: &'a BuildJob,
+    /// The binary of `job` this build makes.
+    pub binary: &'a BinaryBuild,
     pub ldflags: String,
     pub module_dir: &'a Path,
     /// The dist directory, absolute.
@@ -57,12 +60,12 @@ impl JobInput<'_> {
         for var in PLAN_OWNED_ENV.iter().chain(CALLER_ENV) {
             cmd.env_remove(var);
         }
-        cmd.envs(&self.job.env);
+        cmd.envs(&self.binary.env);
         cmd
     }
 
     fn args(&self, out: &Path) -> Vec<String> {
-        let job = self.job;
+        let job = self.binary;
         let mut args = vec![
             "build".to_string(),
             "-o".to_string(),
@@ -86,11 +89,11 @@ impl JobInput<'_> {
     /// The equivalent shell command (writing straight to the final name), for logs.
     fn display(&self) -> String {
         let env = self
-            .job
+            .binary
             .env
             .iter()
             .map(|(k, v)| format!("{k}={}", shell_words::quote(v)));
-        let out = self.dist_display.join(&self.job.output);
+        let out = self.dist_display.join(&self.binary.output);
         let args = self.args(&out);
         env.chain(std::iter::once("go".to_string()))
             .chain(args.iter().map(|a| shell_words::quote(a).into_owned()))
@@ -101,9 +104,11 @@ impl JobInput<'_> {
     /// Runs the build. Never panics and never leaves the temporary file behind.
     pub fn run(&self) -> TargetResult {
         let job = self.job;
+        let binary = self.binary;
         let mut result = TargetResult {
             target: job.target,
-            name: job.output.clone(),
+            binary: binary.name.clone(),
+            name: binary.output.clone(),
             outcome: TargetOutcome::Interrupted,
             command: None,
             log: String::new(),
@@ -114,7 +119,7 @@ impl JobInput<'_> {
             return result;
         }
         result.command = Some(self.display());
-        let tmp = self.dist.join(temp_name(&job.output));
+        let tmp = self.dist.join(temp_name(&binary.output));
         let started = Instant::now();
         let output = match interrupt::spawn(&mut self.command(&tmp)) {
             Ok(None) => return result,
@@ -151,7 +156,7 @@ impl JobInput<'_> {
             return result;
         }
         let unpacked_size = if job.upx {
-            match pack(&tmp, &job.output, &mut result.log) {
+            match pack(&tmp, &binary.output, &mut result.log) {
                 Ok(size) => Some(size),
                 Err(outcome) => {
                     remove_quietly(&tmp);
@@ -169,7 +174,7 @@ impl JobInput<'_> {
                 remove_quietly(&tmp);
                 TargetOutcome::Failed(format!(
                     "cannot store {}: {e}",
-                    self.dist_display.join(&job.output).display()
+                    self.dist_display.join(&binary.output).display()
                 ))
             }
         };
@@ -185,17 +190,19 @@ impl JobInput<'_> {
         duration: std::time::Duration,
         unpacked_size: Option<u64>,
     ) -> std::io::Result<Artifact> {
-        let job = self.job;
+        let (job, binary) = (self.job, self.binary);
         let (size, sha256) = hash_file(tmp)?;
-        let dest: PathBuf = self.dist.join(&job.output);
+        let dest: PathBuf = self.dist.join(&binary.output);
         std::fs::rename(tmp, &dest)?;
         Ok(Artifact {
             target: job.target.to_string(),
-            name: job.output.clone(),
-            path: job.output.clone(),
+            binary: binary.name.clone(),
+            released: job.archive.as_ref().is_none_or(|a| a.binaries_released),
+            name: binary.output.clone(),
+            path: binary.output.clone(),
             size,
             sha256,
-            env: job.env.clone(),
+            env: binary.env.clone(),
             duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
             unpacked_size,
             ..Artifact::default()

@@ -3,14 +3,18 @@
 //!
 //! The steps of [`build`], after the caller asked `go env GOVERSION` (no Go on PATH is an
 //! error before anything is written):
-//! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
-//!    an unknown placeholder stops the build before it starts;
+//! 1. fill the placeholders of each binary's `-ldflags` and each archive's name
+//!    ([`Stamp`], [`crate::template`]); an unset `{{env.NAME}}` stops the build before it
+//!    starts;
 //! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
-//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
-//!    temporary file inside dist/ that is renamed once complete (`gobuild`); a failing job
-//!    does not stop the others, and SIGINT stops them all (`interrupt`);
+//! 3. run one `go build` per target and binary, at most `jobs` at a time, sharing Go's build
+//!    cache; each writes a temporary file inside dist/ that is renamed once complete
+//!    (`gobuild`); a failing build does not stop the others, and SIGINT stops them all
+//!    (`interrupt`);
 //! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
-//!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
+//!    keeps the other targets' entries);
+//! 5. pack each target whose binaries all passed into its archive ([`crate::archive`], from
+//!    the manifest's entries and digests), then write `manifest.json` and `checksums.txt`
 //!    atomically.
 
 mod actions_report;
@@ -26,9 +30,11 @@ pub use gobuild::{CALLER_ENV, hash_file};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 
+use crate::archive::{self, ArchiveJob};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
+use crate::template::{Placeholder, Template};
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -69,10 +75,12 @@ pub enum TargetOutcome {
     Interrupted,
 }
 
-/// One target's build.
+/// One binary's build for one target.
 #[derive(Debug, Clone)]
 pub struct TargetResult {
     pub target: Target,
+    /// The binary (`binaries[].name`, else `project`).
+    pub binary: String,
     /// The output file name.
     pub name: String,
     pub outcome: TargetOutcome,
@@ -91,8 +99,10 @@ pub struct BuildReport {
     pub dist: PathBuf,
     /// The manifest as written to dist/ (with the entries of earlier builds it kept).
     pub manifest: Manifest,
-    /// One per plan job, in plan order.
+    /// One per plan job and binary, in plan order.
     pub results: Vec<TargetResult>,
+    /// The targets whose archive could not be made, and why (their binaries are built).
+    pub archive_failures: Vec<(Target, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -101,6 +111,7 @@ impl BuildReport {
     /// Whether every target was built.
     pub fn success(&self) -> bool {
         !self.interrupted
+            && self.archive_failures.is_empty()
             && self
                 .results
                 .iter()
@@ -114,6 +125,8 @@ impl BuildReport {
 pub enum BuildError {
     #[error(transparent)]
     Stamp(#[from] StampError),
+    #[error("{0}")]
+    Template(#[from] crate::template::TemplateError),
     #[error(
         "cannot write to the output directory {}: {reason}; choose another with --out",
         path.display()
@@ -133,11 +146,32 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildError> {
     // 1. Stamps.
-    let ldflags = plan
-        .jobs
-        .iter()
-        .map(|j| opts.stamp.expand(&j.ldflags))
-        .collect::<Result<Vec<_>, _>>()?;
+    let env = |var: &str| std::env::var(var).ok();
+    let mut units = Vec::new();
+    for job in &plan.jobs {
+        for binary in &job.binaries {
+            let values = opts
+                .stamp
+                .values(&plan.project, Some(&binary.name), Some(&job.target));
+            let ldflags =
+                Template::parse(&binary.ldflags, Placeholder::LDFLAGS)?.render(&values, &env)?;
+            units.push((job, binary, ldflags));
+        }
+    }
+    let mut archive_jobs = Vec::new();
+    for job in &plan.jobs {
+        if let Some(a) = &job.archive {
+            let values = opts.stamp.values(&plan.project, None, Some(&job.target));
+            let name =
+                Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
+            archive_jobs.push(ArchiveJob {
+                target: job.target,
+                name,
+                plan: a.clone(),
+                binaries: job.binaries.iter().map(|b| b.output.clone()).collect(),
+            });
+        }
+    }
     // 2. dist/.
     let dist_abs = prepare_dist(&opts.dist)?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
@@ -154,12 +188,11 @@ pub fn build(
 
     // 3. Jobs.
     interrupt::install();
-    let inputs: Vec<gobuild::JobInput> = plan
-        .jobs
-        .iter()
-        .zip(ldflags)
-        .map(|(job, ldflags)| gobuild::JobInput {
+    let inputs: Vec<gobuild::JobInput> = units
+        .into_iter()
+        .map(|(job, binary, ldflags)| gobuild::JobInput {
             job,
+            binary,
             ldflags,
             module_dir: &opts.module_dir,
             dist: &dist_abs,
@@ -187,6 +220,18 @@ pub fn build(
             TargetOutcome::Interrupted => {}
         }
     }
+    // A rebuilt target's archive of an earlier build is not this source's either.
+    if let Some(prev) = &previous {
+        for a in prev
+            .archives
+            .iter()
+            .filter(|a| replaced.contains(&a.target))
+        {
+            if manifest::safe_relative(&a.path) {
+                let _ = std::fs::remove_file(dist_abs.join(&a.path));
+            }
+        }
+    }
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -196,7 +241,30 @@ pub fn build(
         artifacts: built,
         ..Default::default()
     };
-    let manifest = merge(previous, current, &replaced, &dist_abs);
+    let mut manifest = merge(previous, current, &replaced, &dist_abs);
+
+    // 5. Archives, from the manifest.
+    let mut archive_failures = Vec::new();
+    if !interrupted {
+        for job in &archive_jobs {
+            let built = results
+                .iter()
+                .filter(|r| r.target == job.target)
+                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)));
+            if !built {
+                continue;
+            }
+            if let Err(e) = archive::pack(
+                job,
+                &mut manifest,
+                &dist_abs,
+                &opts.module_dir,
+                &opts.stamp.date,
+            ) {
+                archive_failures.push((job.target, e.to_string()));
+            }
+        }
+    }
     manifest.write(&dist_abs)?;
     manifest::write_atomic(
         &dist_abs.join(manifest::CHECKSUMS_FILE),
@@ -206,19 +274,25 @@ pub fn build(
         dist: opts.dist.clone(),
         manifest,
         results,
+        archive_failures,
         interrupted,
     })
 }
 
-/// Runs the jobs on `workers` threads, in plan order, each followed by its checks; results in
-/// plan order.
+/// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
+/// followed by its checks; results in plan order.
 fn run_jobs(
     inputs: &[gobuild::JobInput],
     workers: usize,
     checks: &Checks,
     progress: &dyn Progress,
 ) -> Vec<TargetResult> {
-    let jobs: Vec<_> = inputs.iter().map(|i| i.job.clone()).collect();
+    let mut jobs: Vec<crate::plan::BuildJob> = Vec::new();
+    for i in inputs {
+        if !jobs.iter().any(|j| j.target == i.job.target) {
+            jobs.push(i.job.clone());
+        }
+    }
     progress.queued(&jobs);
     let queue = Mutex::new((0..inputs.len()).collect::<VecDeque<_>>());
     let slots: Mutex<Vec<Option<TargetResult>>> = Mutex::new(vec![None; inputs.len()]);
@@ -231,14 +305,15 @@ fn run_jobs(
                     let result = if interrupt::interrupted() {
                         TargetResult {
                             target: input.job.target,
-                            name: input.job.output.clone(),
+                            binary: input.binary.name.clone(),
+                            name: input.binary.output.clone(),
                             outcome: TargetOutcome::Interrupted,
                             command: None,
                             log: String::new(),
                             duration: Duration::ZERO,
                         }
                     } else {
-                        progress.started(&input.job.target);
+                        progress.started(&input.job.target, &input.binary.name);
                         let mut result = input.run();
                         if let TargetOutcome::Built(artifact) = &mut result.outcome
                             && let Some(reason) = checks.run(input.job, artifact, input.dist)
@@ -283,7 +358,8 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
 
 /// The manifest to write: `current`'s artifacts, plus those of `previous` that belong to the
 /// same project and version, were not rebuilt or failed now (`replaced` holds those targets)
-/// and whose file is still in `dist`. Sorted by file name.
+/// and whose file is still in `dist`, and likewise `previous`'s archives. Sorted by file
+/// name.
 fn merge(
     previous: Option<Manifest>,
     mut current: Manifest,
@@ -298,8 +374,14 @@ fn merge(
                 .into_iter()
                 .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
         );
+        current.archives.extend(
+            prev.archives
+                .into_iter()
+                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+        );
     }
     current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+    current.archives.sort_by(|a, b| a.name.cmp(&b.name));
     current
 }
 

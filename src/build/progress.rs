@@ -1,4 +1,5 @@
-//! Live progress of a build, one line per target (queued, building, done with time and size,
+//! Live progress of a build, one line per target (per target and binary when the module
+//! ships several: `linux/amd64 age-keygen`) (queued, building, done with time and size,
 //! failed): redrawn in place on a terminal (indicatif), plain lines in logs and CI, and under
 //! GitHub Actions each target's command and compiler output folded in a `::group::`.
 
@@ -16,8 +17,8 @@ use std::time::Duration;
 pub trait Progress: Sync {
     /// Every job, in plan order, before the first starts.
     fn queued(&self, jobs: &[BuildJob]);
-    /// A job's `go build` starts.
-    fn started(&self, target: &Target);
+    /// The `go build` of one binary of a target starts.
+    fn started(&self, target: &Target, binary: &str);
     /// A job ended (built, failed or interrupted).
     fn finished(&self, result: &TargetResult);
     /// The last job ended.
@@ -43,11 +44,26 @@ fn finished_line(result: &TargetResult) -> String {
     }
 }
 
-fn width(jobs: &[BuildJob]) -> usize {
+/// The lines of a build: one per target and binary, labelled by the target alone when every
+/// target builds one binary.
+fn labels(jobs: &[BuildJob]) -> Vec<((Target, String), String)> {
+    let several = jobs.iter().any(|j| j.binaries.len() > 1);
     jobs.iter()
-        .map(|j| j.target.to_string().len())
-        .max()
-        .unwrap_or(0)
+        .flat_map(|j| {
+            j.binaries.iter().map(move |b| {
+                let label = if several {
+                    format!("{} {}", j.target, b.name)
+                } else {
+                    j.target.to_string()
+                };
+                ((j.target, b.name.clone()), label)
+            })
+        })
+        .collect()
+}
+
+fn width(labels: &[((Target, String), String)]) -> usize {
+    labels.iter().map(|(_, l)| l.len()).max().unwrap_or(0)
 }
 
 /// Plain lines on stderr, one per state change; under GitHub Actions (`actions: true`) also
@@ -56,6 +72,7 @@ fn width(jobs: &[BuildJob]) -> usize {
 pub struct PlainProgress {
     actions: bool,
     width: Mutex<usize>,
+    labels: Mutex<BTreeMap<(Target, String), String>>,
 }
 
 impl PlainProgress {
@@ -64,33 +81,46 @@ impl PlainProgress {
         PlainProgress {
             actions,
             width: Mutex::new(0),
+            labels: Mutex::new(BTreeMap::new()),
         }
     }
 
-    fn line(&self, target: &Target, state: &str) {
+    fn label(&self, target: &Target, binary: &str) -> String {
+        self.labels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(*target, binary.to_string()))
+            .cloned()
+            .unwrap_or_else(|| target.to_string())
+    }
+
+    fn line(&self, label: &str, state: &str) {
         let w = *self.width.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = std::io::stderr().lock();
-        let line = format!("{:<w$}  {state}", target.to_string());
+        let line = format!("{label:<w$}  {state}");
         let _ = writeln!(err, "{}", crate::github::actions::guard(&line));
     }
 }
 
 impl Progress for PlainProgress {
     fn queued(&self, jobs: &[BuildJob]) {
-        *self.width.lock().unwrap_or_else(|e| e.into_inner()) = width(jobs);
-        for job in jobs {
-            self.line(&job.target, "queued");
+        let labels = labels(jobs);
+        *self.width.lock().unwrap_or_else(|e| e.into_inner()) = width(&labels);
+        for (_, label) in &labels {
+            self.line(label, "queued");
         }
+        *self.labels.lock().unwrap_or_else(|e| e.into_inner()) = labels.into_iter().collect();
     }
 
-    fn started(&self, target: &Target) {
-        self.line(target, "building");
+    fn started(&self, target: &Target, binary: &str) {
+        self.line(&self.label(target, binary), "building");
     }
 
     fn finished(&self, result: &TargetResult) {
-        self.line(&result.target, &finished_line(result));
+        let label = self.label(&result.target, &result.binary);
+        self.line(&label, &finished_line(result));
         if self.actions {
-            let mut text = actions::group(&format!("{} {}", result.target, finished_line(result)));
+            let mut text = actions::group(&format!("{label} {}", finished_line(result)));
             text.push('\n');
             if let Some(cmd) = &result.command {
                 text.push_str(&format!("$ {cmd}\n"));
@@ -113,17 +143,17 @@ impl Progress for PlainProgress {
 #[derive(Default)]
 pub struct TerminalProgress {
     multi: MultiProgress,
-    bars: Mutex<BTreeMap<Target, ProgressBar>>,
+    bars: Mutex<BTreeMap<(Target, String), ProgressBar>>,
     width: Mutex<usize>,
 }
 
 impl TerminalProgress {
-    fn bar(&self, target: &Target) -> Option<(ProgressBar, usize)> {
+    fn bar(&self, target: &Target, binary: &str) -> Option<(ProgressBar, usize)> {
         let w = *self.width.lock().unwrap_or_else(|e| e.into_inner());
         self.bars
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(target)
+            .get(&(*target, binary.to_string()))
             .map(|b| (b.clone(), w))
     }
 }
@@ -134,20 +164,21 @@ fn style(template: &str) -> ProgressStyle {
 
 impl Progress for TerminalProgress {
     fn queued(&self, jobs: &[BuildJob]) {
-        let w = width(jobs);
+        let labels = labels(jobs);
+        let w = width(&labels);
         *self.width.lock().unwrap_or_else(|e| e.into_inner()) = w;
         let mut bars = self.bars.lock().unwrap_or_else(|e| e.into_inner());
-        for job in jobs {
+        for (key, label) in labels {
             let bar = self.multi.add(ProgressBar::new_spinner());
             bar.set_style(style(&format!("  {{prefix:<{w}}}  {{msg:.dim}}")));
-            bar.set_prefix(job.target.to_string());
+            bar.set_prefix(label);
             bar.set_message("queued");
-            bars.insert(job.target, bar);
+            bars.insert(key, bar);
         }
     }
 
-    fn started(&self, target: &Target) {
-        if let Some((bar, w)) = self.bar(target) {
+    fn started(&self, target: &Target, binary: &str) {
+        if let Some((bar, w)) = self.bar(target, binary) {
             bar.set_style(style(&format!(
                 "{{spinner:.cyan}} {{prefix:<{w}}}  building {{elapsed:.dim}}"
             )));
@@ -157,7 +188,7 @@ impl Progress for TerminalProgress {
     }
 
     fn finished(&self, result: &TargetResult) {
-        if let Some((bar, w)) = self.bar(&result.target) {
+        if let Some((bar, w)) = self.bar(&result.target, &result.binary) {
             let color = match result.outcome {
                 TargetOutcome::Built(_) => "green",
                 _ => "red.bold",

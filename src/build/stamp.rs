@@ -1,16 +1,20 @@
-//! Version stamping: the values of `{{version}}`, `{{commit}}` and `{{date}}` in `-ldflags`,
-//! and the expansion of those placeholders.
+//! Version stamping: the build's values of `{{version}}`, `{{tag}}`, `{{commit}}`,
+//! `{{short_commit}}` and `{{date}}` (filled by [`crate::template`]).
 //!
 //! Every value comes from the source, never from the clock, so that two builds of the same
 //! commit are byte-identical:
 //! - `version`: `--version`, else `git describe --tags` of the module's work tree, else
 //!   [`DEV_VERSION`]; a leading `v` before a digit is dropped (`v1.2.3` → `1.2.3`), as
 //!   release asset names write versions.
-//! - `commit`: `git rev-parse HEAD`, else [`NO_COMMIT`].
+//! - `tag`: `--version` as written, else the nearest tag (`git describe --tags --abbrev=0`),
+//!   else the version.
+//! - `commit`: `git rev-parse HEAD`, else [`NO_COMMIT`]; `short_commit` is its first 7 digits.
 //! - `date`: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else the
 //!   commit's committer date, else [`NO_DATE`]; always RFC 3339 in UTC
 //!   (`2026-03-01T12:00:00Z`).
 
+use crate::targets::Target;
+use crate::template::{TemplateError, Values};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
@@ -27,6 +31,8 @@ pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
 pub struct Stamp {
     /// e.g. `1.2.3` or `1.2.3-4-gdeadbee`.
     pub version: String,
+    /// The tag the version comes from, e.g. `v1.2.3`.
+    pub tag: String,
     /// Full commit hash, or [`NO_COMMIT`].
     pub commit: String,
     /// RFC 3339 UTC date, e.g. `2026-03-01T12:00:00Z`.
@@ -36,12 +42,9 @@ pub struct Stamp {
 /// Errors in a version or an `-ldflags` template.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StampError {
-    #[error(
-        "unknown placeholder `{{{{{name}}}}}` in ldflags `{template}`: gocross fills {{{{version}}}}, {{{{commit}}}} and {{{{date}}}}"
-    )]
-    UnknownPlaceholder { name: String, template: String },
-    #[error("unterminated `{{{{` in ldflags `{template}`: close it with `}}}}`")]
-    Unterminated { template: String },
+    /// A template that cannot be filled (`{{env.NAME}}` of an unset variable).
+    #[error("{0}")]
+    Template(#[from] TemplateError),
     #[error(
         "version `{0}` cannot be stamped: it must be non-empty and hold no whitespace or quotes (it goes into -ldflags)"
     )]
@@ -56,18 +59,26 @@ impl Stamp {
     /// fall back to the documented defaults.
     pub fn detect(dir: &Path, version: Option<&str>) -> Result<Stamp, StampError> {
         // Two short git runs, side by side.
-        let (head, described) = std::thread::scope(|s| {
+        let (head, described, nearest) = std::thread::scope(|s| {
             let described = s.spawn(|| git(dir, &["describe", "--tags"]));
+            let nearest = s.spawn(|| git(dir, &["describe", "--tags", "--abbrev=0"]));
             let head = git(dir, &["log", "-1", "--format=%H %ct"]);
-            (head, described.join().ok().flatten())
+            (
+                head,
+                described.join().ok().flatten(),
+                nearest.join().ok().flatten(),
+            )
         });
         let (commit, commit_time) = match head.as_deref().and_then(|h| h.split_once(' ')) {
             Some((hash, time)) => (hash.to_string(), time.parse::<u64>().ok()),
             None => (NO_COMMIT.to_string(), None),
         };
-        let version = match version {
-            Some(v) => v.to_string(),
-            None => described.unwrap_or_else(|| DEV_VERSION.to_string()),
+        let (version, tag) = match version {
+            Some(v) => (v.to_string(), None),
+            None => (
+                described.unwrap_or_else(|| DEV_VERSION.to_string()),
+                nearest,
+            ),
         };
         let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
             Ok(s) if !s.trim().is_empty() => Some(
@@ -77,15 +88,20 @@ impl Stamp {
             ),
             _ => commit_time,
         };
-        Stamp::new(&version, commit, epoch)
+        let mut stamp = Stamp::new(&version, commit, epoch)?;
+        if let Some(tag) = tag.filter(|t| !t.contains(bad)) {
+            stamp.tag = tag;
+        }
+        Ok(stamp)
     }
 
-    /// A stamp from known values; `epoch` in seconds since 1970 (`None`: [`NO_DATE`]).
+    /// A stamp from known values; `epoch` in seconds since 1970 (`None`: [`NO_DATE`]). The
+    /// tag is `version` as written.
     pub fn new(version: &str, commit: String, epoch: Option<u64>) -> Result<Stamp, StampError> {
-        let bad = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\');
         if version.is_empty() || version.contains(bad) {
             return Err(StampError::BadVersion(version.to_string()));
         }
+        let tag = version;
         let version = match version.strip_prefix('v') {
             Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
             _ => version,
@@ -98,41 +114,36 @@ impl Stamp {
             None => NO_DATE.to_string(),
         };
         Ok(Stamp {
+            tag: tag.to_string(),
             version: version.to_string(),
             commit,
             date,
         })
     }
 
-    /// Replaces `{{version}}`, `{{commit}}` and `{{date}}` (spaces inside the braces
-    /// allowed) in an `-ldflags` template. Errors name an unknown placeholder or an unclosed
-    /// `{{`.
-    pub fn expand(&self, template: &str) -> Result<String, StampError> {
-        let mut out = String::with_capacity(template.len());
-        let mut rest = template;
-        while let Some(start) = rest.find("{{") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let end = after.find("}}").ok_or_else(|| StampError::Unterminated {
-                template: template.to_string(),
-            })?;
-            let name = after[..end].trim();
-            out.push_str(match name {
-                "version" => &self.version,
-                "commit" => &self.commit,
-                "date" => &self.date,
-                _ => {
-                    return Err(StampError::UnknownPlaceholder {
-                        name: name.to_string(),
-                        template: template.to_string(),
-                    });
-                }
-            });
-            rest = &after[end + 2..];
+    /// The values of a template for `project`, and for a binary and a target where the
+    /// setting has them.
+    pub fn values<'a>(
+        &'a self,
+        project: &'a str,
+        binary: Option<&'a str>,
+        target: Option<&'a Target>,
+    ) -> Values<'a> {
+        Values {
+            version: &self.version,
+            tag: &self.tag,
+            commit: &self.commit,
+            date: &self.date,
+            project,
+            binary,
+            target,
         }
-        out.push_str(rest);
-        Ok(out)
     }
+}
+
+/// Characters a version may not hold: it goes into `-ldflags` and file names.
+fn bad(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\')
 }
 
 /// Runs `git -C dir <args>`; the trimmed stdout when it succeeds with output.
@@ -157,27 +168,11 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_expand() {
-        assert_eq!(
-            stamp()
-                .expand("-s -w -X main.version={{version}} -X main.commit={{ commit }} -X main.date={{date}}")
-                .unwrap(),
-            "-s -w -X main.version=1.2.3 -X main.commit=abc123 -X main.date=2023-11-14T22:13:20Z"
-        );
-        assert_eq!(stamp().expand("-s -w").unwrap(), "-s -w");
-    }
-
-    #[test]
-    fn unknown_and_unclosed_placeholders_are_errors() {
-        let err = stamp().expand("-X main.v={{tag}}").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown placeholder `{{tag}}` in ldflags `-X main.v={{tag}}`: gocross fills {{version}}, {{commit}} and {{date}}"
-        );
-        assert!(matches!(
-            stamp().expand("-X a={{version"),
-            Err(StampError::Unterminated { .. })
-        ));
+    fn the_tag_is_the_version_as_written() {
+        let s = stamp();
+        assert_eq!((s.version.as_str(), s.tag.as_str()), ("1.2.3", "v1.2.3"));
+        let v = s.values("age", None, None);
+        assert_eq!((v.version, v.tag, v.commit), ("1.2.3", "v1.2.3", "abc123"));
     }
 
     #[test]

@@ -149,14 +149,31 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     } else {
         String::new()
     };
+    let unit = if plan.jobs.iter().any(|j| j.binaries.len() > 1) {
+        "binaries"
+    } else {
+        "targets"
+    };
     output::print(&format!(
-        "{} {} ({}): {built} of {} targets built into {}{verification}\n{table}",
+        "{} {} ({}): {built} of {} {unit} built into {}{verification}\n{table}",
         report.manifest.project,
         report.manifest.version,
         report.manifest.go,
         report.results.len(),
         report.dist.display()
     ))?;
+    if !report.manifest.archives.is_empty() {
+        let names: Vec<&str> = report
+            .manifest
+            .archives
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        output::print(&format!("archives: {}", names.join(", ")))?;
+    }
+    for (target, why) in &report.archive_failures {
+        output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
+    }
     for r in &report.results {
         if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {
             output::eprint_line(&format!(

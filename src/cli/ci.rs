@@ -37,11 +37,11 @@ struct InitArgs {
     /// Default: the eight targets most Go CLIs ship.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     targets: Vec<String>,
-    /// The main package to build (`.`, `./cmd/tool`); needed when the module has several and
-    /// no terminal is attached to ask.
+    /// The main package to build (`.`, `./cmd/tool`). Default: the module's only one; when it
+    /// has several, all of them as `binaries` (on a terminal, ticked in a list).
     #[arg(long, value_name = "PKG")]
     main: Option<String>,
-    /// Never ask: fail instead where a question would be needed.
+    /// Never ask: take the defaults where a question would be asked.
     #[arg(long)]
     yes: bool,
     /// Replace gocross.yaml and the workflow when they exist.
@@ -97,14 +97,14 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
         main: args.main,
         force: args.force,
     };
-    // Several main packages and no --main: ask on a terminal.
+    // Several main packages and no --main: every one as `binaries`; a terminal may untick some.
     let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let init = init::init(&request, |mains| {
         ask.then(|| {
-            dialoguer::Select::new()
-                .with_prompt("Which main package does gocross build?")
+            dialoguer::MultiSelect::new()
+                .with_prompt("Which main packages does gocross build (as `binaries`)?")
                 .items(mains)
-                .default(0)
+                .defaults(&vec![true; mains.len()])
                 .interact()
                 .ok()
         })

@@ -128,7 +128,8 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     };
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
-    let selected = image::select(&dist, &manifest, &targets, image.is_scratch())?;
+    let only = image::only_binary(&manifest, &image::binary(&config, image));
+    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
     let facts = SourceFacts::detect(&global.dir, &manifest, &env).map_err(anyhow::Error::msg)?;
     let base = if image.is_scratch() {
         None
@@ -192,6 +193,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
     let values = Placeholders {
         version: &version,
         commit: &commit,
+        project: &config.project,
     };
     let repository = image::repository(image, args.repository.as_deref(), values, &env)?;
     let tags = image::tags(image, &args.tags, values, &env)?;
@@ -269,7 +271,8 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let dist = under(global, Some(dist_arg.clone()), "dist");
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
-    let selected = image::select(&dist, &manifest, &targets, image.is_scratch())?;
+    let only = image::only_binary(&manifest, &image::binary(&config, image));
+    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
     let spec = image::spec(&config, image);
     let text = image::dockerfile::render(
         &selected,

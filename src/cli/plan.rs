@@ -54,7 +54,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         };
         table.add_row(vec![
             job.target.to_string(),
-            job.output.clone(),
+            job.binaries
+                .iter()
+                .map(|b| b.output.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             if job.cgo { "on" } else { "off" }.to_string(),
             link,
             cc,

@@ -27,7 +27,8 @@ pub struct Args {
     /// Leave the release as a draft (also `release: {draft: true}` in gocross.yaml).
     #[arg(long)]
     draft: bool,
-    /// Markdown appended to the generated notes (the table of targets).
+    /// Markdown appended to the notes (GitHub's generated notes with
+    /// `release.generate_notes: true`, then the table of targets).
     #[arg(long, value_name = "FILE")]
     notes: Option<PathBuf>,
     /// On a published release, replace assets that differ from dist/ and delete assets that
@@ -90,6 +91,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         draft: args.draft || settings.draft,
         replace: args.replace,
         notes: release::release_notes(&manifest, user_notes.as_deref()),
+        generate_notes: settings.generate_notes,
         target_commitish: std::env::var("GITHUB_SHA")
             .ok()
             .filter(|s| !s.trim().is_empty()),

@@ -11,6 +11,7 @@
 use super::located::ConfigError;
 use super::validate;
 use crate::targets::Target;
+use crate::template::{Placeholder, Template, Values};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -45,8 +46,8 @@ pub struct ImageConfig {
     /// the binary layer appended.
     #[serde(default = "default_base", deserialize_with = "base")]
     pub base: String,
-    /// The binary that is the entrypoint. gocross builds one binary, `project`, which is also
-    /// the default; another name is an error.
+    /// The binary that is the entrypoint: one of `binaries`, else `project`. Default: the
+    /// first binary (`project` without `binaries`).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub binary: Option<Spanned<String>>,
@@ -141,49 +142,33 @@ fn parse_user(user: &str) -> Option<(u32, u32)> {
 pub struct Placeholders<'a> {
     pub version: &'a str,
     pub commit: &'a str,
+    pub project: &'a str,
 }
 
-/// Fills `{{version}}`, `{{commit}}` and `{{env.NAME}}` in `template`; `env` looks a variable
-/// up. Errors: an unknown placeholder, an unclosed `{{`, an unset or empty variable.
+/// Fills the placeholders of [`Placeholder::IMAGE`] (`{{version}}`, `{{commit}}`,
+/// `{{short_commit}}`, `{{project}}`, `{{env.NAME}}`) in `template`, through
+/// [`crate::template`]; `env` looks a variable up.
+/// Errors: an unknown placeholder, an unclosed `{{`, an unset or empty variable.
 pub fn expand(
     template: &str,
     values: Placeholders<'_>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or_else(|| format!("unclosed `{{{{` in `{template}`: close it with `}}}}`"))?;
-        let name = after[..end].trim();
-        match name {
-            "version" => out.push_str(values.version),
-            "commit" => out.push_str(values.commit),
-            _ => match name.strip_prefix("env.") {
-                Some(var) if validate::env_name(var).is_ok() => {
-                    match env(var).filter(|v| !v.is_empty()) {
-                        Some(value) => out.push_str(&value),
-                        None => {
-                            return Err(format!(
-                                "`{template}` uses {{{{env.{var}}}}}, and {var} is not set: export it"
-                            ));
-                        }
-                    }
-                }
-                _ => {
-                    return Err(format!(
-                        "unknown placeholder `{{{{{name}}}}}` in `{template}`: write {{{{version}}}}, {{{{commit}}}} or {{{{env.NAME}}}}"
-                    ));
-                }
+    let parsed = Template::parse(template, Placeholder::IMAGE).map_err(|e| e.to_string())?;
+    parsed
+        .render(
+            &Values {
+                version: values.version,
+                tag: "",
+                commit: values.commit,
+                date: "",
+                project: values.project,
+                binary: None,
+                target: None,
             },
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
+            env,
+        )
+        .map_err(|e| e.to_string())
 }
 
 /// Whether `tag` is an OCI distribution-spec tag: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
@@ -246,6 +231,7 @@ fn sample(template: &str) -> Result<String, String> {
     let values = Placeholders {
         version: "1.0.0",
         commit: "0123456789abcdef0123456789abcdef01234567",
+        project: "project",
     };
     expand(template, values, &|_: &str| Some("env".to_string()))
 }
@@ -349,12 +335,12 @@ fn oci_platform(t: &Target) -> Result<(), String> {
 
 /// The rules of the `image:` section that need the configured targets and the project:
 /// `platforms` lists configured targets, the image has at least one, each of the configured
-/// linux targets it takes by default has a container-image platform, and `binary` is the
-/// project's. Errors point at the offending value, or at the section for what it leaves out.
+/// linux targets it takes by default has a container-image platform, and `binary` is one of
+/// the configured binaries (`binaries`: the names every target builds). Errors point at the offending value, or at the section for what it leaves out.
 pub(super) fn validate(
     image: &Spanned<ImageConfig>,
     configured: &[Target],
-    project: &str,
+    binaries: &[String],
     path: &Path,
     source: &str,
 ) -> Result<(), ConfigError> {
@@ -369,14 +355,21 @@ pub(super) fn validate(
     let section = &image.referenced;
     let image = &image.value;
     if let Some(binary) = &image.binary
-        && binary.value != project
+        && !binaries.contains(&binary.value)
     {
         return fail(
             &binary.referenced,
             "binary",
-            format!(
-                "gocross builds one binary, `{project}`: write `binary: {project}` or leave it out"
-            ),
+            match binaries {
+                [one] => format!(
+                    "gocross builds one binary, `{one}`: write `binary: {one}` or leave it out"
+                ),
+                _ => format!(
+                    "`{}` is not one of the binaries ({}): write one of them",
+                    binary.value,
+                    binaries.join(", ")
+                ),
+            },
         );
     }
     for t in &image.platforms {
@@ -419,6 +412,7 @@ mod tests {
         let values = Placeholders {
             version: "1.2.3",
             commit: "abc",
+            project: "hello",
         };
         let env = |k: &str| (k == "GITHUB_REPOSITORY").then(|| "acme/age".to_string());
         assert_eq!(
@@ -431,8 +425,8 @@ mod tests {
         );
         let err = expand("{{env.NOPE}}", values, &env).unwrap_err();
         assert!(err.contains("NOPE is not set"), "{err}");
-        let err = expand("{{tag}}", values, &env).unwrap_err();
-        assert!(err.contains("unknown placeholder `{{tag}}`"), "{err}");
+        let err = expand("{{tagg}}", values, &env).unwrap_err();
+        assert!(err.contains("unknown placeholder `{{tagg}}`"), "{err}");
     }
 
     fn error(src: &str) -> ((u64, u64), String) {
@@ -482,9 +476,9 @@ mod tests {
                 "key `image.tags`: list at least one tag",
             ),
             (
-                "  tags: [\"{{tag}}\"]\n",
+                "  tags: [\"{{tagg}}\"]\n",
                 (4, 10),
-                "key `image.tags[0]`: unknown placeholder `{{tag}}`",
+                "key `image.tags[0]`: unknown placeholder `{{tagg}}`",
             ),
             (
                 "  user: '1'\n  binary: other\n",

@@ -14,6 +14,7 @@ mod gotest;
 pub mod image;
 mod load;
 mod located;
+mod ship;
 mod validate;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
@@ -22,6 +23,9 @@ pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
+pub use ship::{
+    ArchiveFormat, ArchivesConfig, BinaryConfig, DEFAULT_ARCHIVE_FILES, DEFAULT_ARCHIVE_NAME,
+};
 pub use validate::{MAX_TIMEOUT_SECONDS, expect_regex, owned_flag, timeout_seconds};
 
 use crate::targets::{self, GoVersion, Target, Version};
@@ -81,9 +85,14 @@ pub struct Config {
     /// else of the module path in go.mod (a `/vN` suffix skipped), as `go build` names it.
     #[serde(default, deserialize_with = "validate::project")]
     pub project: String,
-    /// The main package to build, relative to the module root. Default `.`.
+    /// The main package to build, relative to the module root. Default `.`. With
+    /// `binaries`, each binary names its own.
     #[serde(default = "default_main", deserialize_with = "validate::main_package")]
     pub main: String,
+    /// The module's commands, when it ships more than one: every target builds each of them.
+    /// Default: one binary named `project`, built from `main`.
+    #[serde(default)]
+    pub binaries: Vec<BinaryConfig>,
     /// Targets (`linux/arm64`, `linux/arm/7`) and groups (`first-class`, `all`, a GOOS such
     /// as `linux`). Default: linux/amd64, linux/arm64, linux/arm/7, linux/386, darwin/amd64,
     /// darwin/arm64, windows/amd64, windows/arm64.
@@ -101,9 +110,10 @@ pub struct Config {
     /// GLIBC_x.y symbol version above it (zig links against that glibc's stubs).
     #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
-    /// `-ldflags`, with `{{version}}`, `{{commit}}` and `{{date}}` filled at build time.
-    /// Default `-s -w`.
-    #[serde(default = "default_ldflags")]
+    /// `-ldflags`, with placeholders (`{{version}}`, `{{tag}}`, `{{commit}}`,
+    /// `{{short_commit}}`, `{{date}}`, `{{project}}`, `{{binary}}`, `{{goos}}`, `{{goarch}}`,
+    /// `{{variant}}`, `{{env.NAME}}`) filled at build time. Default `-s -w`.
+    #[serde(default = "default_ldflags", deserialize_with = "ship::ldflags")]
     pub ldflags: String,
     /// Extra `go build` flags. Default `[-trimpath]`. The flags gocross sets itself (`-o`,
     /// `-C`) or that would run or swap in anything outside the planned build (`-toolexec`,
@@ -133,6 +143,11 @@ pub struct Config {
     /// generated workflow runs them in every build leg before the build.
     #[serde(default)]
     pub test: Option<TestConfig>,
+    /// One archive per target holding its binaries and `files`, released instead of the bare
+    /// binaries. Absent: no archives.
+    #[serde(default)]
+    #[schemars(with = "Option<ArchivesConfig>")]
+    pub archives: Option<Spanned<ArchivesConfig>>,
     /// Policy every binary must meet.
     #[serde(default)]
     pub audit: AuditConfig,
@@ -165,6 +180,7 @@ pub struct Override {
     pub static_link: Option<bool>,
     #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
+    #[serde(default, deserialize_with = "ship::optional_ldflags")]
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "validate::build_env")]
@@ -173,6 +189,8 @@ pub struct Override {
     /// GitHub runner label for these targets (wins over `ci.runners`).
     #[serde(default, deserialize_with = "ci::runner")]
     pub runner: Option<String>,
+    /// The archive format of these targets (`archives.format` for the others).
+    pub archive_format: Option<ArchiveFormat>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
     /// `false`: `gocross test` does not run these targets' tests (reported as not run).
@@ -277,6 +295,15 @@ pub struct ReleaseConfig {
     /// Publish checksums.txt. Default true.
     #[serde(default = "yes")]
     pub checksums: bool,
+    /// Also upload the bare binaries. Default: true for the targets without an archive
+    /// (no `archives:`, or `format: binary`), false for those with one.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub binaries: Option<Spanned<bool>>,
+    /// Ask GitHub to write the release notes (the changes since the previous tag); the
+    /// table of targets follows them, then `--notes FILE`. Default false.
+    #[serde(default)]
+    pub generate_notes: bool,
     /// Leave the release as a draft. Default false.
     #[serde(default)]
     pub draft: bool,
@@ -296,6 +323,8 @@ impl Default for ReleaseConfig {
         ReleaseConfig {
             enabled: true,
             checksums: true,
+            binaries: None,
+            generate_notes: false,
             draft: false,
             sbom: false,
             attest: Attest::Auto,
@@ -431,7 +460,7 @@ impl Default for CiConfig {
 fn yes() -> bool {
     true
 }
-fn default_main() -> String {
+pub(crate) fn default_main() -> String {
     ".".into()
 }
 fn default_ldflags() -> String {
@@ -576,8 +605,15 @@ impl Config {
             }
             config.project = name;
         }
+        ship::validate(&config, path, source)?;
         if let Some(image) = &config.image {
-            image::validate(image, &config.targets(), &config.project, path, source)?;
+            image::validate(
+                image,
+                &config.targets(),
+                &config.binary_names(),
+                path,
+                source,
+            )?;
         }
         Ok(config)
     }
@@ -594,6 +630,15 @@ impl Config {
                 .iter()
                 .map(|t| t.parse().expect("default targets are valid"))
                 .collect(),
+        }
+    }
+
+    /// The names of the binaries every target builds: `binaries[].name`, else `project`.
+    pub fn binary_names(&self) -> Vec<String> {
+        if self.binaries.is_empty() {
+            vec![self.project.clone()]
+        } else {
+            self.binaries.iter().map(|b| b.name.value.clone()).collect()
         }
     }
 

@@ -122,6 +122,30 @@ fn test_section_has_defaults_and_overrides() {
 }
 
 #[test]
+fn binaries_and_archives_have_defaults() {
+    let c = parse("version: 1\n").unwrap();
+    assert!(c.binaries.is_empty() && c.archives.is_none());
+    assert_eq!(c.binary_names(), ["hello"]);
+    assert!(c.release.binaries.is_none() && !c.release.generate_notes);
+    let c = parse(
+        "version: 1\nbinaries:\n  - name: age\n    main: ./cmd/age\n  - name: age-keygen\n    main: ./cmd/age-keygen\n    ldflags: -s -w -X main.Version={{version}}-{{short_commit}}\n    tags: [nokeyring]\narchives: {}\nrelease:\n  binaries: true\n  generate_notes: true\n",
+    )
+    .unwrap();
+    assert_eq!(c.binary_names(), ["age", "age-keygen"]);
+    assert_eq!(c.binaries[1].main, "./cmd/age-keygen");
+    assert_eq!(
+        c.binaries[1].tags.as_deref(),
+        Some(&["nokeyring".to_string()][..])
+    );
+    let a = &c.archives.as_ref().unwrap().value;
+    assert_eq!(a.format, None);
+    assert_eq!(a.name.value, DEFAULT_ARCHIVE_NAME);
+    assert_eq!(a.files, DEFAULT_ARCHIVE_FILES);
+    assert!(!a.wrap_in_directory);
+    assert!(c.release.binaries.as_ref().unwrap().value && c.release.generate_notes);
+}
+
+#[test]
 fn attest_is_auto_true_or_false() {
     assert_eq!(parse("version: 1\n").unwrap().release.attest, Attest::Auto);
     let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
@@ -183,7 +207,7 @@ refused_at! {
         => (1, 10), "key `version`: invalid";
     unknown_key:
         "version: 1\ntagz: [netgo]\n"
-        => (2, 1), "unknown field `tagz`, expected one of version, project, main, targets, cgo, static, glibc, ldflags, flags, tags";
+        => (2, 1), "unknown field `tagz`, expected one of version, project, main, binaries, targets, cgo, static, glibc, ldflags, flags, tags";
     unknown_key_in_an_override:
         "version: 1\noverrides:\n  - targets: [linux/amd64]\n    runer: x\n"
         => (4, 5), "unknown field `runer`";
@@ -388,6 +412,69 @@ refused_at! {
     ci_runners_are_keyed_by_target:
         "version: 1\nci:\n  runners:\n    linux/arm46: ubuntu-24.04\n"
         => (4, 5), "linux/arm46 is not a Go port";
+    ldflags_placeholders_are_known:
+        "version: 1\nldflags: -s -w -X main.version={{vesion}}\n"
+        => (2, 10), "key `ldflags`: unknown placeholder `{{vesion}}` in `-s -w -X main.version={{vesion}}`: write {{version}}, {{tag}}, {{commit}}";
+    ldflags_placeholders_are_closed:
+        "version: 1\nldflags: -X main.version={{version\n"
+        => (2, 10), "key `ldflags`: unclosed `{{`";
+    ldflags_env_placeholders_name_a_variable:
+        "version: 1\nldflags: -X main.key={{env.1KEY}}\n"
+        => (2, 10), "key `ldflags`: unknown placeholder `{{env.1KEY}}`";
+    an_overrides_ldflags_placeholders_are_known:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    ldflags: '-X main.os={{os}}'\n"
+        => (5, 14), "key `overrides[0].ldflags`: unknown placeholder `{{os}}`";
+    binaries_have_safe_names:
+        "version: 1\nbinaries:\n  - name: 'age keygen'\n    main: ./cmd/age-keygen\n"
+        => (3, 11), "key `binaries[0].name`: `age keygen` must hold only letters, digits, `.`, `_` and `-`";
+    binaries_are_named_once:
+        "version: 1\nbinaries:\n  - name: age\n    main: ./cmd/age\n  - name: age\n    main: ./cmd/age-keygen\n"
+        => (5, 11), "key `binaries[1].name`: `age` is already the name of binaries[0]; give each binary its own";
+    binaries_name_their_own_main:
+        "version: 1\nmain: ./cmd/age\nbinaries:\n  - name: age\n    main: ./cmd/age\n"
+        => (4, 11), "key `binaries`: `main: ./cmd/age` is set too; with `binaries`, each binary names its own `main`";
+    binaries_keys_are_known:
+        "version: 1\nbinaries:\n  - name: age\n    mian: ./cmd/age\n"
+        => (4, 5), "unknown field `mian`, expected one of name, main, ldflags, flags, tags, env";
+    a_binarys_ldflags_placeholders_are_known:
+        "version: 1\nbinaries:\n  - name: age\n    main: ./cmd/age\n    ldflags: -X main.v={{Version}}\n"
+        => (5, 14), "key `binaries[0].ldflags`: unknown placeholder `{{Version}}`";
+    a_binarys_env_leaves_the_plans_variables_alone:
+        "version: 1\nbinaries:\n  - name: age\n    env: {GOOS: linux}\n"
+        => (4, 11), "key `binaries[0].env.GOOS`: gocross sets GOOS";
+    a_binarys_main_is_a_package:
+        "version: 1\nbinaries:\n  - name: age\n    main: -toolexec=x\n"
+        => (4, 11), "key `binaries[0].main`: `-toolexec=x` starts with `-`";
+    a_binarys_flags_leave_gocrosss_own_alone:
+        "version: 1\nbinaries:\n  - name: age\n    flags: [-trimpath, -o=x]\n"
+        => (4, 24), "key `binaries[0].flags[1]`: `-o=x` is not allowed here";
+    archive_formats_are_known:
+        "version: 1\narchives:\n  format: rar\n"
+        => (3, 11), "key `archives.format`: `rar` is not an archive format: write tar.gz, tar.xz, zip or binary";
+    an_overrides_archive_format_is_known:
+        "version: 1\ntargets: [windows/amd64]\narchives: {}\noverrides:\n  - targets: [windows]\n    archive_format: 7z\n"
+        => (6, 21), "key `overrides[0].archive_format`: `7z` is not an archive format";
+    archive_files_stay_in_the_module:
+        "version: 1\narchives:\n  files: [LICENSE, ../secrets/*]\n"
+        => (3, 20), "key `archives.files[1]`: `../secrets/*` leaves the module";
+    archive_files_are_globs:
+        "version: 1\narchives:\n  files: ['docs/[a']\n"
+        => (3, 11), "key `archives.files[0]`: `docs/[a` is not a glob";
+    archive_names_hold_no_binary:
+        "version: 1\narchives:\n  name: '{{binary}}_{{goos}}_{{goarch}}'\n"
+        => (3, 9), "key `archives.name`: `{{binary}}` has no value in `{{binary}}_{{goos}}_{{goarch}}`: an archive holds every binary of its target";
+    archive_names_tell_the_targets_apart:
+        "version: 1\ntargets: [linux/amd64, linux/arm64]\narchives:\n  name: '{{project}}_{{version}}_{{goos}}'\n"
+        => (4, 9), "key `archives.name`: linux/amd64 and linux/arm64 would both be archived as `hello_1.0.0_linux`";
+    archive_names_are_safe_asset_names:
+        "version: 1\narchives:\n  name: '{{project}} {{goos}}_{{goarch}}{{variant}}'\n"
+        => (3, 9), "key `archives.name`: `hello linux_amd64` (for linux/amd64) is not a safe asset name";
+    default_archive_names_tell_the_targets_apart_too:
+        "version: 1\ntargets: [linux/amd64, linux/amd64/v1]\narchives:\n  format: tar.xz\n"
+        => (4, 3), "key `archives.name`: linux/amd64 and linux/amd64/v1 would both be archived as `hello_1.0.0_linux_amd64`";
+    release_binaries_need_archives_to_be_off:
+        "version: 1\nrelease:\n  binaries: false\n"
+        => (3, 13), "key `release.binaries`: without archives, the binaries are what the release uploads";
     release_attest_is_auto_true_or_false:
         "version: 1\nrelease:\n  attest: sometimes\n"
         => (3, 11), "key `release.attest`: `sometimes` is not a value of `attest`: write auto, true or false";

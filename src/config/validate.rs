@@ -113,6 +113,16 @@ pub(super) fn go_build_flags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Stri
     })
 }
 
+/// A binary's optional `flags`, as [`go_build_flags`].
+pub(super) fn optional_go_build_flags<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    optional_list(d, |flag: &String, _| match owned_flag(flag) {
+        Some(instead) => Err(format!("`{flag}` is not allowed here: {instead}")),
+        None => Ok(()),
+    })
+}
+
 /// What to do instead of passing a `go build` flag that gocross owns: `-o` and `-C` (gocross
 /// names the outputs and runs in the module root), `-toolexec`, `-exec` and `-overlay` (they
 /// run programs or swap in sources outside the build gocross planned). `None` for the others.

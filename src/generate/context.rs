@@ -20,6 +20,7 @@ use crate::config::{self, Attest, Config, GoMod};
 use crate::origin;
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::{GoVersion, runners};
+use crate::template::{Placeholder, Template, Values};
 use crate::toolchain::CToolchain;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -367,7 +368,7 @@ impl WorkflowContext {
                 });
             }
             for go in &axis {
-                let mut leg = leg(job, go.map(String::as_str));
+                let mut leg = leg(&plan.project, job, go.map(String::as_str));
                 leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
                 legs.push(leg);
             }
@@ -401,7 +402,8 @@ impl WorkflowContext {
             subjects: plan
                 .jobs
                 .iter()
-                .map(|j| format!("{dist}/**/{}\n", j.output))
+                .flat_map(|j| release_globs(&plan.project, j))
+                .map(|glob| format!("{dist}/**/{glob}\n"))
                 .collect(),
         });
         let release = release.then(|| ReleaseContext {
@@ -495,12 +497,38 @@ fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>,
     }))
 }
 
-/// The matrix leg of one job (and Go release): the plan's runner and requirements.
-fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
-    let stem = job
-        .output
+/// The files of a job that a tag releases, as globs: its archive (the build's values, such
+/// as the version, as `*`), and its bare binaries unless only the archive ships them.
+fn release_globs(project: &str, job: &BuildJob) -> Vec<String> {
+    let mut globs = Vec::new();
+    if let Some(a) = &job.archive {
+        let values = Values {
+            version: "",
+            tag: "",
+            commit: "",
+            date: "",
+            project,
+            binary: None,
+            target: Some(&job.target),
+        };
+        match Template::parse(&a.name, Placeholder::ARCHIVE_NAME) {
+            Ok(t) => globs.push(format!("{}{}", t.glob(&values), a.format.extension())),
+            Err(_) => globs.push(format!("*{}", a.format.extension())),
+        }
+    }
+    if job.archive.as_ref().is_none_or(|a| a.binaries_released) {
+        globs.extend(job.binaries.iter().map(|b| b.output.clone()));
+    }
+    globs
+}
+
+/// The matrix leg of one job (and Go release): the plan's runner and requirements; the
+/// artifact is named after the project and the target (`gocross-hello_linux_arm_7`).
+fn leg(project: &str, job: &BuildJob, go: Option<&str>) -> Leg {
+    let output = crate::plan::output_name(project, &job.target);
+    let stem = output
         .strip_suffix(job.target.goos().exe_suffix())
-        .unwrap_or(&job.output);
+        .unwrap_or(&output);
     let artifact = match go {
         Some(go) => format!("{ARTIFACT_PREFIX}go{go}-{stem}"),
         None => format!("{ARTIFACT_PREFIX}{stem}"),

@@ -20,7 +20,8 @@ pub struct InitRequest {
     /// Targets and groups of a new gocross.yaml (`--targets`); empty: [`config::DEFAULT_TARGETS`].
     pub targets: Vec<String>,
     /// The main package of a new gocross.yaml (`--main`, `.` or `./cmd/tool`); `None`: the
-    /// module's only one, or the one `pick` chooses.
+    /// module's only one, or, when it has several, those `pick` chooses (all of them by
+    /// default), as `binaries`.
     pub main: Option<String>,
     /// Replace gocross.yaml and the workflow when they exist (`--force`).
     pub force: bool,
@@ -40,15 +41,17 @@ pub struct Init {
 /// `force`), with the default targets or the requested ones, the main package and the
 /// repository's default branch, else the config that is there; and the workflow from it.
 /// `pick` chooses among several main packages when none was requested: it gets them and
-/// returns the index of the one to build, or `None` when nobody can choose (no terminal).
+/// returns the indexes of those to build, or `None` when nobody can choose (no terminal, or
+/// `--yes`): then every one is built. Several become `binaries`, each named after its
+/// directory (`./cmd/age` → `age`; `.` after the module).
 ///
 /// Errors: no go.mod; a requested main package the module does not have, no main package, or
-/// several and no choice; a requested target that is not a Go port; targets or a main package
+/// two chosen ones of the same name; a requested target that is not a Go port; targets or a main package
 /// requested for a config that is kept; a workflow that exists (without `force`); and the
 /// errors of reading the config and rendering the workflow.
 pub fn init(
     req: &InitRequest,
-    pick: impl FnOnce(&[String]) -> Option<usize>,
+    pick: impl FnOnce(&[String]) -> Option<Vec<usize>>,
 ) -> Result<Init, GenerateError> {
     let dir = &req.module_dir;
     let gomod = GoMod::read(dir).map_err(|e| {
@@ -58,7 +61,7 @@ pub fn init(
         ))
     })?;
     let (config, text) = if req.force || !req.config_path.exists() {
-        let main = choose_main(dir, req.main.as_deref(), pick)?;
+        let mains = choose_mains(dir, req.main.as_deref(), pick)?;
         let targets = if req.targets.is_empty() {
             config::DEFAULT_TARGETS
                 .iter()
@@ -71,7 +74,7 @@ pub fn init(
             targets::expand(t).map_err(|e| GenerateError::Module(format!("--targets: {e}")))?;
         }
         let branch = default_branch(&repository_root(dir));
-        let text = InitConfig::new(&gomod, &main, targets, branch).render()?;
+        let text = InitConfig::new(&gomod, &mains, targets, branch)?.render()?;
         let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
         (config, Some(text))
     } else {
@@ -96,13 +99,13 @@ pub fn init(
     })
 }
 
-/// The main package: `wanted` (checked against the module's main packages), the only one, or
-/// the one `pick` chooses among several.
-fn choose_main(
+/// The main packages: `wanted` (checked against the module's main packages), the only one,
+/// or those `pick` chooses among several (all of them when it does not choose).
+fn choose_mains(
     dir: &Path,
     wanted: Option<&str>,
-    pick: impl FnOnce(&[String]) -> Option<usize>,
-) -> Result<String, GenerateError> {
+    pick: impl FnOnce(&[String]) -> Option<Vec<usize>>,
+) -> Result<Vec<String>, GenerateError> {
     let found = main_packages(dir)?;
     let list = || found.join(", ");
     if let Some(w) = wanted {
@@ -122,21 +125,22 @@ fn choose_main(
                 }
             )));
         }
-        return Ok(normalized);
+        return Ok(vec![normalized]);
     }
     match found.len() {
         0 => Err(GenerateError::Module(format!(
             "no main package in {}: gocross builds commands; add one (`package main` with `func main`) or pass --main",
             dir.display()
         ))),
-        1 => Ok(found[0].clone()),
-        n => match pick(&found).and_then(|i| found.get(i)) {
-            Some(main) => Ok(main.clone()),
-            None => Err(GenerateError::Module(format!(
-                "this module has {n} main packages ({}): pass --main with the one to build",
-                list()
-            ))),
-        },
+        1 => Ok(found),
+        _ => {
+            let chosen: Vec<String> = pick(&found)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|i| found.get(i).cloned())
+                .collect();
+            Ok(if chosen.is_empty() { found } else { chosen })
+        }
     }
 }
 
@@ -274,29 +278,64 @@ pub fn default_branch(repo_root: &Path) -> Option<String> {
 pub struct InitConfig {
     /// The module path, for the header comment.
     pub module: String,
-    /// The main package, `None` for the default `.`.
+    /// The main package, `None` for the default `.` or with `binaries`.
     pub main: Option<String>,
+    /// One per main package when there are several.
+    pub binaries: Vec<InitBinary>,
     /// The targets to write, as given.
     pub targets: Vec<String>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
 }
 
+/// One `binaries:` entry of a new gocross.yaml.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitBinary {
+    pub name: String,
+    pub main: String,
+}
+
 impl InitConfig {
-    /// The config for a module: `main` is left out when it is `.`, and `branches` when the
+    /// The config for a module: one main package as `main` (left out when it is `.`),
+    /// several as `binaries` named after their directories; `branches` left out when the
     /// default branch is `main` or unknown.
+    ///
+    /// Errors: two main packages whose directories have the same name.
     pub fn new(
         module: &GoMod,
-        main: &str,
+        mains: &[String],
         targets: Vec<String>,
         default_branch: Option<String>,
-    ) -> InitConfig {
-        InitConfig {
+    ) -> Result<InitConfig, GenerateError> {
+        let mut binaries: Vec<InitBinary> = Vec::new();
+        if mains.len() > 1 {
+            for main in mains {
+                let name = match main.trim_end_matches('/').rsplit('/').next() {
+                    Some(last) if last != "." && !last.is_empty() => last.to_string(),
+                    _ => module.binary_name(),
+                };
+                if let Some(twin) = binaries.iter().find(|b| b.name == name) {
+                    return Err(GenerateError::Module(format!(
+                        "the main packages {} and {main} would both build a binary named `{name}`: pass --main with one, then list the others under `binaries:` with their own names",
+                        twin.main
+                    )));
+                }
+                binaries.push(InitBinary {
+                    name,
+                    main: main.clone(),
+                });
+            }
+        }
+        Ok(InitConfig {
             module: module.module.clone(),
-            main: (main != ".").then(|| main.to_string()),
+            main: match mains {
+                [one] if one != "." => Some(one.clone()),
+                _ => None,
+            },
+            binaries,
             targets,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
-        }
+        })
     }
 
     /// The gocross.yaml text.

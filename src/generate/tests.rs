@@ -245,3 +245,37 @@ fn layout_of_a_module_in_a_subdirectory() {
     let err = layout(repo.path(), &module, &repo.path().join("gocross.yaml")).unwrap_err();
     assert!(err.to_string().contains("outside the module"), "{err}");
 }
+
+#[test]
+fn a_leg_per_target_builds_every_binary_and_archives_are_attested() {
+    let (p, w) = rendered(
+        "version: 1\nproject: age\ntargets: [linux/arm/7, windows/amd64, darwin/arm64]\nbinaries:\n  - {name: age, main: ./cmd/age}\n  - {name: age-keygen, main: ./cmd/age-keygen}\narchives: {}\noverrides:\n  - targets: [darwin/arm64]\n    archive_format: binary\n",
+        &Layout::default(),
+    );
+    let legs = legs(&w);
+    assert_eq!(
+        legs.len(),
+        p.jobs.len(),
+        "one leg per target, not per binary"
+    );
+    let artifacts: Vec<&str> = legs
+        .iter()
+        .map(|l| l["artifact"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        artifacts,
+        [
+            "gocross-age_linux_arm_7",
+            "gocross-age_windows_amd64",
+            "gocross-age_darwin_arm64"
+        ]
+    );
+    let subjects = steps(&w, "attest")
+        .iter()
+        .find_map(|s| s["with"]["subject-path"].as_str())
+        .unwrap();
+    assert_eq!(
+        subjects,
+        "dist/**/age_*_linux_armv7.tar.gz\ndist/**/age_*_windows_amd64.zip\ndist/**/age_darwin_arm64\ndist/**/age-keygen_darwin_arm64\n"
+    );
+}

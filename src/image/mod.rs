@@ -35,6 +35,7 @@ pub use push::PushReport;
 pub use select::{Selected, select};
 
 use crate::config::{Config, ImageConfig, image as image_config};
+use crate::manifest::Manifest;
 use crate::targets::Target;
 use std::path::PathBuf;
 
@@ -98,10 +99,29 @@ pub fn targets(config: &Config, image: &ImageConfig) -> Vec<Target> {
     image.targets(&config.targets())
 }
 
-/// The spec of the image from gocross.yaml: the binary at `/<project>`, the entrypoint
-/// (default that path), the user and the extra labels.
+/// The binary the image runs: `image.binary`, else the first of gocross.yaml's binaries
+/// (the project without `binaries:`).
+pub fn binary(config: &Config, image: &ImageConfig) -> String {
+    image
+        .binary
+        .as_ref()
+        .map(|b| b.value.clone())
+        .unwrap_or_else(|| config.binary_names().swap_remove(0))
+}
+
+/// `manifest` with only the artifacts of `binary` (an artifact of an older manifest, which
+/// names no binary, is the project's), for [`select`].
+pub fn only_binary(manifest: &Manifest, binary: &str) -> Manifest {
+    let mut m = manifest.clone();
+    m.artifacts
+        .retain(|a| a.binary == binary || (a.binary.is_empty() && manifest.project == binary));
+    m
+}
+
+/// The spec of the image from gocross.yaml: the binary ([`binary`]) at `/<binary>`, the
+/// entrypoint (default that path), the user and the extra labels.
 pub fn spec(config: &Config, image: &ImageConfig) -> ImageSpec {
-    let binary_path = format!("/{}", config.project);
+    let binary_path = format!("/{}", binary(config, image));
     ImageSpec {
         entrypoint: image
             .entrypoint
@@ -222,6 +242,7 @@ mod tests {
         let v = |version| image_config::Placeholders {
             version,
             commit: "abc",
+            project: "hello",
         };
         assert_eq!(
             tags(&image, &[], v("1.2.3"), &none).unwrap(),
@@ -262,6 +283,7 @@ mod tests {
         let v = image_config::Placeholders {
             version: "1.0.0",
             commit: "abc",
+            project: "hello",
         };
         assert_eq!(
             repository(&image, None, v, &env).unwrap(),

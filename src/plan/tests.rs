@@ -40,7 +40,7 @@ fn default_plan_has_one_job_per_default_target() {
     let targets: Vec<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
     assert_eq!(targets, crate::config::DEFAULT_TARGETS);
     let arm = job(&plan, "linux/arm/7");
-    assert_eq!(arm.output, "hello_linux_arm_7");
+    assert_eq!(arm.binaries[0].output, "hello_linux_arm_7");
     assert_eq!(arm.env.get("GOARM").map(String::as_str), Some("7"));
     assert_eq!(arm.env["CGO_ENABLED"], "0");
     assert!(arm.static_link);
@@ -48,7 +48,7 @@ fn default_plan_has_one_job_per_default_target() {
     assert_eq!(arm.ldflags, "-s -w");
     assert_eq!(arm.flags, ["-trimpath"]);
     let win = job(&plan, "windows/amd64");
-    assert_eq!(win.output, "hello_windows_amd64.exe");
+    assert_eq!(win.binaries[0].output, "hello_windows_amd64.exe");
     assert!(!win.static_link, "static linking does not apply to windows");
     assert!(win.tags.is_empty());
     assert_eq!(win.runner.label, "windows-2025");
@@ -63,7 +63,10 @@ fn variants_set_their_variable_and_name() {
     )
     .unwrap();
     assert_eq!(job(&plan, "linux/amd64/v3").env["GOAMD64"], "v3");
-    assert_eq!(job(&plan, "linux/amd64/v3").output, "hello_linux_amd64_v3");
+    assert_eq!(
+        job(&plan, "linux/amd64/v3").binaries[0].output,
+        "hello_linux_amd64_v3"
+    );
     assert_eq!(job(&plan, "linux/arm64/v8.2").env["GOARM64"], "v8.2");
     assert_eq!(job(&plan, "linux/386/softfloat").env["GO386"], "softfloat");
     assert_eq!(
@@ -71,7 +74,7 @@ fn variants_set_their_variable_and_name() {
         "softfloat"
     );
     assert_eq!(
-        job(&plan, "linux/arm/6,softfloat").output,
+        job(&plan, "linux/arm/6,softfloat").binaries[0].output,
         "hello_linux_arm_6-softfloat"
     );
 }
@@ -339,4 +342,70 @@ fn test_plans_follow_the_build_and_the_test_section() {
     let darwin = job(&plan, "darwin/arm64");
     assert!(matches!(darwin.test.method, VerifyMethod::None { .. }));
     assert_eq!(darwin.test.packages, ["./..."]);
+}
+
+#[test]
+fn every_target_builds_every_binary_with_its_own_settings() {
+    let c = config(
+        "version: 1\ntargets: [linux/amd64, windows/amd64, linux/arm/7]\nenv: {GOEXPERIMENT: loopvar}\nbinaries:\n  - name: age\n    main: ./cmd/age\n  - name: age-keygen\n    main: ./cmd/age-keygen\n    ldflags: -X main.v={{version}}\n    tags: [nokeyring]\n    env: {GOFLAGS: -mod=mod}\noverrides:\n  - targets: [windows]\n    ldflags: -H windowsgui\n",
+    );
+    let p = plan(&c, &linux_amd64(), &[]).unwrap();
+    assert_eq!(p.jobs.len(), 3, "one job per target");
+    let amd = job(&p, "linux/amd64");
+    let names: Vec<(&str, &str, &str)> = amd
+        .binaries
+        .iter()
+        .map(|b| (b.name.as_str(), b.package.as_str(), b.output.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("age", "./cmd/age", "age_linux_amd64"),
+            ("age-keygen", "./cmd/age-keygen", "age-keygen_linux_amd64")
+        ]
+    );
+    let keygen = &amd.binaries[1];
+    assert_eq!(keygen.ldflags, "-X main.v={{version}}");
+    assert_eq!(keygen.tags, ["nokeyring", "netgo", "osusergo"]);
+    assert_eq!(keygen.env["GOFLAGS"], "-mod=mod");
+    assert_eq!(keygen.env["GOEXPERIMENT"], "loopvar");
+    assert_eq!(keygen.env["GOOS"], "linux");
+    assert!(
+        !amd.env.contains_key("GOFLAGS"),
+        "the target's env has no binary's own"
+    );
+    assert_eq!(amd.binaries[0].ldflags, "-s -w");
+    // An override is the most specific: it wins over a binary's own.
+    let win = job(&p, "windows/amd64");
+    assert_eq!(win.binaries[1].ldflags, "-H windowsgui");
+    assert_eq!(win.binaries[1].output, "age-keygen_windows_amd64.exe");
+    assert!(amd.archive.is_none(), "no `archives:`, no archive");
+}
+
+#[test]
+fn archives_default_to_tar_gz_and_zip_for_windows() {
+    let c = config(
+        "version: 1\ntargets: [linux/amd64, windows/amd64, darwin/arm64]\narchives:\n  files: [LICENSE]\noverrides:\n  - targets: [darwin/arm64]\n    archive_format: binary\n",
+    );
+    let p = plan(&c, &linux_amd64(), &[]).unwrap();
+    let amd = job(&p, "linux/amd64").archive.as_ref().unwrap();
+    assert_eq!(amd.format, ArchiveFormat::TarGz);
+    assert_eq!(amd.name, crate::config::DEFAULT_ARCHIVE_NAME);
+    assert_eq!(amd.files, ["LICENSE"]);
+    assert!(!amd.binaries_released);
+    let win = job(&p, "windows/amd64").archive.as_ref().unwrap();
+    assert_eq!(win.format, ArchiveFormat::Zip);
+    assert!(
+        job(&p, "darwin/arm64").archive.is_none(),
+        "`binary`: no archive"
+    );
+    let c = config("version: 1\narchives:\n  format: tar.xz\nrelease:\n  binaries: true\n");
+    let p = plan(&c, &linux_amd64(), &[]).unwrap();
+    let win = job(&p, "windows/amd64").archive.as_ref().unwrap();
+    assert_eq!(
+        win.format,
+        ArchiveFormat::TarXz,
+        "an explicit format is for every target"
+    );
+    assert!(win.binaries_released);
 }

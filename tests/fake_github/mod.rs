@@ -324,6 +324,27 @@ impl Router {
                     .collect();
                 ResponseTemplate::new(200).set_body_json(page)
             }
+            // GitHub's generated notes: the changes since the previous release of the tags the
+            // fake holds (a fixed text naming the tag and the previous published one).
+            ("POST", ["releases", "generate-notes"]) => {
+                let tag = body["tag_name"].as_str().unwrap_or_default().to_string();
+                let previous = s
+                    .releases
+                    .iter()
+                    .rev()
+                    .find(|r| !r.draft && r.tag != tag)
+                    .map(|r| r.tag.clone());
+                let changelog = match &previous {
+                    Some(p) => format!("{p}...{tag}"),
+                    None => format!("commits/{tag}"),
+                };
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "name": tag,
+                    "body": format!(
+                        "## What's Changed\n* Ship archives by @octocat in https://github.com/{OWNER}/{REPO}/pull/14\n\n**Full Changelog**: https://github.com/{OWNER}/{REPO}/{changelog}"
+                    ),
+                }))
+            }
             ("POST", ["releases"]) => {
                 let tag = body["tag_name"].as_str().unwrap_or_default().to_string();
                 if s.releases.iter().any(|r| r.tag == tag && !r.draft) {

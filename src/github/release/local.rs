@@ -1,6 +1,7 @@
 //! What a release of a dist directory must hold, checked without the network: the assets
-//! from the manifest, the audit and verify gates, each file's size and SHA-256, the tag and
-//! the stamped version, the configured targets, `checksums.txt`, safe and unique names.
+//! from the manifest (archives, released binaries, SBOMs), the audit and verify gates, each
+//! file's size and SHA-256, the tag and the stamped version, the configured targets,
+//! `checksums.txt`, safe and unique names.
 
 use super::ReleaseError;
 use crate::config::is_safe_name;
@@ -38,6 +39,7 @@ pub fn content_type(name: &str) -> &'static str {
         (".txt", "text/plain; charset=utf-8"),
         (".tar.gz", "application/gzip"),
         (".tgz", "application/gzip"),
+        (".tar.xz", "application/x-xz"),
         (".zip", "application/zip"),
         (".wasm", "application/wasm"),
     ];
@@ -79,8 +81,12 @@ pub fn version_agrees(version: &str, tag: &str) -> bool {
     version == tag || tag.strip_prefix('v') == Some(version)
 }
 
-/// The assets a release of `dist` must hold, in upload order: the binaries in manifest
-/// order, their SBOMs, then `checksums.txt` (when `gate.checksums`). Checks everything that
+/// The assets a release of `dist` must hold, in upload order: the archives, the binaries
+/// marked `released` in manifest order, the SBOMs, then `checksums.txt` (when
+/// `gate.checksums`). An archive is checked like a binary (its recorded size and SHA-256),
+/// and so are its contents as the manifest records them: paths that stay inside it, and
+/// binaries that are artifacts of its target; a binary neither released nor in an archive
+/// is a problem. Checks everything that
 /// can be checked without the network and reports every problem at once
 /// ([`ReleaseError::NotReady`]): a version that disagrees with the tag, a configured target
 /// without an artifact (a leg that never uploaded), a failed audit or verification, a file
@@ -118,15 +124,51 @@ pub fn expected_assets(
                 "{label} {failure}: fix the build or the policy in gocross.yaml"
             ));
         }
-        match local_asset(dist, &a.name, &a.path) {
-            Ok(asset) if asset.size != a.size || asset.sha256 != a.sha256 => problems.push(format!(
-                "{}: changed since the build (manifest.json: {} bytes, sha256 {}; file: {} bytes, sha256 {}): run `gocross build` again",
-                a.path, a.size, a.sha256, asset.size, asset.sha256
-            )),
+        if !a.released {
+            if !manifest
+                .archives
+                .iter()
+                .any(|x| x.target == a.target && x.binaries.contains(&a.name))
+            {
+                problems.push(format!(
+                    "{label} is neither released nor in an archive: run `gocross build` again (it makes the target's archive)"
+                ));
+            }
+            continue;
+        }
+        match checked_asset(dist, &a.name, &a.path, a.size, &a.sha256) {
             Ok(asset) => assets.push(asset),
             Err(p) => problems.push(p),
         }
     }
+    let mut archives = Vec::new();
+    for x in &manifest.archives {
+        for entry in &x.entries {
+            if !crate::manifest::safe_relative(entry) {
+                problems.push(format!(
+                    "{}: holds `{entry}`, a path that leaves the archive's directory: run `gocross build` again",
+                    x.name
+                ));
+            }
+        }
+        for binary in &x.binaries {
+            if !manifest
+                .artifacts
+                .iter()
+                .any(|a| &a.name == binary && a.target == x.target)
+            {
+                problems.push(format!(
+                    "{}: holds {binary}, which manifest.json does not list for {}: run `gocross build` again",
+                    x.name, x.target
+                ));
+            }
+        }
+        match checked_asset(dist, &x.name, &x.path, x.size, &x.sha256) {
+            Ok(asset) => archives.push(asset),
+            Err(p) => problems.push(p),
+        }
+    }
+    assets.splice(0..0, archives);
     for a in &manifest.artifacts {
         if let Some(sbom) = &a.sbom {
             // A per-leg dist/ holds `<leg>/<binary>.cdx.json`: the asset is the file name.
@@ -201,6 +243,25 @@ pub fn expected_assets(
             problems,
         })
     }
+}
+
+/// The asset `name` from the file at `rel`, which must still have the size and SHA-256 that
+/// manifest.json recorded.
+fn checked_asset(
+    dist: &Path,
+    name: &str,
+    rel: &str,
+    size: u64,
+    sha256: &str,
+) -> Result<ExpectedAsset, String> {
+    let asset = local_asset(dist, name, rel)?;
+    if asset.size != size || asset.sha256 != sha256 {
+        return Err(format!(
+            "{rel}: changed since the build (manifest.json: {size} bytes, sha256 {sha256}; file: {} bytes, sha256 {}): run `gocross build` again",
+            asset.size, asset.sha256
+        ));
+    }
+    Ok(asset)
 }
 
 /// The asset `name` from the file at `rel` inside `dist` ([`open_in_dist`]).

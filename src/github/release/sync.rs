@@ -86,6 +86,10 @@ pub struct ReleaseOptions {
     pub replace: bool,
     /// The release body ([`release_notes`](super::release_notes)).
     pub notes: String,
+    /// Ask GitHub for notes of the changes since the previous release (`POST
+    /// /releases/generate-notes`, what the API's `generate_release_notes` writes), put
+    /// before `notes` (`release.generate_notes`).
+    pub generate_notes: bool,
     /// The commit a new tag is created at (e.g. `GITHUB_SHA`); GitHub's default branch when
     /// `None`. Ignored when the tag exists.
     pub target_commitish: Option<String>,
@@ -102,6 +106,20 @@ pub async fn publish(
 ) -> Result<ReleaseReport, ReleaseError> {
     check_tag(&opts.tag)?;
     check_write_access(client).await?;
+    let generated;
+    let opts = if opts.generate_notes {
+        generated = ReleaseOptions {
+            notes: format!(
+                "{}\n\n{}",
+                generate_notes(client, opts).await?.trim_end(),
+                opts.notes
+            ),
+            ..opts.clone()
+        };
+        &generated
+    } else {
+        opts
+    };
     let found = find_release(client, &opts.tag).await?;
     let created = found.is_none();
     let (release, remote) = match found {
@@ -166,6 +184,24 @@ pub async fn publish(
 
 fn normalized(text: &str) -> String {
     text.replace("\r\n", "\n").trim().to_string()
+}
+
+/// GitHub's notes of the changes that `opts.tag` brings (pull requests, new contributors,
+/// the full changelog link), as `generate_release_notes` would write them; for a tag that
+/// does not exist yet, at `target_commitish`.
+async fn generate_notes(client: &Client, opts: &ReleaseOptions) -> Result<String, ReleaseError> {
+    let mut body = serde_json::json!({ "tag_name": opts.tag });
+    if let Some(commit) = &opts.target_commitish {
+        body["target_commitish"] = commit.clone().into();
+    }
+    let req = Request::post(
+        client.repo_url("/releases/generate-notes"),
+        body,
+        Replay::Always,
+    );
+    let resp = client.send_ok(&req).await?;
+    let notes: serde_json::Value = client.decode(&req, &resp)?;
+    Ok(notes["body"].as_str().unwrap_or_default().to_string())
 }
 
 /// Refuses a token that GitHub reports as unable to push: `permissions.push: false` in the

@@ -347,3 +347,85 @@ fn tags_are_checked() {
         assert!(check_tag(bad).is_err(), "{bad:?}");
     }
 }
+
+/// A dist of two binaries of linux/amd64 that only their archive ships.
+fn archived(dir: &Path) -> Manifest {
+    let mut a = artifact(dir, "age_linux_amd64", b"ELF age");
+    let mut b = artifact(dir, "age-keygen_linux_amd64", b"ELF keygen");
+    for x in [&mut a, &mut b] {
+        x.released = false;
+        x.binary = x.name.trim_end_matches("_linux_amd64").into();
+    }
+    let bytes = b"archive bytes";
+    std::fs::write(dir.join("age_1.0.0_linux_amd64.tar.gz"), bytes).unwrap();
+    let m = Manifest {
+        artifacts: vec![b, a],
+        archives: vec![crate::manifest::Archive {
+            target: "linux/amd64".into(),
+            name: "age_1.0.0_linux_amd64.tar.gz".into(),
+            path: "age_1.0.0_linux_amd64.tar.gz".into(),
+            format: "tar.gz".into(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+            binaries: vec!["age_linux_amd64".into(), "age-keygen_linux_amd64".into()],
+            entries: vec!["LICENSE".into(), "age".into(), "age-keygen".into()],
+        }],
+        ..Default::default()
+    };
+    std::fs::write(dir.join(CHECKSUMS_FILE), m.checksums()).unwrap();
+    m
+}
+
+#[test]
+fn archives_are_released_instead_of_the_binaries_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = archived(dir.path());
+    assert_eq!(
+        m.checksums(),
+        format!(
+            "{}  age_1.0.0_linux_amd64.tar.gz\n",
+            sha256_hex(b"archive bytes")
+        )
+    );
+    let names: Vec<String> = expected_assets(dir.path(), &m, &gate(true))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["age_1.0.0_linux_amd64.tar.gz", "checksums.txt"]);
+    let notes = release_notes(&m, None);
+    assert!(
+        notes.contains("| linux/amd64 | `age_1.0.0_linux_amd64.tar.gz` (`age`, `age-keygen`) |"),
+        "{notes}"
+    );
+    assert!(!notes.contains("| `age_linux_amd64` |"), "{notes}");
+}
+
+#[test]
+fn an_archive_is_checked_like_a_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = archived(dir.path());
+    std::fs::write(
+        dir.path().join("age_1.0.0_linux_amd64.tar.gz"),
+        b"other bytes",
+    )
+    .unwrap();
+    m.archives[0].entries.push("../../etc/cron.d/x".into());
+    m.archives[0].binaries.push("age_linux_arm64".into());
+    m.artifacts.push({
+        let mut lost = artifact(dir.path(), "tool_linux_amd64", b"ELF");
+        lost.released = false;
+        lost
+    });
+    let err = expected_assets(dir.path(), &m, &gate(false))
+        .unwrap_err()
+        .to_string();
+    for problem in [
+        "age_1.0.0_linux_amd64.tar.gz: changed since the build",
+        "holds `../../etc/cron.d/x`, a path that leaves the archive's directory",
+        "holds age_linux_arm64, which manifest.json does not list for linux/amd64",
+        "tool_linux_amd64 (linux/amd64) is neither released nor in an archive",
+    ] {
+        assert!(err.contains(problem), "{problem}: {err}");
+    }
+}

@@ -1,0 +1,517 @@
+//! Release archives: one per target, holding every binary of the target and the `files` of
+//! `archives:`, written reproducibly from the manifest.
+//!
+//! An archive starts from the manifest (the contract), never from a walk of dist/: only the
+//! binaries the manifest lists for the target and that passed their checks go in, each read
+//! through [`open_in_dist`] and checked against the SHA-256 the manifest recorded. The files
+//! come from the module root, by glob ([`glob`]); a glob that matches nothing is fine, a
+//! symbolic link is refused, and nothing under dist/ is taken.
+//!
+//! Two builds of the same commit give byte-identical archives, from any directory:
+//! - entries sorted by path, binaries as `<binary>[.exe]` and files at their path from the
+//!   module root (under `<name>/` with `wrap_in_directory`);
+//! - every entry's modification time is the build's date (`SOURCE_DATE_EPOCH`, else the
+//!   commit date: the [`Stamp`](crate::build::Stamp)'s), uid and gid 0, no user or group
+//!   name, mode 0755 for binaries and 0644 for the rest;
+//! - tar entries in GNU format ([`tar`]); gzip ([`flate2`]) without a file name or time,
+//!   level 9; xz ([`lzma_rust2`], preset 6, CRC64); zip ([`zip`]) deflated at level 9, Unix
+//!   permissions, the date in DOS form (which starts in 1980: earlier dates are 1980-01-01).
+//!
+//! The archive is written to a hidden temporary file in dist/, renamed when complete, and
+//! then recorded in the manifest ([`Archive`]).
+
+use crate::config::{ArchiveFormat, is_safe_name};
+use crate::digest::sha256_read;
+use crate::manifest::{Archive, Manifest, open_in_dist};
+use crate::plan::ArchivePlan;
+use crate::targets::Target;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Mode of the binaries in an archive.
+pub const BINARY_MODE: u32 = 0o755;
+/// Mode of every other file in an archive.
+pub const FILE_MODE: u32 = 0o644;
+
+/// One target's archive to make.
+#[derive(Debug, Clone)]
+pub struct ArchiveJob {
+    pub target: Target,
+    /// The name without extension, placeholders filled.
+    pub name: String,
+    pub plan: ArchivePlan,
+    /// The binaries' file names in dist/ (the manifest's artifact names), in plan order.
+    pub binaries: Vec<String>,
+}
+
+impl ArchiveJob {
+    /// The archive's file name: `name` and the format's extension.
+    pub fn file_name(&self) -> String {
+        format!("{}{}", self.name, self.plan.format.extension())
+    }
+}
+
+/// Why an archive could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error(
+        "the archive name `{0}` may hold only letters, digits, `.`, `_` and `-`: change `archives.name`"
+    )]
+    Name(String),
+    #[error("{binary} is not in manifest.json as a binary of {target} that passed its checks")]
+    NotBuilt { binary: String, target: Target },
+    #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
+    Changed(String),
+    #[error("{0}")]
+    Dist(String),
+    #[error("`{glob}` in `archives.files` matches {path}, {why}")]
+    File {
+        glob: String,
+        path: String,
+        why: String,
+    },
+    #[error("two entries of the archive would be `{0}`: rename the file or the binary")]
+    Duplicate(String),
+    #[error("the build date `{0}` is not an RFC 3339 time")]
+    Date(String),
+    #[error("cannot write {}: {cause}", path.display())]
+    Write {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+}
+
+/// One file of an archive.
+struct Entry {
+    path: String,
+    mode: u32,
+    bytes: Vec<u8>,
+}
+
+/// Makes `job`'s archive in `dist` from the binaries `manifest` lists, the files under
+/// `module_dir`, and the build's `date` (RFC 3339), and records it in `manifest` (replacing
+/// the target's earlier archive).
+///
+/// Errors: an unsafe name, a binary missing from the manifest, failed, or changed since, a
+/// file that is a symbolic link or cannot be read, two entries with one path, a write error.
+pub fn pack(
+    job: &ArchiveJob,
+    manifest: &mut Manifest,
+    dist: &Path,
+    module_dir: &Path,
+    date: &str,
+) -> Result<(), ArchiveError> {
+    let file_name = job.file_name();
+    if !is_safe_name(&file_name) {
+        return Err(ArchiveError::Name(file_name));
+    }
+    let mtime = humantime::parse_rfc3339(date)
+        .map_err(|_| ArchiveError::Date(date.to_string()))?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut entries = Vec::new();
+    for output in &job.binaries {
+        let artifact = manifest
+            .artifacts
+            .iter()
+            .find(|a| &a.name == output && a.target == job.target.to_string() && a.passed())
+            .ok_or_else(|| ArchiveError::NotBuilt {
+                binary: output.clone(),
+                target: job.target,
+            })?;
+        let (mut file, _) = open_in_dist(dist, &artifact.path).map_err(ArchiveError::Dist)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| ArchiveError::Dist(format!("{}: {e}", artifact.path)))?;
+        if hex(&Sha256::digest(&bytes)) != artifact.sha256 {
+            return Err(ArchiveError::Changed(artifact.path.clone()));
+        }
+        let binary = if artifact.binary.is_empty() {
+            &manifest.project
+        } else {
+            &artifact.binary
+        };
+        entries.push(Entry {
+            path: format!("{binary}{}", job.target.goos().exe_suffix()),
+            mode: BINARY_MODE,
+            bytes,
+        });
+    }
+    entries.extend(files(&job.plan.files, module_dir, dist)?);
+    if job.plan.wrap_in_directory {
+        for e in &mut entries {
+            e.path = format!("{}/{}", job.name, e.path);
+        }
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(w) = entries.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(ArchiveError::Duplicate(w[0].path.clone()));
+    }
+
+    let dest = dist.join(&file_name);
+    let err = |cause: std::io::Error| ArchiveError::Write {
+        path: dest.clone(),
+        cause,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".gocross-")
+        .suffix(".tmp")
+        .tempfile_in(dist)
+        .map_err(err)?;
+    let file = tmp.as_file().try_clone().map_err(err)?;
+    match job.plan.format {
+        ArchiveFormat::TarGz => {
+            let gz = flate2::GzBuilder::new().write(file, flate2::Compression::best());
+            tar(gz, &entries, mtime)
+                .map_err(err)?
+                .finish()
+                .map_err(err)?;
+        }
+        ArchiveFormat::TarXz => {
+            let xz = lzma_rust2::XzWriter::new(file, lzma_rust2::XzOptions::with_preset(6))
+                .map_err(err)?;
+            tar(xz, &entries, mtime)
+                .map_err(err)?
+                .finish()
+                .map_err(err)?;
+        }
+        ArchiveFormat::Zip => zip(file, &entries, date).map_err(err)?,
+        ArchiveFormat::Binary => unreachable!("the plan makes no archive of the binary format"),
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(err)?;
+    }
+    tmp.as_file().sync_all().map_err(err)?;
+    let (size, sha256) = sha256_read(tmp.reopen().map_err(err)?).map_err(err)?;
+    tmp.persist(&dest).map_err(|e| err(e.error))?;
+
+    let target = job.target.to_string();
+    manifest.archives.retain(|a| a.target != target);
+    manifest.archives.push(Archive {
+        target,
+        name: file_name.clone(),
+        path: file_name,
+        format: job.plan.format.to_string(),
+        size,
+        sha256,
+        binaries: job.binaries.clone(),
+        entries: entries.iter().map(|e| e.path.clone()).collect(),
+    });
+    manifest.archives.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(())
+}
+
+/// The files `globs` match under `module_dir`, directories expanded, anything under `dist`
+/// left out; paths relative to the module root with `/`.
+fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>, ArchiveError> {
+    let root = std::fs::canonicalize(module_dir).unwrap_or_else(|_| module_dir.to_path_buf());
+    let dist = std::fs::canonicalize(dist).unwrap_or_else(|_| dist.to_path_buf());
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for g in globs {
+        let pattern = format!("{}/{g}", glob::Pattern::escape(&root.display().to_string()));
+        let fail = |path: &Path, why: String| ArchiveError::File {
+            glob: g.clone(),
+            path: path.display().to_string(),
+            why,
+        };
+        let paths = glob::glob_with(&pattern, options).map_err(|e| fail(&root, e.to_string()))?;
+        for path in paths {
+            let path = path.map_err(|e| fail(e.path(), e.error().to_string()))?;
+            collect(&path, &root, &dist, &mut found).map_err(|(p, why)| fail(&p, why))?;
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+        .into_iter()
+        .map(|(rel, path)| {
+            let bytes = std::fs::read(&path).map_err(|e| ArchiveError::File {
+                glob: rel.clone(),
+                path: path.display().to_string(),
+                why: format!("which cannot be read: {e}"),
+            })?;
+            Ok(Entry {
+                path: rel,
+                mode: FILE_MODE,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Adds `path` (a regular file, or a directory's regular files, sorted) to `found` with its
+/// path relative to `root`; skips `dist`. Errors: a symbolic link, a special file.
+fn collect(
+    path: &Path,
+    root: &Path,
+    dist: &Path,
+    found: &mut Vec<(String, PathBuf)>,
+) -> Result<(), (PathBuf, String)> {
+    if path.starts_with(dist) {
+        return Ok(());
+    }
+    let meta = std::fs::symlink_metadata(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    if meta.file_type().is_symlink() {
+        return Err((
+            path.to_path_buf(),
+            "a symbolic link: archives hold regular files; list the file it points to".into(),
+        ));
+    }
+    if meta.is_dir() {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| (path.to_path_buf(), e.to_string()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        children.sort();
+        for child in children {
+            collect(&child, root, dist, found)?;
+        }
+        return Ok(());
+    }
+    if !meta.is_file() {
+        return Err((path.to_path_buf(), "not a regular file".into()));
+    }
+    let rel = path
+        .strip_prefix(root)
+        .map_err(|_| (path.to_path_buf(), "outside the module".to_string()))?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    found.push((rel.join("/"), path.to_path_buf()));
+    Ok(())
+}
+
+/// Writes `entries` as a tar stream into `out`; returns `out` for the compressor to finish.
+fn tar<W: Write>(out: W, entries: &[Entry], mtime: u64) -> std::io::Result<W> {
+    let mut builder = tar::Builder::new(out);
+    for e in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(e.bytes.len() as u64);
+        header.set_mode(e.mode);
+        header.set_mtime(mtime);
+        header.set_uid(0);
+        header.set_gid(0);
+        builder.append_data(&mut header, &e.path, e.bytes.as_slice())?;
+    }
+    builder.into_inner()
+}
+
+/// Writes `entries` as a zip archive into `file`, each dated `date` (RFC 3339).
+fn zip(file: std::fs::File, entries: &[Entry], date: &str) -> std::io::Result<()> {
+    let io = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
+    let when = dos_time(date);
+    let mut zip = zip::ZipWriter::new(file);
+    for e in entries {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(9))
+            .last_modified_time(when)
+            .unix_permissions(e.mode)
+            .large_file(false);
+        zip.start_file(e.path.as_str(), options).map_err(io)?;
+        zip.write_all(&e.bytes)?;
+    }
+    zip.finish().map_err(io)?;
+    Ok(())
+}
+
+/// The DOS date and time of an RFC 3339 UTC date (`2026-03-01T12:00:00Z`), clamped to the
+/// range zip can hold (1980 to 2107).
+fn dos_time(date: &str) -> zip::DateTime {
+    let num = |range: std::ops::Range<usize>| date.get(range).and_then(|s| s.parse::<u16>().ok());
+    let parts = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    );
+    if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = parts
+        && (1980..=2107).contains(&y)
+        && let Ok(t) =
+            zip::DateTime::from_date_and_time(y, mo as u8, d as u8, h as u8, mi as u8, s as u8)
+    {
+        return t;
+    }
+    zip::DateTime::default()
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Artifact;
+
+    fn setup(format: ArchiveFormat) -> (tempfile::TempDir, Manifest, ArchiveJob) {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dir.path().join("LICENSE"), "license\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/b.md"), "b\n").unwrap();
+        std::fs::write(dir.path().join("docs/a.md"), "a\n").unwrap();
+        std::fs::write(dist.join("old_tool"), "stale").unwrap();
+        let target: Target = "windows/amd64".parse().unwrap();
+        let mut manifest = Manifest {
+            project: "tool".into(),
+            ..Manifest::default()
+        };
+        for (binary, body) in [("tool", "MZ tool"), ("tool-keygen", "MZ keygen")] {
+            let name = format!("{binary}_windows_amd64.exe");
+            std::fs::write(dist.join(&name), body).unwrap();
+            manifest.artifacts.push(Artifact {
+                target: target.to_string(),
+                binary: binary.into(),
+                released: false,
+                name: name.clone(),
+                path: name,
+                sha256: hex(&Sha256::digest(body.as_bytes())),
+                ..Artifact::default()
+            });
+        }
+        let job = ArchiveJob {
+            target,
+            name: "tool_1.0.0_windows_amd64".into(),
+            plan: ArchivePlan {
+                format,
+                name: String::new(),
+                files: vec![
+                    "LICENSE*".into(),
+                    "docs".into(),
+                    "CHANGELOG*".into(),
+                    "dist".into(),
+                ],
+                wrap_in_directory: false,
+                binaries_released: false,
+            },
+            binaries: vec![
+                "tool_windows_amd64.exe".into(),
+                "tool-keygen_windows_amd64.exe".into(),
+            ],
+        };
+        (dir, manifest, job)
+    }
+
+    #[test]
+    fn archives_hold_binaries_and_files_in_order_and_are_recorded() {
+        for format in [
+            ArchiveFormat::TarGz,
+            ArchiveFormat::TarXz,
+            ArchiveFormat::Zip,
+        ] {
+            let (dir, mut manifest, job) = setup(format);
+            let dist = dir.path().join("dist");
+            pack(
+                &job,
+                &mut manifest,
+                &dist,
+                dir.path(),
+                "2026-03-01T12:00:00Z",
+            )
+            .unwrap();
+            let a = manifest.archives[0].clone();
+            assert_eq!(
+                a.name,
+                format!("tool_1.0.0_windows_amd64{}", format.extension())
+            );
+            assert_eq!(
+                a.entries,
+                [
+                    "LICENSE",
+                    "docs/a.md",
+                    "docs/b.md",
+                    "tool-keygen.exe",
+                    "tool.exe"
+                ]
+            );
+            let bytes = std::fs::read(dist.join(&a.name)).unwrap();
+            assert_eq!(hex(&Sha256::digest(&bytes)), a.sha256);
+            assert_eq!(bytes.len() as u64, a.size);
+            // Again from the same inputs: the same bytes.
+            pack(
+                &job,
+                &mut manifest,
+                &dist,
+                dir.path(),
+                "2026-03-01T12:00:00Z",
+            )
+            .unwrap();
+            assert_eq!(std::fs::read(dist.join(&a.name)).unwrap(), bytes);
+            assert_eq!(manifest.archives.len(), 1);
+            let left: Vec<_> = std::fs::read_dir(&dist)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+                .collect();
+            assert!(left.is_empty(), "no temporary file is left");
+        }
+    }
+
+    #[test]
+    fn a_changed_or_failed_binary_is_refused() {
+        let (dir, mut manifest, job) = setup(ArchiveFormat::Zip);
+        let dist = dir.path().join("dist");
+        std::fs::write(dist.join("tool_windows_amd64.exe"), "MZ other").unwrap();
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dist,
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        );
+        assert!(matches!(err, Err(ArchiveError::Changed(_))), "{err:?}");
+        manifest.artifacts[0].audit = Some(crate::manifest::ArtifactAudit::default());
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dist,
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        );
+        assert!(matches!(err, Err(ArchiveError::NotBuilt { .. })), "{err:?}");
+        assert!(manifest.archives.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_files_is_refused() {
+        let (dir, mut manifest, job) = setup(ArchiveFormat::TarGz);
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("LICENSE.link")).unwrap();
+        let err = pack(
+            &job,
+            &mut manifest,
+            &dir.path().join("dist"),
+            dir.path(),
+            "2026-03-01T12:00:00Z",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("a symbolic link"), "{err}");
+    }
+
+    #[test]
+    fn zip_dates_start_in_1980() {
+        let t = dos_time("2026-03-01T12:00:31Z");
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.second()),
+            (2026, 3, 1, 12, 30)
+        );
+        assert_eq!(dos_time("1970-01-01T00:00:00Z").year(), 1980);
+    }
+}
