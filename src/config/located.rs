@@ -32,6 +32,9 @@ pub enum ConfigError {
         message: String,
         snippet: String,
     },
+    /// The file does not say `version: 1`.
+    #[error("{}: add `version: 1` as the first line", path.display())]
+    NoVersion { path: PathBuf },
     /// Neither `project` nor a go.mod to take the name from.
     #[error("{}: cannot choose a binary name: set `project:` or run gocross in a Go module (no go.mod found)", path.display())]
     NoProject { path: PathBuf },

@@ -282,7 +282,7 @@ fn judge(req: &Request<'_>, method: &str, runner: &Path, run: Run) -> ArtifactVe
             s.timeout
         )),
         Exit::Signal(sig) => Some(signal_message(sig, req.method, runner)),
-        Exit::Code(code) if code != s.exit_code => Some(format!(
+        Exit::Code(code) if !s.exit_code.accepts(code) => Some(format!(
             "exited with {code}, expected {}{}",
             s.exit_code,
             first_line_hint(&run.stderr)
