@@ -11,7 +11,7 @@ use gocross::targets::Target;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only these targets.
-    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
     /// Check only what the workflow's check job can check on a bare runner: Go, the config,
     /// the plan for GitHub's runners and the committed workflow (no C toolchains).

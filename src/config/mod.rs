@@ -22,7 +22,7 @@ pub use exit_codes::ExitCodes;
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
-pub use load::{file_path, load, load_optional};
+pub use load::{file_path, load, load_optional, load_or_default};
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -177,6 +177,10 @@ pub struct Override {
     /// ones, `[-run, '^TestFast']`).
     #[serde(default, deserialize_with = "gotest::optional_go_test_flags")]
     pub test_args: Option<Vec<String>>,
+    /// `false`: a local `gocross build` leaves these targets out (they build in the
+    /// workflow, on their runner, or with `--target`): cgo darwin and ios targets, which
+    /// need Apple's toolchain. Default true.
+    pub local: Option<bool>,
 }
 
 /// How to run a binary to verify it.
