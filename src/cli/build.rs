@@ -182,13 +182,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         let mut text = match group.targets.as_slice() {
             [one] => format!("\nerror: {one}: {}", group.message),
             many => format!(
-                "\nerror: the same failure on {} targets ({}): {}",
+                "\nerror: `go build` failed the same way on {} targets: {}",
                 many.len(),
                 many.iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", "),
-                group.message
             ),
         };
         let unbuildable = group.targets.iter().any(|t| {
