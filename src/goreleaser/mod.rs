@@ -464,7 +464,7 @@ impl Mapper<'_> {
                 && n.value != "checksums.txt"
             {
                 self.note(
-                    line_of(&n.referenced),
+                    self.line("checksum.name_template", line_of(&n.referenced)),
                     "checksum.name_template",
                     format!(
                         "gocross names the checksums file checksums.txt, not `{}`",
@@ -476,7 +476,7 @@ impl Mapper<'_> {
                 && a.value != "sha256"
             {
                 self.note(
-                    line_of(&a.referenced),
+                    self.line("checksum.algorithm", line_of(&a.referenced)),
                     "checksum.algorithm",
                     format!("gocross's checksums are sha256, not {}", a.value),
                 );
@@ -803,7 +803,7 @@ impl Mapper<'_> {
             (b, _) => Some(b.to_string()),
         };
         if let Some(n) = &a.name_template {
-            let at = line_of(&n.referenced);
+            let at = self.line("archives[0].name_template", line_of(&n.referenced));
             match template::map(&n.value) {
                 Ok(name) if name == DEFAULT_ARCHIVE_NAME => {}
                 Ok(name) => out.name = Some(name),
