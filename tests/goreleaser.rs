@@ -353,3 +353,23 @@ fn imported_configs_plan_what_goreleaser_builds() {
         }
     }
 }
+
+#[test]
+fn the_readme_shows_the_gocross_yaml_imported_for_fzf() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
+        return;
+    }
+    let case = &CASES[0];
+    let dir = download(case);
+    let module = GoMod::read(&dir).unwrap();
+    let imported = gocross::goreleaser::import_file(&dir.join(case.file), Some(&module)).unwrap();
+    let mut init = InitConfig::imported(&module, &imported, None);
+    init.imported_from = Some(case.file.into());
+    init.verify = Some(gocross::generate::init::verify_for(&dir, &["."]));
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let start = readme
+        .find("# gocross.yaml for github.com/junegunn/fzf:")
+        .expect("the README shows fzf's import");
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    assert_eq!(shown, init.render().unwrap());
+}
