@@ -5,10 +5,13 @@
 //! [`diagnose`] checks Go (`go env`), and the caller's Go variables that `gocross build`
 //! ignores; for each planned job its C toolchain (cgo only) as [`crate::toolchain::choose`]
 //! picked it, zig when a job uses it, and what its verify method runs with (QEMU user mode and
-//! the sysroot of a dynamic binary, wine). The fixes name the packages of the jobs'
-//! [`Requirements`](crate::plan::Requirements), the list the workflow installs too. A missing
-//! Go or C toolchain means the target cannot be built here ([`Status::Missing`]); a missing
-//! emulator only means the binary cannot be run here ([`Status::Warning`]).
+//! the sysroot of a dynamic binary, wine, a wasm runtime), found the way verification finds
+//! them ([`crate::verify::locate`]); and which targets cannot be verified here at all, and
+//! why. The fixes name the packages of the jobs'
+//! [`Requirements`](crate::plan::Requirements), the list the workflow installs too; [`fixes`]
+//! gives one line per fix, for every check it fixes. A missing Go or C toolchain means the
+//! target cannot be built here ([`Status::Missing`]), unless an override marks it `local:
+//! false`; a missing emulator only means the binary cannot be run here ([`Status::Warning`]).
 //!
 //! [`diagnose_ci`] checks only what needs no C toolchain: Go, gocross.yaml, the plan for
 //! GitHub's runners (every leg has a toolchain it can install) and the committed workflow.
@@ -18,8 +21,8 @@ use crate::config::{Config, PLAN_OWNED_ENV};
 use crate::generate::{GenerateError, Workflow};
 use crate::gotool::GoToolError;
 use crate::plan::{BuildJob, BuildPlan, VerifyMethod};
-use crate::targets::{GoVersion, QEMU_PACKAGE};
-use crate::toolchain::{CToolchain, WINE_PACKAGES, ZIGLANG};
+use crate::targets::GoVersion;
+use crate::toolchain::{CToolchain, ZIGLANG};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -69,6 +72,20 @@ pub fn can_build(checks: &[Check]) -> bool {
     checks.iter().all(|c| c.status != Status::Missing)
 }
 
+/// The fixes of `checks`, each once with the names of the checks it fixes, in the order they
+/// first appear: one line per package to install.
+pub fn fixes(checks: &[Check]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for c in checks {
+        let Some(fix) = &c.fix else { continue };
+        match out.iter_mut().find(|(f, _)| f == fix) {
+            Some((_, names)) => names.push(c.name.clone()),
+            None => out.push((fix.clone(), vec![c.name.clone()])),
+        }
+    }
+    out
+}
+
 /// The `go env` settings the report shows.
 pub const GO_ENV: &[&str] = &[
     "GOVERSION",
@@ -106,11 +123,20 @@ pub fn diagnose(
         );
     }
     let mut zig_users = Vec::new();
-    let mut emulators: BTreeMap<String, Vec<&BuildJob>> = BTreeMap::new();
+    let mut emulators: BTreeMap<String, (VerifyMethod, Vec<&BuildJob>)> = BTreeMap::new();
+    let mut unverifiable = Vec::new();
     for job in &plan.jobs {
         let target = job.target.to_string();
         checks.push(match &job.toolchain {
             None => Check::new(&target, Status::Ok, "pure Go (CGO_ENABLED=0)"),
+            Some(CToolchain::Missing { hint }) if !job.local => Check::new(
+                &target,
+                Status::Ok,
+                format!(
+                    "`local: false`: built by the workflow on {}, not here ({hint})",
+                    job.runner.label
+                ),
+            ),
             Some(CToolchain::Missing { hint }) => {
                 Check::new(&target, Status::Missing, "no C toolchain for cgo").fix(hint.clone())
             }
@@ -127,23 +153,63 @@ pub fn diagnose(
         });
         match &job.verify.method {
             VerifyMethod::Qemu { qemu, sysroot } => {
+                let bare = VerifyMethod::Qemu {
+                    qemu: *qemu,
+                    sysroot: None,
+                };
                 emulators
                     .entry(format!("qemu-{}", qemu.0))
-                    .or_default()
+                    .or_insert_with(|| (bare, Vec::new()))
+                    .1
                     .push(job);
                 if let Some(s) = sysroot {
                     checks.push(sysroot_check(&target, &s.path, s.package));
                 }
             }
-            VerifyMethod::Wine => emulators.entry("wine".into()).or_default().push(job),
-            _ => {}
+            VerifyMethod::Wine => emulators
+                .entry(format!("wine ({})", job.target.goarch()))
+                .or_insert_with(|| (VerifyMethod::Wine, Vec::new()))
+                .1
+                .push(job),
+            VerifyMethod::Wasm => emulators
+                .entry(format!("wasm ({})", job.target.goos()))
+                .or_insert_with(|| (VerifyMethod::Wasm, Vec::new()))
+                .1
+                .push(job),
+            VerifyMethod::None { reason } => unverifiable.push((job, reason)),
+            VerifyMethod::Native => {}
         }
     }
     if let Some((zig, _)) = zig_users.first() {
         checks.push(zig_check(zig, &zig_users));
     }
-    for (name, jobs) in emulators {
-        checks.push(emulator_check(&name, &jobs));
+    for (name, (method, jobs)) in emulators {
+        checks.push(emulator_check(&name, &method, &jobs));
+    }
+    for (job, reason) in unverifiable {
+        let skipped = job
+            .verify
+            .settings
+            .as_ref()
+            .is_some_and(|s| s.skip.is_some());
+        let check = Check::new(
+            format!("verify {}", job.target),
+            Status::Warning,
+            format!("cannot be verified here: {reason}"),
+        );
+        checks.push(if skipped {
+            check
+        } else if job.runner.platform == Some(job.target.platform) {
+            check.fix(format!(
+                "the workflow (`gocross ci init`) verifies it on its {} runner",
+                job.runner.label
+            ))
+        } else {
+            check.fix(format!(
+                "no runner gocross knows runs {} binaries; record that with `verify: {{skip: <why>}}` for it in gocross.yaml's overrides",
+                job.target.platform
+            ))
+        });
     }
     checks
 }
@@ -280,34 +346,37 @@ fn zig_check(zig: &[String], users: &[(Vec<String>, String)]) -> Check {
     }
 }
 
-/// QEMU user mode or wine, found the way verification finds them.
-fn emulator_check(name: &str, jobs: &[&BuildJob]) -> Check {
+/// QEMU user mode, wine or a wasm runtime, found the way verification finds them
+/// ([`crate::verify::locate`], for the first of `jobs`: they share the method).
+fn emulator_check(name: &str, method: &VerifyMethod, jobs: &[&BuildJob]) -> Check {
     let targets = jobs
         .iter()
         .map(|j| j.target.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let (found, packages) = if name == "wine" {
-        (crate::verify::wine::find_program(), WINE_PACKAGES.join(" "))
-    } else {
-        let qemu = [format!("{name}-static"), name.to_string()];
-        (
-            qemu.iter().find_map(|c| which::which(c).ok()),
-            QEMU_PACKAGE.to_string(),
-        )
-    };
-    match found {
-        Some(path) => Check::new(
+    match crate::verify::locate(&jobs[0].target, method) {
+        Ok(program) => Check::new(
             name,
             Status::Ok,
-            format!("{} runs {targets}", path.display()),
+            format!(
+                "{} runs {targets}",
+                program.map_or_else(|| "natively".into(), |p| p.display().to_string())
+            ),
         ),
-        None => Check::new(
-            name,
-            Status::Warning,
-            format!("not found: {targets} build here but cannot be run to verify them"),
-        )
-        .fix(format!("apt-get install {packages}")),
+        Err(not_here) => {
+            let check = Check::new(
+                name,
+                Status::Warning,
+                format!(
+                    "{}: {targets} build here but cannot be run to verify them",
+                    not_here.reason
+                ),
+            );
+            match not_here.fix {
+                Some(fix) => check.fix(fix),
+                None => check,
+            }
+        }
     }
 }
 

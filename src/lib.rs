@@ -40,6 +40,7 @@ pub mod digest;
 pub mod doctor;
 pub mod generate;
 pub mod github;
+pub mod goreleaser;
 pub mod gotest;
 pub mod gotool;
 pub mod image;

@@ -146,6 +146,9 @@ pub struct BuildJob {
     pub policy: Policy,
     /// How `gocross test` runs the module's tests for this target.
     pub test: TestPlan,
+    /// Whether a local `gocross build` builds it without `--target` (`local: false` in an
+    /// override leaves it to the workflow).
+    pub local: bool,
 }
 
 /// One binary of a job, with its complete `go build` settings.
@@ -387,7 +390,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut upx = config.upx;
     let mut test_enabled = true;
     let mut test_args = Vec::new();
+    let mut local = true;
     for o in config.overrides_for(target) {
+        local = o.local.unwrap_or(local);
         test_enabled = o.test.unwrap_or(test_enabled);
         test_args.extend(o.test_args.iter().flatten().cloned());
         upx = o.upx.unwrap_or(upx);
@@ -584,6 +589,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         requirements,
         policy,
         test,
+        local,
     }
 }
 

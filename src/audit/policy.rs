@@ -4,7 +4,8 @@
 //!
 //! Rule names are the `audit:` keys: `target`, `static`, `max_glibc`, `allowed_libs`,
 //! `forbidden_libs`, `stripped`, `min_go`, `cgo`; `readable` is broken by a file that could
-//! not be read completely. A rule whose fact does not apply to a format is not checked
+//! not be read completely, and `format` by a file that is no binary at all (every policy,
+//! the empty one too, requires an ELF, PE, Mach-O or WebAssembly file). A rule whose fact does not apply to a format is not checked
 //! (`static` and `max_glibc` are ELF facts); a rule about Go build info fails on a binary
 //! without it.
 
@@ -108,6 +109,13 @@ impl Policy {
     /// Every rule `report` breaks, in rule order.
     pub fn check(&self, report: &AuditReport) -> Vec<Violation> {
         let mut out = Vec::new();
+        if report.format == super::BinaryFormat::Unknown && report.error.is_none() {
+            out.push(violation(
+                "format",
+                format!("{} (not an executable format)", report.summary),
+                "an ELF, PE, Mach-O or WebAssembly binary".into(),
+            ));
+        }
         if let Some(error) = &report.error {
             out.push(violation(
                 "readable",
@@ -289,6 +297,20 @@ fn lib_matches(entry: &str, lib: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_binary_breaks_the_format_rule() {
+        let mut report =
+            super::super::audit_bytes("checksums.txt", b"0123abcd  hello_linux_amd64\n");
+        Policy::default().apply(&mut report);
+        assert!(!report.passed);
+        assert_eq!(report.violations.len(), 1, "{:?}", report.violations);
+        assert_eq!(report.violations[0].rule, "format");
+        assert_eq!(
+            report.violations[0].found,
+            "data (not an executable format)"
+        );
+    }
 
     #[test]
     fn libraries_match_by_name_or_file_name() {

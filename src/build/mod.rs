@@ -22,13 +22,17 @@ mod checks;
 mod gobuild;
 pub(crate) mod interrupt;
 mod progress;
+mod select;
 mod stamp;
+mod summary;
 
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
+pub use select::{Skipped, select_local};
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
+pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run};
 
 use crate::archive::{self, ArchiveJob};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};

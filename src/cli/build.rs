@@ -16,9 +16,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only these targets (a target without a variant selects every variant of it); other
-    /// targets' entries in an existing dist/manifest.json are kept.
-    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    /// Only these targets (a target without a variant selects every variant of it; `host` is
+    /// this machine's own), `local: false` ones too; other targets' entries in an existing
+    /// dist/manifest.json are kept.
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
     /// Targets built at the same time. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]
@@ -33,10 +34,20 @@ pub struct Args {
     /// Do not run the binaries, even when gocross.yaml has a `verify:` section.
     #[arg(long)]
     no_verify: bool,
+    /// Leave out the targets this machine cannot build (cgo darwin and ios need Apple's
+    /// toolchain), instead of failing them.
+    #[arg(long)]
+    skip_unbuildable: bool,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let config = global.load_config()?;
+    let (config, defaulted) =
+        gocross::config::load_or_default(global.config.as_deref(), &global.dir)?;
+    if defaulted {
+        output::eprint_line(
+            "no gocross.yaml: building the default targets; `gocross ci init` writes them down",
+        );
+    }
     let module_go = gocross::config::GoMod::read(&global.dir)
         .ok()
         .and_then(|m| m.go);
@@ -49,7 +60,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     });
     let (go, stamp) = (go?, stamp?);
     let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
-    let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+    let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+    let mut plan = full_plan.clone();
+    let skipped = build::select_local(&mut plan, !args.targets.is_empty(), args.skip_unbuildable);
     let dist = match args.out {
         Some(out) if out.is_absolute() => out,
         Some(out) => global.dir.join(out),
@@ -67,6 +80,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
     };
+    let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
     let progress: Box<dyn Progress> = if in_actions {
         Box::new(PlainProgress::new(true))
@@ -80,7 +94,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let mut table = output::table(&[
         "TARGET", "FILE", "SIZE", "TIME", "AUDIT", "VERIFY", "SHA256",
     ]);
-    let mut verified = [0usize; 3];
     for r in &report.results {
         let time = format!("{:.1}s", r.duration.as_secs_f64());
         let row = match &r.outcome {
@@ -92,17 +105,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 };
                 let verify = match a.verify.as_ref().map(|v| v.outcome) {
                     Some(VerifyOutcome::Verified) => {
-                        verified[0] += 1;
                         format!("{} ok", a.verify.as_ref().map_or("", |v| v.method.as_str()))
                     }
-                    Some(VerifyOutcome::Failed) => {
-                        verified[1] += 1;
-                        "FAILED".to_string()
-                    }
-                    Some(VerifyOutcome::NotRun) => {
-                        verified[2] += 1;
-                        "not run".to_string()
-                    }
+                    Some(VerifyOutcome::Failed) => "FAILED".to_string(),
+                    Some(VerifyOutcome::NotRun) => "not run".to_string(),
                     None => "-".to_string(),
                 };
                 vec![
@@ -136,32 +142,34 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         };
         table.add_row(row);
     }
-    let built = report
-        .results
-        .iter()
-        .filter(|r| matches!(r.outcome, TargetOutcome::Built(_)))
-        .count();
-    let verification = if verified.iter().sum::<usize>() > 0 {
-        format!(
-            "; {} verified, {} failed, {} not run",
-            verified[0], verified[1], verified[2]
-        )
-    } else {
-        String::new()
-    };
-    let unit = if plan.jobs.iter().any(|j| j.binaries.len() > 1) {
-        "binaries"
-    } else {
-        "targets"
-    };
-    output::print(&format!(
-        "{} {} ({}): {built} of {} {unit} built into {}{verification}\n{table}",
+    let summary = build::Summary::of(&report, verification);
+    let mut text = format!(
+        "{} {} ({}) into {}: {summary}\n{table}\n",
         report.manifest.project,
         report.manifest.version,
         report.manifest.go,
-        report.results.len(),
         report.dist.display()
-    ))?;
+    );
+    for group in build::not_run(&report, &plan) {
+        for n in &group.targets {
+            text.push_str(&format!("not run: {}: {}\n", n.target, n.reason));
+        }
+        if let Some(fix) = &group.fix {
+            let targets: Vec<String> = group.targets.iter().map(|n| n.target.to_string()).collect();
+            text.push_str(&format!("  fix for {}: {fix}\n", targets.join(", ")));
+        }
+    }
+    for s in &skipped {
+        text.push_str(&format!("skipped: {}: {}\n", s.target, s.reason));
+    }
+    if !verification {
+        text.push_str(if args.no_verify {
+            "verification is off (--no-verify): the binaries were audited, not run\n"
+        } else {
+            "verification is off: add a `verify:` section to gocross.yaml (`gocross ci init` writes one every Go CLI passes) to run each binary on its target\n"
+        });
+    }
+    output::print(&text)?;
     if !report.manifest.archives.is_empty() {
         let names: Vec<&str> = report
             .manifest
@@ -181,15 +189,41 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 r.target, artifact.name
             ));
         }
-        if let TargetOutcome::Failed(message) = &r.outcome {
-            let mut text = format!("\nerror: {}: {message}\n", r.target);
-            if let Some(cmd) = &r.command {
-                text.push_str(&format!("$ {cmd}\n"));
-            }
-            text.push_str(&r.log);
-            eprint!("{}", gocross::github::actions::guard(&text));
-        }
     }
+    for group in build::failures(&report) {
+        let mut text = match group.targets.as_slice() {
+            [one] => format!("\nerror: {one}: {}", group.message),
+            many => format!(
+                "\nerror: `go build` failed the same way on {} targets: {}",
+                many.len(),
+                many.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        };
+        let unbuildable = group.targets.iter().any(|t| {
+            full_plan.jobs.iter().any(|j| {
+                j.target == *t
+                    && matches!(
+                        j.toolchain,
+                        Some(gocross::toolchain::CToolchain::Missing { .. })
+                    )
+            })
+        });
+        if unbuildable {
+            text.push_str(
+                "\n(to build the others here and succeed, leave it out: --skip-unbuildable, or `local: false` for it in gocross.yaml's overrides)",
+            );
+        }
+        text.push('\n');
+        if let Some(cmd) = &group.command {
+            text.push_str(&format!("$ {cmd}\n"));
+        }
+        text.push_str(&group.log);
+        eprint!("{}", gocross::github::actions::guard(&text));
+    }
+    let built = summary.built;
     if in_actions {
         build::report_to_actions(&report)?;
     }

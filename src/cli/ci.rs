@@ -112,7 +112,24 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
     })?;
     if let Some(text) = &init.config {
         generate::write(&request.config_path, text)?;
-        output::print(&format!("wrote {}", request.config_path.display()))?;
+        match &init.imported_from {
+            Some(from) => {
+                let mut text = format!(
+                    "wrote {} (imported from {})",
+                    request.config_path.display(),
+                    from.display()
+                );
+                for note in &init.notes {
+                    text.push_str(&format!(
+                        "\n{}:{}: not carried over: {note}",
+                        from.display(),
+                        note.line
+                    ));
+                }
+                output::print(&text)?;
+            }
+            None => output::print(&format!("wrote {}", request.config_path.display()))?,
+        }
     } else {
         output::print(&format!("kept {}", request.config_path.display()))?;
     }

@@ -11,7 +11,7 @@ use gocross::targets::Target;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only these targets.
-    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
     /// Check only what the workflow's check job can check on a bare runner: Go, the config,
     /// the plan for GitHub's runners and the committed workflow (no C toolchains).
@@ -23,7 +23,18 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let config = global.load_config()?;
+    let config = if args.ci {
+        global.load_config()?
+    } else {
+        let (config, defaulted) =
+            gocross::config::load_or_default(global.config.as_deref(), &global.dir)?;
+        if defaulted {
+            output::eprint_line(
+                "no gocross.yaml: checking the default targets; `gocross ci init` writes them down",
+            );
+        }
+        config
+    };
     let go_env = gocross::gotool::env(doctor::GO_ENV);
     let checks = if args.ci {
         doctor::diagnose_ci(&global.dir, &global.config_path(), &config, &go_env)
@@ -49,14 +60,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             table.add_row(vec![status.to_string(), c.name.clone(), c.detail.clone()]);
         }
         let mut text = format!("{table}\n");
-        let fixes: Vec<_> = checks
-            .iter()
-            .filter_map(|c| c.fix.as_ref().map(|f| (c, f)))
-            .collect();
+        let fixes = doctor::fixes(&checks);
         if !fixes.is_empty() {
             text.push_str("\nTo fix:\n");
-            for (c, fix) in fixes {
-                text.push_str(&format!("  {}: {fix}\n", c.name));
+            for (fix, names) in fixes {
+                text.push_str(&format!("  {}: {fix}\n", names.join(", ")));
             }
         }
         text.push_str(match (args.ci, doctor::can_build(&checks)) {

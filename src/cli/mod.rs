@@ -143,6 +143,21 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
     }
 }
 
+/// Parses `--target`: `GOOS/GOARCH[/VARIANT]`, or `host` for this machine's own GOOS/GOARCH.
+pub fn target_arg(s: &str) -> Result<gocross::targets::Target, String> {
+    if s == "host" {
+        return gocross::targets::Platform::host()
+            .filter(|p| p.port().is_some())
+            .map(|platform| gocross::targets::Target {
+                platform,
+                variant: None,
+            })
+            .ok_or_else(|| "this machine is not a platform Go builds for".to_string());
+    }
+    s.parse()
+        .map_err(|e: gocross::targets::TargetError| e.to_string())
+}
+
 /// Global options every command may use.
 pub struct Global {
     pub dir: PathBuf,

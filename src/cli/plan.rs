@@ -8,7 +8,7 @@ use gocross::targets::{GoVersion, Target};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it).
-    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
     /// Print `{"project", "go", "jobs": [...]}` as JSON.
     #[arg(long)]

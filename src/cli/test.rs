@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it). Default:
     /// gocross.yaml's `test.targets`, else every configured target.
-    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
+    #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
     /// Targets tested at the same time. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]

@@ -111,7 +111,7 @@ fn merge(settings: &mut VerifyConfig, args: &Args) {
         settings.expect = Some(e.clone());
     }
     if let Some(c) = args.exit_code {
-        settings.exit_code = c;
+        settings.exit_code = gocross::config::ExitCodes::one(c);
     }
     if let Some(s) = &args.sysroot {
         settings.sysroot = Some(s.display().to_string());

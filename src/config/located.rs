@@ -32,12 +32,27 @@ pub enum ConfigError {
         message: String,
         snippet: String,
     },
+    /// gocross runs in a directory below a Go module's root (no go.mod there, one above).
+    #[error("{} is inside the Go module at {}, below its root: run gocross at the root, or pass `-C {}`", shown_dir(dir), root.display(), root.display())]
+    BelowModuleRoot { dir: PathBuf, root: PathBuf },
+    /// The file does not say `version: 1`.
+    #[error("{}: add `version: 1` as the first line", path.display())]
+    NoVersion { path: PathBuf },
     /// Neither `project` nor a go.mod to take the name from.
     #[error("{}: cannot choose a binary name: set `project:` or run gocross in a Go module (no go.mod found)", path.display())]
     NoProject { path: PathBuf },
     /// The binary name taken from `main` or go.mod's module path does not fit in file names.
     #[error("{}: the binary name `{name}`, taken from `main` or go.mod, must hold only letters, digits, `.`, `_` and `-` (it names files and release assets): set `project:`", path.display())]
     UnsafeProject { path: PathBuf, name: String },
+}
+
+/// A directory in a message: `this directory` for `.`.
+fn shown_dir(dir: &Path) -> String {
+    if dir == Path::new(".") {
+        "this directory".into()
+    } else {
+        dir.display().to_string()
+    }
 }
 
 impl ConfigError {

@@ -9,6 +9,7 @@
 //! absence means.
 
 mod ci;
+mod exit_codes;
 mod gomod;
 mod gotest;
 pub mod image;
@@ -18,10 +19,11 @@ mod ship;
 mod validate;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
+pub use exit_codes::ExitCodes;
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
-pub use load::{file_path, load, load_optional};
+pub use load::{file_path, load, load_optional, load_or_default};
 pub use located::ConfigError;
 pub use ship::{
     ArchiveFormat, ArchivesConfig, BinaryConfig, DEFAULT_ARCHIVE_FILES, DEFAULT_ARCHIVE_NAME,
@@ -77,9 +79,10 @@ pub const PLAN_OWNED_ENV: &[&str] = &[
 /// Schema's descriptions, printed by `gocross schema`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = validate::require_version)]
 pub struct Config {
-    /// Schema version; must be 1.
-    #[serde(deserialize_with = "validate::version")]
+    /// Schema version; must be 1 (a missing `version` is an error of its own, read as 0).
+    #[serde(default, deserialize_with = "validate::version")]
     pub version: u32,
     /// Base name of the binaries. Default: the last element of `main` when it is not `.`,
     /// else of the module path in go.mod (a `/vN` suffix skipped), as `go build` names it.
@@ -96,7 +99,7 @@ pub struct Config {
     /// Targets (`linux/arm64`, `linux/arm/7`) and groups (`first-class`, `all`, a GOOS such
     /// as `linux`). Default: linux/amd64, linux/arm64, linux/arm/7, linux/386, darwin/amd64,
     /// darwin/arm64, windows/amd64, windows/arm64.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::optional_target_lists")]
     #[schemars(with = "Option<Vec<String>>")]
     pub targets: Option<Vec<Spanned<TargetList>>>,
     /// Build with cgo (CGO_ENABLED=1) and a C toolchain for each target. Default false.
@@ -171,6 +174,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Override {
     /// Targets or groups this override applies to.
+    #[serde(deserialize_with = "validate::target_lists")]
     #[schemars(with = "Vec<String>")]
     pub targets: Vec<Spanned<TargetList>>,
     pub cgo: Option<bool>,
@@ -199,6 +203,10 @@ pub struct Override {
     /// ones, `[-run, '^TestFast']`).
     #[serde(default, deserialize_with = "gotest::optional_go_test_flags")]
     pub test_args: Option<Vec<String>>,
+    /// `false`: a local `gocross build` leaves these targets out (they build in the
+    /// workflow, on their runner, or with `--target`): cgo darwin and ios targets, which
+    /// need Apple's toolchain. Default true.
+    pub local: Option<bool>,
 }
 
 /// How to run a binary to verify it.
@@ -211,9 +219,9 @@ pub struct VerifyConfig {
     /// Regular expression that stdout must match (Rust's `regex` syntax).
     #[serde(default, deserialize_with = "validate::expect")]
     pub expect: Option<String>,
-    /// Expected exit code. Default 0.
+    /// Expected exit code, or a list of the codes that pass (`[0, 2]`). Default 0.
     #[serde(default)]
-    pub exit_code: i32,
+    pub exit_code: ExitCodes,
     /// Seconds before the run is killed and counted as failed. Default 60.
     #[serde(default = "default_timeout", deserialize_with = "validate::seconds")]
     pub timeout: u64,
@@ -243,7 +251,7 @@ impl Default for VerifyConfig {
         VerifyConfig {
             args: default_verify_args(),
             expect: None,
-            exit_code: 0,
+            exit_code: ExitCodes::default(),
             timeout: default_timeout(),
             sysroot: None,
             skip: None,

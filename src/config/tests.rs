@@ -146,6 +146,29 @@ fn binaries_and_archives_have_defaults() {
 }
 
 #[test]
+fn a_missing_version_says_what_to_write() {
+    for src in ["targets: [linux/amd64]\n", "", "# nothing yet\n"] {
+        let err = parse(src).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "gocross.yaml: add `version: 1` as the first line",
+            "{src:?}"
+        );
+    }
+}
+
+#[test]
+fn verify_exit_code_takes_one_code_or_several() {
+    let c = parse("version: 1\nverify:\n  args: [--help]\n  exit_code: [0, 2]\n").unwrap();
+    let codes = c.verify.unwrap().exit_code;
+    assert!(codes.accepts(0) && codes.accepts(2) && !codes.accepts(1));
+    assert_eq!(codes.to_string(), "0 or 2");
+    let c = parse("version: 1\nverify:\n  exit_code: 3\n").unwrap();
+    assert_eq!(c.verify.unwrap().exit_code.codes(), [3]);
+    assert_eq!(VerifyConfig::default().exit_code.codes(), [0]);
+}
+
+#[test]
 fn attest_is_auto_true_or_false() {
     assert_eq!(parse("version: 1\n").unwrap().release.attest, Attest::Auto);
     let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
@@ -475,6 +498,18 @@ refused_at! {
     release_binaries_need_archives_to_be_off:
         "version: 1\nrelease:\n  binaries: false\n"
         => (3, 13), "key `release.binaries`: without archives, the binaries are what the release uploads";
+    verify_exit_code_is_a_code_or_a_list:
+        "version: 1\nverify:\n  exit_code: maybe\n"
+        => (3, 14), "key `verify.exit_code`: must be an exit code (0) or a list of them ([0, 2])";
+    verify_exit_codes_are_not_empty:
+        "version: 1\nverify:\n  exit_code: []\n"
+        => (3, 14), "key `verify.exit_code`: lists no exit code";
+    targets_is_a_list:
+        "version: 1\ntargets: linux/amd64\n"
+        => (2, 10), "key `targets`: targets must be a list: write `targets: [linux/amd64]`";
+    override_targets_is_a_list:
+        "version: 1\noverrides:\n  - targets: linux/amd64\n    cgo: true\n"
+        => (3, 14), "key `overrides[0].targets`: targets must be a list: write `targets: [linux/amd64]`";
     release_attest_is_auto_true_or_false:
         "version: 1\nrelease:\n  attest: sometimes\n"
         => (3, 11), "key `release.attest`: `sometimes` is not a value of `attest`: write auto, true or false";

@@ -37,6 +37,47 @@ pub(super) fn version<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> 
     })
 }
 
+/// The JSON Schema requires `version`, which serde reads as 0 when missing so that
+/// [`validate`] can say what to write.
+pub(super) fn require_version(schema: &mut schemars::Schema) {
+    schema.insert("required".into(), serde_json::json!(["version"]));
+}
+
+/// `targets` and an override's `targets`: a list. A single target written without brackets
+/// (`targets: linux/amd64`) is refused at the value, with the list to write.
+pub(super) fn target_lists<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<Spanned<TargetList>>, D::Error> {
+    struct TargetsVisitor;
+    impl<'de> Visitor<'de> for TargetsVisitor {
+        type Value = Vec<Spanned<TargetList>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of targets")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut lists = Vec::new();
+            while let Some(list) = seq.next_element()? {
+                lists.push(list);
+            }
+            Ok(lists)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(E::custom(format!(
+                "targets must be a list: write `targets: [{}]`",
+                v.trim()
+            )))
+        }
+    }
+    d.deserialize_any(TargetsVisitor)
+}
+
+/// `targets` at the top: absent, or a list as [`target_lists`] reads it.
+pub(super) fn optional_target_lists<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Spanned<TargetList>>>, D::Error> {
+    target_lists(d).map(Some)
+}
+
 /// `project`: a name safe in file names and release asset names (empty: taken from `main` or
 /// go.mod, and checked then).
 pub(super) fn project<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -205,6 +246,11 @@ pub(super) fn env_name(name: &str) -> Result<(), String> {
 /// ports), then the `test:` and `ci:` sections' own. Each error points at the `Spanned` value
 /// that broke the rule.
 pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(), ConfigError> {
+    if config.version == 0 {
+        return Err(ConfigError::NoVersion {
+            path: path.to_path_buf(),
+        });
+    }
     if let Some(lists) = &config.targets {
         let mut seen: BTreeMap<Target, &str> = BTreeMap::new();
         for list in lists {

@@ -1,13 +1,16 @@
 //! `gocross ci init`: what it reads from a module before it writes a first gocross.yaml (the
-//! main packages, directories whose Go files say `package main`, and the repository's default
-//! branch), the gocross.yaml text itself (`templates/gocross.yaml`), and [`init`], which
+//! main packages, directories whose Go files say `package main`, whether a main package
+//! defines a version flag, the repository's default branch, and a GoReleaser config to
+//! import), the gocross.yaml text itself (`templates/gocross.yaml`), and [`init`], which
 //! decides what is written and refuses what must not be overwritten.
 
 use super::render::{self, CONFIG};
 use super::{GenerateError, Workflow, repository_root};
 use crate::config::{self, Config, GoMod};
+use crate::goreleaser::{self, Imported, Note};
 use crate::targets;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What `gocross ci init` is asked for.
@@ -35,11 +38,17 @@ pub struct Init {
     pub config: Option<String>,
     /// The workflow rendered from that config.
     pub workflow: Workflow,
+    /// The GoReleaser file the new gocross.yaml was imported from, if any.
+    pub imported_from: Option<PathBuf>,
+    /// What of that file was not carried over, each with its line.
+    pub notes: Vec<Note>,
 }
 
 /// Decides what `gocross ci init` writes: a new gocross.yaml when there is none (or with
-/// `force`), with the default targets or the requested ones, the main package and the
-/// repository's default branch, else the config that is there; and the workflow from it.
+/// `force`) — imported from the module's GoReleaser config when it has one and no targets or
+/// main package are requested, else with the default targets or the requested ones and the
+/// main package — with a `verify:` section every Go CLI passes ([`verify_for`]) and the
+/// repository's default branch; else the config that is there; and the workflow from it.
 /// `pick` chooses among several main packages when none was requested: it gets them and
 /// returns the indexes of those to build, or `None` when nobody can choose (no terminal, or
 /// `--yes`): then every one is built. Several become `binaries`, each named after its
@@ -60,7 +69,27 @@ pub fn init(
             dir.display()
         ))
     })?;
-    let (config, text) = if req.force || !req.config_path.exists() {
+    let branch = default_branch(&repository_root(dir));
+    let goreleaser = goreleaser::find(dir).filter(|_| req.targets.is_empty() && req.main.is_none());
+    let mut notes = Vec::new();
+    let (config, text) = if (req.force || !req.config_path.exists())
+        && let Some(file) = &goreleaser
+    {
+        let imported = goreleaser::import_file(file, Some(&gomod))
+            .map_err(|e| GenerateError::Module(e.to_string()))?;
+        let mut init = InitConfig::imported(&gomod, &imported, branch);
+        init.imported_from = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        let mains: Vec<&str> = if imported.binaries.is_empty() {
+            vec![imported.main.as_deref().unwrap_or(".")]
+        } else {
+            imported.binaries.iter().map(|b| b.main.as_str()).collect()
+        };
+        init.verify = Some(verify_for(dir, &mains));
+        notes = imported.notes;
+        let text = init.render()?;
+        let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
+        (config, Some(text))
+    } else if req.force || !req.config_path.exists() {
         let mains = choose_mains(dir, req.main.as_deref(), pick)?;
         let targets = if req.targets.is_empty() {
             config::DEFAULT_TARGETS
@@ -73,8 +102,10 @@ pub fn init(
         for t in &targets {
             targets::expand(t).map_err(|e| GenerateError::Module(format!("--targets: {e}")))?;
         }
-        let branch = default_branch(&repository_root(dir));
-        let text = InitConfig::new(&gomod, &mains, targets, branch)?.render()?;
+        let mut init = InitConfig::new(&gomod, &mains, targets, branch)?;
+        let mains: Vec<&str> = mains.iter().map(String::as_str).collect();
+        init.verify = Some(verify_for(dir, &mains));
+        let text = init.render()?;
         let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
         (config, Some(text))
     } else {
@@ -94,8 +125,59 @@ pub fn init(
         });
     }
     Ok(Init {
+        imported_from: goreleaser.filter(|_| text.is_some()),
         config: text,
         workflow,
+        notes,
+    })
+}
+
+/// The `verify:` section of a new gocross.yaml, one that any Go CLI passes: `--version` when
+/// every main package in `mains` defines a version flag ([`defines_version_flag`]), else
+/// `--help`, which exits 0, or 2 with the standard `flag` package.
+pub fn verify_for(module_dir: &Path, mains: &[&str]) -> InitVerify {
+    if !mains.is_empty()
+        && mains
+            .iter()
+            .all(|m| defines_version_flag(&module_dir.join(m)))
+    {
+        InitVerify {
+            args: vec!["--version".into()],
+            exit_codes: vec![0],
+        }
+    } else {
+        InitVerify {
+            args: vec!["--help".into()],
+            exit_codes: vec![0, 2],
+        }
+    }
+}
+
+/// Whether the Go files of the package in `dir` (tests left out) define a `version` flag: a
+/// flag named "version" (`flag.Bool("version", ...)`, pflag's `BoolP("version", ...)`,
+/// `BoolVar(&v, "version", ...)`), a cobra or urfave/cli command with a `Version:` (both add
+/// `--version`), kingpin's `.Version(...)`, or kong's `VersionFlag`.
+pub fn defines_version_flag(dir: &Path) -> bool {
+    static FLAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?x)
+            \.(Bool|BoolP|BoolVar|BoolVarP|String|Func|BoolFunc)\([^)]*?"version"
+            | (cobra|cli)\.(Command|App)\{[^}]*?Version:
+            | \.Version\s*=
+            | kingpin\.Version\(|\.Version\(\s*[A-Za-z"]
+            | kong\.VersionFlag
+            "#,
+        )
+        .expect("a valid regular expression")
+    });
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.filter_map(Result::ok).any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.ends_with(".go")
+            && !name.ends_with("_test.go")
+            && std::fs::read_to_string(e.path()).is_ok_and(|text| FLAG.is_match(&text))
     })
 }
 
@@ -273,26 +355,50 @@ pub fn default_branch(repo_root: &Path) -> Option<String> {
     .or_else(|| read_ref(&git_dir.join("HEAD"), "refs/heads/"))
 }
 
-/// The values of a first gocross.yaml.
-#[derive(Debug, Clone, Serialize)]
+/// The values of a first gocross.yaml. `None` and empty values are left out of the file
+/// (gocross's defaults).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct InitConfig {
     /// The module path, for the header comment.
     pub module: String,
-    /// The main package, `None` for the default `.` or with `binaries`.
+    /// The GoReleaser file it was imported from, for the header comment.
+    pub imported_from: Option<String>,
+    pub project: Option<String>,
+    /// The main package, `None` for the default `.`.
     pub main: Option<String>,
-    /// One per main package when there are several.
-    pub binaries: Vec<InitBinary>,
+    /// `binaries:` (imported), empty for one binary.
+    pub binaries: Vec<goreleaser::Binary>,
     /// The targets to write, as given.
     pub targets: Vec<String>,
+    pub cgo: bool,
+    pub static_link: Option<bool>,
+    pub ldflags: Option<String>,
+    pub flags: Option<Vec<String>>,
+    pub tags: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub upx: bool,
+    pub overrides: Vec<goreleaser::Override>,
+    pub verify: Option<InitVerify>,
+    pub archives: Option<goreleaser::Archives>,
+    pub release: Option<InitRelease>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
 }
 
-/// One `binaries:` entry of a new gocross.yaml.
-#[derive(Debug, Clone, Serialize)]
-pub struct InitBinary {
-    pub name: String,
-    pub main: String,
+/// `verify:` of a first gocross.yaml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InitVerify {
+    pub args: Vec<String>,
+    /// One code, or the codes that pass.
+    pub exit_codes: Vec<i32>,
+}
+
+/// `release:` of an imported gocross.yaml, written when one of them is not the default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InitRelease {
+    pub enabled: bool,
+    pub checksums: bool,
+    pub draft: bool,
 }
 
 impl InitConfig {
@@ -307,7 +413,7 @@ impl InitConfig {
         targets: Vec<String>,
         default_branch: Option<String>,
     ) -> Result<InitConfig, GenerateError> {
-        let mut binaries: Vec<InitBinary> = Vec::new();
+        let mut binaries: Vec<goreleaser::Binary> = Vec::new();
         if mains.len() > 1 {
             for main in mains {
                 let name = match main.trim_end_matches('/').rsplit('/').next() {
@@ -320,9 +426,10 @@ impl InitConfig {
                         twin.main
                     )));
                 }
-                binaries.push(InitBinary {
+                binaries.push(goreleaser::Binary {
                     name,
                     main: main.clone(),
+                    ..goreleaser::Binary::default()
                 });
             }
         }
@@ -335,7 +442,45 @@ impl InitConfig {
             binaries,
             targets,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
+            ..InitConfig::default()
         })
+    }
+
+    /// The config imported from a GoReleaser file (without `verify:`, which the caller
+    /// decides).
+    pub fn imported(
+        module: &GoMod,
+        imported: &Imported,
+        default_branch: Option<String>,
+    ) -> InitConfig {
+        let release = (imported.release_disabled || imported.no_checksums || imported.draft)
+            .then_some(InitRelease {
+                enabled: !imported.release_disabled,
+                checksums: !imported.no_checksums,
+                draft: imported.draft,
+            });
+        InitConfig {
+            module: module.module.clone(),
+            project: imported.project.clone(),
+            main: imported.main.clone(),
+            binaries: imported.binaries.clone(),
+            targets: imported.targets.iter().map(ToString::to_string).collect(),
+            cgo: imported.cgo,
+            static_link: imported.static_link,
+            ldflags: imported.ldflags.clone(),
+            flags: imported.flags.clone(),
+            tags: imported.tags.clone(),
+            env: imported.env.clone(),
+            upx: imported.upx,
+            overrides: imported.overrides.clone(),
+            archives: imported
+                .archives
+                .clone()
+                .filter(|a| *a != goreleaser::Archives::default()),
+            release,
+            branches: default_branch.filter(|b| b != "main").into_iter().collect(),
+            ..InitConfig::default()
+        }
     }
 
     /// The gocross.yaml text.

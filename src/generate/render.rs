@@ -39,6 +39,7 @@ fn environment() -> Result<Environment<'static>, Error> {
     env.add_filter("q", q);
     env.add_filter("c", c);
     env.add_filter("yaml", yaml);
+    env.add_filter("flow", flow);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)?;
     }
@@ -100,6 +101,28 @@ fn c(value: Value) -> Result<String, Error> {
 fn printable_inline(c: char) -> bool {
     matches!(c, '\t' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
         && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// The `flow` filter: a list of strings or integers as a one-line YAML flow sequence, each
+/// entry a JSON string or number (JSON is valid YAML there, where plain scalars with `,`, `[`
+/// or `*` are not).
+fn flow(value: Value) -> Result<String, Error> {
+    let json = serde_json::to_value(&value)
+        .map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))?;
+    match json {
+        serde_json::Value::Array(items)
+            if items
+                .iter()
+                .all(|i| i.is_string() || i.is_i64() || i.is_u64()) =>
+        {
+            let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+            Ok(format!("[{}]", items.join(", ")))
+        }
+        other => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("flow: expected a list of strings or numbers, not {other}"),
+        )),
+    }
 }
 
 /// The `yaml(indent)` filter: a mapping as block YAML whose lines after the first are

@@ -7,14 +7,17 @@
 //! (never counted as passed).
 
 pub mod env;
+mod locate;
 mod process;
 pub mod wine;
+
+pub use locate::{NotHere, locate};
 
 use crate::audit::{self, AuditOptions, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
-use crate::targets::{Goos, QEMU_PACKAGE, Target};
+use crate::targets::{Goos, Target};
 use process::{Exit, Run};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -125,31 +128,13 @@ impl Runner {
     pub fn find(target: &Target, method: &VerifyMethod) -> Result<Runner, String> {
         let (kind, program) = match method {
             VerifyMethod::Native => (RunnerKind::Native, None),
-            VerifyMethod::Qemu { qemu, sysroot } => {
-                let names = qemu.binaries();
-                let found = names.iter().find_map(|n| which::which(n).ok()).ok_or_else(|| {
-                    format!(
-                        "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {target} binaries here",
-                        names[0]
-                    )
-                })?;
-                if let Some(root) = sysroot
-                    && !Path::new(&root.path).is_dir()
-                {
-                    let fix = match root.package {
-                        Some(package) => format!("`apt-get install {package}`"),
-                        None => "fix `verify.sysroot` in gocross.yaml".to_string(),
-                    };
-                    return Err(format!(
-                        "{target} is dynamically linked and its sysroot {} is missing: {fix}",
-                        root.path
-                    ));
-                }
+            VerifyMethod::Qemu { sysroot, .. } => {
+                let found = locate(target, method).map_err(|e| e.to_string())?;
                 (
                     RunnerKind::Qemu {
                         sysroot: sysroot.as_ref().map(|r| r.path.clone()),
                     },
-                    Some(found),
+                    found,
                 )
             }
             VerifyMethod::Wine => {
@@ -282,7 +267,7 @@ fn judge(req: &Request<'_>, method: &str, runner: &Path, run: Run) -> ArtifactVe
             s.timeout
         )),
         Exit::Signal(sig) => Some(signal_message(sig, req.method, runner)),
-        Exit::Code(code) if code != s.exit_code => Some(format!(
+        Exit::Code(code) if !s.exit_code.accepts(code) => Some(format!(
             "exited with {code}, expected {}{}",
             s.exit_code,
             first_line_hint(&run.stderr)

@@ -5,8 +5,7 @@
 //! not found". gocross then builds a small replacement (`bcryptprimitives.c`, ProcessPrng over
 //! RtlGenRandom) with mingw-w64 into its prefix, so the binary runs unchanged.
 
-use crate::targets::{Goarch, Goos, Platform};
-use crate::toolchain::WINE_PACKAGES;
+use crate::targets::{Goarch, Goos, Platform, Target};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -38,23 +37,15 @@ pub struct Wine {
 }
 
 impl Wine {
-    /// Finds wine for a Windows GOARCH. Errors say what to install.
+    /// Finds wine for a Windows GOARCH ([`super::locate`]). Errors say what to install.
     pub fn find(goarch: Goarch) -> Result<Wine, String> {
-        let port = Platform::new(Goos::Windows, goarch).port();
-        if !port.is_some_and(|p| p.wine) {
-            return Err(format!(
-                "wine does not run windows/{goarch} binaries; verify them on a windows-11-arm runner"
-            ));
-        }
-        let program = find_program().ok_or_else(|| {
-            format!(
-                "wine is not installed: `apt-get install {}` to run Windows binaries here",
-                WINE_PACKAGES.join(" ")
-            )
-        })?;
-        if goarch == Goarch::I386 && !Path::new("/usr/lib/i386-linux-gnu/wine").is_dir() {
-            return Err("windows/386 binaries need 32-bit wine: `dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386`".into());
-        }
+        let target = Target {
+            platform: Platform::new(Goos::Windows, goarch),
+            variant: None,
+        };
+        let program = super::locate(&target, &crate::plan::VerifyMethod::Wine)
+            .map_err(|e| e.to_string())?
+            .expect("wine is a program");
         Ok(Wine {
             program,
             prefix: prefix_dir(),

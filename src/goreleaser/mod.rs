@@ -1,0 +1,1025 @@
+//! Importing a GoReleaser config: `gocross ci init` in a module with a `.goreleaser.yaml`
+//! (config versions 1 and 2) writes the equivalent gocross.yaml.
+//!
+//! [`import`] reads the file with serde-saphyr into the types of `schema.rs` and maps, in
+//! gocross's terms ([`Imported`]):
+//! 1. **builds** (Go builds only): each build's targets (`targets.rs`: GoReleaser's matrix and
+//!    defaults, less `ignore`), binary name, main package, `ldflags`, `flags` (with
+//!    `asmflags`, `gcflags` and `buildmode` as the flags GoReleaser passes for them), `tags`,
+//!    and `env` (`CGO_ENABLED` becomes `cgo:`). Builds of one binary (GoReleaser's build per
+//!    GOOS) are one gocross binary whose targets are their union; builds of several binaries
+//!    become `binaries:`. Settings shared by every binary are written once at the top.
+//!    Templates become placeholders (`template.rs`).
+//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default),
+//!    the files, the name template where it maps, `wrap_in_directory`;
+//! 3. **checksum** and **release**: `disable`, `draft`; **upx**.
+//!
+//! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
+//! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
+//! `Spanned` values and the file's key list (`schema::keys`), never by searching the text.
+
+mod schema;
+mod targets;
+pub mod template;
+
+use crate::config::{ConfigError, GoMod, PLAN_OWNED_ENV, is_safe_name};
+use crate::targets::Target;
+use schema::{ArchiveFile, Build, GoReleaserConfig, Key, Scalar, Words, line_of};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The names GoReleaser looks for, in its order.
+pub const FILE_NAMES: &[&str] = &[
+    ".goreleaser.yml",
+    ".goreleaser.yaml",
+    "goreleaser.yml",
+    "goreleaser.yaml",
+];
+
+/// The GoReleaser config of a module, if it has one: the first of [`FILE_NAMES`] in
+/// `module_dir`.
+pub fn find(module_dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|n| module_dir.join(n))
+        .find(|p| p.is_file())
+}
+
+/// gocross's default archive name, which GoReleaser's default name template also gives.
+pub const DEFAULT_ARCHIVE_NAME: &str = "{{project}}_{{version}}_{{goos}}_{{goarch}}{{variant}}";
+
+/// A GoReleaser config in gocross's terms: the values of the gocross.yaml to write.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Imported {
+    /// `project:`; `None` leaves gocross's default (the module's name).
+    pub project: Option<String>,
+    /// `main:` when there is one binary (`None`: `.`).
+    pub main: Option<String>,
+    /// `binaries:`, when the project ships several, or one named other than the project.
+    /// Empty: one binary named `project`, built from `main`.
+    pub binaries: Vec<Binary>,
+    /// `targets:`, in GoReleaser's order.
+    pub targets: Vec<Target>,
+    pub cgo: bool,
+    /// `static: false` for cgo builds, which GoReleaser links dynamically.
+    pub static_link: Option<bool>,
+    /// Settings of every binary (`None`: each binary has its own).
+    pub ldflags: Option<String>,
+    pub flags: Option<Vec<String>>,
+    pub tags: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub upx: bool,
+    /// `overrides:` for targets whose GoReleaser build differs from the first one of the
+    /// same binary.
+    pub overrides: Vec<Override>,
+    /// `archives:`; `None` keeps gocross's defaults.
+    pub archives: Option<Archives>,
+    /// `release.enabled: false` (`release.disable`).
+    pub release_disabled: bool,
+    /// `release.draft: true`.
+    pub draft: bool,
+    /// `release.checksums: false` (`checksum.disable`).
+    pub no_checksums: bool,
+    /// What could not be carried over, in file order.
+    pub notes: Vec<Note>,
+}
+
+/// One entry of `binaries:`; the settings are set where they differ between binaries.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Binary {
+    pub name: String,
+    pub main: String,
+    pub ldflags: Option<String>,
+    pub flags: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub env: BTreeMap<String, String>,
+}
+
+/// One entry of `overrides:`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Override {
+    pub targets: Vec<Target>,
+    pub cgo: Option<bool>,
+    pub ldflags: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub env: BTreeMap<String, String>,
+}
+
+/// `archives:`; `None` fields keep gocross's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Archives {
+    pub format: Option<String>,
+    pub files: Option<Vec<String>>,
+    pub name: Option<String>,
+    pub wrap_in_directory: Option<bool>,
+}
+
+/// A key of the GoReleaser file that is not carried over, and why. Shown as
+/// `.goreleaser.yaml:12: brews: gocross publishes no Homebrew formula`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// 1-based line of the key or value.
+    pub line: u64,
+    /// The key path, `builds[0].hooks`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+/// Why a GoReleaser file cannot be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {}: {cause}", path.display())]
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    /// Not YAML, or a carried-over key with a value of the wrong shape.
+    #[error(transparent)]
+    Yaml(ConfigError),
+    #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 1 and 2", path.display())]
+    Version {
+        path: PathBuf,
+        line: u64,
+        found: String,
+    },
+    #[error("{}: no Go build to import (every build is skipped or uses another builder); write gocross.yaml with `gocross ci init --force` after removing the GoReleaser file from the way, or by hand", path.display())]
+    NoBuild { path: PathBuf },
+}
+
+/// Reads and maps the GoReleaser file at `path`; `module` (go.mod) names the project when the
+/// file does not.
+pub fn import_file(path: &Path, module: Option<&GoMod>) -> Result<Imported, ImportError> {
+    let source = std::fs::read_to_string(path).map_err(|cause| ImportError::Read {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    import(&source, path, module)
+}
+
+/// Maps a GoReleaser config (its text; `path` only names it in messages).
+///
+/// Errors: the text is not YAML, a key gocross carries over has a value of the wrong shape,
+/// the config version is not 1 or 2, or no build is a Go build.
+pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Imported, ImportError> {
+    let mut key = None;
+    let parsed = serde_saphyr::with_deserializer_from_str(source, |yaml| {
+        serde_path_to_error::deserialize(yaml).map_err(|e| {
+            key = Some(e.path().clone());
+            e.into_inner()
+        })
+    });
+    let config: GoReleaserConfig = parsed
+        .map_err(|e| ImportError::Yaml(ConfigError::from_yaml(&e, key.as_ref(), path, source)))?;
+    let keys = schema::keys(source)
+        .map_err(|e| ImportError::Yaml(ConfigError::from_yaml(&e, None, path, source)))?;
+    if let Some(v) = &config.version
+        && !matches!(v.value.0.as_str(), "1" | "2")
+    {
+        return Err(ImportError::Version {
+            path: path.to_path_buf(),
+            line: line_of(&v.referenced),
+            found: v.value.0.clone(),
+        });
+    }
+    let mut mapper = Mapper {
+        notes: unmapped_keys(&keys),
+        keys: &keys,
+    };
+    let mut out = mapper.map(&config, module);
+    if out.targets.is_empty() {
+        return Err(ImportError::NoBuild {
+            path: path.to_path_buf(),
+        });
+    }
+    mapper.notes.sort_by_key(|n| n.line);
+    out.notes = mapper.notes;
+    Ok(out)
+}
+
+/// The settings of one GoReleaser build, in gocross's terms.
+#[derive(Debug, Clone, PartialEq)]
+struct Settings {
+    ldflags: String,
+    flags: Vec<String>,
+    tags: Vec<String>,
+    env: BTreeMap<String, String>,
+    cgo: bool,
+}
+
+/// The builds of one binary (same name and main package).
+struct Group {
+    name: String,
+    main: String,
+    /// (index in `builds`, its line, its targets, its settings).
+    builds: Vec<(usize, u64, Vec<Target>, Settings)>,
+}
+
+struct Mapper<'k> {
+    notes: Vec<Note>,
+    keys: &'k [Key],
+}
+
+impl Mapper<'_> {
+    fn note(&mut self, line: u64, key: impl Into<String>, message: impl Into<String>) {
+        self.notes.push(Note {
+            line,
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    /// The line of the key at `path` (`builds[0].ldflags`), else of `fallback`.
+    fn line(&self, path: &str, fallback: u64) -> u64 {
+        self.keys
+            .iter()
+            .find(|k| k.path == path)
+            .map_or(fallback, |k| k.line)
+    }
+
+    fn map(&mut self, config: &GoReleaserConfig, module: Option<&GoMod>) -> Imported {
+        let mut out = Imported::default();
+        let project = config.project_name.as_ref().and_then(|p| {
+            if is_safe_name(&p.value) {
+                Some(p.value.clone())
+            } else {
+                self.note(
+                    line_of(&p.referenced),
+                    "project_name",
+                    format!(
+                        "`{}` is not a name gocross can give files (letters, digits, `.`, `_`, `-`); the module's name is used",
+                        p.value
+                    ),
+                );
+                None
+            }
+        });
+        let default_name = project
+            .clone()
+            .or_else(|| module.map(GoMod::binary_name))
+            .unwrap_or_else(|| "app".to_string());
+        let global_env = self.env_list(&config.env, "env");
+
+        // 1. Builds, grouped by binary.
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, build) in config.builds.iter().enumerate() {
+            let at = line_of(&build.referenced);
+            let b = &build.value;
+            if let Some(builder) = &b.builder
+                && builder.value != "go"
+            {
+                self.note(
+                    line_of(&builder.referenced),
+                    format!("builds[{i}].builder"),
+                    format!(
+                        "gocross builds Go programs; this `{}` build is not imported",
+                        builder.value
+                    ),
+                );
+                continue;
+            }
+            if let Some(skip) = &b.skip {
+                match skip.value.as_bool() {
+                    Some(false) => {}
+                    Some(true) => continue,
+                    None => self.note(
+                        line_of(&skip.referenced),
+                        format!("builds[{i}].skip"),
+                        format!(
+                            "`{}` is a template gocross cannot evaluate; the build is imported",
+                            skip.value
+                        ),
+                    ),
+                }
+            }
+            let name = self.binary_name(i, b, &default_name, project.as_deref());
+            let main = self.main_package(i, b);
+            let targets = targets::build_targets(b);
+            let settings = self.settings(i, b, &global_env);
+            match groups.iter_mut().find(|g| g.name == name && g.main == main) {
+                Some(g) => g.builds.push((i, at, targets, settings)),
+                None => groups.push(Group {
+                    name,
+                    main,
+                    builds: vec![(i, at, targets, settings)],
+                }),
+            }
+        }
+        if config.builds.is_empty() {
+            // GoReleaser's default: one build of the project from `.`.
+            let b = Build::default();
+            groups.push(Group {
+                name: default_name.clone(),
+                main: ".".into(),
+                builds: vec![(
+                    0,
+                    1,
+                    targets::build_targets(&b),
+                    self.settings(0, &b, &global_env),
+                )],
+            });
+        }
+        if groups.is_empty() {
+            return out;
+        }
+
+        // 2. Targets: every binary is built for every target.
+        for g in &groups {
+            for (_, _, targets, _) in &g.builds {
+                for t in targets {
+                    if !out.targets.contains(t) {
+                        out.targets.push(*t);
+                    }
+                }
+            }
+        }
+        for g in &groups {
+            let own: Vec<Target> = g.builds.iter().flat_map(|b| b.2.iter().copied()).collect();
+            let more: Vec<String> = out
+                .targets
+                .iter()
+                .filter(|t| !own.contains(t))
+                .map(ToString::to_string)
+                .collect();
+            if !more.is_empty() {
+                let (i, at, ..) = g.builds[0];
+                self.note(
+                    at,
+                    format!("builds[{i}]"),
+                    format!(
+                        "gocross builds every binary for every target: `{}` is also built for {}",
+                        g.name,
+                        more.join(", ")
+                    ),
+                );
+            }
+        }
+
+        // 3. Settings: per target within a binary, per binary, or for all.
+        let several = groups.len() > 1;
+        for g in &groups {
+            let (_, _, _, base) = &g.builds[0];
+            for (i, at, targets, s) in &g.builds[1..] {
+                if s == base {
+                    continue;
+                }
+                if several || s.flags != base.flags {
+                    let (first, ..) = g.builds[0];
+                    self.note(
+                        *at,
+                        format!("builds[{i}]"),
+                        format!(
+                            "its settings differ from builds[{first}], which builds the same binary; gocross uses builds[{first}]'s{}",
+                            if several { "" } else { " (flags cannot differ by target)" }
+                        ),
+                    );
+                    continue;
+                }
+                out.overrides.push(Override {
+                    targets: targets.clone(),
+                    cgo: (s.cgo != base.cgo).then_some(s.cgo),
+                    ldflags: (s.ldflags != base.ldflags).then(|| s.ldflags.clone()),
+                    tags: (s.tags != base.tags).then(|| s.tags.clone()),
+                    env: s
+                        .env
+                        .iter()
+                        .filter(|(k, v)| base.env.get(*k) != Some(v))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                });
+            }
+        }
+        let bases: Vec<&Settings> = groups.iter().map(|g| &g.builds[0].3).collect();
+        let first = bases[0];
+        let all_same = |f: &dyn Fn(&Settings) -> bool| bases.iter().all(|s| f(s));
+        let same_ldflags = all_same(&|s| s.ldflags == first.ldflags);
+        let same_flags = all_same(&|s| s.flags == first.flags);
+        let same_tags = all_same(&|s| s.tags == first.tags);
+        let same_env = all_same(&|s| s.env == first.env);
+        if let Some(g) = groups.iter().find(|g| g.builds[0].3.cgo != first.cgo) {
+            let (i, at, ..) = g.builds[0];
+            self.note(
+                at,
+                format!("builds[{i}].env"),
+                format!(
+                    "CGO_ENABLED differs between binaries; gocross sets cgo per target, and uses {}",
+                    if first.cgo { "cgo" } else { "no cgo" }
+                ),
+            );
+        }
+        out.cgo = first.cgo;
+        out.static_link = out.cgo.then_some(false);
+        out.ldflags = same_ldflags.then(|| first.ldflags.clone());
+        out.flags = same_flags.then(|| first.flags.clone());
+        if same_tags {
+            out.tags = first.tags.clone();
+        }
+        if same_env {
+            out.env = first.env.clone();
+        }
+        let one = groups.len() == 1 && project.as_ref().is_none_or(|p| *p == groups[0].name);
+        if one {
+            let g = &groups[0];
+            out.project = Some(g.name.clone());
+            out.main = (g.main != ".").then(|| g.main.clone());
+        } else {
+            out.project = project;
+            out.binaries = groups
+                .iter()
+                .map(|g| {
+                    let s = &g.builds[0].3;
+                    Binary {
+                        name: g.name.clone(),
+                        main: g.main.clone(),
+                        ldflags: (!same_ldflags).then(|| s.ldflags.clone()),
+                        flags: (!same_flags).then(|| s.flags.clone()),
+                        tags: (!same_tags).then(|| s.tags.clone()),
+                        env: if same_env {
+                            BTreeMap::new()
+                        } else {
+                            s.env.clone()
+                        },
+                    }
+                })
+                .collect();
+        }
+
+        // 4. Archives, checksum, release, upx.
+        out.archives = self.archives(config);
+        if let Some(c) = &config.checksum {
+            if let Some(d) = &c.disable {
+                match d.value.as_bool() {
+                    Some(v) => out.no_checksums = v,
+                    None => self.template_note(&d.referenced, "checksum.disable", &d.value),
+                }
+            }
+            if let Some(n) = &c.name_template
+                && n.value != "checksums.txt"
+            {
+                self.note(
+                    self.line("checksum.name_template", line_of(&n.referenced)),
+                    "checksum.name_template",
+                    format!(
+                        "gocross names the checksums file checksums.txt, not `{}`",
+                        n.value
+                    ),
+                );
+            }
+            if let Some(a) = &c.algorithm
+                && a.value != "sha256"
+            {
+                self.note(
+                    self.line("checksum.algorithm", line_of(&a.referenced)),
+                    "checksum.algorithm",
+                    format!("gocross's checksums are sha256, not {}", a.value),
+                );
+            }
+        }
+        if let Some(r) = &config.release {
+            if let Some(d) = &r.disable {
+                match d.value.as_bool() {
+                    Some(v) => out.release_disabled = v,
+                    None => self.template_note(&d.referenced, "release.disable", &d.value),
+                }
+            }
+            if let Some(d) = &r.draft {
+                match d.value.as_bool() {
+                    Some(v) => out.draft = v,
+                    None => self.template_note(&d.referenced, "release.draft", &d.value),
+                }
+            }
+        }
+        for (i, u) in config.upx.iter().enumerate() {
+            let enabled = u.value.enabled.as_ref().map(Scalar::as_bool);
+            let filtered =
+                u.value.ids.is_some() || u.value.goos.is_some() || u.value.goarch.is_some();
+            match enabled {
+                None | Some(Some(false)) => {}
+                Some(Some(true)) if i == 0 && !filtered => out.upx = true,
+                _ => self.note(
+                    line_of(&u.referenced),
+                    format!("upx[{i}]"),
+                    "gocross packs the binaries of every port UPX supports (`upx: true`) or none; set it by hand",
+                ),
+            }
+        }
+        out
+    }
+
+    fn template_note(&mut self, place: &serde_saphyr::Location, key: &str, value: &Scalar) {
+        self.note(
+            line_of(place),
+            key,
+            format!("`{value}` is a template gocross cannot evaluate; left at gocross's default"),
+        );
+    }
+
+    /// The binary's name: `binary`, else the project's; a template maps only to the project
+    /// name, a path (`bin/app`) to its last element.
+    fn binary_name(&mut self, i: usize, b: &Build, default: &str, project: Option<&str>) -> String {
+        let Some(binary) = &b.binary else {
+            return default.to_string();
+        };
+        let key = format!("builds[{i}].binary");
+        let at = line_of(&binary.referenced);
+        let text = match template::map(&binary.value) {
+            Ok(t) => t.replace("{{project}}", project.unwrap_or(default)),
+            Err(expr) => {
+                self.note(
+                    at,
+                    key,
+                    format!("{expr} has no gocross placeholder; the binary is named `{default}`"),
+                );
+                return default.to_string();
+            }
+        };
+        let name = match text.rsplit_once('/') {
+            Some((dir, name)) => {
+                self.note(
+                    at,
+                    key.clone(),
+                    format!("gocross puts binaries at the top of archives, not in `{dir}/`"),
+                );
+                name.to_string()
+            }
+            None => text,
+        };
+        if is_safe_name(&name) {
+            name
+        } else {
+            self.note(
+                at,
+                key,
+                format!(
+                    "`{name}` is not a name gocross can give files; the binary is named `{default}`"
+                ),
+            );
+            default.to_string()
+        }
+    }
+
+    /// The main package relative to the module root (`.`, `./cmd/tool`): `dir` joined with
+    /// `main`, a file's directory for a `.go` file.
+    fn main_package(&mut self, i: usize, b: &Build) -> String {
+        let mut main = b.main.as_ref().map_or(".".to_string(), |m| m.value.clone());
+        if let Some(dir) = &b.dir
+            && !matches!(dir.value.trim_end_matches('/'), "." | "" | "./")
+        {
+            main = format!("{}/{}", dir.value.trim_end_matches('/'), main);
+            self.note(
+                line_of(&dir.referenced),
+                format!("builds[{i}].dir"),
+                format!(
+                    "gocross builds from the module root: the main package is `{}`",
+                    normalize(&main)
+                ),
+            );
+        }
+        if main.ends_with(".go") {
+            let dir = main.rsplit_once('/').map_or(".", |(d, _)| d).to_string();
+            if let Some(m) = &b.main {
+                self.note(
+                    line_of(&m.referenced),
+                    format!("builds[{i}].main"),
+                    format!(
+                        "gocross builds packages, not files: `{}` is built as the package `{}`",
+                        m.value,
+                        normalize(&dir)
+                    ),
+                );
+            }
+            main = dir;
+        }
+        normalize(&main)
+    }
+
+    fn settings(&mut self, i: usize, b: &Build, global_env: &BTreeMap<String, String>) -> Settings {
+        const DEFAULT_LDFLAGS: &str = "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser";
+        let mut ldflags = Vec::new();
+        match &b.ldflags {
+            Some(l) if !l.value.0.is_empty() => {
+                let at = self.line(&format!("builds[{i}].ldflags"), line_of(&l.referenced));
+                for entry in &l.value.0 {
+                    let m = template::map_flags(entry);
+                    for (word, expr) in m.dropped {
+                        self.note(
+                            at,
+                            format!("builds[{i}].ldflags"),
+                            format!("`{word}` is left out: {expr} has no gocross placeholder"),
+                        );
+                    }
+                    if !m.value.is_empty() {
+                        ldflags.push(m.value);
+                    }
+                }
+            }
+            _ => ldflags.push(template::map(DEFAULT_LDFLAGS).unwrap_or_default()),
+        }
+        let mut flags = Vec::new();
+        let words = |list: &Option<Spanned<Words>>,
+                     name: &str,
+                     prefix: Option<&str>,
+                     this: &mut Self| {
+            let Some(l) = list else { return Vec::new() };
+            let key = format!("builds[{i}].{name}");
+            let at = this.line(&key, line_of(&l.referenced));
+            let mut out = Vec::new();
+            for w in &l.value.0 {
+                match template::map(w) {
+                    Ok(v) if template::is_template(&v) => this.note(at, key.clone(), format!("`{w}` is left out: gocross fills placeholders in ldflags and names only")),
+                    Ok(v) => out.push(match prefix {
+                        Some(p) => format!("{p}{v}"),
+                        None => v,
+                    }),
+                    Err(expr) => this.note(at, key.clone(), format!("`{w}` is left out: {expr} has no gocross placeholder")),
+                }
+            }
+            out
+        };
+        flags.extend(words(&b.flags, "flags", None, self));
+        flags.extend(words(&b.asmflags, "asmflags", Some("-asmflags="), self));
+        flags.extend(words(&b.gcflags, "gcflags", Some("-gcflags="), self));
+        if let Some(mode) = &b.buildmode
+            && !mode.value.is_empty()
+        {
+            flags.push(format!("-buildmode={}", mode.value));
+        }
+        let tags: Vec<String> = words(&b.tags, "tags", None, self)
+            .iter()
+            .flat_map(|t| {
+                t.split([',', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut env = global_env.clone();
+        env.extend(self.env_list(&b.env, &format!("builds[{i}].env")));
+        let cgo = env.remove("CGO_ENABLED").is_some_and(|v| v == "1");
+        Settings {
+            ldflags: ldflags.join(" "),
+            flags,
+            tags,
+            env,
+            cgo,
+        }
+    }
+
+    /// `KEY=VALUE` entries as a map, `CGO_ENABLED` kept for the caller; variables the plan
+    /// sets and values with templates are left out with a note.
+    fn env_list(&mut self, list: &[Spanned<String>], key: &str) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::new();
+        for (j, entry) in list.iter().enumerate() {
+            let at = line_of(&entry.referenced);
+            let key = format!("{key}[{j}]");
+            let Some((name, value)) = entry.value.split_once('=') else {
+                self.note(at, key, format!("`{}` is not KEY=VALUE", entry.value));
+                continue;
+            };
+            if name == "CGO_ENABLED" {
+                if matches!(value, "0" | "1") {
+                    env.insert(name.to_string(), value.to_string());
+                } else {
+                    self.note(
+                        at,
+                        key,
+                        format!("`{}`: cgo is on with 1 and off with 0", entry.value),
+                    );
+                }
+                continue;
+            }
+            if PLAN_OWNED_ENV.contains(&name) {
+                self.note(
+                    at,
+                    key,
+                    format!("gocross sets {name} from the target and cgo settings"),
+                );
+                continue;
+            }
+            if template::is_template(value) || value.contains('$') {
+                self.note(at, key, format!("`{}` is left out: gocross passes `env:` values as written, without templates or variables", entry.value));
+                continue;
+            }
+            env.insert(name.to_string(), value.to_string());
+        }
+        env
+    }
+
+    fn archives(&mut self, config: &GoReleaserConfig) -> Option<Archives> {
+        let Some(first) = config.archives.first() else {
+            // GoReleaser's default: tar.gz for every target, Windows included.
+            return Some(Archives {
+                format: Some("tar.gz".into()),
+                ..Archives::default()
+            });
+        };
+        for (i, a) in config.archives.iter().enumerate().skip(1) {
+            self.note(
+                line_of(&a.referenced),
+                format!("archives[{i}]"),
+                "gocross makes one archive per target, as archives[0] says; this one is not carried over",
+            );
+        }
+        let a = &first.value;
+        let mut out = Archives::default();
+        let ids = a.ids.as_ref().or(a.builds.as_ref());
+        if let Some(ids) = ids {
+            let all: Vec<&str> = config
+                .builds
+                .iter()
+                .filter_map(|b| b.value.id.as_deref())
+                .collect();
+            if !all.iter().all(|id| ids.iter().any(|x| x == id)) {
+                self.note(
+                    self.line(
+                        "archives[0].ids",
+                        self.line("archives[0].builds", line_of(&first.referenced)),
+                    ),
+                    "archives[0]",
+                    "gocross archives hold every binary, not only those of some builds",
+                );
+            }
+        }
+        // The format, with Windows's override.
+        let (base, base_at) = match (&a.formats, &a.format) {
+            (Some(f), _) if !f.value.0.is_empty() => {
+                if f.value.0.len() > 1 {
+                    self.note(
+                        line_of(&f.referenced),
+                        "archives[0].formats",
+                        format!("gocross makes one archive per target, as {}", f.value.0[0]),
+                    );
+                }
+                (f.value.0[0].clone(), line_of(&f.referenced))
+            }
+            (_, Some(f)) => (f.value.clone(), line_of(&f.referenced)),
+            _ => ("tar.gz".to_string(), line_of(&first.referenced)),
+        };
+        let base = match archive_format(&base) {
+            Some(f) => f,
+            None => {
+                self.note(base_at, "archives[0].format", format!("gocross makes tar.gz, tar.xz, zip or bare binaries, not {base}; its default is used"));
+                "tar.gz"
+            }
+        };
+        let mut windows = None;
+        for (j, o) in a.format_overrides.iter().enumerate() {
+            let at = line_of(&o.referenced);
+            let format = o
+                .value
+                .formats
+                .as_ref()
+                .and_then(|f| f.0.first().cloned())
+                .or_else(|| o.value.format.clone());
+            match (
+                o.value.goos.as_deref(),
+                format.as_deref().and_then(archive_format),
+            ) {
+                (Some("windows"), Some(f)) => windows = Some(f),
+                _ => self.note(
+                    at,
+                    format!("archives[0].format_overrides[{j}]"),
+                    "gocross archives every target as `format`, but windows as zip by default",
+                ),
+            }
+        }
+        out.format = match (base, windows) {
+            ("tar.gz", Some("zip")) => None,
+            (b, Some(w)) if w != b => {
+                self.note(
+                    base_at,
+                    "archives[0].format_overrides",
+                    format!("gocross archives windows as {b} too, since `format` is set"),
+                );
+                Some(b.to_string())
+            }
+            (b, _) => Some(b.to_string()),
+        };
+        if let Some(n) = &a.name_template {
+            let at = self.line("archives[0].name_template", line_of(&n.referenced));
+            match template::map(&n.value) {
+                Ok(name) if name == DEFAULT_ARCHIVE_NAME => {}
+                Ok(name) => out.name = Some(name),
+                Err(expr) => self.note(
+                    at,
+                    "archives[0].name_template",
+                    format!("{expr} has no gocross placeholder; archives get gocross's default names ({DEFAULT_ARCHIVE_NAME})"),
+                ),
+            }
+        }
+        if let Some(files) = &a.files {
+            let mut globs = Vec::new();
+            for (j, f) in files.iter().enumerate() {
+                let at = line_of(&f.referenced);
+                let src = match &f.value {
+                    ArchiveFile::Glob(g) => g.clone(),
+                    ArchiveFile::Entry {
+                        src,
+                        dst,
+                        strip_parent,
+                        info,
+                    } => {
+                        if dst.is_some() || strip_parent.is_some() || info.is_some() {
+                            self.note(at, format!("archives[0].files[{j}]"), format!("gocross packs `{src}` at its path in the module (no dst, strip_parent or info)"));
+                        }
+                        src.clone()
+                    }
+                };
+                if template::is_template(&src) {
+                    self.note(
+                        at,
+                        format!("archives[0].files[{j}]"),
+                        format!("`{src}` is left out: gocross takes globs without templates"),
+                    );
+                } else {
+                    globs.push(src);
+                }
+            }
+            out.files = Some(globs);
+        }
+        if let Some(w) = &a.wrap_in_directory {
+            match w.value.as_bool() {
+                Some(v) => out.wrap_in_directory = Some(v),
+                None => self.note(
+                    line_of(&w.referenced),
+                    "archives[0].wrap_in_directory",
+                    format!(
+                        "gocross wraps in a directory named as the archive (`true`), not `{}`",
+                        w.value
+                    ),
+                ),
+            }
+        }
+        Some(out)
+    }
+}
+
+/// `cmd/x` → `./cmd/x`; `./` and `` → `.`.
+fn normalize(main: &str) -> String {
+    let m = main.trim_end_matches('/');
+    let m = m.strip_prefix("./").unwrap_or(m);
+    if m.is_empty() || m == "." {
+        ".".into()
+    } else {
+        format!("./{m}")
+    }
+}
+
+/// A GoReleaser archive format as gocross names it; `None` for formats gocross does not make.
+fn archive_format(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "tar.gz" | "tgz" => "tar.gz",
+        "tar.xz" | "txz" => "tar.xz",
+        "zip" => "zip",
+        "binary" => "binary",
+        _ => return None,
+    })
+}
+
+/// Whether gocross carries over the key at `names` (list indices left out): `Ok` when it
+/// does (or reads the value and notes what it cannot use), else the reason.
+fn carried(names: &[String]) -> Result<(), &'static str> {
+    let n: Vec<&str> = names.iter().map(String::as_str).collect();
+    const BUILD: &[&str] = &[
+        "id",
+        "builder",
+        "skip",
+        "dir",
+        "main",
+        "binary",
+        "goos",
+        "goarch",
+        "goarm",
+        "goamd64",
+        "goarm64",
+        "go386",
+        "gomips",
+        "goppc64",
+        "goriscv64",
+        "targets",
+        "ignore",
+        "flags",
+        "tags",
+        "ldflags",
+        "asmflags",
+        "gcflags",
+        "buildmode",
+        "env",
+    ];
+    const ARCHIVE: &[&str] = &[
+        "id",
+        "ids",
+        "builds",
+        "format",
+        "formats",
+        "format_overrides",
+        "name_template",
+        "files",
+        "wrap_in_directory",
+    ];
+    match n.as_slice() {
+        [
+            "version" | "project_name" | "env" | "builds" | "archives" | "checksum" | "release"
+            | "upx",
+        ] => Ok(()),
+        ["builds", k] if BUILD.contains(k) => Ok(()),
+        ["builds", "ignore", ..] => Ok(()),
+        ["builds", "hooks", ..] => {
+            Err("gocross runs no build hooks: put the commands in `ci.steps_before_build`")
+        }
+        ["builds", "overrides", ..] => {
+            Err("per-target settings are gocross's `overrides:`; write them there")
+        }
+        ["builds", "mod_timestamp"] => Err("gocross sets no file times on binaries"),
+        ["builds", "gobinary" | "tool"] => Err("gocross builds with the `go` on PATH"),
+        ["builds", _, ..] => Err("gocross has no equivalent build setting"),
+        ["archives", k] if ARCHIVE.contains(k) => Ok(()),
+        [
+            "archives",
+            "format_overrides",
+            "goos" | "format" | "formats",
+        ] => Ok(()),
+        ["archives", "files", "src"] => Ok(()),
+        ["archives", "files", "dst" | "strip_parent" | "info", ..] => Ok(()),
+        ["archives", _, ..] => Err("gocross has no equivalent archive setting"),
+        ["checksum", "name_template" | "algorithm" | "disable"] => Ok(()),
+        ["checksum", _, ..] => Err("gocross writes one checksums.txt of every uploaded file"),
+        ["release", "draft" | "disable"] => Ok(()),
+        ["release", "github" | "gitlab" | "gitea", ..] => {
+            Err("gocross releases to the repository whose workflow runs it")
+        }
+        ["release", _, ..] => Err(
+            "gocross has no equivalent release setting (its notes list the targets; `gocross release --notes FILE` adds yours)",
+        ),
+        ["upx", _, ..] => Ok(()),
+        ["before" | "after", ..] => {
+            Err("gocross runs no hooks: put the commands in `ci.steps_before_build`")
+        }
+        [
+            "brews" | "homebrew_casks" | "scoops" | "winget" | "nix" | "aurs" | "aur_sources"
+            | "krews" | "chocolateys" | "npms",
+            ..,
+        ] => Err("gocross publishes no package-manager manifests"),
+        ["dockers" | "docker_manifests" | "dockers_v2" | "kos", ..] => {
+            Err("gocross builds the multi-arch image itself: see `image:` in its README")
+        }
+        [
+            "nfpms" | "snapcrafts" | "flatpaks" | "appimages" | "msi" | "dmg" | "pkgs"
+            | "app_bundles" | "makeselfs",
+            ..,
+        ] => Err("gocross makes no OS packages or installers"),
+        ["signs" | "docker_signs" | "binary_signs" | "notarize", ..] => Err(
+            "gocross signs nothing itself; its workflow attests build provenance (`release.attest`)",
+        ),
+        ["sboms", ..] => Err("`release.sbom: true` writes a CycloneDX SBOM per binary instead"),
+        ["changelog", ..] => Err(
+            "gocross's release notes list the targets; `gocross release --notes FILE` adds yours",
+        ),
+        ["universal_binaries", ..] => {
+            Err("gocross ships darwin/amd64 and darwin/arm64 binaries, not universal ones")
+        }
+        ["snapshot" | "nightly", ..] => {
+            Err("gocross stamps `git describe --tags` (or --version) as the version")
+        }
+        ["gomod", ..] => Err("gocross builds from the checked-out module"),
+        ["includes" | "variables" | "template_files", ..] => {
+            Err("gocross reads this file alone: write what it includes into gocross.yaml by hand")
+        }
+        ["dist", ..] => Err("gocross builds into dist/ (`gocross build --out DIR`)"),
+        _ => Err("gocross has no equivalent"),
+    }
+}
+
+/// One note per key that is not carried over, parents before children (a child of a key
+/// that is not carried over is not named again).
+fn unmapped_keys(keys: &[Key]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let mut dropped: Vec<&str> = Vec::new();
+    for key in keys {
+        if dropped
+            .iter()
+            .any(|d| key.path.starts_with(d) && key.path[d.len()..].starts_with(['.', '[']))
+        {
+            continue;
+        }
+        if let Err(reason) = carried(&key.names) {
+            dropped.push(&key.path);
+            notes.push(Note {
+                line: key.line,
+                key: key.path.clone(),
+                message: reason.to_string(),
+            });
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests;

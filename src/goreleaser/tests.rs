@@ -1,0 +1,257 @@
+use super::*;
+use crate::generate::init::InitConfig;
+
+fn module() -> GoMod {
+    GoMod::parse("module example.com/tool/v2\n").unwrap()
+}
+
+fn imported(yaml: &str) -> Imported {
+    import(yaml, Path::new(".goreleaser.yaml"), Some(&module())).unwrap()
+}
+
+fn targets(i: &Imported) -> Vec<String> {
+    i.targets.iter().map(ToString::to_string).collect()
+}
+
+/// The notes as `line: key: message` lines.
+fn notes(i: &Imported) -> Vec<String> {
+    i.notes
+        .iter()
+        .map(|n| format!("{}: {}", n.line, n))
+        .collect()
+}
+
+#[test]
+fn an_empty_config_is_goreleasers_defaults() {
+    let i = imported("version: 2\n");
+    assert_eq!(i.project.as_deref(), Some("tool"));
+    assert_eq!(
+        targets(&i),
+        [
+            "linux/amd64",
+            "linux/arm64",
+            "linux/386",
+            "darwin/amd64",
+            "darwin/arm64",
+            "windows/amd64",
+            "windows/arm64",
+            "windows/386"
+        ]
+    );
+    assert_eq!(
+        i.ldflags.as_deref(),
+        Some(
+            "-s -w -X main.version={{version}} -X main.commit={{commit}} -X main.date={{date}} -X main.builtBy=goreleaser"
+        )
+    );
+    assert_eq!(
+        i.flags,
+        Some(vec![]),
+        "GoReleaser passes no -trimpath unless told"
+    );
+    assert_eq!(
+        i.archives.as_ref().and_then(|a| a.format.as_deref()),
+        Some("tar.gz"),
+        "GoReleaser's default archive is tar.gz on windows too"
+    );
+    assert!(i.notes.is_empty(), "{:?}", notes(&i));
+}
+
+#[test]
+fn one_binary_built_per_goos_is_one_binary_with_overrides_where_builds_differ() {
+    let i = imported(
+        "version: 2\nproject_name: tool\nbuilds:\n  - id: linux\n    goos: [linux]\n    goarch: [amd64, arm64]\n    env: [CGO_ENABLED=0]\n    flags: [-trimpath]\n    ldflags: -s -w -X main.version={{.Version}}\n  - id: windows\n    goos: [windows]\n    goarch: [amd64]\n    env: [CGO_ENABLED=0]\n    flags: [-trimpath]\n    ldflags: -s -w -X main.version={{.Version}} -H windowsgui\n",
+    );
+    assert_eq!(targets(&i), ["linux/amd64", "linux/arm64", "windows/amd64"]);
+    assert!(i.binaries.is_empty());
+    assert_eq!(
+        i.ldflags.as_deref(),
+        Some("-s -w -X main.version={{version}}")
+    );
+    assert_eq!(
+        i.overrides,
+        [Override {
+            targets: vec!["windows/amd64".parse().unwrap()],
+            ldflags: Some("-s -w -X main.version={{version}} -H windowsgui".into()),
+            ..Override::default()
+        }]
+    );
+    assert!(!i.cgo);
+}
+
+#[test]
+fn several_binaries_share_what_they_have_in_common() {
+    let i = imported(
+        "version: 2\nproject_name: age\nenv: [CGO_ENABLED=1]\nbuilds:\n  - id: age\n    main: ./cmd/age\n    binary: age\n    goos: [linux, darwin]\n    goarch: [amd64]\n    flags: [-trimpath]\n    ldflags: [-s -w, '-X main.Version={{ .Version }}']\n  - id: keygen\n    main: cmd/age-keygen/main.go\n    binary: age-keygen\n    goos: [linux]\n    goarch: [amd64]\n    flags: [-trimpath]\n    ldflags: -s -w\n    tags: [netgo]\n",
+    );
+    assert_eq!(i.project.as_deref(), Some("age"));
+    assert_eq!(targets(&i), ["linux/amd64", "darwin/amd64"]);
+    assert_eq!(i.flags, Some(vec!["-trimpath".to_string()]));
+    assert_eq!(i.ldflags, None, "the binaries' ldflags differ");
+    assert!(i.cgo, "CGO_ENABLED=1 for every build");
+    assert_eq!(
+        i.static_link,
+        Some(false),
+        "GoReleaser links cgo dynamically"
+    );
+    let names: Vec<(&str, &str)> = i
+        .binaries
+        .iter()
+        .map(|b| (b.name.as_str(), b.main.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("age", "./cmd/age"), ("age-keygen", "./cmd/age-keygen")]
+    );
+    assert_eq!(
+        i.binaries[0].ldflags.as_deref(),
+        Some("-s -w -X main.Version={{version}}")
+    );
+    assert_eq!(i.binaries[1].tags, Some(vec!["netgo".to_string()]));
+    assert_eq!(
+        notes(&i),
+        [
+            "12: builds[1]: gocross builds every binary for every target: `age-keygen` is also built for darwin/amd64",
+            "13: builds[1].main: gocross builds packages, not files: `cmd/age-keygen/main.go` is built as the package `./cmd/age-keygen`",
+        ]
+    );
+}
+
+#[test]
+fn every_key_not_carried_over_is_named_once_with_its_line() {
+    let i = imported(
+        "version: 2\nbefore:\n  hooks:\n    - go mod tidy\nbuilds:\n  - env:\n      - CGO_ENABLED=0\n      - GOARCH=arm64\n      - VERSION={{ .Version }}\n    hooks:\n      post: upx\n    goos: [linux]\n    goarch: [amd64]\n    ldflags:\n      - -s -w -X main.dirty={{ .IsGitDirty }} -X main.version={{ .Tag }}\nbrews:\n  - name: tool\n    repository: {owner: o, name: n}\ndockers:\n  - image_templates: [x]\nchecksum:\n  name_template: '{{ .ProjectName }}_checksums.txt'\n  algorithm: sha512\nrelease:\n  draft: true\n  github: {owner: o, name: n}\n",
+    );
+    assert_eq!(
+        notes(&i),
+        [
+            "2: before: gocross runs no hooks: put the commands in `ci.steps_before_build`",
+            "8: builds[0].env[1]: gocross sets GOARCH from the target and cgo settings",
+            "9: builds[0].env[2]: `VERSION={{ .Version }}` is left out: gocross passes `env:` values as written, without templates or variables",
+            "10: builds[0].hooks: gocross runs no build hooks: put the commands in `ci.steps_before_build`",
+            "14: builds[0].ldflags: `-X main.dirty={{ .IsGitDirty }}` is left out: {{ .IsGitDirty }} has no gocross placeholder",
+            "16: brews: gocross publishes no package-manager manifests",
+            "19: dockers: gocross builds the multi-arch image itself: see `image:` in its README",
+            "22: checksum.name_template: gocross names the checksums file checksums.txt, not `{{ .ProjectName }}_checksums.txt`",
+            "23: checksum.algorithm: gocross's checksums are sha256, not sha512",
+            "26: release.github: gocross releases to the repository whose workflow runs it",
+        ]
+    );
+    assert_eq!(i.ldflags.as_deref(), Some("-s -w -X main.version={{tag}}"));
+    assert!(i.env.is_empty());
+    assert!(i.draft);
+}
+
+#[test]
+fn archives_keep_what_maps() {
+    let i = imported(
+        "version: 2\narchives:\n  - formats: [tar.xz]\n    format_overrides:\n      - goos: windows\n        formats: [zip]\n      - goos: darwin\n        format: zip\n    name_template: '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}{{ with .Arm }}v{{ . }}{{ end }}'\n    wrap_in_directory: true\n    files:\n      - LICENSE\n      - src: docs/*.md\n        dst: docs\n  - id: other\n    format: zip\n",
+    );
+    let a = i.archives.clone().unwrap();
+    assert_eq!(a.format.as_deref(), Some("tar.xz"));
+    assert_eq!(a.name, None, "the name is gocross's default");
+    assert_eq!(a.wrap_in_directory, Some(true));
+    assert_eq!(
+        a.files,
+        Some(vec!["LICENSE".to_string(), "docs/*.md".to_string()])
+    );
+    assert_eq!(
+        notes(&i),
+        [
+            "3: archives[0].format_overrides: gocross archives windows as tar.xz too, since `format` is set",
+            "7: archives[0].format_overrides[1]: gocross archives every target as `format`, but windows as zip by default",
+            "13: archives[0].files[1]: gocross packs `docs/*.md` at its path in the module (no dst, strip_parent or info)",
+            "15: archives[1]: gocross makes one archive per target, as archives[0] says; this one is not carried over",
+        ]
+    );
+    let i = imported(
+        "version: 1\narchives:\n  - format: tar.gz\n    format_overrides: [{goos: windows, format: zip}]\n",
+    );
+    assert_eq!(i.archives, Some(Archives::default()), "gocross's defaults");
+    let i = imported("archives:\n  - format: binary\n");
+    assert_eq!(
+        i.archives.and_then(|a| a.format),
+        Some("binary".to_string())
+    );
+}
+
+#[test]
+fn skipped_and_other_builders_are_not_imported() {
+    let i = imported(
+        "version: 2\nbuilds:\n  - id: rs\n    builder: rust\n  - id: off\n    skip: true\n  - id: go\n    goos: [linux]\n    goarch: [arm64]\n",
+    );
+    assert_eq!(targets(&i), ["linux/arm64"]);
+    assert_eq!(
+        notes(&i),
+        ["4: builds[0].builder: gocross builds Go programs; this `rust` build is not imported"]
+    );
+    let err = import(
+        "version: 2\nbuilds:\n  - builder: zig\n",
+        Path::new(".goreleaser.yaml"),
+        Some(&module()),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::NoBuild { .. }), "{err}");
+}
+
+#[test]
+fn only_config_versions_1_and_2_are_read() {
+    let err = import("version: 3\n", Path::new(".goreleaser.yml"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        ".goreleaser.yml:1: version 3: gocross imports GoReleaser configs of version 1 and 2"
+    );
+    let err = import(
+        "builds:\n  - goos: [linux]\n    goarch: {x: y}\n",
+        Path::new(".goreleaser.yml"),
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(".goreleaser.yml:3:13: key `builds[0].goarch`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_written_config_is_gocross_yaml() {
+    let i = imported(
+        "version: 2\nproject_name: tool\nbuilds:\n  - main: ./cmd/tool\n    goos: [linux, windows]\n    goarch: [amd64, arm]\n    goarm: ['7']\n    env: [CGO_ENABLED=0, GOFLAGS=-mod=vendor]\n    flags: [-trimpath]\n    tags: [osusergo]\n    ldflags: -s -w -X main.version={{.Version}} -X main.commit={{.ShortCommit}}\narchives:\n  - formats: [tar.gz]\n    format_overrides: [{goos: windows, formats: [zip]}]\nrelease:\n  disable: true\nchecksum:\n  disable: true\n",
+    );
+    let text = InitConfig::imported(&module(), &i, Some("trunk".into()))
+        .render()
+        .unwrap();
+    assert_eq!(
+        text,
+        "# gocross.yaml for example.com/tool/v2: how gocross cross-compiles it, locally and in the
+# workflow it generates. Every key: `gocross schema`. After a change, run `gocross ci generate`.
+version: 1
+project: tool
+main: ./cmd/tool
+targets:
+  - linux/amd64
+  - linux/arm/7
+  - windows/amd64
+ldflags: '-s -w -X main.version={{version}} -X main.commit={{short_commit}}'
+flags: [\"-trimpath\"]
+tags: [\"osusergo\"]
+env:
+  GOFLAGS: '-mod=vendor'
+release:
+  enabled: false
+  checksums: false
+ci:
+  branches:
+    - trunk
+"
+    );
+    // Nothing in it needs more than gocross.yaml's version 1 as this gocross reads it.
+    let config =
+        crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module())).unwrap();
+    let t: Vec<String> = config.targets().iter().map(ToString::to_string).collect();
+    assert_eq!(t, targets(&i));
+    assert_eq!(config.ldflags, i.ldflags.unwrap());
+    assert_eq!(config.env["GOFLAGS"], "-mod=vendor");
+    assert!(!config.release.enabled && !config.release.checksums);
+}
