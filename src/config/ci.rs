@@ -321,8 +321,12 @@ fn strings<'v>(value: &'v serde_json::Value, at: &str, out: &mut Vec<(String, &'
 }
 
 /// One extra step, checked as a whole: a mapping of [`STEP_KEYS`] with a pinned `uses:` or a
-/// `run:`; `${{ }}` only in `if:` and in `env:` values; no control characters but tabs and
-/// line breaks in values.
+/// `run:`; `${{ }}` only in `if:`, in `env:` values and in `with:` values other than
+/// [`CODE_INPUTS`]; no control characters but tabs and line breaks in values.
+/// The `with:` inputs that run as code: actions/github-script's `script`, and a `docker://`
+/// step's `args` and `entrypoint`. Other inputs reach the action as values.
+const CODE_INPUTS: [&str; 3] = ["with.script", "with.args", "with.entrypoint"];
+
 fn check_step(step: &serde_json::Value) -> Result<(), String> {
     let Some(map) = step.as_object() else {
         return Err("a step is a mapping with `uses:` or `run:`".into());
@@ -338,7 +342,9 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
         let mut found = Vec::new();
         strings(value, key, &mut found);
         for (at, s) in found {
-            let expression_allowed = key == "if" || (key == "env" && !at.ends_with("(a key)"));
+            let value_of = |k: &str| key == k && !at.ends_with("(a key)");
+            let expression_allowed =
+                key == "if" || value_of("env") || (value_of("with") && !CODE_INPUTS.contains(&at.as_str()));
             if has_expression(s) && !expression_allowed {
                 return Err(format!(
                     "`{at}` holds `${{{{ }}}}`, which GitHub pastes into code there (template injection): pass the value through the step's `env:` and read it as $NAME"
