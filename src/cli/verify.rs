@@ -49,8 +49,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .and_then(|c| c.verify)
         .unwrap_or_default();
     merge(&mut settings, &args);
-    // A dynamic binary needs the target's loader and libc under QEMU: the configured sysroot,
-    // else the Debian cross toolchain's when it is installed.
+    // The one audit of the file: verify checks with it that the binary is for the target, and
+    // a dynamic binary needs the target's loader and libc under QEMU (the configured sysroot,
+    // else the Debian cross toolchain's when it is installed).
     let report = audit::audit_file(&args.file, &AuditOptions::default());
     let dynamic = report.facts.linkage == Some(Linkage::Dynamic);
     let sysroot = dynamic
@@ -62,6 +63,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         target: &args.target,
         method: &method,
         settings: &settings,
+        audit: Some(&report),
     });
     let name = args.file.display().to_string();
     if actions::is_actions() {

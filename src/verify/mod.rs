@@ -9,7 +9,7 @@
 mod process;
 pub mod wine;
 
-use crate::audit::{self, AuditOptions, Policy};
+use crate::audit::{self, AuditOptions, AuditReport, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
@@ -31,10 +31,15 @@ pub struct Request<'a> {
     pub target: &'a Target,
     pub method: &'a VerifyMethod,
     pub settings: &'a VerifyConfig,
+    /// The audit of `binary` when the caller already holds one (`gocross build` audits each
+    /// binary right before; see [`crate::audit::audit_artifact`]); `None` reads the file
+    /// first. Only its facts are used: the policy it was checked against does not matter.
+    pub audit: Option<&'a AuditReport>,
 }
 
 /// Runs the binary as the request says, after the audit confirmed that the file is for the
-/// claimed target (a mismatch fails without running anything). Never fails: every problem (no
+/// claimed target (a mismatch fails without running anything); the audit is
+/// [`Request::audit`], else this function reads the file. Never fails: every problem (no
 /// emulator, a crash, a timeout, wrong output) is a `failed` or `not_run` result with a
 /// reason.
 pub fn verify(req: &Request<'_>) -> ArtifactVerify {
@@ -50,8 +55,15 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
         target: Some(*req.target),
         ..Policy::default()
     };
-    let report = audit::audit_file(req.binary, &AuditOptions::default());
-    if let Some(v) = claim.check(&report).first() {
+    let read;
+    let report = match req.audit {
+        Some(report) => report,
+        None => {
+            read = audit::audit_file(req.binary, &AuditOptions::default());
+            &read
+        }
+    };
+    if let Some(v) = claim.check(report).first() {
         return ArtifactVerify {
             method,
             outcome: VerifyOutcome::Failed,
