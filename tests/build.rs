@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use gocross::build::STAGING_DIR;
 use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -100,10 +101,13 @@ fn build_in(dir: &Path, args: &[&str]) -> (Output, String, String) {
     run(gocross().arg("-C").arg(dir).arg("build").args(args))
 }
 
+/// The names in dist/ besides the staging directory `.gocross/` (where `go build` writes,
+/// kept between builds), sorted.
 fn dist_entries(dist: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dist)
         .map(|rd| {
             rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name != STAGING_DIR)
                 .collect()
         })
         .unwrap_or_default();
@@ -778,6 +782,90 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
         manifest.artifacts.len() < 8,
         "the build was not interrupted mid-way"
     );
+    // Every staging file that a seal vouches for (the next build trusts it) is complete.
+    let staging = dist.join(STAGING_DIR);
+    let sealed: Vec<PathBuf> = std::fs::read_dir(&staging)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            Some(staging.join(name.strip_suffix(".sealed")?))
+        })
+        .collect();
+    if !sealed.is_empty() {
+        let (out, stdout, stderr) = run(gocross().args(["audit", "--no-config"]).args(&sealed));
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+    }
+}
+
+/// Whether two paths name the same inode.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (std::fs::metadata(a).unwrap(), std::fs::metadata(b).unwrap());
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[test]
+fn an_unchanged_target_is_not_relinked_and_a_half_written_staging_file_is() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let build = |version: &str| {
+        let (out, stdout, stderr) = build_in(
+            dir.path(),
+            &[
+                "--target",
+                "linux/amd64",
+                "--version",
+                version,
+                "--no-verify",
+            ],
+        );
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        Manifest::read(&dist).unwrap().artifacts.remove(0)
+    };
+    let staged = dist.join(STAGING_DIR).join("hello_linux_amd64");
+    let first = build("1.0.0");
+    // When Go links, it replaces the staging file (a rename, or a new file it copies into),
+    // so the inode says whether it linked; a second name keeps the old inode alive, so its
+    // number cannot be reused.
+    let held = dir.path().join("held");
+    std::fs::hard_link(&staged, &held).unwrap();
+    let again = build("1.0.0");
+    assert!(
+        same_file(&staged, &held),
+        "the unchanged target was relinked"
+    );
+    assert_eq!(again.sha256, first.sha256);
+    assert_eq!(dist_entries(&dist).len(), 3, "no temporary file is left");
+
+    // A new -ldflags value is a new link into the same staging file.
+    let second = build("2.0.0");
+    assert!(!same_file(&staged, &held), "a new version was not linked");
+    assert_ne!(second.sha256, first.sha256);
+    let version = || run_ok(Command::new(dist.join("hello_linux_amd64")).arg("--version"));
+    assert_eq!(
+        version().trim(),
+        format!("hello 2.0.0 linux/amd64 {}", go_version())
+    );
+
+    // What a build killed while Go copied into the staging file leaves behind: a truncated
+    // file whose header still carries the build ID of an up-to-date link, and no seal. Go
+    // alone would keep it as it is; gocross relinks.
+    let size = std::fs::metadata(&staged).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&staged)
+        .unwrap()
+        .set_len(size / 2)
+        .unwrap();
+    std::fs::remove_file(dist.join(STAGING_DIR).join("hello_linux_amd64.sealed")).unwrap();
+    let relinked = build("2.0.0");
+    assert_eq!(relinked.sha256, second.sha256);
+    assert_eq!(relinked.size, size);
+    assert!(relinked.audit.unwrap().passed);
+    assert_eq!(
+        version().trim(),
+        format!("hello 2.0.0 linux/amd64 {}", go_version())
+    );
 }
 
 #[test]
@@ -1002,6 +1090,12 @@ fn upx_packs_the_targets_it_supports() {
             "{}: {} of {unpacked} bytes",
             a.target,
             a.size
+        );
+        let staged = dist.join(STAGING_DIR).join(&a.name);
+        assert_eq!(
+            std::fs::metadata(&staged).unwrap().len(),
+            unpacked,
+            "UPX packs the copy in dist/, never the staging file Go checks"
         );
         let upx_marker = std::fs::read(&path)
             .unwrap()

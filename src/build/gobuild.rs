@@ -1,11 +1,14 @@
-//! One plan job's `go build`: the command with exactly the plan's environment, run into a
-//! temporary file inside dist/, then hashed and renamed to its final name.
+//! One plan job's `go build`: the command with exactly the plan's environment, run into the
+//! target's staging file (`dist/.gocross/<output>`, see `staging`: Go skips the link when it
+//! is up to date), then copied to a temporary file inside dist/, packed with UPX when asked,
+//! hashed and renamed to its final name.
 //!
 //! The caller's own Go and C settings are removed first ([`CALLER_ENV`]), so a `GOARCH` or
 //! `GOFLAGS` exported in the shell cannot change what a target's binary is; the job's `env`
 //! (which already holds the config's `env:`) is the whole story.
 
 use super::interrupt;
+use super::staging::Staging;
 use super::{TargetOutcome, TargetResult};
 use crate::config::PLAN_OWNED_ENV;
 use crate::manifest::Artifact;
@@ -37,6 +40,8 @@ pub(super) struct JobInput<'a> {
     pub dist: &'a Path,
     /// The dist directory as the user wrote it, for messages.
     pub dist_display: &'a Path,
+    /// Where `go build` writes (`dist/.gocross/`).
+    pub staging: &'a Staging,
 }
 
 /// The temporary name a job's binary is written to inside dist/: hidden, and marked with
@@ -46,7 +51,7 @@ fn temp_name(output: &str) -> String {
 }
 
 impl JobInput<'_> {
-    /// The `go build` command, with the temporary output `out`.
+    /// The `go build` command, with the output `out`.
     fn command(&self, out: &Path) -> Command {
         let mut cmd = Command::new("go");
         cmd.current_dir(self.module_dir)
@@ -96,7 +101,8 @@ impl JobInput<'_> {
             .join(" ")
     }
 
-    /// Runs the build. Never panics and never leaves the temporary file behind.
+    /// Runs the build. Never panics and never leaves the temporary file behind; the staging
+    /// file stays, sealed only when `go build` succeeded.
     pub fn run(&self) -> TargetResult {
         let job = self.job;
         let mut result = TargetResult {
@@ -112,9 +118,19 @@ impl JobInput<'_> {
             return result;
         }
         result.command = Some(self.display());
-        let tmp = self.dist.join(temp_name(&job.output));
+        let staged = self.staging.output(&job.output);
+        if let Err(e) = self.staging.prepare(&job.output) {
+            result.outcome = TargetOutcome::Failed(format!(
+                "cannot prepare {}: {e}",
+                self.dist_display
+                    .join(super::STAGING_DIR)
+                    .join(&job.output)
+                    .display()
+            ));
+            return result;
+        }
         let started = Instant::now();
-        let output = match interrupt::spawn(&mut self.command(&tmp)) {
+        let output = match interrupt::spawn(&mut self.command(&staged)) {
             Ok(None) => return result,
             Ok(Some((child, registration))) => {
                 let out = child.wait_with_output();
@@ -127,7 +143,6 @@ impl JobInput<'_> {
         let output = match output {
             Ok(o) => o,
             Err(e) => {
-                remove_quietly(&tmp);
                 result.outcome =
                     TargetOutcome::Failed(format!("cannot run `go build`: {e}; is Go on PATH?"));
                 return result;
@@ -137,14 +152,23 @@ impl JobInput<'_> {
         log.push_str(&String::from_utf8_lossy(&output.stdout));
         result.log = log;
         if interrupt::interrupted() {
-            remove_quietly(&tmp);
             return result;
         }
         if !output.status.success() {
-            remove_quietly(&tmp);
             result.outcome = TargetOutcome::Failed(format!(
                 "`go build` failed for {} ({})",
                 job.target, output.status
+            ));
+            return result;
+        }
+        // Not sealed, the next build relinks this target; nothing worse.
+        let _ = self.staging.seal(&job.output);
+        let tmp = self.dist.join(temp_name(&job.output));
+        if let Err(e) = std::fs::copy(&staged, &tmp) {
+            remove_quietly(&tmp);
+            result.outcome = TargetOutcome::Failed(format!(
+                "cannot copy the built binary into {}: {e}",
+                self.dist_display.display()
             ));
             return result;
         }

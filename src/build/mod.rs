@@ -5,10 +5,13 @@
 //! error before anything is written):
 //! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
 //!    an unknown placeholder stops the build before it starts;
-//! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
-//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each writes a
-//!    temporary file inside dist/ that is renamed once complete (`gobuild`); a failing job
-//!    does not stop the others, and SIGINT stops them all (`interrupt`);
+//! 2. make sure dist/ is a writable directory that no other build holds, and that a manifest
+//!    already there is gocross's;
+//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each `go build`
+//!    writes its target's staging file in `dist/.gocross/`, where Go finds it up to date and
+//!    skips the link when nothing changed (`staging`), and a copy of it goes to a temporary
+//!    file inside dist/ that is renamed once complete (`gobuild`); a failing job does not stop
+//!    the others, and SIGINT stops them all (`interrupt`);
 //! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
 //!    atomically.
@@ -18,12 +21,14 @@ mod checks;
 mod gobuild;
 mod interrupt;
 mod progress;
+mod staging;
 mod stamp;
 
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
+pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
@@ -121,6 +126,12 @@ pub enum BuildError {
     Dist { path: PathBuf, reason: String },
     #[error("{0}; remove it, or build into another directory with --out")]
     ForeignManifest(ManifestError),
+    #[error(
+        "another gocross build is writing to {} (it holds {}); wait for it to finish, or build into another directory with --out",
+        path.display(),
+        Path::new(path).join(STAGING_DIR).join("lock").display()
+    )]
+    Busy { path: PathBuf },
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -140,6 +151,16 @@ pub fn build(
         .collect::<Result<Vec<_>, _>>()?;
     // 2. dist/.
     let dist_abs = prepare_dist(&opts.dist)?;
+    // One build at a time per dist/, from reading its manifest to writing the new one.
+    let staging = staging::Staging::open(&dist_abs).map_err(|e| match e {
+        staging::StagingError::Busy => BuildError::Busy {
+            path: opts.dist.clone(),
+        },
+        staging::StagingError::Io(e) => BuildError::Dist {
+            path: opts.dist.clone(),
+            reason: format!("cannot use {STAGING_DIR}/ in it: {e}"),
+        },
+    })?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
     // release's business, not an earlier build of this directory.
     let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
@@ -164,6 +185,7 @@ pub fn build(
             module_dir: &opts.module_dir,
             dist: &dist_abs,
             dist_display: &opts.dist,
+            staging: &staging,
         })
         .collect();
     let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
