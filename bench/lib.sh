@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the build benchmarks (source it): the two Go modules they build and the plain
 # `go build` commands that gocross's plan amounts to.
 #   setup_modules WORK SHFMT_VERSION  copies examples/hello to WORK/hello and shfmt (mvdan.cc/sh/v3
