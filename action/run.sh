@@ -5,6 +5,17 @@
 # to $GITHUB_OUTPUT itself.
 set -euo pipefail
 
+# An input holding a line break could smuggle a workflow command into the log, or an
+# argument nobody wrote: refused whole, never cut.
+for name in INPUT_COMMAND INPUT_TARGET INPUT_CONFIG INPUT_ARGS; do
+  value="${!name:-}"
+  if [[ "$value" == *$'\n'* || "$value" == *$'\r'* ]]; then
+    input=$(tr 'A-Z_' 'a-z-' <<< "${name#INPUT_}")
+    echo "::error title=gocross::the $input input holds a line break; write it on one line"
+    exit 1
+  fi
+done
+
 argv=()
 if [ -n "${INPUT_CONFIG:-}" ]; then
   argv+=(--config "$INPUT_CONFIG")

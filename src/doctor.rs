@@ -19,7 +19,7 @@ use crate::generate::{GenerateError, Workflow};
 use crate::gotool::GoToolError;
 use crate::plan::{BuildJob, BuildPlan, VerifyMethod};
 use crate::targets::{GoVersion, QEMU_PACKAGE};
-use crate::toolchain::{CToolchain, WINE_PACKAGES, ZIGLANG, which};
+use crate::toolchain::{CToolchain, WINE_PACKAGES, ZIGLANG};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -291,7 +291,10 @@ fn emulator_check(name: &str, jobs: &[&BuildJob]) -> Check {
         (crate::verify::wine::find_program(), WINE_PACKAGES.join(" "))
     } else {
         let qemu = [format!("{name}-static"), name.to_string()];
-        (qemu.iter().find_map(|c| which(c)), QEMU_PACKAGE.to_string())
+        (
+            qemu.iter().find_map(|c| which::which(c).ok()),
+            QEMU_PACKAGE.to_string(),
+        )
     };
     match found {
         Some(path) => Check::new(

@@ -17,9 +17,15 @@
 //!    expected exit code and output.
 //! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
 //!    contract with what follows.
-//! 9. [`github`]: the manifest published — a GitHub release checked before it goes public,
-//!    and the pull-request report (check run, step summary, sticky comment); workflow
-//!    commands, outputs and the step summary inside a job.
+//! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
+//!    and run where and how its binary would be verified (`gocross test`); the results go
+//!    to `dist/tests.json`.
+//! 10. [`image`]: the manifest's Linux binaries as a multi-arch OCI image (reproducible
+//!     layers, an SBOM referrer per platform), written as an image layout and pushed to a
+//!     registry with no Docker daemon.
+//! 11. [`github`]: the manifest published — a GitHub release checked before it goes public,
+//!     and the pull-request report (check run, step summary, sticky comment); workflow
+//!     commands, outputs and the step summary inside a job.
 //!
 //! [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
@@ -27,13 +33,17 @@
 pub mod audit;
 pub mod build;
 pub mod config;
+pub mod digest;
 pub mod doctor;
 pub mod generate;
 pub mod github;
+pub mod gotest;
 pub mod gotool;
+pub mod image;
 pub mod manifest;
 pub mod origin;
 pub mod plan;
+pub mod secrets;
 pub mod targets;
 pub mod toolchain;
 pub mod verify;

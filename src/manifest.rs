@@ -2,10 +2,17 @@
 //! between the build, the audit, the verifier, the release and the report.
 //!
 //! The manifest is written by `gocross build` (one per dist directory) and read by
-//! `gocross release` and `gocross report`. Its shape is stable: fields are only added.
+//! `gocross release`, `gocross report` and `gocross image`.
+//!
+//! Compatibility: the manifest carries its `format` ([`FORMAT`], 1 today; a manifest without
+//! the field is format 1). Within a format, fields are only added, with defaults, so an older
+//! gocross reads a newer manifest of the same format and ignores what it does not know. A
+//! change that removes, renames or re-means a field raises the format; a gocross refuses a
+//! manifest of a format above its own, and says to upgrade.
 //!
 //! ```json
-//! {"version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
+//!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
 //!  "artifacts": [{"target": "linux/arm64", "name": "hello_linux_arm64", "path": "hello_linux_arm64",
 //!                 "size": 1843200, "sha256": "…", "env": {"GOOS": "linux", …}, "duration_ms": 5120,
 //!                 "audit": {"passed": true, "linkage": "static", "glibc_floor": null, "violations": []},
@@ -22,9 +29,15 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// The checksums file's name inside a dist directory.
 pub const CHECKSUMS_FILE: &str = "checksums.txt";
 
+/// The manifest format this gocross writes and the newest it reads.
+pub const FORMAT: u32 = 1;
+
 /// Everything one `gocross build` produced.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
+    /// The format of this manifest ([`FORMAT`]; see the module docs for the rule).
+    #[serde(default = "format_one")]
+    pub format: u32,
     /// The version stamped into the binaries (`--version`, `git describe --tags`, or
     /// `0.0.0-dev`).
     pub version: String,
@@ -33,7 +46,34 @@ pub struct Manifest {
     /// The project (binary base name).
     #[serde(default)]
     pub project: String,
+    /// The commit the binaries were built from (`git rev-parse HEAD`, or `none`); empty in
+    /// manifests of older gocross releases.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commit: String,
+    /// The build's date, RFC 3339 UTC: `SOURCE_DATE_EPOCH`, else the commit date (never the
+    /// clock, so it is the same for every rebuild of a commit); empty in older manifests.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
     pub artifacts: Vec<Artifact>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            format: FORMAT,
+            version: String::new(),
+            go: String::new(),
+            project: String::new(),
+            commit: String::new(),
+            date: String::new(),
+            artifacts: Vec::new(),
+        }
+    }
+}
+
+/// Manifests written before the `format` field are format 1.
+fn format_one() -> u32 {
+    1
 }
 
 /// One built binary and what is known about it.
@@ -68,6 +108,10 @@ pub struct Artifact {
     /// file name for a flat dist/), when written. Its release asset name is its file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom: Option<String>,
+    /// SHA-256 of the SBOM file, lowercase hex, recorded when it was written: the release
+    /// checks the SBOM as it checks the binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom_sha256: Option<String>,
 }
 
 /// The audit of one artifact: the verdict, the facts a release table shows, and the full
@@ -148,6 +192,11 @@ pub enum ManifestError {
         path: PathBuf,
         cause: serde_json::Error,
     },
+    #[error(
+        "{} has manifest format {format}, newer than this gocross reads ({FORMAT}): upgrade gocross to the release that built it",
+        path.display()
+    )]
+    Newer { path: PathBuf, format: u32 },
     #[error("cannot write {}: {cause}", path.display())]
     Write {
         path: PathBuf,
@@ -175,11 +224,20 @@ impl Manifest {
                 .and_then(|a| a.path.split('/').next())
                 .unwrap_or("a leg")
                 .to_string();
-            if merged.version != m.version || merged.project != m.project || merged.go != m.go {
+            let differs = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && a != b;
+            if merged.version != m.version
+                || merged.project != m.project
+                || merged.go != m.go
+                || differs(&merged.commit, &m.commit)
+            {
                 return Err(ManifestError::Inconsistent(format!(
                     "{dir} holds {} {} built with {}, the legs before it {} {} built with {}; build every leg from the same commit, version and Go",
                     m.project, m.version, m.go, merged.project, merged.version, merged.go
                 )));
+            }
+            if merged.commit.is_empty() {
+                merged.commit = m.commit;
+                merged.date = m.date;
             }
             for a in m.artifacts {
                 if let Some(twin) = merged.artifacts.iter().find(|b| b.name == a.name) {
@@ -244,10 +302,18 @@ impl Manifest {
             path: path.to_path_buf(),
             cause,
         })?;
-        serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
-            path: path.to_path_buf(),
-            cause,
-        })
+        let manifest: Manifest =
+            serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
+                path: path.to_path_buf(),
+                cause,
+            })?;
+        if manifest.format > FORMAT {
+            return Err(ManifestError::Newer {
+                path: path.to_path_buf(),
+                format: manifest.format,
+            });
+        }
+        Ok(manifest)
     }
 
     /// Writes `<dist>/manifest.json` atomically (temp file, then rename).
@@ -258,14 +324,21 @@ impl Manifest {
     }
 
     /// The checksums file for the artifacts that passed their audit (an artifact without an
-    /// audit counts as passed): `<sha256>  <name>\n` per artifact, sorted by name, as
-    /// `sha256sum -c` reads it.
+    /// audit counts as passed) and their SBOMs: `<sha256>  <name>\n` per file the release
+    /// uploads besides itself, sorted by name, as `sha256sum -c` reads it.
     pub fn checksums(&self) -> String {
         let mut lines: Vec<(&str, &str)> = self
             .artifacts
             .iter()
             .filter(|a| a.audit.as_ref().is_none_or(|audit| audit.passed))
-            .map(|a| (a.name.as_str(), a.sha256.as_str()))
+            .flat_map(|a| {
+                let sbom = a
+                    .sbom
+                    .as_deref()
+                    .zip(a.sbom_sha256.as_deref())
+                    .map(|(path, sha)| (path.rsplit('/').next().unwrap_or(path), sha));
+                std::iter::once((a.name.as_str(), a.sha256.as_str())).chain(sbom)
+            })
             .collect();
         lines.sort();
         lines
@@ -273,6 +346,65 @@ impl Manifest {
             .map(|(name, sha)| format!("{sha}  {name}\n"))
             .collect()
     }
+}
+
+/// Opens the file at `rel` inside `dist` for reading, the only way the release reads dist/:
+/// `rel` is relative (`/`-separated, as manifest.json writes paths), and no component of it
+/// may be `..`, empty, or a symbolic link, and the file must be a regular file. The file is
+/// opened without following a last-moment symlink and without blocking on a FIFO, and its
+/// type is checked again on the open handle. Returns the handle and the full path.
+///
+/// Errors: a message naming `rel` and what is wrong, for the release's list of problems.
+pub fn open_in_dist(dist: &Path, rel: &str) -> Result<(std::fs::File, PathBuf), String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if rel.starts_with('/') || rel.contains('\\') || Path::new(rel).is_absolute() {
+        return Err(format!(
+            "`{rel}` is not a path inside dist/: manifest.json names files relative to it"
+        ));
+    }
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || *p == "." || *p == "..")
+    {
+        return Err(format!(
+            "`{rel}` leaves dist/ or is malformed: manifest.json names files inside it"
+        ));
+    }
+    let mut path = dist.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let last = i + 1 == parts.len();
+        if meta.file_type().is_symlink() {
+            return Err(format!(
+                "{rel}: {} is a symbolic link; the release reads only files inside dist/",
+                if last {
+                    "the file"
+                } else {
+                    "a directory on its path"
+                }
+            ));
+        }
+        if !last && !meta.is_dir() {
+            return Err(format!("{rel}: not a path inside dist/"));
+        }
+        if last && !meta.is_file() {
+            return Err(format!("{rel}: not a regular file"));
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(&path).map_err(|e| format!("{rel}: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("{rel}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{rel}: not a regular file"));
+    }
+    Ok((file, path))
 }
 
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
@@ -343,12 +475,15 @@ mod tests {
                 version: version.into(),
                 go: "go1.26.8".into(),
                 project: "hello".into(),
+                commit: "abc".into(),
+                date: "2026-01-02T03:04:05Z".into(),
                 artifacts: vec![Artifact {
                     name: name.into(),
                     path: name.into(),
                     sbom: Some(format!("{name}.cdx.json")),
                     ..Default::default()
                 }],
+                ..Default::default()
             };
             std::fs::create_dir_all(dist.path().join(dir)).unwrap();
             m.write(&dist.path().join(dir)).unwrap();
@@ -388,10 +523,29 @@ mod tests {
             version: "1.0.0".into(),
             go: "go1.26.8".into(),
             project: "x".into(),
-            artifacts: vec![],
+            commit: "0123abc".into(),
+            date: "2026-01-02T03:04:05Z".into(),
+            ..Default::default()
         };
         m.write(dir.path()).unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), m);
+        // Written before the field: format 1. A newer format is refused with the fix.
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"version": "1.0.0", "go": "go1.26.8", "artifacts": []}"#,
+        )
+        .unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap().format, 1);
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"format": 2, "version": "1.0.0", "go": "go1.26.8", "artifacts": []}"#,
+        )
+        .unwrap();
+        let err = Manifest::read(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("manifest format 2, newer than this gocross reads (1)"),
+            "{err}"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
     }

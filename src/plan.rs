@@ -14,13 +14,22 @@
 //! 4. write the complete environment (GOOS, GOARCH, the variant variable, CGO_ENABLED, CC/CXX
 //!    and what the toolchain needs besides, then the config's `env`);
 //! 5. pick the GitHub runner, then the verify method for where the job runs;
-//! 6. list what the job needs where it runs ([`Requirements`]: Debian packages, zig) and the
-//!    audit [`Policy`] its binary must meet.
+//! 6. settle how `gocross test` compiles and runs the module's tests for the target (the
+//!    same environment and tags, the linking flags without stamps, the same runner);
+//! 7. list what the job needs where it runs ([`Requirements`]: Debian packages, zig; the
+//!    tests' runner too when gocross.yaml has `test:`) and the audit [`Policy`] its binary
+//!    must meet.
 //!
 //! Everything a later stage needs about a job is here: the workflow installs the job's
 //! requirements on its runner, `gocross doctor` checks them on this machine, the build runs
-//! the environment, and the audit and verify read the policy and the verify method. None of
-//! them opens the config again for a job's facts.
+//! the environment, the tests run like the binary, and the audit and verify read the policy
+//! and the verify method. None of them opens the config again for a job's facts. A binary
+//! that no build handed over (`gocross audit FILE`) takes its job's policy through
+//! [`AuditPolicies`].
+
+mod audit_policy;
+
+pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
 use crate::config::{Config, GlibcVersion, VerifyConfig};
@@ -52,6 +61,26 @@ pub struct PlanContext {
 }
 
 impl PlanContext {
+    /// The context of this machine (`gocross plan`, `build`, `doctor`, `test`): all jobs on
+    /// this host; the Go release `go` (`go env GOVERSION` of the `go` on PATH), else go.mod's
+    /// `go` line (`module_go`), else the newest release gocross knows; and, when the config
+    /// uses cgo, the C toolchains on PATH (probing them starts `python3` to look for zig).
+    pub fn machine(
+        config: &Config,
+        go: Option<GoVersion>,
+        module_go: Option<GoVersion>,
+    ) -> PlanContext {
+        PlanContext {
+            host: Host::Machine(Platform::host()),
+            go: go.or(module_go).unwrap_or(GoVersion::LATEST_KNOWN),
+            tools: if config.uses_cgo() {
+                Toolbox::probe()
+            } else {
+                Toolbox::default()
+            },
+        }
+    }
+
     /// The context of the generated workflow: each job on its own GitHub runner, which
     /// installs whatever C toolchain the plan picks (zig from PyPI first).
     pub fn runners(go: GoVersion) -> PlanContext {
@@ -104,6 +133,8 @@ pub struct BuildJob {
     pub requirements: Requirements,
     /// The audit policy the binary must meet.
     pub policy: Policy,
+    /// How `gocross test` runs the module's tests for this target.
+    pub test: TestPlan,
 }
 
 /// The GitHub runner of a job: its label and, for labels in the runner table
@@ -149,9 +180,9 @@ pub struct Requirements {
 }
 
 impl Requirements {
-    /// What `toolchain` and `method` need; `apt` says whether Debian packages apply where the
-    /// job runs.
-    fn new(toolchain: Option<&CToolchain>, method: &VerifyMethod, apt: bool) -> Requirements {
+    /// What `toolchain` and `methods` (the verification's, and the tests' when they run in
+    /// the leg) need; `apt` says whether Debian packages apply where the job runs.
+    fn new(toolchain: Option<&CToolchain>, methods: &[&VerifyMethod], apt: bool) -> Requirements {
         let mut packages: Vec<&'static str> = Vec::new();
         let mut add = |p: &'static str| {
             if !packages.contains(&p) {
@@ -164,21 +195,49 @@ impl Requirements {
             Some(CToolchain::Host { .. }) => add(toolchain::HOST_CC_PACKAGE),
             _ => {}
         }
-        match method {
-            VerifyMethod::Qemu { sysroot, .. } => {
-                add(QEMU_PACKAGE);
-                if let Some(package) = sysroot.as_ref().and_then(|s| s.package) {
-                    add(package);
+        for method in methods {
+            match method {
+                VerifyMethod::Qemu { sysroot, .. } => {
+                    add(QEMU_PACKAGE);
+                    if let Some(package) = sysroot.as_ref().and_then(|s| s.package) {
+                        add(package);
+                    }
                 }
+                VerifyMethod::Wine => toolchain::WINE_PACKAGES.iter().for_each(|p| add(p)),
+                VerifyMethod::Native | VerifyMethod::Wasm | VerifyMethod::None { .. } => {}
             }
-            VerifyMethod::Wine => toolchain::WINE_PACKAGES.iter().for_each(|p| add(p)),
-            VerifyMethod::Native | VerifyMethod::Wasm | VerifyMethod::None { .. } => {}
         }
         Requirements {
             packages: if apt { packages } else { Vec::new() },
             zig: matches!(toolchain, Some(CToolchain::Zig { .. })).then_some(toolchain::ZIGLANG),
         }
     }
+}
+
+/// One target's `go test` run: compiled with the job's environment, tags and flags, run
+/// where and how the job's binary would be.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestPlan {
+    /// Why the target's tests are not run (`test: false` in an override), if they are not.
+    pub skip: Option<String>,
+    /// Whether `gocross test` without `--target` includes the target: it is in
+    /// `test.targets`, or that key is absent (then every target that can run here counts).
+    pub selected: bool,
+    /// Package patterns (`test.packages`).
+    pub packages: Vec<String>,
+    /// `go test` flags: `test.args`, then the overrides' `test_args`.
+    pub args: Vec<String>,
+    /// `-ldflags` of the test binaries: only the linking the build needs
+    /// (`-linkmode external -extldflags -static` for static cgo); no stamps, no stripping.
+    pub ldflags: String,
+    /// Seconds the target's whole `go test` run may take.
+    pub timeout: u64,
+    /// Environment of the test binaries (`test.env`), besides the allow-listed variables.
+    pub env: BTreeMap<String, String>,
+    /// How the test binaries run here: the verify method without `verify.skip` (which is
+    /// about the shipped binary, not its tests).
+    #[serde(flatten)]
+    pub method: VerifyMethod,
 }
 
 /// How a job's binary is run after the build.
@@ -284,7 +343,11 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut runner = None;
     let mut verify = config.verify.clone();
     let mut upx = config.upx;
+    let mut test_enabled = true;
+    let mut test_args = Vec::new();
     for o in config.overrides_for(target) {
+        test_enabled = o.test.unwrap_or(test_enabled);
+        test_args.extend(o.test_args.iter().flatten().cloned());
         upx = o.upx.unwrap_or(upx);
         cgo = o.cgo.unwrap_or(cgo);
         cc = o.cc.as_ref().or(cc);
@@ -301,6 +364,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
 
     // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
+    let mut link_flags = String::new();
     if static_link {
         for tag in ["netgo", "osusergo"] {
             if !tags.iter().any(|t| t == tag) {
@@ -308,9 +372,8 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             }
         }
         if cgo {
-            ldflags = format!("{ldflags} -linkmode external -extldflags -static")
-                .trim()
-                .to_string();
+            link_flags = "-linkmode external -extldflags -static".to_string();
+            ldflags = format!("{ldflags} {link_flags}").trim().to_string();
         }
     }
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
@@ -369,17 +432,38 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let sysroot = (cgo && !static_link)
         .then(|| qemu_sysroot(target, verify.as_ref()))
         .flatten();
+    let runs = verify_method(target.platform, host, sysroot);
     let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
         Some(reason) => VerifyMethod::None { reason },
-        None => verify_method(target.platform, host, sysroot),
+        None => runs.clone(),
     };
 
-    // 6. Requirements and policy.
+    // 6. Tests.
+    let settings = config.test.clone().unwrap_or_default();
+    let test = TestPlan {
+        skip: (!test_enabled)
+            .then(|| "`test: false` for this target in gocross.yaml's overrides".to_string()),
+        selected: settings
+            .targets()
+            .is_none_or(|listed| listed.iter().any(|t| selects(t, target))),
+        packages: settings.packages.clone(),
+        args: settings.args.iter().cloned().chain(test_args).collect(),
+        ldflags: link_flags,
+        timeout: settings.timeout,
+        env: settings.env.clone(),
+        method: runs,
+    };
+
+    // 7. Requirements and policy. The leg runs the tests too when gocross.yaml has `test:`.
     let apt = match ctx.host {
         Host::Machine(_) => true,
         Host::Runners => runner.apt,
     };
-    let requirements = Requirements::new(toolchain.as_ref(), &method, apt);
+    let mut methods = vec![&method];
+    if config.test.is_some() && test.skip.is_none() {
+        methods.push(&test.method);
+    }
+    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
     let policy = Policy::for_build(config, target, static_link, glibc);
 
     BuildJob {
@@ -402,6 +486,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         },
         requirements,
         policy,
+        test,
     }
 }
 

@@ -70,7 +70,7 @@ impl Toolbox {
     /// Looks on PATH for the C compilers gocross knows, and for zig (a `zig` command, or the
     /// PyPI `ziglang` package of the `python3` on PATH, which costs one short `python3` run).
     pub fn probe() -> Toolbox {
-        let found = |cmd: &str| which(cmd).is_some();
+        let found = |cmd: &str| which::which(cmd).is_ok();
         let gccs: Vec<CrossGcc> = crate::targets::PORTS
             .iter()
             .filter_map(|p| p.cross_gcc())
@@ -128,28 +128,6 @@ impl Toolbox {
 
 fn zig_from_pypi() -> Vec<String> {
     ["python3", "-m", "ziglang"].map(String::from).to_vec()
-}
-
-/// The full path of an executable command on PATH (on Windows, `cmd.exe` also matches
-/// `cmd`).
-pub fn which(command: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(command))
-        .find(|p| is_executable(p))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file() || path.with_extension("exe").is_file()
-    }
 }
 
 /// Whether PyPI's `ziglang` package is installed for the `python3` on PATH

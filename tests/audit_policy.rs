@@ -424,27 +424,19 @@ fn github_actions_get_annotations_and_a_step_summary() {
     assert!(md.contains("**static**: found dynamic"), "{md}");
 }
 
-/// The CycloneDX 1.5 JSON schema shipped in PyPI's cyclonedx-python-lib.
+/// The CycloneDX 1.5 JSON schema shipped in PyPI's cyclonedx-python-lib; `None` (outside
+/// CI) when the package is missing.
 fn cyclonedx_schema() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import cyclonedx.schema._res as r, os; print(os.path.dirname(r.__file__))",
-        ])
-        .output()
-        .ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let schema = dir.join("bom-1.5.SNAPSHOT.schema.json");
-    if schema.is_file() {
-        return Some(schema);
+    if !common::require_python_module("cyclonedx.schema", "pip install cyclonedx-python-lib") {
+        return None;
     }
-    if in_ci() {
-        panic!(
-            "the CycloneDX schema is required and missing: pip install cyclonedx-python-lib (scripts/test installs it)"
-        );
-    }
-    eprintln!("skipped: pip install cyclonedx-python-lib for the CycloneDX schema");
-    None
+    let out = common::run_ok(Command::new("python3").args([
+        "-c",
+        "import cyclonedx.schema._res as r, os; print(os.path.dirname(r.__file__))",
+    ]));
+    let schema = PathBuf::from(out.trim()).join("bom-1.5.SNAPSHOT.schema.json");
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    Some(schema)
 }
 
 #[test]

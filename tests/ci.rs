@@ -63,6 +63,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "version: 1\ntargets: [linux/amd64, linux/riscv64]\nrelease:\n  attest: false\n  sbom: true\nci:\n  go_version: '1.26.8'\n  pr_comment: true\n",
     ),
     (
+        "tests_on_every_leg",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/s390x, windows/amd64, darwin/arm64]\ntest:\n  timeout: 300\noverrides:\n  - targets: [darwin/arm64]\n    test: false\n",
+    ),
+    (
+        "container_image",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/arm64, linux/arm/7, darwin/arm64]\nimage:\n  repository: ghcr.io/acme/hello\n  push_branch: true\n",
+    ),
+    (
         "gnu_cross",
         ".",
         "version: 1\ncgo: true\nstatic: false\ntargets: [linux/riscv64, linux/s390x]\noverrides:\n  - targets: [linux/riscv64]\n    cc: gnu\nrelease:\n  attest: true\n",

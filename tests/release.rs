@@ -7,23 +7,23 @@ mod common;
 mod fake_github;
 
 use fake_github::{FakeGitHub, FaultKind, OWNER, REPO};
-use gocross::manifest::{
-    Artifact, ArtifactAudit, ArtifactVerify, CHECKSUMS_FILE, Manifest, VerifyOutcome,
-};
+use gocross::manifest::{ArtifactAudit, CHECKSUMS_FILE, Manifest};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Fake0Token1For2Release3Tests4";
 const TAG: &str = "v1.0.0";
 
-/// The four targets of the test dist, as (GOOS, GOARCH, asset name).
+/// The four targets of the test dist, as (GOOS, GOARCH, asset name), in the manifest's
+/// order (by name).
 const TARGETS: [(&str, &str, &str); 4] = [
+    ("darwin", "arm64", "hello_darwin_arm64"),
     ("linux", "amd64", "hello_linux_amd64"),
     ("linux", "arm64", "hello_linux_arm64"),
-    ("darwin", "arm64", "hello_darwin_arm64"),
     ("windows", "amd64", "hello_windows_amd64.exe"),
 ];
 
@@ -34,63 +34,44 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A dist directory as `gocross build` leaves it: examples/hello built with plain `go build`
-/// for four targets (once per test run, cached), manifest.json and checksums.txt.
+/// A dist directory that `gocross build --version 1.0.0` wrote for examples/hello's four
+/// targets, with verification on: built once per test run (in target/test-builds), copied for
+/// each test.
 fn dist() -> Option<tempfile::TempDir> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
     if !common::require_tool("go", "install Go from https://go.dev/dl") {
         return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
-    let mut artifacts = Vec::new();
-    for (goos, goarch, name) in TARGETS {
-        let built = common::go_fixture(
-            &common::example("hello"),
-            &[("GOOS", goos), ("GOARCH", goarch), ("CGO_ENABLED", "0")],
-            &["-trimpath", "-ldflags=-s -w"],
-            name,
+    let module = BUILT.get_or_init(|| {
+        let module = common::build_dir("release-dist");
+        common::copy_module_to(&common::example("hello"), &module);
+        let targets: Vec<String> = TARGETS
+            .iter()
+            .map(|(goos, goarch, _)| format!("{goos}/{goarch}"))
+            .collect();
+        std::fs::write(
+            module.join("gocross.yaml"),
+            format!(
+                "version: 1\nproject: hello\ntargets: [{}]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\n",
+                targets.join(", ")
+            ),
+        )
+        .unwrap();
+        common::run_ok(
+            common::gocross()
+                .arg("-C")
+                .arg(&module)
+                .args(["build", "--version", "1.0.0"]),
         );
-        let bytes = std::fs::read(&built).unwrap();
-        std::fs::write(dist.join(name), &bytes).unwrap();
-        artifacts.push(Artifact {
-            target: format!("{goos}/{goarch}"),
-            name: name.into(),
-            path: name.into(),
-            size: bytes.len() as u64,
-            sha256: sha256(&bytes),
-            env: BTreeMap::from([
-                ("GOOS".into(), goos.into()),
-                ("GOARCH".into(), goarch.into()),
-                ("CGO_ENABLED".into(), "0".into()),
-            ]),
-            duration_ms: 1000,
-            audit: Some(ArtifactAudit {
-                passed: true,
-                linkage: (goos == "linux").then(|| "static".into()),
-                ..Default::default()
-            }),
-            verify: Some(ArtifactVerify {
-                method: if goarch == "amd64" { "native" } else { "qemu" }.into(),
-                outcome: if goos == "darwin" {
-                    VerifyOutcome::NotRun
-                } else {
-                    VerifyOutcome::Verified
-                },
-                reason: (goos == "darwin").then(|| "darwin binaries run on macOS only".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-    }
-    let manifest = Manifest {
-        version: "1.0.0".into(),
-        go: "go1.26.0".into(),
-        project: "hello".into(),
-        artifacts,
-    };
-    manifest.write(&dist).unwrap();
-    std::fs::write(dist.join(CHECKSUMS_FILE), manifest.checksums()).unwrap();
+        module
+    });
+    let dir = tempfile::tempdir().unwrap();
+    common::run_ok(
+        Command::new("cp")
+            .arg("-a")
+            .arg(module.join("dist"))
+            .arg(dir.path()),
+    );
     Some(dir)
 }
 
@@ -263,18 +244,19 @@ async fn a_fresh_release_is_drafted_uploaded_checked_and_published() {
     let s = fake.state();
     let body = &s.releases[0].body;
     let manifest = Manifest::read(&dist_of(&dir)).unwrap();
-    let arm = &manifest.artifacts[1];
+    let arm = &manifest.artifacts[2];
+    assert_eq!(arm.name, "hello_linux_arm64");
     assert!(
         body.contains(&format!(
             "| linux/arm64 | `hello_linux_arm64` | {} | `{}` | static | — | yes (qemu) |",
-            gocross::github::release::human_size(arm.size),
+            indicatif::HumanBytes(arm.size),
             arm.sha256
         )),
         "{body}"
     );
     assert!(
         body.contains("| darwin/arm64 | `hello_darwin_arm64` |")
-            && body.contains("not run: darwin binaries run on macOS only"),
+            && body.contains("not run: darwin/arm64 binaries run only on macOS"),
         "{body}"
     );
     assert!(body.trim_end().ends_with("Fixed the greeting."), "{body}");
@@ -368,6 +350,7 @@ async fn an_upload_outage_is_resumed_by_a_rerun() {
         assert_eq!(
             names,
             [
+                ("hello_darwin_arm64", "uploaded"),
                 ("hello_linux_amd64", "uploaded"),
                 ("hello_linux_arm64", "starter")
             ]
@@ -646,7 +629,10 @@ async fn a_dist_that_is_not_ready_is_refused_without_the_network() {
     let Some(dir) = dist() else { return };
     let dist = dist_of(&dir);
     let mut manifest = Manifest::read(&dist).unwrap();
-    manifest.artifacts[1].audit = Some(ArtifactAudit {
+    let named = |m: &Manifest, name: &str| m.artifacts.iter().position(|a| a.name == name).unwrap();
+    let arm64 = named(&manifest, "hello_linux_arm64");
+    let darwin = named(&manifest, "hello_darwin_arm64");
+    manifest.artifacts[arm64].audit = Some(ArtifactAudit {
         passed: false,
         violations: vec![gocross::manifest::Violation {
             rule: "static".into(),
@@ -655,7 +641,7 @@ async fn a_dist_that_is_not_ready_is_refused_without_the_network() {
         }],
         ..Default::default()
     });
-    manifest.artifacts[2].name = "hello darwin".into();
+    manifest.artifacts[darwin].name = "hello darwin".into();
     manifest.write(&dist).unwrap();
     std::fs::write(dist.join("hello_windows_amd64.exe"), b"truncated").unwrap();
     // No GITHUB_API_URL that answers: the checks come first.

@@ -12,6 +12,7 @@ use gocross::manifest::{
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const TOKEN: &str = "ghs_Fake5Token6For7Report8Tests9";
 const HEAD_SHA: &str = "1111111111111111111111111111111111111111";
@@ -47,21 +48,63 @@ fn artifact(target: &str, violations: usize, verify: Option<VerifyOutcome>) -> A
     }
 }
 
-/// A module directory with `dist/manifest.json` holding `artifacts`, and the event payload
-/// of pull request #7.
-fn workspace(module: Option<&Path>, artifacts: Vec<Artifact>) -> tempfile::TempDir {
-    let dir = match module {
-        Some(m) => common::copy_module(m),
-        None => tempfile::tempdir().unwrap(),
-    };
-    write_manifest(dir.path(), artifacts);
+/// The targets of examples/hello (8 configured) that [`built_module`] builds.
+const BUILT: [&str; 4] = [
+    "linux/amd64",
+    "linux/arm64",
+    "windows/amd64",
+    "darwin/arm64",
+];
+
+/// A copy of examples/hello whose dist/ a real `gocross build --version 1.0.0` wrote for
+/// [`BUILT`] (built once per test run in target/test-builds), with the event payload of pull
+/// request #7.
+fn built_module() -> tempfile::TempDir {
+    static MODULE: OnceLock<PathBuf> = OnceLock::new();
+    let module = MODULE.get_or_init(|| {
+        let module = common::build_dir("report-dist");
+        common::copy_module_to(&common::example("hello"), &module);
+        let mut build = common::gocross();
+        build
+            .arg("-C")
+            .arg(&module)
+            .args(["build", "--version", "1.0.0"]);
+        for target in BUILT {
+            build.args(["--target", target]);
+        }
+        common::run_ok(&mut build);
+        module
+    });
+    let dir = tempfile::tempdir().unwrap();
+    common::run_ok(
+        Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", module.display()))
+            .arg(dir.path()),
+    );
+    write_event(dir.path());
+    dir
+}
+
+fn write_event(dir: &Path) {
     std::fs::write(
-        dir.path().join("event.json"),
+        dir.join("event.json"),
         json!({"action": "synchronize", "number": 7,
                "pull_request": {"number": 7, "head": {"sha": HEAD_SHA}}})
         .to_string(),
     )
     .unwrap();
+}
+
+/// A module directory with `dist/manifest.json` holding `artifacts` as written here, and the
+/// event payload of pull request #7: for the tests of the Checks API's request shapes (50
+/// annotations a request, read-only tokens, the comment), which need failures no real build
+/// has. The build-to-report contract is tested from real builds ([`built_module`], and
+/// tests/act.rs runs the whole workflow).
+fn workspace(artifacts: Vec<Artifact>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_manifest(dir.path(), artifacts);
+    write_event(dir.path());
     dir
 }
 
@@ -73,6 +116,7 @@ fn write_manifest(dir: &Path, artifacts: Vec<Artifact>) {
         go: "go1.26.0".into(),
         project: "hello".into(),
         artifacts,
+        ..Default::default()
     }
     .write(&dist)
     .unwrap();
@@ -130,7 +174,7 @@ async fn a_check_run_carries_the_table_and_120_annotations_in_three_requests() {
         .take(40)
         .map(|p| p.platform.to_string())
         .collect();
-    let dir = workspace(None, targets.iter().map(|t| artifact(t, 3, None)).collect());
+    let dir = workspace(targets.iter().map(|t| artifact(t, 3, None)).collect());
     let fake = FakeGitHub::start(TOKEN).await;
     let out = run_ok(&mut report(&fake, dir.path(), &[]));
     assert!(
@@ -184,7 +228,7 @@ async fn a_check_run_carries_the_table_and_120_annotations_in_three_requests() {
     assert_eq!(run.title, "40 targets: 40 failed");
     assert!(
         run.summary.contains(&format!(
-            "| {} | `hello_{}` | 2.2 MiB | yes | failed (rule0, rule1, rule2) | — | static | — |",
+            "| {} | `hello_{}` | 2.19 MiB | yes | failed (rule0, rule1, rule2) | — | — | static | — |",
             targets[39],
             targets[39].replace('/', "_")
         )),
@@ -197,14 +241,11 @@ async fn a_check_run_carries_the_table_and_120_annotations_in_three_requests() {
 
 #[tokio::test]
 async fn targets_that_were_not_built_are_annotated_on_their_line() {
-    let module = common::example("hello");
-    let built = ["linux/amd64", "linux/arm64", "windows/amd64"];
-    let mut artifacts: Vec<Artifact> = built
-        .iter()
-        .map(|t| artifact(t, 0, Some(VerifyOutcome::Verified)))
-        .collect();
-    artifacts.push(artifact("darwin/arm64", 0, Some(VerifyOutcome::NotRun)));
-    let dir = workspace(Some(&module), artifacts);
+    if !common::require_tool("go", "install Go") {
+        return;
+    }
+    let dir = built_module();
+    let module = dir.path();
     let fake = FakeGitHub::start(TOKEN).await;
     let out = run_ok(&mut report(&fake, dir.path(), &[]));
     assert!(out.contains("8 targets: 4 failed"), "{out}");
@@ -243,7 +284,9 @@ async fn targets_that_were_not_built_are_annotated_on_their_line() {
         .unwrap();
     assert_eq!(
         notice["message"],
-        json!("hello_darwin_arm64 (darwin/arm64) was not run: no runner for darwin")
+        json!(
+            "hello_darwin_arm64 (darwin/arm64) was not run: darwin/arm64 binaries run only on macOS; verified on a macOS runner, audited here"
+        )
     );
     assert_eq!(notice["start_line"].as_u64(), Some(line_of("darwin/arm64")));
     assert!(
@@ -256,22 +299,33 @@ async fn targets_that_were_not_built_are_annotated_on_their_line() {
 
 #[tokio::test]
 async fn a_passing_build_is_one_completed_check_run() {
-    let dir = workspace(
-        None,
-        vec![artifact("linux/amd64", 0, Some(VerifyOutcome::Verified))],
-    );
+    if !common::require_tool("go", "install Go") {
+        return;
+    }
+    let dir = built_module();
+    // gocross.yaml lists exactly the targets that were built.
+    let config = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();
+    let kept: Vec<&str> = config
+        .lines()
+        .filter(|l| {
+            l.trim()
+                .strip_prefix("- ")
+                .is_none_or(|t| !t.contains('/') || BUILT.contains(&t))
+        })
+        .collect();
+    std::fs::write(dir.path().join("gocross.yaml"), kept.join("\n") + "\n").unwrap();
     let fake = FakeGitHub::start(TOKEN).await;
     run_ok(&mut report(&fake, dir.path(), &[]));
     let sent = bodies(&fake).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].1["status"], json!("completed"));
     assert_eq!(sent[0].1["conclusion"], json!("success"));
-    assert_eq!(sent[0].1["output"]["title"], json!("1 target: all passed"));
+    assert_eq!(sent[0].1["output"]["title"], json!("4 targets: all passed"));
 }
 
 #[tokio::test]
 async fn a_read_only_token_falls_back_to_the_step_summary() {
-    let dir = workspace(None, vec![artifact("linux/arm64", 2, None)]);
+    let dir = workspace(vec![artifact("linux/arm64", 2, None)]);
     let fake = FakeGitHub::start(TOKEN).await;
     fake.state().read_only_checks = true;
     let out = run_ok(&mut report(&fake, dir.path(), &["--comment"]));
@@ -310,7 +364,7 @@ async fn a_read_only_token_falls_back_to_the_step_summary() {
 
 #[tokio::test]
 async fn the_sticky_comment_is_updated_in_place() {
-    let dir = workspace(None, vec![artifact("linux/arm64", 1, None)]);
+    let dir = workspace(vec![artifact("linux/arm64", 1, None)]);
     let fake = FakeGitHub::start(TOKEN).await;
     fake.state().comments.push(fake_github::FakeComment {
         id: 100,
@@ -361,7 +415,7 @@ async fn the_sticky_comment_is_updated_in_place() {
 
 #[tokio::test]
 async fn outside_a_pull_request_the_commit_is_github_sha() {
-    let dir = workspace(None, vec![artifact("linux/arm64", 0, None)]);
+    let dir = workspace(vec![artifact("linux/arm64", 0, None)]);
     std::fs::write(
         dir.path().join("event.json"),
         r#"{"ref": "refs/heads/main"}"#,
@@ -374,4 +428,83 @@ async fn outside_a_pull_request_the_commit_is_github_sha() {
         "{out}"
     );
     assert_eq!(fake.state().check_runs[0].head_sha, MERGE_SHA);
+}
+
+#[tokio::test]
+async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
+    use gocross::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("event.json"),
+        json!({"number": 7, "pull_request": {"number": 7, "head": {"sha": HEAD_SHA}}}).to_string(),
+    )
+    .unwrap();
+    // The report job's layout: each build leg's dist/ downloaded into its own directory.
+    for (target, failed) in [("linux/amd64", false), ("linux/s390x", true)] {
+        let leg = dir
+            .path()
+            .join("dist")
+            .join(format!("gocross-hello_{}", target.replace('/', "_")));
+        std::fs::create_dir_all(&leg).unwrap();
+        Manifest {
+            version: "1.0.0".into(),
+            go: "go1.26.0".into(),
+            project: "hello".into(),
+            artifacts: vec![artifact(target, 0, Some(VerifyOutcome::Verified))],
+            ..Default::default()
+        }
+        .write(&leg)
+        .unwrap();
+        let mut t = TargetTests::not_run(&target.parse().unwrap(), "qemu", String::new());
+        t.reason = None;
+        t.outcome = TestOutcome::Passed;
+        t.tests = Counts {
+            passed: 3,
+            failed: 0,
+            skipped: 0,
+        };
+        if failed {
+            t.outcome = TestOutcome::Failed;
+            t.tests.passed = 2;
+            t.tests.failed = 1;
+            t.failures.push(TestFailure {
+                package: "example.com/hello".into(),
+                test: Some("TestUint32LittleEndian".into()),
+                kind: FailureKind::Failed,
+                file: Some("bugs_test.go".into()),
+                line: Some(8),
+                output: "    bugs_test.go:8: = 0x01020304, want 0x04030201\n".into(),
+            });
+        }
+        TestReport::new(
+            "go1.26.0".into(),
+            "example.com/hello".into(),
+            vec![t],
+            false,
+        )
+        .store(&leg)
+        .unwrap();
+    }
+    let fake = FakeGitHub::start(TOKEN).await;
+    let printed = run_ok(&mut report(&fake, dir.path(), &[]));
+    assert!(printed.contains("TESTS"), "{printed}");
+    let s = fake.state();
+    let run = &s.check_runs[0];
+    assert_eq!(run.conclusion.as_deref(), Some("failure"));
+    assert_eq!(run.title, "2 targets: 1 failed");
+    assert!(
+        run.summary
+            .contains("| linux/s390x | `hello_linux_s390x` | 2.19 MiB | yes | passed | verified (qemu) | failed (1 of 3) |"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("| passed (3) |"), "{}", run.summary);
+    let test = run
+        .annotations
+        .iter()
+        .find(|a| a["title"] == "TestUint32LittleEndian on linux/s390x")
+        .expect("an annotation for the failed test");
+    assert_eq!(test["path"], "bugs_test.go");
+    assert_eq!(test["start_line"], 8);
+    assert_eq!(test["annotation_level"], "failure");
 }

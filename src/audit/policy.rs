@@ -73,6 +73,32 @@ impl Policy {
         policy
     }
 
+    /// This policy with `rules` (the command line's) laid over it: `rules`' target, highest
+    /// glibc, allowed libraries, oldest Go and cgo replace these where set; required static
+    /// linking and stripping are added, and so are the forbidden libraries.
+    pub fn overlay(mut self, rules: &Policy) -> Policy {
+        if rules.target.is_some() {
+            self.target = rules.target;
+        }
+        self.require_static |= rules.require_static;
+        if rules.max_glibc.is_some() {
+            self.max_glibc = rules.max_glibc;
+        }
+        if rules.allowed_libs.is_some() {
+            self.allowed_libs = rules.allowed_libs.clone();
+        }
+        self.forbidden_libs
+            .extend(rules.forbidden_libs.iter().cloned());
+        self.require_stripped |= rules.require_stripped;
+        if rules.min_go.is_some() {
+            self.min_go = rules.min_go;
+        }
+        if rules.cgo.is_some() {
+            self.cgo = rules.cgo;
+        }
+        self
+    }
+
     /// Sets the report's violations and verdict.
     pub fn apply(&self, report: &mut AuditReport) {
         report.violations = self.check(report);

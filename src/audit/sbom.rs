@@ -14,8 +14,6 @@ use super::{AuditReport, GoInfo, Module};
 use crate::manifest::{ManifestError, write_atomic};
 use base64::Engine as _;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::Path;
 
 /// Errors writing an SBOM.
@@ -35,7 +33,9 @@ pub fn render(report: &AuditReport) -> Result<String, SbomError> {
     let go = report.facts.go.as_ref().ok_or_else(|| SbomError::NotGo {
         path: report.path.clone(),
     })?;
-    let sha256 = file_sha256(Path::new(&report.path));
+    let sha256 = crate::digest::sha256_file(Path::new(&report.path))
+        .ok()
+        .map(|(_, sha)| sha);
     let bom = cyclonedx(report, go, sha256.as_deref());
     let mut text = serde_json::to_string_pretty(&bom).expect("JSON values always serialize");
     text.push('\n');
@@ -50,24 +50,6 @@ pub fn write_sbom(report: &AuditReport, path: &Path) -> Result<(), SbomError> {
     let text = render(report)?;
     write_atomic(path, text.as_bytes())?;
     Ok(())
-}
-
-fn file_sha256(path: &Path) -> Option<String> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Some(hex(&hasher.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The CycloneDX 1.5 document.
@@ -202,7 +184,7 @@ fn library(m: &Module) -> Value {
 fn h1_to_sha256(sum: &str) -> Option<String> {
     let b64 = sum.strip_prefix("h1:")?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-    (bytes.len() == 32).then(|| hex(&bytes))
+    (bytes.len() == 32).then(|| crate::digest::hex(&bytes))
 }
 
 /// `pkg:golang/<path>[@<version>]`, each path segment and the version percent-encoded.

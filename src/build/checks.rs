@@ -54,8 +54,15 @@ impl Checks {
         } = audit::audit_artifact(&path, &job.policy);
         if self.sbom && report.facts.go.is_some() {
             let name = sbom_name(&artifact.name);
-            match audit::write_sbom(&report, &dist.join(&name)) {
-                Ok(()) => artifact.sbom = Some(name),
+            let path = dist.join(&name);
+            match audit::write_sbom(&report, &path)
+                .map_err(|e| e.to_string())
+                .and_then(|()| crate::digest::sha256_file(&path).map_err(|e| e.to_string()))
+            {
+                Ok((_, sha256)) => {
+                    artifact.sbom = Some(name);
+                    artifact.sbom_sha256 = Some(sha256);
+                }
                 Err(e) => problems.push(format!("cannot write its SBOM: {e}")),
             }
         }

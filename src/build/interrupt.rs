@@ -1,5 +1,6 @@
-//! Stopping a build on SIGINT or SIGTERM: every running `go build` (with the compilers,
-//! linkers and C compilers it started) is stopped, and no new one starts.
+//! Stopping a build (or a `gocross test` run) on SIGINT or SIGTERM: every running `go build`
+//! or `go test` (with the compilers, linkers, emulators and test binaries it started) is
+//! stopped, and no new one starts.
 //!
 //! Each `go build` runs in its own process group, so a terminal's Ctrl-C reaches only
 //! gocross, which forwards SIGINT to every group it started; a group still alive
@@ -89,6 +90,12 @@ pub fn spawn(cmd: &mut Command) -> std::io::Result<Option<(Child, Registration)>
     let id = child.id();
     s.running.insert(id);
     Ok(Some((child, Registration(id))))
+}
+
+/// Kills the process group led by `pid` (a command started by [`spawn`]) with SIGKILL: the
+/// command and everything it started that stayed in its group.
+pub fn kill_group(pid: u32) {
+    signal_group(pid, Signal::Kill);
 }
 
 enum Signal {

@@ -19,7 +19,7 @@
 mod actions_report;
 mod checks;
 mod gobuild;
-mod interrupt;
+pub(crate) mod interrupt;
 mod progress;
 mod staging;
 mod stamp;
@@ -213,7 +213,10 @@ pub fn build(
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
         project: plan.project.clone(),
+        commit: opts.stamp.commit.clone(),
+        date: opts.stamp.date.clone(),
         artifacts: built,
+        ..Default::default()
     };
     let manifest = merge(previous, current, &replaced, &dist_abs);
     manifest.write(&dist_abs)?;

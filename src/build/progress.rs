@@ -70,7 +70,8 @@ impl PlainProgress {
     fn line(&self, target: &Target, state: &str) {
         let w = *self.width.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{:<w$}  {state}", target.to_string());
+        let line = format!("{:<w$}  {state}", target.to_string());
+        let _ = writeln!(err, "{}", crate::github::actions::guard(&line));
     }
 }
 

@@ -5,11 +5,10 @@
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result, bail};
 use gocross::audit::{self, AuditOptions, AuditReport, Policy};
-use gocross::config::{self, Config, GlibcVersion};
+use gocross::config::GlibcVersion;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
-use gocross::plan::{self, BuildJob, Host, PlanContext};
-use gocross::targets::{GoVersion, Platform, Target};
-use gocross::toolchain::Toolbox;
+use gocross::plan::AuditPolicies;
+use gocross::targets::{GoVersion, Target};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -88,92 +87,19 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is too large"))
 }
 
-/// The gocross.yaml policy source: the config and its planned jobs (planned as for the
-/// workflow, so no machine probing), when a config applies.
-struct ConfigPolicy {
-    config: Config,
-    jobs: Vec<BuildJob>,
-}
-
-impl ConfigPolicy {
-    fn load(global: &Global, no_config: bool) -> Result<Option<ConfigPolicy>> {
-        if no_config {
-            return Ok(None);
-        }
-        let explicit = global.config.is_some();
-        let path = global
-            .config
-            .clone()
-            .unwrap_or_else(|| config::path_in(&global.dir));
-        if !explicit && !path.is_file() {
-            return Ok(None);
-        }
-        let config = global.load_config()?;
-        let ctx = PlanContext {
-            host: Host::Runners,
-            go: GoVersion::LATEST_KNOWN,
-            tools: Toolbox::ci(),
-        };
-        let jobs = plan::plan(&config, &ctx, &[])?.jobs;
-        Ok(Some(ConfigPolicy { config, jobs }))
-    }
-
-    /// The policy for one binary: the job of the wanted target, else the job whose platform
-    /// (and variant, when the binary records it) is the binary's, else `audit:` alone.
-    fn policy_for(&self, report: &AuditReport, wanted: Option<&Target>) -> Policy {
-        let job = match wanted {
-            Some(t) => self
-                .jobs
-                .iter()
-                .find(|j| j.target == *t)
-                .or_else(|| self.jobs.iter().find(|j| j.target.platform == t.platform)),
-            None => {
-                let f = &report.facts;
-                let platform = f
-                    .goos
-                    .zip(f.goarch)
-                    .map(|(os, arch)| Platform::new(os, arch));
-                let same: Vec<&BuildJob> = self
-                    .jobs
-                    .iter()
-                    .filter(|j| Some(j.target.platform) == platform)
-                    .collect();
-                let recorded = |j: &&&BuildJob| match (j.target.variant_env(), &f.go) {
-                    (Some((var, value)), Some(go)) => go.settings.get(var) == Some(&value),
-                    _ => false,
-                };
-                same.iter().find(recorded).or(same.first()).copied()
-            }
-        };
-        match job {
-            Some(job) => job.policy.clone(),
-            None => Policy::from_config(&self.config),
-        }
-    }
-}
-
 impl Args {
-    /// The flags laid over a base policy.
-    fn overlay(&self, mut p: Policy) -> Policy {
-        if let Some(t) = self.target {
-            p.target = Some(t);
+    /// The rules the flags give, laid over gocross.yaml's policy for each binary.
+    fn rules(&self) -> Policy {
+        Policy {
+            target: self.target,
+            require_static: self.require_static,
+            max_glibc: self.max_glibc,
+            allowed_libs: (!self.allowed_libs.is_empty()).then(|| self.allowed_libs.clone()),
+            forbidden_libs: self.forbidden_libs.clone(),
+            require_stripped: self.stripped,
+            min_go: self.min_go,
+            cgo: self.cgo,
         }
-        p.require_static |= self.require_static;
-        if self.max_glibc.is_some() {
-            p.max_glibc = self.max_glibc;
-        }
-        if !self.allowed_libs.is_empty() {
-            p.allowed_libs = Some(self.allowed_libs.clone());
-        }
-        p.forbidden_libs.extend(self.forbidden_libs.iter().cloned());
-        p.require_stripped |= self.stripped;
-        if self.min_go.is_some() {
-            p.min_go = self.min_go;
-        }
-        if self.cgo.is_some() {
-            p.cgo = self.cgo;
-        }
-        p
     }
 }
 
@@ -181,7 +107,16 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if args.sbom.is_some() && args.files.len() != 1 {
         bail!("--sbom writes the SBOM of one binary: give exactly one FILE");
     }
-    let source = ConfigPolicy::load(global, args.no_config)?;
+    let config = if args.no_config {
+        None
+    } else {
+        global.optional_config()?
+    };
+    let policies = match &config {
+        Some(config) => AuditPolicies::from_config(config)?,
+        None => AuditPolicies::none(),
+    };
+    let rules = args.rules();
     let options = AuditOptions {
         max_size: args.max_size,
     };
@@ -190,11 +125,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .iter()
         .map(|path| {
             let mut report = audit::audit_file(path, &options);
-            let base = source
-                .as_ref()
-                .map(|s| s.policy_for(&report, args.target.as_ref()))
-                .unwrap_or_default();
-            args.overlay(base).apply(&mut report);
+            policies
+                .policy_for(&report.facts, &rules)
+                .apply(&mut report);
             report
         })
         .collect();
@@ -217,10 +150,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 
     for r in &reports {
         for v in &r.violations {
-            eprintln!(
+            output::eprint_line(&format!(
                 "{}: violates `{}`: found {}, allowed {}",
                 r.path, v.rule, v.found, v.allowed
-            );
+            ));
         }
     }
     if actions::is_actions() {

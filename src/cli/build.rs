@@ -1,7 +1,7 @@
 //! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V]`: builds the plan's
 //! targets into dist/, shows live progress, and prints a summary table.
 
-use super::{Global, Outcome, output, plan::machine_context};
+use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
@@ -48,7 +48,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         (go, stamp.join().expect("the stamp thread does not panic"))
     });
     let (go, stamp) = (go?, stamp?);
-    let ctx = machine_context(&config, go.parse().ok(), module_go);
+    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let dist = match args.out {
         Some(out) if out.is_absolute() => out,
@@ -68,10 +68,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         checks: Checks::for_config(&config, !args.no_verify),
     };
     let in_actions = actions::is_actions();
-    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let progress: Box<dyn Progress> = if in_actions {
         Box::new(PlainProgress::new(true))
-    } else if std::io::stderr().is_terminal() && !ci {
+    } else if std::io::stderr().is_terminal() && !actions::in_ci() {
         Box::new(TerminalProgress::default())
     } else {
         Box::new(PlainProgress::new(false))
@@ -160,7 +159,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     ))?;
     for r in &report.results {
         if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {
-            eprintln!("\nerror: {}: {} {reason}", r.target, artifact.name);
+            output::eprint_line(&format!(
+                "\nerror: {}: {} {reason}",
+                r.target, artifact.name
+            ));
         }
         if let TargetOutcome::Failed(message) = &r.outcome {
             let mut text = format!("\nerror: {}: {message}\n", r.target);
@@ -168,7 +170,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 text.push_str(&format!("$ {cmd}\n"));
             }
             text.push_str(&r.log);
-            eprint!("{text}");
+            eprint!("{}", gocross::github::actions::guard(&text));
         }
     }
     if in_actions {

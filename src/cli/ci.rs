@@ -1,12 +1,12 @@
 //! `gocross ci init|generate|check`: the generated GitHub Actions workflow.
 
 use super::{Global, Outcome, output};
-use anyhow::{Context, Result, bail};
-use gocross::config::{self, Config, GoMod};
-use gocross::generate::{self, GenerateError, Workflow, init::InitConfig};
-use gocross::targets;
+use anyhow::Result;
+use gocross::config;
+use gocross::generate::init::{self, InitRequest};
+use gocross::generate::{self, GenerateError, Workflow};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,7 +19,11 @@ enum CiCommand {
     /// Write gocross.yaml (when absent) and the workflow for this module.
     Init(InitArgs),
     /// Write the workflow again from gocross.yaml.
-    Generate,
+    Generate {
+        /// Replace the file even when gocross did not write it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Exit 1 with a diff when the committed workflow differs from what gocross.yaml says.
     Check,
 }
@@ -48,10 +52,10 @@ struct InitArgs {
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     match args.command {
         CiCommand::Init(init) => run_init(global, init),
-        CiCommand::Generate => {
+        CiCommand::Generate { force } => {
             let config = global.load_config()?;
             let workflow = Workflow::render(&global.dir, &global.config_path(), &config)?;
-            generate::write(&workflow.path, &workflow.text)?;
+            workflow.write(force)?;
             output::print(&format!(
                 "wrote {} ({} build legs)",
                 workflow.shown(),
@@ -82,111 +86,42 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 }
 
 fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
-    let dir = args
-        .module_dir
-        .clone()
-        .unwrap_or_else(|| global.dir.clone());
-    let gomod = GoMod::read(&dir).with_context(|| {
-        format!(
-            "no Go module in {}: run `gocross ci init` in a module root (or create one with `go mod init`)",
-            dir.display()
-        )
+    let module_dir = args.module_dir.unwrap_or_else(|| global.dir.clone());
+    let request = InitRequest {
+        config_path: match &global.config {
+            Some(p) => p.clone(),
+            None => config::path_in(&module_dir),
+        },
+        module_dir,
+        targets: args.targets,
+        main: args.main,
+        force: args.force,
+    };
+    // Several main packages and no --main: ask on a terminal.
+    let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let init = init::init(&request, |mains| {
+        ask.then(|| {
+            dialoguer::Select::new()
+                .with_prompt("Which main package does gocross build?")
+                .items(mains)
+                .default(0)
+                .interact()
+                .ok()
+        })
+        .flatten()
     })?;
-    let config_path = match &global.config {
-        Some(p) => p.clone(),
-        None => config::path_in(&dir),
-    };
-    let write_config = args.force || !config_path.exists();
-    let (config, config_text) = if write_config {
-        let main = choose_main(&dir, args.main.as_deref(), args.yes)?;
-        let targets = if args.targets.is_empty() {
-            config::DEFAULT_TARGETS
-                .iter()
-                .map(|t| t.to_string())
-                .collect()
-        } else {
-            args.targets.clone()
-        };
-        for t in &targets {
-            targets::expand(t).map_err(|e| anyhow::anyhow!("--targets: {e}"))?;
-        }
-        let branch = generate::init::default_branch(&generate::repository_root(&dir));
-        let text = InitConfig::new(&gomod, &main, targets, branch).render()?;
-        let config = Config::parse(&text, &config_path, Some(&gomod))?;
-        (config, Some(text))
+    if let Some(text) = &init.config {
+        generate::write(&request.config_path, text)?;
+        output::print(&format!("wrote {}", request.config_path.display()))?;
     } else {
-        if !args.targets.is_empty() || args.main.is_some() {
-            bail!(GenerateError::Exists {
-                path: config_path,
-                hint: " (--targets and --main only shape a new gocross.yaml; or edit it)",
-            });
-        }
-        (Config::load_from(&config_path, &dir)?, None)
-    };
-    let workflow = Workflow::render(&dir, &config_path, &config)?;
-    if workflow.path.exists() && !args.force {
-        bail!(GenerateError::Exists {
-            path: workflow.path,
-            hint: ", or run `gocross ci generate` to write it from gocross.yaml",
-        });
+        output::print(&format!("kept {}", request.config_path.display()))?;
     }
-    if let Some(text) = &config_text {
-        generate::write(&config_path, text)?;
-        output::print(&format!("wrote {}", config_path.display()))?;
-    } else {
-        output::print(&format!("kept {}", config_path.display()))?;
-    }
-    generate::write(&workflow.path, &workflow.text)?;
+    let workflow = &init.workflow;
+    workflow.write(request.force)?;
     output::print(&format!(
         "wrote {} ({} build legs)\ncommit both files; the workflow's check job (`gocross doctor --ci`) fails while they disagree",
         workflow.shown(),
         workflow.legs
     ))?;
     Ok(Outcome::Success)
-}
-
-/// The main package: `--main` (checked against the module's main packages), the only one,
-/// or the user's pick when several exist and a terminal is attached.
-fn choose_main(dir: &Path, wanted: Option<&str>, yes: bool) -> Result<String> {
-    let found = generate::init::main_packages(dir)?;
-    let list = || found.join(", ");
-    if let Some(w) = wanted {
-        let w = w.trim_end_matches('/');
-        let normalized = if w == "." || w.starts_with("./") {
-            w.to_string()
-        } else {
-            format!("./{w}")
-        };
-        if !found.contains(&normalized) {
-            bail!(
-                "--main {w}: not a main package of this module (main packages: {})",
-                if found.is_empty() {
-                    "none".into()
-                } else {
-                    list()
-                }
-            );
-        }
-        return Ok(normalized);
-    }
-    match found.len() {
-        0 => bail!(
-            "no main package in {}: gocross builds commands; add one (`package main` with `func main`) or pass --main",
-            dir.display()
-        ),
-        1 => Ok(found[0].clone()),
-        _ if !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            let pick = dialoguer::Select::new()
-                .with_prompt("Which main package does gocross build?")
-                .items(&found)
-                .default(0)
-                .interact()?;
-            Ok(found[pick].clone())
-        }
-        _ => bail!(
-            "this module has {} main packages ({}): pass --main with the one to build",
-            found.len(),
-            list()
-        ),
-    }
 }

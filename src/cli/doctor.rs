@@ -3,7 +3,7 @@
 //! the config, the plan for GitHub's runners, workflow drift). Exits 1 when a configured target
 //! cannot be built (or, with `--ci`, when a check failed).
 
-use super::{Global, Outcome, output, plan::machine_context};
+use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::doctor::{self, Status};
 use gocross::targets::Target;
@@ -31,7 +31,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         let module_go = gocross::config::GoMod::read(&global.dir)
             .ok()
             .and_then(|m| m.go);
-        let ctx = machine_context(&config, gocross::gotool::version(), module_go);
+        let ctx =
+            gocross::plan::PlanContext::machine(&config, gocross::gotool::version(), module_go);
         let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
         doctor::diagnose(&plan, &go_env, module_go)
     };

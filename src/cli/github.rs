@@ -1,20 +1,9 @@
-//! What `gocross release` and `gocross report` share at the edge: the optional config, the
-//! tokio runtime, and the GitHub client from the environment with progress on stderr.
+//! What `gocross release` and `gocross report` share at the edge: the tokio runtime, and the
+//! GitHub client from the environment with progress on stderr.
 
-use super::Global;
 use anyhow::{Context, Result};
-use gocross::config::{self, Config};
 use gocross::github::client::{Client, Settings};
 use std::sync::Arc;
-
-/// The config when there is one: `--config FILE` must exist; the default gocross.yaml may be
-/// absent (then `None`), since a release or report needs only dist/.
-pub fn optional_config(global: &Global) -> Result<Option<Config>> {
-    if global.config.is_none() && !config::path_in(&global.dir).exists() {
-        return Ok(None);
-    }
-    global.load_config().map(Some)
-}
 
 /// A single-threaded runtime: the requests of one command go one after another.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -31,6 +20,6 @@ pub fn client(repo: Option<&str>) -> Result<Client> {
     settings.token.mask_in_actions()?;
     Ok(Client::new(
         settings,
-        Arc::new(|line: &str| eprintln!("{line}")),
+        Arc::new(|line: &str| super::output::eprint_line(line)),
     )?)
 }

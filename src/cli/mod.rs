@@ -6,12 +6,14 @@ mod build;
 mod ci;
 mod doctor;
 mod github;
+mod image;
 mod output;
 mod plan;
 mod release;
 mod report;
 mod schema;
 mod targets;
+mod test;
 mod verify;
 
 use anyhow::Result;
@@ -65,6 +67,8 @@ enum Command {
     Doctor(doctor::Args),
     /// Run one binary on its target: natively, under QEMU user mode or wine.
     Verify(verify::Args),
+    /// Run the module's Go tests on every target, in parallel: natively, under QEMU or wine.
+    Test(test::Args),
     /// Write, regenerate or check the GitHub Actions workflow.
     Ci(ci::Args),
     /// Publish dist/ as the GitHub release of a tag: draft, upload, check, publish; safe to
@@ -75,6 +79,9 @@ enum Command {
     Report(report::Args),
     /// Read binaries like file, readelf and go version -m, and check them against the policy.
     Audit(audit::Args),
+    /// Build the multi-arch container image of the verified Linux binaries, push it, or write
+    /// a Dockerfile for buildx.
+    Image(image::Args),
 }
 
 /// What a command asks `main` to exit with, when it ran to the end.
@@ -90,6 +97,16 @@ pub enum Outcome {
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1
 /// (clap's usage errors exit 2).
 pub fn run() -> ExitCode {
+    // `go test -exec` calls gocross for every test binary: no argument parsing, no config.
+    let mut argv = std::env::args_os().skip(1);
+    if argv
+        .next()
+        .is_some_and(|a| a == gocross::gotest::EXEC_SUBCOMMAND)
+    {
+        let rest: Vec<std::ffi::OsString> = argv.collect();
+        let code = gocross::gotest::exec_wrapper(&rest);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
@@ -99,7 +116,7 @@ pub fn run() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            output::eprint_line(&format!("error: {err:#}"));
             ExitCode::from(1)
         }
     }
@@ -117,10 +134,12 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Build(args) => build::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Test(args) => test::run(&ctx, args),
         Command::Ci(args) => ci::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Image(args) => image::run(&ctx, args),
     }
 }
 
@@ -133,15 +152,17 @@ pub struct Global {
 impl Global {
     /// The config file: `--config`, else gocross.yaml in the module root.
     pub fn config_path(&self) -> PathBuf {
-        match &self.config {
-            Some(path) => path.clone(),
-            None if self.dir == std::path::Path::new(".") => PathBuf::from(config::FILE_NAME),
-            None => config::path_in(&self.dir),
-        }
+        config::file_path(self.config.as_deref(), &self.dir)
     }
 
-    /// Loads and validates the config.
+    /// The config, which the command needs.
     pub fn load_config(&self) -> Result<Config> {
-        Ok(Config::load_from(&self.config_path(), &self.dir)?)
+        Ok(config::load(self.config.as_deref(), &self.dir)?)
+    }
+
+    /// The config when there is one, for the commands that start from artifacts (`verify`,
+    /// `audit`, `release`, `report`); a broken one is an error.
+    pub fn optional_config(&self) -> Result<Option<Config>> {
+        Ok(config::load_optional(self.config.as_deref(), &self.dir)?)
     }
 }

@@ -2,11 +2,14 @@
 //! program quietly instead of failing.
 
 use anyhow::Result;
+use gocross::github::actions;
 use serde::Serialize;
 use std::io::Write;
 
-/// Writes text to stdout, flushing at the end.
+/// Writes text to stdout, flushing at the end; under GitHub Actions, with smuggled workflow
+/// commands made inert ([`actions::guard`]).
 pub fn print(text: &str) -> Result<()> {
+    let text = &actions::guard(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') && !text.is_empty() {
@@ -35,4 +38,9 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     t.load_preset(comfy_table::presets::NOTHING);
     t.set_header(header.iter().copied());
     t
+}
+
+/// Writes one line of progress or diagnosis to stderr, guarded as [`print`] is.
+pub fn eprint_line(line: &str) {
+    eprintln!("{}", actions::guard(line));
 }

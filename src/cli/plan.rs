@@ -2,10 +2,8 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
-use gocross::config::Config;
-use gocross::plan::{self, Host, PlanContext};
-use gocross::targets::{GoVersion, Platform, Target};
-use gocross::toolchain::Toolbox;
+use gocross::plan::{self, PlanContext};
+use gocross::targets::{GoVersion, Target};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,25 +18,6 @@ pub struct Args {
     ci: bool,
 }
 
-/// The planning context of this machine: its platform, the Go release `go` (else go.mod's
-/// `go` line, else the newest release gocross knows) and, when the config uses cgo, the C
-/// toolchains on PATH (probing them starts `python3` to look for zig).
-pub fn machine_context(
-    config: &Config,
-    go: Option<GoVersion>,
-    module_go: Option<GoVersion>,
-) -> PlanContext {
-    PlanContext {
-        host: Host::Machine(Platform::host()),
-        go: go.or(module_go).unwrap_or(GoVersion::LATEST_KNOWN),
-        tools: if config.uses_cgo() {
-            Toolbox::probe()
-        } else {
-            Toolbox::default()
-        },
-    }
-}
-
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let config = global.load_config()?;
     let module_go = gocross::config::GoMod::read(&global.dir)
@@ -47,7 +26,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let ctx = if args.ci {
         PlanContext::runners(module_go.unwrap_or(GoVersion::LATEST_KNOWN))
     } else {
-        machine_context(&config, gocross::gotool::version(), module_go)
+        PlanContext::machine(&config, gocross::gotool::version(), module_go)
     };
     let plan = plan::plan(&config, &ctx, &args.targets)?;
     if args.json {

@@ -7,6 +7,7 @@ use gocross::config::ReleaseConfig;
 use gocross::github::actions;
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
+use indicatif::HumanBytes;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -52,7 +53,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             "which tag? pass --tag v1.2.3 (in a workflow run of a tag push it comes from GITHUB_REF_NAME)"
         );
     };
-    let config = github::optional_config(global)?;
+    let config = global.optional_config()?;
     let settings: ReleaseConfig = config
         .as_ref()
         .map(|c| c.release.clone())
@@ -129,7 +130,7 @@ fn text(report: &ReleaseReport) -> String {
     for a in &report.assets {
         table.add_row(vec![
             a.name.clone(),
-            release::human_size(a.size),
+            HumanBytes(a.size).to_string(),
             a.sha256.clone(),
             action_name(a.action).to_string(),
         ]);
@@ -163,7 +164,7 @@ fn summary_markdown(report: &ReleaseReport) -> String {
         md.push_str(&format!(
             "| `{}` | {} | {} |\n",
             a.name,
-            release::human_size(a.size),
+            HumanBytes(a.size),
             action_name(a.action)
         ));
     }

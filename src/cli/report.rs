@@ -5,12 +5,12 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::Result;
-use gocross::config;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::github::report::{self, Published, PullRequest, Report};
+use gocross::gotest::TestReport;
 use gocross::manifest::Manifest;
 use serde::Serialize;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,17 +36,21 @@ struct JsonOutput<'a> {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let config = github::optional_config(global)?;
-    let config_path = global
-        .config
-        .clone()
-        .unwrap_or_else(|| config::path_in(&global.dir));
+    let config = global.optional_config()?;
+    let config_path = global.config_path();
     let configured = config
         .as_ref()
         .map(report::configured_targets)
         .unwrap_or_default();
-    let legs = Manifest::read_legs(&global.dir.join(&args.dist))?;
-    let report = report::summarize(&legs, &configured, &repo_relative(&config_path));
+    let dist = global.dir.join(&args.dist);
+    let legs = Manifest::read_legs(&dist)?;
+    let tests = TestReport::read_legs(&dist)?;
+    let report = report::summarize(
+        &legs,
+        &tests,
+        &configured,
+        &actions::repo_relative(&config_path),
+    );
     let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
     actions::append_summary(&markdown)?;
     let pr = PullRequest::from_env()?;
@@ -124,7 +128,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 }
 
 fn text(report: &Report) -> String {
-    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY"]);
+    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY", "TESTS"]);
     for r in &report.rows {
         table.add_row(vec![
             r.target.clone(),
@@ -132,31 +136,8 @@ fn text(report: &Report) -> String {
             if r.built { "yes" } else { "no" }.to_string(),
             r.audit.clone(),
             r.verify.clone(),
+            r.tests.clone(),
         ]);
     }
     format!("{}\n{table}", report.title)
-}
-
-/// A path as the Checks API wants it: relative to the repository root (`GITHUB_WORKSPACE`,
-/// else the working directory), with `/` separators and no `./`.
-fn repo_relative(path: &Path) -> String {
-    let roots = [
-        std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
-        std::env::current_dir().ok(),
-    ];
-    let relative = if path.is_absolute() {
-        roots
-            .iter()
-            .flatten()
-            .find_map(|root| path.strip_prefix(root).ok())
-            .unwrap_or(path)
-    } else {
-        path
-    };
-    relative
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }

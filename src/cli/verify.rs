@@ -2,12 +2,11 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
-use gocross::audit::{self, AuditOptions, Linkage};
+use gocross::audit::{self, AuditOptions};
 use gocross::config::VerifyConfig;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
-use gocross::plan::{self, verify_method};
-use gocross::targets::{Platform, Target};
+use gocross::targets::Target;
 use gocross::verify::{self, Request};
 use std::path::PathBuf;
 
@@ -44,20 +43,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         anyhow::bail!("{} is not a file", args.file.display());
     }
     let mut settings = global
-        .load_config()
-        .ok()
+        .optional_config()?
         .and_then(|c| c.verify)
         .unwrap_or_default();
     merge(&mut settings, &args);
-    // The one audit of the file: verify checks with it that the binary is for the target, and
-    // a dynamic binary needs the target's loader and libc under QEMU (the configured sysroot,
-    // else the Debian cross toolchain's when it is installed).
+    // The one audit of the file: it chooses the method (a dynamic binary needs a sysroot under
+    // QEMU), and verify confirms with it that the binary is for the target.
     let report = audit::audit_file(&args.file, &AuditOptions::default());
-    let dynamic = report.facts.linkage == Some(Linkage::Dynamic);
-    let sysroot = dynamic
-        .then(|| plan::qemu_sysroot(&args.target, Some(&settings)))
-        .flatten();
-    let method = verify_method(args.target.platform, Platform::host(), sysroot);
+    let method = verify::method_for(&report, &args.target, &settings);
     let result = verify::verify(&Request {
         binary: &args.file,
         target: &args.target,

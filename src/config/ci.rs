@@ -3,10 +3,15 @@
 //! What passes here renders into a workflow that GitHub accepts and a security review does not
 //! flag: the workflow path is one GitHub runs, extra steps pin their actions to a commit SHA
 //! and keep `${{ }}` out of their scripts, environment names are valid and leave the plan's
-//! variables alone, and timeouts stay within GitHub's six-hour job limit.
+//! variables alone, and timeouts stay within GitHub's six-hour job limit. Each rule about one
+//! value is a parse function that its field names (see `validate.rs`), so it is reported at
+//! that value; the one rule across values is [`validate`].
 
-use super::located::{ConfigError, line_of_key};
-use super::{CiConfig, PLAN_OWNED_ENV};
+use super::located::ConfigError;
+use super::{CiConfig, PLAN_OWNED_ENV, validate};
+use serde::Deserializer;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// GitHub cancels a job on a hosted runner after six hours.
@@ -55,111 +60,126 @@ pub fn is_go_release(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// `ci.workflow`: a file GitHub runs, `.github/workflows/<name>.yml`.
+pub(super) fn workflow<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |workflow: &String| {
+        let file = Path::new(workflow);
+        let in_workflows = file.parent() == Some(Path::new(".github/workflows"));
+        let yaml = matches!(
+            file.extension().and_then(|e| e.to_str()),
+            Some("yml" | "yaml")
+        );
+        if in_workflows && yaml {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{workflow}` is not a file GitHub runs: write `.github/workflows/<name>.yml`"
+            ))
+        }
+    })
 }
 
-/// Checks the `ci:` section. Errors point at the line of the offending key.
-pub(super) fn validate(ci: &CiConfig, path: &Path, source: &str) -> Result<(), ConfigError> {
-    let fail = |key: &str, message: String| {
-        let line = line_of_key(source, key).unwrap_or(1);
-        Err(ConfigError::at(
-            path,
-            source,
-            line,
-            1,
-            format!("key `ci.{key}`: {message}"),
+/// `ci.go_version`: a Go release actions/setup-go takes ([`is_go_release`]); it keeps its place
+/// for the rule against `go_versions` in [`validate`].
+pub(super) fn go_version<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Spanned<String>>, D::Error> {
+    validate::optional(d, |go: &Spanned<String>| go_release(&go.value))
+}
+
+/// `ci.go_versions`: Go releases, each listed once.
+pub(super) fn go_versions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    validate::list(d, |go: &String, before: &[String]| {
+        go_release(go)?;
+        if before.contains(go) {
+            return Err(format!("Go {go} is listed twice"));
+        }
+        Ok(())
+    })
+}
+
+fn go_release(go: &str) -> Result<(), String> {
+    if is_go_release(go) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{go}` is not a Go release: write stable, oldstable, 1.26 or 1.26.8"
         ))
-    };
-    let workflow = Path::new(&ci.workflow);
-    let in_workflows = workflow.parent() == Some(Path::new(".github/workflows"));
-    let yaml = matches!(
-        workflow.extension().and_then(|e| e.to_str()),
-        Some("yml" | "yaml")
-    );
-    if !in_workflows || !yaml {
-        return fail(
-            "workflow",
-            format!(
-                "`{}` is not a file GitHub runs: write `.github/workflows/<name>.yml`",
-                ci.workflow
-            ),
-        );
     }
-    for (i, v) in ci.go_versions.iter().enumerate() {
-        if !is_go_release(v) {
-            return fail(
-                "go_versions",
-                format!("`{v}` is not a Go release: write stable, oldstable, 1.26 or 1.26.8"),
-            );
-        }
-        if ci.go_versions[..i].contains(v) {
-            return fail("go_versions", format!("Go {v} is listed twice"));
-        }
-    }
-    if ci.go_version.is_some() && !ci.go_versions.is_empty() {
-        return fail(
-            "go_versions",
-            "set `go_version` (one Go) or `go_versions` (a Go axis), not both".into(),
-        );
-    }
-    if let Some(go) = &ci.go_version
-        && !is_go_release(go)
-    {
-        return fail(
-            "go_version",
-            format!("`{go}` is not a Go release: write stable, oldstable, 1.26 or 1.26.8"),
-        );
-    }
-    if let Some(action) = &ci.action
-        && !(is_action_ref(action) && is_pinned(action))
-    {
-        return fail(
-            "action",
-            format!(
+}
+
+/// `ci.action`: `OWNER/REPO@<40-hex commit>`.
+pub(super) fn action<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, |action: &String| {
+        if is_action_ref(action) && is_pinned(action) {
+            Ok(())
+        } else {
+            Err(format!(
                 "`{action}` is not an action pinned to a commit: write OWNER/REPO@<40-hex commit> (a tag or branch can move), e.g. {}@<commit>",
                 crate::origin::action_repository()
-            ),
-        );
-    }
-    for (key, list) in [("branches", &ci.branches), ("tags", &ci.tags)] {
-        if list.iter().any(|b| b.trim().is_empty()) {
-            return fail(key, "an entry is empty; write a name or a pattern".into());
+            ))
         }
-    }
-    for name in ci.env.keys() {
-        if !is_env_name(name) {
-            return fail(
-                "env",
-                format!("`{name}` is not an environment variable name (letters, digits, `_`)"),
-            );
+    })
+}
+
+/// `ci.branches` and `ci.tags`: names or patterns, none empty.
+pub(super) fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    validate::list(d, |name: &String, _: &[String]| {
+        if name.trim().is_empty() {
+            Err("an entry is empty; write a name or a pattern".into())
+        } else {
+            Ok(())
         }
-        if name.starts_with("GITHUB_") || PLAN_OWNED_ENV.contains(&name.as_str()) {
-            return fail(
-                "env",
-                format!("`{name}` is set by GitHub or by gocross's plan; it cannot be set here"),
-            );
+    })
+}
+
+/// `ci.env`: valid names, none that GitHub (`GITHUB_*`) or the plan ([`PLAN_OWNED_ENV`]) sets.
+pub(super) fn env<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    validate::keys(d, |name| {
+        validate::env_name(name)?;
+        if name.starts_with("GITHUB_") || PLAN_OWNED_ENV.contains(&name) {
+            return Err(format!(
+                "`{name}` is set by GitHub or by gocross's plan; it cannot be set here"
+            ));
         }
-    }
-    if !(1..=MAX_TIMEOUT_MINUTES).contains(&ci.timeout_minutes) {
-        return fail(
-            "timeout_minutes",
-            format!("must be between 1 and {MAX_TIMEOUT_MINUTES} (GitHub's job limit)"),
-        );
-    }
-    for (key, steps) in [
-        ("steps_before_build", &ci.steps_before_build),
-        ("steps_after_build", &ci.steps_after_build),
-    ] {
-        for (i, step) in steps.iter().enumerate() {
-            if let Err(message) = check_step(step) {
-                return fail(key, format!("step {}: {message}", i + 1));
-            }
+        Ok(())
+    })
+}
+
+/// `ci.timeout_minutes`: 1 to [`MAX_TIMEOUT_MINUTES`].
+pub(super) fn timeout_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    validate::checked(d, |minutes: &u32| {
+        if (1..=MAX_TIMEOUT_MINUTES).contains(minutes) {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be between 1 and {MAX_TIMEOUT_MINUTES} (GitHub's job limit)"
+            ))
         }
+    })
+}
+
+/// `ci.steps_before_build` and `ci.steps_after_build`: each step a mapping with a pinned
+/// `uses:` or a `run:` without expressions.
+pub(super) fn steps<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<serde_json::Value>, D::Error> {
+    validate::list(d, |step: &serde_json::Value, _: &[serde_json::Value]| {
+        check_step(step)
+    })
+}
+
+/// The rule of the `ci:` section across values: one Go (`go_version`) or a Go axis
+/// (`go_versions`), not both. The error points at `go_version`.
+pub(super) fn validate(ci: &CiConfig, path: &Path, source: &str) -> Result<(), ConfigError> {
+    if let Some(go) = &ci.go_version
+        && !ci.go_versions.is_empty()
+    {
+        return Err(ConfigError::at(
+            path,
+            source,
+            &go.referenced,
+            "key `ci.go_version`: set `go_version` (one Go) or `go_versions` (a Go axis), not both"
+                .into(),
+        ));
     }
     Ok(())
 }

@@ -1,6 +1,15 @@
 //! Config errors that point at a place in the file: `gocross.yaml:4:5: message`, followed by
-//! the offending line and a caret, like a compiler.
+//! the offending line and a caret under the column, like a compiler.
+//!
+//! Every place comes from serde-saphyr, never from searching the text: the parser's location
+//! of the value that failed (a YAML, type or one-value rule error), or the `Spanned` location
+//! of a value that a rule across values refused after parsing. The key is the path
+//! serde_path_to_error recorded on the way to the failure (`overrides[1].verify.timeout`),
+//! and annotate-snippets renders the line and the caret.
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde_path_to_error::Segment;
+use serde_saphyr::Location;
 use std::path::{Path, PathBuf};
 
 /// Everything that can be wrong with a config file.
@@ -13,7 +22,8 @@ pub enum ConfigError {
         cause: std::io::Error,
     },
     /// A YAML, schema or validation error at a place in the file. `line` and `column` are
-    /// 1-based; `snippet` is the line with a caret under the column.
+    /// 1-based (the column counts characters); `snippet` is the line with a caret under the
+    /// column.
     #[error("{}:{line}:{column}: {message}\n{snippet}", path.display())]
     At {
         path: PathBuf,
@@ -25,11 +35,18 @@ pub enum ConfigError {
     /// Neither `project` nor a go.mod to take the name from.
     #[error("{}: cannot choose a binary name: set `project:` or run gocross in a Go module (no go.mod found)", path.display())]
     NoProject { path: PathBuf },
+    /// The binary name taken from `main` or go.mod's module path does not fit in file names.
+    #[error("{}: the binary name `{name}`, taken from `main` or go.mod, must hold only letters, digits, `.`, `_` and `-` (it names files and release assets): set `project:`", path.display())]
+    UnsafeProject { path: PathBuf, name: String },
 }
 
 impl ConfigError {
-    /// An error at `line:column` of `source`.
-    pub(crate) fn at(path: &Path, source: &str, line: u64, column: u64, message: String) -> Self {
+    /// An error at `place` of `source`: where serde-saphyr found the value (`Spanned`).
+    pub(crate) fn at(path: &Path, source: &str, place: &Location, message: String) -> Self {
+        ConfigError::at_line_column(path, source, place.line(), place.column(), message)
+    }
+
+    fn at_line_column(path: &Path, source: &str, line: u64, column: u64, message: String) -> Self {
         ConfigError::At {
             path: path.to_path_buf(),
             line,
@@ -39,14 +56,19 @@ impl ConfigError {
         }
     }
 
-    /// Converts a serde-saphyr error, naming the key at its location when the parser's
-    /// message does not.
-    pub(crate) fn from_yaml(err: &serde_saphyr::Error, path: &Path, source: &str) -> Self {
+    /// Converts a serde-saphyr error, naming the key at `key` (the path to the value that
+    /// failed, as serde_path_to_error recorded it) when the parser's message does not.
+    pub(crate) fn from_yaml(
+        err: &serde_saphyr::Error,
+        key: Option<&serde_path_to_error::Path>,
+        path: &Path,
+        source: &str,
+    ) -> Self {
         let mut options = serde_saphyr::RenderOptions::default();
         options.snippets = serde_saphyr::SnippetMode::Off;
         let rendered = err.without_snippet().render_with_options(options);
         let Some(loc) = err.location() else {
-            return ConfigError::at(path, source, 1, 1, rendered);
+            return ConfigError::at_line_column(path, source, 1, 1, rendered);
         };
         let (line, column) = (loc.line(), loc.column());
         let suffix = format!(" at line {line}, column {column}");
@@ -57,11 +79,15 @@ impl ConfigError {
         if bare == "invalid boolean" {
             bare.push_str(": write true or false");
         }
-        let message = match key_path_at(source, line) {
+        // The parser's advice for a key written twice is for programs that embed it.
+        if let Some(key) = bare.strip_suffix(", set DuplicateKeyPolicy in Options if acceptable") {
+            bare = format!("{key}; remove one");
+        }
+        let message = match key.and_then(key_name) {
             Some(key) if !bare.contains("unknown field") => format!("key `{key}`: {bare}"),
             _ => bare,
         };
-        ConfigError::at(path, source, line, column, message)
+        ConfigError::at_line_column(path, source, line, column, message)
     }
 
     /// The 1-based line and column, for errors that have them.
@@ -73,80 +99,61 @@ impl ConfigError {
     }
 }
 
-fn snippet(source: &str, line: u64, column: u64) -> String {
-    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
-        return String::new();
-    };
-    let width = line.to_string().len();
-    let pad = " ".repeat(column.saturating_sub(1) as usize);
-    format!("{:width$} |\n{line} | {text}\n{:width$} | {pad}^", "", "")
-}
-
-/// The dotted path of the key that the given 1-based line belongs to, for block-style YAML:
-/// `overrides[0].cgo`, `targets[1]`. Walks the lines above, keeping the chain of keys and list
-/// items with smaller indentation. `None` when the line is outside any mapping.
-fn key_path_at(source: &str, line: u64) -> Option<String> {
-    // Each frame: (indent, segment).
-    let mut stack: Vec<(usize, String)> = Vec::new();
-    let mut list_counters: Vec<(usize, usize)> = Vec::new();
-    for (i, raw) in source.lines().enumerate() {
-        if i as u64 >= line {
-            break;
-        }
-        let trimmed = raw.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let mut indent = raw.len() - trimmed.len();
-        let mut rest = trimmed;
-        while let Some(after) =
-            rest.strip_prefix("- ")
-                .or(if rest == "-" { Some("") } else { None })
-        {
-            stack.retain(|(d, _)| *d < indent);
-            list_counters.retain(|(d, _)| *d <= indent);
-            let index = match list_counters.iter_mut().find(|(d, _)| *d == indent) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n
+/// The key path as gocross.yaml spells it (`overrides[0].verify.timeout`, `targets[1]`):
+/// `None` at the root, and the path up to a segment serde could not name (a duplicate key is
+/// reported on its mapping), an empty key left out. A `Spanned` value is read through a
+/// synthetic `value` key, which is left out too; the one place a real `value` key could be
+/// dropped with it is a mapping of names (an environment, labels), which is still named.
+fn key_name(path: &serde_path_to_error::Path) -> Option<String> {
+    let mut name = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => name.push_str(&format!("[{index}]")),
+            Segment::Map { key } if key == "value" || key.is_empty() => {}
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !name.is_empty() {
+                    name.push('.');
                 }
-                None => {
-                    list_counters.push((indent, 0));
-                    0
-                }
-            };
-            stack.push((indent, format!("[{index}]")));
-            let skipped = rest.len() - after.len();
-            indent += skipped;
-            rest = after.trim_start();
-            indent += after.len() - rest.len();
-        }
-        if let Some((key, _)) = rest.split_once(':') {
-            let key = key.trim().trim_matches(['"', '\'']);
-            if !key.is_empty() && !key.contains([' ', '{', '[']) {
-                stack.retain(|(d, _)| *d < indent);
-                list_counters.retain(|(d, _)| *d <= indent);
-                stack.push((indent, key.to_string()));
+                name.push_str(key);
             }
+            Segment::Unknown => break,
         }
     }
-    let mut path = String::new();
-    for (_, seg) in &stack {
-        if !seg.starts_with('[') && !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(seg);
-    }
-    (!path.is_empty()).then_some(path)
+    (!name.is_empty()).then_some(name)
 }
 
-/// The 1-based line of the first top-level or nested `key:` in the file.
-pub(crate) fn line_of_key(source: &str, key: &str) -> Option<u64> {
-    let prefix = format!("{key}:");
-    source
-        .lines()
-        .position(|l| l.trim_start().trim_start_matches("- ").starts_with(&prefix))
-        .map(|i| i as u64 + 1)
+/// The line of `source` with a caret under `column` (annotate-snippets, without colour).
+fn snippet(source: &str, line: u64, column: u64) -> String {
+    let at = byte_offset(source, line, column);
+    let end = source[at..]
+        .chars()
+        .next()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(at, |c| at + c.len_utf8());
+    let group = Group::with_level(Level::ERROR).element(
+        Snippet::source(source)
+            .line_start(1)
+            .annotation(AnnotationKind::Primary.span(at..end)),
+    );
+    Renderer::plain().render(&[group])
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the line's end (and
+/// to the end of `source` for a line past it).
+fn byte_offset(source: &str, line: u64, column: u64) -> usize {
+    let mut start = 0;
+    for (i, text) in source.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            let content = text.trim_end_matches(['\n', '\r']);
+            let within = content
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(content.len(), |(offset, _)| offset);
+            return start + within;
+        }
+        start += text.len();
+    }
+    source.len()
 }
 
 #[cfg(test)]
@@ -154,15 +161,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_paths_follow_indentation() {
-        let src = "version: 1\ncgo: maybe\noverrides:\n  - targets: [linux/arm64]\n    cgo: x\n  - targets:\n      - linux/amd64\n    static: y\nverify:\n  timeout: z\n";
-        assert_eq!(key_path_at(src, 2).as_deref(), Some("cgo"));
-        assert_eq!(key_path_at(src, 5).as_deref(), Some("overrides[0].cgo"));
+    fn snippet_shows_the_line_and_a_caret_under_the_column() {
+        let src = "version: 1\noverrides:\n  - targets: [linux/arm64]\n    staticc: false\n";
+        assert_eq!(snippet(src, 4, 5), "  |\n4 |     staticc: false\n  |     ^");
+        // Columns count characters, not bytes.
+        let src = "project: \"é\"\nversion: x\n";
         assert_eq!(
-            key_path_at(src, 7).as_deref(),
-            Some("overrides[1].targets[0]")
+            snippet(src, 1, 11),
+            "  |\n1 | project: \"é\"\n  |           ^"
         );
-        assert_eq!(key_path_at(src, 8).as_deref(), Some("overrides[1].static"));
-        assert_eq!(key_path_at(src, 10).as_deref(), Some("verify.timeout"));
+        // A place at the end of a line or of the file has a caret after the text.
+        assert_eq!(snippet(src, 2, 11), "  |\n2 | version: x\n  |           ^");
+        assert!(snippet(src, 9, 1).contains('^'), "{}", snippet(src, 9, 1));
     }
 }

@@ -1,17 +1,26 @@
-//! `gocross.yaml`: its schema, defaults and validation.
+//! `gocross.yaml`: its schema, defaults and validation, and which file a command reads.
 //!
 //! The file sits at the Go module root. Parsing uses serde-saphyr (a maintained serde YAML
-//! crate); every struct rejects unknown keys, and every error, from the parser or from
-//! validation, is a [`ConfigError`] that names the file, line, column and key, and says what
-//! to write instead. [`Config::load_from`] fills the defaults that need the module (the project name
-//! from go.mod).
+//! crate); every struct rejects unknown keys, and every error, from the parser or from a rule
+//! (`validate.rs`, with the `ci:`, `test:` and `image:` sections' own rules next to them), is
+//! a [`ConfigError`] that names the file, line, column and key, and says what to write
+//! instead. [`Config::parse`] fills the defaults that need the module (the project name from
+//! go.mod); [`load`] and [`load_optional`] find the file a command reads and say what its
+//! absence means.
 
 mod ci;
 mod gomod;
+mod gotest;
+pub mod image;
+mod load;
 mod located;
+mod validate;
 
 pub use ci::{MAX_TIMEOUT_MINUTES, is_pinned};
 pub use gomod::GoMod;
+pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
+pub use image::ImageConfig;
+pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
 
 use crate::targets::{self, GoVersion, Target};
@@ -65,10 +74,11 @@ pub const PLAN_OWNED_ENV: &[&str] = &[
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Schema version; must be 1.
+    #[serde(deserialize_with = "validate::version")]
     pub version: u32,
     /// Base name of the binaries. Default: the last element of `main` when it is not `.`,
     /// else of the module path in go.mod (a `/vN` suffix skipped), as `go build` names it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::project")]
     pub project: String,
     /// The main package to build, relative to the module root. Default `.`.
     #[serde(default = "default_main")]
@@ -101,7 +111,7 @@ pub struct Config {
     #[serde(default)]
     pub tags: Vec<String>,
     /// Extra environment for `go build` (e.g. GOEXPERIMENT, GOFLAGS).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::build_env")]
     pub env: BTreeMap<String, String>,
     /// Pack binaries with UPX after the build, for the targets UPX supports (Linux amd64,
     /// 386, arm64, arm; Windows amd64, 386; others are left as built). Default false.
@@ -113,6 +123,10 @@ pub struct Config {
     /// Run each binary on its target after the build (natively, QEMU user mode, wine).
     #[serde(default)]
     pub verify: Option<VerifyConfig>,
+    /// Run the module's Go tests on each target (`gocross test`); with this section the
+    /// generated workflow runs them in every build leg before the build.
+    #[serde(default)]
+    pub test: Option<TestConfig>,
     /// Policy every binary must meet.
     #[serde(default)]
     pub audit: AuditConfig,
@@ -122,6 +136,11 @@ pub struct Config {
     /// Generated workflow settings.
     #[serde(default)]
     pub ci: CiConfig,
+    /// The multi-arch container image of the Linux binaries (`gocross image`). Absent: no
+    /// image.
+    #[serde(default)]
+    #[schemars(with = "Option<ImageConfig>")]
+    pub image: Option<Spanned<ImageConfig>>,
 }
 
 /// Settings applied to the targets named in `targets` (a target without a variant also
@@ -141,13 +160,19 @@ pub struct Override {
     pub glibc: Option<GlibcVersion>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::build_env")]
     pub env: BTreeMap<String, String>,
     pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
+    /// `false`: `gocross test` does not run these targets' tests (reported as not run).
+    pub test: Option<bool>,
+    /// `go test` flags for these targets, after `test.args` (`[-short]` for the emulated
+    /// ones, `[-run, '^TestFast']`).
+    #[serde(default, deserialize_with = "gotest::optional_go_test_flags")]
+    pub test_args: Option<Vec<String>>,
 }
 
 /// How to run a binary to verify it.
@@ -164,7 +189,7 @@ pub struct VerifyConfig {
     #[serde(default)]
     pub exit_code: i32,
     /// Seconds before the run is killed and counted as failed. Default 60.
-    #[serde(default = "default_timeout")]
+    #[serde(default = "default_timeout", deserialize_with = "validate::seconds")]
     pub timeout: u64,
     /// Sysroot for QEMU user mode (`-L`), for dynamic binaries. Default: the cross
     /// toolchain's (e.g. /usr/aarch64-linux-gnu).
@@ -177,6 +202,14 @@ pub struct VerifyConfig {
     /// Default true; `not run` is never counted as verified either way.
     #[serde(default = "yes")]
     pub allow_not_run: bool,
+    /// Environment of the binary, besides PATH, HOME, TMPDIR and the locale, which are all
+    /// it gets from the caller.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "validate::run_env"
+    )]
+    pub env: BTreeMap<String, String>,
 }
 
 impl Default for VerifyConfig {
@@ -189,6 +222,7 @@ impl Default for VerifyConfig {
             sysroot: None,
             skip: None,
             allow_not_run: true,
+            env: BTreeMap::new(),
         }
     }
 }
@@ -310,18 +344,19 @@ impl<'de> Deserialize<'de> for Attest {
 pub struct CiConfig {
     /// Path of the workflow file, relative to the repository root. Default
     /// `.github/workflows/gocross.yml`.
-    #[serde(default = "default_workflow")]
+    #[serde(default = "default_workflow", deserialize_with = "ci::workflow")]
     pub workflow: String,
     /// The Go release that builds, as actions/setup-go takes it: `stable`, `oldstable`, or a
     /// release such as `1.26` or `1.26.8`. Default: go.mod's `toolchain` directive when there
     /// is one (go.mod's `go` line is a minimum, not a choice), else `stable`. Every leg sets
     /// `GOTOOLCHAIN=local`, so the Go that was set up is the Go that builds.
-    #[serde(default)]
-    pub go_version: Option<String>,
+    #[serde(default, deserialize_with = "ci::go_version")]
+    #[schemars(with = "Option<String>")]
+    pub go_version: Option<Spanned<String>>,
     /// Build every target with each of these Go releases (`["1.25", "1.26"]`): one matrix leg
     /// per target and release, instead of `go_version`. The first release listed is the one a
     /// tag publishes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::go_versions")]
     pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
     /// runner).
@@ -331,30 +366,33 @@ pub struct CiConfig {
     /// The gocross action, `OWNER/REPO@<40-hex commit>`. Default: this repository's action at
     /// the commit the running gocross was built from (`gocross --version` shows it); a gocross
     /// built from a tree with uncommitted changes needs this set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::action")]
     pub action: Option<String>,
     /// Branches whose pushes run the workflow. Default `[main]` (`gocross ci init` writes the
     /// repository's default branch when it is another).
-    #[serde(default = "default_branches")]
+    #[serde(default = "default_branches", deserialize_with = "ci::names")]
     pub branches: Vec<String>,
     /// Tag patterns whose pushes run the workflow and publish a release. Default `["v*"]`.
-    #[serde(default = "default_tags")]
+    #[serde(default = "default_tags", deserialize_with = "ci::names")]
     pub tags: Vec<String>,
     /// Extra environment of every build leg (`GOPRIVATE`, `GOFLAGS`, ...), as literal
     /// strings. GitHub evaluates `${{ }}` expressions in the values, so `${{ vars.X }}` works.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::env")]
     pub env: BTreeMap<String, String>,
     /// Minutes before a build leg is cancelled. Default 30.
-    #[serde(default = "default_timeout_minutes")]
+    #[serde(
+        default = "default_timeout_minutes",
+        deserialize_with = "ci::timeout_minutes"
+    )]
     pub timeout_minutes: u32,
     /// GitHub Actions steps to run before the build step in each build job. `uses:` must be
     /// pinned to a full commit SHA, and `run:` may not hold `${{ }}` (pass values through
     /// `env:`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::steps")]
     pub steps_before_build: Vec<serde_json::Value>,
     /// GitHub Actions steps to run after the build step in each build job, with the same
     /// rules as `steps_before_build`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::steps")]
     pub steps_after_build: Vec<serde_json::Value>,
     /// The pull-request report also keeps one comment on the pull request up to date
     /// (`gocross report --comment`; the report job then holds `pull-requests: write`).
@@ -553,114 +591,31 @@ impl Config {
     /// Parses and validates a config from text; `path` is only used in messages. Without a
     /// go.mod, a config that leaves `project` empty with `main: .` is an error.
     pub fn parse(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Config, ConfigError> {
+        let mut key = None;
+        let parsed = serde_saphyr::with_deserializer_from_str(source, |yaml| {
+            serde_path_to_error::deserialize(yaml).map_err(|e| {
+                key = Some(e.path().clone());
+                e.into_inner()
+            })
+        });
         let mut config: Config =
-            serde_saphyr::from_str(source).map_err(|e| ConfigError::from_yaml(&e, path, source))?;
-        let at = |loc: &serde_saphyr::Location, message: String| {
-            ConfigError::at(path, source, loc.line(), loc.column(), message)
-        };
-        if config.version != 1 {
-            let line = located::line_of_key(source, "version").unwrap_or(1);
-            return Err(ConfigError::at(
-                path,
-                source,
-                line,
-                1,
-                format!(
-                    "version {} is not supported: this gocross reads version 1",
-                    config.version
-                ),
-            ));
-        }
-        // Duplicates: the same target twice in `targets`, counting group members.
-        if let Some(lists) = &config.targets {
-            let mut seen: BTreeMap<Target, &str> = BTreeMap::new();
-            for list in lists {
-                for t in &list.value.targets {
-                    if let Some(first) = seen.insert(*t, &list.value.entry) {
-                        let via = if first == list.value.entry {
-                            String::new()
-                        } else {
-                            format!(" (already listed through `{first}`)")
-                        };
-                        return Err(at(
-                            &list.referenced,
-                            format!("key `targets`: {t} is listed twice{via}; remove one"),
-                        ));
-                    }
-                }
-            }
-        }
-        let configured = config.targets();
-        for (i, o) in config.overrides.iter().enumerate() {
-            for list in o.targets.iter().filter(|l| !l.value.group) {
-                for t in &list.value.targets {
-                    if !configured.iter().any(|c| override_matches(t, c)) {
-                        return Err(at(
-                            &list.referenced,
-                            format!(
-                                "key `overrides[{i}].targets`: {t} is not in `targets`; add it there or remove it here"
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        let verifies = config
-            .verify
-            .iter()
-            .chain(config.overrides.iter().filter_map(|o| o.verify.as_ref()));
-        for v in verifies {
-            if v.timeout == 0 {
-                let line = located::line_of_key(source, "timeout").unwrap_or(1);
-                return Err(ConfigError::at(
-                    path,
-                    source,
-                    line,
-                    1,
-                    "key `timeout`: must be at least 1 second".into(),
-                ));
-            }
-        }
-        let envs = std::iter::once(("env".to_string(), &config.env)).chain(
-            config
-                .overrides
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (format!("overrides[{i}].env"), &o.env)),
-        );
-        for (key, env) in envs {
-            if let Some(var) = env.keys().find(|k| PLAN_OWNED_ENV.contains(&k.as_str())) {
-                let line = located::line_of_key(source, var).unwrap_or(1);
-                return Err(ConfigError::at(
-                    path,
-                    source,
-                    line,
-                    1,
-                    format!(
-                        "key `{key}.{var}`: gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
-                    ),
-                ));
-            }
-        }
-        ci::validate(&config.ci, path, source)?;
+            parsed.map_err(|e| ConfigError::from_yaml(&e, key.as_ref(), path, source))?;
+        validate::validate(&config, path, source)?;
         if config.project.is_empty() {
-            config.project =
+            let name =
                 default_project(&config.main, module).ok_or_else(|| ConfigError::NoProject {
                     path: path.to_path_buf(),
                 })?;
+            if !is_safe_name(&name) {
+                return Err(ConfigError::UnsafeProject {
+                    path: path.to_path_buf(),
+                    name,
+                });
+            }
+            config.project = name;
         }
-        if !is_safe_name(&config.project) {
-            let line = located::line_of_key(source, "project").unwrap_or(1);
-            return Err(ConfigError::at(
-                path,
-                source,
-                line,
-                1,
-                format!(
-                    "key `project`: `{}` must hold only letters, digits, `.`, `_` and `-` (it names files and release assets)",
-                    config.project
-                ),
-            ));
+        if let Some(image) = &config.image {
+            image::validate(image, &config.targets(), &config.project, path, source)?;
         }
         Ok(config)
     }

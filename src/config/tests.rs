@@ -44,89 +44,6 @@ fn project_defaults_to_main_package_name() {
 }
 
 #[test]
-fn unknown_key_is_located() {
-    let (line, column, msg) = error("version: 1\ntagz: [netgo]\n");
-    assert_eq!((line, column), (2, 1));
-    assert!(
-        msg.starts_with("gocross.yaml:2:1: unknown field `tagz`"),
-        "{msg}"
-    );
-    assert!(msg.contains("tags"), "lists the known keys: {msg}");
-}
-
-#[test]
-fn unknown_nested_key_is_located() {
-    let (line, column, msg) =
-        error("version: 1\noverrides:\n  - targets: [linux/amd64]\n    runer: x\n");
-    assert_eq!((line, column), (4, 5));
-    assert!(msg.contains("unknown field `runer`"), "{msg}");
-}
-
-#[test]
-fn wrong_type_names_the_key() {
-    let (line, column, msg) = error("version: 1\ncgo: maybe\n");
-    assert_eq!((line, column), (2, 6));
-    assert!(
-        msg.contains("key `cgo`: invalid boolean: write true or false"),
-        "{msg}"
-    );
-    let (line, _, msg) = error("version: 1\nverify:\n  timeout: soon\n");
-    assert_eq!(line, 3);
-    assert!(msg.contains("key `verify.timeout`"), "{msg}");
-}
-
-#[test]
-fn unknown_target_has_suggestion_and_location() {
-    let (line, column, msg) = error("version: 1\ntargets:\n  - linux/amd64\n  - linux/aarch64\n");
-    assert_eq!((line, column), (4, 5));
-    assert!(
-        msg.contains("linux/aarch64 is not a Go port; did you mean linux/arm64?"),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("4 |   - linux/aarch64"),
-        "shows the line: {msg}"
-    );
-}
-
-#[test]
-fn duplicate_target_is_located() {
-    let (line, column, msg) =
-        error("version: 1\ntargets: [linux/amd64, windows/amd64, linux/amd64]\n");
-    assert_eq!((line, column), (2, 39));
-    assert!(msg.contains("linux/amd64 is listed twice"), "{msg}");
-    let (line, _, msg) = error("version: 1\ntargets:\n  - windows\n  - windows/arm64\n");
-    assert_eq!(line, 4);
-    assert!(msg.contains("already listed through `windows`"), "{msg}");
-}
-
-#[test]
-fn override_of_unconfigured_target_is_refused() {
-    let (line, _, msg) = error(
-        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets:\n      - linux/riscv64\n    cgo: true\n",
-    );
-    assert_eq!(line, 5);
-    assert!(msg.contains("linux/riscv64 is not in `targets`"), "{msg}");
-}
-
-#[test]
-fn bad_glibc_and_version_and_yaml() {
-    let (line, _, msg) = error("version: 1\nglibc: two\n");
-    assert_eq!(line, 2);
-    assert!(msg.contains("not a glibc version"), "{msg}");
-    let (line, _, msg) = error("version: 2\n");
-    assert_eq!(line, 1);
-    assert!(msg.contains("version 2 is not supported"), "{msg}");
-    let (line, _, _) = error("version: 1\ntargets: [linux/amd64\n");
-    assert!(line >= 2);
-    let (line, _, msg) = error("version: 1\ncgo: true\ncgo: false\n");
-    assert_eq!(line, 3);
-    assert!(msg.contains("duplicate"), "{msg}");
-    let (_, _, msg) = error("version: 1\nproject: 'my app'\n");
-    assert!(msg.contains("key `project`"), "{msg}");
-}
-
-#[test]
 fn glibc_keeps_trailing_zero() {
     let c = parse("version: 1\nglibc: 2.30\n").unwrap();
     assert_eq!(c.glibc.unwrap().to_string(), "2.30");
@@ -145,20 +62,6 @@ fn overrides_match_variants_and_groups() {
     assert_eq!(c.overrides_for(&win).count(), 1);
     let arm64: Target = "linux/arm64".parse().unwrap();
     assert_eq!(c.overrides_for(&arm64).count(), 0);
-}
-
-#[test]
-fn ci_runner_keys_are_targets() {
-    let (line, _, msg) = error("version: 1\nci:\n  runners:\n    linux/arm46: ubuntu-24.04\n");
-    assert_eq!(line, 4);
-    assert!(msg.contains("linux/arm46 is not a Go port"), "{msg}");
-}
-
-#[test]
-fn env_may_not_set_what_the_plan_owns() {
-    let (line, _, msg) = error("version: 1\nenv:\n  GOFLAGS: -mod=mod\n  GOARCH: arm64\n");
-    assert_eq!(line, 4);
-    assert!(msg.contains("key `env.GOARCH`"), "{msg}");
 }
 
 #[test]
@@ -182,61 +85,250 @@ fn ci_settings_have_defaults_and_extension_points() {
 }
 
 #[test]
-fn ci_settings_are_validated() {
-    let (line, _, msg) = error("version: 1\nci:\n  workflow: ci/gocross.yml\n");
-    assert_eq!(line, 3);
-    assert!(msg.contains(".github/workflows/<name>.yml"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  go_versions: ['1.26', '1.26']\n");
-    assert!(msg.contains("listed twice"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  go_versions: [latest]\n");
-    assert!(msg.contains("not a Go release"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  go_version: go1.26\n");
-    assert!(
-        msg.contains("write stable, oldstable, 1.26 or 1.26.8"),
-        "{msg}"
-    );
-    let (_, _, msg) = error("version: 1\nci:\n  go_version: '1.26'\n  go_versions: ['1.25']\n");
-    assert!(msg.contains("not both"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  action: gocross\n");
-    assert!(msg.contains("OWNER/REPO@<40-hex commit>"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  action: gocross/gocross@v1\n");
-    assert!(msg.contains("not an action pinned to a commit"), "{msg}");
-    let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
-    assert_eq!(c.release.attest, Attest::Auto);
-    let c = parse("version: 1\nrelease:\n  attest: false\n").unwrap();
-    assert_eq!(c.release.attest, Attest::Never);
-    let (_, _, msg) = error("version: 1\nrelease:\n  attest: sometimes\n");
-    assert!(msg.contains("write auto, true or false"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  env:\n    GOOS: linux\n");
-    assert!(
-        msg.contains("`GOOS` is set by GitHub or by gocross"),
-        "{msg}"
-    );
-    let (_, _, msg) = error("version: 1\nci:\n  env:\n    1X: y\n");
-    assert!(msg.contains("not an environment variable name"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  timeout_minutes: 0\n");
-    assert!(msg.contains("between 1 and 360"), "{msg}");
-    let (line, _, msg) =
-        error("version: 1\nci:\n  steps_after_build:\n    - uses: actions/cache@v4\n");
-    assert_eq!(line, 3);
-    assert!(
-        msg.contains("step 1: `uses: actions/cache@v4` is not pinned"),
-        "{msg}"
-    );
-    let (_, _, msg) =
-        error("version: 1\nci:\n  steps_before_build:\n    - run: echo ${{ github.head_ref }}\n");
-    assert!(msg.contains("template injection"), "{msg}");
-    let (_, _, msg) = error("version: 1\nci:\n  steps_before_build:\n    - name: nothing\n");
-    assert!(msg.contains("needs `uses:` or `run:`"), "{msg}");
-}
-
-#[test]
 fn audit_section_takes_min_go_and_cgo() {
     let c = parse("version: 1\naudit:\n  min_go: \"1.24\"\n  cgo: false\n  max_glibc: \"2.17\"\n")
         .unwrap();
     assert_eq!(c.audit.min_go, Some(GoVersion::new(1, 24)));
     assert_eq!(c.audit.cgo, Some(false));
     assert_eq!(c.audit.max_glibc.unwrap().to_string(), "2.17");
-    let (_, _, msg) = error("version: 1\naudit:\n  min_go: \"one\"\n");
-    assert!(msg.contains("is not a Go version"), "{msg}");
+}
+
+#[test]
+fn test_section_has_defaults_and_overrides() {
+    let c = parse("version: 1\n").unwrap();
+    assert!(c.test.is_none(), "no `test:`, no tests in the workflow");
+    let c = parse(
+        "version: 1\ntargets: [linux/amd64, linux/s390x, linux/arm/7]\ntest:\n  args: [-short]\n  targets: [linux/s390x, linux/arm]\n  env: {TZ: UTC}\noverrides:\n  - targets: [linux/arm/7]\n    test: false\n  - targets: [linux/s390x]\n    test_args: [-run, TestByteOrder]\nverify:\n  env: {LANG: C}\n",
+    )
+    .unwrap();
+    let t = c.test.as_ref().unwrap();
+    assert_eq!(t.packages, ["./..."]);
+    assert_eq!(t.timeout, DEFAULT_TEST_TIMEOUT);
+    assert_eq!(t.args, ["-short"]);
+    assert_eq!(t.env["TZ"], "UTC");
+    let listed: Vec<String> = t
+        .targets()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(listed, ["linux/s390x", "linux/arm"]);
+    assert_eq!(c.overrides[0].test, Some(false));
+    assert_eq!(
+        c.overrides[1].test_args.as_deref(),
+        Some(&["-run".to_string(), "TestByteOrder".to_string()][..])
+    );
+    assert_eq!(c.verify.unwrap().env["LANG"], "C");
+}
+
+#[test]
+fn attest_is_auto_true_or_false() {
+    assert_eq!(parse("version: 1\n").unwrap().release.attest, Attest::Auto);
+    let c = parse("version: 1\nrelease:\n  attest: auto\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Auto);
+    let c = parse("version: 1\nrelease:\n  attest: true\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Always);
+    let c = parse("version: 1\nrelease:\n  attest: false\n").unwrap();
+    assert_eq!(c.release.attest, Attest::Never);
+}
+
+#[test]
+fn a_default_project_name_must_be_safe_too() {
+    let err = parse("version: 1\nmain: ./cmd/my~tool\n").unwrap_err();
+    assert!(matches!(err, ConfigError::UnsafeProject { ref name, .. } if name == "my~tool"));
+    assert!(err.to_string().contains("set `project:`"), "{err}");
+}
+
+#[test]
+fn the_error_shows_the_place_in_the_file() {
+    let src = "version: 1\ntargets: [linux/amd64, linux/arm64]\nverify:\n  timeout: 30\noverrides:\n  - targets: [linux/amd64]\n    verify: {timeout: 5}\n  - targets: [linux/arm64]\n    verify: {timeout: 0}\n";
+    assert_eq!(
+        parse(src).unwrap_err().to_string(),
+        "gocross.yaml:9:23: key `overrides[1].verify.timeout`: must be at least 1 second\n  |\n9 |     verify: {timeout: 0}\n  |                       ^"
+    );
+}
+
+#[test]
+fn a_yaml_syntax_error_is_located() {
+    let (line, column, msg) = error("version: 1\ntargets: [linux/amd64\n");
+    assert_eq!((line, column), (2, 10), "{msg}");
+    assert!(msg.contains("key `targets`: unclosed bracket"), "{msg}");
+}
+
+/// One test per rule: the config is refused at `line:column` (1-based, characters) with a
+/// message that holds `says`, which names the key.
+macro_rules! refused_at {
+    ($($name:ident: $yaml:expr => ($line:literal, $column:literal), $says:expr;)+) => {$(
+        #[test]
+        fn $name() {
+            let (line, column, msg) = error($yaml);
+            assert!(msg.contains($says), "expected {:?} in:\n{msg}", $says);
+            assert_eq!((line, column), ($line, $column), "{msg}");
+            assert!(
+                msg.starts_with(&format!("gocross.yaml:{line}:{column}: ")),
+                "{msg}"
+            );
+            let shown = $yaml.lines().nth(line as usize - 1).unwrap();
+            assert!(msg.contains(&format!("{line} | {shown}")), "shows the line: {msg}");
+        }
+    )+};
+}
+
+refused_at! {
+    version_is_1:
+        "version: 2\n"
+        => (1, 10), "key `version`: version 2 is not supported: this gocross reads version 1";
+    version_is_a_number:
+        "version: one\n"
+        => (1, 10), "key `version`: invalid";
+    unknown_key:
+        "version: 1\ntagz: [netgo]\n"
+        => (2, 1), "unknown field `tagz`, expected one of version, project, main, targets, cgo, static, glibc, ldflags, flags, tags";
+    unknown_key_in_an_override:
+        "version: 1\noverrides:\n  - targets: [linux/amd64]\n    runer: x\n"
+        => (4, 5), "unknown field `runer`";
+    duplicate_key:
+        "version: 1\ncgo: true\ncgo: false\n"
+        => (3, 1), "duplicate mapping key: cgo; remove one";
+    wrong_type:
+        "version: 1\ncgo: maybe\n"
+        => (2, 6), "key `cgo`: invalid boolean: write true or false";
+    wrong_type_of_a_nested_key:
+        "version: 1\nverify:\n  timeout: soon\n"
+        => (3, 12), "key `verify.timeout`: invalid";
+    project_is_a_safe_name:
+        "version: 1\nproject: 'my app'\n"
+        => (2, 10), "key `project`: `my app` must hold only letters, digits, `.`, `_` and `-`";
+    targets_are_go_ports:
+        "version: 1\ntargets:\n  - linux/amd64\n  - linux/aarch64\n"
+        => (4, 5), "key `targets[1]`: linux/aarch64 is not a Go port; did you mean linux/arm64?";
+    targets_are_listed_once:
+        "version: 1\ntargets: [linux/amd64, windows/amd64, linux/amd64]\n"
+        => (2, 39), "key `targets`: linux/amd64 is listed twice; remove one";
+    targets_are_listed_once_counting_groups:
+        "version: 1\ntargets:\n  - windows\n  - windows/arm64\n"
+        => (4, 5), "key `targets`: windows/arm64 is listed twice (already listed through `windows`)";
+    overrides_name_configured_targets:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets:\n      - linux/riscv64\n    cgo: true\n"
+        => (5, 9), "key `overrides[0].targets`: linux/riscv64 is not in `targets`; add it there or remove it here";
+    overrides_name_configured_targets_in_the_second_override:
+        "version: 1\ntargets: [linux/amd64, linux/arm64]\noverrides:\n  - targets: [linux/amd64]\n    cgo: true\n  - targets: [linux/arm64, linux/riscv64]\n"
+        => (6, 28), "key `overrides[1].targets`: linux/riscv64 is not in `targets`";
+    verify_timeout_is_a_second_or_more:
+        "version: 1\nverify:\n  timeout: 0\n"
+        => (3, 12), "key `verify.timeout`: must be at least 1 second";
+    an_overrides_verify_timeout_is_reported_there:
+        "version: 1\ntargets: [linux/amd64, linux/arm64]\nverify:\n  timeout: 30\noverrides:\n  - targets: [linux/amd64]\n    verify: {timeout: 5}\n  - targets: [linux/arm64]\n    verify: {timeout: 0}\n"
+        => (9, 23), "key `overrides[1].verify.timeout`: must be at least 1 second";
+    env_leaves_the_plans_variables_alone:
+        "version: 1\nenv:\n  GOFLAGS: -mod=mod\n  GOARCH: arm64\n"
+        => (4, 3), "key `env.GOARCH`: gocross sets GOARCH from the target and cgo settings; use `targets`, `cgo` or `cc` instead";
+    an_overrides_env_leaves_the_plans_variables_alone:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    env: {CGO_ENABLED: '1'}\n"
+        => (5, 11), "key `overrides[0].env.CGO_ENABLED`: gocross sets CGO_ENABLED";
+    verify_env_names_are_names:
+        "version: 1\nverify:\n  env:\n    1BAD: x\n"
+        => (4, 5), "key `verify.env.1BAD`: `1BAD` is not an environment variable name";
+    an_overrides_verify_env_names_are_names:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    verify:\n      env: {A-B: x}\n"
+        => (6, 13), "key `overrides[0].verify.env.A-B`: `A-B` is not an environment variable name";
+    glibc_is_a_version:
+        "version: 1\nglibc: two\n"
+        => (2, 8), "key `glibc`: `two` is not a glibc version: write it as \"2.17\"";
+    max_glibc_is_a_glibc_2_version:
+        "version: 1\naudit:\n  max_glibc: '3.1'\n"
+        => (3, 14), "key `audit.max_glibc`: `3.1` is not a glibc 2.x version";
+    min_go_is_a_go_version:
+        "version: 1\naudit:\n  min_go: \"one\"\n"
+        => (3, 11), "key `audit.min_go`: `one` is not a Go version";
+    cc_is_not_empty:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    cc: ''\n"
+        => (5, 9), "key `overrides[0].cc`: `cc` is empty: write zig, gnu, musl, mingw or a command";
+    test_timeout_is_a_second_or_more:
+        "version: 1\nverify:\n  timeout: 5\ntest:\n  timeout: 0\n"
+        => (5, 12), "key `test.timeout`: must be at least 1 second";
+    test_packages_are_not_empty:
+        "version: 1\ntest:\n  packages: []\n"
+        => (3, 13), "key `test.packages`: lists no package: remove the key to test `./...`";
+    test_packages_are_patterns:
+        "version: 1\ntest:\n  packages: [./..., -v]\n"
+        => (3, 21), "key `test.packages[1]`: `-v` is not a package pattern: write `./...` or `./cmd/tool`; flags go in `test.args`";
+    test_args_are_allowed_flags:
+        "version: 1\ntest:\n  args:\n    - -short\n    - -json\n"
+        => (5, 7), "key `test.args[1]`: `-json` is not allowed: gocross reads `go test -json` itself";
+    test_args_leave_the_timeout_to_test_timeout:
+        "version: 1\ntest:\n  args: [-timeout=5s]\n"
+        => (3, 10), "key `test.args[0]`: `-timeout` is not allowed: use `test.timeout`";
+    test_env_names_are_names:
+        "version: 1\ntest:\n  env: {TZ: UTC, 9LIVES: x}\n"
+        => (3, 18), "key `test.env.9LIVES`: `9LIVES` is not an environment variable name";
+    test_targets_are_configured:
+        "version: 1\ntargets: [linux/amd64]\ntest:\n  targets:\n    - linux/s390x\n"
+        => (5, 7), "key `test.targets`: linux/s390x is not in `targets`; add it there or remove it here";
+    an_overrides_test_args_are_allowed_flags:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    test_args: [--exec=x]\n"
+        => (5, 17), "key `overrides[0].test_args[0]`: `-exec` is not allowed";
+    test_section_keys_are_known:
+        "version: 1\ntest:\n  paralel: 2\n"
+        => (3, 3), "unknown field `paralel`";
+    ci_workflow_is_a_file_github_runs:
+        "version: 1\nci:\n  workflow: ci/gocross.yml\n"
+        => (3, 13), "key `ci.workflow`: `ci/gocross.yml` is not a file GitHub runs: write `.github/workflows/<name>.yml`";
+    ci_go_version_is_a_go_release:
+        "version: 1\nci:\n  go_version: go1.26\n"
+        => (3, 15), "key `ci.go_version`: `go1.26` is not a Go release: write stable, oldstable, 1.26 or 1.26.8";
+    ci_go_version_or_go_versions:
+        "version: 1\nci:\n  go_versions: ['1.25']\n  go_version: '1.26'\n"
+        => (4, 15), "key `ci.go_version`: set `go_version` (one Go) or `go_versions` (a Go axis), not both";
+    ci_go_versions_are_go_releases:
+        "version: 1\nci:\n  go_versions: ['1.26', latest]\n"
+        => (3, 25), "key `ci.go_versions[1]`: `latest` is not a Go release";
+    ci_go_versions_are_listed_once:
+        "version: 1\nci:\n  go_versions: ['1.26', '1.26']\n"
+        => (3, 25), "key `ci.go_versions[1]`: Go 1.26 is listed twice";
+    ci_action_is_an_action:
+        "version: 1\nci:\n  action: gocross\n"
+        => (3, 11), "key `ci.action`: `gocross` is not an action pinned to a commit: write OWNER/REPO@<40-hex commit>";
+    ci_action_is_pinned_to_a_commit:
+        "version: 1\nci:\n  action: gocross/gocross@v1\n"
+        => (3, 11), "key `ci.action`: `gocross/gocross@v1` is not an action pinned to a commit";
+    ci_branches_are_not_empty:
+        "version: 1\nci:\n  branches: [main, '']\n"
+        => (3, 20), "key `ci.branches[1]`: an entry is empty; write a name or a pattern";
+    ci_tags_are_not_empty:
+        "version: 1\nci:\n  tags:\n    - 'v*'\n    - ' '\n"
+        => (5, 7), "key `ci.tags[1]`: an entry is empty";
+    ci_env_names_are_names:
+        "version: 1\nci:\n  env:\n    1X: y\n"
+        => (4, 5), "key `ci.env.1X`: `1X` is not an environment variable name";
+    ci_env_leaves_github_and_the_plan_alone:
+        "version: 1\nci:\n  env:\n    GOPRIVATE: x\n    GITHUB_TOKEN: y\n"
+        => (5, 5), "key `ci.env.GITHUB_TOKEN`: `GITHUB_TOKEN` is set by GitHub or by gocross's plan; it cannot be set here";
+    ci_env_leaves_the_plans_variables_alone:
+        "version: 1\nci:\n  env: {GOOS: linux}\n"
+        => (3, 9), "key `ci.env.GOOS`: `GOOS` is set by GitHub or by gocross's plan";
+    ci_timeout_minutes_fit_githubs_job_limit:
+        "version: 1\nci:\n  timeout_minutes: 0\n"
+        => (3, 20), "key `ci.timeout_minutes`: must be between 1 and 360 (GitHub's job limit)";
+    ci_steps_pin_their_actions:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n    - uses: actions/cache@v4\n"
+        => (5, 7), "key `ci.steps_after_build[1]`: `uses: actions/cache@v4` is not pinned";
+    ci_steps_keep_expressions_out_of_scripts:
+        "version: 1\nci:\n  steps_before_build:\n    - name: x\n      run: echo ${{ github.head_ref }}\n"
+        => (4, 7), "key `ci.steps_before_build[0]`: `run:` holds `${{ }}`, which GitHub pastes into the script (template injection)";
+    ci_steps_run_or_use_something:
+        "version: 1\nci:\n  steps_before_build:\n    - name: nothing\n"
+        => (4, 7), "key `ci.steps_before_build[0]`: a step needs `uses:` or `run:` (a string)";
+    ci_steps_run_or_use_not_both:
+        "version: 1\nci:\n  steps_before_build:\n    - {uses: ./x, run: make}\n"
+        => (4, 7), "key `ci.steps_before_build[0]`: a step has either `uses:` or `run:`, not both";
+    ci_steps_are_mappings:
+        "version: 1\nci:\n  steps_before_build:\n    - make\n"
+        => (4, 7), "key `ci.steps_before_build[0]`: a step is a mapping with `uses:` or `run:`";
+    ci_runners_are_keyed_by_target:
+        "version: 1\nci:\n  runners:\n    linux/arm46: ubuntu-24.04\n"
+        => (4, 5), "linux/arm46 is not a Go port";
+    release_attest_is_auto_true_or_false:
+        "version: 1\nrelease:\n  attest: sometimes\n"
+        => (3, 11), "key `release.attest`: `sometimes` is not a value of `attest`: write auto, true or false";
 }

@@ -3,7 +3,8 @@
 //!
 //! Decisions made here, one place each:
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
-//!   leg per plan job, times each of `ci.go_versions`), `attest` (tags; `release.attest`),
+//!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
+//!   Go tests for its target first), `attest` (tags; `release.attest`),
 //!   `release` (tags) and `report` (pull requests), each with the least permissions it needs;
 //! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
 //!   the plan, never listed here;
@@ -67,7 +68,7 @@ pub fn go_release(config: &Config, gomod: Option<&GoMod>) -> String {
         .ci
         .go_versions
         .first()
-        .or(config.ci.go_version.as_ref())
+        .or(config.ci.go_version.as_ref().map(|go| &go.value))
         .cloned()
         .or_else(|| gomod.and_then(|m| m.toolchain.clone()))
         .unwrap_or_else(|| "stable".into())
@@ -111,6 +112,8 @@ pub struct WorkflowContext {
     /// The release job; `None` when `release.enabled` is false.
     pub release: Option<ReleaseContext>,
     pub report: ReportContext,
+    /// The image jobs; `None` without `image:` in gocross.yaml.
+    pub image: Option<ImageContext>,
 }
 
 /// A `uses:` value and the comment written after it.
@@ -139,6 +142,8 @@ pub struct Pins {
     pub upload_artifact: ActionRef,
     pub download_artifact: ActionRef,
     pub attest_build_provenance: ActionRef,
+    pub attest: ActionRef,
+    pub cosign_installer: ActionRef,
 }
 
 /// The settings every job has.
@@ -169,6 +174,8 @@ pub struct Jobs {
     pub attest: JobSettings,
     pub release: JobSettings,
     pub report: JobSettings,
+    pub image: JobSettings,
+    pub sign_image: JobSettings,
 }
 
 const fn permission(scope: &'static str, access: &'static str, why: &'static str) -> Permission {
@@ -217,6 +224,25 @@ impl Jobs {
                 )],
             ),
             report: job(10, report),
+            image: job(
+                20,
+                vec![
+                    READ_CONTENTS,
+                    permission("packages", "write", "push the image"),
+                ],
+            ),
+            sign_image: job(
+                10,
+                vec![
+                    permission(
+                        "packages",
+                        "write",
+                        "push the signature and the attestation",
+                    ),
+                    permission("id-token", "write", "sign keyless (Sigstore)"),
+                    permission("attestations", "write", "store the attestation"),
+                ],
+            ),
         }
     }
 }
@@ -232,6 +258,9 @@ pub struct BuildContext {
     pub apt: bool,
     /// Some leg installs zig (the legs carry a `zig` key).
     pub zig: bool,
+    /// Some leg runs the module's Go tests first (gocross.yaml has `test:`; the legs carry a
+    /// `test` key).
+    pub test: bool,
     /// The module's dist directory, relative to the repository root.
     pub dist: String,
     /// Extra environment of every leg (`ci.env`).
@@ -258,6 +287,8 @@ pub struct Leg {
     pub zig: String,
     /// The Go release of this leg, when the matrix has a Go axis.
     pub go: Option<String>,
+    /// Whether the leg runs `gocross test` for its target before the build.
+    pub test: bool,
 }
 
 /// The attestation job.
@@ -279,6 +310,23 @@ pub struct ReleaseContext {
     pub needs: Vec<&'static str>,
     /// The job's `if:` condition.
     pub condition: String,
+}
+
+/// The container image jobs: `image` builds and pushes it with gocross; `sign_image` signs
+/// the pushed index keyless with cosign and attests it, with the job's OIDC token, where
+/// gocross never runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageContext {
+    /// The jobs' `if:` condition: tag pushes, and pushes to the default branch with
+    /// `image.push_branch`.
+    pub condition: String,
+    /// The registry host of `image.repository` (`ghcr.io`).
+    pub registry: String,
+    /// The registry is ghcr.io: the job's own token logs in; elsewhere the repository
+    /// secrets GOCROSS_REGISTRY_USERNAME and GOCROSS_REGISTRY_PASSWORD.
+    pub ghcr: bool,
+    /// The artifacts it downloads: the legs a tag releases.
+    pub pattern: String,
 }
 
 /// The pull-request report job.
@@ -319,7 +367,9 @@ impl WorkflowContext {
                 });
             }
             for go in &axis {
-                legs.push(leg(job, go.map(String::as_str)));
+                let mut leg = leg(job, go.map(String::as_str));
+                leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
+                legs.push(leg);
             }
         }
         if legs.len() > MAX_MATRIX_LEGS {
@@ -355,7 +405,7 @@ impl WorkflowContext {
                 .collect(),
         });
         let release = release.then(|| ReleaseContext {
-            pattern: release_pattern,
+            pattern: release_pattern.clone(),
             needs: if attest.is_some() {
                 vec!["check", "build", "attest"]
             } else {
@@ -385,11 +435,14 @@ impl WorkflowContext {
                 upload_artifact: pins::UPLOAD_ARTIFACT.into(),
                 download_artifact: pins::DOWNLOAD_ARTIFACT.into(),
                 attest_build_provenance: pins::ATTEST_BUILD_PROVENANCE.into(),
+                attest: pins::ATTEST.into(),
+                cosign_installer: pins::COSIGN_INSTALLER.into(),
             },
             jobs: Jobs::new(config.ci.timeout_minutes, config.ci.pr_comment),
             build: BuildContext {
                 apt: legs.iter().any(|l| !l.apt.is_empty()),
                 zig: legs.iter().any(|l| !l.zig.is_empty()),
+                test: legs.iter().any(|l| l.test),
                 legs,
                 go_versions,
                 dist,
@@ -399,6 +452,7 @@ impl WorkflowContext {
             },
             attest,
             release,
+            image: image_context(config, &release_pattern)?,
             report: ReportContext {
                 pattern: format!("{ARTIFACT_PREFIX}*"),
                 args: if config.ci.pr_comment {
@@ -409,6 +463,36 @@ impl WorkflowContext {
             },
         })
     }
+}
+
+/// The image jobs of `image:`, when there is one.
+///
+/// Errors: `image.repository` is unset or names no registry host.
+fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>, GenerateError> {
+    let Some(image) = config.image.as_ref().map(|image| &image.value) else {
+        return Ok(None);
+    };
+    let repository = image.repository.as_deref().unwrap_or_default();
+    let host = repository.split('/').next().unwrap_or_default();
+    if !repository.contains('/')
+        || !(host.contains('.') || host.contains(':'))
+        || host.contains("{{")
+    {
+        return Err(GenerateError::Image(format!(
+            "the workflow pushes the image to `image.repository`, which must name its registry host: write e.g. `ghcr.io/OWNER/NAME` (now `{repository}`)"
+        )));
+    }
+    let on_tag = "github.event_name == 'push' && github.ref_type == 'tag'";
+    Ok(Some(ImageContext {
+        condition: if image.push_branch {
+            "github.event_name == 'push' && (github.ref_type == 'tag' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch))".to_string()
+        } else {
+            on_tag.to_string()
+        },
+        pattern: pattern.to_string(),
+        registry: host.to_string(),
+        ghcr: host == "ghcr.io",
+    }))
 }
 
 /// The matrix leg of one job (and Go release): the plan's runner and requirements.
@@ -429,5 +513,6 @@ fn leg(job: &BuildJob, go: Option<&str>) -> Leg {
         apt: job.requirements.packages.join(" "),
         zig: job.requirements.zig.unwrap_or_default().to_string(),
         go: go.map(String::from),
+        test: false,
     }
 }

@@ -1,12 +1,144 @@
-//! What `gocross ci init` reads from a module before it writes a first gocross.yaml: the main
-//! packages (directories whose Go files say `package main`) and the repository's default
-//! branch, and the gocross.yaml text itself (`templates/gocross.yaml`).
+//! `gocross ci init`: what it reads from a module before it writes a first gocross.yaml (the
+//! main packages, directories whose Go files say `package main`, and the repository's default
+//! branch), the gocross.yaml text itself (`templates/gocross.yaml`), and [`init`], which
+//! decides what is written and refuses what must not be overwritten.
 
-use super::GenerateError;
 use super::render::{self, CONFIG};
-use crate::config::GoMod;
+use super::{GenerateError, Workflow, repository_root};
+use crate::config::{self, Config, GoMod};
+use crate::targets;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// What `gocross ci init` is asked for.
+#[derive(Debug, Clone)]
+pub struct InitRequest {
+    /// The Go module root.
+    pub module_dir: PathBuf,
+    /// Where gocross.yaml is, or goes.
+    pub config_path: PathBuf,
+    /// Targets and groups of a new gocross.yaml (`--targets`); empty: [`config::DEFAULT_TARGETS`].
+    pub targets: Vec<String>,
+    /// The main package of a new gocross.yaml (`--main`, `.` or `./cmd/tool`); `None`: the
+    /// module's only one, or the one `pick` chooses.
+    pub main: Option<String>,
+    /// Replace gocross.yaml and the workflow when they exist (`--force`).
+    pub force: bool,
+}
+
+/// What `gocross ci init` writes.
+#[derive(Debug, Clone)]
+pub struct Init {
+    /// The text of a new gocross.yaml at the request's `config_path`; `None` keeps the one
+    /// there.
+    pub config: Option<String>,
+    /// The workflow rendered from that config.
+    pub workflow: Workflow,
+}
+
+/// Decides what `gocross ci init` writes: a new gocross.yaml when there is none (or with
+/// `force`), with the default targets or the requested ones, the main package and the
+/// repository's default branch, else the config that is there; and the workflow from it.
+/// `pick` chooses among several main packages when none was requested: it gets them and
+/// returns the index of the one to build, or `None` when nobody can choose (no terminal).
+///
+/// Errors: no go.mod; a requested main package the module does not have, no main package, or
+/// several and no choice; a requested target that is not a Go port; targets or a main package
+/// requested for a config that is kept; a workflow that exists (without `force`); and the
+/// errors of reading the config and rendering the workflow.
+pub fn init(
+    req: &InitRequest,
+    pick: impl FnOnce(&[String]) -> Option<usize>,
+) -> Result<Init, GenerateError> {
+    let dir = &req.module_dir;
+    let gomod = GoMod::read(dir).map_err(|e| {
+        GenerateError::Module(format!(
+            "no Go module in {}: run `gocross ci init` in a module root (or create one with `go mod init`): {e}",
+            dir.display()
+        ))
+    })?;
+    let (config, text) = if req.force || !req.config_path.exists() {
+        let main = choose_main(dir, req.main.as_deref(), pick)?;
+        let targets = if req.targets.is_empty() {
+            config::DEFAULT_TARGETS
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
+        } else {
+            req.targets.clone()
+        };
+        for t in &targets {
+            targets::expand(t).map_err(|e| GenerateError::Module(format!("--targets: {e}")))?;
+        }
+        let branch = default_branch(&repository_root(dir));
+        let text = InitConfig::new(&gomod, &main, targets, branch).render()?;
+        let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
+        (config, Some(text))
+    } else {
+        if !req.targets.is_empty() || req.main.is_some() {
+            return Err(GenerateError::Exists {
+                path: req.config_path.clone(),
+                hint: " (--targets and --main only shape a new gocross.yaml; or edit it)",
+            });
+        }
+        (Config::load_from(&req.config_path, dir)?, None)
+    };
+    let workflow = Workflow::render(dir, &req.config_path, &config)?;
+    if workflow.path.exists() && !req.force {
+        return Err(GenerateError::Exists {
+            path: workflow.path,
+            hint: ", or run `gocross ci generate` to write it from gocross.yaml",
+        });
+    }
+    Ok(Init {
+        config: text,
+        workflow,
+    })
+}
+
+/// The main package: `wanted` (checked against the module's main packages), the only one, or
+/// the one `pick` chooses among several.
+fn choose_main(
+    dir: &Path,
+    wanted: Option<&str>,
+    pick: impl FnOnce(&[String]) -> Option<usize>,
+) -> Result<String, GenerateError> {
+    let found = main_packages(dir)?;
+    let list = || found.join(", ");
+    if let Some(w) = wanted {
+        let w = w.trim_end_matches('/');
+        let normalized = if w == "." || w.starts_with("./") {
+            w.to_string()
+        } else {
+            format!("./{w}")
+        };
+        if !found.contains(&normalized) {
+            return Err(GenerateError::Module(format!(
+                "--main {w}: not a main package of this module (main packages: {})",
+                if found.is_empty() {
+                    "none".into()
+                } else {
+                    list()
+                }
+            )));
+        }
+        return Ok(normalized);
+    }
+    match found.len() {
+        0 => Err(GenerateError::Module(format!(
+            "no main package in {}: gocross builds commands; add one (`package main` with `func main`) or pass --main",
+            dir.display()
+        ))),
+        1 => Ok(found[0].clone()),
+        n => match pick(&found).and_then(|i| found.get(i)) {
+            Some(main) => Ok(main.clone()),
+            None => Err(GenerateError::Module(format!(
+                "this module has {n} main packages ({}): pass --main with the one to build",
+                list()
+            ))),
+        },
+    }
+}
 
 /// Directories `go build ./...` skips, plus version control and hidden ones.
 fn skipped(name: &str) -> bool {

@@ -65,6 +65,23 @@ pub const ATTEST_BUILD_PROVENANCE: Pin = Pin {
     version: "v4.1.0",
 };
 
+/// actions/attest: the image's build provenance, pushed to its registry.
+pub const ATTEST: Pin = Pin {
+    action: "actions/attest",
+    sha: "1e69f48acb82d1966a394da916b4c1698aa569d6",
+    version: "v4.2.2",
+};
+
+/// sigstore/cosign-installer: cosign for keyless image signing; the release it installs is
+/// fixed by the action's commit, which checks it against a digest it carries. Source: the
+/// commit behind v4.0.0 as public workflows pin it (2026-11); the FACTS.md table does not
+/// list it.
+pub const COSIGN_INSTALLER: Pin = Pin {
+    action: "sigstore/cosign-installer",
+    sha: "faadad0cce49287aee09b3a48701e75088a2c6ad",
+    version: "v4.0.0",
+};
+
 /// Every pinned action, for listings and tests.
 pub const ALL: &[Pin] = &[
     CHECKOUT,
@@ -72,6 +89,8 @@ pub const ALL: &[Pin] = &[
     UPLOAD_ARTIFACT,
     DOWNLOAD_ARTIFACT,
     ATTEST_BUILD_PROVENANCE,
+    ATTEST,
+    COSIGN_INSTALLER,
 ];
 
 #[cfg(test)]

@@ -21,6 +21,37 @@ pub fn is_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
+/// Whether this process runs under any CI service: `CI` is set to something other than
+/// empty, `false` or `0` (GitHub Actions, GitLab, Buildkite and others set `CI=true`). gocross
+/// then prints plain progress lines, and its own test suite fails a test whose tool is
+/// missing instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0"))
+}
+
+/// Text gocross writes to the job log, made safe from workflow commands smuggled in by the
+/// values it holds (names and reasons from a manifest a leg uploaded, an API answer, an
+/// action input): under GitHub Actions, a carriage return ends no line, and a line that
+/// starts with `::` (after blanks) is written as `: :`, which the runner shows instead of
+/// obeying. gocross's own commands ([`Annotation::command`], [`group`], [`add_mask`]) do not
+/// go through this. Outside Actions the text is returned as it is.
+pub fn guard(text: &str) -> String {
+    if !is_actions() {
+        return text.to_string();
+    }
+    text.replace('\r', "")
+        .split('\n')
+        .map(|line| {
+            let blanks = line.len() - line.trim_start().len();
+            match line[blanks..].strip_prefix("::") {
+                Some(rest) => format!("{}: :{rest}", &line[..blanks]),
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Escapes a workflow command message (`%`, `\r`, `\n`).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -79,6 +110,12 @@ impl Annotation {
 
     pub fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
+        self
+    }
+
+    /// The 1-based line in [`Annotation::file`].
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
         self
     }
 
@@ -155,6 +192,31 @@ pub fn group(title: &str) -> String {
 /// The line that ends a group.
 pub const END_GROUP: &str = "::endgroup::";
 
+/// `text` for the log with workflow commands switched off around it (`::stop-commands::`
+/// with a token derived from the text, then the token to resume), so that a line of output
+/// from code gocross ran (a test printing `::add-mask::` or `::error::`) is shown, not obeyed.
+pub fn inert(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(std::process::id().to_le_bytes())
+        .chain_update(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
+                .to_le_bytes(),
+        )
+        .chain_update(text.as_bytes())
+        .finalize();
+    let token = crate::digest::hex(&digest[..12]);
+    let mut out = format!("::stop-commands::gocross-{token}\n{text}");
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("::gocross-{token}::\n"));
+    out
+}
+
 /// The line that masks a secret in the rest of the log.
 pub fn add_mask(secret: &str) -> String {
     format!("::add-mask::{}", escape_data(secret))
@@ -212,6 +274,30 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
+/// A path as annotations (workflow commands and the Checks API) want it: relative to the repository root (`GITHUB_WORKSPACE`,
+/// else the working directory), with `/` separators and no `./`.
+pub fn repo_relative(path: &Path) -> String {
+    let roots = [
+        std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from),
+        std::env::current_dir().ok(),
+    ];
+    let relative = if path.is_absolute() {
+        roots
+            .iter()
+            .flatten()
+            .find_map(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +312,18 @@ mod tests {
             "::error file=dist/a%2Cb,title=audit%3A static::100%25 bad%0Aline two"
         );
         assert_eq!(group("build linux/arm64"), "::group::build linux/arm64");
+    }
+
+    #[test]
+    fn output_is_made_inert() {
+        let text = inert("::add-mask::x\nok");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
+        assert_eq!(lines[1], "::add-mask::x");
+        assert_eq!(lines[3], format!("::{token}::"));
+        let a = Annotation::new(Level::Error, "m").file("a.go").line(7);
+        assert_eq!(a.command(), "::error file=a.go,line=7::m");
     }
 
     #[test]

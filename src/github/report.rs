@@ -1,6 +1,7 @@
 //! `gocross report`: the results of a build where reviewers look. One check run named
 //! `gocross` on the pull request's head commit, holding a table of every target (built,
-//! audit, verify) and an annotation per problem; optionally one sticky pull-request comment,
+//! audit, verify, and the module's tests when `gocross test` left a `tests.json` in dist/)
+//! and an annotation per problem; optionally one sticky pull-request comment,
 //! found again by a hidden marker and updated in place.
 //!
 //! Facts (GitHub's Checks API and FACTS.md): a request carries at most 50 annotations, more
@@ -10,9 +11,10 @@
 //! `head_sha` must be the pull request's head, not the merge commit in `GITHUB_SHA`.
 
 use super::client::{Client, ClientError, Replay, Request};
-use super::release::human_size;
 use crate::config::Config;
+use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
 use crate::manifest::{Manifest, VerifyOutcome};
+use indicatif::HumanBytes;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -74,9 +76,12 @@ pub struct TargetRow {
     pub audit: String,
     /// `verified (qemu)`, `failed (qemu)`, `not run` or `—`.
     pub verify: String,
+    /// The module's tests on the target: `passed (270)`, `failed (2 of 273)`, `not run` or
+    /// `—` (not tested).
+    pub tests: String,
     pub linkage: Option<String>,
     pub glibc_floor: Option<String>,
-    /// Not built, failed its audit, or failed verification.
+    /// Not built, failed its audit or verification, or failed its tests.
     pub failed: bool,
 }
 
@@ -106,12 +111,19 @@ pub struct Report {
     pub title: String,
 }
 
-/// The report of the build legs' manifests ([`Manifest::read_legs`]). Legs built with
-/// different Go releases (`ci.go_versions`) each keep their rows, the target written with its
-/// Go (`linux/amd64 (go1.25.4)`). `configured` adds rows for targets that no leg built;
+/// The report of the build legs' manifests ([`Manifest::read_legs`]) and, where the tests
+/// ran, of their `tests.json` ([`TestReport::read_legs`]). Legs built with different Go
+/// releases (`ci.go_versions`) each keep their rows, the target written with its Go
+/// (`linux/amd64 (go1.25.4)`). `configured` adds rows for targets that no leg built;
 /// annotations point at `config_path` (relative to the repository root), at the line of the
-/// target's entry when known.
-pub fn summarize(legs: &[Manifest], configured: &[ConfiguredTarget], config_path: &str) -> Report {
+/// target's entry when known, and a failed test at its file and line (the module root being
+/// `config_path`'s directory).
+pub fn summarize(
+    legs: &[Manifest],
+    tests: &[TestReport],
+    configured: &[ConfiguredTarget],
+    config_path: &str,
+) -> Report {
     let mut releases: Vec<&str> = legs.iter().map(|m| m.go.as_str()).collect();
     releases.sort_unstable();
     releases.dedup();
@@ -211,6 +223,7 @@ pub fn summarize(legs: &[Manifest], configured: &[ConfiguredTarget], config_path
             built: true,
             audit,
             verify,
+            tests: "—".into(),
             linkage: a.audit.as_ref().and_then(|x| x.linkage.clone()),
             glibc_floor: a.audit.as_ref().and_then(|x| x.glibc_floor.clone()),
             failed: audit_failed || verify_failed,
@@ -239,10 +252,28 @@ pub fn summarize(legs: &[Manifest], configured: &[ConfiguredTarget], config_path
             built: false,
             audit: "—".into(),
             verify: "—".into(),
+            tests: "—".into(),
             linkage: None,
             glibc_floor: None,
             failed: true,
         });
+    }
+    for report in tests {
+        let label = |target: &str| {
+            if go_axis {
+                format!("{target} ({})", report.go)
+            } else {
+                target.to_string()
+            }
+        };
+        add_tests(
+            report,
+            &label,
+            &mut rows,
+            &mut annotations,
+            config_path,
+            &annotation,
+        );
     }
     let failed = rows.iter().filter(|r| r.failed).count();
     let targets = match rows.len() {
@@ -262,13 +293,93 @@ pub fn summarize(legs: &[Manifest], configured: &[ConfiguredTarget], config_path
     }
 }
 
+/// Fills the rows' "tests" column from one leg's (or one run's) `tests`, marks the failed
+/// ones, and annotates each failed test (grouped across targets) at its file and line, or at
+/// the target's line in gocross.yaml when `go test` named no file. `label` gives a target's
+/// row label.
+fn add_tests(
+    tests: &TestReport,
+    label: &dyn Fn(&str) -> String,
+    rows: &mut [TargetRow],
+    annotations: &mut Vec<CheckAnnotation>,
+    config_path: &str,
+    at_target: &dyn Fn(&str, &'static str, String, String) -> CheckAnnotation,
+) {
+    for t in &tests.targets {
+        let row_label = label(&t.target);
+        let Some(row) = rows.iter_mut().find(|r| r.target == row_label) else {
+            continue;
+        };
+        row.tests = match t.outcome {
+            TestOutcome::Passed => format!("passed ({})", t.tests.passed),
+            TestOutcome::Failed if t.tests.total() > 0 => {
+                format!("failed ({} of {})", t.tests.failed, t.tests.total())
+            }
+            TestOutcome::Failed => "failed".into(),
+            TestOutcome::NotRun => "not run".into(),
+        };
+        match t.outcome {
+            TestOutcome::Failed => {
+                row.failed = true;
+                if t.failures.is_empty() {
+                    annotations.push(at_target(
+                        &t.target,
+                        "failure",
+                        format!("{}: tests", t.target),
+                        format!(
+                            "the tests failed on {}: {}",
+                            t.target,
+                            t.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ));
+                }
+            }
+            TestOutcome::NotRun => annotations.push(at_target(
+                &t.target,
+                "notice",
+                format!("{}: tests not run", t.target),
+                format!(
+                    "the tests of {} were not run: {}",
+                    t.target,
+                    t.reason.as_deref().unwrap_or("no reason given")
+                ),
+            )),
+            TestOutcome::Passed => {}
+        }
+    }
+    let module_dir = std::path::Path::new(config_path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for g in &tests.failures {
+        let (message, first) = test_actions::describe(tests, g, 30);
+        let title = test_actions::title(g);
+        let located = first.and_then(|f| Some((f.file.as_ref()?, f.line.unwrap_or(1))));
+        annotations.push(match located {
+            Some((file, line)) => CheckAnnotation {
+                path: if module_dir.is_empty() {
+                    file.clone()
+                } else {
+                    format!("{module_dir}/{file}")
+                },
+                start_line: line,
+                end_line: line,
+                annotation_level: "failure",
+                title: title.chars().take(255).collect(),
+                message: message.chars().take(4000).collect(),
+            },
+            None => at_target(&g.failed_on[0], "failure", title, message),
+        });
+    }
+}
+
 /// The report as Markdown: the title, the table, and the failures as a list (so that the
 /// step summary alone says everything). At most `limit` characters: rows that do not fit are
 /// counted instead.
 pub fn markdown(report: &Report, limit: usize) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut md = format!(
-        "### gocross: {}\n\n| Target | Binary | Size | Built | Audit | Verify | Linkage | glibc floor |\n|---|---|--:|---|---|---|---|---|\n",
+        "### gocross: {}\n\n| Target | Binary | Size | Built | Audit | Verify | Tests | Linkage | glibc floor |\n|---|---|--:|---|---|---|---|---|---|\n",
         report.title
     );
     let mut lines: Vec<String> = report
@@ -276,15 +387,17 @@ pub fn markdown(report: &Report, limit: usize) -> String {
         .iter()
         .map(|r| {
             format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 r.target,
                 r.name
                     .as_deref()
                     .map_or("—".to_string(), |n| format!("`{n}`")),
-                r.size.map_or("—".to_string(), human_size),
+                r.size
+                    .map_or("—".to_string(), |s| HumanBytes(s).to_string()),
                 if r.built { "yes" } else { "**no**" },
                 cell(&r.audit),
                 cell(&r.verify),
+                cell(&r.tests),
                 r.linkage.as_deref().unwrap_or("—"),
                 r.glibc_floor.as_deref().unwrap_or("—"),
             )

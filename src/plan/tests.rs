@@ -290,3 +290,53 @@ fn upx_applies_to_the_ports_it_supports() {
     let plain = plan(&config("version: 1\n"), &linux_amd64(), &[]).unwrap();
     assert!(plain.jobs.iter().all(|j| !j.upx), "off by default");
 }
+
+#[test]
+fn test_plans_follow_the_build_and_the_test_section() {
+    let c = config(
+        "version: 1\ntargets: [linux/amd64, linux/arm64, linux/s390x, darwin/arm64]\ncgo: true\nverify:\n  skip: not here\noverrides:\n  - targets: [linux/arm64]\n    static: false\n    cc: gnu\n  - targets: [linux/s390x]\n    test: false\n  - targets: [linux/amd64]\n    test_args: [-short]\ntest:\n  args: [-count=1]\n  timeout: 120\n  targets: [linux/amd64, linux/arm64]\n  env: {TZ: UTC}\n",
+    );
+    let plan = plan(&c, &linux_amd64(), &[]).unwrap();
+    let amd64 = job(&plan, "linux/amd64");
+    assert!(amd64.test.selected && amd64.test.skip.is_none());
+    assert_eq!(amd64.test.args, ["-count=1", "-short"]);
+    assert_eq!(amd64.test.timeout, 120);
+    assert_eq!(amd64.test.env["TZ"], "UTC");
+    // Static cgo links the test binaries the same way, without stamps or stripping.
+    assert_eq!(amd64.test.ldflags, "-linkmode external -extldflags -static");
+    assert_eq!(amd64.test.method, VerifyMethod::Native);
+    // `verify.skip` is about the shipped binary: the tests still run.
+    assert!(matches!(amd64.verify.method, VerifyMethod::None { .. }));
+    let arm64 = job(&plan, "linux/arm64");
+    assert_eq!(arm64.test.ldflags, "");
+    assert_eq!(
+        arm64.test.method,
+        VerifyMethod::Qemu {
+            qemu: arm64.target.port().qemu().unwrap(),
+            sysroot: Some(QemuSysroot {
+                path: "/usr/aarch64-linux-gnu".into(),
+                package: Some("libc6-arm64-cross"),
+            })
+        }
+    );
+    // The leg runs the tests under QEMU even though verification is skipped.
+    assert!(arm64.requirements.packages.contains(&QEMU_PACKAGE));
+    assert!(arm64.requirements.packages.contains(&"libc6-arm64-cross"));
+    let s390x = job(&plan, "linux/s390x");
+    assert!(!s390x.test.selected, "not in test.targets");
+    assert!(
+        !s390x.requirements.packages.contains(&QEMU_PACKAGE),
+        "`test: false` and no verification: nothing runs there"
+    );
+    assert!(
+        s390x
+            .test
+            .skip
+            .as_deref()
+            .unwrap()
+            .contains("`test: false`")
+    );
+    let darwin = job(&plan, "darwin/arm64");
+    assert!(matches!(darwin.test.method, VerifyMethod::None { .. }));
+    assert_eq!(darwin.test.packages, ["./..."]);
+}

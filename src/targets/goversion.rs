@@ -89,18 +89,30 @@ impl Platform {
         if let Some(kernel) = self.port().and_then(|p| p.min_kernel) {
             return m("Linux", kernel);
         }
-        match (self.goos, self.goarch) {
-            (Goos::Linux, _) if minor >= 24 => m("Linux", "3.2"),
-            (Goos::Linux, _) => m("Linux", "2.6.32"),
-            (Goos::Darwin, _) => match minor {
+        match self.goos {
+            Goos::Linux if minor >= 24 => m("Linux", "3.2"),
+            Goos::Linux => m("Linux", "2.6.32"),
+            Goos::Darwin => match minor {
                 ..=22 => m("macOS", "10.15"),
                 23 | 24 => m("macOS", "11"),
                 25 | 26 => m("macOS", "12"),
-                _ => m("macOS", "13"),
+                27.. => m("macOS", "13"),
             },
-            (Goos::Windows, Goarch::Arm64) => m("Windows", "11 on Arm"),
-            (Goos::Windows, _) => m("Windows", "10"),
-            _ => None,
+            Goos::Windows if self.goarch == Goarch::Arm64 => m("Windows", "11 on Arm"),
+            Goos::Windows => m("Windows", "10"),
+            // Go documents no floor gocross keeps for these.
+            Goos::Aix
+            | Goos::Android
+            | Goos::Dragonfly
+            | Goos::Freebsd
+            | Goos::Illumos
+            | Goos::Ios
+            | Goos::Js
+            | Goos::Netbsd
+            | Goos::Openbsd
+            | Goos::Plan9
+            | Goos::Solaris
+            | Goos::Wasip1 => None,
         }
     }
 }

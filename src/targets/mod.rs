@@ -15,11 +15,13 @@
 
 pub mod dist;
 mod goversion;
+mod oci;
 mod ports;
 pub mod runners;
 mod variant;
 
 pub use goversion::{GoVersion, MinimumOs};
+pub use oci::{NoOciPlatform, OciPlatform};
 pub use ports::{ARCHES, Arch, CrossGcc, PORTS, Port, PortStatus, QEMU_PACKAGE, QemuArch, Sysroot};
 pub use runners::{RUNNERS, RunnerImage, runner_image};
 pub use variant::{Arm64Level, Float, Goamd64, Goarm, Goppc64, Goriscv64, Variant};
@@ -100,7 +102,18 @@ impl Goos {
         match self {
             Goos::Windows => ".exe",
             Goos::Js | Goos::Wasip1 => ".wasm",
-            _ => "",
+            Goos::Aix
+            | Goos::Android
+            | Goos::Darwin
+            | Goos::Dragonfly
+            | Goos::Freebsd
+            | Goos::Illumos
+            | Goos::Ios
+            | Goos::Linux
+            | Goos::Netbsd
+            | Goos::Openbsd
+            | Goos::Plan9
+            | Goos::Solaris => "",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! [`ArtifactVerify`]: `verified`, `failed` with the reason, or `not_run` with the reason
 //! (never counted as passed).
 
+pub mod env;
 mod process;
 pub mod wine;
 
@@ -16,6 +17,7 @@ use crate::plan::VerifyMethod;
 use crate::targets::{Goos, QEMU_PACKAGE, Target};
 use process::{Exit, Run};
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -41,7 +43,8 @@ pub struct Request<'a> {
 /// claimed target (a mismatch fails without running anything); the audit is
 /// [`Request::audit`], else this function reads the file. Never fails: every problem (no
 /// emulator, a crash, a timeout, wrong output) is a `failed` or `not_run` result with a
-/// reason.
+/// reason. The binary sees only [`env::run_env`] of the settings' `env`; secrets in what it
+/// prints are redacted.
 pub fn verify(req: &Request<'_>) -> ArtifactVerify {
     let method = req.method.name().to_string();
     let not_run = |reason: String| ArtifactVerify {
@@ -74,85 +77,195 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
             ..Default::default()
         };
     }
-    let (mut cmd, runner) = match command_for(req) {
-        Ok(c) => c,
-        Err(Unavailable(reason)) => return not_run(reason),
+    let runner = match Runner::find(req.target, req.method) {
+        Ok(r) => r,
+        Err(reason) => return not_run(reason),
     };
+    let mut cmd = runner.command(req.binary, &env::run_env(&req.settings.env));
     cmd.args(&req.settings.args);
     let timeout = Duration::from_secs(req.settings.timeout);
     let run = match process::run(cmd, timeout) {
         Ok(run) => run,
-        Err(e) => return not_run(format!("could not start {}: {e}", runner.display())),
+        Err(e) => {
+            return not_run(format!(
+                "could not start {}: {e}",
+                runner.program().display()
+            ));
+        }
     };
-    judge(req, &method, &runner, run)
+    judge(req, &method, runner.program(), run)
 }
 
-/// Why a method cannot be used on this machine.
-#[derive(Debug)]
-struct Unavailable(String);
+/// How to verify a binary that no build job describes (`gocross verify FILE`), from its audit
+/// (the same report then goes to [`Request::audit`], so the file is read once): the plan's
+/// method for `target` on this machine ([`crate::plan::verify_method`]), with a QEMU sysroot
+/// when the binary links dynamically (its loader and libc): `settings.sysroot`, else the
+/// target's Debian cross sysroot ([`crate::plan::qemu_sysroot`]).
+pub fn method_for(report: &AuditReport, target: &Target, settings: &VerifyConfig) -> VerifyMethod {
+    let dynamic = report.facts.linkage == Some(audit::Linkage::Dynamic);
+    let sysroot = dynamic
+        .then(|| crate::plan::qemu_sysroot(target, Some(settings)))
+        .flatten();
+    crate::plan::verify_method(target.platform, crate::targets::Platform::host(), sysroot)
+}
 
-/// The command that runs the binary, and the program that actually starts (the binary itself,
-/// QEMU, wine, a wasm runtime).
-fn command_for(req: &Request<'_>) -> Result<(Command, PathBuf), Unavailable> {
-    let binary = absolute(req.binary);
-    match req.method {
-        VerifyMethod::Native => Ok((Command::new(&binary), binary)),
-        VerifyMethod::Qemu { qemu, sysroot } => {
-            let names = qemu.binaries();
-            let found = names.iter().find_map(|n| which(n)).ok_or_else(|| {
-                Unavailable(format!(
-                    "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {} binaries here",
-                    names[0], req.target
-                ))
-            })?;
-            let mut cmd = Command::new(&found);
-            if let Some(root) = sysroot {
-                if !Path::new(&root.path).is_dir() {
+/// A way to start binaries of one target on this machine: directly, under QEMU user mode,
+/// wine or a wasm runtime, as the plan's [`VerifyMethod`] says. Verification and the test
+/// runner (`gocross test`, through its `-exec` wrapper) both start programs only through it.
+pub struct Runner {
+    kind: RunnerKind,
+    /// The program that actually starts (the binary itself for native runs).
+    program: Option<PathBuf>,
+}
+
+enum RunnerKind {
+    Native,
+    Qemu {
+        sysroot: Option<String>,
+    },
+    Wine(wine::Wine),
+    /// A wasm runtime: its arguments before the binary (`run`, `wasm_exec_node.js`).
+    Wasm {
+        args: Vec<std::ffi::OsString>,
+    },
+}
+
+impl Runner {
+    /// Finds what runs `target`'s binaries by `method`: the QEMU binary on PATH, a wine
+    /// prefix ready for use, a wasm runtime. Errors say why it cannot run here and what to
+    /// install (reported as `not run`, never as passed).
+    pub fn find(target: &Target, method: &VerifyMethod) -> Result<Runner, String> {
+        let (kind, program) = match method {
+            VerifyMethod::Native => (RunnerKind::Native, None),
+            VerifyMethod::Qemu { qemu, sysroot } => {
+                let names = qemu.binaries();
+                let found = names.iter().find_map(|n| which::which(n).ok()).ok_or_else(|| {
+                    format!(
+                        "{} is not installed: `apt-get install {QEMU_PACKAGE}` to run {target} binaries here",
+                        names[0]
+                    )
+                })?;
+                if let Some(root) = sysroot
+                    && !Path::new(&root.path).is_dir()
+                {
                     let fix = match root.package {
                         Some(package) => format!("`apt-get install {package}`"),
                         None => "fix `verify.sysroot` in gocross.yaml".to_string(),
                     };
-                    return Err(Unavailable(format!(
-                        "{} is dynamically linked and its sysroot {} is missing: {fix}",
-                        req.target, root.path
-                    )));
+                    return Err(format!(
+                        "{target} is dynamically linked and its sysroot {} is missing: {fix}",
+                        root.path
+                    ));
                 }
-                cmd.arg("-L").arg(&root.path);
+                (
+                    RunnerKind::Qemu {
+                        sysroot: sysroot.as_ref().map(|r| r.path.clone()),
+                    },
+                    Some(found),
+                )
             }
-            cmd.arg(&binary);
-            Ok((cmd, found))
+            VerifyMethod::Wine => {
+                let wine = wine::Wine::find(target.goarch())?;
+                wine.prepare()?;
+                let program = wine.program.clone();
+                (RunnerKind::Wine(wine), Some(program))
+            }
+            VerifyMethod::Wasm => {
+                let (program, args) = wasm_runtime(target)?;
+                (RunnerKind::Wasm { args }, Some(program))
+            }
+            VerifyMethod::None { reason } => return Err(reason.clone()),
+        };
+        Ok(Runner { kind, program })
+    }
+
+    /// The command that runs `binary` with exactly the environment `env` (see
+    /// [`env::run_env`]) plus what the runner needs (wine's prefix settings). Arguments for
+    /// the binary are added by the caller.
+    pub fn command(&self, binary: &Path, env: &BTreeMap<String, String>) -> Command {
+        let binary = absolute(binary);
+        let mut cmd = match &self.program {
+            Some(program) => Command::new(program),
+            None => Command::new(&binary),
+        };
+        cmd.env_clear().envs(env);
+        match &self.kind {
+            RunnerKind::Native => {}
+            RunnerKind::Qemu { sysroot } => {
+                if let Some(root) = sysroot {
+                    cmd.arg("-L").arg(root);
+                }
+                cmd.arg(&binary);
+            }
+            RunnerKind::Wine(wine) => {
+                wine.configure(&mut cmd);
+                cmd.arg(&binary);
+            }
+            RunnerKind::Wasm { args } => {
+                cmd.args(args).arg(&binary);
+            }
         }
-        VerifyMethod::Wine => {
-            let wine = wine::Wine::find(req.target.goarch()).map_err(Unavailable)?;
-            let cmd = wine.command(&binary).map_err(Unavailable)?;
-            Ok((cmd, wine.program))
+        cmd
+    }
+
+    /// The program that starts: QEMU, wine, the wasm runtime, or (native) the word `native`.
+    pub fn program(&self) -> &Path {
+        self.program
+            .as_deref()
+            .unwrap_or_else(|| Path::new("native"))
+    }
+
+    /// The runner as a shell command prefix, for logs (`qemu-aarch64-static -L
+    /// /usr/aarch64-linux-gnu`, `wine`); empty for native runs.
+    pub fn describe(&self) -> String {
+        let Some(program) = &self.program else {
+            return String::new();
+        };
+        let name = program.file_name().map_or_else(
+            || program.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut words = vec![name];
+        match &self.kind {
+            RunnerKind::Qemu {
+                sysroot: Some(root),
+            } => {
+                words.push("-L".into());
+                words.push(root.clone());
+            }
+            RunnerKind::Wasm { args } => {
+                words.extend(args.iter().map(|a| a.to_string_lossy().into_owned()));
+            }
+            _ => {}
         }
-        VerifyMethod::Wasm => wasm_command(req.target, &binary),
-        VerifyMethod::None { reason } => Err(Unavailable(reason.clone())),
+        words.join(" ")
+    }
+
+    /// Whether programs started through wine may leave a server behind that holds their
+    /// output pipes open (`wineserver`): the caller should not wait for end of file.
+    pub fn leaves_daemons(&self) -> bool {
+        matches!(self.kind, RunnerKind::Wine(_))
     }
 }
 
 /// wasip1: wazero, wasmtime or wasmer on PATH. js/wasm: node with Go's `wasm_exec_node.js`.
-fn wasm_command(target: &Target, binary: &Path) -> Result<(Command, PathBuf), Unavailable> {
+/// Returns the program and its arguments before the binary.
+fn wasm_runtime(target: &Target) -> Result<(PathBuf, Vec<std::ffi::OsString>), String> {
     match target.goos() {
         Goos::Js => {
-            let node = which("node").ok_or_else(|| {
-                Unavailable(
-                    "js/wasm runs under Node.js, which is not installed: `apt-get install nodejs`"
-                        .into(),
-                )
+            let node = which::which("node").ok().ok_or_else(|| {
+                "js/wasm runs under Node.js, which is not installed: `apt-get install nodejs`"
+                    .to_string()
             })?;
-            let goroot = crate::gotool::goroot().map_err(|e| Unavailable(e.to_string()))?;
+            let goroot = crate::gotool::goroot().map_err(|e| e.to_string())?;
             let exec = goroot.join("lib/wasm/wasm_exec_node.js");
             if !exec.is_file() {
-                return Err(Unavailable(format!(
+                return Err(format!(
                     "{} is missing from the Go installation",
                     exec.display()
-                )));
+                ));
             }
-            let mut cmd = Command::new(&node);
-            cmd.arg(exec).arg(binary);
-            Ok((cmd, node))
+            Ok((node, vec![exec.into_os_string()]))
         }
         _ => {
             for (runtime, args) in [
@@ -160,15 +273,13 @@ fn wasm_command(target: &Target, binary: &Path) -> Result<(Command, PathBuf), Un
                 ("wasmtime", &["run", "--"][..]),
                 ("wasmer", &["run"][..]),
             ] {
-                if let Some(path) = which(runtime) {
-                    let mut cmd = Command::new(&path);
-                    cmd.args(args).arg(binary);
-                    return Ok((cmd, path));
+                if let Ok(path) = which::which(runtime) {
+                    return Ok((path, args.iter().map(Into::into).collect()));
                 }
             }
-            Err(Unavailable(
+            Err(
                 "no wasm runtime on PATH for wasip1/wasm: `go install github.com/tetratelabs/wazero/cmd/wazero@latest`".into(),
-            ))
+            )
         }
     }
 }
@@ -206,7 +317,7 @@ fn judge(req: &Request<'_>, method: &str, runner: &Path, run: Run) -> ArtifactVe
         } else {
             VerifyOutcome::Verified
         },
-        reason: failure,
+        reason: failure.map(|f| env::redact(&f)),
         duration_ms: run.duration.as_millis() as u64,
         exit_code: match run.exit {
             Exit::Code(c) => Some(c),
@@ -255,20 +366,12 @@ fn signal_message(sig: i32, method: &VerifyMethod, runner: &Path) -> String {
     }
 }
 
-/// The last [`TAIL_BYTES`] of an output, as text.
+/// The last [`TAIL_BYTES`] of an output, as text, with secrets redacted.
 fn tail(bytes: &[u8]) -> String {
     let start = bytes.len().saturating_sub(TAIL_BYTES);
-    String::from_utf8_lossy(&bytes[start..]).into_owned()
+    env::redact(&String::from_utf8_lossy(&bytes[start..]))
 }
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The full path of a program on PATH.
-pub(crate) fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
 }

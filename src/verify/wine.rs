@@ -25,7 +25,7 @@ static SETUP: Mutex<()> = Mutex::new(());
 pub fn find_program() -> Option<PathBuf> {
     ["wine", "wine64"]
         .iter()
-        .find_map(|p| super::which(p))
+        .find_map(|p| which::which(p).ok())
         .or_else(|| Some(PathBuf::from("/usr/lib/wine/wine64")).filter(|p| p.is_file()))
 }
 
@@ -62,24 +62,23 @@ impl Wine {
         })
     }
 
-    /// The command that runs `binary`, after making sure the prefix is ready.
-    pub fn command(&self, binary: &Path) -> Result<Command, String> {
-        self.prepare()?;
-        let mut cmd = self.base();
-        cmd.arg(binary);
-        Ok(cmd)
+    /// Sets what wine needs on a command that runs it: gocross's prefix, no debug output,
+    /// and no Mono or Gecko installer prompts.
+    pub fn configure(&self, cmd: &mut Command) {
+        cmd.env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
     }
 
     fn base(&self) -> Command {
         let mut cmd = Command::new(&self.program);
-        cmd.env("WINEPREFIX", &self.prefix)
-            .env("WINEDEBUG", "-all")
-            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
+        self.configure(&mut cmd);
         cmd
     }
 
     /// Creates the prefix when missing and adds `bcryptprimitives.dll` for wine before 9.0.
-    fn prepare(&self) -> Result<(), String> {
+    /// Cheap once done: two directory checks.
+    pub fn prepare(&self) -> Result<(), String> {
         let _guard = SETUP.lock().unwrap_or_else(|e| e.into_inner());
         let system_dir = match self.goarch {
             Goarch::I386 => "syswow64",
@@ -103,11 +102,8 @@ impl Wine {
                 ));
             }
         }
-        if self.major_version() >= Some(9) {
-            return Ok(());
-        }
         let dll = windows.join(system_dir).join("bcryptprimitives.dll");
-        if dll.is_file() {
+        if dll.is_file() || self.major_version() >= Some(9) {
             return Ok(());
         }
         let Some(gcc) = Platform::new(Goos::Windows, self.goarch)
@@ -116,7 +112,7 @@ impl Wine {
         else {
             return Err(format!("no mingw-w64 gcc builds windows/{}", self.goarch));
         };
-        if super::which(gcc.command).is_none() {
+        if which::which(gcc.command).is_err() {
             return Err(format!(
                 "Go binaries need bcryptprimitives.dll, which this wine (before 9.0) lacks; gocross builds one with mingw-w64: `apt-get install {}`, or install wine 9 or later",
                 gcc.package

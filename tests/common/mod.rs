@@ -54,9 +54,9 @@ pub fn run_ok(cmd: &mut Command) -> String {
     stdout
 }
 
-/// Whether CI is running the tests (`CI=true`): then nothing is skipped.
+/// Whether CI is running the tests (gocross's own definition): then nothing is skipped.
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    gocross::github::actions::in_ci()
 }
 
 /// Whether `tool` is on PATH. When it is not: under CI the test fails with the install hint;
@@ -98,12 +98,10 @@ pub fn require_pinned_build() -> bool {
     false
 }
 
-/// The full path of a command on PATH.
+/// The full path of an executable command on PATH (the `which` crate, as gocross finds its
+/// tools).
 pub fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(tool))
-        .find(|p| p.is_file())
+    which::which(tool).ok()
 }
 
 /// Copies a directory tree (an example module) into a fresh temporary directory.

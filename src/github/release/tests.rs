@@ -1,14 +1,18 @@
 //! Unit tests of the release decisions: what each asset needs, the checks of dist/, the notes.
 
 use super::*;
-use crate::manifest::{Artifact, ArtifactAudit, ArtifactVerify, Violation};
+use crate::digest::sha256_hex;
+use crate::manifest::{
+    Artifact, ArtifactAudit, ArtifactVerify, CHECKSUMS_FILE, Manifest, VerifyOutcome, Violation,
+};
+use std::path::{Path, PathBuf};
 
 fn expected(name: &str, bytes: &[u8]) -> ExpectedAsset {
     ExpectedAsset {
         name: name.into(),
         path: PathBuf::from(name),
         size: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(bytes)),
+        sha256: sha256_hex(bytes),
         content_type: content_type(name),
     }
 }
@@ -19,7 +23,7 @@ fn remote(name: &str, state: &str, bytes: &[u8], digest: bool) -> RemoteAsset {
         name: name.into(),
         state: state.into(),
         size: bytes.len() as u64,
-        digest: digest.then(|| format!("sha256:{}", hex(&Sha256::digest(bytes)))),
+        digest: digest.then(|| format!("sha256:{}", sha256_hex(bytes))),
     }
 }
 
@@ -118,13 +122,6 @@ fn content_types_follow_the_name() {
     assert_eq!(content_type("hello.tar.gz"), "application/gzip");
 }
 
-#[test]
-fn sizes_are_human() {
-    assert_eq!(human_size(343), "343 B");
-    assert_eq!(human_size(2 * 1024 * 1024 + 300 * 1024), "2.3 MiB");
-    assert_eq!(human_size(1024), "1.0 KiB");
-}
-
 /// A gate for a manifest with no version (agrees with an empty tag) and no configured targets.
 fn gate(checksums: bool) -> Gate<'static> {
     Gate {
@@ -192,6 +189,7 @@ fn sboms_of_a_per_leg_dist_are_named_by_their_file_name() {
     );
     a.path = "gocross-hello_linux_amd64/hello_linux_amd64".into();
     a.sbom = Some("gocross-hello_linux_amd64/hello_linux_amd64.cdx.json".into());
+    a.sbom_sha256 = Some(sha256_hex(b"{}"));
     std::fs::write(dir.path().join(a.sbom.as_ref().unwrap()), b"{}").unwrap();
     let m = Manifest {
         artifacts: vec![a],
@@ -212,7 +210,7 @@ fn artifact(dist: &Path, name: &str, bytes: &[u8]) -> Artifact {
         name: name.into(),
         path: name.into(),
         size: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(bytes)),
+        sha256: sha256_hex(bytes),
         ..Default::default()
     }
 }
@@ -222,6 +220,7 @@ fn a_good_dist_gives_binaries_sboms_then_checksums() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = artifact(dir.path(), "hello_linux_amd64", b"ELF");
     a.sbom = Some("hello_linux_amd64.cdx.json".into());
+    a.sbom_sha256 = Some(sha256_hex(b"{}"));
     std::fs::write(dir.path().join("hello_linux_amd64.cdx.json"), b"{}").unwrap();
     let b = artifact(dir.path(), "hello_windows_amd64.exe", b"MZ");
     let m = Manifest {
@@ -290,7 +289,7 @@ fn every_problem_of_a_dist_is_reported_at_once() {
         "hello_linux_arm64 (linux/amd64) failed its audit (max_glibc: found 2.34, allowed 2.17)",
         "hello_linux_riscv64 (linux/amd64) failed verification under qemu: exit code 2",
         "two assets would be named `hello_linux_arm64` and `HELLO_linux_arm64`",
-        "path `../x` leaves dist/",
+        "`../x` leaves dist/",
         "gone: No such file",
     ] {
         assert!(all.contains(want), "missing `{want}` in:\n{all}");
@@ -331,7 +330,7 @@ fn notes_hold_the_table_then_the_users_notes() {
     };
     let notes = release_notes(&m, Some("\n## Changes\n- faster\n"));
     let row = format!(
-        "| linux/arm64 | `hello_linux_arm64` | 2.0 KiB | `{}` | dynamic | 2.17 | not run: no sysroot \\| skipped |",
+        "| linux/arm64 | `hello_linux_arm64` | 2.00 KiB | `{}` | dynamic | 2.17 | not run: no sysroot \\| skipped |",
         "ab".repeat(32)
     );
     assert!(notes.contains(&row), "{notes}");

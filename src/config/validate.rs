@@ -1,0 +1,286 @@
+//! The rules gocross.yaml must meet beyond its types, and where a broken one is reported.
+//!
+//! Every place comes from serde-saphyr; nothing searches the text. There are two kinds of rule:
+//! - **A rule about one value** (`version` is 1, a timeout is at least a second, `env:` leaves
+//!   the plan's variables alone, a `go test` flag is one gocross allows) runs while that value
+//!   is parsed: its field names the rule with `#[serde(deserialize_with)]`. A broken rule is
+//!   then a parser error, reported like a type error: at the value (for a list, at the entry;
+//!   for an environment, at the variable's name), with its key path
+//!   (`overrides[1].verify.timeout`).
+//! - **A rule across values** (a target listed twice, an override or `test.targets` naming a
+//!   target that is not configured, `ci.go_version` together with `ci.go_versions`) runs
+//!   after parsing, in [`validate`], on fields that keep their place (`Spanned`).
+//!
+//! The rules of the `ci:`, `test:` and `image:` sections live with those sections (`ci.rs`,
+//! `gotest.rs`, `image.rs`) and use the helpers here.
+
+use super::located::ConfigError;
+use super::{Config, PLAN_OWNED_ENV, is_safe_name, override_matches};
+use crate::targets::Target;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// `version`: the schema version, 1.
+pub(super) fn version<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    checked(d, |v: &u32| {
+        if *v == 1 {
+            Ok(())
+        } else {
+            Err(format!(
+                "version {v} is not supported: this gocross reads version 1"
+            ))
+        }
+    })
+}
+
+/// `project`: a name safe in file names and release asset names (empty: taken from `main` or
+/// go.mod, and checked then).
+pub(super) fn project<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |p: &String| {
+        if p.is_empty() || is_safe_name(p) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{p}` must hold only letters, digits, `.`, `_` and `-` (it names files and release assets)"
+            ))
+        }
+    })
+}
+
+/// `env` and an override's `env`: the `go build` environment, without the variables the plan
+/// derives from the target, `cgo` and `cc` ([`PLAN_OWNED_ENV`]).
+pub(super) fn build_env<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    keys(d, |var| {
+        if PLAN_OWNED_ENV.contains(&var) {
+            return Err(format!(
+                "gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// `verify.env` and `test.env`: the environment of a run, by valid names.
+pub(super) fn run_env<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    keys(d, env_name)
+}
+
+/// A timeout in seconds (`verify.timeout`, `test.timeout`): at least 1.
+pub(super) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    checked(d, |s: &u64| {
+        if *s == 0 {
+            Err("must be at least 1 second".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+pub(super) fn env_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not an environment variable name (letters, digits, `_`)"
+        ))
+    }
+}
+
+/// The rules across values, on a parsed config: no target twice in `targets` (group members
+/// counted), overrides name configured targets (a group names the configured ones among its
+/// ports), then the `test:` and `ci:` sections' own. Each error points at the `Spanned` value
+/// that broke the rule.
+pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(), ConfigError> {
+    if let Some(lists) = &config.targets {
+        let mut seen: BTreeMap<Target, &str> = BTreeMap::new();
+        for list in lists {
+            for t in &list.value.targets {
+                if let Some(first) = seen.insert(*t, &list.value.entry) {
+                    let via = if first == list.value.entry {
+                        String::new()
+                    } else {
+                        format!(" (already listed through `{first}`)")
+                    };
+                    return Err(ConfigError::at(
+                        path,
+                        source,
+                        &list.referenced,
+                        format!("key `targets`: {t} is listed twice{via}; remove one"),
+                    ));
+                }
+            }
+        }
+    }
+    let configured = config.targets();
+    for (i, o) in config.overrides.iter().enumerate() {
+        for list in o.targets.iter().filter(|l| !l.value.group) {
+            for t in &list.value.targets {
+                if !configured.iter().any(|c| override_matches(t, c)) {
+                    return Err(ConfigError::at(
+                        path,
+                        source,
+                        &list.referenced,
+                        format!(
+                            "key `overrides[{i}].targets`: {t} is not in `targets`; add it there or remove it here"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    super::gotest::validate(config, &configured, path, source)?;
+    super::ci::validate(&config.ci, path, source)
+}
+
+/// Reads a `T` that must pass `rule`. A failure raised as the value's parse ends is located
+/// by the parser at that value.
+pub(super) fn checked<'de, D, T>(
+    d: D,
+    rule: impl Fn(&T) -> Result<(), String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let value = T::deserialize(d)?;
+    rule(&value).map_err(de::Error::custom)?;
+    Ok(value)
+}
+
+/// Reads an optional value (absent or `null`: `None`) that must pass `rule`, as [`checked`].
+pub(super) fn optional<'de, D, T>(
+    d: D,
+    rule: impl Fn(&T) -> Result<(), String>,
+) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let value = Option::<T>::deserialize(d)?;
+    if let Some(v) = &value {
+        rule(v).map_err(de::Error::custom)?;
+    }
+    Ok(value)
+}
+
+/// Reads a list whose every entry must pass `rule`, which also sees the entries before it
+/// (to refuse duplicates); a failure is located at that entry and keyed by its index.
+pub(super) fn list<'de, D, T>(
+    d: D,
+    rule: impl Fn(&T, &[T]) -> Result<(), String>,
+) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_seq(ListVisitor { rule: &rule })
+}
+
+/// Reads an optional list (absent or `null`: `None`), as [`list`].
+pub(super) fn optional_list<'de, D, T>(
+    d: D,
+    rule: impl Fn(&T, &[T]) -> Result<(), String>,
+) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct OptionalList<'r, T>(ListVisitor<'r, T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalList<'_, T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self.0).map(Some)
+        }
+    }
+    d.deserialize_option(OptionalList(ListVisitor { rule: &rule }))
+}
+
+/// Reads a mapping of strings (an environment, labels) whose every key must pass `rule`; a
+/// failure is located at the key and keyed by it (`env.GOOS`).
+pub(super) fn keys<'de, D: Deserializer<'de>>(
+    d: D,
+    rule: impl Fn(&str) -> Result<(), String>,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    struct KeysVisitor<'r>(&'r dyn Fn(&str) -> Result<(), String>);
+    impl<'de> Visitor<'de> for KeysVisitor<'_> {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a mapping of strings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut vars = BTreeMap::new();
+            let rule = |name: &String, _: &[String]| (self.0)(name);
+            while let Some(name) = map.next_key_seed(Entry {
+                rule: &rule,
+                before: &[],
+            })? {
+                let value: String = map.next_value()?;
+                vars.insert(name, value);
+            }
+            Ok(vars)
+        }
+    }
+    d.deserialize_map(KeysVisitor(&rule))
+}
+
+/// A rule about one list entry, given the entries before it: `Err` holds the message.
+type EntryRule<'r, T> = dyn Fn(&T, &[T]) -> Result<(), String> + 'r;
+
+struct ListVisitor<'r, T> {
+    rule: &'r EntryRule<'r, T>,
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<'_, T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Entry {
+            rule: self.rule,
+            before: &items,
+        })? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// One entry of a list (or one key of a mapping), checked with `rule` as soon as it is read,
+/// so that the parser locates a failure at the entry.
+struct Entry<'r, 'b, T> {
+    rule: &'r EntryRule<'r, T>,
+    before: &'b [T],
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Entry<'_, '_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let value = T::deserialize(d)?;
+        (self.rule)(&value, self.before).map_err(de::Error::custom)?;
+        Ok(value)
+    }
+}

@@ -1,0 +1,261 @@
+//! What a release of a dist directory must hold, checked without the network: the assets
+//! from the manifest, the audit and verify gates, each file's size and SHA-256, the tag and
+//! the stamped version, the configured targets, `checksums.txt`, safe and unique names.
+
+use super::ReleaseError;
+use crate::config::is_safe_name;
+use crate::digest::sha256_read;
+use crate::manifest::{CHECKSUMS_FILE, Manifest, VerifyOutcome, open_in_dist};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One file the release must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpectedAsset {
+    /// Asset name, equal to the file name in dist/.
+    pub name: String,
+    /// The file.
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// The `Content-Type` it is uploaded with ([`content_type`]).
+    pub content_type: &'static str,
+}
+
+/// The `Content-Type` of an asset, from its name: Windows executables, CycloneDX SBOMs
+/// (`.cdx.json`, IANA `application/vnd.cyclonedx+json`), JSON, text, archives; anything else
+/// (a Go binary without extension) is `application/octet-stream`.
+pub fn content_type(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let types = [
+        (".exe", "application/vnd.microsoft.portable-executable"),
+        (".cdx.json", "application/vnd.cyclonedx+json"),
+        (".json", "application/json"),
+        (".txt", "text/plain; charset=utf-8"),
+        (".tar.gz", "application/gzip"),
+        (".tgz", "application/gzip"),
+        (".zip", "application/zip"),
+        (".wasm", "application/wasm"),
+    ];
+    types
+        .iter()
+        .find(|(ext, _)| lower.ends_with(ext))
+        .map_or("application/octet-stream", |(_, t)| t)
+}
+
+/// What a release of a dist directory must satisfy besides its own files.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate<'a> {
+    /// Publish `checksums.txt` (`release.checksums`).
+    pub checksums: bool,
+    /// The tag released; the manifest's version must agree with it ([`version_agrees`]).
+    pub tag: &'a str,
+    /// Release even when the tag and the manifest's version disagree.
+    pub allow_version_mismatch: bool,
+    /// The configured targets (`linux/arm/7`), each of which must have an artifact; empty
+    /// when there is no gocross.yaml to say.
+    pub targets: &'a [String],
+}
+
+/// The tag to release: `--tag`, else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (the
+/// workflow run of a tag push); `None` when neither says.
+pub fn tag_from(
+    arg: Option<&str>,
+    ref_type: Option<&str>,
+    ref_name: Option<&str>,
+) -> Option<String> {
+    arg.or(ref_name.filter(|_| ref_type == Some("tag")))
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+}
+
+/// Whether a manifest version and a tag name the same release: equal, or equal once a
+/// leading `v` is dropped from the tag (`v1.2.3` and `1.2.3` agree).
+pub fn version_agrees(version: &str, tag: &str) -> bool {
+    version == tag || tag.strip_prefix('v') == Some(version)
+}
+
+/// The assets a release of `dist` must hold, in upload order: the binaries in manifest
+/// order, their SBOMs, then `checksums.txt` (when `gate.checksums`). Checks everything that
+/// can be checked without the network and reports every problem at once
+/// ([`ReleaseError::NotReady`]): a version that disagrees with the tag, a configured target
+/// without an artifact (a leg that never uploaded), a failed audit or verification, a file
+/// that is missing or changed since the build, a `checksums.txt` that does not match the
+/// manifest, an unsafe name ([`is_safe_name`]) or two assets with the same name (compared
+/// case-insensitively, since downloads land side by side on case-insensitive file systems).
+pub fn expected_assets(
+    dist: &Path,
+    manifest: &Manifest,
+    gate: &Gate<'_>,
+) -> Result<Vec<ExpectedAsset>, ReleaseError> {
+    let checksums = gate.checksums;
+    let mut problems = Vec::new();
+    let mut assets = Vec::new();
+    if manifest.artifacts.is_empty() {
+        problems.push("manifest.json lists no artifacts: run `gocross build` first".to_string());
+    }
+    if !gate.allow_version_mismatch && !version_agrees(&manifest.version, gate.tag) {
+        problems.push(format!(
+            "the binaries are stamped {} but the tag is {}: build from the tagged commit (or pass `--version`), or release with --allow-version-mismatch",
+            manifest.version, gate.tag
+        ));
+    }
+    for target in gate.targets {
+        if !manifest.artifacts.iter().any(|a| &a.target == target) {
+            problems.push(format!(
+                "{target} is configured but was not built: its leg failed or uploaded nothing"
+            ));
+        }
+    }
+    for a in &manifest.artifacts {
+        let label = format!("{} ({})", a.name, a.target);
+        if let Some(audit) = a.audit.as_ref().filter(|audit| !audit.passed) {
+            let rules: Vec<String> = audit
+                .violations
+                .iter()
+                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+                .collect();
+            problems.push(format!(
+                "{label} failed its audit ({}): fix the build or the policy in gocross.yaml",
+                if rules.is_empty() {
+                    "see `gocross audit`".to_string()
+                } else {
+                    rules.join("; ")
+                }
+            ));
+        }
+        if let Some(v) = a
+            .verify
+            .as_ref()
+            .filter(|v| v.outcome == VerifyOutcome::Failed)
+        {
+            problems.push(format!(
+                "{label} failed verification under {}{}",
+                v.method,
+                v.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        match local_asset(dist, &a.name, &a.path) {
+            Ok(asset) if asset.size != a.size || asset.sha256 != a.sha256 => problems.push(format!(
+                "{}: changed since the build (manifest.json: {} bytes, sha256 {}; file: {} bytes, sha256 {}): run `gocross build` again",
+                a.path, a.size, a.sha256, asset.size, asset.sha256
+            )),
+            Ok(asset) => assets.push(asset),
+            Err(p) => problems.push(p),
+        }
+    }
+    for a in &manifest.artifacts {
+        if let Some(sbom) = &a.sbom {
+            // A per-leg dist/ holds `<leg>/<binary>.cdx.json`: the asset is the file name.
+            let name = sbom.rsplit('/').next().unwrap_or(sbom);
+            match (local_asset(dist, name, sbom), &a.sbom_sha256) {
+                (Ok(asset), Some(recorded)) if &asset.sha256 == recorded => assets.push(asset),
+                (Ok(asset), Some(recorded)) => problems.push(format!(
+                    "{sbom}: changed since the build (manifest.json: sha256 {recorded}; file: sha256 {}): run `gocross build` again",
+                    asset.sha256
+                )),
+                (Ok(_), None) => problems.push(format!(
+                    "{sbom}: manifest.json records no digest for it: run `gocross build` again"
+                )),
+                (Err(p), _) => problems.push(p),
+            }
+        }
+    }
+    let mut write_checksums = false;
+    if checksums {
+        let exists = std::fs::symlink_metadata(dist.join(CHECKSUMS_FILE)).is_ok();
+        // The release job of the generated workflow downloads every build leg into its own
+        // directory: their manifests merge, and the joint checksums file is written once
+        // everything else checked out (below).
+        write_checksums = !exists;
+        if exists {
+            match read_in_dist(dist, CHECKSUMS_FILE) {
+                Ok(text) if text == manifest.checksums().as_bytes() => {
+                    match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
+                        Ok(asset) => assets.push(asset),
+                        Err(p) => problems.push(p),
+                    }
+                }
+                Ok(_) => problems.push(format!(
+                    "{CHECKSUMS_FILE} does not match manifest.json: run `gocross build` again"
+                )),
+                Err(e) => problems.push(format!(
+                    "{e}: run `gocross build`, or set `release: {{checksums: false}}`"
+                )),
+            }
+        }
+    }
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for asset in &assets {
+        if !is_safe_name(&asset.name) {
+            problems.push(format!(
+                "asset name `{}` may hold only letters, digits, `.`, `_` and `-`, and not start with `.`",
+                asset.name
+            ));
+        }
+        if let Some(first) = seen.insert(asset.name.to_ascii_lowercase(), &asset.name) {
+            problems.push(format!(
+                "two assets would be named `{first}` and `{}`: give the targets distinct names",
+                asset.name
+            ));
+        }
+    }
+    if write_checksums && problems.is_empty() {
+        let path = dist.join(CHECKSUMS_FILE);
+        match crate::manifest::write_atomic(&path, manifest.checksums().as_bytes()) {
+            Ok(()) => match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
+                Ok(asset) => assets.push(asset),
+                Err(p) => problems.push(p),
+            },
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(assets)
+    } else {
+        Err(ReleaseError::NotReady {
+            dist: dist.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+/// The asset `name` from the file at `rel` inside `dist` ([`open_in_dist`]).
+fn local_asset(dist: &Path, name: &str, rel: &str) -> Result<ExpectedAsset, String> {
+    let (file, path) = open_in_dist(dist, rel)?;
+    let (size, sha256) = sha256_read(file).map_err(|e| format!("{rel}: {e}"))?;
+    Ok(ExpectedAsset {
+        name: name.to_string(),
+        path,
+        size,
+        sha256,
+        content_type: content_type(name),
+    })
+}
+
+/// The bytes of the file at `rel` inside `dist` ([`open_in_dist`]).
+fn read_in_dist(dist: &Path, rel: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let (mut file, _) = open_in_dist(dist, rel)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("{rel}: {e}"))?;
+    Ok(bytes)
+}
+
+/// Whether `tag` can name a release: non-empty, at most 255 characters, no whitespace or
+/// control characters.
+pub fn check_tag(tag: &str) -> Result<(), ReleaseError> {
+    if tag.is_empty() || tag.len() > 255 || tag.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(ReleaseError::BadTag(tag.to_string()));
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! Multi-arch container images from the verified binaries, with no Docker daemon.
+//!
+//! The steps of `gocross image build`, each in its module:
+//! 1. [`select`]: the image's targets (`image.platforms`, else every configured linux target)
+//!    looked up in dist/manifest.json — the contract with the build, never a walk of dist/ —
+//!    and refused, each with its fix, when a binary failed its audit or verification, changed
+//!    since the build, is dynamically linked on `scratch`, or has no container-image platform
+//!    ([`crate::targets::Target::oci_platform`], the one table of that mapping);
+//! 2. [`base`] (only for a base other than `scratch`): the base's index pulled by the pinned
+//!    digest, and its image for each platform; a missing platform is named;
+//! 3. [`assemble`]: per platform, the layers ([`layer`]: reproducible tars, gzipped without a
+//!    name or time), the config (the labels from [`labels`]), the manifest and the SBOM
+//!    artifact that refers to it; then the image index;
+//! 4. [`layout`]: the OCI image layout written to dist/image/ as a whole.
+//!
+//! `gocross image push` ([`push`]) sends the layout through [`registry`] (the `oci-client`
+//! distribution client with gocross's credentials, transport and retry rules); `gocross
+//! image dockerfile` ([`dockerfile`]) writes a Dockerfile for `docker buildx` that copies the
+//! same binaries. JSON documents use the `oci-spec` types.
+
+pub mod assemble;
+pub mod base;
+pub mod dockerfile;
+pub mod labels;
+pub mod layer;
+pub mod layout;
+pub mod push;
+pub mod registry;
+pub mod select;
+
+pub use assemble::{Assembled, ImageSpec, PlatformImage, assemble};
+pub use labels::SourceFacts;
+pub use layout::Layout;
+pub use push::PushReport;
+pub use select::{Selected, select};
+
+use crate::config::{Config, ImageConfig, image as image_config};
+use crate::targets::Target;
+use std::path::PathBuf;
+
+/// The layout's directory inside dist/.
+pub const LAYOUT_DIR: &str = "image";
+
+/// Everything that can stop an image build or push. Messages say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error(
+        "gocross.yaml has no `image:` section: add one (`image: {{repository: ghcr.io/OWNER/NAME}}` is enough)"
+    )]
+    NotConfigured,
+    /// dist/ cannot become an image; each line says what and how to fix it.
+    #[error("{} cannot become an image:\n{}", dist.display(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    NotReady {
+        dist: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error("base image {base}: {why}")]
+    Base { base: String, why: String },
+    #[error("`{reference}` is not an image reference: {why}")]
+    Reference { reference: String, why: String },
+    #[error("{} is not an image layout gocross can push: {why}", dir.display())]
+    Layout { dir: PathBuf, why: String },
+    #[error(
+        "{host} refused {what} with the credentials ({credentials}): {why}; check GOCROSS_REGISTRY_USERNAME/_PASSWORD (or GITHUB_TOKEN and `permissions: packages: write` for ghcr.io); nothing was tagged"
+    )]
+    Denied {
+        host: String,
+        what: String,
+        credentials: String,
+        why: String,
+    },
+    #[error("{what}: {why}; nothing was tagged, run the push again")]
+    Registry { what: String, why: String },
+    #[error(
+        "no repository to push to: set `image.repository` in gocross.yaml or pass --repository"
+    )]
+    NoRepository,
+    #[error("{0}")]
+    Placeholder(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The `image:` section, or [`ImageError::NotConfigured`].
+pub fn image_config(config: &Config) -> Result<&ImageConfig, ImageError> {
+    config
+        .image
+        .as_ref()
+        .map(|image| &image.value)
+        .ok_or(ImageError::NotConfigured)
+}
+
+/// The image's targets in order: `image.platforms`, else every configured linux target.
+pub fn targets(config: &Config, image: &ImageConfig) -> Vec<Target> {
+    image.targets(&config.targets())
+}
+
+/// The spec of the image from gocross.yaml: the binary at `/<project>`, the entrypoint
+/// (default that path), the user and the extra labels.
+pub fn spec(config: &Config, image: &ImageConfig) -> ImageSpec {
+    let binary_path = format!("/{}", config.project);
+    ImageSpec {
+        entrypoint: image
+            .entrypoint
+            .clone()
+            .unwrap_or_else(|| vec![binary_path.clone()]),
+        binary_path,
+        user: image.uid_gid(),
+        labels: image.labels.clone(),
+    }
+}
+
+/// Whether a version is a prerelease: SemVer's `-` suffix (`1.2.0-rc.1`), which also marks a
+/// `git describe` between tags (`1.2.0-3-gabcdef0`) and `0.0.0-dev`.
+pub fn is_prerelease(version: &str) -> bool {
+    version.contains('-')
+}
+
+/// The repository to push to: `cli` (`--repository`), else `image.repository`, with
+/// `{{version}}`, `{{commit}}` and `{{env.NAME}}` filled; the path is lowercased (registries
+/// take only lowercase, and `GITHUB_REPOSITORY` may not be).
+pub fn repository(
+    image: &ImageConfig,
+    cli: Option<&str>,
+    values: image_config::Placeholders<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, ImageError> {
+    let template = cli
+        .map(str::to_string)
+        .or_else(|| image.repository.clone())
+        .ok_or(ImageError::NoRepository)?;
+    let expanded = image_config::expand(&template, values, env).map_err(ImageError::Placeholder)?;
+    let expanded = match expanded.split_once('/') {
+        Some((host, path)) if host.contains(['.', ':']) || host == "localhost" => {
+            format!("{host}/{}", path.to_ascii_lowercase())
+        }
+        _ => expanded.to_ascii_lowercase(),
+    };
+    if !image_config::is_repository(&expanded) {
+        return Err(ImageError::Placeholder(format!(
+            "`{expanded}` is not a repository: write [HOST[:PORT]/]PATH, e.g. ghcr.io/acme/hello"
+        )));
+    }
+    Ok(expanded)
+}
+
+/// The tags to push: `cli` (`--tag`) when given, else `image.tags`, filled; `latest` dropped
+/// for a prerelease version unless `image.prerelease_latest` (a `--tag latest` is kept);
+/// duplicates removed, order kept.
+pub fn tags(
+    image: &ImageConfig,
+    cli: &[String],
+    values: image_config::Placeholders<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<String>, ImageError> {
+    let from_config = cli.is_empty();
+    let templates = if from_config {
+        image.tags.clone()
+    } else {
+        cli.to_vec()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for t in templates {
+        let tag = image_config::expand(&t, values, env).map_err(ImageError::Placeholder)?;
+        if !image_config::is_tag(&tag) {
+            return Err(ImageError::Placeholder(format!(
+                "`{tag}` is not a tag: letters, digits, `_`, `.` and `-`, at most 128, not starting with `.` or `-`"
+            )));
+        }
+        if from_config
+            && tag == "latest"
+            && is_prerelease(values.version)
+            && !image.prerelease_latest
+        {
+            continue;
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+/// The step-summary Markdown of a push: the image, then one row per platform.
+pub fn summary_markdown(report: &PushReport) -> String {
+    let mut md = format!(
+        "### Container image\n\n`{}`\n\ntags: {}\n\n| Platform | Digest | Size |\n|---|---|--:|\n",
+        report.image,
+        if report.tags.is_empty() {
+            "none".to_string()
+        } else {
+            report
+                .tags
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    for p in &report.platforms {
+        md.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            p.platform,
+            p.digest,
+            indicatif::HumanBytes(p.size)
+        ));
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_is_for_releases_only() {
+        let image = ImageConfig::default();
+        let none = |_: &str| None;
+        let v = |version| image_config::Placeholders {
+            version,
+            commit: "abc",
+        };
+        assert_eq!(
+            tags(&image, &[], v("1.2.3"), &none).unwrap(),
+            ["1.2.3", "latest"]
+        );
+        assert_eq!(
+            tags(&image, &[], v("1.3.0-rc.1"), &none).unwrap(),
+            ["1.3.0-rc.1"]
+        );
+        let eager = ImageConfig {
+            prerelease_latest: true,
+            ..ImageConfig::default()
+        };
+        assert_eq!(
+            tags(&eager, &[], v("0.0.0-dev"), &none).unwrap(),
+            ["0.0.0-dev", "latest"]
+        );
+        assert_eq!(
+            tags(
+                &image,
+                &["latest".into(), "edge".into()],
+                v("1.0.0-1-gabc"),
+                &none
+            )
+            .unwrap(),
+            ["latest", "edge"]
+        );
+        assert!(tags(&image, &["bad tag".into()], v("1.0.0"), &none).is_err());
+    }
+
+    #[test]
+    fn repositories_are_filled_and_lowercased() {
+        let image = ImageConfig {
+            repository: Some("ghcr.io/{{env.GITHUB_REPOSITORY}}".into()),
+            ..ImageConfig::default()
+        };
+        let env = |k: &str| (k == "GITHUB_REPOSITORY").then(|| "Acme/Age".to_string());
+        let v = image_config::Placeholders {
+            version: "1.0.0",
+            commit: "abc",
+        };
+        assert_eq!(
+            repository(&image, None, v, &env).unwrap(),
+            "ghcr.io/acme/age"
+        );
+        assert_eq!(
+            repository(&image, Some("localhost:5000/x"), v, &env).unwrap(),
+            "localhost:5000/x"
+        );
+        assert!(matches!(
+            repository(&ImageConfig::default(), None, v, &env),
+            Err(ImageError::NoRepository)
+        ));
+    }
+}

@@ -1,0 +1,309 @@
+//! The binaries an image may hold: read from dist/manifest.json, never from a walk of dist/,
+//! and refused unless they are exactly what the build audited and verified.
+//!
+//! For each target of the image: the manifest's entry for it, its audit passed, its
+//! verification not failed, its file inside dist/ with the manifest's size and SHA-256, a
+//! static binary when the base is `scratch` (the audit's linkage), and a container-image
+//! platform for it ([`Target::oci_platform`], the GOARM of a plain `linux/arm` build read from
+//! the binary's build info). Every problem is reported at once, each with its fix.
+
+use super::ImageError;
+use crate::manifest::{Artifact, Manifest, VerifyOutcome};
+use crate::targets::{OciPlatform, Target};
+use std::path::Path;
+
+/// One binary that passed every check, with its bytes.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    /// The target as configured.
+    pub target: Target,
+    /// Its image platform.
+    pub platform: OciPlatform,
+    /// The manifest's entry.
+    pub artifact: Artifact,
+    /// The file's bytes, whose SHA-256 is the manifest's.
+    pub bytes: Vec<u8>,
+}
+
+/// Checks every target of the image against `manifest` and reads its binary from `dist`.
+/// `scratch`: the base has no C library, so a dynamically linked binary cannot run on it.
+///
+/// Errors: [`ImageError::NotReady`] listing every problem.
+pub fn select(
+    dist: &Path,
+    manifest: &Manifest,
+    targets: &[Target],
+    scratch: bool,
+) -> Result<Vec<Selected>, ImageError> {
+    let mut problems = Vec::new();
+    let mut selected: Vec<Selected> = Vec::new();
+    if targets.is_empty() {
+        problems.push(
+            "the image has no platform: configure a linux target, or list some in `image.platforms`"
+                .to_string(),
+        );
+    }
+    for target in targets {
+        let Some(artifact) = manifest
+            .artifacts
+            .iter()
+            .find(|a| a.target.parse::<Target>().ok().as_ref() == Some(target))
+        else {
+            problems.push(format!(
+                "{target} is not in {}: run `gocross build` (or `gocross build --target {target}`) first",
+                dist.join(crate::manifest::MANIFEST_FILE).display()
+            ));
+            continue;
+        };
+        let label = format!("{target} ({})", artifact.name);
+        let before = problems.len();
+        match &artifact.audit {
+            None => problems.push(format!(
+                "{label} was not audited: build it with `gocross build`, which audits every binary"
+            )),
+            Some(audit) if !audit.passed => {
+                let rules: Vec<String> = audit
+                    .violations
+                    .iter()
+                    .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+                    .collect();
+                problems.push(format!(
+                    "{label} failed its audit ({}): fix the build or the `audit:` policy in gocross.yaml, then build again",
+                    if rules.is_empty() { "see `gocross audit`".into() } else { rules.join("; ") }
+                ));
+            }
+            Some(audit) if scratch && audit.linkage.as_deref() == Some("dynamic") => {
+                problems.push(format!(
+                    "{label} is dynamically linked, and a `scratch` image has no C library or loader to run it: build it static (`static: true`; with cgo, musl through zig), or set `image.base` to an image with its libc pinned by digest (e.g. gcr.io/distroless/base-debian12@sha256:...)"
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(v) = artifact
+            .verify
+            .as_ref()
+            .filter(|v| v.outcome == VerifyOutcome::Failed)
+        {
+            problems.push(format!(
+                "{label} failed verification under {}{}: fix it, then build again",
+                v.method,
+                v.reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ));
+        }
+        let settings = artifact
+            .audit
+            .as_ref()
+            .and_then(|a| a.report.get("go"))
+            .and_then(|g| g.get("settings"));
+        let resolved =
+            target.with_build_variant(|var| settings?.get(var)?.as_str().map(str::to_string));
+        let platform = match resolved.oci_platform() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        };
+        if let (Some(p), Some(twin)) = (
+            platform,
+            selected.iter().find(|s| Some(s.platform) == platform),
+        ) {
+            problems.push(format!(
+                "{target} and {} are both {p} in an image index: keep one of them in `image.platforms`",
+                twin.target
+            ));
+        }
+        let bytes = match read_verified(dist, artifact) {
+            Ok(b) => Some(b),
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
+        if let (Some(platform), Some(bytes), true) = (platform, bytes, problems.len() == before) {
+            selected.push(Selected {
+                target: *target,
+                platform,
+                artifact: artifact.clone(),
+                bytes,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(selected)
+    } else {
+        Err(ImageError::NotReady {
+            dist: dist.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+/// The artifact's bytes, checked against the manifest's size and SHA-256; the path must stay
+/// inside dist/ (the manifest is input from outside the process).
+fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
+    let path = Path::new(&artifact.path);
+    let contained = !artifact.path.is_empty()
+        && path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !contained {
+        return Err(format!(
+            "{}: path `{}` leaves dist/: rebuild with `gocross build`",
+            artifact.name, artifact.path
+        ));
+    }
+    let bytes = std::fs::read(dist.join(path)).map_err(|e| {
+        format!(
+            "{}: {e}: run `gocross build` (or download every build leg into dist/)",
+            dist.join(path).display()
+        )
+    })?;
+    let sha = crate::digest::sha256_hex(&bytes);
+    if bytes.len() as u64 != artifact.size || sha != artifact.sha256 {
+        return Err(format!(
+            "{}: changed since the build (manifest.json: {} bytes, sha256 {}; file: {} bytes, sha256 {}): run `gocross build` again",
+            artifact.path,
+            artifact.size,
+            artifact.sha256,
+            bytes.len(),
+            sha
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{ArtifactAudit, ArtifactVerify, Violation};
+
+    fn dist_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        dir
+    }
+
+    fn artifact(target: &str, name: &str, bytes: &[u8]) -> Artifact {
+        Artifact {
+            target: target.into(),
+            name: name.into(),
+            path: name.into(),
+            size: bytes.len() as u64,
+            sha256: crate::digest::sha256_hex(bytes),
+            audit: Some(ArtifactAudit {
+                passed: true,
+                linkage: Some("static".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn targets(list: &[&str]) -> Vec<Target> {
+        list.iter().map(|t| t.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn verified_binaries_are_selected_with_their_platform() {
+        let dist = dist_with(&[("h_linux_arm_7", b"arm"), ("h_linux_amd64", b"amd")]);
+        let m = Manifest {
+            artifacts: vec![
+                artifact("linux/amd64", "h_linux_amd64", b"amd"),
+                artifact("linux/arm/7", "h_linux_arm_7", b"arm"),
+            ],
+            ..Default::default()
+        };
+        let s = select(
+            dist.path(),
+            &m,
+            &targets(&["linux/arm/7", "linux/amd64"]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(s[0].platform.to_string(), "linux/arm/v7");
+        assert_eq!(s[0].bytes, b"arm");
+        assert_eq!(s[1].platform.to_string(), "linux/amd64");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_fix() {
+        let dist = dist_with(&[
+            ("h_linux_amd64", b"changed"),
+            ("h_linux_arm64", b"dyn"),
+            ("h_linux_riscv64", b"rv"),
+        ]);
+        let mut dynamic = artifact("linux/arm64", "h_linux_arm64", b"dyn");
+        dynamic.audit.as_mut().unwrap().linkage = Some("dynamic".into());
+        let mut failed = artifact("linux/riscv64", "h_linux_riscv64", b"rv");
+        failed.audit = Some(ArtifactAudit {
+            passed: false,
+            violations: vec![Violation {
+                rule: "min_go".into(),
+                found: "1.21".into(),
+                allowed: "1.24".into(),
+            }],
+            ..Default::default()
+        });
+        failed.verify = Some(ArtifactVerify {
+            method: "qemu".into(),
+            outcome: VerifyOutcome::Failed,
+            reason: Some("exit code 2".into()),
+            ..Default::default()
+        });
+        let mut escaping = artifact("linux/386", "h_linux_386", b"x");
+        escaping.path = "../h_linux_386".into();
+        let m = Manifest {
+            artifacts: vec![
+                artifact("linux/amd64", "h_linux_amd64", b"built"),
+                dynamic,
+                failed,
+                escaping,
+            ],
+            ..Default::default()
+        };
+        let err = select(
+            dist.path(),
+            &m,
+            &targets(&[
+                "linux/amd64",
+                "linux/arm64",
+                "linux/riscv64",
+                "linux/386",
+                "linux/s390x",
+            ]),
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "h_linux_amd64: changed since the build",
+            "dynamically linked, and a `scratch` image has no C library",
+            "failed its audit (min_go: found 1.21, allowed 1.24)",
+            "failed verification under qemu (exit code 2)",
+            "path `../h_linux_386` leaves dist/",
+            "linux/s390x is not in",
+        ] {
+            assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+        }
+    }
+
+    #[test]
+    fn a_plain_arm_build_takes_goarm_from_its_build_info() {
+        let dist = dist_with(&[("h_linux_arm", b"arm")]);
+        let mut a = artifact("linux/arm", "h_linux_arm", b"arm");
+        a.audit.as_mut().unwrap().report = serde_json::json!({"go": {"settings": {"GOARM": "6"}}});
+        let m = Manifest {
+            artifacts: vec![a],
+            ..Default::default()
+        };
+        let s = select(dist.path(), &m, &targets(&["linux/arm"]), true).unwrap();
+        assert_eq!(s[0].platform.to_string(), "linux/arm/v6");
+    }
+}
