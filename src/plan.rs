@@ -395,6 +395,10 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
                 target,
                 static_link,
                 glibc,
+                build_glibc: match ctx.host {
+                    Host::Machine(_) => Some(toolchain::DEBIAN_GLIBC),
+                    Host::Runners => runner_image(&runner.label).and_then(|r| r.glibc),
+                },
                 host,
                 configured: cc,
             },

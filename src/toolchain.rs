@@ -31,11 +31,10 @@ pub const HOST_CC_PACKAGE: &str = "gcc";
 /// `wine64` (the 64-bit loader).
 pub const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
 
-/// The glibc version Debian 12's cross gccs link against.
-pub const DEBIAN_GLIBC: GlibcVersion = GlibcVersion {
-    major: 2,
-    minor: 36,
-};
+/// The glibc a gnu cross gcc links against on a local Debian 12 machine: its
+/// `libc6-dev-<arch>-cross` packages are glibc 2.36 (2.36-8cross1). On a GitHub runner the
+/// runner image's glibc applies instead ([`crate::targets::RunnerImage::glibc`]).
+pub const DEBIAN_GLIBC: GlibcVersion = GlibcVersion::new(2, 36);
 
 /// What C toolchains exist where the build runs.
 #[derive(Debug, Clone, Default)]
@@ -203,6 +202,9 @@ pub struct CgoNeeds<'a> {
     pub target: &'a Target,
     pub static_link: bool,
     pub glibc: Option<GlibcVersion>,
+    /// The glibc a gnu cross gcc links against where the build runs (`None`: unknown, so a
+    /// glibc floor is left to zig).
+    pub build_glibc: Option<GlibcVersion>,
     /// The platform the build runs on (`None`: unknown, nothing counts as native).
     pub host: Option<Platform>,
     pub configured: Option<&'a CcSpec>,
@@ -242,7 +244,7 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             ways.push(format!("`apt-get install {}`", MUSL_PACKAGES.join(" ")));
         }
         let glibc_note = match needs.glibc {
-            Some(g) if !static_link && g < DEBIAN_GLIBC => {
+            Some(g) if !static_link && needs.build_glibc.is_none_or(|b| g < b) => {
                 format!(" (a glibc {g} floor needs zig)")
             }
             _ => String::new(),
@@ -281,7 +283,10 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
                 command: c.to_string(),
             })
     };
-    let floor_ok_for_gnu = needs.glibc.is_none_or(|g| g >= DEBIAN_GLIBC) || goos != Goos::Linux;
+    let floor_ok_for_gnu = goos != Goos::Linux
+        || needs
+            .glibc
+            .is_none_or(|g| needs.build_glibc.is_some_and(|b| g >= b));
     match needs.configured {
         Some(CcSpec::Command(command)) => CToolchain::Command { command: command.clone() },
         Some(CcSpec::Zig) => zig().unwrap_or_else(|| match &zig_triple {
@@ -329,11 +334,39 @@ mod tests {
                 target: &target,
                 static_link,
                 glibc: glibc.map(|g| g.parse().unwrap()),
+                build_glibc: Some(DEBIAN_GLIBC),
                 host: Some(Platform::new(Goos::Linux, Goarch::Amd64)),
                 configured: None,
             },
             t,
         )
+    }
+
+    #[test]
+    fn a_gnu_cross_gcc_keeps_the_build_machines_glibc() {
+        let t = tools(&["aarch64-linux-gnu-gcc"], false);
+        let target: Target = "linux/arm64".parse().unwrap();
+        let on = |build: GlibcVersion, floor: &str| {
+            choose(
+                CgoNeeds {
+                    target: &target,
+                    static_link: false,
+                    glibc: Some(floor.parse().unwrap()),
+                    build_glibc: Some(build),
+                    host: Some(Platform::new(Goos::Linux, Goarch::Amd64)),
+                    configured: None,
+                },
+                &t,
+            )
+        };
+        // ubuntu-24.04's glibc 2.39 meets a 2.39 floor, not a 2.38 one.
+        let runner = crate::targets::runners::UBUNTU_24_04.glibc.unwrap();
+        assert!(matches!(on(runner, "2.39"), CToolchain::Gnu(_)));
+        let CToolchain::Missing { hint } = on(runner, "2.38") else {
+            panic!()
+        };
+        assert!(hint.contains("glibc 2.38 floor needs zig"), "{hint}");
+        assert!(matches!(on(DEBIAN_GLIBC, "2.36"), CToolchain::Gnu(_)));
     }
 
     #[test]

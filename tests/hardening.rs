@@ -324,3 +324,279 @@ fn ci_generate_keeps_a_hand_written_workflow() {
     let (out, _, stderr) = generate(&[]);
     assert!(out.status.success(), "{stderr}");
 }
+
+/// A copy of examples/hello with this gocross.yaml, in a repository.
+fn module_with(config: &str) -> tempfile::TempDir {
+    let dir = common::copy_module(&common::example("hello"));
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("gocross.yaml"), config).unwrap();
+    dir
+}
+
+/// Item 7: durations from a config or a flag are bounded; none panics gocross.
+#[test]
+fn huge_timeouts_are_refused_not_panicked_on() {
+    let binary = common::go_fixture(&common::example("hello"), &[], &[], "hello");
+    let (out, _, stderr) = common::run(
+        common::gocross()
+            .args([
+                "verify",
+                "--target",
+                "linux/amd64",
+                "--timeout",
+                "18446744073709551615",
+            ])
+            .arg(&binary),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("more than 21600"), "{stderr}");
+    let dir = module_with("version: 1\nverify:\n  timeout: 18446744073709551615\n");
+    let (out, _, stderr) = common::run(common::gocross().arg("-C").arg(dir.path()).arg("plan"));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("gocross.yaml:3:12: key `verify.timeout`"),
+        "{stderr}"
+    );
+}
+
+/// Item 9: `main:` and `flags:` cannot make `go build` run a program or write outside dist/.
+#[test]
+fn main_and_flags_cannot_run_or_write_anything() {
+    let scratch = tempfile::tempdir().unwrap();
+    let marker = scratch.path().join("ran");
+    let script = scratch.path().join("x.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\n: > '{}'\nexec \"$@\"\n", marker.display()),
+    )
+    .unwrap();
+    common::run_ok(Command::new("chmod").arg("+x").arg(&script));
+    let outside = scratch.path().join("written");
+    for config in [
+        format!(
+            "version: 1\nproject: hello\nmain: \"-toolexec={}\"\n",
+            script.display()
+        ),
+        format!("version: 1\nflags: [-o, \"{}\"]\n", outside.display()),
+        format!("version: 1\nflags: [\"-toolexec={}\"]\n", script.display()),
+        "version: 1\nflags: [-C, /]\n".to_string(),
+    ] {
+        let dir = module_with(&config);
+        let (out, _, stderr) = common::run(common::gocross().arg("-C").arg(dir.path()).args([
+            "build",
+            "--target",
+            "linux/amd64",
+            "--no-verify",
+        ]));
+        assert_eq!(out.status.code(), Some(1), "{config}\n{stderr}");
+        assert!(
+            stderr.contains("gocross.yaml:"),
+            "a positioned refusal: {stderr}"
+        );
+        assert!(!marker.exists(), "{config}: the script ran");
+        assert!(!outside.exists(), "{config}: go build wrote outside dist/");
+    }
+}
+
+/// Item 10: hostile step and name values are refused with their place; what gocross accepts
+/// renders a workflow that zizmor (pedantic) and actionlint pass.
+#[test]
+fn hostile_ci_values_are_refused_and_accepted_ones_pass_the_checkers() {
+    if !common::require_pinned_build() {
+        return;
+    }
+    let pin = "0123456789abcdef0123456789abcdef01234567";
+    let hostile = [
+        format!(
+            "ci:\n  steps_after_build:\n    - uses: actions/github-script@{pin}\n      with:\n        script: console.log('${{{{ github.event.pull_request.title }}}}')\n"
+        ),
+        format!(
+            "ci:\n  steps_after_build:\n    - uses: docker://alpine@sha256:{pin}\n      with:\n        args: ${{{{ github.head_ref }}}}\n"
+        ),
+        "ci:\n  steps_after_build:\n    - run: make\n      shell: ${{ github.head_ref }}\n"
+            .to_string(),
+        "ci:\n  steps_after_build:\n    - Run: make\n".to_string(),
+        "ci:\n  steps_after_build:\n    - {run: make, '<<': {shell: bash}}\n".to_string(),
+        "ci:\n  steps_after_build:\n    - {run: make, \"k\\ney\": x}\n".to_string(),
+        "ci:\n  branches: ['main branch']\n".to_string(),
+        "ci:\n  tags: [\"v*\\n  - other\"]\n".to_string(),
+        "ci:\n  runners:\n    linux/amd64: 'ubuntu-24.04\\nx'\n".to_string(),
+        format!("ci:\n  action: ${{{{ vars.X }}}}/gocross@{pin}\n"),
+    ];
+    for section in &hostile {
+        let dir = module_with(&format!("version: 1\ntargets: [linux/amd64]\n{section}"));
+        let (out, _, stderr) = common::run(
+            common::gocross()
+                .arg("-C")
+                .arg(dir.path())
+                .args(["ci", "generate"]),
+        );
+        assert_eq!(out.status.code(), Some(1), "accepted:\n{section}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains("gocross.yaml:"),
+            "{section}\n{stderr}"
+        );
+    }
+    // Expressions where GitHub does not paste them into code are fine.
+    let accepted = "ci:\n  steps_after_build:\n    - name: Tell\n      if: ${{ github.event_name == 'push' }}\n      shell: bash\n      env:\n        TITLE: ${{ github.event.pull_request.title }}\n      run: echo \"$TITLE\"\n  env:\n    GOPRIVATE: ${{ vars.GOPRIVATE }}\n";
+    let dir = module_with(&format!("version: 1\ntargets: [linux/amd64]\n{accepted}"));
+    common::run_ok(
+        common::gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["ci", "generate"]),
+    );
+    let workflow = dir.path().join(".github/workflows/gocross.yml");
+    if common::require_tool("zizmor", "pip install zizmor") {
+        let (out, stdout, stderr) = common::run(
+            Command::new("zizmor")
+                .args(["--offline", "--persona=pedantic", "--no-progress"])
+                .arg(&workflow),
+        );
+        assert!(
+            out.status.success() && stdout.contains("No findings"),
+            "{stdout}{stderr}"
+        );
+    }
+    if common::require_tool(
+        "actionlint",
+        "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12",
+    ) {
+        common::run_ok(Command::new("actionlint").arg(&workflow));
+    }
+}
+
+/// Item 12: any character a config value holds reads back the same from the workflow (DEL,
+/// NEL, U+2028 and U+2029 escaped), or is refused with its place.
+#[test]
+fn control_characters_read_back_unchanged() {
+    if !common::require_pinned_build() {
+        return;
+    }
+    let value = "a\u{7F}b\u{85}c\u{2028}d\u{2029}e\u{FEFF}f";
+    let escaped = "a\\x7Fb\\Nc\\Ld\\Pe\\uFEFFf";
+    let dir = module_with(&format!(
+        "version: 1\ntargets: [linux/amd64]\nci:\n  env:\n    ODD: \"{escaped}\"\n"
+    ));
+    common::run_ok(
+        common::gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["ci", "generate"]),
+    );
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/gocross.yml")).unwrap();
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(workflow["jobs"]["build"]["env"]["ODD"], value);
+    // In a step's name, where GitHub shows it, a control character is refused at its step.
+    let dir = module_with(
+        "version: 1\ntargets: [linux/amd64]\nci:\n  steps_after_build:\n    - name: \"x\\x7Fy\"\n      run: make\n",
+    );
+    let (out, _, stderr) = common::run(
+        common::gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["ci", "generate"]),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("gocross.yaml:5:7: key `ci.steps_after_build[0]`"),
+        "{stderr}"
+    );
+}
+
+/// Item 14: mistakes that used to show only after compiling are errors of `gocross plan`, and
+/// of `gocross build` before any `go build` starts.
+#[test]
+fn mistakes_are_found_before_compiling() {
+    for (config, says) in [
+        (
+            "version: 1\nverify:\n  expect: '^hello ('\n",
+            "key `verify.expect`",
+        ),
+        ("version: 1\nproject: -hello\n", "key `project`"),
+    ] {
+        let dir = module_with(config);
+        for command in [&["plan"][..], &["build", "--target", "linux/amd64"][..]] {
+            let (out, _, stderr) =
+                common::run(common::gocross().arg("-C").arg(dir.path()).args(command));
+            assert_eq!(out.status.code(), Some(1), "{config}\n{stderr}");
+            assert!(stderr.contains(says), "{stderr}");
+            assert!(
+                !dir.path().join("dist").exists(),
+                "{command:?} started building"
+            );
+        }
+    }
+}
+
+/// Item 8: `gocross audit` of a FIFO reports it without waiting for a writer, and a file
+/// rewritten while it is read is reported as changed (never a SIGBUS), while the other files
+/// are still audited.
+#[test]
+fn odd_files_are_reported_and_the_others_audited() {
+    let scratch = tempfile::tempdir().unwrap();
+    let fifo = scratch.path().join("fifo");
+    common::run_ok(Command::new("mkfifo").arg(&fifo));
+    let binary = common::go_fixture(&common::example("hello"), &[], &[], "hello");
+    let started = std::time::Instant::now();
+    let (out, stdout, stderr) = common::run(
+        common::gocross()
+            .args(["audit", "--json"])
+            .arg(&fifo)
+            .arg(&binary),
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "blocked on the FIFO"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        reports[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+    assert_eq!(
+        reports[1]["passed"], true,
+        "the other file is still audited"
+    );
+
+    // A file rewritten over and over while gocross reads it.
+    let churn = scratch.path().join("churn");
+    let big = std::fs::read(&binary).unwrap().repeat(8);
+    std::fs::write(&churn, &big).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, churn, big) = (stop.clone(), churn.clone(), big.clone());
+        std::thread::spawn(move || {
+            let mut n = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let len = if n.is_multiple_of(2) { big.len() } else { big.len() / 3 };
+                let _ = std::fs::write(&churn, &big[..len]);
+            }
+        })
+    };
+    let mut changed = 0;
+    for _ in 0..20 {
+        let (out, stdout, stderr) = common::run(
+            common::gocross()
+                .args(["audit", "--json"])
+                .arg(&churn)
+                .arg(&binary),
+        );
+        assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
+        let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        if reports[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("changed while it was read"))
+        {
+            changed += 1;
+        }
+        assert_eq!(reports[1]["passed"], true);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(changed > 0, "no read noticed the rewrites");
+}

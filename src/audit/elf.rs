@@ -20,6 +20,7 @@
 
 use super::space::{AddressSpace, MAX_ENTRIES, Region, c_string, clamp, u16_at, u32_at};
 use super::{Endian, GoSearch, Linkage, ObjectFacts, Parsed};
+use crate::targets::Version;
 use crate::targets::{Goarch, Goos};
 use object::Endianness;
 use object::elf;
@@ -433,17 +434,12 @@ fn version_needs(
 
 /// The highest `GLIBC_x.y[.z]` among the version needs, as written after `GLIBC_`
 /// (`GLIBC_PRIVATE` and other names are not versions and are skipped).
-fn glibc_floor(needs: &BTreeMap<String, Vec<String>>) -> Option<String> {
+fn glibc_floor(needs: &BTreeMap<String, Vec<String>>) -> Option<Version> {
     needs
         .values()
         .flatten()
-        .filter_map(|v| {
-            let ver = v.strip_prefix("GLIBC_")?;
-            let key = super::version_key(ver)?;
-            Some((key, ver.to_string()))
-        })
+        .filter_map(|v| v.strip_prefix("GLIBC_")?.parse::<Version>().ok())
         .max()
-        .map(|(_, v)| v)
 }
 
 /// The ABI tag of a note of type 1, by the note's name.
@@ -588,7 +584,10 @@ mod tests {
             ],
         );
         needs.insert("libm.so.6".to_string(), vec!["GLIBC_2.29".to_string()]);
-        assert_eq!(glibc_floor(&needs).as_deref(), Some("2.34"));
+        assert_eq!(
+            glibc_floor(&needs).map(|v| v.to_string()).as_deref(),
+            Some("2.34")
+        );
         assert_eq!(glibc_floor(&BTreeMap::new()), None);
     }
 

@@ -156,7 +156,7 @@ pub struct ObjectFacts {
     /// Shared libraries: DT_NEEDED, imported DLLs, dylibs, wasm host modules.
     pub libraries: Vec<String>,
     /// Highest `GLIBC_x.y` version required (ELF), e.g. `2.34`.
-    pub glibc_floor: Option<String>,
+    pub glibc_floor: Option<crate::targets::Version>,
     pub elf: Option<ElfInfo>,
     pub pe: Option<PeInfo>,
     pub macho: Option<MachOInfo>,
@@ -234,10 +234,32 @@ pub(crate) struct Parsed<'a> {
 /// Most problems kept in [`AuditReport::error`]; a badly broken file repeats itself.
 const MAX_PROBLEMS: usize = 8;
 
-/// Audits the file at `path`: maps it read-only (so a large binary costs little memory), and
-/// reports rather than fails on every problem (missing, not a regular file, larger than
-/// `options.max_size`, malformed).
+/// Audits the file at `path`, a file gocross does not own (`gocross audit FILE`): its type is
+/// checked before it is opened (a FIFO, device or directory is reported, never opened), it is
+/// opened without blocking, read into memory (at most `options.max_size` bytes) rather than
+/// mapped, and a file that changed while it was read is reported as such. Every problem is
+/// reported, never raised (missing, not a regular file, too large, malformed).
 pub fn audit_file(path: &Path, options: &AuditOptions) -> AuditReport {
+    audit_path(path, options, Access::Read)
+}
+
+/// Audits a file gocross owns and nothing else rewrites while it reads (a build output in the
+/// dist/ it holds locked): mapped read-only, so a large binary costs little memory. Otherwise
+/// as [`audit_file`].
+pub fn audit_owned_file(path: &Path, options: &AuditOptions) -> AuditReport {
+    audit_path(path, options, Access::Map)
+}
+
+/// How [`audit_path`] gets the bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Read into memory, checking afterwards that the file did not change.
+    Read,
+    /// Mapped: only for files gocross owns (a file truncated under a map raises SIGBUS).
+    Map,
+}
+
+fn audit_path(path: &Path, options: &AuditOptions, access: Access) -> AuditReport {
     let shown = path.display().to_string();
     let unreadable = |size: u64, format: BinaryFormat, error: String| {
         let mut r = audit_bytes(&shown, &[]);
@@ -248,7 +270,27 @@ pub fn audit_file(path: &Path, options: &AuditOptions) -> AuditReport {
         r.passed = false;
         r
     };
-    let file = match std::fs::File::open(path) {
+    let not_regular = || {
+        unreadable(
+            0,
+            BinaryFormat::Unknown,
+            "not a regular file (a directory, device or pipe)".into(),
+        )
+    };
+    // The type first: opening a FIFO for reading would wait for a writer.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return not_regular(),
+        Ok(_) => {}
+        Err(e) => return unreadable(0, BinaryFormat::Unknown, format!("cannot open: {e}")),
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match open.open(path) {
         Ok(f) => f,
         Err(e) => return unreadable(0, BinaryFormat::Unknown, format!("cannot open: {e}")),
     };
@@ -257,11 +299,7 @@ pub fn audit_file(path: &Path, options: &AuditOptions) -> AuditReport {
         Err(e) => return unreadable(0, BinaryFormat::Unknown, format!("cannot read: {e}")),
     };
     if !meta.is_file() {
-        return unreadable(
-            0,
-            BinaryFormat::Unknown,
-            "not a regular file (a directory, device or pipe)".into(),
-        );
+        return not_regular();
     }
     let size = meta.len();
     if size == 0 {
@@ -279,14 +317,43 @@ pub fn audit_file(path: &Path, options: &AuditOptions) -> AuditReport {
             ),
         );
     }
-    // SAFETY: the map is read-only and every read is bounded by the slice. If another process
-    // truncates the file while it is read, the process may get SIGBUS; gocross audits its own
-    // build outputs and release artifacts, which nothing rewrites meanwhile.
-    let map = match unsafe { memmap2::Mmap::map(&file) } {
-        Ok(m) => m,
-        Err(e) => return unreadable(size, BinaryFormat::Unknown, format!("cannot map: {e}")),
-    };
-    audit_bytes(&shown, &map)
+    match access {
+        Access::Map => {
+            // SAFETY: the map is read-only and every read is bounded by the slice; the file is
+            // gocross's own (see `audit_owned_file`), so nothing truncates it meanwhile.
+            let map = match unsafe { memmap2::Mmap::map(&file) } {
+                Ok(m) => m,
+                Err(e) => {
+                    return unreadable(size, BinaryFormat::Unknown, format!("cannot map: {e}"));
+                }
+            };
+            audit_bytes(&shown, &map)
+        }
+        Access::Read => {
+            use std::io::Read;
+            let mut bytes = Vec::with_capacity(size as usize);
+            // One byte past the size found: a file that grew is noticed.
+            if let Err(e) = (&file)
+                .take(options.max_size.min(size + 1))
+                .read_to_end(&mut bytes)
+            {
+                return unreadable(size, BinaryFormat::Unknown, format!("cannot read: {e}"));
+            }
+            let after = file.metadata().ok();
+            let changed = bytes.len() as u64 != size
+                || after
+                    .as_ref()
+                    .is_none_or(|a| a.len() != size || a.modified().ok() != meta.modified().ok());
+            if changed {
+                return unreadable(
+                    size,
+                    BinaryFormat::sniff(&bytes),
+                    "changed while it was read: audit it again once nothing writes it".into(),
+                );
+            }
+            audit_bytes(&shown, &bytes)
+        }
+    }
 }
 
 /// Audits bytes already in memory; `path` only names them in the report. Never panics, never
@@ -383,18 +450,6 @@ fn resolve(parsed: Option<Parsed<'_>>, problems: &mut Vec<String>) -> ObjectFact
         }
     }
     facts
-}
-
-/// Compares dotted version numbers (`2.34`, `2.3.4`) numerically; trailing zeros do not count.
-pub(crate) fn version_key(v: &str) -> Option<Vec<u32>> {
-    let mut parts: Vec<u32> = v
-        .split('.')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    while parts.len() > 1 && parts.last() == Some(&0) {
-        parts.pop();
-    }
-    Some(parts)
 }
 
 /// The one-line description, in the manner of `file`.
@@ -513,16 +568,17 @@ pub struct Audited {
     pub problem: Option<String>,
 }
 
-/// Audits the file at `path` against `policy`: the one audit of a build's artifact, used by
-/// `gocross build` right after each `go build` and by anything else that checks a binary for
-/// its build job. A file that cannot be read completely fails (rule `readable`).
+/// Audits the file at `path`, a build output of gocross's own ([`audit_owned_file`]), against
+/// `policy`: the one audit of a build's artifact, used by `gocross build` right after each
+/// `go build` and by anything else that checks a binary it built for its build job. A file
+/// that cannot be read completely fails (rule `readable`).
 pub fn audit_artifact(path: &Path, policy: &Policy) -> Audited {
-    let mut report = audit_file(path, &AuditOptions::default());
+    let mut report = audit_owned_file(path, &AuditOptions::default());
     policy.apply(&mut report);
     let audit = ArtifactAudit {
         passed: report.passed,
         linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
-        glibc_floor: report.facts.glibc_floor.clone(),
+        glibc_floor: report.facts.glibc_floor.map(|v| v.to_string()),
         violations: report.violations.clone(),
         report: serde_json::to_value(&report).expect("an audit report always serializes"),
     };
@@ -569,7 +625,7 @@ pub fn summary_markdown(reports: &[AuditReport]) -> String {
             target,
             f.go.as_ref().map_or("-".into(), |g| cell(&g.version)),
             f.linkage.map_or("-", |l| l.as_str()),
-            f.glibc_floor.as_deref().unwrap_or("-"),
+            f.glibc_floor.map_or("-".to_string(), |v| v.to_string()),
             f.stripped.map_or("-", |s| if s { "yes" } else { "no" }),
             verdict
         ));
@@ -642,13 +698,5 @@ mod tests {
             (BinaryFormat::Unknown, None, true)
         );
         assert_eq!(r.summary, "data");
-    }
-
-    #[test]
-    fn dotted_versions_compare_numerically() {
-        assert!(version_key("2.34") > version_key("2.4"));
-        assert!(version_key("2.3.4") > version_key("2.3"));
-        assert_eq!(version_key("2.17.0"), version_key("2.17"));
-        assert_eq!(version_key("2.x"), None);
     }
 }

@@ -159,7 +159,7 @@ impl Policy {
             );
         }
         if let (Some(max), Some(floor)) = (&self.max_glibc, &f.glibc_floor)
-            && super::version_key(floor) > super::version_key(&max.to_string())
+            && floor > max
         {
             push(
                 "max_glibc",

@@ -82,6 +82,8 @@ impl JobInput<'_> {
             args.push("-ldflags".into());
             args.push(self.ldflags.clone());
         }
+        // `--` ends the flags: the package is never read as one.
+        args.push("--".into());
         args.push(job.package.clone());
         args
     }

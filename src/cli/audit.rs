@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long = "static")]
     require_static: bool,
     /// The highest GLIBC_x.y version a binary may require, e.g. 2.17.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = GlibcVersion::glibc)]
     max_glibc: Option<GlibcVersion>,
     /// Allow only these shared libraries (repeat the flag, or separate with commas).
     #[arg(long = "allow-lib", value_name = "LIB", value_delimiter = ',')]
@@ -194,7 +194,7 @@ fn human(reports: &[AuditReport], verbose: bool) -> String {
             row("libraries", f.libraries.join(", "));
         }
         if let Some(g) = &f.glibc_floor {
-            row("glibc floor", g.clone());
+            row("glibc floor", g.to_string());
         }
         if let Some(elf) = &f.elf {
             if let Some(p) = &elf.rpath {

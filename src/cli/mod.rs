@@ -166,3 +166,12 @@ impl Global {
         Ok(config::load_optional(self.config.as_deref(), &self.dir)?)
     }
 }
+
+/// A `--timeout` in seconds: 1 to six hours ([`config::timeout_seconds`]).
+fn timeout_arg(s: &str) -> Result<u64, String> {
+    let seconds: u64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    config::timeout_seconds(seconds)?;
+    Ok(seconds)
+}

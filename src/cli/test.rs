@@ -12,7 +12,7 @@ use gocross::gotest::{
 };
 use gocross::targets::Target;
 use std::io::Write;
-use std::num::{NonZeroU64, NonZeroUsize};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -24,9 +24,10 @@ pub struct Args {
     /// Targets tested at the same time. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Seconds one target's `go test` may take (default: `test.timeout`, else 600).
-    #[arg(long, value_name = "SECONDS")]
-    timeout: Option<NonZeroU64>,
+    /// Seconds one target's `go test` may take (default: `test.timeout`, else 600; at most
+    /// six hours).
+    #[arg(long, value_name = "SECONDS", value_parser = super::timeout_arg)]
+    timeout: Option<u64>,
     /// Package patterns (default: `test.packages`, else ./...).
     #[arg(long = "package", short = 'p', value_name = "PATTERN")]
     packages: Vec<String>,
@@ -75,7 +76,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         wrapper: std::env::current_exe().context("cannot find the gocross binary itself")?,
         args: args.args.clone(),
         packages: (!args.packages.is_empty()).then(|| args.packages.clone()),
-        timeout: args.timeout.map(NonZeroU64::get),
+        timeout: args.timeout,
     };
     let in_actions = gha::is_actions();
     let report = gotest::run(&jobs, &opts, &|t: &TargetTests| {

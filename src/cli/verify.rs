@@ -15,11 +15,12 @@ pub struct Args {
     /// The target the binary is for.
     #[arg(long, short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
     target: Target,
-    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60).
-    #[arg(long)]
+    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60;
+    /// at most six hours).
+    #[arg(long, value_parser = super::timeout_arg)]
     timeout: Option<u64>,
     /// Regular expression stdout must match (default: gocross.yaml's `verify.expect`).
-    #[arg(long)]
+    #[arg(long, value_parser = expect_arg)]
     expect: Option<String>,
     /// Expected exit code (default: gocross.yaml's `verify.exit_code`, else 0).
     #[arg(long)]
@@ -123,4 +124,9 @@ fn merge(settings: &mut VerifyConfig, args: &Args) {
     if !args.args.is_empty() {
         settings.args = args.args.clone();
     }
+}
+
+/// `--expect`: a regular expression that compiles.
+fn expect_arg(s: &str) -> Result<String, String> {
+    gocross::config::expect_regex(s).map(|_| s.to_string())
 }

@@ -1,9 +1,12 @@
 //! Validation of gocross.yaml's `ci:` section: the settings of the generated workflow.
 //!
 //! What passes here renders into a workflow that GitHub accepts and a security review does not
-//! flag: the workflow path is one GitHub runs, extra steps pin their actions to a commit SHA
-//! and keep `${{ }}` out of their scripts, environment names are valid and leave the plan's
-//! variables alone, and timeouts stay within GitHub's six-hour job limit. Each rule about one
+//! flag, for any config: the workflow path is one GitHub runs; extra steps are checked
+//! structurally (known keys only, a pinned `uses:`, no `${{ }}` expression anywhere but in
+//! `if:` and in `env:` values, where GitHub evaluates them without pasting them into code);
+//! branch and tag patterns, runner labels and the action reference hold no blanks, line breaks
+//! or control characters; environment names are valid and leave the plan's variables alone;
+//! and timeouts stay within GitHub's six-hour job limit. Each rule about one
 //! value is a parse function that its field names (see `validate.rs`), so it is reported at
 //! that value; the one rule across values is [`validate`].
 
@@ -34,16 +37,77 @@ pub fn is_pinned(uses: &str) -> bool {
     })
 }
 
-/// Whether `uses` has the shape `OWNER/REPO[/PATH]@REF`.
+/// Whether `uses` has the shape `OWNER/REPO[/PATH]@REF`, in the characters GitHub allows in
+/// owner, repository and path names (letters, digits, `-`, `_`, `.`).
 fn is_action_ref(uses: &str) -> bool {
     let Some((path, r)) = uses.split_once('@') else {
         return false;
     };
+    let name_char = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
     let parts: Vec<&str> = path.split('/').collect();
     parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(name_char))
         && !r.is_empty()
-        && !uses.contains(char::is_whitespace)
+        && r.chars().all(|c| name_char(c) || c == '/')
+}
+
+/// Characters that have no place in a name GitHub reads (a branch pattern, a label): blanks,
+/// line breaks and other control or format characters.
+fn bad_name_char(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// A runner label: GitHub's labels are letters, digits, `-`, `_` and `.`. A label within two
+/// edits of a GitHub-hosted one it is not ([`crate::targets::RUNNERS`]), or with the same
+/// letters and digits in another order, is taken for a typo; others are self-hosted runners'
+/// labels, taken as they are.
+fn runner_label(label: &str) -> Result<(), String> {
+    if label.is_empty()
+        || !label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(format!(
+            "`{}` is not a runner label: letters, digits, `-`, `_` and `.`, e.g. ubuntu-24.04-arm",
+            label.escape_debug()
+        ));
+    }
+    let letters = |l: &str| {
+        let mut chars: Vec<char> = l.chars().filter(char::is_ascii_alphanumeric).collect();
+        chars.sort_unstable();
+        chars
+    };
+    let hosted = crate::targets::RUNNERS.iter().map(|r| r.label);
+    if crate::targets::runner_image(label).is_none()
+        && let Some(near) = hosted
+            .map(|h| (strsim::damerau_levenshtein(label, h), h))
+            .filter(|(d, h)| *d <= 2 || letters(h) == letters(label))
+            .min()
+    {
+        return Err(format!(
+            "`{label}` is not a GitHub-hosted runner label; did you mean {}? (a self-hosted runner's own label is taken as it is)",
+            near.1
+        ));
+    }
+    Ok(())
+}
+
+/// `overrides[].runner`: a runner label ([`runner_label`]).
+pub(super) fn runner<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, |label: &String| runner_label(label))
+}
+
+/// `ci.runners`: a runner label ([`runner_label`]) per target.
+pub(super) fn runners<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<crate::targets::Target, String>, D::Error> {
+    validate::checked(d, |runners: &BTreeMap<crate::targets::Target, String>| {
+        runners.values().try_for_each(|label| runner_label(label))
+    })
 }
 
 /// What actions/setup-go takes as `go-version` and gocross accepts: `stable`, `oldstable`, or
@@ -122,11 +186,17 @@ pub(super) fn action<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, 
     })
 }
 
-/// `ci.branches` and `ci.tags`: names or patterns, none empty.
+/// `ci.branches` and `ci.tags`: names or patterns, none empty, without blanks or control
+/// characters (git refuses them in ref names).
 pub(super) fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     validate::list(d, |name: &String, _: &[String]| {
         if name.trim().is_empty() {
             Err("an entry is empty; write a name or a pattern".into())
+        } else if name.contains(bad_name_char) {
+            Err(format!(
+                "`{}` holds a blank, line break or control character, which no branch or tag name has",
+                name.escape_debug()
+            ))
         } else {
             Ok(())
         }
@@ -184,11 +254,113 @@ pub(super) fn validate(ci: &CiConfig, path: &Path, source: &str) -> Result<(), C
     Ok(())
 }
 
-/// One extra step: a mapping with `uses:` (pinned) or `run:` (no expressions).
+/// The keys a workflow step may have, as GitHub spells them.
+const STEP_KEYS: &[&str] = &[
+    "name",
+    "id",
+    "if",
+    "uses",
+    "with",
+    "run",
+    "shell",
+    "working-directory",
+    "env",
+    "continue-on-error",
+    "timeout-minutes",
+];
+
+/// The type GitHub's workflow schema gives each step key: `with` and `env` are mappings of
+/// scalars, `continue-on-error` a boolean, `timeout-minutes` a number, `if` a string or a
+/// boolean, the others strings.
+fn step_value_type(key: &str, value: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    let ok = match key {
+        "with" | "env" => value.as_object().is_some_and(|m| m.values().all(scalar)),
+        "continue-on-error" => value.is_boolean(),
+        "timeout-minutes" => value.as_u64().is_some_and(|m| m >= 1),
+        "if" => value.is_string() || value.is_boolean(),
+        _ => value.is_string(),
+    };
+    if ok {
+        return Ok(());
+    }
+    let want = match key {
+        "with" | "env" => "a mapping of strings, numbers or booleans",
+        "continue-on-error" => "true or false",
+        "timeout-minutes" => "a whole number of minutes",
+        "if" => "a condition",
+        _ => "a string",
+    };
+    Err(format!("`{key}` must be {want}"))
+}
+
+/// Whether a string holds a GitHub expression (`${{`).
+fn has_expression(s: &str) -> bool {
+    s.contains("${{")
+}
+
+/// Every string in `value` (mapping keys included), with where it is.
+fn strings<'v>(value: &'v serde_json::Value, at: &str, out: &mut Vec<(String, &'v str)>) {
+    match value {
+        serde_json::Value::String(s) => out.push((at.to_string(), s)),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                strings(v, &format!("{at}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.push((format!("{at} (a key)"), k));
+                strings(v, &format!("{at}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One extra step, checked as a whole: a mapping of [`STEP_KEYS`] with a pinned `uses:` or a
+/// `run:`; `${{ }}` only in `if:` and in `env:` values; no control characters but tabs and
+/// line breaks in values.
 fn check_step(step: &serde_json::Value) -> Result<(), String> {
     let Some(map) = step.as_object() else {
         return Err("a step is a mapping with `uses:` or `run:`".into());
     };
+    if let Some(key) = map.keys().find(|k| !STEP_KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "`{}` is not a key of a workflow step: write {}",
+            key.escape_debug(),
+            STEP_KEYS.join(", ")
+        ));
+    }
+    for (key, value) in map {
+        let mut found = Vec::new();
+        strings(value, key, &mut found);
+        for (at, s) in found {
+            let expression_allowed = key == "if" || (key == "env" && !at.ends_with("(a key)"));
+            if has_expression(s) && !expression_allowed {
+                return Err(format!(
+                    "`{at}` holds `${{{{ }}}}`, which GitHub pastes into code there (template injection): pass the value through the step's `env:` and read it as $NAME"
+                ));
+            }
+            if s.chars()
+                .any(|c| bad_name_char(c) && !matches!(c, ' ' | '\t' | '\n' | '\r'))
+            {
+                return Err(format!("`{at}` holds a control character: remove it"));
+            }
+        }
+    }
+    for (key, value) in map {
+        step_value_type(key, value)?;
+    }
+    if let Some(serde_json::Value::Object(env)) = map.get("env")
+        && let Some(name) = env.keys().find(|n| validate::env_name(n).is_err())
+    {
+        return Err(format!(
+            "`env.{}` is not an environment variable name (letters, digits, `_`)",
+            name.escape_debug()
+        ));
+    }
     match (map.get("uses"), map.get("run")) {
         (Some(serde_json::Value::String(uses)), None) => {
             if !is_pinned(uses) {
@@ -197,13 +369,7 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
                 ));
             }
         }
-        (None, Some(serde_json::Value::String(run))) => {
-            if run.contains("${{") {
-                return Err(
-                    "`run:` holds `${{ }}`, which GitHub pastes into the script (template injection): set the value under the step's `env:` and use $NAME in the script".into(),
-                );
-            }
-        }
+        (None, Some(serde_json::Value::String(_))) => {}
         (Some(_), Some(_)) => return Err("a step has either `uses:` or `run:`, not both".into()),
         _ => return Err("a step needs `uses:` or `run:` (a string)".into()),
     }

@@ -22,8 +22,9 @@ pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use load::{file_path, load, load_optional};
 pub use located::ConfigError;
+pub use validate::{MAX_TIMEOUT_SECONDS, expect_regex, owned_flag, timeout_seconds};
 
-use crate::targets::{self, GoVersion, Target};
+use crate::targets::{self, GoVersion, Target, Version};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -81,7 +82,7 @@ pub struct Config {
     #[serde(default, deserialize_with = "validate::project")]
     pub project: String,
     /// The main package to build, relative to the module root. Default `.`.
-    #[serde(default = "default_main")]
+    #[serde(default = "default_main", deserialize_with = "validate::main_package")]
     pub main: String,
     /// Targets (`linux/arm64`, `linux/arm/7`) and groups (`first-class`, `all`, a GOOS such
     /// as `linux`). Default: linux/amd64, linux/arm64, linux/arm/7, linux/386, darwin/amd64,
@@ -98,14 +99,19 @@ pub struct Config {
     pub static_link: bool,
     /// The glibc floor of dynamic cgo Linux builds, e.g. "2.17": the binary requires no
     /// GLIBC_x.y symbol version above it (zig links against that glibc's stubs).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
     /// `-ldflags`, with `{{version}}`, `{{commit}}` and `{{date}}` filled at build time.
     /// Default `-s -w`.
     #[serde(default = "default_ldflags")]
     pub ldflags: String,
-    /// Extra `go build` flags. Default `[-trimpath]`.
-    #[serde(default = "default_flags")]
+    /// Extra `go build` flags. Default `[-trimpath]`. The flags gocross sets itself (`-o`,
+    /// `-C`) or that would run or swap in anything outside the planned build (`-toolexec`,
+    /// `-exec`, `-overlay`) are refused.
+    #[serde(
+        default = "default_flags",
+        deserialize_with = "validate::go_build_flags"
+    )]
     pub flags: Vec<String>,
     /// Build tags.
     #[serde(default)]
@@ -157,6 +163,7 @@ pub struct Override {
     pub cc: Option<CcSpec>,
     #[serde(rename = "static")]
     pub static_link: Option<bool>,
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -164,6 +171,7 @@ pub struct Override {
     pub env: BTreeMap<String, String>,
     pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
+    #[serde(default, deserialize_with = "ci::runner")]
     pub runner: Option<String>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
@@ -182,8 +190,8 @@ pub struct VerifyConfig {
     /// Arguments. Default `[--version]`.
     #[serde(default = "default_verify_args")]
     pub args: Vec<String>,
-    /// Regular expression that stdout must match.
-    #[serde(default)]
+    /// Regular expression that stdout must match (Rust's `regex` syntax).
+    #[serde(default, deserialize_with = "validate::expect")]
     pub expect: Option<String>,
     /// Expected exit code. Default 0.
     #[serde(default)]
@@ -236,7 +244,7 @@ pub struct AuditConfig {
     #[serde(default, rename = "static")]
     pub static_link: Option<bool>,
     /// Highest GLIBC_x.y symbol version a binary may require.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::glibc")]
     pub max_glibc: Option<GlibcVersion>,
     /// When set, the only shared libraries (DT_NEEDED, DLL imports, dylibs) allowed.
     #[serde(default)]
@@ -249,7 +257,7 @@ pub struct AuditConfig {
     pub stripped: Option<bool>,
     /// The oldest Go release allowed to have built a binary, e.g. "1.24" (from its build
     /// info).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::go_version")]
     #[schemars(with = "Option<String>")]
     pub min_go: Option<GoVersion>,
     /// Require cgo on (true) or off (false), as the build info's CGO_ENABLED records it.
@@ -360,7 +368,7 @@ pub struct CiConfig {
     pub go_versions: Vec<String>,
     /// Runner label per target, e.g. `linux/arm64: ubuntu-24.04` (QEMU instead of an arm
     /// runner).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ci::runners")]
     #[schemars(with = "BTreeMap<String, String>")]
     pub runners: BTreeMap<Target, String>,
     /// The gocross action, `OWNER/REPO@<40-hex commit>`. Default: this repository's action at
@@ -488,55 +496,9 @@ impl<'de> Deserialize<'de> for Target {
     }
 }
 
-impl<'de> Deserialize<'de> for GoVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// A glibc version such as `2.17`, written as a string in YAML. Compared numerically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
-#[schemars(with = "String")]
-pub struct GlibcVersion {
-    pub major: u16,
-    pub minor: u16,
-}
-
-impl std::str::FromStr for GlibcVersion {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("`{s}` is not a glibc version: write it as \"2.17\" (major.minor)");
-        let (a, b) = s.trim().split_once('.').ok_or_else(bad)?;
-        let major = a.parse().map_err(|_| bad())?;
-        let minor = b.parse().map_err(|_| bad())?;
-        if major != 2 {
-            return Err(format!("`{s}` is not a glibc 2.x version"));
-        }
-        Ok(GlibcVersion { major, minor })
-    }
-}
-
-impl fmt::Display for GlibcVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
-impl serde::Serialize for GlibcVersion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for GlibcVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
+/// A glibc version such as `2.17`, written as a string in YAML: the one dotted [`Version`]
+/// type, read by [`Version::glibc`].
+pub type GlibcVersion = Version;
 
 /// The C toolchain for cgo builds, as named in gocross.yaml (`cc:`).
 #[derive(Debug, Clone, PartialEq, Eq, JsonSchema, serde::Serialize)]
@@ -663,7 +625,7 @@ fn override_matches(entry: &Target, configured: &Target) -> bool {
 /// Only characters that are safe in file names and GitHub release asset names.
 pub fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
-        && !s.starts_with('.')
+        && !s.starts_with(['.', '-'])
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }

@@ -315,7 +315,67 @@ refused_at! {
         => (5, 7), "key `ci.steps_after_build[1]`: `uses: actions/cache@v4` is not pinned";
     ci_steps_keep_expressions_out_of_scripts:
         "version: 1\nci:\n  steps_before_build:\n    - name: x\n      run: echo ${{ github.head_ref }}\n"
-        => (4, 7), "key `ci.steps_before_build[0]`: `run:` holds `${{ }}`, which GitHub pastes into the script (template injection)";
+        => (4, 7), "key `ci.steps_before_build[0]`: `run` holds `${{ }}`, which GitHub pastes into code there (template injection)";
+    ci_steps_keep_expressions_out_of_with:
+        "version: 1\nci:\n  steps_after_build:\n    - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea\n      with:\n        script: console.log('${{ github.event.pull_request.title }}')\n"
+        => (4, 7), "key `ci.steps_after_build[0]`: `with.script` holds `${{ }}`";
+    ci_steps_keep_expressions_out_of_shell:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n      shell: ${{ github.head_ref }}\n"
+        => (4, 7), "`shell` holds `${{ }}`";
+    ci_steps_keep_expressions_out_of_docker_args:
+        "version: 1\nci:\n  steps_after_build:\n    - uses: docker://alpine@sha256:0123\n      with:\n        args: ${{ github.head_ref }}\n"
+        => (4, 7), "`with.args` holds `${{ }}`";
+    ci_steps_have_known_keys:
+        "version: 1\nci:\n  steps_after_build:\n    - Run: make\n"
+        => (4, 7), "`Run` is not a key of a workflow step";
+    ci_steps_have_no_merge_keys:
+        "version: 1\nci:\n  steps_after_build:\n    - {run: make, '<<': {shell: bash}}\n"
+        => (4, 7), "`<<` is not a key of a workflow step";
+    ci_steps_keys_have_no_line_breaks:
+        "version: 1\nci:\n  steps_after_build:\n    - {run: make, \"a\\nb\": x}\n"
+        => (4, 7), "`a\\nb` is not a key of a workflow step";
+    ci_steps_hold_no_control_characters:
+        "version: 1\nci:\n  steps_after_build:\n    - {run: make, name: \"a\\x7Fb\"}\n"
+        => (4, 7), "`name` holds a control character";
+    ci_runners_typos_get_a_suggestion:
+        "version: 1\nci:\n  runners:\n    linux/amd64: window2022-s\n"
+        => (4, 5), "`window2022-s` is not a GitHub-hosted runner label; did you mean windows-2022?";
+    ci_steps_env_is_a_mapping:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n      env: RE ${{ github.ref_name }}\n"
+        => (4, 7), "`env` must be a mapping of strings, numbers or booleans";
+    ci_branches_hold_no_blanks:
+        "version: 1\nci:\n  branches: ['main', 'my branch']\n"
+        => (3, 22), "key `ci.branches[1]`: `my branch` holds a blank, line break or control character";
+    ci_tags_hold_no_line_breaks:
+        "version: 1\nci:\n  tags: [\"v*\\n\"]\n"
+        => (3, 10), "key `ci.tags[0]`: `v*\\n` holds a blank, line break or control character";
+    ci_runners_are_labels:
+        "version: 1\nci:\n  runners:\n    linux/amd64: 'ubuntu 24.04'\n"
+        => (4, 5), "key `ci.runners`: `ubuntu 24.04` is not a runner label";
+    an_overrides_runner_is_a_label:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    runner: \"ubuntu-24.04\\nx\"\n"
+        => (5, 13), "key `overrides[0].runner`: `ubuntu-24.04\\nx` is not a runner label";
+    ci_action_holds_no_expression:
+        "version: 1\nci:\n  action: ${{ vars.OWNER }}/gocross@0123456789abcdef0123456789abcdef01234567\n"
+        => (3, 11), "key `ci.action`: `${{ vars.OWNER }}/gocross@0123456789abcdef0123456789abcdef01234567` is not an action pinned to a commit";
+    main_is_not_a_flag:
+        "version: 1\nmain: -toolexec=/tmp/x.sh\n"
+        => (2, 7), "key `main`: `-toolexec=/tmp/x.sh` starts with `-`, which `go build` reads as a flag";
+    flags_gocross_owns_are_refused:
+        "version: 1\nflags: [-trimpath, -o, /tmp/x]\n"
+        => (2, 20), "key `flags[1]`: `-o` is not allowed here: gocross names the binaries";
+    flags_that_run_programs_are_refused:
+        "version: 1\nflags:\n  - -toolexec=/tmp/x.sh\n"
+        => (3, 5), "key `flags[0]`: `-toolexec=/tmp/x.sh` is not allowed here";
+    project_does_not_start_with_a_dash:
+        "version: 1\nproject: -rf\n"
+        => (2, 10), "key `project`: `-rf` must hold only letters";
+    verify_expect_is_a_regex:
+        "version: 1\nverify:\n  expect: '^hello ('\n"
+        => (3, 11), "key `verify.expect`: `^hello (` is not a regular expression";
+    verify_timeout_is_bounded:
+        "version: 1\nverify:\n  timeout: 18446744073709551615\n"
+        => (3, 12), "key `verify.timeout`: 18446744073709551615 seconds is more than 21600";
     ci_steps_run_or_use_something:
         "version: 1\nci:\n  steps_before_build:\n    - name: nothing\n"
         => (4, 7), "key `ci.steps_before_build[0]`: a step needs `uses:` or `run:` (a string)";

@@ -50,6 +50,86 @@ pub(super) fn project<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
     })
 }
 
+/// `glibc`, an override's `glibc` and `audit.max_glibc`: a glibc version
+/// ([`crate::targets::Version::glibc`]), written as a string.
+pub(super) fn glibc<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::targets::Version>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    crate::targets::Version::glibc(&text)
+        .map(Some)
+        .map_err(de::Error::custom)
+}
+
+/// `audit.min_go`: a Go release, written as a string (`"1.24"`).
+pub(super) fn go_version<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::targets::Version>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    text.parse().map(Some).map_err(|_| {
+        de::Error::custom(format!("`{text}` is not a Go version: write e.g. \"1.24\""))
+    })
+}
+
+/// `main`: a package path, never something `go build` would read as a flag.
+pub(super) fn main_package<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |m: &String| {
+        if m.trim().is_empty() {
+            Err("is empty: write the main package, e.g. `.` or `./cmd/tool`".into())
+        } else if m.starts_with('-') {
+            Err(format!(
+                "`{m}` starts with `-`, which `go build` reads as a flag: write the main package's path, e.g. `./cmd/tool`"
+            ))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// `verify.expect`: a regular expression that compiles ([`expect_regex`]).
+pub(super) fn expect<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    optional(d, |e: &String| expect_regex(e).map(|_| ()))
+}
+
+/// `verify.expect` and `gocross verify --expect`, compiled: found before anything is built.
+///
+/// Errors: the regex syntax error, with what to write.
+pub fn expect_regex(expect: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(expect).map_err(|e| {
+        format!("`{expect}` is not a regular expression: {e}; escape regex characters with `\\`")
+    })
+}
+
+/// `flags`: extra `go build` flags, none of those gocross owns ([`owned_flag`]).
+pub(super) fn go_build_flags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    list(d, |flag: &String, _| match owned_flag(flag) {
+        Some(instead) => Err(format!("`{flag}` is not allowed here: {instead}")),
+        None => Ok(()),
+    })
+}
+
+/// What to do instead of passing a `go build` flag that gocross owns: `-o` and `-C` (gocross
+/// names the outputs and runs in the module root), `-toolexec`, `-exec` and `-overlay` (they
+/// run programs or swap in sources outside the build gocross planned). `None` for the others.
+pub fn owned_flag(flag: &str) -> Option<&'static str> {
+    let name = flag.trim_start_matches('-');
+    let name = name.split_once('=').map_or(name, |(n, _)| n);
+    match (flag.starts_with('-'), name) {
+        (true, "o") => {
+            Some("gocross names the binaries: set `project` (and `--out` for the directory)")
+        }
+        (true, "C") => Some("gocross builds in the module root: run `gocross -C DIR`"),
+        (true, "toolexec" | "exec" | "overlay") => Some(
+            "it runs programs or swaps in sources outside the build gocross plans; build hooks belong in `ci.steps_before_build`",
+        ),
+        _ => None,
+    }
+}
+
 /// `env` and an override's `env`: the `go build` environment, without the variables the plan
 /// derives from the target, `cgo` and `cc` ([`PLAN_OWNED_ENV`]).
 pub(super) fn build_env<'de, D: Deserializer<'de>>(
@@ -72,15 +152,25 @@ pub(super) fn run_env<'de, D: Deserializer<'de>>(
     keys(d, env_name)
 }
 
-/// A timeout in seconds (`verify.timeout`, `test.timeout`): at least 1.
+/// The longest run gocross waits for, in seconds: six hours, GitHub's job limit
+/// ([`super::MAX_TIMEOUT_MINUTES`]). Bounds `verify.timeout`, `test.timeout` and the
+/// `--timeout` flags, so that no deadline overflows.
+pub const MAX_TIMEOUT_SECONDS: u64 = super::MAX_TIMEOUT_MINUTES as u64 * 60;
+
+/// Whether `s` seconds is a timeout gocross takes: 1 to [`MAX_TIMEOUT_SECONDS`].
+pub fn timeout_seconds(s: u64) -> Result<(), String> {
+    match s {
+        0 => Err("must be at least 1 second".into()),
+        s if s > MAX_TIMEOUT_SECONDS => Err(format!(
+            "{s} seconds is more than {MAX_TIMEOUT_SECONDS} (six hours, GitHub's job limit)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A timeout in seconds (`verify.timeout`, `test.timeout`): [`timeout_seconds`].
 pub(super) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    checked(d, |s: &u64| {
-        if *s == 0 {
-            Err("must be at least 1 second".into())
-        } else {
-            Ok(())
-        }
-    })
+    checked(d, |s: &u64| timeout_seconds(*s))
 }
 
 /// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).

@@ -86,13 +86,19 @@ fn c(value: Value) -> Result<String, Error> {
             format!("c: a comment is a string, not a {}", value.kind()),
         )
     })?;
-    if text.contains(['\n', '\r']) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("c: a comment cannot hold a line break: {text:?}"),
-        ));
-    }
-    Ok(text.to_string())
+    // A comment is for the reader: what YAML cannot hold there, or would read as a line
+    // break, is shown as U+FFFD.
+    Ok(text
+        .chars()
+        .map(|c| if printable_inline(c) { c } else { '\u{FFFD}' })
+        .collect())
+}
+
+/// Whether YAML takes `c` as it is inside a line: printable (YAML 1.2's `c-printable`) and not
+/// one of the characters it reads as a line break (NEL, U+2028, U+2029) or a byte-order mark.
+fn printable_inline(c: char) -> bool {
+    matches!(c, '\t' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
 /// The `yaml(indent)` filter: a mapping as block YAML whose lines after the first are
@@ -179,11 +185,32 @@ pub fn yaml_scalar(s: &str) -> String {
         && !(s.starts_with('.') && s != "." && !s.starts_with("./"));
     if plain {
         s.to_string()
-    } else if !s.chars().any(char::is_control) {
+    } else if s.chars().all(|c| c != '\t' && printable_inline(c)) {
         format!("'{}'", s.replace('\'', "''"))
     } else {
-        serde_json::Value::String(s.to_string()).to_string()
+        double_quoted(s)
     }
+}
+
+/// `s` as a YAML double-quoted scalar: `"` and `\` escaped, every character YAML would not
+/// keep as it is (control characters, DEL, NEL, U+2028, U+2029, a BOM) as a `\u`/`\U` escape,
+/// so that it reads back as exactly `s`.
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if printable_inline(c) => out.push(c),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -237,6 +264,13 @@ mod tests {
             "./.hidden",
             "é",
             ".",
+            "del\u{7F}x",
+            "nel\u{85}x",
+            "ls\u{2028}ps\u{2029}",
+            "bom\u{FEFF}",
+            "cr\rlf",
+            "emoji 😀",
+            "nul\u{0}",
         ];
         for s in cases {
             let doc = format!("k: {}\n", yaml_scalar(s));

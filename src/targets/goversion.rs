@@ -5,63 +5,17 @@
 //! 13 (1.27); Windows 10 / Server 2016 throughout. Extra floors: linux/loong64 needs kernel
 //! 5.19, linux/mips64le 4.8.
 
+use super::version::Version;
 use super::{Goarch, Goos, Platform};
 use serde::Serialize;
 use std::fmt;
-use std::str::FromStr;
 
-/// A Go release, `1.MINOR` (the patch level does not change port support).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GoVersion {
-    pub major: u32,
-    pub minor: u32,
-}
+/// A Go release (`1.26`, `1.26.8`): the one dotted [`Version`] type.
+pub type GoVersion = Version;
 
-impl GoVersion {
-    /// The newest release this table describes; assumed when no `go` is at hand.
-    pub const LATEST_KNOWN: GoVersion = GoVersion {
-        major: 1,
-        minor: 26,
-    };
-
-    pub const fn new(major: u32, minor: u32) -> Self {
-        GoVersion { major, minor }
-    }
-}
-
-impl FromStr for GoVersion {
-    type Err = String;
-
-    /// Accepts `1.26`, `1.26.8`, `go1.26.8`, `go1.27rc1` (what `go env GOVERSION` and a
-    /// go.mod `go` line hold).
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        let t = t.strip_prefix("go").unwrap_or(t);
-        let mut parts = t.split('.');
-        let digits = |p: Option<&str>| -> Option<u32> {
-            let p = p?;
-            let end = p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len());
-            p[..end].parse().ok()
-        };
-        match (digits(parts.next()), digits(parts.next())) {
-            (Some(major), Some(minor)) => Ok(GoVersion { major, minor }),
-            _ => Err(format!(
-                "`{s}` is not a Go version (expected e.g. 1.26 or go1.26.3)"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for GoVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
-impl Serialize for GoVersion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
+impl Version {
+    /// The newest Go release this table describes; assumed when no `go` is at hand.
+    pub const LATEST_KNOWN: GoVersion = Version::new(1, 26);
 }
 
 /// The oldest operating system a port's binaries run on, for one Go release.
@@ -123,10 +77,8 @@ mod tests {
 
     #[test]
     fn parses_go_versions() {
-        assert_eq!(
-            "go1.26.8".parse::<GoVersion>().unwrap(),
-            GoVersion::new(1, 26)
-        );
+        let patch = "go1.26.8".parse::<GoVersion>().unwrap();
+        assert_eq!((patch.major, patch.minor, patch.patch), (1, 26, Some(8)));
         assert_eq!("1.22".parse::<GoVersion>().unwrap(), GoVersion::new(1, 22));
         assert_eq!(
             "go1.27rc1".parse::<GoVersion>().unwrap(),

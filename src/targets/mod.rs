@@ -19,12 +19,14 @@ mod oci;
 mod ports;
 pub mod runners;
 mod variant;
+mod version;
 
 pub use goversion::{GoVersion, MinimumOs};
 pub use oci::{NoOciPlatform, OciPlatform};
 pub use ports::{ARCHES, Arch, CrossGcc, PORTS, Port, PortStatus, QEMU_PACKAGE, QemuArch, Sysroot};
 pub use runners::{RUNNERS, RunnerImage, runner_image};
 pub use variant::{Arm64Level, Float, Goamd64, Goarm, Goppc64, Goriscv64, Variant};
+pub use version::Version;
 
 use serde::Serialize;
 use std::fmt;

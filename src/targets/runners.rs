@@ -6,7 +6,7 @@
 //! Source: the runner-images announcements and README (late 2026, see FACTS.md "GitHub-hosted
 //! runners"). glibc versions: Ubuntu 24.04 ships glibc 2.39, Ubuntu 22.04 ships 2.35.
 
-use super::{Goarch, Goos, Platform};
+use super::{Goarch, Goos, Platform, Version};
 use serde::Serialize;
 
 /// One GitHub-hosted runner image.
@@ -19,10 +19,10 @@ pub struct RunnerImage {
     pub platform: Platform,
     /// Debian/Ubuntu packages can be installed with `apt-get` (Ubuntu images).
     pub apt: bool,
-    /// The glibc of the image as `(major, minor)`, where it has one: a gnu cross gcc there
+    /// The glibc of the image, where it has one and it is stated: a gnu cross gcc there
     /// links against it, so it is the glibc floor of such builds.
     #[serde(skip)]
-    pub glibc: Option<(u16, u16)>,
+    pub glibc: Option<Version>,
 }
 
 const fn image(label: &'static str, goos: Goos, goarch: Goarch) -> RunnerImage {
@@ -34,7 +34,7 @@ const fn image(label: &'static str, goos: Goos, goarch: Goarch) -> RunnerImage {
     }
 }
 
-const fn ubuntu(label: &'static str, goarch: Goarch, glibc: Option<(u16, u16)>) -> RunnerImage {
+const fn ubuntu(label: &'static str, goarch: Goarch, glibc: Option<Version>) -> RunnerImage {
     RunnerImage {
         apt: true,
         glibc,
@@ -44,9 +44,11 @@ const fn ubuntu(label: &'static str, goarch: Goarch, glibc: Option<(u16, u16)>) 
 
 /// Ubuntu 24.04 on x64: the runner of Linux legs without a native runner (they run under QEMU
 /// there) and of the jobs that only run gocross on collected files.
-pub static UBUNTU_24_04: RunnerImage = ubuntu("ubuntu-24.04", Goarch::Amd64, Some((2, 39)));
+pub static UBUNTU_24_04: RunnerImage =
+    ubuntu("ubuntu-24.04", Goarch::Amd64, Some(Version::new(2, 39)));
 /// Ubuntu 24.04 on arm64 (free for public repositories).
-pub static UBUNTU_24_04_ARM: RunnerImage = ubuntu("ubuntu-24.04-arm", Goarch::Arm64, Some((2, 39)));
+pub static UBUNTU_24_04_ARM: RunnerImage =
+    ubuntu("ubuntu-24.04-arm", Goarch::Arm64, Some(Version::new(2, 39)));
 /// Windows Server 2025 on x64; runs windows/386 binaries too.
 pub static WINDOWS_2025: RunnerImage = image("windows-2025", Goos::Windows, Goarch::Amd64);
 /// Windows 11 on arm64.
@@ -64,8 +66,8 @@ pub static RUNNERS: &[&RunnerImage] = &[
     &WINDOWS_11_ARM,
     &MACOS_15,
     &MACOS_15_INTEL,
-    &ubuntu("ubuntu-22.04", Goarch::Amd64, Some((2, 35))),
-    &ubuntu("ubuntu-22.04-arm", Goarch::Arm64, Some((2, 35))),
+    &ubuntu("ubuntu-22.04", Goarch::Amd64, Some(Version::new(2, 35))),
+    &ubuntu("ubuntu-22.04-arm", Goarch::Arm64, Some(Version::new(2, 35))),
     &ubuntu("ubuntu-26.04", Goarch::Amd64, None),
     &ubuntu("ubuntu-latest", Goarch::Amd64, None),
     &image("windows-2022", Goos::Windows, Goarch::Amd64),
