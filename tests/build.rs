@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use gocross::build::STAGING_DIR;
+use gocross::build::{LOCK_FILE, STAGING_DIR};
 use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -112,12 +112,12 @@ fn processes_naming(marker: &str) -> Vec<String> {
 }
 
 /// The names in dist/ besides the staging directory `.gocross/` (where `go build` writes,
-/// kept between builds), sorted.
+/// kept between builds) and the lock file `.gocross.lock`, sorted.
 fn dist_entries(dist: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dist)
         .map(|rd| {
             rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| name != STAGING_DIR)
+                .filter(|name| name != STAGING_DIR && name != LOCK_FILE)
                 .collect()
         })
         .unwrap_or_default();
@@ -810,6 +810,25 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
         let (out, stdout, stderr) = run(gocross().args(["audit", "--no-config"]).args(&sealed));
         assert!(out.status.success(), "{stdout}\n{stderr}");
     }
+}
+
+#[test]
+fn a_second_build_into_the_same_dist_stops_naming_the_first() {
+    use std::io::Write;
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    // The lock as a running build holds it.
+    let mut held = std::fs::File::create(dist.join(LOCK_FILE)).unwrap();
+    held.try_lock().unwrap();
+    writeln!(held, "4242").unwrap();
+    let (out, stdout, stderr) = build_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("another gocross build (pid 4242) is writing"),
+        "{stderr}"
+    );
+    assert!(dist_entries(&dist).is_empty(), "{:?}", dist_entries(&dist));
 }
 
 /// Whether two paths name the same inode.

@@ -573,7 +573,11 @@ fn odd_files_are_reported_and_the_others_audited() {
             let mut n = 0usize;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 n += 1;
-                let len = if n.is_multiple_of(2) { big.len() } else { big.len() / 3 };
+                let len = if n.is_multiple_of(2) {
+                    big.len()
+                } else {
+                    big.len() / 3
+                };
                 let _ = std::fs::write(&churn, &big[..len]);
             }
         })

@@ -5,8 +5,9 @@
 //! error before anything is written):
 //! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
 //!    an unknown placeholder stops the build before it starts;
-//! 2. make sure dist/ is a writable directory that no other build holds, and that a manifest
-//!    already there is gocross's;
+//! 2. make sure dist/ is a writable directory, take its lock (`lock`: one build at a time;
+//!    another one holding it is an error), and check that a manifest already there is
+//!    gocross's;
 //! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each `go build`
 //!    writes its target's staging file in `dist/.gocross/`, where Go finds it up to date and
 //!    skips the link when nothing changed (`staging`), and a copy of it goes to a temporary
@@ -20,6 +21,7 @@ mod actions_report;
 mod checks;
 mod gobuild;
 pub(crate) mod interrupt;
+mod lock;
 mod progress;
 mod staging;
 mod stamp;
@@ -27,6 +29,7 @@ mod stamp;
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
+pub use lock::LOCK_FILE;
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
@@ -127,11 +130,11 @@ pub enum BuildError {
     #[error("{0}; remove it, or build into another directory with --out")]
     ForeignManifest(ManifestError),
     #[error(
-        "another gocross build is writing to {} (it holds {}); wait for it to finish, or build into another directory with --out",
-        path.display(),
-        Path::new(path).join(STAGING_DIR).join("lock").display()
+        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --out",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+        path.display()
     )]
-    Busy { path: PathBuf },
+    Busy { path: PathBuf, pid: Option<u32> },
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -152,14 +155,19 @@ pub fn build(
     // 2. dist/.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
-    let staging = staging::Staging::open(&dist_abs).map_err(|e| match e {
-        staging::StagingError::Busy => BuildError::Busy {
+    let _lock = lock::DistLock::try_take(&dist_abs).map_err(|e| match e {
+        lock::LockError::Busy(pid) => BuildError::Busy {
             path: opts.dist.clone(),
+            pid,
         },
-        staging::StagingError::Io(e) => BuildError::Dist {
+        lock::LockError::Io(e) => BuildError::Dist {
             path: opts.dist.clone(),
-            reason: format!("cannot use {STAGING_DIR}/ in it: {e}"),
+            reason: format!("cannot lock it ({LOCK_FILE}): {e}"),
         },
+    })?;
+    let staging = staging::Staging::open(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot create {STAGING_DIR}/ in it: {e}"),
     })?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
     // release's business, not an earlier build of this directory.

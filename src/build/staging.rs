@@ -19,10 +19,9 @@
 //! A staging file without a matching seal is deleted before Go sees it.
 //!
 //! Nothing else happens in place: the binary that goes into dist/ is a copy of the staging
-//! file (UPX packs that copy), and `dist/.gocross/lock` keeps a second `gocross build` out of
-//! the same dist/ while one runs.
+//! file (UPX packs that copy). The staging files of a dist/ belong to the one build that
+//! holds its lock (`lock`).
 
-use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -31,40 +30,18 @@ use std::time::UNIX_EPOCH;
 /// actions/upload-artifact, which leaves hidden files out, do not see it).
 pub const STAGING_DIR: &str = ".gocross";
 
-/// The staging directory of one build, locked for as long as the value lives.
+/// The staging directory of one build (the build holds the dist directory's lock).
 #[derive(Debug)]
 pub(super) struct Staging {
     dir: PathBuf,
-    /// Holds the advisory lock on `lock`; closing the file (even by a killed process) frees
-    /// it.
-    _lock: File,
-}
-
-/// Why the staging directory cannot be used.
-#[derive(Debug)]
-pub(super) enum StagingError {
-    /// Another process holds the lock.
-    Busy,
-    Io(std::io::Error),
 }
 
 impl Staging {
-    /// Creates `<dist>/.gocross/` when needed and takes its lock without waiting: a build that
-    /// finds it taken gets [`StagingError::Busy`].
-    pub fn open(dist: &Path) -> Result<Staging, StagingError> {
+    /// Creates `<dist>/.gocross/` when needed.
+    pub fn open(dist: &Path) -> std::io::Result<Staging> {
         let dir = dist.join(STAGING_DIR);
-        std::fs::create_dir_all(&dir).map_err(StagingError::Io)?;
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join("lock"))
-            .map_err(StagingError::Io)?;
-        match lock.try_lock() {
-            Ok(()) => Ok(Staging { dir, _lock: lock }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(StagingError::Busy),
-            Err(std::fs::TryLockError::Error(e)) => Err(StagingError::Io(e)),
-        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging { dir })
     }
 
     /// The `-o` of a job whose file in dist/ is named `output`.
@@ -156,17 +133,5 @@ mod tests {
         std::fs::write(&out, b"changed!!").unwrap();
         staging.prepare("x_linux_amd64").unwrap();
         assert!(!out.exists(), "a seal that does not match is not trusted");
-    }
-
-    #[test]
-    fn one_build_at_a_time_holds_a_dist_directory() {
-        let dist = tempfile::tempdir().unwrap();
-        let first = Staging::open(dist.path()).unwrap();
-        assert!(matches!(
-            Staging::open(dist.path()),
-            Err(StagingError::Busy)
-        ));
-        drop(first);
-        Staging::open(dist.path()).unwrap();
     }
 }
