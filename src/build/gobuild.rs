@@ -11,7 +11,7 @@ use super::interrupt;
 use super::staging::Staging;
 use super::{TargetOutcome, TargetResult};
 use crate::config::PLAN_OWNED_ENV;
-use crate::manifest::Artifact;
+use crate::manifest::{self, Artifact};
 use crate::plan::BuildJob;
 use crate::toolchain::CToolchain;
 use sha2::{Digest, Sha256};
@@ -44,10 +44,16 @@ pub(super) struct JobInput<'a> {
     pub staging: &'a Staging,
 }
 
-/// The temporary name a job's binary is written to inside dist/: hidden, and marked with
-/// the process id so that two gocross runs never share one.
+/// The temporary name a job's binary is written to inside dist/: hidden, one of
+/// [`manifest::is_temp_name`]'s (so the next build removes it when this one is killed), and
+/// marked with the process id.
 fn temp_name(output: &str) -> String {
-    format!(".gocross-{output}.{}.tmp", std::process::id())
+    format!(
+        "{}{output}.{}{}",
+        manifest::TEMP_PREFIX,
+        std::process::id(),
+        manifest::TEMP_SUFFIX
+    )
 }
 
 impl JobInput<'_> {
@@ -200,9 +206,10 @@ impl JobInput<'_> {
         result
     }
 
-    /// Hashes the temporary file, then renames it to its final name. The rename makes the
-    /// file appear complete or not at all to every other process; like `go build` itself,
-    /// the binary is not synced to disk (the manifest is).
+    /// Syncs and hashes the temporary file, then renames it to its final name. The rename
+    /// makes the file appear complete or not at all to every other process, and the sync
+    /// puts its bytes on disk before a manifest can name them (the
+    /// [commit order](crate::manifest#commit-order)).
     fn finish(
         &self,
         tmp: &Path,
@@ -210,6 +217,10 @@ impl JobInput<'_> {
         unpacked_size: Option<u64>,
     ) -> std::io::Result<Artifact> {
         let job = self.job;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(tmp)?
+            .sync_all()?;
         let (size, sha256) = hash_file(tmp)?;
         let dest: PathBuf = self.dist.join(&job.output);
         std::fs::rename(tmp, &dest)?;

@@ -2,19 +2,23 @@
 //! with `manifest.json` and `checksums.txt`.
 //!
 //! The steps of [`build`], after the caller asked `go env GOVERSION` (no Go on PATH is an
-//! error before anything is written):
+//! error before anything is written); steps 2 to 5 follow the manifest's
+//! [commit order](crate::manifest#commit-order):
 //! 1. fill `{{version}}`, `{{commit}}` and `{{date}}` into each job's `-ldflags` ([`Stamp`]);
 //!    an unknown placeholder stops the build before it starts;
-//! 2. make sure dist/ is a writable directory, take its lock (`lock`: one build at a time;
-//!    another one holding it is an error), and check that a manifest already there is
-//!    gocross's;
-//! 3. run the jobs, at most `jobs` at a time, sharing Go's build cache; each `go build`
+//! 2. make sure dist/ is a writable directory and take its lock (`lock`: one build at a time;
+//!    when another one holds it, wait for it or fail at once, as [`BuildOptions::when_busy`]
+//!    says); remove the temporary files a killed run left there; check that a manifest
+//!    already there is gocross's;
+//! 3. retract from `manifest.json` and `checksums.txt` the entries of the targets about to be
+//!    built, so that neither names a file while it is replaced;
+//! 4. run the jobs, at most `jobs` at a time, sharing Go's build cache; each `go build`
 //!    writes its target's staging file in `dist/.gocross/`, where Go finds it up to date and
 //!    skips the link when nothing changed (`staging`), and a copy of it goes to a temporary
-//!    file inside dist/ that is renamed once complete (`gobuild`); a failing job does not stop
-//!    the others, and SIGINT stops them all (`interrupt`);
-//! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
-//!    keeps the other targets' entries) and write `manifest.json` and `checksums.txt`
+//!    file inside dist/ that is synced and renamed once complete (`gobuild`); a failing job
+//!    does not stop the others, and SIGINT stops them all (`interrupt`);
+//! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
+//!    keeps the other targets' entries) and write `manifest.json`, then `checksums.txt`,
 //!    atomically.
 
 mod actions_report;
@@ -29,7 +33,7 @@ mod stamp;
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
-pub use lock::LOCK_FILE;
+pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
@@ -58,6 +62,9 @@ pub struct BuildOptions {
     pub stamp: Stamp,
     /// The audit, SBOM and verification of each binary after its build.
     pub checks: Checks,
+    /// When another gocross build holds dist/'s lock: wait for it (announced once through
+    /// [`Progress::waiting`]), or fail at once with [`BuildError::Busy`].
+    pub when_busy: WhenBusy,
 }
 
 /// How one target ended.
@@ -135,6 +142,9 @@ pub enum BuildError {
         path.display()
     )]
     Busy { path: PathBuf, pid: Option<u32> },
+    /// SIGINT or SIGTERM arrived while waiting for dist/'s lock; nothing was written.
+    #[error("interrupted while waiting for another gocross build to finish writing {}", path.display())]
+    Interrupted { path: PathBuf },
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -152,18 +162,28 @@ pub fn build(
         .iter()
         .map(|j| opts.stamp.expand(&j.ldflags))
         .collect::<Result<Vec<_>, _>>()?;
-    // 2. dist/.
+    // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
-    let _lock = lock::DistLock::try_take(&dist_abs).map_err(|e| match e {
-        lock::LockError::Busy(pid) => BuildError::Busy {
+    let _lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
+        progress.waiting(&opts.dist, pid)
+    })
+    .map_err(|e| match e {
+        LockError::Busy { pid, .. } => BuildError::Busy {
             path: opts.dist.clone(),
             pid,
         },
-        lock::LockError::Io(e) => BuildError::Dist {
+        LockError::Interrupted(_) => BuildError::Interrupted {
             path: opts.dist.clone(),
-            reason: format!("cannot lock it ({LOCK_FILE}): {e}"),
         },
+        LockError::Io { cause, .. } => BuildError::Dist {
+            path: opts.dist.clone(),
+            reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
+        },
+    })?;
+    manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot remove the temporary files of an earlier build: {e}"),
     })?;
     let staging = staging::Staging::open(&dist_abs).map_err(|e| BuildError::Dist {
         path: opts.dist.clone(),
@@ -181,7 +201,13 @@ pub fn build(
         None
     };
 
-    // 3. Jobs.
+    // 3. Retraction: nothing on disk names a file this build may replace.
+    let targets: BTreeSet<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
+    let outputs: BTreeSet<&str> = plan.jobs.iter().map(|j| j.output.as_str()).collect();
+    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
+    retract(previous.as_ref(), &rebuilt, &dist_abs)?;
+
+    // 4. Jobs.
     interrupt::install();
     let inputs: Vec<gobuild::JobInput> = plan
         .jobs
@@ -200,20 +226,23 @@ pub fn build(
     progress.done();
     let interrupted = interrupt::interrupted();
 
-    // 4. Manifest.
+    // 5. Commit.
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
     for r in &results {
         match &r.outcome {
             TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
                 replaced.insert(r.target.to_string());
+                replaced.insert(r.name.clone());
                 built.push((**a).clone());
             }
             TargetOutcome::Failed(_) => {
                 // The binary of an earlier build is not this source's: remove it.
                 replaced.insert(r.target.to_string());
+                replaced.insert(r.name.clone());
                 let _ = std::fs::remove_file(dist_abs.join(&r.name));
             }
+            // Never renamed into place: the file of an earlier build, if any, is untouched.
             TargetOutcome::Interrupted => {}
         }
     }
@@ -226,12 +255,13 @@ pub fn build(
         artifacts: built,
         ..Default::default()
     };
-    let manifest = merge(previous, current, &replaced, &dist_abs);
-    manifest.write(&dist_abs)?;
-    manifest::write_atomic(
-        &dist_abs.join(manifest::CHECKSUMS_FILE),
-        manifest.checksums().as_bytes(),
-    )?;
+    let manifest = merge(
+        previous,
+        current,
+        &|a: &Artifact| replaced.contains(&a.target) || replaced.contains(&a.name),
+        &dist_abs,
+    );
+    manifest.commit(&dist_abs)?;
     Ok(BuildReport {
         dist: opts.dist.clone(),
         manifest,
@@ -304,20 +334,45 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
     std::fs::create_dir_all(dist).map_err(|e| fail(e.to_string()))?;
     let abs = std::path::absolute(dist).map_err(|e| fail(e.to_string()))?;
     tempfile::Builder::new()
-        .prefix(".gocross-")
-        .suffix(".tmp")
+        .prefix(manifest::TEMP_PREFIX)
+        .suffix(manifest::TEMP_SUFFIX)
         .tempfile_in(&abs)
         .map_err(|e| fail(e.to_string()))?;
     Ok(abs)
 }
 
+/// Step 3: rewrites manifest.json and then checksums.txt without the entries of `previous`
+/// for which `rebuilt` is true, when it has any. With no manifest, a checksums.txt left
+/// without one is removed (nothing vouches for it).
+fn retract(
+    previous: Option<&Manifest>,
+    rebuilt: &dyn Fn(&Artifact) -> bool,
+    dist: &Path,
+) -> Result<(), BuildError> {
+    match previous {
+        Some(prev) if prev.artifacts.iter().any(rebuilt) => {
+            Ok(prev.without(rebuilt).commit(dist)?)
+        }
+        Some(_) => Ok(()),
+        None => match std::fs::remove_file(dist.join(manifest::CHECKSUMS_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(BuildError::Manifest(ManifestError::Write {
+                    path: dist.join(manifest::CHECKSUMS_FILE),
+                    cause: e,
+                }))
+            }
+            _ => Ok(()),
+        },
+    }
+}
+
 /// The manifest to write: `current`'s artifacts, plus those of `previous` that belong to the
-/// same project and version, were not rebuilt or failed now (`replaced` holds those targets)
-/// and whose file is still in `dist`. Sorted by file name.
+/// same project and version, were not rebuilt or failed now (`replaced` is true for those:
+/// same target or same file name) and whose file is still in `dist`. Sorted by file name.
 fn merge(
     previous: Option<Manifest>,
     mut current: Manifest,
-    replaced: &BTreeSet<String>,
+    replaced: &dyn Fn(&Artifact) -> bool,
     dist: &Path,
 ) -> Manifest {
     if let Some(prev) =
@@ -326,7 +381,7 @@ fn merge(
         current.artifacts.extend(
             prev.artifacts
                 .into_iter()
-                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+                .filter(|a| !replaced(a) && dist.join(&a.path).is_file()),
         );
     }
     current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
@@ -369,7 +424,7 @@ mod tests {
             artifacts: vec![artifact("linux/amd64", "x_linux_amd64")],
             ..Manifest::default()
         };
-        let replaced: BTreeSet<String> = ["linux/amd64".to_string()].into();
+        let replaced = |a: &Artifact| a.target == "linux/amd64";
         let merged = merge(
             Some(previous.clone()),
             current.clone(),
