@@ -946,6 +946,29 @@ fn concurrent_builds_into_one_dist_wait_for_each_other_and_lose_nothing() {
     );
 }
 
+#[test]
+fn sigint_stops_a_build_waiting_for_the_lock() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let _held = hold_lock(&dist);
+    let (mut child, rx) = spawn_build(dir.path(), &["--no-verify"]);
+    let mut lines = Vec::new();
+    wait_for_line(
+        &rx,
+        &mut lines,
+        "waiting for another gocross build (pid 4242)",
+    );
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: sends SIGINT to the gocross process this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = child.wait().unwrap();
+    lines.extend(rx.iter());
+    let stderr = lines.join("\n");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted while waiting"), "{stderr}");
+    assert!(dist_entries(&dist).is_empty(), "{:?}", dist_entries(&dist));
+}
+
 /// The names of gocross's temporary files (`.gocross-*.tmp`) in dist/.
 fn temp_files(dist: &Path) -> Vec<String> {
     dist_entries(dist)

@@ -1,7 +1,7 @@
 //! One plan job's `go build`: the command with exactly the plan's environment, run into the
 //! target's staging file (`dist/.gocross/<output>`, see `staging`: Go skips the link when it
 //! is up to date), then copied to a temporary file inside dist/, packed with UPX when asked,
-//! hashed and renamed to its final name.
+//! synced, hashed and renamed to its final name.
 //!
 //! The caller's own Go and C settings are removed first ([`CALLER_ENV`]), so a `GOARCH` or
 //! `GOFLAGS` exported in the shell cannot change what a target's binary is; the job's `env`
