@@ -982,12 +982,8 @@ fn temp_files(dist: &Path) -> Vec<String> {
 fn assert_dist_tells_the_truth(dist: &Path, context: &str) {
     use sha2::Digest;
     let manifest = Manifest::read(dist).unwrap();
+    // The two may differ (a kill between their renames), but each must be true on its own.
     let checksums = std::fs::read_to_string(dist.join("checksums.txt")).unwrap();
-    assert_eq!(
-        checksums,
-        manifest.checksums(),
-        "{context}: the two disagree"
-    );
     for a in &manifest.artifacts {
         let bytes = std::fs::read(dist.join(&a.path))
             .unwrap_or_else(|e| panic!("{context}: {} is listed but unreadable: {e}", a.path));
