@@ -226,7 +226,7 @@ pub fn build(
     progress.done();
     let interrupted = interrupt::interrupted();
 
-    // 5. Commit.
+    // 5. Commit. `replaced` holds targets and file names (a file name holds no `/`).
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
     for r in &results {
