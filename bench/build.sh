@@ -19,6 +19,8 @@ COLD_RUNS=${COLD_RUNS:-2}
 JOBS=${JOBS:-$(nproc)}
 SHFMT=${SHFMT:-v3.12.0}
 VERSION=1.0.0
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -36,57 +38,9 @@ fi
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
-# The two modules, each a git repository (GoReleaser needs one) with gocross.yaml.
-cp -r examples/hello "$work/hello"
-rm -rf "$work/hello/dist"
-shfmt_dir=$(cd "$work" && go mod download -json "mvdan.cc/sh/v3@$SHFMT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
-cp -r "$shfmt_dir" "$work/shfmt"
-chmod -R u+w "$work/shfmt"
-printf 'version: 1\nmain: ./cmd/shfmt\nldflags: -s -w -X main.version={{version}}\n' > "$work/shfmt/gocross.yaml"
-for m in hello shfmt; do
-  (cd "$work/$m" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm bench)
-done
-
-# From the plan: the plain loop's commands and GoReleaser's config, with identical settings.
-emit() { # module
-  local dir=$work/$1
-  "$gocross" -C "$dir" plan --json > "$dir/plan.json"
-  python3 - "$dir" "$VERSION" <<'PY'
-import json, shlex, sys
-dir, version = sys.argv[1], sys.argv[2]
-plan = json.load(open(f"{dir}/plan.json"))
-cleared = "GOOS GOARCH GOARM GOAMD64 GOARM64 GO386 GOMIPS GOMIPS64 GOPPC64 GORISCV64 CGO_ENABLED CC CXX GOFLAGS CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS".split()
-with open(f"{dir}/loop.txt", "w") as loop:
-    for job in plan["jobs"]:
-        ldflags = job["ldflags"].replace("{{version}}", version)
-        args = ["go", "build", "-o", f"loop-dist/{job['output']}", *job["flags"]]
-        if job["tags"]:
-            args += ["-tags", ",".join(job["tags"])]
-        args += ["-ldflags", ldflags, job["package"]]
-        env = ["env"] + [f"-u{v}" for v in cleared] + [f"{k}={v}" for k, v in job["env"].items()]
-        loop.write(" ".join(shlex.quote(a) for a in env + args) + "\n")
-builds = []
-for i, job in enumerate(plan["jobs"]):
-    goos, goarch = job["target"].split("/")[:2]
-    b = {
-        "id": f"b{i}", "main": job["package"], "binary": job["output"],
-        "no_unique_dist_dir": True,
-        "env": [f"{k}={v}" for k, v in job["env"].items() if k not in ("GOOS", "GOARCH", "GOARM")],
-        "flags": job["flags"], "tags": job["tags"],
-        "ldflags": [job["ldflags"].replace("{{version}}", "{{.Version}}")],
-        "goos": [goos], "goarch": [goarch],
-    }
-    if "GOARM" in job["env"]:
-        b["goarm"] = [job["env"]["GOARM"]]
-    builds.append(b)
-json.dump({"version": 2, "project_name": plan["project"], "builds": builds,
-           "snapshot": {"version_template": version}},
-          open(f"{dir}/.goreleaser.yaml", "w"), indent=1)
-PY
-}
+setup_modules "$work" "$SHFMT"
 
 # One timed run: prints seconds.
-now() { date +%s.%N; }
 run_tool() { # tool module
   local dir=$work/$2 start end
   rm -rf "$dir/dist" "$dir/loop-dist"
@@ -101,12 +55,10 @@ run_tool() { # tool module
   echo "$end - $start" | bc
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 tools=(gocross loop goreleaser)
 printf '%-7s %-5s %10s %10s %11s %12s %12s\n' module cache gocross loop goreleaser gocross/loop gocross/gorel
 for m in hello shfmt; do
-  emit "$m"
+  emit "$gocross" "$work/$m" "$VERSION"
   # Check that every tool builds before timing anything.
   for t in "${tools[@]}"; do run_tool "$t" "$m" >/dev/null || { echo "$t failed on $m" >&2; exit 1; }; done
   declare -A cold=() warm=() cold_samples=() samples=()

@@ -10,6 +10,30 @@
 //! change that removes, renames or re-means a field raises the format; a gocross refuses a
 //! manifest of a format above its own, and says to upgrade.
 //!
+//! # Commit order
+//!
+//! A build changes files in dist/ in this order, so that at every instant, a SIGKILL
+//! included, each line of manifest.json and checksums.txt names a file that is on disk with
+//! exactly the size and SHA-256 it records (`sha256sum -c checksums.txt` passes):
+//!
+//! 1. take dist/'s lock (`build::lock`), so that no other gocross writes there meanwhile,
+//!    and remove what a killed run left: hidden temporary files ([`is_temp_name`]; with the
+//!    lock held, none belongs to a live process) and unsealed staging files (`build::staging`);
+//! 2. **retract**: write manifest.json, then checksums.txt, without the entries of the
+//!    targets this build makes ([`Manifest::without`]), each atomically ([`write_atomic`]:
+//!    a hidden temporary file, synced, renamed over the old one). Nothing it names is touched
+//!    by what follows;
+//! 3. each binary is written to a hidden temporary file, synced, hashed, and renamed to its
+//!    name (a rename replaces the old file in one step); its SBOM is written atomically
+//!    beside it. Neither file is named by the manifest or checksums on disk at that point;
+//! 4. **commit**: write manifest.json, then checksums.txt ([`Manifest::commit`]), atomically,
+//!    naming the new files and keeping the old entries that were not rebuilt. Between the two
+//!    renames the manifest is the new one and checksums.txt the retracted one: both true.
+//!
+//! A run killed before step 4 leaves a dist/ whose manifest lacks the targets it was
+//! rebuilding (their files may be old or new: nothing claims them); the next build of those
+//! targets puts them back. A binary whose build failed is removed after step 2.
+//!
 //! ```json
 //! {"format": 1, "version": "1.2.3", "go": "go1.26.8", "project": "hello",
 //!  "commit": "3f1c…", "date": "2026-03-01T12:00:00Z",
@@ -36,6 +60,42 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The checksums file's name inside a dist directory.
 pub const CHECKSUMS_FILE: &str = "checksums.txt";
+
+/// The start of the name of every temporary file gocross writes in dist/ (hidden, so that
+/// `dist/*` globs and actions/upload-artifact leave it out); see [`is_temp_name`].
+pub const TEMP_PREFIX: &str = ".gocross-";
+/// The end of the name of every temporary file gocross writes in dist/.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether `name` is one of gocross's temporary file names in dist/
+/// (`.gocross-<anything>.tmp`): a file with such a name that outlives its writer is a
+/// leftover of a killed run.
+pub fn is_temp_name(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Removes the temporary files ([`is_temp_name`]) that killed runs left directly in `dist`;
+/// returns their names, sorted. The caller holds dist/'s lock, so no live process is writing
+/// them. Only regular files are removed.
+///
+/// Errors: dist/ cannot be listed, or a leftover cannot be removed.
+pub fn remove_leftovers(dist: &Path) -> std::io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_temp_name(&name) && entry.file_type()?.is_file() {
+            match std::fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => removed.push(name),
+            }
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
 
 /// The manifest format this gocross writes and the newest it reads.
 pub const FORMAT: u32 = 1;
@@ -449,6 +509,32 @@ impl Manifest {
         write_atomic(&dist.join(MANIFEST_FILE), &text)
     }
 
+    /// This manifest without the artifacts for which `gone` is true and without the archives
+    /// of their targets (an archive holds every binary of its target): the retraction of the
+    /// [commit order](crate::manifest#commit-order).
+    pub fn without(&self, gone: impl Fn(&Artifact) -> bool) -> Manifest {
+        let (gone, kept): (Vec<&Artifact>, Vec<&Artifact>) =
+            self.artifacts.iter().partition(|a| gone(a));
+        Manifest {
+            artifacts: kept.into_iter().cloned().collect(),
+            archives: self
+                .archives
+                .iter()
+                .filter(|x| !gone.iter().any(|a| a.target == x.target))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// Writes `<dist>/manifest.json`, then `<dist>/checksums.txt` from it, each atomically:
+    /// the order of the [commit order](crate::manifest#commit-order), in which the manifest never names
+    /// more than checksums.txt did before and does after.
+    pub fn commit(&self, dist: &Path) -> Result<(), ManifestError> {
+        self.write(dist)?;
+        write_atomic(&dist.join(CHECKSUMS_FILE), self.checksums().as_bytes())
+    }
+
     /// The checksums file of every file the release uploads besides itself: the archives,
     /// the binaries marked `released` that passed their audit (an artifact without an audit
     /// counts as passed), and the SBOMs of the binaries that passed. `<sha256>  <name>\n`
@@ -566,8 +652,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".gocross-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
@@ -700,6 +786,41 @@ mod tests {
             "{err}"
         );
         assert_eq!(Manifest::read_legs(dist.path()).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn leftovers_are_gocross_temporary_files_only() {
+        let dist = tempfile::tempdir().unwrap();
+        for name in [
+            ".gocross-hello_linux_amd64.4242.tmp",
+            ".gocross-Ab12Cd.tmp",
+            "manifest.json",
+            ".gocross.lock",
+            ".gocross-.tmp",
+            "hello.tmp",
+        ] {
+            std::fs::write(dist.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dist.path().join(".gocross-dir.tmp")).unwrap();
+        assert_eq!(
+            remove_leftovers(dist.path()).unwrap(),
+            [".gocross-Ab12Cd.tmp", ".gocross-hello_linux_amd64.4242.tmp"]
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dist.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".gocross-.tmp",
+                ".gocross-dir.tmp",
+                ".gocross.lock",
+                "hello.tmp",
+                "manifest.json"
+            ]
+        );
     }
 
     #[test]

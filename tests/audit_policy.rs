@@ -353,17 +353,27 @@ fn build_jobs_get_their_policy_and_a_manifest_verdict() {
 
     // The static linux/amd64 binary passes its job's policy; the PIE does not.
     let good = audit_artifact(&static_amd64(), &amd64);
+    assert_eq!(good.problem, None);
+    let good = good.audit;
     assert!(good.passed, "{:?}", good.violations);
     assert_eq!(good.linkage.as_deref(), Some("static"));
     assert_eq!(good.report["go"]["settings"]["GOOS"], "linux");
     let bad = audit_artifact(&pie_amd64(), &amd64);
+    assert!(
+        bad.problem
+            .as_deref()
+            .unwrap()
+            .starts_with("audit failed (static: ")
+    );
+    let bad = bad.audit;
     assert!(!bad.passed);
     assert_eq!(bad.violations[0].rule, "static");
     // The wrong binary for the job.
     let wrong = audit_artifact(
         &hello("windows", "amd64", &[], &[], "hello_windows_amd64"),
         &amd64,
-    );
+    )
+    .audit;
     assert_eq!(wrong.violations[0].rule, "target");
 
     let artifact = |name: &str, audit| Artifact {

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use gocross::build::{LOCK_FILE, STAGING_DIR};
 use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -110,10 +111,13 @@ fn processes_naming(marker: &str) -> Vec<String> {
         .collect()
 }
 
+/// The names in dist/ besides the staging directory `.gocross/` (where `go build` writes,
+/// kept between builds) and the lock file `.gocross.lock`, sorted.
 fn dist_entries(dist: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dist)
         .map(|rd| {
             rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name != STAGING_DIR && name != LOCK_FILE)
                 .collect()
         })
         .unwrap_or_default();
@@ -818,6 +822,396 @@ fn sigint_stops_every_go_build_and_leaves_no_partial_file() {
         manifest.artifacts.len() < 8,
         "the build was not interrupted mid-way"
     );
+    // Every staging file that a seal vouches for (the next build trusts it) is complete.
+    let staging = dist.join(STAGING_DIR);
+    let sealed: Vec<PathBuf> = std::fs::read_dir(&staging)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            Some(staging.join(name.strip_suffix(".sealed")?))
+        })
+        .collect();
+    if !sealed.is_empty() {
+        let (out, stdout, stderr) = run(gocross().args(["audit", "--no-config"]).args(&sealed));
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+    }
+}
+
+/// Takes dist/'s lock as a running build holds it, with the pid 4242 in the file.
+fn hold_lock(dist: &Path) -> std::fs::File {
+    use std::io::Write;
+    std::fs::create_dir_all(dist).unwrap();
+    let mut held = std::fs::File::create(dist.join(LOCK_FILE)).unwrap();
+    held.try_lock().unwrap();
+    writeln!(held, "4242").unwrap();
+    held
+}
+
+/// A `gocross build` started in `dir`, and its stderr line by line.
+fn spawn_build(
+    dir: &Path,
+    args: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = gocross()
+        .arg("-C")
+        .arg(dir)
+        .arg("build")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Reads lines from `rx` into `lines` until one contains `text`; fails after a minute.
+fn wait_for_line(rx: &std::sync::mpsc::Receiver<String>, lines: &mut Vec<String>, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !lines.iter().any(|l| l.contains(text)) {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) => lines.push(line),
+            Err(e) => panic!(
+                "no line with {text:?} ({e}); stderr so far:\n{}",
+                lines.join("\n")
+            ),
+        }
+    }
+}
+
+#[test]
+fn with_no_wait_a_second_build_into_the_same_dist_stops_naming_the_first() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let _held = hold_lock(&dist);
+    let (out, stdout, stderr) = build_in(dir.path(), &["--no-wait"]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("another gocross build (pid 4242) is writing"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("waiting"), "{stderr}");
+    assert!(dist_entries(&dist).is_empty(), "{:?}", dist_entries(&dist));
+}
+
+#[test]
+fn concurrent_builds_into_one_dist_wait_for_each_other_and_lose_nothing() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let held = hold_lock(&dist);
+    let common = ["--version", "1.0.0", "--no-verify", "--jobs", "1"];
+    let first: Vec<&str> = ["--target", "linux/amd64", "--target", "linux/arm64"]
+        .into_iter()
+        .chain(common)
+        .collect();
+    let second: Vec<&str> = ["--target", "windows/amd64", "--target", "linux/386"]
+        .into_iter()
+        .chain(common)
+        .collect();
+    let mut runs = [
+        spawn_build(dir.path(), &first),
+        spawn_build(dir.path(), &second),
+    ];
+    // Both are running and waiting for the lock this test holds; then both race for it.
+    let mut logs = [Vec::new(), Vec::new()];
+    for ((_, rx), lines) in runs.iter().zip(&mut logs) {
+        wait_for_line(
+            rx,
+            lines,
+            "waiting for another gocross build (pid 4242) writing",
+        );
+    }
+    assert!(
+        dist_entries(&dist).is_empty(),
+        "nothing is written while waiting"
+    );
+    drop(held);
+    for ((child, rx), lines) in runs.iter_mut().zip(&mut logs) {
+        let status = child.wait().unwrap();
+        lines.extend(rx.iter());
+        let stderr = lines.join("\n");
+        assert!(status.success(), "{stderr}");
+        assert_eq!(
+            stderr.matches("waiting for another gocross build").count(),
+            1,
+            "the wait is announced once: {stderr}"
+        );
+    }
+    let manifest = Manifest::read(&dist).unwrap();
+    let mut targets: Vec<&str> = manifest
+        .artifacts
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        ["linux/386", "linux/amd64", "linux/arm64", "windows/amd64"]
+    );
+    run_ok(
+        Command::new("sha256sum")
+            .args(["-c", "--strict", "checksums.txt"])
+            .current_dir(&dist),
+    );
+    assert_eq!(
+        std::fs::read_to_string(dist.join("checksums.txt"))
+            .unwrap()
+            .lines()
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn sigint_stops_a_build_waiting_for_the_lock() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let _held = hold_lock(&dist);
+    let (mut child, rx) = spawn_build(dir.path(), &["--no-verify"]);
+    let mut lines = Vec::new();
+    wait_for_line(
+        &rx,
+        &mut lines,
+        "waiting for another gocross build (pid 4242)",
+    );
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: sends SIGINT to the gocross process this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = child.wait().unwrap();
+    lines.extend(rx.iter());
+    let stderr = lines.join("\n");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted while waiting"), "{stderr}");
+    assert!(dist_entries(&dist).is_empty(), "{:?}", dist_entries(&dist));
+}
+
+/// The names of gocross's temporary files (`.gocross-*.tmp`) in dist/.
+fn temp_files(dist: &Path) -> Vec<String> {
+    dist_entries(dist)
+        .into_iter()
+        .filter(|n| gocross::manifest::is_temp_name(n))
+        .collect()
+}
+
+/// What the manifest and checksums.txt in dist/ claim holds: `sha256sum -c` passes, and each
+/// manifest entry names a file of its size and SHA-256.
+fn assert_dist_tells_the_truth(dist: &Path, context: &str) {
+    use sha2::Digest;
+    let manifest = Manifest::read(dist).unwrap();
+    // The two may differ (a kill between their renames), but each must be true on its own.
+    let checksums = std::fs::read_to_string(dist.join("checksums.txt")).unwrap();
+    for a in &manifest.artifacts {
+        let bytes = std::fs::read(dist.join(&a.path))
+            .unwrap_or_else(|e| panic!("{context}: {} is listed but unreadable: {e}", a.path));
+        let digest = sha2::Sha256::digest(&bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            (a.size, &hex),
+            (bytes.len() as u64, &a.sha256),
+            "{context}: {}",
+            a.path
+        );
+    }
+    if checksums.is_empty() {
+        // Everything was retracted: nothing to check (sha256sum refuses an empty list).
+        return;
+    }
+    let (out, stdout, stderr) = run(Command::new("sha256sum")
+        .args(["-c", "--strict", "checksums.txt"])
+        .current_dir(dist));
+    assert!(
+        out.status.success(),
+        "{context}: sha256sum -c failed:\n{stdout}{stderr}\ndist: {:?}",
+        dist_entries(dist)
+    );
+}
+
+#[test]
+fn a_build_killed_at_any_instant_leaves_a_dist_that_tells_the_truth() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let targets = [
+        "--target",
+        "linux/amd64",
+        "--target",
+        "linux/arm64",
+        "--target",
+        "windows/amd64",
+    ];
+    let build = |version: &str| -> Vec<String> {
+        let mut args: Vec<String> = targets.iter().map(|s| s.to_string()).collect();
+        args.extend(["--version", version, "--no-verify", "--jobs", "2"].map(String::from));
+        args
+    };
+    let complete = |version: &str| {
+        let args = build(version);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = Instant::now();
+        let (out, stdout, stderr) = build_in(dir.path(), &args);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        started.elapsed()
+    };
+    complete("1.0.0");
+    // How long a build that relinks every target takes here: the kills land across it.
+    let span = complete("2.0.0");
+    let staging = dist.join(STAGING_DIR).display().to_string();
+    // A fixed seed: the same delays every run (64-bit LCG, Knuth's MMIX constants).
+    let mut state: u64 = 0x00c0_ffee;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let (mut partial, mut leftovers) = (0, 0);
+    for trial in 1..=8 {
+        // A new version each time: every target is relinked and its bytes change.
+        let version = format!("2.0.{trial}");
+        let args = build(&version);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let delay = span.mul_f64(0.05 + 1.1 * next());
+        let (mut child, _stderr) = spawn_build(dir.path(), &args);
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let context = format!("trial {trial} (killed after {delay:?} of {span:?})");
+        assert_dist_tells_the_truth(&dist, &context);
+        // No `go build` of the killed gocross runs on: its command line names the staging
+        // directory.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = processes_naming(&staging);
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{context}: left running: {left:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        partial += usize::from(Manifest::read(&dist).unwrap().artifacts.len() < 3);
+        leftovers += usize::from(!temp_files(&dist).is_empty());
+    }
+    eprintln!(
+        "8 kills: {partial} left a manifest without some targets, {leftovers} left temporary files"
+    );
+    // The next complete build puts everything back and removes what the killed ones left.
+    complete("3.0.0");
+    assert_dist_tells_the_truth(&dist, "the build after the kills");
+    let manifest = Manifest::read(&dist).unwrap();
+    assert_eq!(manifest.version, "3.0.0");
+    assert_eq!(manifest.artifacts.len(), 3, "{:?}", manifest.artifacts);
+    assert_eq!(temp_files(&dist), Vec::<String>::new());
+    assert_eq!(
+        dist_entries(&dist),
+        [
+            "checksums.txt",
+            "hello_linux_amd64",
+            "hello_linux_arm64",
+            "hello_windows_amd64.exe",
+            "manifest.json"
+        ]
+    );
+}
+
+#[test]
+fn with_no_wait_a_second_test_run_stops_naming_the_first() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let _held = hold_lock(&dist);
+    let (out, stdout, stderr) = run(gocross().arg("-C").arg(dir.path()).args([
+        "test",
+        "--no-wait",
+        "--target",
+        "linux/amd64",
+    ]));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("another gocross build (pid 4242) is writing"),
+        "{stderr}"
+    );
+    assert!(!dist.join("tests.json").exists());
+}
+
+/// Whether two paths name the same inode.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (std::fs::metadata(a).unwrap(), std::fs::metadata(b).unwrap());
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[test]
+fn an_unchanged_target_is_not_relinked_and_a_half_written_staging_file_is() {
+    let dir = copy_module(&example("hello"));
+    let dist = dir.path().join("dist");
+    let build = |version: &str| {
+        let (out, stdout, stderr) = build_in(
+            dir.path(),
+            &[
+                "--target",
+                "linux/amd64",
+                "--version",
+                version,
+                "--no-verify",
+            ],
+        );
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        Manifest::read(&dist).unwrap().artifacts.remove(0)
+    };
+    let staged = dist.join(STAGING_DIR).join("hello_linux_amd64");
+    let first = build("1.0.0");
+    // When Go links, it replaces the staging file (a rename, or a new file it copies into),
+    // so the inode says whether it linked; a second name keeps the old inode alive, so its
+    // number cannot be reused.
+    let held = dir.path().join("held");
+    std::fs::hard_link(&staged, &held).unwrap();
+    let again = build("1.0.0");
+    assert!(
+        same_file(&staged, &held),
+        "the unchanged target was relinked"
+    );
+    assert_eq!(again.sha256, first.sha256);
+    assert_eq!(dist_entries(&dist).len(), 3, "no temporary file is left");
+
+    // A new -ldflags value is a new link into the same staging file.
+    let second = build("2.0.0");
+    assert!(!same_file(&staged, &held), "a new version was not linked");
+    assert_ne!(second.sha256, first.sha256);
+    let version = || run_ok(Command::new(dist.join("hello_linux_amd64")).arg("--version"));
+    assert_eq!(
+        version().trim(),
+        format!("hello 2.0.0 linux/amd64 {}", go_version())
+    );
+
+    // What a build killed while Go copied into the staging file leaves behind: a truncated
+    // file whose header still carries the build ID of an up-to-date link, and no seal. Go
+    // alone would keep it as it is; gocross relinks.
+    let size = std::fs::metadata(&staged).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&staged)
+        .unwrap()
+        .set_len(size / 2)
+        .unwrap();
+    std::fs::remove_file(dist.join(STAGING_DIR).join("hello_linux_amd64.sealed")).unwrap();
+    let relinked = build("2.0.0");
+    assert_eq!(relinked.sha256, second.sha256);
+    assert_eq!(relinked.size, size);
+    assert!(relinked.audit.unwrap().passed);
+    assert_eq!(
+        version().trim(),
+        format!("hello 2.0.0 linux/amd64 {}", go_version())
+    );
 }
 
 #[test]
@@ -1038,6 +1432,12 @@ fn upx_packs_the_targets_it_supports() {
             "{}: {} of {unpacked} bytes",
             a.target,
             a.size
+        );
+        let staged = dist.join(STAGING_DIR).join(&a.name);
+        assert_eq!(
+            std::fs::metadata(&staged).unwrap().len(),
+            unpacked,
+            "UPX packs the copy in dist/, never the staging file Go checks"
         );
         let upx_marker = std::fs::read(&path)
             .unwrap()

@@ -586,3 +586,76 @@ fn odd_files_are_reported_and_the_others_audited() {
     writer.join().unwrap();
     assert!(changed > 0, "no read noticed the rewrites");
 }
+
+/// The pids of the running processes whose command line mentions `marker`.
+fn pids_naming(marker: &str) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            String::from_utf8_lossy(&cmdline)
+                .contains(marker)
+                .then_some(pid)
+        })
+        .collect()
+}
+
+#[test]
+fn a_killed_gocross_leaves_no_binary_under_test_running() {
+    if !common::require_tool("go", "install Go")
+        || !common::require_tool("qemu-aarch64-static", "apt-get install qemu-user-static")
+    {
+        return;
+    }
+    // `misbehave hang` sleeps for an hour; its own copy names it uniquely among processes.
+    let built = common::go_fixture(
+        &common::repo().join("tests/fixtures/misbehave"),
+        &[("GOOS", "linux"), ("GOARCH", "arm64"), ("CGO_ENABLED", "0")],
+        &[],
+        "misbehave",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("misbehave-under-test");
+    std::fs::copy(&built, &binary).unwrap();
+    let marker = binary.display().to_string();
+    let mut gocross = common::gocross()
+        .current_dir(dir.path())
+        .args(["verify", "--target", "linux/arm64", "--timeout", "3600"])
+        .arg(&binary)
+        .args(["--", "hang"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // gocross's own command line names the binary too: wait for another process.
+    let own = i32::try_from(gocross.id()).unwrap();
+    while pids_naming(&marker).iter().all(|pid| *pid == own) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "QEMU never started the binary"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    gocross.kill().unwrap();
+    gocross.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left = pids_naming(&marker);
+        if left.is_empty() {
+            break;
+        }
+        if std::time::Instant::now() >= deadline {
+            for pid in &left {
+                // SAFETY: kill(2) on the orphans of this test, so that they do not outlive it.
+                unsafe {
+                    libc::kill(*pid, libc::SIGKILL);
+                }
+            }
+            panic!("the binary under test outlived gocross: pids {left:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -9,8 +9,8 @@
 //! 3. Each reader fills [`ObjectFacts`] and says where Go's build info may be;
 //!    [`buildinfo`] reads it.
 //! 4. [`Policy::check`] compares the facts with gocross.yaml's `audit:` and the build job
-//!    ([`policy`]); [`audit_artifact`] does all of it for `gocross build` and returns the
-//!    manifest's [`ArtifactAudit`].
+//!    ([`policy`]); [`audit_artifact`] does all of it for a build's binary and returns the
+//!    report, the manifest's [`ArtifactAudit`] and the problem in one line ([`Audited`]).
 //! 5. [`sbom`] turns the build info into a CycloneDX SBOM.
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
@@ -552,23 +552,52 @@ fn summary(r: &AuditReport) -> String {
     parts.join(", ")
 }
 
-/// Audits one artifact of `gocross build` against its policy: the verdict and facts for
-/// manifest.json, with the full report. A file that cannot be read completely fails.
-pub fn audit_artifact(path: &Path, policy: &Policy) -> ArtifactAudit {
-    let mut report = audit_owned_file(path, &AuditOptions::default());
-    policy.apply(&mut report);
-    artifact_audit(&report)
+/// One binary audited against its policy ([`audit_artifact`]).
+#[derive(Debug, Clone)]
+pub struct Audited {
+    /// The full report, with the policy's violations and verdict: what an SBOM is written
+    /// from, and what [`crate::verify::Request::audit`] takes so that the file is not read
+    /// twice.
+    pub report: AuditReport,
+    /// What manifest.json records: the verdict, the facts a release table shows, and the
+    /// report as JSON.
+    pub audit: ArtifactAudit,
+    /// Why the binary fails, as one line for the build summary (`audit failed (static: found
+    /// interpreter /lib/ld-linux-aarch64.so.1, allowed no PT_INTERP, no DT_NEEDED)`); `None`
+    /// when it passed.
+    pub problem: Option<String>,
 }
 
-/// The manifest's view of a report to which a policy was applied: the verdict, the facts a
-/// release table shows, and the full report.
-pub fn artifact_audit(report: &AuditReport) -> ArtifactAudit {
-    ArtifactAudit {
+/// Audits the file at `path`, a build output of gocross's own ([`audit_owned_file`]), against
+/// `policy`: the one audit of a build's artifact, used by `gocross build` right after each
+/// `go build` and by anything else that checks a binary it built for its build job. A file
+/// that cannot be read completely fails (rule `readable`).
+pub fn audit_artifact(path: &Path, policy: &Policy) -> Audited {
+    let mut report = audit_owned_file(path, &AuditOptions::default());
+    policy.apply(&mut report);
+    let audit = ArtifactAudit {
         passed: report.passed,
         linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
         glibc_floor: report.facts.glibc_floor.map(|v| v.to_string()),
         violations: report.violations.clone(),
-        report: serde_json::to_value(report).expect("an audit report always serializes"),
+        report: serde_json::to_value(&report).expect("an audit report always serializes"),
+    };
+    let problem = (!audit.passed).then(|| {
+        let rules: Vec<String> = audit
+            .violations
+            .iter()
+            .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
+            .collect();
+        let what = match (&report.error, rules.is_empty()) {
+            (Some(e), true) => e.clone(),
+            _ => rules.join("; "),
+        };
+        format!("audit failed ({what})")
+    });
+    Audited {
+        report,
+        audit,
+        problem,
     }
 }
 

@@ -1,9 +1,11 @@
 //! What happens to each binary right after its `go build`, on the same worker thread: the
-//! audit against the job's policy (and the CycloneDX SBOM when asked), then the verification
-//! run where the plan says. A binary that fails either is kept in dist/ and in manifest.json
-//! with the reason, but stays out of checksums.txt, and its target counts as failed.
+//! audit against the job's policy ([`audit::audit_artifact`], the one audit of the file; the
+//! CycloneDX SBOM is written from it when asked), then the verification run where the plan
+//! says, which takes that audit instead of reading the file again. A binary that fails either
+//! is kept in dist/ and in manifest.json with the reason, but stays out of checksums.txt, and
+//! its target counts as failed.
 
-use crate::audit::{self, AuditOptions};
+use crate::audit;
 use crate::config::Config;
 use crate::manifest::{Artifact, VerifyOutcome};
 use crate::plan::BuildJob;
@@ -45,8 +47,11 @@ impl Checks {
     ) -> Option<String> {
         let path = dist.join(&artifact.path);
         let mut problems = Vec::new();
-        let mut report = audit::audit_owned_file(&path, &AuditOptions::default());
-        job.policy.apply(&mut report);
+        let audit::Audited {
+            report,
+            audit,
+            problem,
+        } = audit::audit_artifact(&path, &job.policy);
         if self.sbom && report.facts.go.is_some() {
             let name = sbom_name(&artifact.name);
             let path = dist.join(&name);
@@ -61,19 +66,7 @@ impl Checks {
                 Err(e) => problems.push(format!("cannot write its SBOM: {e}")),
             }
         }
-        let audit = audit::artifact_audit(&report);
-        if !audit.passed {
-            let rules: Vec<String> = audit
-                .violations
-                .iter()
-                .map(|v| format!("{}: found {}, allowed {}", v.rule, v.found, v.allowed))
-                .collect();
-            let what = match (&report.error, rules.is_empty()) {
-                (Some(e), true) => e.clone(),
-                _ => rules.join("; "),
-            };
-            problems.push(format!("audit failed ({what})"));
-        }
+        problems.extend(problem);
         artifact.audit = Some(audit);
         if let (true, Some(settings)) = (self.verify, &job.verify.settings) {
             let result = verify::verify(&verify::Request {
@@ -81,6 +74,7 @@ impl Checks {
                 target: &job.target,
                 method: &job.verify.method,
                 settings,
+                audit: Some(&report),
             });
             let reason = result.reason.clone().unwrap_or_default();
             match result.outcome {

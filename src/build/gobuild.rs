@@ -1,14 +1,17 @@
-//! One binary's `go build` for one plan job: the command with exactly the plan's environment, run into a
-//! temporary file inside dist/, then hashed and renamed to its final name.
+//! One binary's `go build` for one plan job: the command with exactly the plan's environment,
+//! run into the binary's staging file (`dist/.gocross/<output>`, see `staging`: Go skips the
+//! link when it is up to date), then copied to a temporary file inside dist/, packed with UPX
+//! when asked, synced, hashed and renamed to its final name.
 //!
 //! The caller's own Go and C settings are removed first ([`CALLER_ENV`]), so a `GOARCH` or
 //! `GOFLAGS` exported in the shell cannot change what a target's binary is; the job's `env`
 //! (which already holds the config's `env:`) is the whole story.
 
 use super::interrupt;
+use super::staging::Staging;
 use super::{TargetOutcome, TargetResult};
 use crate::config::PLAN_OWNED_ENV;
-use crate::manifest::Artifact;
+use crate::manifest::{self, Artifact};
 use crate::plan::{BinaryBuild, BuildJob};
 use crate::toolchain::CToolchain;
 use sha2::{Digest, Sha256};
@@ -40,16 +43,24 @@ pub(super) struct JobInput<'a> {
     pub dist: &'a Path,
     /// The dist directory as the user wrote it, for messages.
     pub dist_display: &'a Path,
+    /// Where `go build` writes (`dist/.gocross/`).
+    pub staging: &'a Staging,
 }
 
-/// The temporary name a job's binary is written to inside dist/: hidden, and marked with
-/// the process id so that two gocross runs never share one.
+/// The temporary name a job's binary is written to inside dist/: hidden, one of
+/// [`manifest::is_temp_name`]'s (so the next build removes it when this one is killed), and
+/// marked with the process id.
 fn temp_name(output: &str) -> String {
-    format!(".gocross-{output}.{}.tmp", std::process::id())
+    format!(
+        "{}{output}.{}{}",
+        manifest::TEMP_PREFIX,
+        std::process::id(),
+        manifest::TEMP_SUFFIX
+    )
 }
 
 impl JobInput<'_> {
-    /// The `go build` command, with the temporary output `out`.
+    /// The `go build` command, with the output `out`.
     fn command(&self, out: &Path) -> Command {
         let mut cmd = Command::new("go");
         cmd.current_dir(self.module_dir)
@@ -101,7 +112,8 @@ impl JobInput<'_> {
             .join(" ")
     }
 
-    /// Runs the build. Never panics and never leaves the temporary file behind.
+    /// Runs the build. Never panics and never leaves the temporary file behind; the staging
+    /// file stays, sealed only when `go build` succeeded.
     pub fn run(&self) -> TargetResult {
         let job = self.job;
         let binary = self.binary;
@@ -119,9 +131,19 @@ impl JobInput<'_> {
             return result;
         }
         result.command = Some(self.display());
-        let tmp = self.dist.join(temp_name(&binary.output));
+        let staged = self.staging.output(&binary.output);
+        if let Err(e) = self.staging.prepare(&binary.output) {
+            result.outcome = TargetOutcome::Failed(format!(
+                "cannot prepare {}: {e}",
+                self.dist_display
+                    .join(super::STAGING_DIR)
+                    .join(&binary.output)
+                    .display()
+            ));
+            return result;
+        }
         let started = Instant::now();
-        let output = match interrupt::spawn(&mut self.command(&tmp)) {
+        let output = match interrupt::spawn(&mut self.command(&staged)) {
             Ok(None) => return result,
             Ok(Some((child, registration))) => {
                 let out = child.wait_with_output();
@@ -134,7 +156,6 @@ impl JobInput<'_> {
         let output = match output {
             Ok(o) => o,
             Err(e) => {
-                remove_quietly(&tmp);
                 result.outcome =
                     TargetOutcome::Failed(format!("cannot run `go build`: {e}; is Go on PATH?"));
                 return result;
@@ -144,14 +165,23 @@ impl JobInput<'_> {
         log.push_str(&String::from_utf8_lossy(&output.stdout));
         result.log = log;
         if interrupt::interrupted() {
-            remove_quietly(&tmp);
             return result;
         }
         if !output.status.success() {
-            remove_quietly(&tmp);
             result.outcome = TargetOutcome::Failed(format!(
                 "`go build` failed for {} ({})",
                 job.target, output.status
+            ));
+            return result;
+        }
+        // Not sealed, the next build relinks this target; nothing worse.
+        let _ = self.staging.seal(&binary.output);
+        let tmp = self.dist.join(temp_name(&binary.output));
+        if let Err(e) = std::fs::copy(&staged, &tmp) {
+            remove_quietly(&tmp);
+            result.outcome = TargetOutcome::Failed(format!(
+                "cannot copy the built binary into {}: {e}",
+                self.dist_display.display()
             ));
             return result;
         }
@@ -181,9 +211,10 @@ impl JobInput<'_> {
         result
     }
 
-    /// Hashes the temporary file, then renames it to its final name. The rename makes the
-    /// file appear complete or not at all to every other process; like `go build` itself,
-    /// the binary is not synced to disk (the manifest is).
+    /// Syncs and hashes the temporary file, then renames it to its final name. The rename
+    /// makes the file appear complete or not at all to every other process, and the sync
+    /// puts its bytes on disk before a manifest can name them (the
+    /// [commit order](crate::manifest#commit-order)).
     fn finish(
         &self,
         tmp: &Path,
@@ -191,6 +222,10 @@ impl JobInput<'_> {
         unpacked_size: Option<u64>,
     ) -> std::io::Result<Artifact> {
         let (job, binary) = (self.job, self.binary);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(tmp)?
+            .sync_all()?;
         let (size, sha256) = hash_file(tmp)?;
         let dest: PathBuf = self.dist.join(&binary.output);
         std::fs::rename(tmp, &dest)?;

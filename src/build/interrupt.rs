@@ -6,6 +6,10 @@
 //! gocross, which forwards SIGINT to every group it started; a group still alive
 //! [`KILL_AFTER`] later gets SIGKILL. The builder then removes its temporary files and writes
 //! the manifest of the targets that finished.
+//!
+//! SIGKILL cannot be caught, so every long-running child (`go build`, `go test`, UPX, and the
+//! binaries, QEMU and wine that verification runs) is started with [`die_with_gocross`]: on
+//! Linux the kernel sends it SIGKILL when gocross dies, however it dies.
 
 use std::collections::BTreeSet;
 use std::process::{Child, Command};
@@ -82,6 +86,7 @@ pub fn spawn(cmd: &mut Command) -> std::io::Result<Option<(Child, Registration)>
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
+    die_with_gocross(cmd);
     let mut s = state();
     if s.interrupted {
         return Ok(None);
@@ -90,6 +95,37 @@ pub fn spawn(cmd: &mut Command) -> std::io::Result<Option<(Child, Registration)>
     let id = child.id();
     s.running.insert(id);
     Ok(Some((child, Registration(id))))
+}
+
+/// Makes the command's process get SIGKILL when gocross ends (Linux's `PR_SET_PDEATHSIG`), so
+/// that a gocross killed with SIGKILL leaves no `go build`, emulator or binary under test
+/// running; a no-op elsewhere. The signal reaches only the process itself: what it started
+/// in turn (Go's compilers and linker, `wineserver`) finishes its step and exits on its own.
+///
+/// The kernel sends it when the *thread* that started the command ends, so the caller starts
+/// it from a thread that waits for it (as every caller in gocross does). A gocross that
+/// already died before the child set this up makes the child exit at once.
+pub fn die_with_gocross(cmd: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id();
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // async-signal-safe functions (prctl, getppid, _exit), touching no shared memory.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if u32::try_from(libc::getppid()).ok() != Some(parent) {
+                    libc::_exit(137);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
 }
 
 /// Kills the process group led by `pid` (a command started by [`spawn`]) with SIGKILL: the

@@ -2,35 +2,46 @@
 //! with `manifest.json` and `checksums.txt`.
 //!
 //! The steps of [`build`], after the caller asked `go env GOVERSION` (no Go on PATH is an
-//! error before anything is written):
+//! error before anything is written); steps 2 to 5 follow the manifest's
+//! [commit order](crate::manifest#commit-order):
 //! 1. fill the placeholders of each binary's `-ldflags` and each archive's name
 //!    ([`Stamp`], [`crate::template`]); an unset `{{env.NAME}}` stops the build before it
 //!    starts;
-//! 2. make sure dist/ is a writable directory and that a manifest already there is gocross's;
-//! 3. run one `go build` per target and binary, at most `jobs` at a time, sharing Go's build
-//!    cache; each writes a temporary file inside dist/ that is renamed once complete
-//!    (`gobuild`); a failing build does not stop the others, and SIGINT stops them all
-//!    (`interrupt`);
-//! 4. merge the results into the manifest already in dist/ (a CI leg builds one target and
-//!    keeps the other targets' entries);
-//! 5. pack each target whose binaries all passed into its archive ([`crate::archive`], from
-//!    the manifest's entries and digests), then write `manifest.json` and `checksums.txt`
+//! 2. make sure dist/ is a writable directory and take its lock (`lock`: one build at a time;
+//!    when another one holds it, wait for it or fail at once, as [`BuildOptions::when_busy`]
+//!    says); remove the temporary files a killed run left there; check that a manifest
+//!    already there is gocross's;
+//! 3. retract from `manifest.json` and `checksums.txt` the entries of the targets about to be
+//!    built (their binaries and archives), so that neither names a file while it is replaced;
+//! 4. run one `go build` per target and binary, at most `jobs` at a time, sharing Go's build
+//!    cache; each writes its staging file in `dist/.gocross/`, where Go finds it up to date
+//!    and skips the link when nothing changed (`staging`), and a copy of it goes to a
+//!    temporary file inside dist/ that is synced and renamed once complete (`gobuild`); a
+//!    failing build does not stop the others, and SIGINT stops them all (`interrupt`);
+//! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
+//!    keeps the other targets' entries), pack each target whose binaries all passed into its
+//!    archive ([`crate::archive`], from the manifest's entries and digests), then write
+//!    `manifest.json`, then `checksums.txt`,
 //!    atomically.
 
 mod actions_report;
 mod checks;
 mod gobuild;
 pub(crate) mod interrupt;
+mod lock;
 mod progress;
 mod select;
+mod staging;
 mod stamp;
 mod summary;
 
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
+pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use select::{Skipped, select_local};
+pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run};
 
@@ -60,6 +71,9 @@ pub struct BuildOptions {
     pub stamp: Stamp,
     /// The audit, SBOM and verification of each binary after its build.
     pub checks: Checks,
+    /// When another gocross build holds dist/'s lock: wait for it (announced once through
+    /// [`Progress::waiting`]), or fail at once with [`BuildError::Busy`].
+    pub when_busy: WhenBusy,
 }
 
 /// How one target ended.
@@ -138,6 +152,15 @@ pub enum BuildError {
     Dist { path: PathBuf, reason: String },
     #[error("{0}; remove it, or build into another directory with --out")]
     ForeignManifest(ManifestError),
+    #[error(
+        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --out",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+        path.display()
+    )]
+    Busy { path: PathBuf, pid: Option<u32> },
+    /// SIGINT or SIGTERM arrived while waiting for dist/'s lock; nothing was written.
+    #[error("interrupted while waiting for another gocross build to finish writing {}", path.display())]
+    Interrupted { path: PathBuf },
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -176,8 +199,33 @@ pub fn build(
             });
         }
     }
-    // 2. dist/.
+    // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
+    // One build at a time per dist/, from reading its manifest to writing the new one.
+    let _lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
+        progress.waiting(&opts.dist, pid)
+    })
+    .map_err(|e| match e {
+        LockError::Busy { pid, .. } => BuildError::Busy {
+            path: opts.dist.clone(),
+            pid,
+        },
+        LockError::Interrupted(_) => BuildError::Interrupted {
+            path: opts.dist.clone(),
+        },
+        LockError::Io { cause, .. } => BuildError::Dist {
+            path: opts.dist.clone(),
+            reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
+        },
+    })?;
+    manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot remove the temporary files of an earlier build: {e}"),
+    })?;
+    let staging = staging::Staging::open(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot create {STAGING_DIR}/ in it: {e}"),
+    })?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
     // release's business, not an earlier build of this directory.
     let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
@@ -190,7 +238,17 @@ pub fn build(
         None
     };
 
-    // 3. Jobs.
+    // 3. Retraction: nothing on disk names a file this build may replace.
+    let targets: BTreeSet<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
+    let outputs: BTreeSet<&str> = plan
+        .jobs
+        .iter()
+        .flat_map(|j| j.binaries.iter().map(|b| b.output.as_str()))
+        .collect();
+    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
+    retract(previous.as_ref(), &rebuilt, &dist_abs)?;
+
+    // 4. Jobs.
     interrupt::install();
     let inputs: Vec<gobuild::JobInput> = units
         .into_iter()
@@ -201,26 +259,30 @@ pub fn build(
             module_dir: &opts.module_dir,
             dist: &dist_abs,
             dist_display: &opts.dist,
+            staging: &staging,
         })
         .collect();
     let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
     progress.done();
     let interrupted = interrupt::interrupted();
 
-    // 4. Manifest.
+    // 5. Commit. `replaced` holds targets and file names (a file name holds no `/`).
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
     for r in &results {
         match &r.outcome {
             TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
                 replaced.insert(r.target.to_string());
+                replaced.insert(r.name.clone());
                 built.push((**a).clone());
             }
             TargetOutcome::Failed(_) => {
                 // The binary of an earlier build is not this source's: remove it.
                 replaced.insert(r.target.to_string());
+                replaced.insert(r.name.clone());
                 let _ = std::fs::remove_file(dist_abs.join(&r.name));
             }
+            // Never renamed into place: the file of an earlier build, if any, is untouched.
             TargetOutcome::Interrupted => {}
         }
     }
@@ -269,11 +331,7 @@ pub fn build(
             }
         }
     }
-    manifest.write(&dist_abs)?;
-    manifest::write_atomic(
-        &dist_abs.join(manifest::CHECKSUMS_FILE),
-        manifest.checksums().as_bytes(),
-    )?;
+    manifest.commit(&dist_abs)?;
     Ok(BuildReport {
         dist: opts.dist.clone(),
         manifest,
@@ -353,17 +411,42 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
     std::fs::create_dir_all(dist).map_err(|e| fail(e.to_string()))?;
     let abs = std::path::absolute(dist).map_err(|e| fail(e.to_string()))?;
     tempfile::Builder::new()
-        .prefix(".gocross-")
-        .suffix(".tmp")
+        .prefix(manifest::TEMP_PREFIX)
+        .suffix(manifest::TEMP_SUFFIX)
         .tempfile_in(&abs)
         .map_err(|e| fail(e.to_string()))?;
     Ok(abs)
 }
 
+/// Step 3: rewrites manifest.json and then checksums.txt without the entries of `previous`
+/// for which `rebuilt` is true, when it has any. With no manifest, a checksums.txt left
+/// without one is removed (nothing vouches for it).
+fn retract(
+    previous: Option<&Manifest>,
+    rebuilt: &dyn Fn(&Artifact) -> bool,
+    dist: &Path,
+) -> Result<(), BuildError> {
+    match previous {
+        Some(prev) if prev.artifacts.iter().any(rebuilt) => {
+            Ok(prev.without(rebuilt).commit(dist)?)
+        }
+        Some(_) => Ok(()),
+        None => match std::fs::remove_file(dist.join(manifest::CHECKSUMS_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(BuildError::Manifest(ManifestError::Write {
+                    path: dist.join(manifest::CHECKSUMS_FILE),
+                    cause: e,
+                }))
+            }
+            _ => Ok(()),
+        },
+    }
+}
+
 /// The manifest to write: `current`'s artifacts, plus those of `previous` that belong to the
-/// same project and version, were not rebuilt or failed now (`replaced` holds those targets)
-/// and whose file is still in `dist`, and likewise `previous`'s archives. Sorted by file
-/// name.
+/// same project and version, were not rebuilt or failed now (`replaced` holds those targets
+/// and file names) and whose file is still in `dist`, and likewise `previous`'s archives of
+/// the other targets. Sorted by file name.
 fn merge(
     previous: Option<Manifest>,
     mut current: Manifest,
@@ -373,11 +456,13 @@ fn merge(
     if let Some(prev) =
         previous.filter(|p| p.project == current.project && p.version == current.version)
     {
-        current.artifacts.extend(
-            prev.artifacts
-                .into_iter()
-                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
-        );
+        current
+            .artifacts
+            .extend(prev.artifacts.into_iter().filter(|a| {
+                !replaced.contains(&a.target)
+                    && !replaced.contains(&a.name)
+                    && dist.join(&a.path).is_file()
+            }));
         current.archives.extend(
             prev.archives
                 .into_iter()
@@ -425,7 +510,7 @@ mod tests {
             artifacts: vec![artifact("linux/amd64", "x_linux_amd64")],
             ..Manifest::default()
         };
-        let replaced: BTreeSet<String> = ["linux/amd64".to_string()].into();
+        let replaced = BTreeSet::from(["linux/amd64".to_string()]);
         let merged = merge(
             Some(previous.clone()),
             current.clone(),

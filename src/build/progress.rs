@@ -10,6 +10,7 @@ use crate::targets::Target;
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -23,6 +24,13 @@ pub trait Progress: Sync {
     fn finished(&self, result: &TargetResult);
     /// The last job ended.
     fn done(&self) {}
+    /// Before anything else, when another gocross build holds the lock of `dist` (as the
+    /// user named it; `pid` is the holder's, when known) and this one waits for it; called
+    /// once. The default prints [`super::waiting_message`] on stderr.
+    fn waiting(&self, dist: &Path, pid: Option<u32>) {
+        let line = super::waiting_message(dist, pid);
+        let _ = writeln!(std::io::stderr().lock(), "{}", actions::guard(&line));
+    }
 }
 
 /// The state word and details of a finished target: `done 1.2s 1.9 MiB`, `FAILED 3.0s`.

@@ -1,4 +1,4 @@
-//! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V]`: builds the plan's
+//! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V] [--no-wait]`: builds the plan's
 //! targets into dist/, shows live progress, and prints a summary table.
 
 use super::{Global, Outcome, output};
@@ -38,6 +38,19 @@ pub struct Args {
     /// toolchain), instead of failing them.
     #[arg(long)]
     skip_unbuildable: bool,
+    /// Fail at once when another gocross build is writing the output directory, instead of
+    /// waiting for it to finish.
+    #[arg(long)]
+    no_wait: bool,
+}
+
+/// `--no-wait` as the library's choice.
+pub(super) fn when_busy(no_wait: bool) -> build::WhenBusy {
+    if no_wait {
+        build::WhenBusy::Fail
+    } else {
+        build::WhenBusy::Wait
+    }
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -79,6 +92,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         jobs,
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
+        when_busy: when_busy(args.no_wait),
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
@@ -89,7 +103,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     } else {
         Box::new(PlainProgress::new(false))
     };
-    let report = build::build(&plan, &opts, progress.as_ref())?;
+    let report = match build::build(&plan, &opts, progress.as_ref()) {
+        Err(e @ build::BuildError::Interrupted { .. }) => {
+            output::eprint_line(&e.to_string());
+            return Ok(Outcome::Interrupted);
+        }
+        other => other?,
+    };
 
     let mut table = output::table(&[
         "TARGET", "FILE", "SIZE", "TIME", "AUDIT", "VERIFY", "SHA256",

@@ -1,4 +1,4 @@
-//! `gocross test [--target T]... [--jobs N] [--json] [-- GO TEST FLAGS]`: the module's Go
+//! `gocross test [--target T]... [--jobs N] [--json] [--no-wait] [-- GO TEST FLAGS]`: the module's Go
 //! tests on every target, in parallel; a table per run, the failures grouped by test across
 //! targets, `dist/tests.json`, and under GitHub Actions groups, annotations and the step
 //! summary.
@@ -37,6 +37,10 @@ pub struct Args {
     /// Print the run as JSON (the shape of dist/tests.json).
     #[arg(long)]
     json: bool,
+    /// Fail at once when a gocross build is writing the output directory, instead of
+    /// waiting for it to finish before writing tests.json.
+    #[arg(long)]
+    no_wait: bool,
     /// `go test` flags for every target (`-short`, `-run REGEXP`, `-count=1`, `-v`).
     #[arg(last = true, value_name = "GO TEST FLAGS")]
     args: Vec<String>,
@@ -92,6 +96,18 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         Some(out) if out.is_absolute() => out.clone(),
         Some(out) => global.dir.join(out),
         None => global.dir.join("dist"),
+    };
+    // tests.json is merged with the one already there: one writer of dist/ at a time.
+    let lock =
+        gocross::build::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {
+            output::eprint_line(&gocross::build::waiting_message(&dist, pid))
+        });
+    let _lock = match lock {
+        Err(e @ gocross::build::LockError::Interrupted(_)) => {
+            output::eprint_line(&e.to_string());
+            return Ok(Outcome::Interrupted);
+        }
+        other => other?,
     };
     report.store(&dist)?;
 

@@ -2,6 +2,7 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
+use gocross::audit::{self, AuditOptions};
 use gocross::config::VerifyConfig;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
@@ -47,12 +48,16 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .and_then(|c| c.verify)
         .unwrap_or_default();
     merge(&mut settings, &args);
-    let method = verify::method_for_file(&args.file, &args.target, &settings);
+    // The one audit of the file: it chooses the method (a dynamic binary needs a sysroot under
+    // QEMU), and verify confirms with it that the binary is for the target.
+    let report = audit::audit_file(&args.file, &AuditOptions::default());
+    let method = verify::method_for(&report, &args.target, &settings);
     let result = verify::verify(&Request {
         binary: &args.file,
         target: &args.target,
         method: &method,
         settings: &settings,
+        audit: Some(&report),
     });
     let name = args.file.display().to_string();
     if actions::is_actions() {

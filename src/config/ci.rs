@@ -343,8 +343,9 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
         strings(value, key, &mut found);
         for (at, s) in found {
             let value_of = |k: &str| key == k && !at.ends_with("(a key)");
-            let expression_allowed =
-                key == "if" || value_of("env") || (value_of("with") && !CODE_INPUTS.contains(&at.as_str()));
+            let expression_allowed = key == "if"
+                || value_of("env")
+                || (value_of("with") && !CODE_INPUTS.contains(&at.as_str()));
             if has_expression(s) && !expression_allowed {
                 return Err(format!(
                     "`{at}` holds `${{{{ }}}}`, which GitHub pastes into code there (template injection): pass the value through the step's `env:` and read it as $NAME"

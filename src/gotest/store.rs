@@ -16,7 +16,8 @@ pub const TESTS_FILE: &str = "tests.json";
 
 impl TestReport {
     /// Writes `<dist>/tests.json` (creating dist/), keeping the entries of targets this run
-    /// did not test from a report already there.
+    /// did not test from a report already there. The caller holds dist/'s lock
+    /// ([`crate::build::DistLock`]), so that no other run's entries are lost.
     pub fn store(&self, dist: &Path) -> Result<TestReport, ManifestError> {
         std::fs::create_dir_all(dist).map_err(|cause| ManifestError::Write {
             path: dist.to_path_buf(),

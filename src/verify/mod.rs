@@ -13,7 +13,7 @@ pub mod wine;
 
 pub use locate::{NotHere, locate};
 
-use crate::audit::{self, AuditOptions, Policy};
+use crate::audit::{self, AuditOptions, AuditReport, Policy};
 use crate::config::VerifyConfig;
 use crate::manifest::{ArtifactVerify, VerifyOutcome};
 use crate::plan::VerifyMethod;
@@ -36,10 +36,15 @@ pub struct Request<'a> {
     pub target: &'a Target,
     pub method: &'a VerifyMethod,
     pub settings: &'a VerifyConfig,
+    /// The audit of `binary` when the caller already holds one (`gocross build` audits each
+    /// binary right before; see [`crate::audit::audit_artifact`]); `None` reads the file
+    /// first. Only its facts are used: the policy it was checked against does not matter.
+    pub audit: Option<&'a AuditReport>,
 }
 
 /// Runs the binary as the request says, after the audit confirmed that the file is for the
-/// claimed target (a mismatch fails without running anything). Never fails: every problem (no
+/// claimed target (a mismatch fails without running anything); the audit is
+/// [`Request::audit`], else this function reads the file. Never fails: every problem (no
 /// emulator, a crash, a timeout, wrong output) is a `failed` or `not_run` result with a
 /// reason. The binary sees only [`env::run_env`] of the settings' `env`; secrets in what it
 /// prints are redacted.
@@ -56,8 +61,15 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
         target: Some(*req.target),
         ..Policy::default()
     };
-    let report = audit::audit_file(req.binary, &AuditOptions::default());
-    if let Some(v) = claim.check(&report).first() {
+    let read;
+    let report = match req.audit {
+        Some(report) => report,
+        None => {
+            read = audit::audit_file(req.binary, &AuditOptions::default());
+            &read
+        }
+    };
+    if let Some(v) = claim.check(report).first() {
         return ArtifactVerify {
             method,
             outcome: VerifyOutcome::Failed,
@@ -87,12 +99,12 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
     judge(req, &method, runner.program(), run)
 }
 
-/// How to verify a binary that no build job describes (`gocross verify FILE`): the plan's
+/// How to verify a binary that no build job describes (`gocross verify FILE`), from its audit
+/// (the same report then goes to [`Request::audit`], so the file is read once): the plan's
 /// method for `target` on this machine ([`crate::plan::verify_method`]), with a QEMU sysroot
 /// when the binary links dynamically (its loader and libc): `settings.sysroot`, else the
 /// target's Debian cross sysroot ([`crate::plan::qemu_sysroot`]).
-pub fn method_for_file(binary: &Path, target: &Target, settings: &VerifyConfig) -> VerifyMethod {
-    let report = audit::audit_file(binary, &AuditOptions::default());
+pub fn method_for(report: &AuditReport, target: &Target, settings: &VerifyConfig) -> VerifyMethod {
     let dynamic = report.facts.linkage == Some(audit::Linkage::Dynamic);
     let sysroot = dynamic
         .then(|| crate::plan::qemu_sysroot(target, Some(settings)))

@@ -32,8 +32,10 @@ pub struct Run {
     pub duration: Duration,
 }
 
-/// Runs `cmd` with stdin closed, killing it at `timeout`. Errors only when it cannot start.
+/// Runs `cmd` with stdin closed, killing it at `timeout` or when gocross dies
+/// ([`crate::build::interrupt::die_with_gocross`]). Errors only when it cannot start.
 pub fn run(mut cmd: Command, timeout: Duration) -> std::io::Result<Run> {
+    crate::build::interrupt::die_with_gocross(&mut cmd);
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
