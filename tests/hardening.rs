@@ -496,6 +496,14 @@ fn mistakes_are_found_before_compiling() {
             "key `verify.expect`",
         ),
         ("version: 1\nproject: -hello\n", "key `project`"),
+        (
+            "version: 1\nldflags: -X main.version={{vesion}}\n",
+            "key `ldflags`: unknown placeholder `{{vesion}}`",
+        ),
+        (
+            "version: 1\nbinaries:\n  - name: hello\n    ldflags: -X main.v={{Version}}\n",
+            "key `binaries[0].ldflags`: unknown placeholder `{{Version}}`",
+        ),
     ] {
         let dir = module_with(config);
         for command in [&["plan"][..], &["build", "--target", "linux/amd64"][..]] {
