@@ -321,14 +321,15 @@ fn imported_configs_plan_what_goreleaser_builds() {
             .arg(dir.path())
             .args(["ci", "init", "--yes"]));
         assert!(out.status.success(), "{}: {stdout}\n{stderr}", case.module);
+        let file = dir.path().join(case.file);
         assert!(
-            stdout.contains(&format!("(imported from {})", case.file)),
+            stdout.contains(&format!("(imported from {})", file.display())),
             "{stdout}"
         );
         for (key, start) in case.notes {
             let expected = format!(
                 "{}:{}: not carried over: {key}: ",
-                case.file,
+                file.display(),
                 line_of(&text, start)
             );
             assert!(
