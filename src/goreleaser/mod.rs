@@ -453,6 +453,34 @@ impl Mapper<'_> {
 
         // 4. Archives, checksum, release, upx.
         out.archives = self.archives(config);
+        // An archive holds every binary of its target, so gocross's archive names have no
+        // `{{binary}}`; GoReleaser's `.Binary` there is the one binary's name.
+        if let Some(a) = &mut out.archives
+            && let Some(name) = a.name.as_mut().filter(|n| n.contains("{{binary}}"))
+        {
+            let one = match out.binaries.as_slice() {
+                [] => Some("{{project}}".to_string()),
+                [b] => Some(b.name.clone()),
+                _ => None,
+            };
+            match one {
+                Some(binary) => *name = name.replace("{{binary}}", &binary),
+                None => {
+                    let at = config
+                        .archives
+                        .first()
+                        .and_then(|a| a.value.name_template.as_ref())
+                        .map_or(0, |n| line_of(&n.referenced));
+                    let at = self.line("archives[0].name_template", at);
+                    self.note(
+                        at,
+                        "archives[0].name_template",
+                        format!("`.Binary` names one of several binaries; archives get gocross's default names ({DEFAULT_ARCHIVE_NAME})"),
+                    );
+                    a.name = None;
+                }
+            }
+        }
         if let Some(c) = &config.checksum {
             if let Some(d) = &c.disable {
                 match d.value.as_bool() {

@@ -255,3 +255,33 @@ ci:
     assert_eq!(config.env["GOFLAGS"], "-mod=vendor");
     assert!(!config.release.enabled && !config.release.checksums);
 }
+
+#[test]
+fn binary_in_an_archive_name_is_the_one_binarys_name() {
+    let name = |yaml: &str| {
+        let i = imported(yaml);
+        let notes = notes(&i);
+        (i.archives.unwrap().name, notes)
+    };
+    let one = name(
+        "version: 2\nbuilds:\n  - binary: tool\narchives:\n  - name_template: '{{ .Binary }}_{{ .Os }}_{{ .Arch }}'\n",
+    );
+    assert_eq!(one.0.as_deref(), Some("{{project}}_{{goos}}_{{goarch}}"));
+    assert!(one.1.is_empty(), "{:?}", one.1);
+    let renamed = name(
+        "version: 2\nproject_name: suite\nbuilds:\n  - binary: tool\narchives:\n  - name_template: '{{ .Binary }}_{{ .Os }}_{{ .Arch }}'\n",
+    );
+    assert_eq!(renamed.0.as_deref(), Some("tool_{{goos}}_{{goarch}}"));
+    let several = name(
+        "version: 2\nbuilds:\n  - id: a\n    binary: a\n    main: ./cmd/a\n  - id: b\n    binary: b\n    main: ./cmd/b\narchives:\n  - name_template: '{{ .Binary }}_{{ .Os }}'\n",
+    );
+    assert_eq!(several.0, None);
+    assert!(
+        several
+            .1
+            .iter()
+            .any(|n| n.contains("`.Binary` names one of several binaries")),
+        "{:?}",
+        several.1
+    );
+}
