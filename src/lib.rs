@@ -29,7 +29,8 @@
 //!     commands, outputs and the step summary inside a job.
 //!
 //! [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
-//! names, image tags). [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
+//! names, image tags). [`table`] renders every table for a terminal or as Markdown, escaping
+//! each cell for its output. [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
 
 pub mod archive;
@@ -48,6 +49,7 @@ pub mod manifest;
 pub mod origin;
 pub mod plan;
 pub mod secrets;
+pub mod table;
 pub mod targets;
 pub mod template;
 pub mod toolchain;

@@ -242,6 +242,16 @@ pub struct Archive {
 }
 
 impl Artifact {
+    /// The audit's `static` or `dynamic`; `None` when not audited or not ELF.
+    pub fn linkage(&self) -> Option<&str> {
+        self.audit.as_ref().and_then(|x| x.linkage.as_deref())
+    }
+
+    /// The audit's glibc floor, e.g. `2.17`; `None` when not audited or no glibc is needed.
+    pub fn glibc_floor(&self) -> Option<&str> {
+        self.audit.as_ref().and_then(|x| x.glibc_floor.as_deref())
+    }
+
     /// Why this artifact may not be shipped, one line each, the fix left to the caller:
     /// `failed its audit (static: found dynamic, allowed static)`, `failed verification under
     /// qemu: exit code 2`. Empty when it passed (an artifact without an audit or verification

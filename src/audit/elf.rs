@@ -82,11 +82,13 @@ fn capped<T>(items: &[T], what: &str, problems: &mut Vec<String>) -> usize {
     items.len().min(MAX_ENTRIES)
 }
 
+/// Reads an ELF file of one class (`FileHeader32` or `FileHeader64`): the headers, then each
+/// part in the order the problems are reported: the PT_LOAD address space, PT_INTERP, the
+/// section facts, the dynamic table and its strings, the version needs, the ABI tag note.
 fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
     data: &'a [u8],
     problems: &mut Vec<String>,
 ) -> Option<Parsed<'a>> {
-    let bad = |what: &str, e: object::read::Error| format!("malformed ELF: {what}: {e}");
     let header = match Elf::parse(data) {
         Ok(h) => h,
         Err(e) => {
@@ -113,7 +115,64 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
         Default::default()
     });
 
-    // Loadable segments: the address space the dynamic table and the build info live in.
+    let space = load_segments::<Elf>(phdrs, endian, data, problems);
+    let mut info = ElfInfo {
+        osabi: osabi_name(header.e_ident().os_abi.0),
+        interpreter: interpreter::<Elf>(phdrs, endian, data, problems),
+        ..ElfInfo::default()
+    };
+    let shdrs = sections.iter().as_slice();
+    let found = section_facts(&sections, endian, data, problems);
+    let dynamic = dynamic_table::<Elf>(phdrs, endian, data, problems);
+    let dynstr = dynamic
+        .strtab
+        .and_then(|addr| space.read(addr, dynamic.strsz.unwrap_or(0)))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(found.dynstr);
+    dynamic_strings(&mut info, &dynamic, dynstr, problems);
+    info.version_needs =
+        glibc_version_needs(&dynamic, &space, found.verneed, big, dynstr, problems);
+    info.abi_tag = abi_tag_note::<Elf>(phdrs, shdrs, endian, data, big, problems);
+
+    let machine = header.e_machine(endian).0;
+    let (kind, linkage) = kind_and_linkage(header.e_type(endian).0, &dynamic, &info);
+    let glibc_floor = glibc_floor(&info.version_needs);
+    let go_search = go_search::<Elf>(found.buildinfo, shdrs, phdrs, endian);
+    let goos = elf_goos(&info);
+    Some(Parsed {
+        facts: ObjectFacts {
+            bits: Some(bits),
+            endian: Some(if big { Endian::Big } else { Endian::Little }),
+            goos,
+            goarch: elf_goarch(machine, bits, big),
+            machine: Some(machine_name(machine)),
+            kind: Some(kind),
+            linkage,
+            stripped: Some(!found.has_symtab),
+            debug_info: Some(found.debug_info),
+            libraries: info.needed.clone(),
+            glibc_floor,
+            elf: Some(info),
+            ..ObjectFacts::default()
+        },
+        go: go_search.map(|(start, size)| GoSearch { space, start, size }),
+    })
+}
+
+/// A problem of the `object` crate's reading, said as gocross says them.
+fn bad(what: &str, e: object::read::Error) -> String {
+    format!("malformed ELF: {what}: {e}")
+}
+
+/// The PT_LOAD segments as an address space: where the dynamic table, the version needs and
+/// the build info are found by virtual address. A segment that ends past the file is a
+/// problem (a truncated file) and keeps the bytes the file has.
+fn load_segments<'a, Elf: FileHeader<Endian = Endianness>>(
+    phdrs: &[Elf::ProgramHeader],
+    endian: Endianness,
+    data: &'a [u8],
+    problems: &mut Vec<String>,
+) -> AddressSpace<'a> {
     let mut space = AddressSpace::default();
     for ph in phdrs {
         if ph.p_type(endian) != elf::PT_LOAD {
@@ -132,27 +191,57 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
             bytes: clamp(data, offset, filesz),
         });
     }
+    space
+}
 
-    let mut info = ElfInfo {
-        osabi: osabi_name(header.e_ident().os_abi.0),
-        ..ElfInfo::default()
-    };
-
-    // PT_INTERP.
+/// The dynamic loader named by PT_INTERP (the last one, should there be several).
+fn interpreter<Elf: FileHeader<Endian = Endianness>>(
+    phdrs: &[Elf::ProgramHeader],
+    endian: Endianness,
+    data: &[u8],
+    problems: &mut Vec<String>,
+) -> Option<String> {
+    let mut interpreter = None;
     for ph in phdrs.iter().filter(|p| p.p_type(endian) == elf::PT_INTERP) {
         let (offset, size) = (ph.p_offset(endian).into(), ph.p_filesz(endian).into());
         match c_string(clamp(data, offset, size), 0) {
-            Some(s) => info.interpreter = Some(s),
+            Some(s) => interpreter = Some(s),
             None => problems.push("malformed ELF: PT_INTERP is outside the file".into()),
         }
     }
+    interpreter
+}
 
-    // Section facts: symbol table, debug info, the build info section, fallback tables.
-    let mut has_symtab = false;
-    let mut debug_info = false;
-    let mut buildinfo_section = None;
-    let mut dynstr_section: &[u8] = &[];
-    let mut verneed_section: Option<(&[u8], u32)> = None;
+/// What the section headers say.
+struct SectionFacts<'a> {
+    /// An SHT_SYMTAB is present (not stripped).
+    has_symtab: bool,
+    /// `.debug_info` or `.zdebug_info` is present.
+    debug_info: bool,
+    /// `.go.buildinfo`: its address and size.
+    buildinfo: Option<(u64, u64)>,
+    /// `.dynstr`, for a file whose DT_STRTAB cannot be followed.
+    dynstr: &'a [u8],
+    /// SHT_GNU_VERNEED (`.gnu.version_r`) and its entry count, for a file without DT_VERNEED.
+    verneed: Option<(&'a [u8], u32)>,
+}
+
+/// Walks the section headers (at most `MAX_ENTRIES`): symbol table, debug info, the build
+/// info section and the fallback string and version-need tables. A section that ends past
+/// the file is a problem.
+fn section_facts<'a, Elf: FileHeader<Endian = Endianness>>(
+    sections: &object::read::elf::SectionTable<'a, Elf>,
+    endian: Endianness,
+    data: &'a [u8],
+    problems: &mut Vec<String>,
+) -> SectionFacts<'a> {
+    let mut found = SectionFacts {
+        has_symtab: false,
+        debug_info: false,
+        buildinfo: None,
+        dynstr: &[],
+        verneed: None,
+    };
     let shdrs = sections.iter().as_slice();
     for sh in &shdrs[..capped(shdrs, "sections", problems)] {
         let name = sections.section_name(endian, sh).unwrap_or_default();
@@ -168,28 +257,34 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
             ));
         }
         match sh_type {
-            elf::SHT_SYMTAB => has_symtab = true,
+            elf::SHT_SYMTAB => found.has_symtab = true,
             elf::SHT_GNU_VERNEED => {
-                verneed_section = Some((clamp(data, offset, size), sh.sh_info(endian)));
+                found.verneed = Some((clamp(data, offset, size), sh.sh_info(endian)));
             }
             _ => {}
         }
         match name {
-            b".debug_info" | b".zdebug_info" => debug_info = true,
-            b".go.buildinfo" => buildinfo_section = Some((sh.sh_addr(endian).into(), size)),
-            b".dynstr" => dynstr_section = clamp(data, offset, size),
+            b".debug_info" | b".zdebug_info" => found.debug_info = true,
+            b".go.buildinfo" => found.buildinfo = Some((sh.sh_addr(endian).into(), size)),
+            b".dynstr" => found.dynstr = clamp(data, offset, size),
             _ => {}
         }
     }
+    found
+}
 
-    // The dynamic table, read through the PT_DYNAMIC segment.
+/// The dynamic table, read through the PT_DYNAMIC segment up to DT_NULL (at most
+/// `MAX_ENTRIES` entries).
+fn dynamic_table<Elf: FileHeader<Endian = Endianness>>(
+    phdrs: &[Elf::ProgramHeader],
+    endian: Endianness,
+    data: &[u8],
+    problems: &mut Vec<String>,
+) -> Dynamic {
     let mut dynamic = Dynamic::default();
-    // A PT_DYNAMIC without file bytes (a separate debug file, whose contents are NOBITS)
-    // leaves the linkage unknown.
-    let mut dynamic_absent = false;
     for ph in phdrs {
         if ph.p_type(endian) == elf::PT_DYNAMIC && ph.p_filesz(endian).into() == 0 {
-            dynamic_absent = true;
+            dynamic.absent = true;
         }
         match ph.dynamic(endian, data) {
             Ok(Some(entries)) => {
@@ -206,11 +301,17 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
             Err(e) => problems.push(bad("PT_DYNAMIC", e)),
         }
     }
-    let dynstr = dynamic
-        .strtab
-        .and_then(|addr| space.read(addr, dynamic.strsz.unwrap_or(0)))
-        .filter(|s| !s.is_empty())
-        .unwrap_or(dynstr_section);
+    dynamic
+}
+
+/// DT_NEEDED, DT_SONAME, DT_RPATH and DT_RUNPATH as strings of `dynstr` (several RPATH or
+/// RUNPATH entries joined with `:`); an offset outside the table is a problem.
+fn dynamic_strings(
+    info: &mut ElfInfo,
+    dynamic: &Dynamic,
+    dynstr: &[u8],
+    problems: &mut Vec<String>,
+) {
     let string = |off: u64, problems: &mut Vec<String>| -> Option<String> {
         let s = usize::try_from(off).ok().and_then(|o| c_string(dynstr, o));
         if s.is_none() {
@@ -232,20 +333,41 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
     };
     info.rpath = join(&dynamic.rpath, problems);
     info.runpath = join(&dynamic.runpath, problems);
+}
 
-    // Version needs: DT_VERNEED through the segments, else the section.
+/// The version needs (from which the glibc floor is taken): DT_VERNEED followed through the
+/// segments, else the SHT_GNU_VERNEED section; empty when there are neither.
+fn glibc_version_needs(
+    dynamic: &Dynamic,
+    space: &AddressSpace<'_>,
+    section: Option<(&[u8], u32)>,
+    big: bool,
+    dynstr: &[u8],
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, Vec<String>> {
     let verneed = match dynamic.verneed {
         Some(addr) => space
             .read(addr, u64::MAX)
             .map(|b| (b, dynamic.verneednum.unwrap_or(0))),
-        None => verneed_section.map(|(b, n)| (b, u64::from(n))),
+        None => section.map(|(b, n)| (b, u64::from(n))),
     };
-    if let Some((bytes, count)) = verneed {
-        info.version_needs = version_needs(bytes, count, big, dynstr, problems);
+    match verneed {
+        Some((bytes, count)) => version_needs(bytes, count, big, dynstr, problems),
+        None => BTreeMap::new(),
     }
+}
 
-    // Notes: the ABI tag.
-    let mut note_problem = |e: object::read::Error| problems.push(bad("note", e));
+/// The ABI tag: the last readable `NT_GNU_ABI_TAG` note of the PT_NOTE segments, or of the
+/// note sections when the file has no program headers (at most `MAX_ENTRIES` notes each).
+fn abi_tag_note<Elf: FileHeader<Endian = Endianness>>(
+    phdrs: &[Elf::ProgramHeader],
+    shdrs: &[Elf::SectionHeader],
+    endian: Endianness,
+    data: &[u8],
+    big: bool,
+    problems: &mut Vec<String>,
+) -> Option<AbiTag> {
+    let mut found = None;
     let from_segments = phdrs
         .iter()
         .filter_map(|ph| ph.notes(endian, data).transpose());
@@ -262,7 +384,7 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
         let mut notes = match notes {
             Ok(n) => n,
             Err(e) => {
-                note_problem(e);
+                problems.push(bad("note", e));
                 continue;
             }
         };
@@ -272,20 +394,23 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
                     if note.n_type(endian) == elf::NT_GNU_ABI_TAG
                         && let Some(tag) = abi_tag(note.name(), note.desc(), big)
                     {
-                        info.abi_tag = Some(tag);
+                        found = Some(tag);
                     }
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    note_problem(e);
+                    problems.push(bad("note", e));
                     break;
                 }
             }
         }
     }
+    found
+}
 
-    let machine = header.e_machine(endian).0;
-    let e_type = header.e_type(endian).0;
+/// The file's kind as `readelf` names e_type (`pie` for an ET_DYN with DF_1_PIE) and its
+/// linkage by the rules of this module's header.
+fn kind_and_linkage(e_type: u16, dynamic: &Dynamic, info: &ElfInfo) -> (String, Option<Linkage>) {
     let pie = dynamic.flags_1 & elf::DF_1_PIE.0 != 0;
     let kind = match e_type {
         1 => "rel".to_string(),
@@ -297,17 +422,26 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
     };
     let linkage = match (e_type, &info.interpreter, info.needed.is_empty()) {
         (3, _, _) if !pie => Some(Linkage::Dynamic),
-        (2 | 3, None, true) if dynamic_absent => None,
+        (2 | 3, None, true) if dynamic.absent => None,
         (2 | 3, None, true) => Some(Linkage::Static),
         (2 | 3, _, _) => Some(Linkage::Dynamic),
         _ => None,
     };
-    let glibc_floor = glibc_floor(&info.version_needs);
-    // Go's linker has written `.go.buildinfo` since the build info exists (Go 1.13), and
-    // external linkers keep it; so a file with a section table but without that section is
-    // not searched (Go's reader would scan its whole data segment in vain). Without a section
-    // table, the first writable, non-executable PT_LOAD is searched, as Go does.
-    let go_search = match buildinfo_section {
+    (kind, linkage)
+}
+
+/// Where Go's build info is searched: `.go.buildinfo` (address, size). Go's linker has
+/// written that section since the build info exists (Go 1.13), and external linkers keep
+/// it; so a file with a section table but without that section is not searched (Go's
+/// reader would scan its whole data segment in vain). Without a section table, the first
+/// writable, non-executable PT_LOAD is searched, as Go does.
+fn go_search<Elf: FileHeader<Endian = Endianness>>(
+    buildinfo_section: Option<(u64, u64)>,
+    shdrs: &[Elf::SectionHeader],
+    phdrs: &[Elf::ProgramHeader],
+    endian: Endianness,
+) -> Option<(u64, u64)> {
+    match buildinfo_section {
         Some((addr, size)) => Some((addr, size)),
         None if !shdrs.is_empty() => None,
         None => phdrs
@@ -317,26 +451,7 @@ fn read_class<'a, Elf: FileHeader<Endian = Endianness>>(
                     && p.p_flags(endian).0 & (elf::PF_X.0 | elf::PF_W.0) == elf::PF_W.0
             })
             .map(|p| (p.p_vaddr(endian).into(), p.p_memsz(endian).into())),
-    };
-    let goos = elf_goos(&info);
-    Some(Parsed {
-        facts: ObjectFacts {
-            bits: Some(bits),
-            endian: Some(if big { Endian::Big } else { Endian::Little }),
-            goos,
-            goarch: elf_goarch(machine, bits, big),
-            machine: Some(machine_name(machine)),
-            kind: Some(kind),
-            linkage,
-            stripped: Some(!has_symtab),
-            debug_info: Some(debug_info),
-            libraries: info.needed.clone(),
-            glibc_floor,
-            elf: Some(info),
-            ..ObjectFacts::default()
-        },
-        go: go_search.map(|(start, size)| GoSearch { space, start, size }),
-    })
+    }
 }
 
 /// The dynamic entries gocross reads.
@@ -351,6 +466,9 @@ struct Dynamic {
     flags_1: u64,
     verneed: Option<u64>,
     verneednum: Option<u64>,
+    /// A PT_DYNAMIC without file bytes (a separate debug file, whose contents are NOBITS):
+    /// the linkage is unknown.
+    absent: bool,
 }
 
 impl Dynamic {

@@ -12,6 +12,8 @@
 //!    ([`policy`]); [`audit_artifact`] does all of it for a build's binary and returns the
 //!    report, the manifest's [`ArtifactAudit`] and the problem in one line ([`Audited`]).
 //! 5. [`sbom`] turns the build info into a CycloneDX SBOM.
+//! 6. `render` says it in words: the one-line description in the manner of `file`, and the
+//!    step summary's table ([`summary_markdown`]).
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
 //! `space::MAX_ENTRIES`, and compressed sections are never decompressed.
@@ -21,6 +23,7 @@ mod elf;
 mod macho;
 mod pe;
 pub mod policy;
+mod render;
 pub mod sbom;
 mod space;
 mod wasm;
@@ -30,6 +33,7 @@ pub use elf::{AbiTag, ElfInfo};
 pub use macho::MachOInfo;
 pub use pe::PeInfo;
 pub use policy::Policy;
+pub use render::summary_markdown;
 pub use sbom::write_sbom;
 pub use wasm::WasmInfo;
 
@@ -419,7 +423,7 @@ pub fn audit_bytes(path: &str, data: &[u8]) -> AuditReport {
         error,
         violations: Vec::new(),
     };
-    report.summary = summary(&report);
+    report.summary = render::summary(&report);
     report
 }
 
@@ -450,106 +454,6 @@ fn resolve(parsed: Option<Parsed<'_>>, problems: &mut Vec<String>) -> ObjectFact
         }
     }
     facts
-}
-
-/// The one-line description, in the manner of `file`.
-fn summary(r: &AuditReport) -> String {
-    let f = &r.facts;
-    let mut parts: Vec<String> = Vec::new();
-    let target = match (f.goos, f.goarch) {
-        (Some(os), Some(arch)) => format!("{os}/{arch}"),
-        (None, Some(arch)) => format!("?/{arch}"),
-        (Some(os), None) => format!("{os}/?"),
-        (None, None) => "?".into(),
-    };
-    let bits = f.bits.map(|b| format!("{b}-bit ")).unwrap_or_default();
-    let kind = match f.kind.as_deref() {
-        Some("exec" | "execute" | "exe") => "executable",
-        Some("pie") => "pie executable",
-        Some("dyn") => "shared object",
-        Some("rel") => "relocatable",
-        Some("core") => "core file",
-        Some("dll") => "DLL",
-        Some(other) => other,
-        None => "file",
-    };
-    let head = match r.format {
-        BinaryFormat::Elf => {
-            let endian = match f.endian {
-                Some(Endian::Big) => "MSB ",
-                _ => "LSB ",
-            };
-            format!("ELF {bits}{endian}{kind}")
-        }
-        BinaryFormat::Pe => {
-            let sub =
-                f.pe.as_ref()
-                    .map(|p| format!(" ({})", p.subsystem))
-                    .unwrap_or_default();
-            format!("PE {bits}{kind}{sub}")
-        }
-        BinaryFormat::MachO => format!("Mach-O {bits}{kind}"),
-        BinaryFormat::MachOFat => {
-            let arches: Vec<String> = r
-                .slices
-                .iter()
-                .map(|s| {
-                    s.facts
-                        .goarch
-                        .map(|a| a.to_string())
-                        .or_else(|| s.facts.machine.clone())
-                        .unwrap_or_else(|| "?".into())
-                })
-                .collect();
-            return format!(
-                "Mach-O universal binary with {} slices: {}",
-                r.slices.len(),
-                arches.join(", ")
-            );
-        }
-        BinaryFormat::Wasm => format!("WebAssembly {kind}"),
-        BinaryFormat::Unknown => return "data".into(),
-    };
-    parts.push(head);
-    parts.push(format!(
-        "{target} ({})",
-        f.machine.as_deref().unwrap_or("unknown machine")
-    ));
-    if let Some(l) = f.linkage {
-        parts.push(format!("{}ally linked", l.as_str()));
-    }
-    if let Some(elf) = &f.elf {
-        if let Some(i) = &elf.interpreter {
-            parts.push(format!("interpreter {i}"));
-        }
-        if let Some(t) = &elf.abi_tag {
-            parts.push(format!(
-                "for {} {}",
-                t.os,
-                t.version.as_deref().unwrap_or("")
-            ));
-        }
-    }
-    if let Some(g) = &f.glibc_floor {
-        parts.push(format!("glibc {g}"));
-    }
-    if let Some(m) = &f.macho
-        && let (Some(p), Some(v)) = (&m.platform, &m.min_os)
-    {
-        parts.push(format!("{p} {v}+"));
-    }
-    if f.debug_info == Some(true) {
-        parts.push("with debug info".into());
-    }
-    match f.stripped {
-        Some(true) => parts.push("stripped".into()),
-        Some(false) => parts.push("not stripped".into()),
-        None => {}
-    }
-    if let Some(go) = &f.go {
-        parts.push(format!("Go {}", go.version));
-    }
-    parts.join(", ")
 }
 
 /// One binary audited against its policy ([`audit_artifact`]).
@@ -599,57 +503,6 @@ pub fn audit_artifact(path: &Path, policy: &Policy) -> Audited {
         audit,
         problem,
     }
-}
-
-/// The reports as Markdown for a GitHub step summary: a table with one row per file (target,
-/// Go version, linkage, glibc floor, stripped, verdict), then one line per violation.
-pub fn summary_markdown(reports: &[AuditReport]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut md = String::from(
-        "### gocross audit\n\n| file | target | Go | linkage | glibc floor | stripped | audit |\n|---|---|---|---|---|---|---|\n",
-    );
-    for r in reports {
-        let f = &r.facts;
-        let target = match (f.goos, f.goarch) {
-            (Some(os), Some(arch)) => format!("{os}/{arch}"),
-            _ => r.format.to_string(),
-        };
-        let verdict = if r.passed {
-            "✅ passed".to_string()
-        } else {
-            format!("❌ {} violations", r.violations.len())
-        };
-        md.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
-            cell(&r.path),
-            target,
-            f.go.as_ref().map_or("-".into(), |g| cell(&g.version)),
-            f.linkage.map_or("-", |l| l.as_str()),
-            f.glibc_floor.map_or("-".to_string(), |v| v.to_string()),
-            f.stripped.map_or("-", |s| if s { "yes" } else { "no" }),
-            verdict
-        ));
-    }
-    let violations: Vec<String> = reports
-        .iter()
-        .flat_map(|r| {
-            r.violations.iter().map(move |v| {
-                format!(
-                    "- `{}`: **{}**: found {}, allowed {}\n",
-                    cell(&r.path),
-                    v.rule,
-                    cell(&v.found),
-                    cell(&v.allowed)
-                )
-            })
-        })
-        .collect();
-    if !violations.is_empty() {
-        md.push('\n');
-        md.extend(violations);
-    }
-    md.push('\n');
-    md
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! A build's results for GitHub Actions: step outputs (`artifact-path`, `artifact-name`,
-//! `sha256` for a single-target build; `manifest`, `audit-status` and `verify-status` always), one Markdown table row per target
-//! in the step summary, and an `::error::` annotation per failed target.
+//! `sha256` for a single-target build; `manifest`, `audit-status` and `verify-status`
+//! always), the build's table in the step summary, and an `::error::` annotation per failed target.
 
-use super::{BuildReport, TargetOutcome};
+use super::{BuildReport, TargetOutcome, results_table};
 use crate::github::actions::{self, Annotation, Annotator, Level};
 use crate::manifest::{Artifact, MANIFEST_FILE, VerifyOutcome};
-use indicatif::HumanBytes;
+use crate::table::Output;
 
 /// Writes the outputs and the step summary, and prints the annotations. Outside Actions
 /// (no `GITHUB_OUTPUT`/`GITHUB_STEP_SUMMARY`) only the annotations are printed, so call it
@@ -90,46 +90,12 @@ fn verify_status(report: &BuildReport) -> &'static str {
     }
 }
 
-/// The step summary: a heading and one table row per target.
+/// The step summary: a heading and the build's table ([`results_table`]).
 fn summary(report: &BuildReport) -> String {
-    let mut md = format!(
-        "### gocross build {} ({})\n\n| target | file | size | time | sha256 | result |\n|---|---|---|---|---|---|\n",
-        report.manifest.version, report.manifest.go
-    );
-    for r in &report.results {
-        let secs = format!("{:.1} s", r.duration.as_secs_f64());
-        let row = match &r.outcome {
-            TargetOutcome::Built(a) => format!(
-                "| `{}` | `{}` | {} | {secs} | `{}` | ✅ built |",
-                r.target,
-                a.name,
-                HumanBytes(a.size),
-                &a.sha256[..a.sha256.len().min(12)]
-            ),
-            TargetOutcome::Rejected {
-                artifact: a,
-                reason,
-            } => format!(
-                "| `{}` | `{}` | {} | {secs} | `{}` | ❌ {} |",
-                r.target,
-                a.name,
-                HumanBytes(a.size),
-                &a.sha256[..a.sha256.len().min(12)],
-                reason.replace('|', "\\|").replace('\n', " ")
-            ),
-            TargetOutcome::Failed(m) => format!(
-                "| `{}` | `{}` | | {secs} | | ❌ {} |",
-                r.target,
-                r.name,
-                m.replace('|', "\\|").replace('\n', " ")
-            ),
-            TargetOutcome::Interrupted => {
-                format!("| `{}` | `{}` | | | | ⏹ interrupted |", r.target, r.name)
-            }
-        };
-        md.push_str(&row);
-        md.push('\n');
-    }
-    md.push('\n');
-    md
+    format!(
+        "### gocross build {} ({})\n\n{}\n",
+        report.manifest.version,
+        report.manifest.go,
+        results_table(report, Output::Markdown).render(Output::Markdown)
+    )
 }

@@ -43,7 +43,7 @@ pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use select::{Skipped, select_local};
 pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
-pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run};
+pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};

@@ -1,4 +1,5 @@
-//! What `gocross build` says about a finished build besides its table: the counts, without
+//! What `gocross build` says about a finished build: its table of targets (one row per
+//! target result, for the terminal and for the step summary); the counts, without
 //! ambiguity ("7 built, 1 failed to build; 5 verified, 0 failed verification, 2 not run");
 //! each target whose binary was not run, with the reason and, once per fix, what would run
 //! it; and the failed targets grouped by identical compiler output, so that an error in the
@@ -7,8 +8,93 @@
 use super::{BuildReport, TargetOutcome};
 use crate::manifest::VerifyOutcome;
 use crate::plan::{BuildPlan, VerifyMethod};
+use crate::table::{Cell, Output, Table};
 use crate::targets::Target;
+use indicatif::HumanBytes;
 use std::fmt;
+
+/// The table of a build, one row per target result in plan order. On the terminal:
+/// TARGET, FILE, SIZE (`FAILED` or `interrupted` when there is no binary), TIME (`1.2s`),
+/// AUDIT (`passed`, `FAILED`, `-`), VERIFY (`qemu ok`, `FAILED`, `not run`, `-`) and the
+/// first 16 hex digits of the SHA-256. In Markdown (the step summary): target, file, size,
+/// time (`1.2 s`), the first 12 hex digits of the SHA-256, and the result (`✅ built`, `❌`
+/// and why, `⏹ interrupted`).
+pub fn results_table(report: &BuildReport, output: Output) -> Table {
+    let mut table = match output {
+        Output::Terminal => Table::new([
+            "TARGET", "FILE", "SIZE", "TIME", "AUDIT", "VERIFY", "SHA256",
+        ]),
+        Output::Markdown => Table::new(["target", "file", "size", "time", "sha256", "result"]),
+    };
+    for r in &report.results {
+        let time = match (&r.outcome, output) {
+            (TargetOutcome::Interrupted, _) => String::new(),
+            (_, Output::Terminal) => format!("{:.1}s", r.duration.as_secs_f64()),
+            (_, Output::Markdown) => format!("{:.1} s", r.duration.as_secs_f64()),
+        };
+        let artifact = match &r.outcome {
+            TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => Some(&**a),
+            TargetOutcome::Failed(_) | TargetOutcome::Interrupted => None,
+        };
+        let size = match (artifact, &r.outcome, output) {
+            (Some(a), _, _) => HumanBytes(a.size).to_string(),
+            (None, _, Output::Markdown) => String::new(),
+            (None, TargetOutcome::Interrupted, Output::Terminal) => "interrupted".into(),
+            (None, _, Output::Terminal) => "FAILED".into(),
+        };
+        let name = artifact.map_or(&r.name, |a| &a.name);
+        let sha256 = |digits: usize| {
+            artifact.map_or(String::new(), |a| {
+                a.sha256[..digits.min(a.sha256.len())].to_string()
+            })
+        };
+        let row = match output {
+            Output::Terminal => {
+                let audit = artifact.map_or("", |a| match &a.audit {
+                    Some(x) if x.passed => "passed",
+                    Some(_) => "FAILED",
+                    None => "-",
+                });
+                let verify = artifact.map_or(String::new(), |a| match &a.verify {
+                    Some(v) => match v.outcome {
+                        VerifyOutcome::Verified => format!("{} ok", v.method.as_str()),
+                        VerifyOutcome::Failed => "FAILED".into(),
+                        VerifyOutcome::NotRun => "not run".into(),
+                    },
+                    None => "-".into(),
+                });
+                vec![
+                    Cell::text(r.target.to_string()),
+                    Cell::code(name),
+                    Cell::text(size),
+                    Cell::text(time),
+                    Cell::text(audit),
+                    Cell::text(verify),
+                    Cell::code(sha256(16)),
+                ]
+            }
+            Output::Markdown => {
+                let result = match &r.outcome {
+                    TargetOutcome::Built(_) => "✅ built".to_string(),
+                    TargetOutcome::Rejected { reason: why, .. } | TargetOutcome::Failed(why) => {
+                        format!("❌ {why}")
+                    }
+                    TargetOutcome::Interrupted => "⏹ interrupted".into(),
+                };
+                vec![
+                    Cell::code(r.target.to_string()),
+                    Cell::code(name),
+                    Cell::text(size),
+                    Cell::text(time),
+                    Cell::code(sha256(12)),
+                    Cell::text(result),
+                ]
+            }
+        };
+        table.push(row);
+    }
+    table
+}
 
 /// The counts of a build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,9 +7,8 @@ use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
 use gocross::github::actions;
-use gocross::manifest::VerifyOutcome;
+use gocross::table::Output;
 use gocross::targets::Target;
-use indicatif::HumanBytes;
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -111,57 +110,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         other => other?,
     };
 
-    let mut table = output::table(&[
-        "TARGET", "FILE", "SIZE", "TIME", "AUDIT", "VERIFY", "SHA256",
-    ]);
-    for r in &report.results {
-        let time = format!("{:.1}s", r.duration.as_secs_f64());
-        let row = match &r.outcome {
-            TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
-                let audit = match &a.audit {
-                    Some(x) if x.passed => "passed",
-                    Some(_) => "FAILED",
-                    None => "-",
-                };
-                let verify = match a.verify.as_ref().map(|v| v.outcome) {
-                    Some(VerifyOutcome::Verified) => {
-                        format!("{} ok", a.verify.as_ref().map_or("", |v| v.method.as_str()))
-                    }
-                    Some(VerifyOutcome::Failed) => "FAILED".to_string(),
-                    Some(VerifyOutcome::NotRun) => "not run".to_string(),
-                    None => "-".to_string(),
-                };
-                vec![
-                    r.target.to_string(),
-                    a.name.clone(),
-                    HumanBytes(a.size).to_string(),
-                    time,
-                    audit.to_string(),
-                    verify,
-                    a.sha256[..16.min(a.sha256.len())].to_string(),
-                ]
-            }
-            TargetOutcome::Failed(_) => vec![
-                r.target.to_string(),
-                r.name.clone(),
-                "FAILED".into(),
-                time,
-                String::new(),
-                String::new(),
-                String::new(),
-            ],
-            TargetOutcome::Interrupted => vec![
-                r.target.to_string(),
-                r.name.clone(),
-                "interrupted".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ],
-        };
-        table.add_row(row);
-    }
+    let table = build::results_table(&report, Output::Terminal).render(Output::Terminal);
     let summary = build::Summary::of(&report, verification);
     let mut text = format!(
         "{} {} ({}) into {}: {summary}\n{table}\n",

@@ -6,6 +6,7 @@
 use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::doctor::{self, Status};
+use gocross::table::{Output, Table};
 use gocross::targets::Target;
 
 #[derive(Debug, clap::Args)]
@@ -50,16 +51,16 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if args.json {
         output::print_json(&checks)?;
     } else {
-        let mut table = output::table(&["STATUS", "CHECK", "DETAIL"]);
+        let mut table = Table::new(["STATUS", "CHECK", "DETAIL"]);
         for c in &checks {
             let status = match c.status {
                 Status::Ok => "ok",
                 Status::Warning => "warning",
                 Status::Missing => "MISSING",
             };
-            table.add_row(vec![status.to_string(), c.name.clone(), c.detail.clone()]);
+            table.push([status.to_string(), c.name.clone(), c.detail.clone()]);
         }
-        let mut text = format!("{table}\n");
+        let mut text = format!("{}\n", table.render(Output::Terminal));
         let fixes = doctor::fixes(&checks);
         if !fixes.is_empty() {
             text.push_str("\nTo fix:\n");

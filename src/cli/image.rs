@@ -10,6 +10,7 @@ use gocross::github::actions;
 use gocross::github::client::RetryPolicy;
 use gocross::image::{self, Layout, SourceFacts, layout, registry};
 use gocross::manifest::Manifest;
+use gocross::table::{Output, Table};
 use indicatif::HumanBytes;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -153,9 +154,9 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
             "platforms": assembled.platforms,
         }))?;
     } else {
-        let mut table = output::table(&["PLATFORM", "TARGET", "DIGEST", "SIZE"]);
+        let mut table = Table::new(["PLATFORM", "TARGET", "DIGEST", "SIZE"]);
         for p in &assembled.platforms {
-            table.add_row(vec![
+            table.push([
                 p.platform.to_string(),
                 p.target.to_string(),
                 p.digest.clone(),
@@ -163,7 +164,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
             ]);
         }
         output::print(&format!(
-            "{} {}: {} platforms on {} written to {}\n{table}\n{}",
+            "{} {}: {} platforms on {} written to {}\n{}\n{}",
             manifest.project,
             manifest.version,
             assembled.platforms.len(),
@@ -173,6 +174,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
                 &image.base
             },
             out.display(),
+            table.render(Output::Terminal),
             assembled.index_digest
         ))?;
     }
@@ -214,19 +216,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
     if args.json {
         output::print_json(&report)?;
     } else {
-        let mut table = output::table(&["PLATFORM", "DIGEST", "SIZE", "SBOM"]);
-        for p in &report.platforms {
-            table.add_row(vec![
-                p.platform.clone(),
-                p.digest.clone(),
-                HumanBytes(p.size).to_string(),
-                match p.sbom_listing {
-                    Some(image::push::ReferrerListing::Listed) => "referrer".into(),
-                    Some(image::push::ReferrerListing::TagSchema) => "referrer (tag schema)".into(),
-                    None => "-".to_string(),
-                },
-            ]);
-        }
+        let table = image::platforms_table(&report, Output::Terminal).render(Output::Terminal);
         eprintln!(
             "{} blobs uploaded ({}), {} already there, {} mounted; tags: {}",
             report.uploaded,

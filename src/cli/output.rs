@@ -32,14 +32,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// A terminal table with the given header, no borders, sized to the content.
-pub fn table(header: &[&str]) -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::NOTHING);
-    t.set_header(header.iter().copied());
-    t
-}
-
 /// Writes one line of progress or diagnosis to stderr, guarded as [`print`] is.
 pub fn eprint_line(line: &str) {
     eprintln!("{}", actions::guard(line));

@@ -3,6 +3,7 @@
 use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::plan::{self, PlanContext};
+use gocross::table::{Output, Table};
 use gocross::targets::{GoVersion, Target};
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +34,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         output::print_json(&plan)?;
         return Ok(Outcome::Success);
     }
-    let mut table = output::table(&[
+    let mut table = Table::new([
         "TARGET",
         "OUTPUT",
         "CGO",
@@ -52,7 +53,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             None => "-".to_string(),
             Some(tc) => tc.cc().unwrap_or_else(|| "MISSING".to_string()),
         };
-        table.add_row(vec![
+        table.push([
             job.target.to_string(),
             job.binaries
                 .iter()
@@ -67,10 +68,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         ]);
     }
     output::print(&format!(
-        "{}: {} targets, Go {}\n{table}",
+        "{}: {} targets, Go {}\n{}",
         plan.project,
         plan.jobs.len(),
-        plan.go
+        plan.go,
+        table.render(Output::Terminal)
     ))?;
     for job in &plan.jobs {
         if let Some(gocross::toolchain::CToolchain::Missing { hint }) = &job.toolchain {

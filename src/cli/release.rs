@@ -7,7 +7,7 @@ use gocross::config::ReleaseConfig;
 use gocross::github::actions;
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
-use indicatif::HumanBytes;
+use gocross::table::Output;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -118,25 +118,10 @@ fn state(report: &ReleaseReport) -> &'static str {
     }
 }
 
-fn action_name(action: AssetAction) -> &'static str {
-    match action {
-        AssetAction::Kept => "kept",
-        AssetAction::Uploaded => "uploaded",
-        AssetAction::Replaced => "replaced",
-        AssetAction::Deleted => "deleted",
-    }
-}
-
 fn text(report: &ReleaseReport) -> String {
-    let mut table = output::table(&["ASSET", "SIZE", "SHA-256", "ACTION"]);
-    for a in &report.assets {
-        table.add_row(vec![
-            a.name.clone(),
-            HumanBytes(a.size).to_string(),
-            a.sha256.clone(),
-            action_name(a.action).to_string(),
-        ]);
-    }
+    let table = report
+        .assets_table(Output::Terminal)
+        .render(Output::Terminal);
     let unchanged = if report.changed() {
         ""
     } else {
@@ -156,19 +141,13 @@ fn text(report: &ReleaseReport) -> String {
 }
 
 fn summary_markdown(report: &ReleaseReport) -> String {
-    let mut md = format!(
-        "### Release [{}]({}): {}\n\n| Asset | Size | Action |\n|---|--:|---|\n",
+    format!(
+        "### Release [{}]({}): {}\n\n{}",
         report.tag,
         report.url,
-        state(report)
-    );
-    for a in &report.assets {
-        md.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            a.name,
-            HumanBytes(a.size),
-            action_name(a.action)
-        ));
-    }
-    md
+        state(report),
+        report
+            .assets_table(Output::Markdown)
+            .render(Output::Markdown)
+    )
 }

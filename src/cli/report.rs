@@ -9,6 +9,7 @@ use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::github::report::{self, Published, PullRequest, Report};
 use gocross::gotest::TestReport;
 use gocross::manifest::Manifest;
+use gocross::table::Output;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -128,16 +129,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 }
 
 fn text(report: &Report) -> String {
-    let mut table = output::table(&["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY", "TESTS"]);
-    for r in &report.rows {
-        table.add_row(vec![
-            r.target.clone(),
-            r.name.clone().unwrap_or_else(|| "-".into()),
-            if r.built { "yes" } else { "no" }.to_string(),
-            r.audit.clone(),
-            r.verify.clone(),
-            r.tests.clone(),
-        ]);
-    }
+    let table = report::table(report, Output::Terminal).render(Output::Terminal);
     format!("{}\n{table}", report.title)
 }

@@ -2,6 +2,7 @@
 
 use super::{Outcome, output};
 use anyhow::Result;
+use gocross::table::{Output, Table};
 use gocross::targets::{CrossGcc, GoVersion, MinimumOs, PORTS, Port, PortStatus, QemuArch, dist};
 use serde::Serialize;
 
@@ -71,7 +72,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         output::print_json(&rows)?;
         return Ok(Outcome::Success);
     }
-    let mut table = output::table(&[
+    let mut table = Table::new([
         "TARGET",
         "FIRST CLASS",
         "CGO",
@@ -83,7 +84,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     ]);
     let dash = || "-".to_string();
     for r in &rows {
-        table.add_row(vec![
+        table.push([
             r.target.clone(),
             if r.first_class { "yes" } else { "" }.to_string(),
             if r.cgo_supported { "yes" } else { "" }.to_string(),
@@ -99,6 +100,6 @@ pub fn run(args: Args) -> Result<Outcome> {
                 .unwrap_or_else(dash),
         ]);
     }
-    output::print(&table.to_string())?;
+    output::print(&table.render(Output::Terminal))?;
     Ok(Outcome::Success)
 }

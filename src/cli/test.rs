@@ -7,9 +7,9 @@ use super::{Global, Outcome, output};
 use anyhow::{Context, Result};
 use gocross::github::actions as gha;
 use gocross::gotest::{
-    self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport,
-    actions::{self, counts},
+    self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport, actions,
 };
+use gocross::table::{Output, Table};
 use gocross::targets::Target;
 use std::io::Write;
 use std::num::NonZeroUsize;
@@ -186,27 +186,7 @@ fn text(report: &TestReport) -> String {
         n(TestOutcome::Failed),
         n(TestOutcome::NotRun)
     );
-    let mut table = output::table(&["TARGET", "METHOD", "RESULT", "PACKAGES", "TESTS", "TIME"]);
-    for t in &report.targets {
-        let result = match t.outcome {
-            TestOutcome::Passed => "passed",
-            TestOutcome::Failed => "FAILED",
-            TestOutcome::NotRun => "not run",
-        };
-        let ran = t.outcome != TestOutcome::NotRun;
-        table.add_row(vec![
-            t.target.clone(),
-            t.method.clone(),
-            result.to_string(),
-            if ran { counts(&t.packages) } else { "-".into() },
-            if ran { counts(&t.tests) } else { "-".into() },
-            if ran {
-                format!("{:.1}s", t.duration_ms as f64 / 1000.0)
-            } else {
-                "-".into()
-            },
-        ]);
-    }
+    let table = actions::targets_table(report, Output::Terminal).render(Output::Terminal);
     s.push_str(&format!("{table}\n"));
     for t in &report.targets {
         match (t.outcome, &t.reason) {
@@ -221,9 +201,9 @@ fn text(report: &TestReport) -> String {
         return s;
     }
     s.push_str("\nFailures by test:\n");
-    let mut groups = output::table(&["TEST", "PACKAGE", "FAILED ON", "PASSED ON", "PATTERN"]);
+    let mut groups = Table::new(["TEST", "PACKAGE", "FAILED ON", "PASSED ON", "PATTERN"]);
     for g in &report.failures {
-        groups.add_row(vec![
+        groups.push([
             g.test.clone().unwrap_or_else(|| "(package)".into()),
             g.package.clone(),
             g.failed_on.join(", "),
@@ -235,7 +215,7 @@ fn text(report: &TestReport) -> String {
             g.pattern.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    s.push_str(&format!("{groups}\n"));
+    s.push_str(&format!("{}\n", groups.render(Output::Terminal)));
     for g in &report.failures {
         s.push_str(&details(report, g));
     }

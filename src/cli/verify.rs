@@ -6,6 +6,7 @@ use gocross::audit::{self, AuditOptions};
 use gocross::config::VerifyConfig;
 use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
+use gocross::table::{Output, Table};
 use gocross::targets::Target;
 use gocross::verify::{self, Request};
 use std::path::PathBuf;
@@ -75,10 +76,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             );
         }
         annotations.emit()?;
-        actions::append_summary(&format!(
-            "| target | method | result | duration |\n|---|---|---|---|\n| {} | {} | {:?} | {} ms |\n",
-            args.target, result.method, result.outcome, result.duration_ms
-        ))?;
+        let mut table = Table::new(["target", "method", "result", "duration"]);
+        table.push([
+            args.target.to_string(),
+            result.method.to_string(),
+            format!("{:?}", result.outcome),
+            format!("{} ms", result.duration_ms),
+        ]);
+        actions::append_summary(&table.render(Output::Markdown))?;
     }
     if args.json {
         output::print_json(&result)?;

@@ -14,6 +14,7 @@ use super::client::{Client, ClientError, Replay, Request};
 use crate::config::Config;
 use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
 use crate::manifest::{Manifest, VerifyOutcome};
+use crate::table::{Align, Cell, Output, Table};
 use indicatif::HumanBytes;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -224,8 +225,8 @@ pub fn summarize(
             audit,
             verify,
             tests: "—".into(),
-            linkage: a.audit.as_ref().and_then(|x| x.linkage.clone()),
-            glibc_floor: a.audit.as_ref().and_then(|x| x.glibc_floor.clone()),
+            linkage: a.linkage().map(str::to_string),
+            glibc_floor: a.glibc_floor().map(str::to_string),
             failed: audit_failed || verify_failed,
         });
     }
@@ -377,32 +378,10 @@ fn add_tests(
 /// step summary alone says everything). At most `limit` characters: rows that do not fit are
 /// counted instead.
 pub fn markdown(report: &Report, limit: usize) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut md = format!(
-        "### gocross: {}\n\n| Target | Binary | Size | Built | Audit | Verify | Tests | Linkage | glibc floor |\n|---|---|--:|---|---|---|---|---|---|\n",
-        report.title
-    );
-    let mut lines: Vec<String> = report
-        .rows
-        .iter()
-        .map(|r| {
-            format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                r.target,
-                r.name
-                    .as_deref()
-                    .map_or("—".to_string(), |n| format!("`{n}`")),
-                r.size
-                    .map_or("—".to_string(), |s| HumanBytes(s).to_string()),
-                if r.built { "yes" } else { "**no**" },
-                cell(&r.audit),
-                cell(&r.verify),
-                cell(&r.tests),
-                r.linkage.as_deref().unwrap_or("—"),
-                r.glibc_floor.as_deref().unwrap_or("—"),
-            )
-        })
-        .collect();
+    let mut md = format!("### gocross: {}\n\n", report.title);
+    let table = table(report, Output::Markdown);
+    md.push_str(&table.markdown_header());
+    let mut lines: Vec<String> = table.markdown_rows().collect();
     let failures: Vec<&CheckAnnotation> = report
         .annotations
         .iter()
@@ -428,6 +407,58 @@ pub fn markdown(report: &Report, limit: usize) -> String {
         md.push_str(&line);
     }
     md
+}
+
+/// The report's table. Markdown: Target, Binary, Size, Built, Audit, Verify, Tests,
+/// Linkage, glibc floor, `—` where there is nothing to say. Terminal: TARGET, BINARY, BUILT,
+/// AUDIT, VERIFY, TESTS, `-` for a binary not built.
+pub fn table(report: &Report, output: Output) -> Table {
+    let mut table = match output {
+        Output::Markdown => Table::new([
+            "Target",
+            "Binary",
+            "Size",
+            "Built",
+            "Audit",
+            "Verify",
+            "Tests",
+            "Linkage",
+            "glibc floor",
+        ])
+        .align(2, Align::Right),
+        Output::Terminal => Table::new(["TARGET", "BINARY", "BUILT", "AUDIT", "VERIFY", "TESTS"]),
+    };
+    for r in &report.rows {
+        let (none, built) = match (output, r.built) {
+            (Output::Markdown, true) => ("—", Cell::text("yes")),
+            (Output::Markdown, false) => ("—", Cell::strong("no")),
+            (Output::Terminal, built) => ("-", Cell::text(if built { "yes" } else { "no" })),
+        };
+        let name = r.name.as_deref().map_or(Cell::text(none), Cell::code);
+        let (audit, verify, tests) = (
+            Cell::text(&r.audit),
+            Cell::text(&r.verify),
+            Cell::text(&r.tests),
+        );
+        table.push(match output {
+            Output::Markdown => vec![
+                Cell::text(&r.target),
+                name,
+                Cell::text(
+                    r.size
+                        .map_or("—".to_string(), |s| HumanBytes(s).to_string()),
+                ),
+                built,
+                audit,
+                verify,
+                tests,
+                Cell::text(r.linkage.as_deref().unwrap_or("—")),
+                Cell::text(r.glibc_floor.as_deref().unwrap_or("—")),
+            ],
+            Output::Terminal => vec![Cell::text(&r.target), name, built, audit, verify, tests],
+        });
+    }
+    table
 }
 
 /// The commit and pull request a report is about.

@@ -1,10 +1,12 @@
 //! A test run for GitHub Actions: one `::group::` per package in the log (the package's
 //! output shown with workflow commands switched off, since tests print what they like), an
 //! `::error file=...,line=...::` annotation per failed test at the place `go test` reported,
-//! and a Markdown table of the targets and the grouped failures for the step summary.
+//! and the table of the targets ([`targets_table`], also what the terminal shows) and the
+//! grouped failures for the step summary.
 
 use super::{FailureGroup, PackageOutcome, TargetTests, TestFailure, TestOutcome, TestReport};
 use crate::github::actions::{self, Annotation, Annotator, Level};
+use crate::table::{Cell, Output, Table};
 
 /// The log of one finished target: a group per package, titled with the target, package,
 /// verdict, time and test count.
@@ -155,34 +157,79 @@ pub fn headline(g: &FailureGroup) -> String {
     line
 }
 
-/// The step summary: a row per target, then the failures by test.
-pub fn summary(report: &TestReport) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut md = format!(
-        "### gocross test ({}, {})\n\n| target | method | result | packages | tests | time |\n|---|---|---|---|---|---|\n",
-        report.module, report.go
-    );
+/// The table of a test run, one row per target. Markdown (the step summary): target,
+/// method, result (`✅ passed`, `❌` and why, `⚪ not run:` and why), packages, tests, time
+/// (`1.2 s`). Terminal: TARGET, METHOD, RESULT (`passed`, `FAILED`, `not run`), PACKAGES,
+/// TESTS, TIME (`1.2s`), `-` for the counts and time of a target not run.
+pub fn targets_table(report: &TestReport, output: Output) -> Table {
+    let mut table = match output {
+        Output::Markdown => Table::new(["target", "method", "result", "packages", "tests", "time"]),
+        Output::Terminal => Table::new(["TARGET", "METHOD", "RESULT", "PACKAGES", "TESTS", "TIME"]),
+    };
     for t in &report.targets {
-        let result = match t.outcome {
-            TestOutcome::Passed => "✅ passed".to_string(),
-            TestOutcome::Failed => format!("❌ {}", cell(t.reason.as_deref().unwrap_or("failed"))),
-            TestOutcome::NotRun => {
-                format!("⚪ not run: {}", cell(t.reason.as_deref().unwrap_or("")))
+        let secs = t.duration_ms as f64 / 1000.0;
+        table.push(match output {
+            Output::Markdown => {
+                let result = match t.outcome {
+                    TestOutcome::Passed => "✅ passed".to_string(),
+                    TestOutcome::Failed => {
+                        format!("❌ {}", t.reason.as_deref().unwrap_or("failed"))
+                    }
+                    TestOutcome::NotRun => {
+                        format!("⚪ not run: {}", t.reason.as_deref().unwrap_or(""))
+                    }
+                };
+                [
+                    Cell::code(&t.target),
+                    Cell::text(&t.method),
+                    Cell::text(result),
+                    Cell::text(counts(&t.packages)),
+                    Cell::text(counts(&t.tests)),
+                    Cell::text(format!("{secs:.1} s")),
+                ]
             }
-        };
-        md.push_str(&format!(
-            "| `{}` | {} | {result} | {} | {} | {:.1} s |\n",
-            t.target,
-            t.method,
-            counts(&t.packages),
-            counts(&t.tests),
-            t.duration_ms as f64 / 1000.0
-        ));
+            Output::Terminal => {
+                let result = match t.outcome {
+                    TestOutcome::Passed => "passed",
+                    TestOutcome::Failed => "FAILED",
+                    TestOutcome::NotRun => "not run",
+                };
+                let ran = |s: String| {
+                    Cell::text(if t.outcome == TestOutcome::NotRun {
+                        "-".to_string()
+                    } else {
+                        s
+                    })
+                };
+                [
+                    Cell::text(&t.target),
+                    Cell::text(&t.method),
+                    Cell::text(result),
+                    ran(counts(&t.packages)),
+                    ran(counts(&t.tests)),
+                    ran(format!("{secs:.1}s")),
+                ]
+            }
+        });
     }
+    table
+}
+
+/// The step summary: the table of targets ([`targets_table`]), then the failures by test.
+pub fn summary(report: &TestReport) -> String {
+    let mut md = format!(
+        "### gocross test ({}, {})\n\n{}",
+        report.module,
+        report.go,
+        targets_table(report, Output::Markdown).render(Output::Markdown)
+    );
     if !report.failures.is_empty() {
         md.push_str("\n**Failures by test**\n\n");
         for g in &report.failures {
-            md.push_str(&format!("- {}\n", cell(&headline(g))));
+            md.push_str(&format!(
+                "- {}\n",
+                Cell::text(headline(g)).render(Output::Markdown)
+            ));
         }
     }
     md.push('\n');

@@ -36,6 +36,7 @@ pub use select::{Selected, select};
 
 use crate::config::{Config, ImageConfig, image as image_config};
 use crate::manifest::Manifest;
+use crate::table::{Align, Cell, Output, Table};
 use crate::targets::Target;
 use std::path::PathBuf;
 
@@ -204,10 +205,36 @@ pub fn tags(
     Ok(out)
 }
 
-/// The step-summary Markdown of a push: the image, then one row per platform.
+/// The platforms of a push, one row each. Markdown: Platform, Digest, Size. Terminal:
+/// PLATFORM, DIGEST, SIZE, SBOM (`referrer`, `referrer (tag schema)`, `-`).
+pub fn platforms_table(report: &PushReport, output: Output) -> Table {
+    let mut table = match output {
+        Output::Markdown => Table::new(["Platform", "Digest", "Size"]).align(2, Align::Right),
+        Output::Terminal => Table::new(["PLATFORM", "DIGEST", "SIZE", "SBOM"]),
+    };
+    for p in &report.platforms {
+        let mut row = vec![
+            Cell::text(&p.platform),
+            Cell::code(&p.digest),
+            Cell::text(indicatif::HumanBytes(p.size).to_string()),
+        ];
+        if output == Output::Terminal {
+            row.push(Cell::text(match p.sbom_listing {
+                Some(push::ReferrerListing::Listed) => "referrer",
+                Some(push::ReferrerListing::TagSchema) => "referrer (tag schema)",
+                None => "-",
+            }));
+        }
+        table.push(row);
+    }
+    table
+}
+
+/// The step-summary Markdown of a push: the image, then one row per platform
+/// ([`platforms_table`]).
 pub fn summary_markdown(report: &PushReport) -> String {
-    let mut md = format!(
-        "### Container image\n\n`{}`\n\ntags: {}\n\n| Platform | Digest | Size |\n|---|---|--:|\n",
+    format!(
+        "### Container image\n\n`{}`\n\ntags: {}\n\n{}",
         report.image,
         if report.tags.is_empty() {
             "none".to_string()
@@ -218,17 +245,9 @@ pub fn summary_markdown(report: &PushReport) -> String {
                 .map(|t| format!("`{t}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        }
-    );
-    for p in &report.platforms {
-        md.push_str(&format!(
-            "| {} | `{}` | {} |\n",
-            p.platform,
-            p.digest,
-            indicatif::HumanBytes(p.size)
-        ));
-    }
-    md
+        },
+        platforms_table(report, Output::Markdown).render(Output::Markdown)
+    )
 }
 
 #[cfg(test)]

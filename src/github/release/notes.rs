@@ -2,6 +2,7 @@
 //! targets, then bare binaries), the Go that built them, then the user's notes.
 
 use crate::manifest::{Artifact, CHECKSUMS_FILE, Manifest, VerifyOutcome};
+use crate::table::{Align, Cell, Output, Table};
 use indicatif::HumanBytes;
 
 /// The release notes: a table of what the release holds — each archive with its target and
@@ -9,9 +10,16 @@ use indicatif::HumanBytes;
 /// result, all from the manifest; then the user's notes. Deterministic, so that a re-run
 /// with the same inputs finds the notes unchanged.
 pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
-    let mut md = String::from(
-        "| Target | File | Size | SHA-256 | Linkage | glibc floor | Verified |\n|---|---|--:|---|---|---|---|\n",
-    );
+    let mut table = Table::new([
+        "Target",
+        "File",
+        "Size",
+        "SHA-256",
+        "Linkage",
+        "glibc floor",
+        "Verified",
+    ])
+    .align(2, Align::Right);
     for x in &manifest.archives {
         let held: Vec<&Artifact> = x
             .binaries
@@ -21,45 +29,41 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
         let column = |f: &dyn Fn(&Artifact) -> String| {
             let mut values: Vec<String> = held.iter().map(|a| f(a)).collect();
             values.dedup();
-            values.join(", ")
+            Cell::text(values.join(", "))
         };
-        let binaries: Vec<String> = held
-            .iter()
-            .map(|a| {
-                format!(
-                    "`{}`",
-                    if a.binary.is_empty() {
-                        &a.name
-                    } else {
-                        &a.binary
-                    }
-                )
-            })
-            .collect();
-        md.push_str(&format!(
-            "| {} | `{}` ({}) | {} | `{}` | {} | {} | {} |\n",
-            x.target,
-            x.name,
-            binaries.join(", "),
-            HumanBytes(x.size),
-            x.sha256,
-            column(&linkage),
-            column(&glibc),
+        let mut file = Cell::code(&x.name).then(Cell::text(" ("));
+        for (i, a) in held.iter().enumerate() {
+            if i > 0 {
+                file = file.then(Cell::text(", "));
+            }
+            file = file.then(Cell::code(if a.binary.is_empty() {
+                &a.name
+            } else {
+                &a.binary
+            }));
+        }
+        table.push([
+            Cell::text(&x.target),
+            file.then(Cell::text(")")),
+            Cell::text(HumanBytes(x.size).to_string()),
+            Cell::code(&x.sha256),
+            column(&|a| a.linkage().unwrap_or("—").to_string()),
+            column(&|a| a.glibc_floor().unwrap_or("—").to_string()),
             column(&verified),
-        ));
+        ]);
     }
     for a in manifest.artifacts.iter().filter(|a| a.released) {
-        md.push_str(&format!(
-            "| {} | `{}` | {} | `{}` | {} | {} | {} |\n",
-            a.target,
-            a.name,
-            HumanBytes(a.size),
-            a.sha256,
-            linkage(a),
-            glibc(a),
-            verified(a),
-        ));
+        table.push([
+            Cell::text(&a.target),
+            Cell::code(&a.name),
+            Cell::text(HumanBytes(a.size).to_string()),
+            Cell::code(&a.sha256),
+            Cell::text(a.linkage().unwrap_or("—")),
+            Cell::text(a.glibc_floor().unwrap_or("—")),
+            Cell::text(verified(a)),
+        ]);
     }
+    let mut md = table.render(Output::Markdown);
     md.push_str(&format!(
         "\nBuilt with {} by gocross. Check downloads with `sha256sum -c {CHECKSUMS_FILE}`.\n",
         if manifest.go.is_empty() {
@@ -76,20 +80,6 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
     md
 }
 
-fn linkage(a: &Artifact) -> String {
-    a.audit
-        .as_ref()
-        .and_then(|x| x.linkage.clone())
-        .unwrap_or_else(|| "—".into())
-}
-
-fn glibc(a: &Artifact) -> String {
-    a.audit
-        .as_ref()
-        .and_then(|x| x.glibc_floor.clone())
-        .unwrap_or_else(|| "—".into())
-}
-
 fn verified(a: &Artifact) -> String {
     match &a.verify {
         None => "—".to_string(),
@@ -100,7 +90,7 @@ fn verified(a: &Artifact) -> String {
                 "not run{}",
                 v.reason
                     .as_deref()
-                    .map(|r| format!(": {}", r.replace('|', "\\|")))
+                    .map(|r| format!(": {r}"))
                     .unwrap_or_default()
             ),
         },

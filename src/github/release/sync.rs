@@ -7,6 +7,7 @@ use super::decide::{Decision, RemoteAsset, Sameness, Stage, decide, same_content
 use super::local::{ExpectedAsset, check_tag};
 use crate::digest::sha256_hex;
 use crate::github::client::{Client, ClientError, Replay, Request};
+use crate::table::{Align, Cell, Output, Table};
 use bytes::Bytes;
 use indicatif::HumanBytes;
 use octocrab::models::repos::{Asset, Release};
@@ -37,6 +38,18 @@ pub enum AssetAction {
     Replaced,
     /// An asset that is not in dist/ was deleted.
     Deleted,
+}
+
+impl AssetAction {
+    /// `kept`, `uploaded`, `replaced` or `deleted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetAction::Kept => "kept",
+            AssetAction::Uploaded => "uploaded",
+            AssetAction::Replaced => "replaced",
+            AssetAction::Deleted => "deleted",
+        }
+    }
 }
 
 /// One line of the result.
@@ -73,6 +86,27 @@ impl ReleaseReport {
             || self.published_now
             || self.notes_updated
             || self.assets.iter().any(|a| a.action != AssetAction::Kept)
+    }
+
+    /// The assets, one row each. Terminal: ASSET, SIZE, SHA-256, ACTION. Markdown (the step
+    /// summary): Asset, Size, Action.
+    pub fn assets_table(&self, output: Output) -> Table {
+        let mut table = match output {
+            Output::Terminal => Table::new(["ASSET", "SIZE", "SHA-256", "ACTION"]),
+            Output::Markdown => Table::new(["Asset", "Size", "Action"]).align(1, Align::Right),
+        };
+        for a in &self.assets {
+            let (name, size, action) = (
+                Cell::code(&a.name),
+                Cell::text(HumanBytes(a.size).to_string()),
+                Cell::text(a.action.as_str()),
+            );
+            table.push(match output {
+                Output::Terminal => vec![name, size, Cell::code(&a.sha256), action],
+                Output::Markdown => vec![name, size, action],
+            });
+        }
+        table
     }
 }
 
