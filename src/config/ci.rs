@@ -186,8 +186,8 @@ pub(super) fn action<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, 
     })
 }
 
-/// `ci.branches` and `ci.tags`: names or patterns, none empty, without blanks or control
-/// characters (git refuses them in ref names).
+/// `ci.branches` and `ci.tags`: names or filter patterns ([`filter_pattern`]), none empty,
+/// without blanks or control characters (git refuses them in ref names).
 pub(super) fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     validate::list(d, |name: &String, _: &[String]| {
         if name.trim().is_empty() {
@@ -198,7 +198,7 @@ pub(super) fn names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
                 name.escape_debug()
             ))
         } else {
-            Ok(())
+            filter_pattern(name)
         }
     })
 }
@@ -320,13 +320,23 @@ fn strings<'v>(value: &'v serde_json::Value, at: &str, out: &mut Vec<(String, &'
     }
 }
 
-/// One extra step, checked as a whole: a mapping of [`STEP_KEYS`] with a pinned `uses:` or a
-/// `run:`; `${{ }}` only in `if:`, in `env:` values and in `with:` values other than
-/// [`CODE_INPUTS`]; no control characters but tabs and line breaks in values.
 /// The `with:` inputs that run as code: actions/github-script's `script`, and a `docker://`
 /// step's `args` and `entrypoint`. Other inputs reach the action as values.
 const CODE_INPUTS: [&str; 3] = ["with.script", "with.args", "with.entrypoint"];
 
+/// The keys only a `run:` step has, and those only a `uses:` step has.
+const RUN_KEYS: [&str; 3] = ["run", "shell", "working-directory"];
+const USES_KEYS: [&str; 2] = ["uses", "with"];
+
+/// The shells GitHub's runners know by name; any other `shell:` is a command template that
+/// holds `{0}` (the script's path), such as `perl {0}`.
+const SHELLS: [&str; 6] = ["bash", "sh", "pwsh", "python", "cmd", "powershell"];
+
+/// One extra step, checked as a whole: a mapping of [`STEP_KEYS`] with a pinned `uses:` or a
+/// `run:`, and only the keys of its kind ([`RUN_KEYS`], [`USES_KEYS`]); a `shell:` GitHub
+/// knows ([`SHELLS`] or a `{0}` template); `${{ }}` only in `if:`, in `env:` values and in
+/// `with:` values other than [`CODE_INPUTS`]; no control characters but tabs and line breaks
+/// in values.
 fn check_step(step: &serde_json::Value) -> Result<(), String> {
     let Some(map) = step.as_object() else {
         return Err("a step is a mapping with `uses:` or `run:`".into());
@@ -371,6 +381,12 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
     }
     match (map.get("uses"), map.get("run")) {
         (Some(serde_json::Value::String(uses)), None) => {
+            if !uses.starts_with("./") && !uses.starts_with("docker://") && !is_action_ref(uses) {
+                return Err(format!(
+                    "`uses: {}` is not an action reference: write OWNER/REPO[/PATH]@<full 40-hex commit SHA>, ./PATH or docker://IMAGE@sha256:<digest>",
+                    uses.escape_debug()
+                ));
+            }
             if !is_pinned(uses) {
                 return Err(format!(
                     "`uses: {uses}` is not pinned: write OWNER/REPO@<full 40-hex commit SHA> (a tag or branch can move)"
@@ -380,6 +396,82 @@ fn check_step(step: &serde_json::Value) -> Result<(), String> {
         (None, Some(serde_json::Value::String(_))) => {}
         (Some(_), Some(_)) => return Err("a step has either `uses:` or `run:`, not both".into()),
         _ => return Err("a step needs `uses:` or `run:` (a string)".into()),
+    }
+    let (kind, other_kind) = if map.contains_key("run") {
+        ("run", USES_KEYS.as_slice())
+    } else {
+        ("uses", RUN_KEYS.as_slice())
+    };
+    if let Some(key) = other_kind.iter().find(|k| map.contains_key(**k)) {
+        return Err(format!(
+            "`{key}` has no meaning in a `{kind}:` step: remove it, or make the step a `{}:` step",
+            if kind == "run" { "uses" } else { "run" }
+        ));
+    }
+    if let Some(serde_json::Value::String(shell)) = map.get("shell")
+        && !SHELLS.contains(&shell.as_str())
+        && !shell.contains("{0}")
+    {
+        return Err(format!(
+            "`shell: {}` is not a shell GitHub knows: write one of {}, or a command with {{0}} for the script (`perl {{0}}`)",
+            shell.escape_debug(),
+            SHELLS.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// A branch or tag filter pattern as GitHub reads it: `*`, `**`, `?`, `+`, a leading `!`, and
+/// character classes (`[0-9]`, `[ab]`) of two or more characters or ascending ranges.
+/// Characters git refuses in ref names (`~`, `^`, `:`, `\`) are refused, so is a class that
+/// is empty, unclosed or a single character.
+fn filter_pattern(pattern: &str) -> Result<(), String> {
+    let shown = pattern.escape_debug();
+    let mut chars = pattern.strip_prefix('!').unwrap_or(pattern).chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '~' | '^' | ':' | '\\' => {
+                return Err(format!(
+                    "`{shown}` holds `{c}`, which no branch or tag name has"
+                ));
+            }
+            '[' => {
+                let mut class = Vec::new();
+                loop {
+                    match chars.next() {
+                        Some(']') => break,
+                        Some(x) => class.push(x),
+                        None => return Err(format!("`{shown}`: a `[` is not closed by `]`")),
+                    }
+                }
+                let mut members = 0;
+                let mut i = 0;
+                while i < class.len() {
+                    if i + 2 < class.len() && class[i + 1] == '-' {
+                        if class[i] > class[i + 2] {
+                            return Err(format!(
+                                "`{shown}`: the range `{}-{}` runs backwards",
+                                class[i],
+                                class[i + 2]
+                            ));
+                        }
+                        members += 2;
+                        i += 3;
+                    } else {
+                        members += 1;
+                        i += 1;
+                    }
+                }
+                match (members, class.first()) {
+                    (0, _) => return Err(format!("`{shown}`: `[]` matches nothing")),
+                    (1, Some(x)) => {
+                        return Err(format!("`{shown}`: write `{x}` instead of `[{x}]`"));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -406,5 +498,31 @@ mod tests {
         assert!(is_action_ref("o/r/sub/dir@main"));
         assert!(!is_action_ref("gocross-action@v1"));
         assert!(!is_action_ref("o/r"));
+    }
+
+    #[test]
+    fn filter_patterns() {
+        for ok in [
+            "main",
+            "release/**",
+            "v[0-9]*",
+            "!main",
+            "v[0-9]+.[0-9]+",
+            "[ab]c",
+            "a+b",
+        ] {
+            assert_eq!(filter_pattern(ok), Ok(()), "{ok}");
+        }
+        for (bad, says) in [
+            ("a:b", "holds `:`"),
+            ("x\\*y", "holds `\\`"),
+            ("v[9-0]", "the range `9-0` runs backwards"),
+            ("v[x]", "write `x` instead of `[x]`"),
+            ("v[]", "`[]` matches nothing"),
+            ("v[0-9", "is not closed"),
+        ] {
+            let err = filter_pattern(bad).unwrap_err();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
     }
 }

@@ -369,6 +369,21 @@ refused_at! {
     ci_steps_keep_expressions_out_of_shell:
         "version: 1\nci:\n  steps_after_build:\n    - run: make\n      shell: ${{ github.head_ref }}\n"
         => (4, 7), "`shell` holds `${{ }}`";
+    ci_steps_name_actions_as_github_does:
+        "version: 1\nci:\n  steps_after_build:\n    - uses: actions?upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f\n"
+        => (4, 7), "key `ci.steps_after_build[0]`: `uses: actions?upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f` is not an action reference";
+    ci_run_steps_take_no_with:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n      with: {a: b}\n"
+        => (4, 7), "key `ci.steps_after_build[0]`: `with` has no meaning in a `run:` step";
+    ci_uses_steps_take_no_shell:
+        "version: 1\nci:\n  steps_after_build:\n    - uses: ./.github/actions/x\n      shell: bash\n"
+        => (4, 7), "key `ci.steps_after_build[0]`: `shell` has no meaning in a `uses:` step";
+    ci_steps_name_a_shell_github_knows:
+        "version: 1\nci:\n  steps_after_build:\n    - run: make\n      shell: /usr/bin/bash\n"
+        => (4, 7), "`shell: /usr/bin/bash` is not a shell GitHub knows";
+    ci_tags_are_filter_patterns:
+        "version: 1\nci:\n  tags: ['v[9-0]*']\n"
+        => (3, 10), "key `ci.tags[0]`: `v[9-0]*`: the range `9-0` runs backwards";
     ci_steps_keep_expressions_out_of_docker_args:
         "version: 1\nci:\n  steps_after_build:\n    - uses: docker://alpine@sha256:0123\n      with:\n        args: ${{ github.head_ref }}\n"
         => (4, 7), "`with.args` holds `${{ }}`";
