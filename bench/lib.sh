@@ -5,9 +5,9 @@
 #                                     from the Go module proxy) to WORK/shfmt, each a git
 #                                     repository with a gocross.yaml
 #   emit GOCROSS DIR VERSION          writes DIR/plan.json, DIR/loop.txt (one `env ... go build
-#                                     -o loop-dist/<output> ...` line per job, the job's exact
+#                                     -o loop-dist/<output> ...` line per job and binary, its exact
 #                                     environment, flags and -ldflags) and DIR/.goreleaser.yaml
-#                                     (one build per job, same settings)
+#                                     (one build per job and binary, same settings)
 
 setup_modules() { # work shfmt_version
   local work=$1 shfmt_dir m
@@ -32,27 +32,29 @@ plan = json.load(open(f"{dir}/plan.json"))
 cleared = "GOOS GOARCH GOARM GOAMD64 GOARM64 GO386 GOMIPS GOMIPS64 GOPPC64 GORISCV64 CGO_ENABLED CC CXX GOFLAGS CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS".split()
 with open(f"{dir}/loop.txt", "w") as loop:
     for job in plan["jobs"]:
-        ldflags = job["ldflags"].replace("{{version}}", version)
-        args = ["go", "build", "-o", f"loop-dist/{job['output']}", *job["flags"]]
-        if job["tags"]:
-            args += ["-tags", ",".join(job["tags"])]
-        args += ["-ldflags", ldflags, job["package"]]
-        env = ["env"] + [f"-u{v}" for v in cleared] + [f"{k}={v}" for k, v in job["env"].items()]
-        loop.write(" ".join(shlex.quote(a) for a in env + args) + "\n")
+        for bin in job["binaries"]:
+            ldflags = bin["ldflags"].replace("{{version}}", version)
+            args = ["go", "build", "-o", f"loop-dist/{bin['output']}", *bin["flags"]]
+            if bin["tags"]:
+                args += ["-tags", ",".join(bin["tags"])]
+            args += ["-ldflags", ldflags, bin["package"]]
+            env = ["env"] + [f"-u{v}" for v in cleared] + [f"{k}={v}" for k, v in bin["env"].items()]
+            loop.write(" ".join(shlex.quote(a) for a in env + args) + "\n")
 builds = []
-for i, job in enumerate(plan["jobs"]):
+for job in plan["jobs"]:
     goos, goarch = job["target"].split("/")[:2]
-    b = {
-        "id": f"b{i}", "main": job["package"], "binary": job["output"],
-        "no_unique_dist_dir": True,
-        "env": [f"{k}={v}" for k, v in job["env"].items() if k not in ("GOOS", "GOARCH", "GOARM")],
-        "flags": job["flags"], "tags": job["tags"],
-        "ldflags": [job["ldflags"].replace("{{version}}", "{{.Version}}")],
-        "goos": [goos], "goarch": [goarch],
-    }
-    if "GOARM" in job["env"]:
-        b["goarm"] = [job["env"]["GOARM"]]
-    builds.append(b)
+    for bin in job["binaries"]:
+        b = {
+            "id": f"b{len(builds)}", "main": bin["package"], "binary": bin["output"],
+            "no_unique_dist_dir": True,
+            "env": [f"{k}={v}" for k, v in bin["env"].items() if k not in ("GOOS", "GOARCH", "GOARM")],
+            "flags": bin["flags"], "tags": bin["tags"],
+            "ldflags": [bin["ldflags"].replace("{{version}}", "{{.Version}}")],
+            "goos": [goos], "goarch": [goarch],
+        }
+        if "GOARM" in bin["env"]:
+            b["goarm"] = [bin["env"]["GOARM"]]
+        builds.append(b)
 json.dump({"version": 2, "project_name": plan["project"], "builds": builds,
            "snapshot": {"version_template": version}},
           open(f"{dir}/.goreleaser.yaml", "w"), indent=1)
