@@ -52,8 +52,12 @@ best_of_3() {
   printf '%.3f' "$best"
 }
 
+# The three commands are eval'd, so they expand there, not here.
+# shellcheck disable=SC2016
 baseline_batched='file "${files[@]}"; readelf -d "${files[@]}"; readelf -V "${files[@]}"; go version -m "${files[@]}"'
+# shellcheck disable=SC2016
 baseline_per_file='for f in "${files[@]}"; do file "$f"; readelf -d "$f"; readelf -V "$f"; go version -m "$f"; done'
+# shellcheck disable=SC2016
 ours='"$gocross" audit --json --no-config "${files[@]}"'
 
 eval "$ours" >/dev/null 2>&1 || true   # warm the page cache

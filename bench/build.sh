@@ -26,7 +26,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 cargo build --release -q
 gocross=$root/target/release/gocross
-export PATH="$PATH:$(go env GOPATH)/bin"
+PATH="$PATH:$(go env GOPATH)/bin"
+export PATH
 if ! command -v goreleaser >/dev/null; then
   say "installing goreleaser"
   # The latest release may need a newer Go than the one installed (let go fetch it) or a
@@ -77,6 +78,7 @@ for m in hello shfmt; do
   for ((i = 0; i < RUNS; i++)); do
     for t in "${tools[@]}"; do samples[$t]+="$(run_tool "$t" "$m") "; done
   done
+  # shellcheck disable=SC2034 # cold and warm are read through the nameref below
   for t in "${tools[@]}"; do
     cold[$t]=$(tr ' ' '\n' <<<"${cold_samples[$t]}" | grep . | sort -n | head -1)
     warm[$t]=$(tr ' ' '\n' <<<"${samples[$t]}" | grep . | median)

@@ -22,7 +22,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 cargo build --release -q
 gocross=$root/target/release/gocross
-export PATH="$PATH:$(go env GOPATH)/bin"
+PATH="$PATH:$(go env GOPATH)/bin"
+export PATH
 command -v crane >/dev/null || go install github.com/google/go-containerregistry/cmd/crane@v0.22.1
 
 work=$(mktemp -d)

@@ -35,7 +35,7 @@ cp -r "$src" "$work/text"
 chmod -R u+w "$work/text"
 dir=$work/text
 {
-  printf 'version: 1\nproject: text\ntargets: [%s]\ntest:\n  packages: [%s]\n' "$(IFS=,; echo "${TARGETS[*]}" | sed 's/,/, /g')" "$PATTERN"
+  printf 'version: 1\nproject: text\ntargets: [%s]\ntest:\n  packages: [%s]\n' "$(IFS=,; t="${TARGETS[*]}"; echo "${t//,/, }")" "$PATTERN"
 } > "$dir/gocross.yaml"
 
 # The loop's commands, from the plan: the same environment, flags and tags as gocross uses.
