@@ -10,6 +10,8 @@
 # Usage: bench/audit.sh            (needs go, file, binutils, GNU time; builds gocross --release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -18,23 +20,8 @@ echo "==> building gocross (release)" >&2
 cargo build --release --quiet
 gocross="$PWD/target/release/gocross"
 
-echo "==> building the Go corpus" >&2
-targets="linux/amd64 linux/386 linux/arm linux/arm64 linux/riscv64 linux/ppc64le linux/s390x
-linux/mips64le linux/loong64 windows/amd64 windows/386 windows/arm64 darwin/amd64 darwin/arm64
-freebsd/amd64 wasip1/wasm"
-mkdir -p "$work/go"
-for t in $targets; do
-  os=${t%/*} arch=${t#*/}
-  (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -o "$work/go/hello_${os}_${arch}" .)
-  (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags='-s -w' \
-    -o "$work/go/hello_${os}_${arch}_stripped" .)
-done
-
-# The file list: the Go corpus and every regular ELF file in /usr/bin.
-files=("$work"/go/*)
-while IFS= read -r -d '' f; do
-  if [ "$(head -c 4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then files+=("$f"); fi
-done < <(find /usr/bin -maxdepth 1 -type f -readable -print0 | sort -z)
+# The file list (`files`): the Go corpus and every regular ELF file in /usr/bin.
+audit_corpus "$work"
 count=${#files[@]}
 bytes=$(du -cb "${files[@]}" | tail -1 | cut -f1)
 echo "==> $count files, $((bytes >> 20)) MiB" >&2

@@ -8,6 +8,9 @@
 #                                     -o loop-dist/<output> ...` line per job and binary, its exact
 #                                     environment, flags and -ldflags) and DIR/.goreleaser.yaml
 #                                     (one build per job and binary, same settings)
+#   audit_corpus WORK                 builds examples/hello for 16 ports, plain and stripped,
+#                                     into WORK/go and sets `files` to them plus every regular
+#                                     ELF file in /usr/bin (what the audit benchmarks read)
 
 setup_modules() { # work shfmt_version
   local work=$1 shfmt_dir m
@@ -59,6 +62,24 @@ json.dump({"version": 2, "project_name": plan["project"], "builds": builds,
            "snapshot": {"version_template": version}},
           open(f"{dir}/.goreleaser.yaml", "w"), indent=1)
 PY
+}
+
+audit_corpus() { # work
+  local t os arch f
+  echo "==> building the Go corpus" >&2
+  mkdir -p "$1/go"
+  for t in linux/amd64 linux/386 linux/arm linux/arm64 linux/riscv64 linux/ppc64le linux/s390x \
+    linux/mips64le linux/loong64 windows/amd64 windows/386 windows/arm64 darwin/amd64 \
+    darwin/arm64 freebsd/amd64 wasip1/wasm; do
+    os=${t%/*} arch=${t#*/}
+    (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -o "$1/go/hello_${os}_${arch}" .)
+    (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags='-s -w' \
+      -o "$1/go/hello_${os}_${arch}_stripped" .)
+  done
+  files=("$1"/go/*)
+  while IFS= read -r -d '' f; do
+    if [ "$(head -c 4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then files+=("$f"); fi
+  done < <(find /usr/bin -maxdepth 1 -type f -readable -print0 | sort -z)
 }
 
 # Seconds since the epoch, with nanoseconds.

@@ -13,6 +13,8 @@
 #        PREBUILT=DIR takes DIR/gocross-<variant> instead of building it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 RUNS=${RUNS:-5}
 REPEAT=${REPEAT:-20}
 variants=("$@")
@@ -50,20 +52,7 @@ for v in "${variants[@]}"; do
     "$(stat -c %s "$work/gocross-$v")" "$before" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 
-echo "==> building the Go corpus" >&2
-mkdir -p "$work/go"
-for t in linux/amd64 linux/386 linux/arm linux/arm64 linux/riscv64 linux/ppc64le linux/s390x \
-  linux/mips64le linux/loong64 windows/amd64 windows/386 windows/arm64 darwin/amd64 \
-  darwin/arm64 freebsd/amd64 wasip1/wasm; do
-  os=${t%/*} arch=${t#*/}
-  (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -o "$work/go/hello_${os}_${arch}" .)
-  (cd examples/hello && CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags='-s -w' \
-    -o "$work/go/hello_${os}_${arch}_stripped" .)
-done
-files=("$work"/go/*)
-while IFS= read -r -d '' f; do
-  if [ "$(head -c 4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then files+=("$f"); fi
-done < <(find /usr/bin -maxdepth 1 -type f -readable -print0 | sort -z)
+audit_corpus "$work"
 once=("${files[@]}")
 for ((i = 1; i < REPEAT; i++)); do files+=("${once[@]}"); done
 
