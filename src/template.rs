@@ -39,97 +39,69 @@ pub enum Placeholder {
     Goarch,
     /// The sub-architecture as release names spell it ([`variant_suffix`]).
     Variant,
-    /// `{{env.NAME}}`: the variable's value at build time.
+    /// `{{env.NAME}}`: the variable's value at build time. In the lists of what a setting
+    /// allows ([`Placeholder::LDFLAGS`]...), `Env` with an empty name stands for any variable.
     Env(String),
-}
-
-/// The kind of a placeholder, without the variable's name: what a setting allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Version,
-    Tag,
-    Commit,
-    ShortCommit,
-    Date,
-    Project,
-    Binary,
-    Goos,
-    Goarch,
-    Variant,
-    Env,
-}
-
-impl Kind {
-    /// How a template writes it.
-    pub fn spelling(self) -> &'static str {
-        match self {
-            Kind::Version => "{{version}}",
-            Kind::Tag => "{{tag}}",
-            Kind::Commit => "{{commit}}",
-            Kind::ShortCommit => "{{short_commit}}",
-            Kind::Date => "{{date}}",
-            Kind::Project => "{{project}}",
-            Kind::Binary => "{{binary}}",
-            Kind::Goos => "{{goos}}",
-            Kind::Goarch => "{{goarch}}",
-            Kind::Variant => "{{variant}}",
-            Kind::Env => "{{env.NAME}}",
-        }
-    }
 }
 
 impl Placeholder {
     /// Every placeholder: `-ldflags` (top level, overrides, binaries) may use them all.
-    pub const LDFLAGS: &'static [Kind] = &[
-        Kind::Version,
-        Kind::Tag,
-        Kind::Commit,
-        Kind::ShortCommit,
-        Kind::Date,
-        Kind::Project,
-        Kind::Binary,
-        Kind::Goos,
-        Kind::Goarch,
-        Kind::Variant,
-        Kind::Env,
+    pub const LDFLAGS: &'static [Placeholder] = &[
+        Placeholder::Version,
+        Placeholder::Tag,
+        Placeholder::Commit,
+        Placeholder::ShortCommit,
+        Placeholder::Date,
+        Placeholder::Project,
+        Placeholder::Binary,
+        Placeholder::Goos,
+        Placeholder::Goarch,
+        Placeholder::Variant,
+        Placeholder::Env(String::new()),
     ];
     /// `archives.name`: all but `{{binary}}` (an archive holds every binary of its target).
-    pub const ARCHIVE_NAME: &'static [Kind] = &[
-        Kind::Version,
-        Kind::Tag,
-        Kind::Commit,
-        Kind::ShortCommit,
-        Kind::Date,
-        Kind::Project,
-        Kind::Goos,
-        Kind::Goarch,
-        Kind::Variant,
-        Kind::Env,
+    pub const ARCHIVE_NAME: &'static [Placeholder] = &[
+        Placeholder::Version,
+        Placeholder::Tag,
+        Placeholder::Commit,
+        Placeholder::ShortCommit,
+        Placeholder::Date,
+        Placeholder::Project,
+        Placeholder::Goos,
+        Placeholder::Goarch,
+        Placeholder::Variant,
+        Placeholder::Env(String::new()),
     ];
     /// `image.repository` and `image.tags`: an image spans targets and binaries.
-    pub const IMAGE: &'static [Kind] = &[
-        Kind::Version,
-        Kind::Commit,
-        Kind::ShortCommit,
-        Kind::Project,
-        Kind::Env,
+    pub const IMAGE: &'static [Placeholder] = &[
+        Placeholder::Version,
+        Placeholder::Commit,
+        Placeholder::ShortCommit,
+        Placeholder::Project,
+        Placeholder::Env(String::new()),
     ];
 
-    /// Its kind.
-    pub fn kind(&self) -> Kind {
+    /// How a template writes it.
+    pub fn spelling(&self) -> &'static str {
         match self {
-            Placeholder::Version => Kind::Version,
-            Placeholder::Tag => Kind::Tag,
-            Placeholder::Commit => Kind::Commit,
-            Placeholder::ShortCommit => Kind::ShortCommit,
-            Placeholder::Date => Kind::Date,
-            Placeholder::Project => Kind::Project,
-            Placeholder::Binary => Kind::Binary,
-            Placeholder::Goos => Kind::Goos,
-            Placeholder::Goarch => Kind::Goarch,
-            Placeholder::Variant => Kind::Variant,
-            Placeholder::Env(_) => Kind::Env,
+            Placeholder::Version => "{{version}}",
+            Placeholder::Tag => "{{tag}}",
+            Placeholder::Commit => "{{commit}}",
+            Placeholder::ShortCommit => "{{short_commit}}",
+            Placeholder::Date => "{{date}}",
+            Placeholder::Project => "{{project}}",
+            Placeholder::Binary => "{{binary}}",
+            Placeholder::Goos => "{{goos}}",
+            Placeholder::Goarch => "{{goarch}}",
+            Placeholder::Variant => "{{variant}}",
+            Placeholder::Env(_) => "{{env.NAME}}",
         }
+    }
+
+    /// Whether both are the same placeholder, whatever variable an `{{env.NAME}}` names:
+    /// what a setting's list of allowed placeholders is checked with.
+    fn same_kind(&self, other: &Placeholder) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
     }
 
     fn parse(name: &str) -> Option<Placeholder> {
@@ -211,7 +183,7 @@ impl Template {
     ///
     /// Errors: an unclosed `{{`, a name gocross does not fill, or one the setting does not
     /// allow; the message lists what may be written.
-    pub fn parse(source: &str, allowed: &[Kind]) -> Result<Template, TemplateError> {
+    pub fn parse(source: &str, allowed: &[Placeholder]) -> Result<Template, TemplateError> {
         let mut pieces = Vec::new();
         let mut rest = source;
         while let Some(start) = rest.find("{{") {
@@ -236,13 +208,12 @@ impl Template {
                 template: source.to_string(),
                 known: known(),
             })?;
-            if !allowed.contains(&placeholder.kind()) {
-                let spelling = placeholder.kind().spelling();
+            if !allowed.iter().any(|a| a.same_kind(&placeholder)) {
                 return Err(TemplateError::NotHere {
-                    placeholder: spelling,
+                    placeholder: placeholder.spelling(),
                     template: source.to_string(),
-                    why: match placeholder.kind() {
-                        Kind::Binary => {
+                    why: match placeholder {
+                        Placeholder::Binary => {
                             "an archive holds every binary of its target; write {{project}}"
                                 .to_string()
                         }
@@ -267,11 +238,11 @@ impl Template {
         &self.source
     }
 
-    /// Whether it uses a placeholder of `kind`.
-    pub fn uses(&self, kind: Kind) -> bool {
+    /// Whether it uses `placeholder` (any `{{env.NAME}}` for an `Env`).
+    pub fn uses(&self, placeholder: &Placeholder) -> bool {
         self.pieces
             .iter()
-            .any(|p| matches!(p, Piece::Value(v) if v.kind() == kind))
+            .any(|p| matches!(p, Piece::Value(v) if v.same_kind(placeholder)))
     }
 
     /// Fills the template; `env` looks a variable up.
@@ -285,7 +256,7 @@ impl Template {
     ) -> Result<String, TemplateError> {
         let mut out = String::with_capacity(self.source.len());
         let missing = |p: &Placeholder| TemplateError::NotHere {
-            placeholder: p.kind().spelling(),
+            placeholder: p.spelling(),
             template: self.source.clone(),
             why: "it names a binary or a target, and this setting has none".to_string(),
         };
@@ -499,7 +470,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(tpl.glob(&values(Some(&t))), "age_*_windows_amd64");
-        assert!(tpl.uses(Kind::Version) && !tpl.uses(Kind::Binary));
+        assert!(tpl.uses(&Placeholder::Version) && !tpl.uses(&Placeholder::Binary));
     }
 
     #[test]
