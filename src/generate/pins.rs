@@ -4,7 +4,8 @@
 //! This repository's action.yml and its own workflows use the same pins; a test keeps them
 //! in step with this table.
 //!
-//! Source: the action repositories' tags, read 2026-11 (FACTS.md, "Current action releases").
+//! Source: the action repositories' release tags, read 2026-11 (e.g.
+//! <https://github.com/actions/checkout/releases/tag/v7.0.1>).
 //! All run on node24; the node20 releases before them are deprecated on GitHub's runners.
 //! Layout note for actions/download-artifact from v5 on: a name or a pattern that matches
 //! exactly one artifact is extracted straight into `path/`, several into `path/<name>/`;
@@ -74,8 +75,8 @@ pub const ATTEST: Pin = Pin {
 
 /// sigstore/cosign-installer: cosign for keyless image signing; the release it installs is
 /// fixed by the action's commit, which checks it against a digest it carries. Source: the
-/// commit behind v4.0.0 as public workflows pin it (2026-11); the FACTS.md table does not
-/// list it.
+/// commit behind v4.0.0 as public workflows pin it (2026-11,
+/// <https://github.com/sigstore/cosign-installer/releases/tag/v4.0.0>).
 pub const COSIGN_INSTALLER: Pin = Pin {
     action: "sigstore/cosign-installer",
     sha: "faadad0cce49287aee09b3a48701e75088a2c6ad",

@@ -4,7 +4,7 @@
 //! and an annotation per problem; optionally one sticky pull-request comment,
 //! found again by a hidden marker and updated in place.
 //!
-//! Facts (GitHub's Checks API and FACTS.md): a request carries at most 50 annotations, more
+//! Facts (GitHub's Checks API, <https://docs.github.com/en/rest/checks/runs>): a request carries at most 50 annotations, more
 //! are sent with updates of the same check run (they accumulate); `output.summary` holds at
 //! most 65535 characters; fork pull requests get a read-only token, which answers 403 to
 //! check runs and comments: the caller then falls back to the step summary. A check run's

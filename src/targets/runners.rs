@@ -3,8 +3,9 @@
 //! the plan finds the platform of a label written in gocross.yaml here; a label missing from
 //! the table (a self-hosted runner) has no known platform, so nothing is run on it.
 //!
-//! Source: the runner-images announcements and README (late 2026, see FACTS.md "GitHub-hosted
-//! runners"). glibc versions: Ubuntu 24.04 ships glibc 2.39, Ubuntu 22.04 ships 2.35.
+//! Source: the runner-images README and announcements
+//! (<https://github.com/actions/runner-images>, late 2026) and "GitHub-hosted runners"
+//! (<https://docs.github.com/en/actions/reference/runners/github-hosted-runners>). glibc versions: Ubuntu 24.04 ships glibc 2.39, Ubuntu 22.04 ships 2.35.
 
 use super::{Goarch, Goos, Platform, Version};
 use serde::Serialize;

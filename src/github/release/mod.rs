@@ -12,7 +12,8 @@
 //!    second listing that checks every asset's state, size and digest; then one `PATCH` that
 //!    publishes.
 //!
-//! Facts (GitHub's releases REST API; see FACTS.md): assets carry `digest: "sha256:<hex>"`
+//! Facts (GitHub's releases REST API,
+//! <https://docs.github.com/en/rest/releases/assets>): assets carry `digest: "sha256:<hex>"`
 //! (older servers omit it: then the size is compared and, when equal, the asset downloaded and
 //! hashed); uploading a name that exists answers 422 `already_exists`; an upload cut off by a
 //! 5xx can leave an asset in state `starter`; an immutable release refuses asset changes once
