@@ -44,7 +44,6 @@ if [ "$want" = local ]; then
   exit 0
 fi
 want="${want#v}"
-[ -n "$want" ] || fail "cannot tell which gocross version to install: set the 'version' input"
 # Not echoed back: a value that is not a version may carry anything into the log.
 [[ "$want" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?$ ]] ||
   fail "the 'version' input is not a gocross version: write one such as $source_version or v$source_version, 'local' for the gocross on PATH, or nothing for this action's own version"
