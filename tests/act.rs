@@ -863,9 +863,14 @@ impl Registry {
     }
 }
 
-/// Whether act started the job named `name` (the workflow is `gocross`).
+/// Whether act started the job named `name`: a log line starts `[gocross/<name>` and the
+/// padding up to `]`.
 fn job_ran(run: &WorkflowRun, name: &str) -> bool {
-    run.log.contains(&format!("[gocross/{name}]"))
+    let prefix = format!("[gocross/{name}");
+    run.log.lines().any(|line| {
+        line.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(']'))
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
