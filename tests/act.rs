@@ -846,7 +846,9 @@ impl Registry {
         Registry { child, addr }
     }
 
-    /// The tags of `repository` (`acme/hello`), sorted; none when it was never pushed.
+    /// The tags of `repository` (`acme/hello`), sorted, without the `sha256-<hex>` tags of the
+    /// referrers tag schema (crane's registry has no referrers API); none when it was never
+    /// pushed.
     fn tags(&self, repository: &str) -> Vec<String> {
         let (out, stdout, _) = run(Command::new("crane").args([
             "ls",
@@ -854,7 +856,11 @@ impl Registry {
             &format!("{}/{repository}", self.addr),
         ]));
         let mut tags: Vec<String> = if out.status.success() {
-            stdout.lines().map(str::to_string).collect()
+            stdout
+                .lines()
+                .filter(|t| !t.starts_with("sha256-"))
+                .map(str::to_string)
+                .collect()
         } else {
             Vec::new()
         };
