@@ -284,6 +284,8 @@ impl Project {
             ".github/workflows/gocross.yml",
             "-P",
             "ubuntu-24.04=-self-hosted",
+            // The checkout stand-in, not act's copy of the whole repository with its tags.
+            "--no-skip-checkout",
             "-s",
             &format!("GITHUB_TOKEN={TOKEN}"),
         ]);
