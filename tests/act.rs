@@ -936,8 +936,14 @@ async fn the_image_waits_for_check_and_release_and_is_tagged_with_the_described_
     let tag = p.tag_push(&fake, false);
     assert!(!tag.ok, "a drifted workflow passed:\n{}", tag.log);
     assert!(tag.log.contains("run `gocross ci generate`"), "{}", tag.log);
-    assert_eq!(tag.manifest("gocross-hello_linux_amd64")["version"], "1.2.3");
-    assert!(fake.state().releases.is_empty(), "released after a failed check");
+    assert_eq!(
+        tag.manifest("gocross-hello_linux_amd64")["version"],
+        "1.2.3"
+    );
+    assert!(
+        fake.state().releases.is_empty(),
+        "released after a failed check"
+    );
     assert!(
         !job_ran(&tag, "Push the container image"),
         "the image job ran after a failed check:\n{}",

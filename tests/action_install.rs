@@ -468,7 +468,11 @@ async fn a_503_is_retried_until_the_asset_arrives() {
     assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
     assert_eq!(
         requests(&server).await,
-        [get(version, &name), get(version, &name), get(version, &name)]
+        [
+            get(version, &name),
+            get(version, &name),
+            get(version, &name)
+        ]
     );
     let bin = runner
         .tool_cache()
@@ -694,10 +698,7 @@ async fn a_gocross_of_the_wanted_version_on_path_is_used_and_another_is_not() {
     let older = runner.gocross_on_path("0.0.1");
     let outcome = runner.install(&server, "Linux", "X64", "", Some(&older));
     assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
-    assert_eq!(
-        requests(&server).await,
-        [get(VERSION, &name)]
-    );
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
     assert_eq!(
         runner.cached_files(),
         [format!("gocross/{VERSION}/linux-amd64/bin/gocross")]
@@ -884,7 +885,9 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
         .collect();
     assert_eq!(
         asked,
-        [format!("/gocross/gocross/releases/download/v{VERSION}/{name}")]
+        [format!(
+            "/gocross/gocross/releases/download/v{VERSION}/{name}"
+        )]
     );
     // No asset: built from the action's own source, which names its commit to the build.
     let args = std::fs::read_to_string(runner.cargo_args()).unwrap();

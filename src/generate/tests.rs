@@ -280,7 +280,8 @@ fn a_leg_per_target_builds_every_binary_and_archives_are_attested() {
     );
 }
 
-const IMAGE: &str = "version: 1\ntargets: [linux/amd64, linux/arm64]\nimage:\n  repository: ghcr.io/acme/hello\n";
+const IMAGE: &str =
+    "version: 1\ntargets: [linux/amd64, linux/arm64]\nimage:\n  repository: ghcr.io/acme/hello\n";
 
 #[test]
 fn sign_image_follows_release_attest_like_the_binaries() {
@@ -295,10 +296,16 @@ fn sign_image_follows_release_attest_like_the_binaries() {
     );
     assert_eq!(sign["needs"], "image");
     // true: everywhere; false: no signature, no attestation, no OIDC token.
-    let (_, w) = rendered(&format!("{IMAGE}release:\n  attest: true\n"), &Layout::default());
+    let (_, w) = rendered(
+        &format!("{IMAGE}release:\n  attest: true\n"),
+        &Layout::default(),
+    );
     assert!(w["jobs"]["sign-image"].is_object());
     assert!(w["jobs"]["sign-image"].get("if").is_none());
-    let (_, w) = rendered(&format!("{IMAGE}release:\n  attest: false\n"), &Layout::default());
+    let (_, w) = rendered(
+        &format!("{IMAGE}release:\n  attest: false\n"),
+        &Layout::default(),
+    );
     assert!(w["jobs"].get("sign-image").is_none(), "{}", w["jobs"]);
     assert!(w["jobs"]["image"].is_object());
     for (name, job) in w["jobs"].as_object().unwrap() {
@@ -311,12 +318,12 @@ fn sign_image_follows_release_attest_like_the_binaries() {
 
 #[test]
 fn the_image_waits_for_check_build_and_on_a_tag_the_release() {
-    let (_, w) = rendered(
-        &format!("{IMAGE}  push_branch: true\n"),
-        &Layout::default(),
-    );
+    let (_, w) = rendered(&format!("{IMAGE}  push_branch: true\n"), &Layout::default());
     let image = &w["jobs"]["image"];
-    assert_eq!(image["needs"], serde_json::json!(["check", "build", "release"]));
+    assert_eq!(
+        image["needs"],
+        serde_json::json!(["check", "build", "release"])
+    );
     assert_eq!(
         image["if"],
         "${{ !cancelled() && github.event_name == 'push' && (github.ref_type == 'tag' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch)) && needs.check.result == 'success' && needs.build.result == 'success' && (github.ref_type != 'tag' || needs.release.result == 'success') }}"
@@ -342,7 +349,12 @@ fn the_image_attestation_may_record_its_storage() {
         .iter()
         .find(|s| s["with"]["push-to-registry"] == true)
         .unwrap();
-    assert!(attest["uses"].as_str().unwrap().starts_with("actions/attest@"));
+    assert!(
+        attest["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/attest@")
+    );
     assert_eq!(sign["permissions"]["artifact-metadata"], "write");
     assert_eq!(sign["permissions"]["attestations"], "write");
 }
@@ -385,8 +397,7 @@ fn every_upload_may_replace_its_artifact_on_a_rerun() {
     assert_eq!(uploads, 1);
     // The action's own upload step too.
     let action: Value = serde_saphyr::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
-            .unwrap(),
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap(),
     )
     .unwrap();
     let upload = action["runs"]["steps"]
