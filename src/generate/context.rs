@@ -83,10 +83,12 @@ pub fn planned_go(release: &str) -> GoVersion {
     release.parse().unwrap_or(GoVersion::LATEST_KNOWN)
 }
 
-/// The condition `release.attest: auto` adds: attestations (and keyless signatures) only in
-/// public repositories. GitHub Free, Pro and Team refuse attestations in private user-owned
-/// repositories, and Sigstore's public log would publish a private repository's name
-/// (https://docs.github.com/en/actions/security-for-github-actions/using-artifact-attestations).
+/// The condition `release.attest: auto` adds: attestations (and keyless cosign signatures)
+/// only in public repositories. On GitHub Free, Pro and Team, attestations are for public
+/// repositories only
+/// (https://docs.github.com/en/actions/how-tos/secure-your-work/use-artifact-attestations/use-artifact-attestations),
+/// and keyless cosign records the signing identity, the repository's name, in Sigstore's
+/// public transparency log.
 const PUBLIC_REPOSITORY: &str = "!github.event.repository.private";
 
 /// Everything the workflow template prints.
