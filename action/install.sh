@@ -5,18 +5,22 @@
 # composite action's steps), and the commit from the runner's checkout path
 # (.../_actions/<owner>/<repo>/<ref>).
 #   1. INPUT_VERSION `local`: use the gocross on PATH. Empty: this action's own version.
+#      Anything else must be a version (1.2.3, v1.2.3, 1.2.3-rc.1): it goes into a URL.
 #   2. A gocross of that version already on PATH or in the runner's tool cache: use it.
-#   3. Otherwise download the release asset gocross_<version>_<os>_<arch>[.exe] and
-#      gocross_<version>_checksums.txt from the action's repository (curl retries 5xx
-#      answers and timeouts), check the asset's sha256 before it is ever run, optionally its
-#      build provenance with `gh attestation verify` (INPUT_VERIFY_ATTESTATION=true), and keep
-#      it in the tool cache.
-#   4. No such asset, a 404 (another platform, an unreleased commit): `cargo install --locked`
-#      from the action's own source, but only when that source is the version asked for. Any
-#      other download failure stops here: a build from source would take minutes and hide it.
-# A checksum mismatch always stops here: the downloaded file is deleted, never run. The
-# checksum proves the file is the one published next to it, not who published it; the
-# attestation check proves that it was built by the repository's release workflow.
+#   3. Otherwise, when this action pins the sha256 of the release asset
+#      gocross_<version>_<os>_<arch>[.exe] in action/digests.txt, download the asset from the
+#      action's repository (curl retries 5xx answers and timeouts), check it against the pinned
+#      digest before it is ever run, optionally check its build provenance with
+#      `gh attestation verify` (INPUT_VERIFY_ATTESTATION=true), and keep it in the tool cache.
+#   4. No pinned digest (the release came after this action's commit, or this is the release
+#      commit itself, which cannot list the binaries built from it), a 404 (another platform):
+#      `cargo install --locked` from the action's own source, but only when that source is the
+#      version asked for. Any other download failure stops here: a build from source would take
+#      minutes and hide it.
+# The release's own checksums file is never read: whoever can change a release can change it
+# too. A digest mismatch always stops here: the downloaded file is deleted, never run. The
+# release workflow adds each release's digests to action/digests.txt on the default branch,
+# so the action at any later commit installs that release in seconds.
 # GOCROSS_DOWNLOAD_URL replaces the release download base (a mirror, or a test server).
 set -euo pipefail
 
@@ -40,7 +44,9 @@ if [ "$want" = local ]; then
   exit 0
 fi
 want="${want#v}"
-[ -n "$want" ] || fail "cannot tell which gocross version to install: set the 'version' input"
+# Not echoed back: a value that is not a version may carry anything into the log.
+[[ "$want" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?$ ]] ||
+  fail "the 'version' input is not a gocross version: write one such as $source_version or v$source_version, 'local' for the gocross on PATH, or nothing for this action's own version"
 
 if command -v gocross >/dev/null && [ "$(gocross --version 2>/dev/null | head -n 1)" = "gocross $want" ]; then
   echo "using $(command -v gocross) (gocross $want)"
@@ -101,18 +107,22 @@ download() {
   fail "cannot download $1 ($reason): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
 }
 
-if [ -n "$os" ] && [ -n "$arch" ]; then
+asset="gocross_${want}_${os}_${arch}${exe}"
+# The digest this action pins for the asset, from the file at the action's commit.
+pinned=""
+if [ -n "$os" ] && [ -n "$arch" ] && [ -f "$action_dir/action/digests.txt" ]; then
+  pinned=$(awk -v name="$asset" '$1 !~ /^#/ && $2 == name { print $1; exit }' "$action_dir/action/digests.txt")
+fi
+
+if [ -n "$pinned" ]; then
   base="${GOCROSS_DOWNLOAD_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}/v$want"
-  asset="gocross_${want}_${os}_${arch}${exe}"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  if download "$base/gocross_${want}_checksums.txt" "$tmp/checksums.txt" && download "$base/$asset" "$tmp/$asset"; then
-    expected=$(awk -v name="$asset" '$2 == name { print $1 }' "$tmp/checksums.txt")
-    [ -n "$expected" ] || fail "gocross_${want}_checksums.txt has no line for $asset"
+  if download "$base/$asset" "$tmp/$asset"; then
     actual=$(sha256 "$tmp/$asset")
-    if [ "$expected" != "$actual" ]; then
+    if [ "$pinned" != "$actual" ]; then
       rm -f "$tmp/$asset"
-      fail "checksum mismatch for $asset: expected $expected, got $actual; the download was deleted and not run"
+      fail "digest mismatch for $asset: this action pins $pinned, the download is $actual; the download was deleted and not run"
     fi
     if [ "${INPUT_VERIFY_ATTESTATION:-false}" = true ]; then
       command -v gh >/dev/null || fail "verify-attestation is true, but there is no gh (GitHub CLI) on PATH"
@@ -131,10 +141,12 @@ if [ -n "$os" ] && [ -n "$arch" ]; then
     exit 0
   fi
   echo "::notice title=gocross install::no prebuilt gocross $want for $os/$arch at $base; building it from source"
+elif [ -n "$os" ] && [ -n "$arch" ]; then
+  echo "::notice title=gocross install::this action pins no digest for $asset (action/digests.txt); building it from source"
 fi
 
 if [ "$want" != "$source_version" ]; then
-  fail "no prebuilt gocross $want for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this arch}, and this action's source is gocross $source_version: set version to $source_version, or use the action of the v$want release"
+  fail "no prebuilt gocross $want with a digest pinned in this action for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this arch}, and this action's source is gocross $source_version: set version to $source_version, or use the action at a commit after the v$want release (its action/digests.txt pins that release)"
 fi
 command -v cargo >/dev/null || fail "no prebuilt gocross $want for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this arch} and no cargo to build it: install Rust (rustup) first"
 # The runner checks the action out without .git: its commit is the ref it was asked for.

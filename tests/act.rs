@@ -1,5 +1,6 @@
 //! The whole workflow that `gocross ci init` writes, run by act on this host as GitHub runs it:
-//! every job, for a pull request and for a tag push, on each kind of config.
+//! every job, for a pull request and for a tag push, on each kind of config, and the image
+//! jobs for a branch push, its re-run and a tag whose check fails.
 //!
 //! - The runner: `-P ubuntu-24.04=-self-hosted`, with a PATH that holds what a bare Ubuntu
 //!   image offers the workflow and no C compiler, QEMU, wine or zig; a leg gets those only
@@ -9,7 +10,9 @@
 //! - GitHub's actions: the stand-ins in tests/act/ through `--local-repository`, with the
 //!   pinned releases' behaviour (download-artifact v8 extracts one match straight into
 //!   `path/`, several into `path/<name>/`; upload-artifact v7 leaves hidden files out and
-//!   refuses a name twice; the attestation stand-in records its subjects).
+//!   refuses a name twice unless `overwrite: true`; checkout v7 fetches one commit without
+//!   tags, plus the pushed tag, unless `fetch-depth: 0`; the attestation stand-in records its
+//!   subjects).
 //! - The gocross action: this repository's action.yml and scripts, at the commit the gocross
 //!   under test was built from (the workflow pins it so), with that gocross on PATH.
 //! - The GitHub API: the test's stateful stand-in (tests/fake_github), at GITHUB_API_URL.
@@ -220,14 +223,42 @@ impl Project {
     /// The repository as GitHub's event payload describes it.
     fn repository(&self, private: bool) -> Value {
         json!({"name": REPO, "full_name": format!("{OWNER}/{REPO}"), "private": private,
-               "owner": {"login": OWNER}})
+               "owner": {"login": OWNER}, "default_branch": "main"})
+    }
+
+    /// Commits `text` as the file `name` and moves HEAD there; `tag`: moves [`TAG`] along.
+    fn commit(&mut self, name: &str, text: &str, tag: bool) {
+        std::fs::write(self.repo.join(name), text).unwrap();
+        git(&self.repo, &["add", "-A"]);
+        git(&self.repo, &["commit", "-q", "-m", name]);
+        if tag {
+            git(&self.repo, &["tag", "-f", TAG]);
+        }
+        self.head = git(&self.repo, &["rev-parse", "HEAD"]).trim().to_string();
     }
 
     /// Runs the whole workflow for `event` (`pull_request` or `push`) with `payload`.
     fn run(&self, fake: &FakeGitHub, event: &str, payload: Value) -> WorkflowRun {
         let dir = tempfile::tempdir_in(self.tmp.path()).unwrap().keep();
+        self.run_in(fake, event, payload, &dir)
+    }
+
+    /// Runs the workflow again as "Re-run all jobs" does: the artifacts of `previous` are
+    /// still there.
+    fn rerun(
+        &self,
+        fake: &FakeGitHub,
+        event: &str,
+        payload: Value,
+        previous: &WorkflowRun,
+    ) -> WorkflowRun {
+        self.run_in(fake, event, payload, previous.artifacts.parent().unwrap())
+    }
+
+    /// [`Project::run`] with the run's artifacts and attestations in `dir`.
+    fn run_in(&self, fake: &FakeGitHub, event: &str, payload: Value, dir: &Path) -> WorkflowRun {
         let artifacts = dir.join("artifacts");
-        std::fs::create_dir(&artifacts).unwrap();
+        std::fs::create_dir_all(&artifacts).unwrap();
         let attestations = dir.join("attestations");
         let event_file = dir.join("event.json");
         std::fs::write(&event_file, payload.to_string()).unwrap();
@@ -253,6 +284,8 @@ impl Project {
             ".github/workflows/gocross.yml",
             "-P",
             "ubuntu-24.04=-self-hosted",
+            // The checkout stand-in, not act's copy of the whole repository with its tags.
+            "--no-skip-checkout",
             "-s",
             &format!("GITHUB_TOKEN={TOKEN}"),
         ]);
@@ -301,6 +334,12 @@ impl Project {
             json!({"ref": format!("refs/tags/{TAG}"), "after": self.head,
                    "repository": self.repository(private)}),
         )
+    }
+
+    /// The payload of a push to the default branch.
+    fn branch_push(&self, private: bool) -> Value {
+        json!({"ref": "refs/heads/main", "after": self.head,
+               "repository": self.repository(private)})
     }
 }
 
@@ -769,4 +808,146 @@ async fn two_commands_released_as_archives() {
         ),
         "{body}"
     );
+}
+
+/// `crane registry serve` on 127.0.0.1 (plain HTTP, no auth), killed when dropped.
+struct Registry {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Registry {
+    fn start() -> Registry {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new("crane")
+            .args(["registry", "serve", "--address", &addr])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while std::net::TcpStream::connect(&addr).is_err() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "crane registry serve did not start on {addr}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Registry { child, addr }
+    }
+
+    /// The tags of `repository` (`acme/hello`), sorted, without the `sha256-<hex>` tags of the
+    /// referrers tag schema (crane's registry has no referrers API); none when it was never
+    /// pushed.
+    fn tags(&self, repository: &str) -> Vec<String> {
+        let (out, stdout, _) = run(Command::new("crane").args([
+            "ls",
+            "--insecure",
+            &format!("{}/{repository}", self.addr),
+        ]));
+        let mut tags: Vec<String> = if out.status.success() {
+            stdout
+                .lines()
+                .filter(|t| !t.starts_with("sha256-"))
+                .map(str::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        tags.sort();
+        tags
+    }
+}
+
+/// Whether act started the job named `name`: a log line starts `[gocross/<name>` and the
+/// padding up to `]`.
+fn job_ran(run: &WorkflowRun, name: &str) -> bool {
+    let prefix = format!("[gocross/{name}");
+    run.log.lines().any(|line| {
+        line.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(']'))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_image_waits_for_check_and_release_and_is_tagged_with_the_described_version() {
+    if !require_tool(
+        "crane",
+        "go install github.com/google/go-containerregistry/cmd/crane@v0.22.1",
+    ) {
+        return;
+    }
+    let registry = Registry::start();
+    let Some(mut p) = Project::new(
+        "hello",
+        &format!(
+            "version: 1\nproject: hello\ntargets: [linux/amd64]\nldflags: -s -w -X main.version={{{{version}}}}\nverify:\n  expect: \"^hello \"\nimage:\n  repository: {}/acme/hello\n  push_branch: true\nrelease:\n  attest: false\n",
+            registry.addr
+        ),
+    ) else {
+        return;
+    };
+    // No sign-image job (`attest: false`): act v0.2.89's workflow schema does not know its
+    // `artifact-metadata` permission and refuses the whole file; the rendering tests cover it.
+    // A push to the default branch one commit after the tag: the release job is skipped (no
+    // tag), and the image is pushed all the same.
+    p.commit("NEWS", "one more commit\n", false);
+    let described = git(&p.repo, &["describe", "--tags"]);
+    let version = described.trim().trim_start_matches('v');
+    assert!(version.starts_with("1.2.3-1-g"), "{version}");
+    let fake = FakeGitHub::start(TOKEN).await;
+    let push = p.run(&fake, "push", p.branch_push(true));
+    assert!(push.ok, "the branch run failed:\n{}", push.log);
+    assert!(job_ran(&push, "Push the container image"), "{}", push.log);
+    // The leg saw the history: {{version}} is `git describe --tags`, not 0.0.0-dev.
+    assert_eq!(
+        push.manifest("gocross-hello_linux_amd64")["version"],
+        version
+    );
+    assert_eq!(registry.tags("acme/hello"), [version.to_string()]);
+    assert!(fake.state().releases.is_empty());
+
+    // Re-run: every leg uploads its artifact again under the same name.
+    let rerun = p.rerun(&fake, "push", p.branch_push(true), &push);
+    assert!(rerun.ok, "the re-run failed:\n{}", rerun.log);
+    assert!(job_ran(&rerun, "Push the container image"));
+
+    // A tag whose check fails (gocross.yaml changed, the workflow was not regenerated):
+    // no release, and no image either, though every leg built.
+    let config = std::fs::read_to_string(p.repo.join("gocross.yaml")).unwrap();
+    p.commit(
+        "gocross.yaml",
+        &format!("{config}ci:\n  timeout_minutes: 31\n"),
+        true,
+    );
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    assert!(!tag.ok, "a drifted workflow passed:\n{}", tag.log);
+    assert!(tag.log.contains("run `gocross ci generate`"), "{}", tag.log);
+    assert_eq!(
+        tag.manifest("gocross-hello_linux_amd64")["version"],
+        "1.2.3"
+    );
+    assert!(
+        fake.state().releases.is_empty(),
+        "released after a failed check"
+    );
+    assert!(
+        !job_ran(&tag, "Push the container image"),
+        "the image job ran after a failed check:\n{}",
+        tag.log
+    );
+    assert_eq!(registry.tags("acme/hello"), [version.to_string()]);
 }

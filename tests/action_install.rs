@@ -1,9 +1,10 @@
 //! The composite action's install step, `action/install.sh`, run for real by bash the way a
 //! runner runs it (GITHUB_ACTION_PATH, RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, GITHUB_PATH),
 //! with a wiremock stand-in for the release download server (GOCROSS_DOWNLOAD_URL) and a PATH
-//! that holds only the tools the script needs: no gocross, no cargo. The release assets are small
-//! shell scripts that print `gocross <version>` and, if they are ever run, create a marker file;
-//! the checksums file has the release's format, `<sha256>  <name>` lines sorted by name.
+//! that holds only the tools the script needs: no gocross, no cargo. The action is a copy of this
+//! repository's action files whose `action/digests.txt` pins what each test says; the release
+//! assets are small shell scripts that print `gocross <version>` and, if they are ever run,
+//! create a marker file.
 
 #![cfg(unix)]
 
@@ -52,7 +53,8 @@ const PLATFORMS: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 /// One runner: a temporary directory with the tools directory that is PATH, HOME, TMPDIR, the
-/// tool cache, the GITHUB_PATH file, and the marker a fake gocross creates when it is run.
+/// tool cache, the GITHUB_PATH file, the marker a fake gocross creates when it is run, and the
+/// checked-out action (`action/`).
 struct Runner {
     dir: TempDir,
     bash: PathBuf,
@@ -96,8 +98,19 @@ impl Runner {
             std::os::unix::fs::symlink(which(tool).unwrap(), dir.path().join("tools").join(tool))
                 .unwrap();
         }
+        copy_action(&dir.path().join("action"));
         let bash = which("bash").unwrap();
         Some(Runner { dir, bash })
+    }
+
+    /// The action install.sh runs as.
+    fn action(&self) -> PathBuf {
+        self.path("action")
+    }
+
+    /// Pins the sha256 of `assets` in the runner's action, as the release workflow adds them.
+    fn pin(&self, assets: &[(String, Vec<u8>)]) {
+        pin(&self.action(), assets);
     }
 
     fn path(&self, sub: &str) -> PathBuf {
@@ -136,7 +149,7 @@ impl Runner {
         extra_path: Option<&Path>,
     ) -> Outcome {
         self.run_install(
-            &repo(),
+            &self.action(),
             &[("GOCROSS_DOWNLOAD_URL", base)],
             (runner_os, runner_arch),
             version,
@@ -286,7 +299,30 @@ fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
-/// A checksums file in the release's format: `<sha256>  <name>` lines sorted by name.
+/// The action's files, as the runner checks them out (no `.git`), copied to `dir`.
+fn copy_action(dir: &Path) {
+    std::fs::create_dir_all(dir.join("action")).unwrap();
+    for file in [
+        "action.yml",
+        "Cargo.toml",
+        "action/install.sh",
+        "action/run.sh",
+        "action/digests.txt",
+    ] {
+        std::fs::copy(repo().join(file), dir.join(file)).unwrap();
+    }
+}
+
+/// Appends the sha256 of `assets` to the action's `action/digests.txt`.
+fn pin(action: &Path, assets: &[(String, Vec<u8>)]) {
+    let file = action.join("action/digests.txt");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(&checksums(assets));
+    std::fs::write(&file, text).unwrap();
+}
+
+/// `<sha256>  <name>` lines sorted by name: a release's checksums file, and the lines of
+/// `action/digests.txt`.
 fn checksums(assets: &[(String, Vec<u8>)]) -> String {
     let mut lines: Vec<String> = assets
         .iter()
@@ -305,15 +341,9 @@ async fn serve(server: &MockServer, version: &str, name: &str, body: impl Into<V
         .await;
 }
 
-/// Serves a release: the checksums file (`checksums_txt`) and the assets; any other path is a
-/// 404, as on GitHub.
-async fn serve_release(
-    server: &MockServer,
-    version: &str,
-    checksums_txt: &str,
-    assets: &[(String, Vec<u8>)],
-) {
-    serve(server, version, &checksums_name(version), checksums_txt).await;
+/// Serves a release: its checksums file and the assets; any other path is a 404, as on GitHub.
+async fn serve_release(server: &MockServer, version: &str, assets: &[(String, Vec<u8>)]) {
+    serve(server, version, &checksums_name(version), checksums(assets)).await;
     for (name, bytes) in assets {
         serve(server, version, name, bytes.clone()).await;
     }
@@ -356,7 +386,7 @@ async fn each_runner_os_and_arch_gets_its_own_release_asset() {
         })
         .collect();
     let server = MockServer::start().await;
-    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    serve_release(&server, VERSION, &assets).await;
 
     for (i, (runner_os, runner_arch, os, arch, exe)) in PLATFORMS.iter().enumerate() {
         // macOS runners hash with shasum; the others with sha256sum.
@@ -366,6 +396,7 @@ async fn each_runner_os_and_arch_gets_its_own_release_asset() {
             TOOLS
         };
         let runner = Runner::new(tools).unwrap();
+        runner.pin(&assets);
         let before = requests(&server).await.len();
         // The empty `version` input: the action's own version, from its Cargo.toml.
         let outcome = runner.install(&server, runner_os, runner_arch, "", None);
@@ -378,8 +409,8 @@ async fn each_runner_os_and_arch_gets_its_own_release_asset() {
         let name = &assets[i].0;
         assert_eq!(
             requests(&server).await[before..],
-            [get(VERSION, &checksums_name(VERSION)), get(VERSION, name)],
-            "{what}"
+            [get(VERSION, name)],
+            "{what}: only the asset, never the release's checksums file"
         );
         let bin_dir = runner
             .tool_cache()
@@ -429,7 +460,8 @@ async fn a_503_is_retried_until_the_asset_arrives() {
         .with_priority(1)
         .mount(&server)
         .await;
-    serve_release(&server, version, &checksums(&assets), &assets).await;
+    serve_release(&server, version, &assets).await;
+    runner.pin(&assets);
 
     // A `v` before the version is allowed.
     let outcome = runner.install(&server, "Linux", "X64", "v1.2.3", None);
@@ -437,10 +469,9 @@ async fn a_503_is_retried_until_the_asset_arrives() {
     assert_eq!(
         requests(&server).await,
         [
-            get(version, &checksums_name(version)),
             get(version, &name),
             get(version, &name),
-            get(version, &name),
+            get(version, &name)
         ]
     );
     let bin = runner
@@ -454,7 +485,7 @@ async fn a_503_is_retried_until_the_asset_arrives() {
 }
 
 #[tokio::test]
-async fn a_checksum_mismatch_deletes_the_download_without_running_it() {
+async fn a_download_unlike_the_pinned_digest_is_deleted_without_running_it() {
     let Some(runner) = Runner::new(TOOLS) else {
         return;
     };
@@ -462,56 +493,112 @@ async fn a_checksum_mismatch_deletes_the_download_without_running_it() {
     let published = runner.fake_gocross(VERSION, &name);
     let mut tampered = published.clone();
     tampered.extend_from_slice(b"echo tampered\n");
+    runner.pin(&[(name.clone(), published.clone())]);
+    // The release was replaced, its checksums file with it: the file vouches for the new
+    // bytes, the action for the old ones.
     let server = MockServer::start().await;
-    serve_release(
-        &server,
-        VERSION,
-        &checksums(&[(name.clone(), published.clone())]),
-        &[(name.clone(), tampered.clone())],
-    )
-    .await;
-
-    let outcome = runner.install(&server, "Linux", "X64", "", None);
-    assert!(!outcome.success, "{}", outcome.stdout);
-    let errors = outcome.errors();
-    assert_eq!(errors.len(), 1, "{}", outcome.stdout);
-    let error = errors[0];
-    assert!(
-        error.contains(&format!("checksum mismatch for {name}"))
-            && error.contains(&format!("expected {}", sha256_hex(&published)))
-            && error.contains(&format!("got {}", sha256_hex(&tampered))),
-        "{error}"
-    );
-    runner.assert_untouched(&outcome);
-}
-
-#[tokio::test]
-async fn a_checksums_file_without_the_asset_fails_clearly() {
-    let Some(runner) = Runner::new(TOOLS) else {
-        return;
-    };
-    let name = asset_name(VERSION, "linux", "amd64", "");
-    let bytes = runner.fake_gocross(VERSION, &name);
-    let other = asset_name(VERSION, "darwin", "arm64", "");
-    let server = MockServer::start().await;
-    serve_release(
-        &server,
-        VERSION,
-        &checksums(&[(other, b"another asset".to_vec())]),
-        &[(name.clone(), bytes)],
-    )
-    .await;
+    serve_release(&server, VERSION, &[(name.clone(), tampered.clone())]).await;
 
     let outcome = runner.install(&server, "Linux", "X64", "", None);
     assert!(!outcome.success, "{}", outcome.stdout);
     assert_eq!(
         outcome.errors(),
         [format!(
-            "::error title=gocross install::{} has no line for {name}",
-            checksums_name(VERSION)
+            "::error title=gocross install::digest mismatch for {name}: this action pins {}, the download is {}; the download was deleted and not run",
+            sha256_hex(&published),
+            sha256_hex(&tampered)
         )]
     );
+    assert_eq!(
+        requests(&server).await,
+        [get(VERSION, &name)],
+        "the release's checksums file is never asked"
+    );
     runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn a_version_without_a_pinned_digest_is_built_from_source_or_refused() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let cargo = runner.cargo_on_path();
+    // A release this action pins nothing for: its own (the release commit cannot list the
+    // binaries built from it), or a later one.
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &assets).await;
+
+    let outcome = runner.install(&server, "Linux", "X64", "", Some(&cargo));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "::notice title=gocross install::this action pins no digest for {name} (action/digests.txt); building it from source"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(requests(&server).await, Vec::<String>::new(), "downloaded");
+    let args = std::fs::read_to_string(runner.cargo_args()).unwrap();
+    assert!(
+        args.starts_with(&format!(
+            "install\n--locked\n--path\n{}\n",
+            runner.action().display()
+        )),
+        "{args}"
+    );
+    assert!(!runner.marker().exists(), "the served asset was run");
+
+    // Another version: never built from this source, never downloaded.
+    std::fs::remove_file(runner.cargo_args()).unwrap();
+    let outcome = runner.install(&server, "Linux", "X64", "9.9.9", Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::no prebuilt gocross 9.9.9 with a digest pinned in this action for Linux/X64, and this action's source is gocross {VERSION}: set version to {VERSION}, or use the action at a commit after the v9.9.9 release (its action/digests.txt pins that release)"
+        )]
+    );
+    assert_eq!(requests(&server).await, Vec::<String>::new(), "downloaded");
+    assert!(!runner.cargo_args().exists(), "built from source");
+}
+
+#[tokio::test]
+async fn a_version_input_that_is_not_a_version_is_refused_and_not_echoed() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let cargo = runner.cargo_on_path();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("#!/bin/sh\n"))
+        .mount(&server)
+        .await;
+    for bad in [
+        "1.2.3/../../../evil",
+        "1.2.3?x=1",
+        "1.2.3\n::warning::smuggled",
+        "latest",
+        "1.2",
+        "1.2.3-",
+        "v",
+        "1.2.3 ",
+    ] {
+        let outcome = runner.install(&server, "Linux", "X64", bad, Some(&cargo));
+        assert!(!outcome.success, "{bad:?}: {}", outcome.stdout);
+        assert_eq!(
+            outcome.errors(),
+            [format!(
+                "::error title=gocross install::the 'version' input is not a gocross version: write one such as {VERSION} or v{VERSION}, 'local' for the gocross on PATH, or nothing for this action's own version"
+            )],
+            "{bad:?}"
+        );
+        assert!(!outcome.stdout.contains("smuggled"), "{}", outcome.stdout);
+        runner.assert_untouched(&outcome);
+    }
+    assert_eq!(requests(&server).await, Vec::<String>::new());
+    assert!(!runner.cargo_args().exists(), "built from source");
 }
 
 #[tokio::test]
@@ -522,11 +609,12 @@ async fn a_second_run_uses_the_tool_cache_and_downloads_nothing() {
     let name = asset_name(VERSION, "linux", "arm64", "");
     let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
     let server = MockServer::start().await;
-    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    serve_release(&server, VERSION, &assets).await;
+    runner.pin(&assets);
 
     let first = runner.install(&server, "Linux", "ARM64", "", None);
     assert!(first.success, "{}\n{}", first.stdout, first.stderr);
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(requests(&server).await.len(), 1);
 
     let second = runner.install(&server, "Linux", "ARM64", "", None);
     assert!(second.success, "{}\n{}", second.stdout, second.stderr);
@@ -539,7 +627,7 @@ async fn a_second_run_uses_the_tool_cache_and_downloads_nothing() {
     );
     assert_eq!(
         requests(&server).await.len(),
-        2,
+        1,
         "the second run downloaded"
     );
     assert_eq!(second.github_path, first.github_path);
@@ -589,7 +677,8 @@ async fn a_gocross_of_the_wanted_version_on_path_is_used_and_another_is_not() {
     let name = asset_name(VERSION, "linux", "amd64", "");
     let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
     let server = MockServer::start().await;
-    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    serve_release(&server, VERSION, &assets).await;
+    runner.pin(&assets);
 
     let same = runner.gocross_on_path(VERSION);
     let outcome = runner.install(&server, "Linux", "X64", "", Some(&same));
@@ -609,10 +698,7 @@ async fn a_gocross_of_the_wanted_version_on_path_is_used_and_another_is_not() {
     let older = runner.gocross_on_path("0.0.1");
     let outcome = runner.install(&server, "Linux", "X64", "", Some(&older));
     assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
-    assert_eq!(
-        requests(&server).await,
-        [get(VERSION, &checksums_name(VERSION)), get(VERSION, &name)]
-    );
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
     assert_eq!(
         runner.cached_files(),
         [format!("gocross/{VERSION}/linux-amd64/bin/gocross")]
@@ -624,11 +710,13 @@ async fn without_a_prebuilt_asset_or_cargo_the_install_asks_for_rust() {
     let Some(runner) = Runner::new(TOOLS) else {
         return;
     };
-    // The release has no linux/arm64 asset: the mock answers 404 for it.
+    // The action pins a linux/arm64 asset the release does not have: the mock answers 404.
     let name = asset_name(VERSION, "linux", "amd64", "");
     let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
     let server = MockServer::start().await;
-    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    serve_release(&server, VERSION, &assets).await;
+    let arm64 = asset_name(VERSION, "linux", "arm64", "");
+    runner.pin(&[(arm64.clone(), b"never published".to_vec())]);
 
     let outcome = runner.install(&server, "Linux", "ARM64", "", None);
     assert!(!outcome.success, "{}", outcome.stdout);
@@ -647,11 +735,7 @@ async fn without_a_prebuilt_asset_or_cargo_the_install_asks_for_rust() {
         )]
     );
     // A 404 is an answer, not a transient error: asked once.
-    let arm64 = asset_name(VERSION, "linux", "arm64", "");
-    assert_eq!(
-        requests(&server).await,
-        [get(VERSION, &checksums_name(VERSION)), get(VERSION, &arm64)]
-    );
+    assert_eq!(requests(&server).await, [get(VERSION, &arm64)]);
     runner.assert_untouched(&outcome);
 
     // A runner the release does not cover (32-bit x86) goes to the source build directly.
@@ -663,7 +747,7 @@ async fn without_a_prebuilt_asset_or_cargo_the_install_asks_for_rust() {
             "::error title=gocross install::no prebuilt gocross {VERSION} for Linux/X86 and no cargo to build it: install Rust (rustup) first"
         )]
     );
-    assert_eq!(requests(&server).await.len(), 2, "nothing to download");
+    assert_eq!(requests(&server).await.len(), 1, "nothing to download");
     runner.assert_untouched(&outcome);
 }
 
@@ -676,7 +760,9 @@ async fn without_a_prebuilt_asset_cargo_installs_the_actions_own_source() {
     let name = asset_name(VERSION, "linux", "amd64", "");
     let assets = vec![(name.clone(), runner.fake_gocross(VERSION, &name))];
     let server = MockServer::start().await;
-    serve_release(&server, VERSION, &checksums(&assets), &assets).await;
+    serve_release(&server, VERSION, &assets).await;
+    let windows = asset_name(VERSION, "windows", "arm64", ".exe");
+    runner.pin(&[(windows, b"never published".to_vec())]);
     let cargo = runner.cargo_on_path();
 
     let outcome = runner.install(&server, "Windows", "ARM64", "", Some(&cargo));
@@ -688,7 +774,7 @@ async fn without_a_prebuilt_asset_cargo_installs_the_actions_own_source() {
         std::fs::read_to_string(runner.cargo_args()).unwrap(),
         format!(
             "install\n--locked\n--path\n{}\n--root\n{}\nGOCROSS_SOURCE_COMMIT=\n",
-            repo().display(),
+            runner.action().display(),
             root.display()
         )
     );
@@ -716,8 +802,10 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
         return;
     };
     let cargo = runner.cargo_on_path();
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    runner.pin(&[(name.clone(), runner.fake_gocross(VERSION, &name))]);
     let server = MockServer::start().await;
-    let checksums_url = format!("{}/v{VERSION}/{}", server.uri(), checksums_name(VERSION));
+    let asset_url = format!("{}/v{VERSION}/{name}", server.uri());
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(403))
         .mount(&server)
@@ -729,14 +817,11 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
     assert_eq!(
         outcome.errors(),
         [format!(
-            "::error title=gocross install::cannot download {checksums_url} (HTTP 403): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
+            "::error title=gocross install::cannot download {asset_url} (HTTP 403): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
         )]
     );
     assert!(outcome.stderr.contains("403"), "{}", outcome.stderr);
-    assert_eq!(
-        requests(&server).await,
-        [get(VERSION, &checksums_name(VERSION))]
-    );
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
     assert!(!runner.cargo_args().exists(), "built from source");
     runner.assert_untouched(&outcome);
 
@@ -752,8 +837,7 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
     assert_eq!(
         outcome.errors(),
         [format!(
-            "::error title=gocross install::cannot download {base}/v{VERSION}/{} (no answer from the server): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror",
-            checksums_name(VERSION)
+            "::error title=gocross install::cannot download {base}/v{VERSION}/{name} (no answer from the server): re-run the job, or set GOCROSS_DOWNLOAD_URL to a reachable mirror"
         )]
     );
     assert!(!runner.cargo_args().exists(), "built from source");
@@ -764,15 +848,7 @@ async fn a_download_failure_other_than_404_stops_without_building_from_source() 
 /// (no `.git`) under `_actions/<owner>/<repo>/<commit>/`.
 fn checked_out_action(runner: &Runner, commit: &str) -> PathBuf {
     let dir = runner.path("_actions/gocross/gocross").join(commit);
-    std::fs::create_dir_all(dir.join("action")).unwrap();
-    for file in [
-        "action.yml",
-        "Cargo.toml",
-        "action/install.sh",
-        "action/run.sh",
-    ] {
-        std::fs::copy(repo().join(file), dir.join(file)).unwrap();
-    }
+    copy_action(&dir);
     dir
 }
 
@@ -783,6 +859,8 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
     };
     let commit = "0123456789abcdef0123456789abcdef01234567";
     let action = checked_out_action(&runner, commit);
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    pin(&action, &[(name.clone(), b"never published".to_vec())]);
     let cargo = runner.cargo_on_path();
     // Downloads go to the repository named in Cargo.toml, on the runner's GitHub server.
     let server = MockServer::start().await;
@@ -808,8 +886,7 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
     assert_eq!(
         asked,
         [format!(
-            "/gocross/gocross/releases/download/v{VERSION}/{}",
-            checksums_name(VERSION)
+            "/gocross/gocross/releases/download/v{VERSION}/{name}"
         )]
     );
     // No asset: built from the action's own source, which names its commit to the build.
@@ -836,7 +913,7 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
     assert_eq!(
         outcome.errors(),
         [format!(
-            "::error title=gocross install::no prebuilt gocross 9.9.9 for Linux/ARM64, and this action's source is gocross {VERSION}: set version to {VERSION}, or use the action of the v9.9.9 release"
+            "::error title=gocross install::no prebuilt gocross 9.9.9 with a digest pinned in this action for Linux/ARM64, and this action's source is gocross {VERSION}: set version to {VERSION}, or use the action at a commit after the v9.9.9 release (its action/digests.txt pins that release)"
         )]
     );
     assert!(!runner.cargo_args().exists(), "built from source");

@@ -73,6 +73,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "version: 1\ntargets: [linux/amd64, linux/arm64, linux/arm/7, darwin/arm64]\nimage:\n  repository: ghcr.io/acme/hello\n  push_branch: true\n",
     ),
     (
+        "image_unsigned_without_release",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/arm64]\nrelease:\n  enabled: false\n  attest: false\nimage:\n  repository: registry.example.com/acme/hello\n",
+    ),
+    (
         "gnu_cross",
         ".",
         "version: 1\ncgo: true\nstatic: false\ntargets: [linux/riscv64, linux/s390x]\noverrides:\n  - targets: [linux/riscv64]\n    cc: gnu\nrelease:\n  attest: true\n",

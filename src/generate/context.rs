@@ -5,7 +5,9 @@
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
 //!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
 //!   Go tests for its target first), `attest` (tags; `release.attest`),
-//!   `release` (tags) and `report` (pull requests), each with the least permissions it needs;
+//!   `release` (tags), `report` (pull requests), and with `image:` `image` (after check,
+//!   build and, on a tag, the release) and `sign-image` (`release.attest`), each with the
+//!   least permissions it needs;
 //! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
 //!   the plan, never listed here;
 //! - the Go that builds ([`go_release`]) and `GOTOOLCHAIN=local`, so that it is the Go that
@@ -80,6 +82,14 @@ pub fn go_release(config: &Config, gomod: Option<&GoMod>) -> String {
 pub fn planned_go(release: &str) -> GoVersion {
     release.parse().unwrap_or(GoVersion::LATEST_KNOWN)
 }
+
+/// The condition `release.attest: auto` adds: attestations (and keyless cosign signatures)
+/// only in public repositories. On GitHub Free, Pro and Team, attestations are for public
+/// repositories only
+/// (https://docs.github.com/en/actions/how-tos/secure-your-work/use-artifact-attestations/use-artifact-attestations),
+/// and keyless cosign records the signing identity, the repository's name, in Sigstore's
+/// public transparency log.
+const PUBLIC_REPOSITORY: &str = "!github.event.repository.private";
 
 /// Everything the workflow template prints.
 #[derive(Debug, Clone, Serialize)]
@@ -242,6 +252,11 @@ impl Jobs {
                     ),
                     permission("id-token", "write", "sign keyless (Sigstore)"),
                     permission("attestations", "write", "store the attestation"),
+                    permission(
+                        "artifact-metadata",
+                        "write",
+                        "record where the attestation was pushed (push-to-registry)",
+                    ),
                 ],
             ),
         }
@@ -318,9 +333,14 @@ pub struct ReleaseContext {
 /// gocross never runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageContext {
-    /// The jobs' `if:` condition: tag pushes, and pushes to the default branch with
-    /// `image.push_branch`.
+    /// The image job's `if:` condition: tag pushes, and pushes to the default branch with
+    /// `image.push_branch`; only after the check job and every leg passed, and on a tag only
+    /// after the release job published (as the release waits for check and build).
     pub condition: String,
+    /// The jobs the image job needs: `check`, `build`, and `release` when there is one.
+    pub needs: Vec<&'static str>,
+    /// The signing job; `None` when `release.attest` is false.
+    pub sign: Option<SignContext>,
     /// The registry host of `image.repository` (`ghcr.io`).
     pub registry: String,
     /// The registry is ghcr.io: the job's own token logs in; elsewhere the repository
@@ -328,6 +348,14 @@ pub struct ImageContext {
     pub ghcr: bool,
     /// The artifacts it downloads: the legs a tag releases.
     pub pattern: String,
+}
+
+/// The job that signs and attests the pushed image.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignContext {
+    /// Its `if:` condition beyond the image job's success: public repositories only with
+    /// `release.attest: auto` (as the binaries' attest job); `None` with `attest: true`.
+    pub condition: Option<&'static str>,
 }
 
 /// The pull-request report job.
@@ -394,9 +422,7 @@ impl WorkflowContext {
         let release = config.release.enabled;
         let attest = (release && config.release.attest != Attest::Never).then(|| AttestContext {
             condition: match config.release.attest {
-                Attest::Auto => {
-                    "github.ref_type == 'tag' && !github.event.repository.private".into()
-                }
+                Attest::Auto => format!("github.ref_type == 'tag' && {PUBLIC_REPOSITORY}"),
                 _ => "github.ref_type == 'tag'".into(),
             },
             subjects: plan
@@ -421,6 +447,7 @@ impl WorkflowContext {
                 "github.ref_type == 'tag'".into()
             },
         });
+        let image = image_context(config, &release_pattern, release.is_some())?;
         Ok(WorkflowContext {
             generator: format!("gocross {}", origin::VERSION),
             gocross_version: origin::VERSION.to_string(),
@@ -454,7 +481,7 @@ impl WorkflowContext {
             },
             attest,
             release,
-            image: image_context(config, &release_pattern)?,
+            image,
             report: ReportContext {
                 pattern: format!("{ARTIFACT_PREFIX}*"),
                 args: if config.ci.pr_comment {
@@ -467,10 +494,14 @@ impl WorkflowContext {
     }
 }
 
-/// The image jobs of `image:`, when there is one.
+/// The image jobs of `image:`, when there is one; `release`: the workflow has a release job.
 ///
 /// Errors: `image.repository` is unset or names no registry host.
-fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>, GenerateError> {
+fn image_context(
+    config: &Config,
+    pattern: &str,
+    release: bool,
+) -> Result<Option<ImageContext>, GenerateError> {
     let Some(image) = config.image.as_ref().map(|image| &image.value) else {
         return Ok(None);
     };
@@ -484,13 +515,37 @@ fn image_context(config: &Config, pattern: &str) -> Result<Option<ImageContext>,
             "the workflow pushes the image to `image.repository`, which must name its registry host: write e.g. `ghcr.io/OWNER/NAME` (now `{repository}`)"
         )));
     }
-    let on_tag = "github.event_name == 'push' && github.ref_type == 'tag'";
+    let push = if image.push_branch {
+        "github.event_name == 'push' && (github.ref_type == 'tag' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch))"
+    } else {
+        "github.event_name == 'push' && github.ref_type == 'tag'"
+    };
+    let (needs, condition) = if release {
+        // The release job runs on tags only: a branch push finds it skipped, a tag waits for
+        // it to publish. `!cancelled()` lets a skipped release through on branches; the
+        // results of check and build are then asked for explicitly.
+        (
+            vec!["check", "build", "release"],
+            format!(
+                "${{{{ !cancelled() && {push} && needs.check.result == 'success' && needs.build.result == 'success' && (github.ref_type != 'tag' || needs.release.result == 'success') }}}}"
+            ),
+        )
+    } else {
+        // Without `!cancelled()` and the like, GitHub runs the job only when every job it
+        // needs succeeded.
+        (vec!["check", "build"], push.to_string())
+    };
+    let sign = match config.release.attest {
+        Attest::Never => None,
+        Attest::Auto => Some(SignContext {
+            condition: Some(PUBLIC_REPOSITORY),
+        }),
+        Attest::Always => Some(SignContext { condition: None }),
+    };
     Ok(Some(ImageContext {
-        condition: if image.push_branch {
-            "github.event_name == 'push' && (github.ref_type == 'tag' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch))".to_string()
-        } else {
-            on_tag.to_string()
-        },
+        condition,
+        needs,
+        sign,
         pattern: pattern.to_string(),
         registry: host.to_string(),
         ghcr: host == "ghcr.io",

@@ -279,3 +279,159 @@ fn a_leg_per_target_builds_every_binary_and_archives_are_attested() {
         "dist/**/age_*_linux_armv7.tar.gz\ndist/**/age_*_windows_amd64.zip\ndist/**/age_darwin_arm64\ndist/**/age-keygen_darwin_arm64\n"
     );
 }
+
+const IMAGE: &str =
+    "version: 1\ntargets: [linux/amd64, linux/arm64]\nimage:\n  repository: ghcr.io/acme/hello\n";
+
+#[test]
+fn sign_image_follows_release_attest_like_the_binaries() {
+    // auto: public repositories only, the very condition of the binaries' attest job.
+    let (_, w) = rendered(IMAGE, &Layout::default());
+    let sign = &w["jobs"]["sign-image"];
+    assert_eq!(sign["if"], "!github.event.repository.private");
+    let attest = w["jobs"]["attest"]["if"].as_str().unwrap();
+    assert!(
+        attest.ends_with(" && !github.event.repository.private"),
+        "{attest}"
+    );
+    assert_eq!(sign["needs"], "image");
+    // true: everywhere; false: no signature, no attestation, no OIDC token.
+    let (_, w) = rendered(
+        &format!("{IMAGE}release:\n  attest: true\n"),
+        &Layout::default(),
+    );
+    assert!(w["jobs"]["sign-image"].is_object());
+    assert!(w["jobs"]["sign-image"].get("if").is_none());
+    let (_, w) = rendered(
+        &format!("{IMAGE}release:\n  attest: false\n"),
+        &Layout::default(),
+    );
+    assert!(w["jobs"].get("sign-image").is_none(), "{}", w["jobs"]);
+    assert!(w["jobs"]["image"].is_object());
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        assert!(
+            job["permissions"].get("id-token").is_none(),
+            "{name} can mint an OIDC token with attest: false"
+        );
+    }
+}
+
+#[test]
+fn the_image_waits_for_check_build_and_on_a_tag_the_release() {
+    let (_, w) = rendered(&format!("{IMAGE}  push_branch: true\n"), &Layout::default());
+    let image = &w["jobs"]["image"];
+    assert_eq!(
+        image["needs"],
+        serde_json::json!(["check", "build", "release"])
+    );
+    assert_eq!(
+        image["if"],
+        "${{ !cancelled() && github.event_name == 'push' && (github.ref_type == 'tag' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch)) && needs.check.result == 'success' && needs.build.result == 'success' && (github.ref_type != 'tag' || needs.release.result == 'success') }}"
+    );
+    // Without a release job, GitHub's default: every needed job succeeded.
+    let (_, w) = rendered(
+        &format!("{IMAGE}release:\n  enabled: false\n"),
+        &Layout::default(),
+    );
+    let image = &w["jobs"]["image"];
+    assert_eq!(image["needs"], serde_json::json!(["check", "build"]));
+    assert_eq!(
+        image["if"],
+        "github.event_name == 'push' && github.ref_type == 'tag'"
+    );
+}
+
+#[test]
+fn the_image_attestation_may_record_its_storage() {
+    let (_, w) = rendered(IMAGE, &Layout::default());
+    let sign = &w["jobs"]["sign-image"];
+    let attest = steps(&w, "sign-image")
+        .iter()
+        .find(|s| s["with"]["push-to-registry"] == true)
+        .unwrap();
+    assert!(
+        attest["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/attest@")
+    );
+    assert_eq!(sign["permissions"]["artifact-metadata"], "write");
+    assert_eq!(sign["permissions"]["attestations"], "write");
+}
+
+#[test]
+fn build_legs_check_out_the_history_for_git_describe() {
+    let (_, w) = rendered(IMAGE, &Layout::default());
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        let checkout = job["steps"].as_array().unwrap().iter().find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"))
+        });
+        let Some(checkout) = checkout else { continue };
+        // Only the legs stamp {{version}} from git; the others read the legs' manifests.
+        let depth = &checkout["with"]["fetch-depth"];
+        if name == "build" {
+            assert_eq!(*depth, 0, "{name}");
+        } else {
+            assert!(depth.is_null(), "{name}: {depth}");
+        }
+    }
+}
+
+#[test]
+fn every_upload_may_replace_its_artifact_on_a_rerun() {
+    let (_, w) = rendered(IMAGE, &Layout::default());
+    let mut uploads = 0;
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        for step in job["steps"].as_array().unwrap() {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+            {
+                assert_eq!(step["with"]["overwrite"], true, "{name}: {step}");
+                uploads += 1;
+            }
+        }
+    }
+    assert_eq!(uploads, 1);
+    // The action's own upload step too.
+    let action: Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap(),
+    )
+    .unwrap();
+    let upload = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .unwrap();
+    assert_eq!(upload["with"]["overwrite"], true);
+}
+
+#[test]
+fn the_concurrency_comment_says_what_github_does_with_a_pending_run() {
+    let c = config("version: 1\n");
+    let p = plan(&c, &PlanContext::runners(GoVersion::new(1, 25)), &[]).unwrap();
+    let text = render(&c, &p, &Layout::default(), "stable").unwrap().text;
+    let comment: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("# A new push to a pull request"))
+        .take_while(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!comment.contains("queued"), "{comment}");
+    assert!(
+        comment.contains("cancels the one still waiting, never the running one"),
+        "{comment}"
+    );
+    let w: Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(
+        w["concurrency"]["cancel-in-progress"],
+        "${{ github.event_name == 'pull_request' }}"
+    );
+}
