@@ -729,8 +729,8 @@ fn secret_variables_never_fill_a_placeholder() {
     );
     assert!(written.contains("main.version={{version}}"), "{written}");
     for line in [
-        ".goreleaser.yaml:4: not carried over: `-X main.token={{ .Env.GITHUB_TOKEN }}` is left out: {{ .Env.GITHUB_TOKEN }} (a secret variable, which gocross never publishes)",
-        ".goreleaser.yaml:9: not carried over: {{ .Env.NPM_TOKEN }} (a secret variable, which gocross never publishes)",
+        ".goreleaser.yaml:4: not carried over: builds[0].ldflags: `-X main.token={{ .Env.GITHUB_TOKEN }}` is left out: {{ .Env.GITHUB_TOKEN }} (a secret variable, which gocross never publishes)",
+        ".goreleaser.yaml:9: not carried over: archives[0].name_template: {{ .Env.NPM_TOKEN }} (a secret variable, which gocross never publishes)",
     ] {
         assert!(stdout.contains(line), "{line}\n{stdout}");
     }
