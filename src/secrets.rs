@@ -134,23 +134,18 @@ fn captured() -> &'static BTreeMap<String, String> {
 /// environment). Returns normally in the re-executed image, or when re-executing failed (the
 /// variables are removed from the environment then, the only thing left to do).
 pub fn withhold() {
-    if let Some(fd) = std::env::var_os(SECRETS_FD_ENV) {
-        // SAFETY (env): single-threaded start-up, as the contract above says.
-        unsafe { std::env::remove_var(SECRETS_FD_ENV) };
-        let mut secrets = read_handed_over(&fd.to_string_lossy());
-        // Anything secret that came back in anyway is withheld as well.
-        secrets.extend(secret_vars());
-        remove_from_env(secrets.keys());
-        let _ = CAPTURED.set(secrets);
-        return;
+    let fd = std::env::var_os(SECRETS_FD_ENV);
+    // SAFETY (every change of the environment here): single-threaded start-up, as the
+    // contract above says.
+    unsafe { std::env::remove_var(SECRETS_FD_ENV) };
+    let mut secrets = secret_vars();
+    match fd.and_then(|fd| read_handed_over(&fd.to_string_lossy())) {
+        // The re-executed image: the secrets came in the memory file.
+        Some(handed_over) => secrets.extend(handed_over),
+        #[cfg(target_os = "linux")]
+        None if !secrets.is_empty() => reexec_without(&secrets),
+        None => {}
     }
-    let secrets = secret_vars();
-    if secrets.is_empty() {
-        let _ = CAPTURED.set(secrets);
-        return;
-    }
-    #[cfg(target_os = "linux")]
-    reexec_without(&secrets);
     remove_from_env(secrets.keys());
     let _ = CAPTURED.set(secrets);
 }
@@ -192,36 +187,33 @@ fn reexec_without(secrets: &BTreeMap<String, String>) {
     let _ = cmd.exec();
 }
 
-/// The secrets the previous image handed over in the memory file `fd`, which is closed; an
-/// empty map when it cannot be read (then the environment is all there is).
-fn read_handed_over(fd: &str) -> BTreeMap<String, String> {
+/// The secrets the previous image handed over in the memory file `fd`, which is closed;
+/// `None` when `fd` is not such a file (a variable set by hand cannot make gocross take over
+/// an unrelated descriptor) or cannot be read.
+fn read_handed_over(fd: &str) -> Option<BTreeMap<String, String>> {
     #[cfg(target_os = "linux")]
     {
         use std::io::Read;
         use std::os::fd::FromRawFd;
-        // Only a descriptor that is a gocross memory file is read (and closed): a variable
-        // set by hand cannot make gocross take over an unrelated descriptor.
-        let Ok(n) = fd.parse::<i32>() else {
-            return BTreeMap::new();
-        };
-        let is_ours = std::fs::read_link(format!("/proc/self/fd/{n}"))
-            .is_ok_and(|t| t.to_string_lossy().starts_with("/memfd:gocross-secrets"));
-        if n < 3 || !is_ours {
-            return BTreeMap::new();
+        let n = fd.parse::<i32>().ok().filter(|n| *n > 2)?;
+        let target = std::fs::read_link(format!("/proc/self/fd/{n}")).ok()?;
+        if !target
+            .to_string_lossy()
+            .starts_with("/memfd:gocross-secrets")
+        {
+            return None;
         }
         // SAFETY: the descriptor is the memory file the previous image left open for this
         // one, checked above; nothing else in this process uses it.
         let mut file = unsafe { std::fs::File::from_raw_fd(n) };
         let mut json = Vec::new();
-        if file.read_to_end(&mut json).is_err() {
-            return BTreeMap::new();
-        }
-        serde_json::from_slice(&json).unwrap_or_default()
+        file.read_to_end(&mut json).ok()?;
+        serde_json::from_slice(&json).ok()
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = fd;
-        BTreeMap::new()
+        None
     }
 }
 

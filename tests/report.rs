@@ -582,8 +582,8 @@ async fn test_names_are_text_in_the_step_summary_and_the_check_run() {
     let sent = bodies(&fake).await;
     let summary = sent
         .iter()
-        .filter_map(|(_, b)| b["output"]["summary"].as_str())
-        .last()
+        .rev()
+        .find_map(|(_, b)| b["output"]["summary"].as_str())
         .expect("a check run with a summary")
         .to_string();
     assert!(summary.contains("TestNames/"), "{summary}");
