@@ -223,8 +223,8 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
 pub fn summary(report: &TestReport) -> String {
     let mut md = format!(
         "### gocross test ({}, {})\n\n{}",
-        report.module,
-        report.go,
+        Cell::code(&report.module).render(Output::Markdown),
+        Cell::text(&report.go).render(Output::Markdown),
         targets_table(report, Output::Markdown).render(Output::Markdown)
     );
     if !report.failures.is_empty() {
