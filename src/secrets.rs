@@ -15,9 +15,11 @@
 //! (<https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions>),
 //! so a fixed list cannot know them: a variable is secret when its name holds, in any letter
 //! case, one of [`SECRET_WORDS`] (`AWS_SECRET_ACCESS_KEY`, `API_KEY`, `github_token`,
-//! `SIGNING_SECRET_B64`), or it is one of [`SECRET_VARS`], the runner's own credentials that
-//! hold none of the words (the OIDC request URL and the cache and results service URLs,
-//! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect>).
+//! `SIGNING_SECRET_B64`, and the runner's OIDC pair `ACTIONS_ID_TOKEN_REQUEST_URL` and
+//! `ACTIONS_ID_TOKEN_REQUEST_TOKEN`,
+//! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect>),
+//! or it is one of [`SECRET_VARS`], credentials whose names hold none of the words (the
+//! runner's runtime, cache and results service URLs, a GPG passphrase, a database URL).
 //! Two kinds of names are not secret although a word matches: `AUTHOR` (`GIT_AUTHOR_NAME`,
 //! `XAUTHORITY`) does not count as `AUTH`, and Go's own settings [`GO_SETTINGS`] (`GOAUTH`
 //! names *how* the go command finds credentials — `netrc`, `git DIR`, a command — and
@@ -75,11 +77,10 @@ pub const GO_SETTINGS: &[&str] = &["GOAUTH", "GOPRIVATE"];
 /// Whether the variable `name` is secret (see the module docs): withheld from every program
 /// gocross runs and redacted from everything it writes.
 pub fn is_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if GO_SETTINGS.contains(&upper.as_str()) {
+    if GO_SETTINGS.contains(&name) {
         return false;
     }
-    let upper = upper.replace("AUTHOR", "");
+    let upper = name.to_ascii_uppercase().replace("AUTHOR", "");
     SECRET_VARS.iter().any(|v| *v == upper) || SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
@@ -93,7 +94,7 @@ pub const GO_BUILD_SECRETS: &[&str] = &["SSH_AUTH_SOCK"];
 /// it before setting `cmd`'s own variables (a config's `env:`), which it leaves alone.
 pub fn withhold_from(cmd: &mut std::process::Command, keep: &[&str]) {
     for (name, _) in std::env::vars_os() {
-        if name.to_str().is_some_and(is_secret) {
+        if is_secret(&name.to_string_lossy()) {
             cmd.env_remove(name);
         }
     }
@@ -113,10 +114,9 @@ static CAPTURED: OnceLock<BTreeMap<String, String>> = OnceLock::new();
 /// The secret variables of this process's environment.
 fn secret_vars() -> BTreeMap<String, String> {
     std::env::vars_os()
-        .filter_map(|(k, v)| {
-            let k = k.into_string().ok()?;
-            is_secret(&k).then(|| (k, v.to_string_lossy().into_owned()))
-        })
+        .map(|(k, v)| (k.to_string_lossy().into_owned(), v))
+        .filter(|(k, _)| is_secret(k))
+        .map(|(k, v)| (k, v.to_string_lossy().into_owned()))
         .collect()
 }
 
@@ -181,7 +181,7 @@ fn reexec_without(secrets: &BTreeMap<String, String>) {
     let Some(arg0) = argv.next() else { return };
     let mut cmd = std::process::Command::new("/proc/self/exe");
     cmd.arg0(arg0).args(argv).env_clear();
-    cmd.envs(std::env::vars_os().filter(|(k, _)| !k.to_str().is_some_and(is_secret)));
+    cmd.envs(std::env::vars_os().filter(|(k, _)| !is_secret(&k.to_string_lossy())));
     cmd.env(SECRETS_FD_ENV, file.as_raw_fd().to_string());
     // Returns only on failure; the memory file is closed when `file` drops.
     let _ = cmd.exec();
