@@ -17,8 +17,10 @@
 //! (`PR_SET_CHILD_SUBREAPER`, prctl(2)): every process orphaned below gocross, whatever its
 //! session or group, is re-parented to gocross instead of PID 1, so gocross can find it
 //! (its parent id is gocross's) and stop it when the command ends. It needs no privilege,
-//! no cgroup delegation and no user namespace (which GitHub's Ubuntu 24.04 runners restrict
-//! through AppArmor), and works in containers as on runners: the portable choice on Linux.
+//! no cgroup delegation (a runner's user owns no cgroup) and no user namespace (which Ubuntu
+//! 24.04, the image of GitHub's `ubuntu-24.04` runners, restricts through AppArmor:
+//! <https://discourse.ubuntu.com/t/ubuntu-24-04-lts-noble-numbat-release-notes/39890>), and
+//! works in containers as on runners: the portable choice on Linux.
 //! It cannot catch a process whose parent is still alive when gocross exits; gocross's own
 //! children are waited for first, so only orphans are left by then.
 
