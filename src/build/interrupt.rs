@@ -171,8 +171,8 @@ impl Drop for Orphans {
 }
 
 /// Stops and reaps every child of gocross that no command of gocross is waiting for (at the
-/// end of a command, every child is an adopted orphan), and the ones that killing those
-/// orphans in turn.
+/// end of a command, every child is an adopted orphan), then the orphans those leave behind
+/// in turn, for at most four grace periods.
 #[cfg(target_os = "linux")]
 fn stop_orphans() {
     let until = std::time::Instant::now() + 4 * ORPHAN_GRACE;
