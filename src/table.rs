@@ -4,7 +4,8 @@
 //! the [`Output`]. Cells carry hostile text (file names, compiler and binary output, API
 //! answers), so every cell is scrubbed: ANSI escape sequences are removed, line breaks become
 //! spaces, other control characters and bidirectional overrides become U+FFFD. Markdown also
-//! escapes `|` (GFM table cells), `<` and `>` (raw HTML) in text, and code spans take a
+//! escapes `|` (GFM table cells), `<` and `>` (raw HTML), `[` and `]` (links and images)
+//! and `\` in text, and code spans take a
 //! backtick fence longer than any run of backticks they hold (CommonMark's code-span rule).
 //! The terminal engine is comfy_table: no borders, columns sized to the content.
 
@@ -229,11 +230,16 @@ fn scrub(s: &str, keep_tabs: bool) -> String {
 }
 
 /// Markdown text in a table cell: scrubbed, `|` as `\|`, `<` and `>` as `&lt;` and `&gt;`
-/// (so no raw HTML, such as a comment that hides the rest of a summary, gets through).
+/// (so no raw HTML, such as a comment that hides the rest of a summary, gets through), `[`
+/// and `]` as `\[` and `\]` (so no link or image: `[text](url)`, `![x](url)`), and `\` as
+/// `\\` (so that a backslash in the text cannot undo one of these escapes).
 fn markdown_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in scrub(s, true).chars() {
         match c {
+            '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -287,6 +293,26 @@ mod tests {
             "| name | size |\n|---|--:|\n| a\\|b c`d&lt;script&gt;alert(1)&lt;/script&gt;redlink e\u{fffd}f\u{fffd} | 1 KiB |\n"
         );
         assert_eq!(md.lines().count(), 3, "one line per row: {md}");
+    }
+
+    #[test]
+    fn markdown_text_has_no_links_or_images() {
+        let md = |s: &str| Cell::text(s).render(Output::Markdown);
+        assert_eq!(
+            md("TestX/[click](https://evil.example)"),
+            "TestX/\\[click\\](https://evil.example)"
+        );
+        assert_eq!(
+            md("![x](https://evil.example/a.png)"),
+            "!\\[x\\](https://evil.example/a.png)"
+        );
+        assert_eq!(md("a\\[b]"), "a\\\\\\[b\\]");
+        assert_eq!(md("a\\|b"), "a\\\\\\|b");
+        assert_eq!(
+            Cell::code("[x](u)`y").render(Output::Markdown),
+            "``[x](u)`y``",
+            "code shows links as text"
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //! `.ShortCommit`, `.Date`, `.ProjectName`, `.Binary`, `.Os`, `.Arch`, `.Env.NAME`):
 //! `{{version}}`, `{{tag}}`, `{{commit}}`, `{{short_commit}}`, `{{date}}`, `{{project}}`,
 //! `{{binary}}`, `{{goos}}`, `{{goarch}}`, `{{variant}}` and `{{env.NAME}}`. Spaces inside
-//! the braces are allowed (`{{ version }}`).
+//! the braces are allowed (`{{ version }}`). `{{env.NAME}}` of a secret variable
+//! ([`crate::secrets::is_secret`]) is refused when the config is read: its value would end up
+//! in a public asset name, an image tag or a binary.
 
 use crate::targets::{Goarch, Target};
 use std::fmt;
@@ -163,6 +165,10 @@ pub enum TemplateError {
     Unclosed { template: String },
     #[error("`{template}` uses {{{{env.{var}}}}}, and {var} is not set: export it")]
     EnvUnset { var: String, template: String },
+    #[error(
+        "`{template}` uses {{{{env.{var}}}}}, and {var} is a secret's name (it holds TOKEN, SECRET, PASSWORD, PASSWD, KEY, CREDENTIAL, AUTH or PRIVATE, or names a provider's credential): its value would be published; use a variable that is not secret"
+    )]
+    SecretEnv { var: String, template: String },
 }
 
 /// The values a template is filled with. `binary` and `target` are `None` where a setting
@@ -182,7 +188,8 @@ impl Template {
     /// Parses `source`, allowing the placeholders in `allowed`.
     ///
     /// Errors: an unclosed `{{`, a name gocross does not fill, or one the setting does not
-    /// allow; the message lists what may be written.
+    /// allow (the message lists what may be written); `{{env.NAME}}` of a secret variable
+    /// ([`crate::secrets::is_secret`]), whose value would end up in a public name or binary.
     pub fn parse(source: &str, allowed: &[Placeholder]) -> Result<Template, TemplateError> {
         let mut pieces = Vec::new();
         let mut rest = source;
@@ -219,6 +226,14 @@ impl Template {
                         }
                         _ => format!("write {}", known()),
                     },
+                });
+            }
+            if let Placeholder::Env(var) = &placeholder
+                && crate::secrets::is_secret(var)
+            {
+                return Err(TemplateError::SecretEnv {
+                    var: var.clone(),
+                    template: source.to_string(),
                 });
             }
             pieces.push(Piece::Value(placeholder));

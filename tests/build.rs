@@ -720,13 +720,13 @@ fn an_unknown_ldflags_placeholder_stops_the_build_before_it_starts() {
     // A placeholder of an unset variable stops the build before it starts too.
     write_config(
         dir.path(),
-        "version: 1\nldflags: -X main.key={{env.GOCROSS_TEST_UNSET_KEY}}\n",
+        "version: 1\nldflags: -X main.key={{env.GOCROSS_TEST_UNSET_VAR}}\n",
     );
     let (out, _, stderr) = build_in(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr.contains(
-            "uses {{env.GOCROSS_TEST_UNSET_KEY}}, and GOCROSS_TEST_UNSET_KEY is not set: export it"
+            "uses {{env.GOCROSS_TEST_UNSET_VAR}}, and GOCROSS_TEST_UNSET_VAR is not set: export it"
         ),
         "{stderr}"
     );

@@ -586,3 +586,129 @@ fn refused_flags_and_unknown_targets_are_clear_errors() {
         "{stderr}"
     );
 }
+
+/// Secrets under names no fixed list knows, in any case.
+const ANY_NAME_SECRETS: [(&str, &str); 4] = [
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI0K7MDENGbPxRfiCYEXAMPLEKEY",
+    ),
+    ("API_KEY", "apikey-0123456789-abcdef"),
+    ("github_token", "ghs_lowercaseNameToken0123"),
+    ("SIGNING_SECRET_B64", "c2lnbmluZy1zZWNyZXQtdmFsdWU="),
+];
+
+/// Whether `text` holds one of [`ANY_NAME_SECRETS`]' values.
+fn holds_a_secret(text: &str) -> Option<&'static str> {
+    ANY_NAME_SECRETS
+        .iter()
+        .map(|(_, v)| *v)
+        .find(|v| text.contains(v))
+}
+
+/// A secret under any name reaches neither a test binary nor a verified binary, cannot be
+/// read from gocross's (or any ancestor's) `/proc/PID/environ`, and is redacted from
+/// tests.json, manifest.json and the output when a program prints it anyway (the programs
+/// read the values from a file).
+#[test]
+fn secrets_by_any_name_are_withheld_and_redacted() {
+    if !require_tool("go", "install Go") {
+        return;
+    }
+    let (_root, dir) = module_copy("hostile-tests", "");
+    let values: Vec<&str> = ANY_NAME_SECRETS.iter().map(|(_, v)| *v).collect();
+    let file = dir.join("ancestors/secrets.txt");
+    std::fs::write(&file, values.join("\n")).unwrap();
+    std::fs::write(
+        dir.join("gocross.yaml"),
+        format!(
+            "version: 1\nproject: ancestors\nmain: ./cmd/ancestors\ntargets: [linux/amd64]\nverify:\n  args: [\"{}\"]\n  expect: \"clean: \"\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+
+    // `gocross test`: the ancestors' test passes, the one that prints the values fails, and
+    // its output is kept redacted.
+    let (out, stdout, stderr) = run(gocross()
+        .current_dir(&dir)
+        .args(["test", "-p", "./ancestors"])
+        .envs(ANY_NAME_SECRETS));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let tests = std::fs::read_to_string(dir.join("dist/tests.json")).unwrap();
+    let report: Value = serde_json::from_str(&tests).unwrap();
+    let amd64 = target(&report, "linux/amd64");
+    let failed: Vec<&str> = amd64["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["test"].as_str().unwrap_or("(package)"))
+        .collect();
+    assert_eq!(failed, ["TestPrintsSecrets"], "{amd64:#}");
+    let printed = failure(amd64, "TestPrintsSecrets")["output"]
+        .as_str()
+        .unwrap();
+    assert!(printed.contains("printed: *** *** *** ***"), "{printed}");
+    for text in [&tests, &stdout, &stderr] {
+        assert_eq!(holds_a_secret(text), None, "{text}");
+    }
+
+    // `gocross verify`: the binary finds no secret above it, and what it printed is redacted.
+    let binary = go_fixture(
+        &fixture("hostile-tests"),
+        &[("CGO_ENABLED", "0")],
+        &["./cmd/ancestors"],
+        "ancestors",
+    );
+    let (out, stdout, stderr) = run(gocross()
+        .current_dir(&dir)
+        .args(["verify", "--json", "--target", "linux/amd64"])
+        .arg(&binary)
+        .arg("--")
+        .arg(&file)
+        .envs(ANY_NAME_SECRETS));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let result: Value = serde_json::from_str(&stdout).unwrap();
+    let tail = result["stdout_tail"].as_str().unwrap();
+    assert!(tail.contains("clean: "), "{tail}");
+    assert!(tail.contains("printed: *** *** *** ***"), "{tail}");
+    assert_eq!(holds_a_secret(&format!("{stdout}{stderr}")), None);
+
+    // The build's verification, into manifest.json.
+    let (out, stdout, stderr) = run(gocross()
+        .current_dir(&dir)
+        .args(["build", "--target", "linux/amd64"])
+        .envs(ANY_NAME_SECRETS));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let manifest = std::fs::read_to_string(dir.join("dist/manifest.json")).unwrap();
+    assert!(manifest.contains("printed: *** *** *** ***"), "{manifest}");
+    for text in [&manifest, &stdout, &stderr] {
+        assert_eq!(holds_a_secret(text), None, "{text}");
+    }
+}
+
+/// A test that starts a daemon in a session of its own (`setsid`) and returns: the daemon
+/// does not outlive `gocross test`.
+#[test]
+fn a_daemon_started_by_a_test_does_not_outlive_gocross_test() {
+    if !require_tool("go", "install Go") {
+        return;
+    }
+    let (_root, dir) = module_copy("hostile-tests", "version: 1\ntargets: [linux/amd64]\n");
+    let (out, stdout, stderr) = run(gocross().current_dir(&dir).args(["test", "-p", "./daemon"]));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let pid: i32 = std::fs::read_to_string(dir.join("daemon/daemon.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // A zombie has no command line; a running daemon's is `sleep 3600`.
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    if String::from_utf8_lossy(&cmdline).starts_with("sleep") {
+        // SAFETY: kill(2) on the daemon this test's fixture started.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+        panic!("the daemon (pid {pid}) outlived gocross test");
+    }
+}

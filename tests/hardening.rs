@@ -667,3 +667,71 @@ fn a_killed_gocross_leaves_no_binary_under_test_running() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// `{{env.NAME}}` of a secret-named variable is refused where the config names it, set or
+/// not, in every setting that fills placeholders; the GoReleaser import does not carry
+/// `{{ .Env.SECRET }}` over and says so at the line.
+#[test]
+fn secret_variables_never_fill_a_placeholder() {
+    for (config, at, var) in [
+        (
+            "version: 1\nproject: hello\nldflags: \"-s -X main.key={{env.API_KEY}}\"\n",
+            "gocross.yaml:3:",
+            "API_KEY",
+        ),
+        (
+            "version: 1\nproject: hello\narchives:\n  name: \"hello_{{ env.github_token }}\"\n",
+            "gocross.yaml:4:",
+            "github_token",
+        ),
+        (
+            "version: 1\nproject: hello\nimage:\n  repository: ghcr.io/o/hello\n  tags: [latest, \"{{env.AWS_SECRET_ACCESS_KEY}}\"]\n",
+            "gocross.yaml:5:",
+            "AWS_SECRET_ACCESS_KEY",
+        ),
+    ] {
+        let dir = module_with(config);
+        let (out, _, stderr) = common::run(
+            common::gocross()
+                .arg("-C")
+                .arg(dir.path())
+                .arg("plan")
+                .env(var, "a-value-that-is-set"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{config}\n{stderr}");
+        assert!(stderr.contains(at), "{config}: positioned: {stderr}");
+        assert!(
+            stderr.contains(&format!("{var} is a secret's name")),
+            "{config}: {stderr}"
+        );
+        assert!(!stderr.contains("a-value-that-is-set"), "{stderr}");
+    }
+
+    let dir = common::copy_module(&common::example("hello"));
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("gocross.yaml"));
+    std::fs::write(
+        dir.path().join(".goreleaser.yaml"),
+        "version: 2\nbuilds:\n  - main: .\n    ldflags:\n      - -s -w -X main.version={{.Version}} -X main.token={{ .Env.GITHUB_TOKEN }}\n    goos: [linux]\n    goarch: [amd64]\narchives:\n  - name_template: \"{{ .ProjectName }}_{{ .Env.NPM_TOKEN }}\"\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = common::run(
+        common::gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["ci", "init", "--yes"]),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();
+    assert!(
+        !written.contains("GITHUB_TOKEN") && !written.contains("NPM_TOKEN"),
+        "{written}"
+    );
+    assert!(written.contains("main.version={{version}}"), "{written}");
+    for line in [
+        ".goreleaser.yaml:4: not carried over: builds[0].ldflags: `-X main.token={{ .Env.GITHUB_TOKEN }}` is left out: {{ .Env.GITHUB_TOKEN }} (a secret variable, which gocross never publishes)",
+        ".goreleaser.yaml:9: not carried over: archives[0].name_template: {{ .Env.NPM_TOKEN }} (a secret variable, which gocross never publishes)",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
+}

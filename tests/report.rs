@@ -490,3 +490,102 @@ async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
     assert_eq!(test["start_line"], 8);
     assert_eq!(test["annotation_level"], "failure");
 }
+
+/// `md` without its code spans (a run of N backticks up to the next run of exactly N).
+fn without_code_spans(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let fence = rest[start..].len() - rest[start..].trim_start_matches('`').len();
+        let body = &rest[start + fence..];
+        let mut end = None;
+        let mut i = 0;
+        while let Some(at) = body[i..].find('`') {
+            let run = body[i + at..].len() - body[i + at..].trim_start_matches('`').len();
+            if run == fence {
+                end = Some(i + at + run);
+                break;
+            }
+            i += at + run;
+        }
+        match end {
+            Some(e) => rest = &body[e..],
+            None => {
+                out.push_str(&rest[start..start + fence]);
+                rest = body;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Asserts that `md` holds no Markdown link or image outside code spans: every `[` and `]`
+/// there is escaped.
+fn assert_no_links(md: &str, what: &str) {
+    let text = without_code_spans(md);
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(b, b'[' | b']') {
+            let backslashes = bytes[..i].iter().rev().take_while(|c| **c == b'\\').count();
+            assert!(
+                backslashes % 2 == 1,
+                "{what}: an unescaped `{}` at byte {i}:\n{md}",
+                *b as char
+            );
+        }
+    }
+}
+
+/// Test names that are Markdown links and images (`[click](url)`, `![x](url)`, with
+/// backticks) are shown as text, in the step summary `gocross test` writes and in the check
+/// run `gocross report` posts from its tests.json.
+#[tokio::test]
+async fn test_names_are_text_in_the_step_summary_and_the_check_run() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
+        return;
+    }
+    let dir = common::copy_module(&common::repo().join("tests/fixtures/hostile-tests"));
+    std::fs::write(
+        dir.path().join("gocross.yaml"),
+        "version: 1\ntargets: [linux/amd64]\n",
+    )
+    .unwrap();
+    let test_summary = dir.path().join("test_summary.md");
+    let (out, stdout, stderr) = common::run(
+        common::gocross()
+            .current_dir(dir.path())
+            .args(["test", "-p", "./names"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &test_summary),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let md = std::fs::read_to_string(&test_summary).unwrap();
+    assert!(
+        md.contains("`TestNames/[click](https://evil.example/)`"),
+        "the name as code: {md}"
+    );
+    assert!(
+        md.contains("``` TestNames/tick`[y](https://evil.example/)`` ```"),
+        "a longer fence around backticks: {md}"
+    );
+    assert_no_links(&md, "step summary of gocross test");
+
+    write_manifest(
+        dir.path(),
+        vec![artifact("linux/amd64", 0, Some(VerifyOutcome::Verified))],
+    );
+    write_event(dir.path());
+    let fake = FakeGitHub::start(TOKEN).await;
+    run_ok(&mut report(&fake, dir.path(), &[]));
+    let sent = bodies(&fake).await;
+    let summary = sent
+        .iter()
+        .rev()
+        .find_map(|(_, b)| b["output"]["summary"].as_str())
+        .expect("a check run with a summary")
+        .to_string();
+    assert!(summary.contains("TestNames/"), "{summary}");
+    assert_no_links(&summary, "check run summary");
+}

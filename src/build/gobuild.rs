@@ -5,7 +5,8 @@
 //!
 //! The caller's own Go and C settings are removed first ([`CALLER_ENV`]), so a `GOARCH` or
 //! `GOFLAGS` exported in the shell cannot change what a target's binary is; the job's `env`
-//! (which already holds the config's `env:`) is the whole story.
+//! (which already holds the config's `env:`) is the whole story. No secret variable reaches
+//! `go build` but the SSH agent's socket ([`crate::secrets::GO_BUILD_SECRETS`]).
 
 use super::interrupt;
 use super::staging::Staging;
@@ -71,6 +72,7 @@ impl JobInput<'_> {
         for var in PLAN_OWNED_ENV.iter().chain(CALLER_ENV) {
             cmd.env_remove(var);
         }
+        crate::secrets::withhold_from(&mut cmd, crate::secrets::GO_BUILD_SECRETS);
         cmd.envs(&self.binary.env);
         cmd
     }

@@ -10,6 +10,19 @@
 //! SIGKILL cannot be caught, so every long-running child (`go build`, `go test`, UPX, and the
 //! binaries, QEMU and wine that verification runs) is started with [`die_with_gocross`]: on
 //! Linux the kernel sends it SIGKILL when gocross dies, however it dies.
+//!
+//! A program under test can escape both its process group and its parent: a daemon started
+//! with `setsid` (a new session and group) whose parent then exits is handed to PID 1 and
+//! outlives everything. [`adopt_orphans`] makes gocross Linux's *child subreaper*
+//! (`PR_SET_CHILD_SUBREAPER`, prctl(2)): every process orphaned below gocross, whatever its
+//! session or group, is re-parented to gocross instead of PID 1, so gocross can find it
+//! (its parent id is gocross's) and stop it when the command ends. It needs no privilege,
+//! no cgroup delegation (a runner's user owns no cgroup) and no user namespace (which Ubuntu
+//! 24.04, the image of GitHub's `ubuntu-24.04` runners, restricts through AppArmor:
+//! <https://discourse.ubuntu.com/t/ubuntu-24-04-lts-noble-numbat-release-notes/39890>), and
+//! works in containers as on runners: the portable choice on Linux.
+//! It cannot catch a process whose parent is still alive when gocross exits; gocross's own
+//! children are waited for first, so only orphans are left by then.
 
 use std::collections::BTreeSet;
 use std::process::{Child, Command};
@@ -126,6 +139,95 @@ pub fn die_with_gocross(cmd: &mut Command) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = cmd;
+}
+
+/// How long orphans get after SIGTERM before SIGKILL (wineserver saves its registry on
+/// SIGTERM).
+const ORPHAN_GRACE: Duration = Duration::from_millis(500);
+
+/// While alive, gocross adopts the processes orphaned below it (see the module docs); when
+/// dropped, it stops every one of them: SIGTERM, then SIGKILL after [`ORPHAN_GRACE`], each
+/// reaped, until none is left.
+#[must_use = "the orphans are stopped when this is dropped"]
+pub struct Orphans(());
+
+/// Makes gocross the subreaper of its descendants (Linux; elsewhere nothing happens), for a
+/// command that runs programs it does not trust: `gocross build` (verification), `verify`
+/// and `test`. Hold the value until every command started was waited for.
+pub fn adopt_orphans() -> Orphans {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl(2) with integer arguments only.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+    Orphans(())
+}
+
+impl Drop for Orphans {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        stop_orphans();
+    }
+}
+
+/// Stops and reaps every child of gocross that no command of gocross is waiting for (at the
+/// end of a command, every child is an adopted orphan), then the orphans those leave behind
+/// in turn, for at most four grace periods.
+#[cfg(target_os = "linux")]
+fn stop_orphans() {
+    let until = std::time::Instant::now() + 4 * ORPHAN_GRACE;
+    let mut terminated = BTreeSet::new();
+    loop {
+        let running = state().running.clone();
+        let children: Vec<i32> = children_of(std::process::id())
+            .into_iter()
+            .filter(|pid| u32::try_from(*pid).is_ok_and(|p| !running.contains(&p)))
+            .collect();
+        if children.is_empty() || std::time::Instant::now() >= until {
+            break;
+        }
+        for pid in &children {
+            let signal = if terminated.insert(*pid) {
+                libc::SIGTERM
+            } else {
+                libc::SIGKILL
+            };
+            // SAFETY: kill(2) on a child of this process (it cannot be reused before it is
+            // reaped below); no memory is touched.
+            unsafe {
+                libc::kill(*pid, signal);
+            }
+        }
+        let wait_until = std::time::Instant::now() + ORPHAN_GRACE;
+        let mut left = children;
+        while !left.is_empty() && std::time::Instant::now() < wait_until {
+            // SAFETY: waitpid(2) on one of this process's children, with a valid pointer.
+            left.retain(|pid| unsafe {
+                let mut status = 0;
+                libc::waitpid(*pid, &mut status, libc::WNOHANG) == 0
+            });
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// The process ids whose parent is `parent`, from `/proc/PID/stat` (the field after the
+/// command name, which may hold spaces and parentheses, so it is read after the last `)`).
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let after = &stat[stat.rfind(')')? + 1..];
+            let ppid: u32 = after.split_whitespace().nth(1)?.parse().ok()?;
+            (ppid == parent).then_some(pid)
+        })
+        .collect()
 }
 
 /// Kills the process group led by `pid` (a command started by [`spawn`]) with SIGKILL: the

@@ -38,6 +38,7 @@ mod summary;
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
+pub use interrupt::{Orphans, adopt_orphans};
 pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use select::{Skipped, select_local};

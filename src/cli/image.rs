@@ -98,8 +98,10 @@ fn under(global: &Global, dir: Option<PathBuf>, default: &str) -> PathBuf {
     }
 }
 
+/// A variable as gocross was started with it (secrets come from memory, see
+/// [`gocross::secrets::withhold`]).
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
+    gocross::secrets::var(name)
 }
 
 fn progress() -> Arc<registry::Progress> {

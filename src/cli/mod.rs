@@ -127,6 +127,12 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         dir: cli.dir,
         config: cli.config,
     };
+    // Commands that run binaries or tests stop whatever those left running when they end.
+    let _orphans = matches!(
+        cli.command,
+        Command::Build(_) | Command::Verify(_) | Command::Test(_)
+    )
+    .then(gocross::build::adopt_orphans);
     match cli.command {
         Command::Targets(args) => targets::run(args),
         Command::Plan(args) => plan::run(&ctx, args),

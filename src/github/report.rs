@@ -389,11 +389,10 @@ pub fn markdown(report: &Report, limit: usize) -> String {
         .collect();
     if !failures.is_empty() {
         lines.push("\n**Problems**\n\n".to_string());
-        lines.extend(
-            failures
-                .iter()
-                .map(|a| format!("- {}\n", a.message.lines().next().unwrap_or(""))),
-        );
+        lines.extend(failures.iter().map(|a| {
+            let first = a.message.lines().next().unwrap_or("");
+            format!("- {}\n", Cell::text(first).render(Output::Markdown))
+        }));
     }
     let total = lines.len();
     for (i, line) in lines.into_iter().enumerate() {

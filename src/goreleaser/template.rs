@@ -7,7 +7,9 @@
 //! `.ProjectName` → `{{project}}`, `.Binary` → `{{binary}}`, `.Os` → `{{goos}}`, `.Arch` →
 //! `{{goarch}}`; and in names, the idioms `{{ if .Arm }}v{{ .Arm }}{{ end }}` and
 //! `{{ with .Arm }}v{{ . }}{{ end }}` → `{{variant}}`. Anything else (functions, pipelines,
-//! conditions, other fields) has no gocross equivalent and is refused with the expression.
+//! conditions, other fields) has no gocross equivalent and is refused with the expression, and
+//! so is `.Env.X` of a secret variable ([`crate::secrets::is_secret`]), which gocross never
+//! puts into a name or a flag.
 //! The `{{-` and `-}}` trim markers trim the text beside them as Go does.
 
 /// One piece of a template: text, or the expression inside one `{{ }}`.
@@ -72,7 +74,8 @@ fn placeholder(expr: &str) -> Option<String> {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            return valid.then(|| format!("{{{{env.{name}}}}}"));
+            return (valid && !crate::secrets::is_secret(name))
+                .then(|| format!("{{{{env.{name}}}}}"));
         }
     };
     Some(format!("{{{{{simple}}}}}"))
@@ -105,6 +108,14 @@ pub fn map(template: &str) -> Result<String, String> {
             Piece::Text(t) => out.push_str(t),
             Piece::Action(expr) => match placeholder(expr) {
                 Some(p) => out.push_str(&p),
+                None if expr
+                    .strip_prefix(".Env.")
+                    .is_some_and(crate::secrets::is_secret) =>
+                {
+                    return Err(format!(
+                        "{{{{ {expr} }}}} (a secret variable, which gocross never publishes)"
+                    ));
+                }
                 None => return Err(format!("{{{{ {expr} }}}}")),
             },
         }

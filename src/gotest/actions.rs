@@ -116,7 +116,7 @@ pub fn describe<'a>(
         .flat_map(|t| &t.failures)
         .filter(|f| f.package == g.package && f.test == g.test)
         .min_by_key(|f| f.file.is_none());
-    let mut message = headline(g);
+    let mut message = headline(g).render(Output::Terminal);
     if let Some(f) = first {
         let head: Vec<&str> = f
             .output
@@ -141,20 +141,24 @@ pub fn title(g: &FailureGroup) -> String {
     )
 }
 
-/// `TestX (example.com/m/p) failed on linux/s390x; passed on linux/amd64 (big-endian only)`.
-pub fn headline(g: &FailureGroup) -> String {
+/// `TestX (example.com/m/p) failed on linux/s390x; passed on linux/amd64 (big-endian only)`,
+/// the test and package as code (so that no name renders as Markdown: a link, an image).
+pub fn headline(g: &FailureGroup) -> Cell {
     let what = match &g.test {
-        Some(t) => format!("{t} ({})", g.package),
-        None => format!("package {}", g.package),
+        Some(t) => Cell::code(t)
+            .then(Cell::text(" ("))
+            .then(Cell::code(&g.package))
+            .then(Cell::text(")")),
+        None => Cell::text("package ").then(Cell::code(&g.package)),
     };
-    let mut line = format!("{what} failed on {}", g.failed_on.join(", "));
+    let mut line = format!(" failed on {}", g.failed_on.join(", "));
     if !g.passed_on.is_empty() {
         line.push_str(&format!("; passed on {}", g.passed_on.join(", ")));
     }
     if let Some(p) = &g.pattern {
         line.push_str(&format!(" ({p})"));
     }
-    line
+    what.then(Cell::text(line))
 }
 
 /// The table of a test run, one row per target. Markdown (the step summary): target,
@@ -219,17 +223,14 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
 pub fn summary(report: &TestReport) -> String {
     let mut md = format!(
         "### gocross test ({}, {})\n\n{}",
-        report.module,
-        report.go,
+        Cell::code(&report.module).render(Output::Markdown),
+        Cell::text(&report.go).render(Output::Markdown),
         targets_table(report, Output::Markdown).render(Output::Markdown)
     );
     if !report.failures.is_empty() {
         md.push_str("\n**Failures by test**\n\n");
         for g in &report.failures {
-            md.push_str(&format!(
-                "- {}\n",
-                Cell::text(headline(g)).render(Output::Markdown)
-            ));
+            md.push_str(&format!("- {}\n", headline(g).render(Output::Markdown)));
         }
     }
     md.push('\n');

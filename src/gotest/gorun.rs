@@ -70,11 +70,7 @@ pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
     for var in PLAN_OWNED_ENV.iter().chain(CALLER_ENV) {
         cmd.env_remove(var);
     }
-    for (var, _) in std::env::vars_os() {
-        if var.to_str().is_some_and(env::is_secret) {
-            cmd.env_remove(var);
-        }
-    }
+    crate::secrets::withhold_from(&mut cmd, &[]);
     cmd.envs(&job.env);
 
     let started = Instant::now();

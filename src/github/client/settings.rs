@@ -11,13 +11,13 @@ use std::time::Duration;
 pub struct Token(pub(super) String);
 
 impl Token {
-    /// Reads `GITHUB_TOKEN`, trimmed. Errors: unset or empty ([`ClientError::NoToken`]), or
-    /// holding characters that cannot be sent in an HTTP header ([`ClientError::BadToken`]).
+    /// Reads `GITHUB_TOKEN` as gocross was started with it ([`crate::secrets::var`]),
+    /// trimmed. Errors: unset or empty ([`ClientError::NoToken`]), or holding characters that
+    /// cannot be sent in an HTTP header ([`ClientError::BadToken`]).
     pub fn from_env() -> Result<Token, ClientError> {
-        match std::env::var("GITHUB_TOKEN") {
-            Ok(raw) => Token::new(&raw),
-            Err(std::env::VarError::NotPresent) => Err(ClientError::NoToken),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ClientError::BadToken),
+        match crate::secrets::var("GITHUB_TOKEN") {
+            Some(raw) => Token::new(&raw),
+            None => Err(ClientError::NoToken),
         }
     }
 
