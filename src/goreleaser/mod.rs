@@ -701,7 +701,8 @@ impl Mapper<'_> {
     }
 
     /// `KEY=VALUE` entries as a map, `CGO_ENABLED` kept for the caller; variables the plan
-    /// sets and values with templates are left out with a note.
+    /// sets, values gocross.yaml's `env:` refuses ([`crate::config::build_env_value`]) and
+    /// values with templates are left out with a note.
     fn env_list(&mut self, list: &[Spanned<String>], key: &str) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
         for (j, entry) in list.iter().enumerate() {
@@ -729,6 +730,10 @@ impl Mapper<'_> {
                     key,
                     format!("gocross sets {name} from the target and cgo settings"),
                 );
+                continue;
+            }
+            if let Err(why) = crate::config::build_env_value(name, value) {
+                self.note(at, key, format!("`{}` is left out: {why}", entry.value));
                 continue;
             }
             if template::is_template(value) || value.contains('$') {
