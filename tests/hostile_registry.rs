@@ -234,6 +234,10 @@ fn a_huge_error_body_is_not_read() {
     let Some(dir) = image() else { return };
     let registry = Hostile::start(Upload::Huge);
     let (code, stdout, stderr, rss_kib) = push(dir.path(), &registry, false);
+    eprintln!(
+        "peak RSS {rss_kib} KiB, {} bytes of output",
+        stdout.len() + stderr.len()
+    );
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(stderr.contains("HTTP 500"), "{stderr}");
     assert!(stderr.contains("nothing was tagged"), "{stderr}");
