@@ -4,8 +4,9 @@
 //!
 //! Each component of a relative path is looked at with `lstat` (`symlink_metadata`): none
 //! may be a symbolic link, every one but the last must be a directory. A file is then opened
-//! with `O_NOFOLLOW | O_NONBLOCK` (no last-moment symlink, no wait on a FIFO) and its type
-//! checked again on the open handle.
+//! component by component with `openat(2)` and `O_NOFOLLOW` (no symbolic link swapped in
+//! meanwhile is followed; `O_NONBLOCK`: no wait on a FIFO) and its type checked again on the
+//! open handle.
 
 use std::path::{Path, PathBuf};
 
@@ -68,12 +69,14 @@ pub fn walk(
     unreachable!("a safe relative path has a component")
 }
 
-/// Opens the regular file at `rel` inside `root` for reading ([`walk`], then opened without
-/// following a last-moment symlink and without blocking on a FIFO, its type checked again
-/// on the handle). Returns the handle and the full path.
+/// Opens the regular file at `rel` inside `root` for reading: [`walk`] for what is wrong,
+/// then, on Unix, one `openat` per component from a handle on `root`, each with
+/// `O_NOFOLLOW` (directories with `O_DIRECTORY`, the file with `O_NONBLOCK`), so that a
+/// symbolic link swapped in after the walk fails the open rather than being followed; the
+/// file's type is checked again on the handle. Returns the handle and the full path.
 ///
 /// Errors: a message naming `rel` and what is wrong (missing, a symbolic link on the way,
-/// not a regular file).
+/// not a regular file, changed while it was opened).
 pub fn open(root: &Path, rel: &str, place: &str) -> Result<(std::fs::File, PathBuf), String> {
     let Some((path, meta)) = walk(root, rel, place)? else {
         return Err(format!("{rel}: not found in {place}"));
@@ -81,19 +84,49 @@ pub fn open(root: &Path, rel: &str, place: &str) -> Result<(std::fs::File, PathB
     if !meta.is_file() {
         return Err(format!("{rel}: not a regular file"));
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = options.open(&path).map_err(|e| format!("{rel}: {e}"))?;
+    let file = open_beneath(root, rel).map_err(|e| {
+        format!("{rel}: {e}; it changed while gocross opened it (a symbolic link on its path?)")
+    })?;
     let meta = file.metadata().map_err(|e| format!("{rel}: {e}"))?;
     if !meta.is_file() {
         return Err(format!("{rel}: not a regular file"));
     }
     Ok((file, path))
+}
+
+/// Opens `rel` (a [`safe_relative`] path) under `root`, following no symbolic link below
+/// `root`: `openat(2)` component by component with `O_NOFOLLOW`.
+#[cfg(unix)]
+fn open_beneath(root: &Path, rel: &str) -> std::io::Result<std::fs::File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let mut handle = std::fs::File::open(root)?;
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let name = std::ffi::CString::new(*part)?;
+        let kind = if i + 1 == parts.len() {
+            libc::O_NONBLOCK
+        } else {
+            libc::O_DIRECTORY
+        };
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | kind;
+        // SAFETY: openat(2) reads the NUL-terminated name and the open directory handle,
+        // both alive for the call; a non-negative result is a new descriptor owned by the
+        // File made from it, and nothing else.
+        let fd = unsafe { libc::openat(handle.as_raw_fd(), name.as_ptr(), flags) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just returned by openat and is owned by nothing else.
+        handle = unsafe { std::fs::File::from_raw_fd(fd) };
+    }
+    Ok(handle)
+}
+
+/// Opens `rel` under `root` where there is no `openat` walk: the path, once [`walk`] found
+/// no symbolic link on it.
+#[cfg(not(unix))]
+fn open_beneath(root: &Path, rel: &str) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(root.join(rel))
 }
 
 /// The bytes of the regular file at `rel` inside `root` ([`open`]).
@@ -135,5 +168,9 @@ mod tests {
         );
         assert!(walk(root, "../x", "the module").is_err());
         assert!(open(root, "docs", "the module").is_err());
+        // What open does after the walk follows no link either (a link swapped in between).
+        assert!(open_beneath(root, "docs/deep/a.md").is_ok());
+        assert!(open_beneath(root, "linked/deep/a.md").is_err());
+        assert!(open_beneath(root, "a.md").is_err());
     }
 }
