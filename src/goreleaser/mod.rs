@@ -662,10 +662,16 @@ impl Mapper<'_> {
             for w in &l.value.0 {
                 match template::map(w) {
                     Ok(v) if template::is_template(&v) => this.note(at, key.clone(), format!("`{w}` is left out: gocross fills placeholders in ldflags and names only")),
-                    Ok(v) => out.push(match prefix {
-                        Some(p) => format!("{p}{v}"),
-                        None => v,
-                    }),
+                    Ok(v) => {
+                        let v = match prefix {
+                            Some(p) => format!("{p}{v}"),
+                            None => v,
+                        };
+                        match crate::config::owned_flag(&v) {
+                            Some(instead) => this.note(at, key.clone(), format!("`{w}` is left out: {instead}")),
+                            None => out.push(v),
+                        }
+                    }
                     Err(expr) => this.note(at, key.clone(), format!("`{w}` is left out: {expr} has no gocross placeholder")),
                 }
             }
