@@ -575,7 +575,11 @@ impl Registry {
             }
             req = match payload {
                 Some(bytes) => req.body(bytes.clone()),
-                None => req.header(http::header::CONTENT_LENGTH, "0"),
+                // Some registries want a length on every upload request, empty ones too.
+                None if method == reqwest::Method::POST => {
+                    req.header(http::header::CONTENT_LENGTH, "0")
+                }
+                None => req,
             };
             match (auth, &self.credentials) {
                 (Some(Authorization::Bearer(token)), _) if ours => req.bearer_auth(token),
