@@ -5,7 +5,8 @@
 //! binaries the manifest lists for the target and that passed their checks go in, each read
 //! through [`open_in_dist`] and checked against the SHA-256 the manifest recorded. The files
 //! come from the module root, by glob ([`glob`]); a glob that matches nothing is fine, a
-//! symbolic link is refused, and nothing under dist/ is taken.
+//! symbolic link at any level (a linked directory too) is refused ([`contained`]), and
+//! nothing under dist/ is taken.
 //!
 //! Two builds of the same commit give byte-identical archives, from any directory:
 //! - entries sorted by path, binaries as `<binary>[.exe]` and files at their path from the
@@ -21,6 +22,7 @@
 //! then recorded in the manifest ([`Archive`]).
 
 use crate::config::{ArchiveFormat, is_safe_name};
+use crate::contained;
 use crate::digest::sha256_read;
 use crate::manifest::{Archive, Manifest, open_in_dist};
 use crate::plan::ArchivePlan;
@@ -207,7 +209,8 @@ pub fn pack(
 }
 
 /// The files `globs` match under `module_dir`, directories expanded, anything under `dist`
-/// left out; paths relative to the module root with `/`.
+/// left out; paths relative to the module root with `/`. Every file is reached and read
+/// inside the module without following a symbolic link at any level ([`contained`]).
 fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>, ArchiveError> {
     let root = std::fs::canonicalize(module_dir).unwrap_or_else(|_| module_dir.to_path_buf());
     let dist = std::fs::canonicalize(dist).unwrap_or_else(|_| dist.to_path_buf());
@@ -216,7 +219,7 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
         require_literal_separator: true,
         require_literal_leading_dot: true,
     };
-    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    let mut found: Vec<String> = Vec::new();
     for g in globs {
         let pattern = format!("{}/{g}", glob::Pattern::escape(&root.display().to_string()));
         let fail = |path: &Path, why: String| ArchiveError::File {
@@ -227,19 +230,28 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
         let paths = glob::glob_with(&pattern, options).map_err(|e| fail(&root, e.to_string()))?;
         for path in paths {
             let path = path.map_err(|e| fail(e.path(), e.error().to_string()))?;
-            collect(&path, &root, &dist, &mut found).map_err(|(p, why)| fail(&p, why))?;
+            let rel = path
+                .strip_prefix(&root)
+                .map_err(|_| fail(&path, "outside the module".into()))?;
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            collect(&rel.join("/"), &root, &dist, &mut found)
+                .map_err(|(p, why)| fail(&root.join(p), why))?;
         }
     }
     found.sort();
     found.dedup();
     found
         .into_iter()
-        .map(|(rel, path)| {
-            let bytes = std::fs::read(&path).map_err(|e| ArchiveError::File {
-                glob: rel.clone(),
-                path: path.display().to_string(),
-                why: format!("which cannot be read: {e}"),
-            })?;
+        .map(|rel| {
+            let bytes =
+                contained::read(&root, &rel, "the module").map_err(|e| ArchiveError::File {
+                    glob: rel.clone(),
+                    path: root.join(&rel).display().to_string(),
+                    why: format!("which cannot be read: {e}"),
+                })?;
             Ok(Entry {
                 path: rel,
                 mode: FILE_MODE,
@@ -249,46 +261,38 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
         .collect()
 }
 
-/// Adds `path` (a regular file, or a directory's regular files, sorted) to `found` with its
-/// path relative to `root`; skips `dist`. Errors: a symbolic link, a special file.
+/// Adds `rel` (a regular file, or a directory's regular files, sorted), a path relative to
+/// `root`, to `found` ([`contained::walk`]); skips `dist`.
+/// Errors: a symbolic link at any level, a special file.
 fn collect(
-    path: &Path,
+    rel: &str,
     root: &Path,
     dist: &Path,
-    found: &mut Vec<(String, PathBuf)>,
-) -> Result<(), (PathBuf, String)> {
+    found: &mut Vec<String>,
+) -> Result<(), (String, String)> {
+    let path = root.join(rel);
     if path.starts_with(dist) {
         return Ok(());
     }
-    let meta = std::fs::symlink_metadata(path).map_err(|e| (path.to_path_buf(), e.to_string()))?;
-    if meta.file_type().is_symlink() {
-        return Err((
-            path.to_path_buf(),
-            "a symbolic link: archives hold regular files; list the file it points to".into(),
-        ));
-    }
+    let fail = |why: String| (rel.to_string(), why);
+    let (path, meta) = contained::walk(root, rel, "the module")
+        .map_err(|e| fail(format!("which is refused: {e}; archives hold regular files of the module, list the files themselves")))?
+        .ok_or_else(|| fail("which is gone".into()))?;
     if meta.is_dir() {
-        let mut children: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| (path.to_path_buf(), e.to_string()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let mut children: Vec<String> = std::fs::read_dir(&path)
+            .map_err(|e| fail(e.to_string()))?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect();
         children.sort();
         for child in children {
-            collect(&child, root, dist, found)?;
+            collect(&format!("{rel}/{child}"), root, dist, found)?;
         }
         return Ok(());
     }
     if !meta.is_file() {
-        return Err((path.to_path_buf(), "not a regular file".into()));
+        return Err(fail("not a regular file".into()));
     }
-    let rel = path
-        .strip_prefix(root)
-        .map_err(|_| (path.to_path_buf(), "outside the module".to_string()))?;
-    let rel: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    found.push((rel.join("/"), path.to_path_buf()));
+    found.push(rel.to_string());
     Ok(())
 }
 

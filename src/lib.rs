@@ -30,13 +30,15 @@
 //!
 //! [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
 //! names, image tags). [`table`] renders every table for a terminal or as Markdown, escaping
-//! each cell for its output. [`gotool`] asks the `go` on PATH about itself. The command line (`src/cli/`) only converts
+//! each cell for its output. [`gotool`] asks the `go` on PATH about itself. [`contained`]
+//! walks paths inside a directory without following symbolic links (dist/, archived files). The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
 
 pub mod archive;
 pub mod audit;
 pub mod build;
 pub mod config;
+pub mod contained;
 pub mod digest;
 pub mod doctor;
 pub mod generate;

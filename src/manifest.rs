@@ -456,29 +456,16 @@ impl Manifest {
     ///
     /// Errors: no manifest at all, or one that does not parse.
     pub fn read_legs(dist: &Path) -> Result<Vec<Manifest>, ManifestError> {
-        let path = dist.join(MANIFEST_FILE);
-        if path.is_file() || !dist.is_dir() {
-            return Ok(vec![Self::read_file(&path)?]);
+        let legs = leg_files(dist, MANIFEST_FILE)?;
+        if legs.is_empty() {
+            return Ok(vec![Self::read_file(dist, MANIFEST_FILE)?]);
         }
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(dist)
-            .map_err(|cause| ManifestError::Read {
-                path: dist.to_path_buf(),
-                cause,
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.join(MANIFEST_FILE).is_file())
-            .collect();
-        dirs.sort();
-        if dirs.is_empty() {
-            return Ok(vec![Self::read_file(&path)?]);
-        }
-        dirs.iter()
-            .map(|leg| {
-                let mut m = Self::read_file(&leg.join(MANIFEST_FILE))?;
-                let dir = leg
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+        legs.iter()
+            .map(|rel| {
+                let mut m = Self::read_file(dist, rel)?;
+                let Some((dir, _)) = rel.split_once('/') else {
+                    return Ok(m);
+                };
                 for a in &mut m.artifacts {
                     a.path = format!("{dir}/{}", a.path);
                     if let Some(sbom) = &mut a.sbom {
@@ -493,19 +480,17 @@ impl Manifest {
             .collect()
     }
 
-    fn read_file(path: &Path) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read(path).map_err(|cause| ManifestError::Read {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+    fn read_file(dist: &Path, rel: &str) -> Result<Manifest, ManifestError> {
+        let path = dist.join(rel);
+        let text = read_in_dist(dist, rel)?;
         let manifest: Manifest =
             serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
-                path: path.to_path_buf(),
+                path: path.clone(),
                 cause,
             })?;
         if manifest.format > FORMAT {
             return Err(ManifestError::Newer {
-                path: path.to_path_buf(),
+                path,
                 format: manifest.format,
             });
         }
@@ -579,75 +564,65 @@ impl Manifest {
     }
 }
 
-/// Whether `rel` is a relative `/`-separated path that stays inside its directory: no
-/// leading `/`, no `\\`, and no empty, `.` or `..` component. (What [`open_in_dist`]
-/// requires before it looks at the file system; archive entries meet it too.)
-pub fn safe_relative(rel: &str) -> bool {
-    !rel.starts_with('/')
-        && !rel.contains('\\')
-        && !Path::new(rel).is_absolute()
-        && rel
-            .split('/')
-            .all(|p| !p.is_empty() && p != "." && p != "..")
-}
+pub use crate::contained::safe_relative;
 
-/// Opens the file at `rel` inside `dist` for reading, the only way the release reads dist/:
-/// `rel` is relative (`/`-separated, as manifest.json writes paths), and no component of it
-/// may be `..`, empty, or a symbolic link, and the file must be a regular file. The file is
-/// opened without following a last-moment symlink and without blocking on a FIFO, and its
-/// type is checked again on the open handle. Returns the handle and the full path.
+/// Opens the file at `rel` inside `dist` for reading, the only way gocross reads dist/
+/// ([`crate::contained::open`]): `rel` is relative (`/`-separated, as manifest.json writes
+/// paths), no component of it may be `..`, empty, or a symbolic link, and the file must be a
+/// regular file. Returns the handle and the full path.
 ///
 /// Errors: a message naming `rel` and what is wrong, for the release's list of problems.
 pub fn open_in_dist(dist: &Path, rel: &str) -> Result<(std::fs::File, PathBuf), String> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    if rel.starts_with('/') || rel.contains('\\') || Path::new(rel).is_absolute() {
-        return Err(format!(
-            "`{rel}` is not a path inside dist/: manifest.json names files relative to it"
-        ));
+    crate::contained::open(dist, rel, "dist/")
+}
+
+/// Where a dist directory keeps its `name` file (manifest.json, tests.json), as the
+/// workflow's later jobs download it: `[name]` when `<dist>/<name>` exists, else
+/// `<leg>/<name>` for each subdirectory that holds one, sorted (one per build leg); empty
+/// when there is none. Nothing is followed through a symbolic link ([`crate::contained`]): a
+/// linked leg directory is passed over.
+///
+/// Errors: `<dist>/<name>` or a leg's file is a symbolic link, or a special file.
+pub fn leg_files(dist: &Path, name: &str) -> Result<Vec<String>, ManifestError> {
+    let found = |rel: &str| match crate::contained::walk(dist, rel, "dist/") {
+        Ok(None) => Ok(false),
+        Ok(Some((_, meta))) if meta.is_file() => Ok(true),
+        Ok(Some(_)) => Err(read_error(dist, rel, "not a regular file".into())),
+        Err(e) => Err(read_error(dist, rel, e)),
+    };
+    if found(name)? {
+        return Ok(vec![name.to_string()]);
     }
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || *p == "." || *p == "..")
-    {
-        return Err(format!(
-            "`{rel}` leaves dist/ or is malformed: manifest.json names files inside it"
-        ));
-    }
-    let mut path = dist.to_path_buf();
-    for (i, part) in parts.iter().enumerate() {
-        path.push(part);
-        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{rel}: {e}"))?;
-        let last = i + 1 == parts.len();
-        if meta.file_type().is_symlink() {
-            return Err(format!(
-                "{rel}: {} is a symbolic link; the release reads only files inside dist/",
-                if last {
-                    "the file"
-                } else {
-                    "a directory on its path"
-                }
-            ));
-        }
-        if !last && !meta.is_dir() {
-            return Err(format!("{rel}: not a path inside dist/"));
-        }
-        if last && !meta.is_file() {
-            return Err(format!("{rel}: not a regular file"));
+    let Ok(entries) = std::fs::read_dir(dist) else {
+        return Ok(Vec::new());
+    };
+    let mut legs = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let Some(dir) = entry.file_name().to_str().map(String::from) else {
+            continue;
+        };
+        let rel = format!("{dir}/{name}");
+        if is_dir && found(&rel)? {
+            legs.push(rel);
         }
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    legs.sort();
+    Ok(legs)
+}
+
+/// The bytes of `rel` inside `dist`, read as the release reads dist/ ([`open_in_dist`]).
+///
+/// Errors: [`ManifestError::Read`].
+pub fn read_in_dist(dist: &Path, rel: &str) -> Result<Vec<u8>, ManifestError> {
+    crate::contained::read(dist, rel, "dist/").map_err(|e| read_error(dist, rel, e))
+}
+
+fn read_error(dist: &Path, rel: &str, why: String) -> ManifestError {
+    ManifestError::Read {
+        path: dist.join(rel),
+        cause: std::io::Error::other(why),
     }
-    let file = options.open(&path).map_err(|e| format!("{rel}: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("{rel}: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("{rel}: not a regular file"));
-    }
-    Ok((file, path))
 }
 
 /// Writes a file so that it is either absent or complete: the bytes go to a temporary file in

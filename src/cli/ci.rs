@@ -55,6 +55,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         CiCommand::Generate { force } => {
             let config = global.load_config()?;
             let workflow = Workflow::render(&global.dir, &global.config_path(), &config)?;
+            init::refuse_links(&workflow)?;
             workflow.write(force)?;
             output::print(&format!(
                 "wrote {} ({} build legs)",

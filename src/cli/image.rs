@@ -104,8 +104,9 @@ fn env(name: &str) -> Option<String> {
     gocross::secrets::var(name)
 }
 
+/// Progress lines, through the Actions guard: they may quote what a registry answered.
 fn progress() -> Arc<registry::Progress> {
-    Arc::new(|line: &str| eprintln!("{line}"))
+    Arc::new(output::eprint_line)
 }
 
 fn registry_for(host: &str, insecure: bool) -> Result<registry::Registry> {
@@ -206,7 +207,7 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
         .to_string();
     let report = super::github::runtime()?.block_on(async {
         let r = registry_for(&host, args.insecure)?;
-        let say = |line: &str| eprintln!("{line}");
+        let say = |line: &str| output::eprint_line(line);
         anyhow::Ok(image::push::push(&layout, &r, &repository, &tags, &say).await?)
     })?;
     if actions::is_actions() {

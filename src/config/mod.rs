@@ -28,7 +28,9 @@ pub use located::ConfigError;
 pub use ship::{
     ArchiveFormat, ArchivesConfig, BinaryConfig, DEFAULT_ARCHIVE_FILES, DEFAULT_ARCHIVE_NAME,
 };
-pub use validate::{MAX_TIMEOUT_SECONDS, expect_regex, owned_flag, timeout_seconds};
+pub use validate::{
+    MAX_TIMEOUT_SECONDS, build_env_value, expect_regex, owned_flag, timeout_seconds,
+};
 
 use crate::targets::{self, GoVersion, Target, Version};
 use schemars::JsonSchema;
@@ -129,7 +131,8 @@ pub struct Config {
     /// Build tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Extra environment for `go build` (e.g. GOEXPERIMENT, GOFLAGS).
+    /// Extra environment for `go build` (e.g. GOEXPERIMENT, GOFLAGS). GOFLAGS holds none of
+    /// the flags `flags` refuses; GOROOT is refused and GOENV may only be `off`.
     #[serde(default, deserialize_with = "validate::build_env")]
     pub env: BTreeMap<String, String>,
     /// Pack binaries with UPX after the build, for the targets UPX supports (Linux amd64,

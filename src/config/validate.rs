@@ -183,18 +183,58 @@ pub fn owned_flag(flag: &str) -> Option<&'static str> {
 }
 
 /// `env` and an override's `env`: the `go build` environment, without the variables the plan
-/// derives from the target, `cgo` and `cc` ([`PLAN_OWNED_ENV`]).
+/// derives from the target, `cgo` and `cc` ([`PLAN_OWNED_ENV`]), and with the `GO*`
+/// variables that carry flags or settings under the rules of `flags` ([`build_env_value`]).
 pub(super) fn build_env<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    keys(d, |var| {
-        if PLAN_OWNED_ENV.contains(&var) {
-            return Err(format!(
-                "gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
-            ));
+    entries(
+        d,
+        |var| {
+            if PLAN_OWNED_ENV.contains(&var) {
+                return Err(format!(
+                    "gocross sets {var} from the target and cgo settings; use `targets`, `cgo` or `cc` instead"
+                ));
+            }
+            Ok(())
+        },
+        build_env_value,
+    )
+}
+
+/// Whether `value` may be given to the `go build` variable `var`: `GOFLAGS` is read as
+/// `go build` reads it (flags separated by blanks) and holds none of the flags `flags`
+/// refuses ([`owned_flag`]: `-toolexec`, `-exec`, `-overlay`, `-o`, `-C`); `GOENV` (a file of
+/// further settings, GOFLAGS among them, that gocross cannot check) may only be `off`;
+/// `GOROOT` (which chooses the compiler and linker `go build` runs) is refused. Other
+/// variables pass. The C toolchain's variables (`CGO_CFLAGS`, `CGO_LDFLAGS`, ...) pass too:
+/// with cgo the config chooses the C compiler (`cc:` may be any command), and without it
+/// they are not read.
+///
+/// Errors: what is wrong and what to write instead.
+pub fn build_env_value(var: &str, value: &str) -> Result<(), String> {
+    match var {
+        "GOFLAGS" => {
+            for flag in value.split_whitespace() {
+                let flag = flag.trim_matches(|c| c == '\'' || c == '"');
+                if let Some(instead) = owned_flag(flag) {
+                    return Err(format!(
+                        "GOFLAGS holds `{flag}`, which is not allowed in `flags` either: {instead}"
+                    ));
+                }
+            }
+            Ok(())
         }
-        Ok(())
-    })
+        "GOENV" if value != "off" => Err(
+            "GOENV names a file of further Go settings (GOFLAGS among them) that gocross cannot check: write them in `env:` itself, or set GOENV to `off`"
+                .into(),
+        ),
+        "GOROOT" => Err(
+            "GOROOT chooses the compiler and linker that `go build` runs: gocross builds with the `go` on PATH (the workflow installs `ci.go_version`)"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// `verify.env` and `test.env`: the environment of a run, by valid names.
@@ -391,26 +431,48 @@ pub(super) fn keys<'de, D: Deserializer<'de>>(
     d: D,
     rule: impl Fn(&str) -> Result<(), String>,
 ) -> Result<BTreeMap<String, String>, D::Error> {
-    struct KeysVisitor<'r>(&'r dyn Fn(&str) -> Result<(), String>);
-    impl<'de> Visitor<'de> for KeysVisitor<'_> {
+    entries(d, rule, |_, _| Ok(()))
+}
+
+/// Reads a mapping of strings whose every key must pass `key_rule` (located at the key, as
+/// [`keys`]) and every value `value_rule`, given its key (located at the value, keyed by
+/// its key: `env.GOFLAGS`).
+pub(super) fn entries<'de, D: Deserializer<'de>>(
+    d: D,
+    key_rule: impl Fn(&str) -> Result<(), String>,
+    value_rule: impl Fn(&str, &str) -> Result<(), String>,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    type ValueRule<'r> = dyn Fn(&str, &str) -> Result<(), String> + 'r;
+    struct EntriesVisitor<'r> {
+        key: &'r dyn Fn(&str) -> Result<(), String>,
+        value: &'r ValueRule<'r>,
+    }
+    impl<'de> Visitor<'de> for EntriesVisitor<'_> {
         type Value = BTreeMap<String, String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a mapping of strings")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut vars = BTreeMap::new();
-            let rule = |name: &String, _: &[String]| (self.0)(name);
+            let rule = |name: &String, _: &[String]| (self.key)(name);
             while let Some(name) = map.next_key_seed(Entry {
                 rule: &rule,
                 before: &[],
             })? {
-                let value: String = map.next_value()?;
+                let rule = |value: &String, _: &[String]| (self.value)(&name, value);
+                let value: String = map.next_value_seed(Entry {
+                    rule: &rule,
+                    before: &[],
+                })?;
                 vars.insert(name, value);
             }
             Ok(vars)
         }
     }
-    d.deserialize_map(KeysVisitor(&rule))
+    d.deserialize_map(EntriesVisitor {
+        key: &key_rule,
+        value: &value_rule,
+    })
 }
 
 /// A rule about one list entry, given the entries before it: `Err` holds the message.

@@ -57,7 +57,8 @@ pub struct Init {
 /// Errors: no go.mod; a requested main package the module does not have, no main package, or
 /// two chosen ones of the same name; a requested target that is not a Go port; targets or a main package
 /// requested for a config that is kept; a workflow that exists (without `force`); and the
-/// errors of reading the config and rendering the workflow.
+/// errors of reading the config and rendering the workflow, and a workflow path through a
+/// symbolic link ([`refuse_links`]).
 pub fn init(
     req: &InitRequest,
     pick: impl FnOnce(&[String]) -> Option<Vec<usize>>,
@@ -118,6 +119,7 @@ pub fn init(
         (Config::load_from(&req.config_path, dir)?, None)
     };
     let workflow = Workflow::render(dir, &req.config_path, &config)?;
+    refuse_links(&workflow)?;
     if workflow.path.exists() && !req.force {
         return Err(GenerateError::Exists {
             path: workflow.path,
@@ -130,6 +132,31 @@ pub fn init(
         workflow,
         notes,
     })
+}
+
+/// Refuses to write `workflow` through a symbolic link: no component of its path under the
+/// repository root (`.github`, `.github/workflows`, the file) may be one, so that the
+/// workflow lands inside the repository ([`crate::contained::walk`]). `ci init` and `ci
+/// generate` check this before they write anything.
+///
+/// Errors: [`GenerateError::Io`] naming the link.
+pub fn refuse_links(workflow: &Workflow) -> Result<(), GenerateError> {
+    let rel = workflow
+        .path
+        .strip_prefix(&workflow.repo_root)
+        .unwrap_or(&workflow.path);
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    crate::contained::walk(&workflow.repo_root, &rel.join("/"), "the repository")
+        .map(|_| ())
+        .map_err(|why| GenerateError::Io {
+            path: workflow.path.clone(),
+            source: std::io::Error::other(format!(
+                "{why}: replace the link with a directory of the repository"
+            )),
+        })
 }
 
 /// The `verify:` section of a new gocross.yaml, one that any Go CLI passes: `--version` when

@@ -31,15 +31,19 @@ pub fn in_ci() -> bool {
 
 /// Text gocross writes to the job log, made safe from workflow commands smuggled in by the
 /// values it holds (names and reasons from a manifest a leg uploaded, an API answer, an
-/// action input): under GitHub Actions, a carriage return ends no line, and a line that
-/// starts with `::` (after blanks) is written as `: :`, which the runner shows instead of
-/// obeying. gocross's own commands ([`Annotation::command`], [`group`], [`add_mask`]) do not
-/// go through this. Outside Actions the text is returned as it is.
+/// action input, a registry's error): under GitHub Actions, a carriage return ends no line,
+/// no other control character is kept but the tab (so no ANSI or OSC escape sequence starts:
+/// ESC, BEL and the C1 controls go), and a line that starts with `::` (after blanks) is
+/// written as `: :`, which the runner shows instead of obeying. gocross's own commands
+/// ([`Annotation::command`], [`group`], [`add_mask`]) do not go through this. Outside Actions
+/// the text is returned as it is.
 pub fn guard(text: &str) -> String {
     if !is_actions() {
         return text.to_string();
     }
-    text.replace('\r', "")
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
         .split('\n')
         .map(|line| {
             let blanks = line.len() - line.trim_start().len();

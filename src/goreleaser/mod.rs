@@ -662,10 +662,16 @@ impl Mapper<'_> {
             for w in &l.value.0 {
                 match template::map(w) {
                     Ok(v) if template::is_template(&v) => this.note(at, key.clone(), format!("`{w}` is left out: gocross fills placeholders in ldflags and names only")),
-                    Ok(v) => out.push(match prefix {
-                        Some(p) => format!("{p}{v}"),
-                        None => v,
-                    }),
+                    Ok(v) => {
+                        let v = match prefix {
+                            Some(p) => format!("{p}{v}"),
+                            None => v,
+                        };
+                        match crate::config::owned_flag(&v) {
+                            Some(instead) => this.note(at, key.clone(), format!("`{w}` is left out: {instead}")),
+                            None => out.push(v),
+                        }
+                    }
                     Err(expr) => this.note(at, key.clone(), format!("`{w}` is left out: {expr} has no gocross placeholder")),
                 }
             }
@@ -701,7 +707,8 @@ impl Mapper<'_> {
     }
 
     /// `KEY=VALUE` entries as a map, `CGO_ENABLED` kept for the caller; variables the plan
-    /// sets and values with templates are left out with a note.
+    /// sets, values gocross.yaml's `env:` refuses ([`crate::config::build_env_value`]) and
+    /// values with templates are left out with a note.
     fn env_list(&mut self, list: &[Spanned<String>], key: &str) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
         for (j, entry) in list.iter().enumerate() {
@@ -729,6 +736,10 @@ impl Mapper<'_> {
                     key,
                     format!("gocross sets {name} from the target and cgo settings"),
                 );
+                continue;
+            }
+            if let Err(why) = crate::config::build_env_value(name, value) {
+                self.note(at, key, format!("`{}` is left out: {why}", entry.value));
                 continue;
             }
             if template::is_template(value) || value.contains('$') {

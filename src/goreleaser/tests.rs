@@ -118,6 +118,26 @@ fn several_binaries_share_what_they_have_in_common() {
 }
 
 #[test]
+fn flags_that_would_run_a_program_are_left_out_with_a_note() {
+    let i = imported(
+        "version: 2\nbuilds:\n  - env:\n      - GOFLAGS=-mod=mod -toolexec=/tmp/x\n      - GOROOT=/tmp/go\n      - GOEXPERIMENT=boringcrypto\n    flags: [-trimpath, -exec=/tmp/x]\n    goos: [linux]\n    goarch: [amd64]\n",
+    );
+    assert_eq!(
+        notes(&i),
+        [
+            "4: builds[0].env[0]: `GOFLAGS=-mod=mod -toolexec=/tmp/x` is left out: GOFLAGS holds `-toolexec=/tmp/x`, which is not allowed in `flags` either: it runs programs or swaps in sources outside the build gocross plans; build hooks belong in `ci.steps_before_build`",
+            "5: builds[0].env[1]: `GOROOT=/tmp/go` is left out: GOROOT chooses the compiler and linker that `go build` runs: gocross builds with the `go` on PATH (the workflow installs `ci.go_version`)",
+            "7: builds[0].flags: `-exec=/tmp/x` is left out: it runs programs or swaps in sources outside the build gocross plans; build hooks belong in `ci.steps_before_build`",
+        ]
+    );
+    assert_eq!(i.flags, Some(vec!["-trimpath".to_string()]));
+    assert_eq!(
+        i.env.iter().collect::<Vec<_>>(),
+        [(&"GOEXPERIMENT".to_string(), &"boringcrypto".to_string())]
+    );
+}
+
+#[test]
 fn every_key_not_carried_over_is_named_once_with_its_line() {
     let i = imported(
         "version: 2\nbefore:\n  hooks:\n    - go mod tidy\nbuilds:\n  - env:\n      - CGO_ENABLED=0\n      - GOARCH=arm64\n      - VERSION={{ .Version }}\n    hooks:\n      post: upx\n    goos: [linux]\n    goarch: [amd64]\n    ldflags:\n      - -s -w -X main.dirty={{ .IsGitDirty }} -X main.version={{ .Tag }}\nbrews:\n  - name: tool\n    repository: {owner: o, name: n}\ndockers:\n  - image_templates: [x]\nchecksum:\n  name_template: '{{ .ProjectName }}_checksums.txt'\n  algorithm: sha512\nrelease:\n  draft: true\n  github: {owner: o, name: n}\n",

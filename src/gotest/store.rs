@@ -8,8 +8,8 @@
 //! one report per leg (legs of different Go releases test the same target).
 
 use super::{TargetTests, TestReport};
-use crate::manifest::{ManifestError, write_atomic};
-use std::path::{Path, PathBuf};
+use crate::manifest::{ManifestError, leg_files, read_in_dist, write_atomic};
+use std::path::Path;
 
 /// The file's name inside a dist directory.
 pub const TESTS_FILE: &str = "tests.json";
@@ -24,7 +24,7 @@ impl TestReport {
             cause,
         })?;
         let path = dist.join(TESTS_FILE);
-        let mut targets: Vec<TargetTests> = match read_file(&path) {
+        let mut targets: Vec<TargetTests> = match read_file(dist, TESTS_FILE) {
             Ok(previous) => previous
                 .targets
                 .into_iter()
@@ -52,21 +52,10 @@ impl TestReport {
     ///
     /// Errors: a file that cannot be read or does not parse.
     pub fn read_legs(dist: &Path) -> Result<Vec<TestReport>, ManifestError> {
-        let path = dist.join(TESTS_FILE);
-        if path.is_file() {
-            return Ok(vec![read_file(&path)?]);
-        }
-        let Ok(entries) = std::fs::read_dir(dist) else {
-            return Ok(Vec::new());
-        };
-        let mut legs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path().join(TESTS_FILE)))
-            .filter(|p| p.is_file())
-            .collect();
-        legs.sort();
-        legs.iter()
-            .map(|leg| {
-                let r = read_file(leg)?;
+        leg_files(dist, TESTS_FILE)?
+            .iter()
+            .map(|rel| {
+                let r = read_file(dist, rel)?;
                 // Recompute what is derived, so that a hand-edited file cannot disagree.
                 Ok(TestReport::new(r.go, r.module, r.targets, r.interrupted))
             })
@@ -74,13 +63,11 @@ impl TestReport {
     }
 }
 
-fn read_file(path: &Path) -> Result<TestReport, ManifestError> {
-    let text = std::fs::read(path).map_err(|cause| ManifestError::Read {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+/// The report at `rel` inside `dist`, read as the release reads dist/ ([`read_in_dist`]).
+fn read_file(dist: &Path, rel: &str) -> Result<TestReport, ManifestError> {
+    let text = read_in_dist(dist, rel)?;
     serde_json::from_slice(&text).map_err(|cause| ManifestError::Parse {
-        path: path.to_path_buf(),
+        path: dist.join(rel),
         cause,
     })
 }

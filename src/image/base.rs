@@ -160,7 +160,9 @@ pub async fn pull(
         let manifest: ImageManifest = serde_json::from_slice(&mbytes)
             .map_err(|e| bad(format!("manifest {digest} does not parse: {e}")))?;
         let cdigest = manifest.config().digest().to_string();
-        let cbytes = registry.get_blob(&by_digest, &cdigest).await?;
+        let cbytes = registry
+            .get_blob(&by_digest, &cdigest, manifest.config().size())
+            .await?;
         if sha256_digest(&cbytes) != cdigest {
             return Err(bad(format!("config {cdigest} does not match its digest")));
         }
@@ -189,7 +191,9 @@ pub async fn pull(
         let mut layers = Vec::new();
         for layer in manifest.layers() {
             let ldigest = layer.digest().to_string();
-            let lbytes = registry.get_blob(&by_digest, &ldigest).await?;
+            let lbytes = registry
+                .get_blob(&by_digest, &ldigest, layer.size())
+                .await?;
             if sha256_digest(&lbytes) != ldigest || lbytes.len() as u64 != layer.size() {
                 return Err(bad(format!(
                     "layer {ldigest} does not match its digest or size"

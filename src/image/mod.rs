@@ -13,8 +13,8 @@
 //!    artifact that refers to it; then the image index;
 //! 4. [`layout`]: the OCI image layout written to dist/image/ as a whole.
 //!
-//! `gocross image push` ([`push`]) sends the layout through [`registry`] (the `oci-client`
-//! distribution client with gocross's credentials, transport and retry rules); `gocross
+//! `gocross image push` ([`push`]) sends the layout through [`registry`] (gocross's own
+//! distribution requests, with its credentials, transport, retry and body-size rules); `gocross
 //! image dockerfile` ([`dockerfile`]) writes a Dockerfile for `docker buildx` that copies the
 //! same binaries. JSON documents use the `oci-spec` types.
 

@@ -1,8 +1,17 @@
-//! A registry connection for `gocross image push` and for pulling a base image: the
-//! `oci-client` distribution client (authentication, the bearer-token dance, uploads, mounts
-//! and the referrers API with its tag-schema fallback are its business) with gocross's rules
-//! on top. Blobs go up monolithically (one `POST` and one `PUT`), which every registry takes.
+//! A registry connection for `gocross image push` and for pulling a base image: the requests
+//! of the OCI distribution spec
+//! (<https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md>) sent by
+//! gocross itself over `reqwest`, with the token dance of the registry's `Bearer` challenge
+//! (<https://distribution.github.io/distribution/spec/auth/token/>), and the referrers API
+//! with its tag-schema fallback. Blobs go up monolithically (one `POST` and one `PUT` to the
+//! `Location` answered, resolved against the `POST`'s URL), which every registry takes.
 //!
+//! - **A registry is not trusted**: every body read is bounded ([`ERROR_BODY_LIMIT`] for
+//!   error answers and tokens, [`MANIFEST_LIMIT`] for manifests and indexes, a blob's
+//!   descriptor size for blobs, whose digest is checked); of an error answer only the status
+//!   and the OCI error envelope's codes and messages are kept, cut to 200 characters, never
+//!   the raw body; no header value can make gocross panic; credentials go only to the
+//!   registry's host and an `https` token realm.
 //! - **Credentials**, first found wins: `GOCROSS_REGISTRY_USERNAME` and
 //!   `GOCROSS_REGISTRY_PASSWORD`; `GITHUB_TOKEN` for `ghcr.io` (user `GITHUB_ACTOR`); the
 //!   `auths` of docker's `config.json` (`$DOCKER_CONFIG`, else `~/.docker`), else its
@@ -18,9 +27,6 @@
 
 use super::ImageError;
 use crate::github::client::RetryPolicy;
-use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::errors::{OciDistributionError, OciErrorCode};
-use oci_client::secrets::RegistryAuth;
 use oci_client::{Reference, RegistryOperation};
 use std::fmt;
 use std::future::Future;
@@ -226,17 +232,202 @@ pub fn parse_reference(text: &str) -> Result<Reference, ImageError> {
         })
 }
 
+/// The most gocross reads of a registry's error answer: enough for the OCI error envelope
+/// (`{"errors": [{"code", "message"}]}`, of which only those fields are kept); the rest is
+/// never read.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The most gocross reads of a manifest, an index or a referrers list: 4 MiB, the limit the
+/// distribution registry puts on manifests it accepts.
+pub const MANIFEST_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The most gocross reads of a token service's answer.
+const TOKEN_LIMIT: usize = 64 * 1024;
+
+/// The OCI error codes and messages kept of an error answer, and how many are shown.
+const ERRORS_SHOWN: usize = 4;
+/// The longest error code or message shown, in characters.
+const ERROR_TEXT_CHARS: usize = 200;
+
+/// The media types a manifest is asked for with.
+const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
+
 /// One registry host, with credentials, transport and retries chosen.
 pub struct Registry {
-    client: oci_client::Client,
     http: reqwest::Client,
     /// `http` or `https`, as the transport rules chose for this host.
     scheme: &'static str,
-    auth: RegistryAuth,
     credentials: Option<Credentials>,
     host: String,
     retry: RetryPolicy,
     progress: Arc<Progress>,
+    /// What each scope (`repository:acme/age:pull,push`) was authorized with.
+    authorized: std::sync::Mutex<std::collections::HashMap<String, Authorization>>,
+}
+
+/// How a request is authorized.
+#[derive(Clone)]
+enum Authorization {
+    Bearer(String),
+    Basic,
+}
+
+/// Why a request failed: only what gocross parsed of the answer (the status, the OCI error
+/// codes and messages), never its raw body.
+#[derive(Debug)]
+struct Failure {
+    /// One line for messages.
+    text: String,
+    status: Option<u16>,
+    codes: Vec<String>,
+    /// The connection failed or timed out.
+    transport: bool,
+}
+
+impl Failure {
+    fn protocol(text: String) -> Failure {
+        Failure {
+            text,
+            status: None,
+            codes: Vec::new(),
+            transport: false,
+        }
+    }
+
+    fn transport(e: reqwest::Error) -> Failure {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            let more = s.to_string();
+            if !text.contains(&more) {
+                text = format!("{text}: {more}");
+            }
+            source = s.source();
+        }
+        Failure {
+            text,
+            status: e.status().map(|s| s.as_u16()),
+            codes: Vec::new(),
+            transport: e.is_connect() || e.is_timeout() || e.is_body(),
+        }
+    }
+
+    /// The failure of an answer with an unexpected status: at most [`ERROR_BODY_LIMIT`] of
+    /// its body is read, and only the OCI error envelope's codes and messages are kept.
+    async fn of(resp: reqwest::Response) -> Failure {
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            errors: Vec<OciError>,
+        }
+        #[derive(serde::Deserialize)]
+        struct OciError {
+            code: String,
+            #[serde(default)]
+            message: Option<String>,
+        }
+        let status = resp.status();
+        let body = read_limited(resp, ERROR_BODY_LIMIT).await;
+        let errors = serde_json::from_slice::<Envelope>(&body)
+            .map(|e| e.errors)
+            .unwrap_or_default();
+        let cut = |s: &str| -> String { s.chars().take(ERROR_TEXT_CHARS).collect() };
+        let codes: Vec<String> = errors.iter().map(|e| cut(&e.code)).collect();
+        let mut text = format!("HTTP {}", status.as_u16());
+        let shown: Vec<String> = errors
+            .iter()
+            .take(ERRORS_SHOWN)
+            .map(|e| match &e.message {
+                Some(m) if !m.is_empty() => format!("{}: {}", cut(&e.code), cut(m)),
+                _ => cut(&e.code),
+            })
+            .collect();
+        if !shown.is_empty() {
+            text = format!("{text} ({})", shown.join("; ").replace(['\n', '\r'], " "));
+        }
+        Failure {
+            text,
+            status: Some(status.as_u16()),
+            codes,
+            transport: false,
+        }
+    }
+
+    /// Whether the request may succeed when sent again: 408, 429 and 5xx answers,
+    /// `TOOMANYREQUESTS`, a failed or cut connection.
+    fn transient(&self) -> bool {
+        self.transport
+            || self
+                .status
+                .is_some_and(|s| matches!(s, 408 | 429 | 500 | 502 | 503 | 504))
+            || self.codes.iter().any(|c| c == "TOOMANYREQUESTS")
+    }
+
+    /// Whether the registry refused the credentials (401, 403, `UNAUTHORIZED`, `DENIED`).
+    fn denied(&self) -> bool {
+        self.status.is_some_and(|s| matches!(s, 401 | 403))
+            || self
+                .codes
+                .iter()
+                .any(|c| c == "UNAUTHORIZED" || c == "DENIED")
+    }
+}
+
+/// The first `limit` bytes of `resp`'s body, at most: the rest is never read (the
+/// connection is dropped), and a connection cut short ends it.
+async fn read_limited(mut resp: reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() == limit {
+            break;
+        }
+    }
+    body
+}
+
+/// The body of a successful answer, at most `limit` bytes.
+///
+/// Errors: a body over the limit, a connection cut short.
+async fn body(resp: reqwest::Response, limit: usize, what: &str) -> Result<Vec<u8>, Failure> {
+    let mut resp = resp;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Failure::transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Failure::protocol(format!(
+                "the registry answered {what} with more than {limit} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The parameters of a `Bearer` challenge (`realm`, `service`, `scope`), from a
+/// `WWW-Authenticate` value; `None` for another scheme.
+fn bearer_challenge(value: &str) -> Option<Vec<(String, String)>> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let mut params = Vec::new();
+    let mut rest = rest.trim_start();
+    while let Some((key, after)) = rest.split_once('=') {
+        let key = key
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .to_ascii_lowercase();
+        let (val, next) = if let Some(quoted) = after.strip_prefix('"') {
+            let end = quoted.find('"').unwrap_or(quoted.len());
+            (&quoted[..end], quoted.get(end + 1..).unwrap_or(""))
+        } else {
+            after.split_once(',').unwrap_or((after, ""))
+        };
+        params.push((key, val.trim().to_string()));
+        rest = next.trim_start().trim_start_matches(',').trim_start();
+    }
+    Some(params)
 }
 
 impl Registry {
@@ -251,23 +442,6 @@ impl Registry {
     ) -> Registry {
         // reqwest is built without a default TLS provider; gocross uses ring everywhere.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let protocol = if insecure {
-            ClientProtocol::Http
-        } else if is_loopback(host) {
-            ClientProtocol::HttpsExcept(vec![host.to_string()])
-        } else {
-            ClientProtocol::Https
-        };
-        let config = ClientConfig {
-            protocol,
-            // One POST and one PUT per blob: every registry takes it (the spec requires it),
-            // a binary layer is megabytes, and some registries' chunked uploads break
-            // clients (crane's answers a PATCH without a Location).
-            use_monolithic_push: true,
-            connect_timeout: Some(Duration::from_secs(30)),
-            read_timeout: Some(Duration::from_secs(300)),
-            ..Default::default()
-        };
         let scheme = if insecure || is_loopback(host) {
             "http"
         } else {
@@ -276,21 +450,17 @@ impl Registry {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
             .read_timeout(Duration::from_secs(300))
+            .user_agent(concat!("gocross/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        let auth = match &credentials {
-            Some(c) => RegistryAuth::Basic(c.username.clone(), c.password.clone()),
-            None => RegistryAuth::Anonymous,
-        };
         Registry {
-            client: oci_client::Client::new(config),
             http,
             scheme,
-            auth,
             credentials,
             host: host.to_string(),
             retry,
             progress,
+            authorized: Default::default(),
         }
     }
 
@@ -323,23 +493,33 @@ impl Registry {
         }
     }
 
+    /// `/v2/<repository>/<rest>` of `reference`'s repository on this registry.
+    fn url(&self, reference: &Reference, rest: &str) -> String {
+        format!(
+            "{}://{}/v2/{}/{rest}",
+            self.scheme,
+            reference.resolve_registry(),
+            reference.repository()
+        )
+    }
+
     /// Runs `attempt` until it succeeds, fails for good, or the attempts are spent; `what`
     /// names the request in messages.
     async fn retry<T, F, Fut>(&self, what: &str, attempt: F) -> Result<T, ImageError>
     where
         F: Fn() -> Fut,
-        Fut: Future<Output = Result<T, OciDistributionError>>,
+        Fut: Future<Output = Result<T, Failure>>,
     {
         let mut n = 1;
         loop {
             match attempt().await {
                 Ok(v) => return Ok(v),
-                Err(e) if n < self.retry.attempts && is_transient(&e) => {
+                Err(e) if n < self.retry.attempts && e.transient() => {
                     let wait =
                         Duration::from_secs(1u64 << (n - 1).min(5)).min(self.retry.max_sleep);
                     (self.progress)(&self.redact(&format!(
                         "{what}: {}; waiting {}s before attempt {}/{}",
-                        short(&e),
+                        e.text,
                         wait.as_secs(),
                         n + 1,
                         self.retry.attempts
@@ -352,44 +532,169 @@ impl Registry {
         }
     }
 
-    fn error(&self, what: &str, e: &OciDistributionError) -> ImageError {
-        let denied = match e {
-            OciDistributionError::AuthenticationFailure(_)
-            | OciDistributionError::UnauthorizedError { .. } => true,
-            OciDistributionError::ServerError { code, .. } => matches!(code, 401 | 403),
-            OciDistributionError::RequestError(r) => r
-                .status()
-                .is_some_and(|s| s.as_u16() == 401 || s.as_u16() == 403),
-            OciDistributionError::RegistryError { envelope, .. } => envelope
-                .errors
-                .iter()
-                .any(|x| matches!(x.code, OciErrorCode::Unauthorized | OciErrorCode::Denied)),
-            _ => false,
-        };
-        if denied {
+    fn error(&self, what: &str, e: &Failure) -> ImageError {
+        if e.denied() {
             return ImageError::Denied {
                 host: self.host.clone(),
                 what: what.to_string(),
                 credentials: self.credential_source(),
-                why: self.redact(&short(e)),
+                why: self.redact(&e.text),
             };
         }
         ImageError::Registry {
             what: what.to_string(),
-            why: self.redact(&short(e)),
+            why: self.redact(&e.text),
+        }
+    }
+
+    /// Sends a request for `scope` (`repository:<name>:pull` or `...:pull,push`), with the
+    /// authorization the scope was given; a `401` with a challenge is answered once (a
+    /// bearer token from the realm the registry names, or the credentials for `Basic`) and
+    /// the request sent again. Authorization goes only to this registry's host, never to a
+    /// host an upload location points at.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        scope: &str,
+        headers: &[(&str, &str)],
+        payload: Option<&bytes::Bytes>,
+    ) -> Result<reqwest::Response, Failure> {
+        let url = reqwest::Url::parse(url).map_err(|e| Failure::protocol(format!("{url}: {e}")))?;
+        let ours = url.host_str().is_some_and(|h| {
+            let authority = match url.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            };
+            authority == self.host || h == self.host
+        });
+        let build = |auth: Option<&Authorization>| {
+            let mut req = self.http.request(method.clone(), url.clone());
+            for (name, value) in headers {
+                req = req.header(*name, *value);
+            }
+            req = match payload {
+                Some(bytes) => req.body(bytes.clone()),
+                // Some registries want a length on every upload request, empty ones too.
+                None if method == reqwest::Method::POST => {
+                    req.header(http::header::CONTENT_LENGTH, "0")
+                }
+                None => req,
+            };
+            match (auth, &self.credentials) {
+                (Some(Authorization::Bearer(token)), _) if ours => req.bearer_auth(token),
+                (Some(Authorization::Basic), Some(c)) if ours => {
+                    req.basic_auth(&c.username, Some(&c.password))
+                }
+                _ => req,
+            }
+        };
+        let known = self
+            .authorized
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(scope)
+            .cloned();
+        let resp = build(known.as_ref())
+            .send()
+            .await
+            .map_err(Failure::transport)?;
+        if resp.status() != reqwest::StatusCode::UNAUTHORIZED || !ours {
+            return Ok(resp);
+        }
+        let Some(auth) = self.authorize(&resp, scope).await? else {
+            return Ok(resp);
+        };
+        self.authorized
+            .lock()
+            .unwrap()
+            .insert(scope.to_string(), auth.clone());
+        build(Some(&auth)).send().await.map_err(Failure::transport)
+    }
+
+    /// The authorization a `401` answer asks for: a token from its `Bearer` realm (asked
+    /// with the credentials, when there are any), or the credentials for `Basic`; `None`
+    /// when there is nothing to answer with.
+    async fn authorize(
+        &self,
+        resp: &reqwest::Response,
+        scope: &str,
+    ) -> Result<Option<Authorization>, Failure> {
+        let Some(challenge) = resp
+            .headers()
+            .get(http::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Ok(None);
+        };
+        let Some(params) = bearer_challenge(challenge) else {
+            return Ok(self.credentials.as_ref().map(|_| Authorization::Basic));
+        };
+        let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let realm = param("realm")
+            .and_then(|r| reqwest::Url::parse(r).ok())
+            .filter(|r| r.scheme() == "https" || (r.scheme() == "http" && self.scheme == "http"))
+            .ok_or_else(|| {
+                Failure::protocol(
+                    "the registry asked for a token from a realm that is not an https URL".into(),
+                )
+            })?;
+        let mut query = vec![("scope", scope)];
+        if let Some(service) = param("service") {
+            query.push(("service", service));
+        }
+        let mut req = self.http.get(realm).query(&query);
+        if let Some(c) = &self.credentials {
+            req = req.basic_auth(&c.username, Some(&c.password));
+        }
+        let answer = req.send().await.map_err(Failure::transport)?;
+        if !answer.status().is_success() {
+            return Err(Failure::of(answer).await);
+        }
+        #[derive(serde::Deserialize)]
+        struct Token {
+            token: Option<String>,
+            access_token: Option<String>,
+        }
+        let bytes = body(answer, TOKEN_LIMIT, "the token request").await?;
+        let token: Token = serde_json::from_slice(&bytes).map_err(|_| {
+            Failure::protocol("the token service answered something other than a token".into())
+        })?;
+        token
+            .token
+            .or(token.access_token)
+            .filter(|t| !t.is_empty())
+            .map(|t| Some(Authorization::Bearer(t)))
+            .ok_or_else(|| Failure::protocol("the token service answered no token".into()))
+    }
+
+    fn scope(reference: &Reference, op: RegistryOperation) -> String {
+        match op {
+            RegistryOperation::Pull => format!("repository:{}:pull", reference.repository()),
+            RegistryOperation::Push => format!("repository:{}:pull,push", reference.repository()),
         }
     }
 
     /// Authenticates for `op` on `reference`'s repository (a bearer token where the registry
-    /// asks for one).
+    /// asks for one), with `GET /v2/`.
     pub async fn login(
         &self,
         reference: &Reference,
         op: RegistryOperation,
     ) -> Result<(), ImageError> {
-        self.retry("log in", || self.client.auth(reference, &self.auth, op))
-            .await
-            .map(|_| ())
+        let url = format!("{}://{}/v2/", self.scheme, reference.resolve_registry());
+        let scope = Self::scope(reference, op);
+        self.retry("log in", || async {
+            let resp = self
+                .send(reqwest::Method::GET, &url, &scope, &[], None)
+                .await?;
+            if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(Failure::of(resp).await)
+            }
+        })
+        .await
     }
 
     /// Whether the blob `digest` is in `reference`'s repository (`HEAD /v2/<name>/blobs/<digest>`).
@@ -398,13 +703,24 @@ impl Registry {
         reference: &Reference,
         digest: &str,
     ) -> Result<bool, ImageError> {
-        self.retry(&format!("HEAD blob {digest}"), || {
-            self.client.blob_exists(reference, digest)
+        let url = self.url(reference, &format!("blobs/{digest}"));
+        let scope = Self::scope(reference, RegistryOperation::Pull);
+        self.retry(&format!("HEAD blob {digest}"), || async {
+            let resp = self
+                .send(reqwest::Method::HEAD, &url, &scope, &[], None)
+                .await?;
+            match resp.status().as_u16() {
+                200..=299 => Ok(true),
+                404 => Ok(false),
+                _ => Err(Failure::of(resp).await),
+            }
         })
         .await
     }
 
-    /// Uploads a blob in one request (`POST`, then `PUT` with the bytes).
+    /// Uploads a blob in one request (`POST`, then `PUT` with the bytes to the `Location`
+    /// the registry answered, resolved against the `POST`'s URL: the OCI distribution spec
+    /// allows a relative one).
     pub async fn push_blob(
         &self,
         reference: &Reference,
@@ -412,58 +728,82 @@ impl Registry {
         digest: &str,
     ) -> Result<(), ImageError> {
         let data = bytes::Bytes::copy_from_slice(bytes);
+        let start = self.url(reference, "blobs/uploads/");
+        let scope = Self::scope(reference, RegistryOperation::Push);
         self.retry(&format!("upload blob {digest}"), || async {
-            match self.client.push_blob(reference, data.clone(), digest).await {
-                // Some registries (crane's) answer the final PUT with 201 and no Location:
-                // the blob is stored when the registry says it has it.
-                Err(OciDistributionError::RegistryNoLocationError)
-                    if self
-                        .client
-                        .blob_exists(reference, digest)
-                        .await
-                        .unwrap_or(false) =>
-                {
-                    Ok(String::new())
-                }
-                other => other,
+            let resp = self
+                .send(reqwest::Method::POST, &start, &scope, &[], None)
+                .await?;
+            if resp.status() != reqwest::StatusCode::ACCEPTED {
+                return Err(Failure::of(resp).await);
+            }
+            let mut location = resp
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| resp.url().join(l).ok())
+                .ok_or_else(|| {
+                    Failure::protocol(
+                        "the registry started an upload without a usable Location".into(),
+                    )
+                })?;
+            location.query_pairs_mut().append_pair("digest", digest);
+            let resp = self
+                .send(
+                    reqwest::Method::PUT,
+                    location.as_str(),
+                    &scope,
+                    &[("content-type", "application/octet-stream")],
+                    Some(&data),
+                )
+                .await?;
+            if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(Failure::of(resp).await)
             }
         })
         .await
-        .map(|_| ())
     }
 
     /// Mounts a blob from another repository of the same registry; `false` when the registry
     /// declined (then the blob must be uploaded).
     pub async fn mount_blob(&self, reference: &Reference, from: &Reference, digest: &str) -> bool {
-        self.client
-            .mount_blob(reference, from, digest)
+        let Ok(mut url) = reqwest::Url::parse(&self.url(reference, "blobs/uploads/")) else {
+            return false;
+        };
+        url.query_pairs_mut()
+            .append_pair("mount", digest)
+            .append_pair("from", from.repository());
+        let scope = Self::scope(reference, RegistryOperation::Push);
+        self.send(reqwest::Method::POST, url.as_str(), &scope, &[], None)
             .await
-            .is_ok()
+            .is_ok_and(|resp| resp.status() == reqwest::StatusCode::CREATED)
     }
 
     /// Whether the manifest `reference` (by digest) exists.
     pub async fn manifest_exists(&self, reference: &Reference) -> Result<bool, ImageError> {
-        match self
-            .client
-            .fetch_manifest_digest(reference, &self.auth)
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(OciDistributionError::ImageManifestNotFoundError(_)) => Ok(false),
-            Err(OciDistributionError::ServerError { code: 404, .. }) => Ok(false),
-            Err(OciDistributionError::RegistryError { envelope, .. })
-                if envelope.errors.iter().any(|e| {
-                    matches!(
-                        e.code,
-                        OciErrorCode::ManifestUnknown
-                            | OciErrorCode::NameUnknown
-                            | OciErrorCode::NotFound
-                    )
-                }) =>
-            {
-                Ok(false)
+        let url = self.url(reference, &format!("manifests/{}", target(reference)));
+        let scope = Self::scope(reference, RegistryOperation::Pull);
+        let answer = async {
+            let resp = self
+                .send(
+                    reqwest::Method::HEAD,
+                    &url,
+                    &scope,
+                    &[("accept", MANIFEST_ACCEPT)],
+                    None,
+                )
+                .await?;
+            match resp.status().as_u16() {
+                200..=299 => Ok(true),
+                404 => Ok(false),
+                _ => Err(Failure::of(resp).await),
             }
-            Err(e) if is_transient(&e) => Ok(false),
+        };
+        match answer.await {
+            Ok(found) => Ok(found),
+            Err(e) if e.transient() => Ok(false),
             Err(e) => Err(self.error("HEAD manifest", &e)),
         }
     }
@@ -471,10 +811,6 @@ impl Registry {
     /// Puts a manifest's bytes under `reference` (a digest or a tag); `true` when the
     /// registry answered with `OCI-Subject` (it has the referrers API and listed the
     /// manifest's subject).
-    ///
-    /// Sent by gocross itself, with the token the client negotiated, rather than by
-    /// `oci-client`'s `push_manifest_raw`, which panics when a registry (crane's) answers a
-    /// manifest pushed by digest without a `Location`.
     pub async fn put_manifest(
         &self,
         reference: &Reference,
@@ -482,135 +818,163 @@ impl Registry {
         media_type: &str,
     ) -> Result<bool, ImageError> {
         let body = bytes::Bytes::copy_from_slice(bytes);
-        let target = reference
-            .digest()
-            .or(reference.tag())
-            .unwrap_or("latest")
-            .to_string();
-        let url = format!(
-            "{}://{}/v2/{}/manifests/{target}",
-            self.scheme,
-            reference.resolve_registry(),
-            reference.repository()
-        );
+        let url = self.url(reference, &format!("manifests/{}", target(reference)));
+        let scope = Self::scope(reference, RegistryOperation::Push);
         let what = format!("PUT manifest {}", reference.whole());
         self.retry(&what, || async {
-            let token = self
-                .client
-                .auth(reference, &self.auth, RegistryOperation::Push)
+            let resp = self
+                .send(
+                    reqwest::Method::PUT,
+                    &url,
+                    &scope,
+                    &[("content-type", media_type)],
+                    Some(&body),
+                )
                 .await?;
-            let mut req = self
-                .http
-                .put(&url)
-                .header(http::header::CONTENT_TYPE, media_type)
-                .body(body.clone());
-            req = match (&token, &self.credentials) {
-                (Some(token), _) => req.bearer_auth(token),
-                (None, Some(c)) => req.basic_auth(&c.username, Some(&c.password)),
-                (None, None) => req,
-            };
-            let resp = req.send().await?;
-            let status = resp.status();
-            let subject = resp.headers().contains_key("oci-subject");
-            if status.is_success() {
-                return Ok(subject);
+            if resp.status().is_success() {
+                Ok(resp.headers().contains_key("oci-subject"))
+            } else {
+                Err(Failure::of(resp).await)
             }
-            let message = resp.text().await.unwrap_or_default();
-            if status.as_u16() == 401 {
-                return Err(OciDistributionError::UnauthorizedError { url: url.clone() });
-            }
-            Err(OciDistributionError::ServerError {
-                code: status.as_u16(),
-                url: url.clone(),
-                message: message.chars().take(500).collect(),
-            })
         })
         .await
     }
 
-    /// A manifest's bytes and media type.
+    /// A manifest's bytes (at most [`MANIFEST_LIMIT`]) and its digest, checked against the
+    /// reference's digest when it has one.
     pub async fn get_manifest(
         &self,
         reference: &Reference,
     ) -> Result<(Vec<u8>, String), ImageError> {
-        const ACCEPT: &[&str] = &[
-            oci_client::manifest::OCI_IMAGE_INDEX_MEDIA_TYPE,
-            oci_client::manifest::OCI_IMAGE_MEDIA_TYPE,
-            oci_client::manifest::IMAGE_MANIFEST_LIST_MEDIA_TYPE,
-            oci_client::manifest::IMAGE_MANIFEST_MEDIA_TYPE,
-        ];
         let what = format!("GET manifest {}", reference.whole());
-        let (bytes, digest) = self
+        let rest = format!("manifests/{}", target(reference));
+        let bytes = self
             .retry(&what, || {
-                self.client.pull_manifest_raw(reference, &self.auth, ACCEPT)
+                self.get(
+                    reference,
+                    &rest,
+                    MANIFEST_ACCEPT,
+                    MANIFEST_LIMIT,
+                    "a manifest",
+                )
             })
-            .await?;
-        Ok((bytes.to_vec(), digest))
+            .await?
+            .ok_or_else(|| ImageError::Registry {
+                what: what.clone(),
+                why: "HTTP 404 (not found)".into(),
+            })?;
+        let digest = super::layer::sha256_digest(&bytes);
+        if let Some(want) = reference.digest()
+            && want != digest
+        {
+            return Err(ImageError::Registry {
+                what,
+                why: format!("the registry answered a manifest whose digest is {digest}"),
+            });
+        }
+        Ok((bytes, digest))
     }
 
-    /// A blob's bytes (the client checks them against `digest`).
+    /// A blob's bytes: at most `size`, and their SHA-256 must be `digest`.
     pub async fn get_blob(
         &self,
         reference: &Reference,
         digest: &str,
+        size: u64,
     ) -> Result<Vec<u8>, ImageError> {
         let what = format!("GET blob {digest}");
-        self.retry(&what, || async {
-            let mut out = Vec::new();
-            self.client.pull_blob(reference, digest, &mut out).await?;
-            Ok(out)
-        })
-        .await
+        let limit = usize::try_from(size).unwrap_or(usize::MAX);
+        let rest = format!("blobs/{digest}");
+        let bytes = self
+            .retry(&what, || self.get(reference, &rest, "*/*", limit, "a blob"))
+            .await?
+            .ok_or_else(|| ImageError::Registry {
+                what: what.clone(),
+                why: "HTTP 404 (not found)".into(),
+            })?;
+        if super::layer::sha256_digest(&bytes) != digest {
+            return Err(ImageError::Registry {
+                what,
+                why: "the registry answered bytes that do not match the digest".into(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// `GET /v2/<name>/<rest>`: the body (at most `limit` bytes), or `None` on 404.
+    async fn get(
+        &self,
+        reference: &Reference,
+        rest: &str,
+        accept: &str,
+        limit: usize,
+        what: &str,
+    ) -> Result<Option<Vec<u8>>, Failure> {
+        let url = self.url(reference, rest);
+        let scope = Self::scope(reference, RegistryOperation::Pull);
+        let resp = self
+            .send(
+                reqwest::Method::GET,
+                &url,
+                &scope,
+                &[("accept", accept)],
+                None,
+            )
+            .await?;
+        match resp.status().as_u16() {
+            200..=299 => body(resp, limit, what).await.map(Some),
+            404 => Ok(None),
+            _ => Err(Failure::of(resp).await),
+        }
     }
 
     /// The referrers of `subject` (a reference by digest): the referrers API's index, or where
-    /// the registry has none, the referrers tag schema's (`sha256-<hex>`); empty when neither
-    /// exists. Returned as the index's JSON.
+    /// the registry has none, the referrers tag schema's (`sha256-<hex>`); an empty index when
+    /// neither exists. Returned as the index's JSON, read up to [`MANIFEST_LIMIT`].
     pub async fn referrers(&self, subject: &Reference) -> Result<serde_json::Value, ImageError> {
         let what = format!("GET referrers of {}", subject.whole());
+        let digest = subject.digest().unwrap_or_default().to_string();
         let index = self
-            .retry(&what, || self.client.pull_referrers(subject, None))
+            .retry(&what, || async {
+                const INDEX: &str = "application/vnd.oci.image.index.v1+json";
+                let api = self
+                    .get(
+                        subject,
+                        &format!("referrers/{digest}"),
+                        INDEX,
+                        MANIFEST_LIMIT,
+                        "a referrers list",
+                    )
+                    .await?;
+                match api {
+                    Some(bytes) => Ok(Some(bytes)),
+                    None => {
+                        let tag = digest.replace(':', "-");
+                        self.get(
+                            subject,
+                            &format!("manifests/{tag}"),
+                            INDEX,
+                            MANIFEST_LIMIT,
+                            "a referrers index",
+                        )
+                        .await
+                    }
+                }
+            })
             .await?;
-        serde_json::to_value(&index).map_err(|e| ImageError::Registry {
-            what,
-            why: e.to_string(),
-        })
+        match index {
+            Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| ImageError::Registry {
+                what,
+                why: format!("the referrers index does not parse: {e}"),
+            }),
+            None => Ok(serde_json::json!({"schemaVersion": 2, "manifests": []})),
+        }
     }
 }
 
-/// Whether a failed request may succeed when sent again.
-fn is_transient(e: &OciDistributionError) -> bool {
-    match e {
-        OciDistributionError::ServerError { code, .. } => {
-            matches!(code, 408 | 429 | 500 | 502 | 503 | 504)
-        }
-        OciDistributionError::RegistryError { envelope, .. } => envelope
-            .errors
-            .iter()
-            .any(|x| matches!(x.code, OciErrorCode::Toomanyrequests)),
-        OciDistributionError::RequestError(r) => {
-            r.is_connect()
-                || r.is_timeout()
-                || r.status()
-                    .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504))
-        }
-        _ => false,
-    }
-}
-
-/// A one-line description of a client error.
-fn short(e: &OciDistributionError) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let more = s.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = s.source();
-    }
-    text.replace('\n', " ")
+/// The digest of a reference by digest, else its tag (`latest` when it has neither).
+fn target(reference: &Reference) -> &str {
+    reference.digest().or(reference.tag()).unwrap_or("latest")
 }
 
 #[cfg(test)]
@@ -675,28 +1039,39 @@ mod tests {
 
     #[test]
     fn rate_limits_and_server_errors_are_tried_again() {
-        let server = |code| OciDistributionError::ServerError {
-            code,
-            url: "http://r/v2/".into(),
-            message: String::new(),
+        let answer = |code, codes: &[&str]| Failure {
+            text: String::new(),
+            status: Some(code),
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            transport: false,
         };
-        for code in [429, 500, 502, 503, 504] {
-            assert!(is_transient(&server(code)), "{code}");
+        for code in [408, 429, 500, 502, 503, 504] {
+            assert!(answer(code, &[]).transient(), "{code}");
         }
         for code in [400, 401, 403, 404] {
-            assert!(!is_transient(&server(code)), "{code}");
+            assert!(!answer(code, &[]).transient(), "{code}");
         }
-        let envelope: oci_client::errors::OciEnvelope = serde_json::from_str(
-            r#"{"errors": [{"code": "TOOMANYREQUESTS", "message": "slow down"}]}"#,
+        assert!(answer(400, &["TOOMANYREQUESTS"]).transient());
+        assert!(answer(400, &["DENIED"]).denied());
+        assert!(!Failure::protocol("no".into()).transient());
+    }
+
+    #[test]
+    fn bearer_challenges_are_parsed() {
+        let p = bearer_challenge(
+            r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push""#,
         )
         .unwrap();
-        assert!(is_transient(&OciDistributionError::RegistryError {
-            envelope,
-            url: String::new()
-        }));
-        assert!(!is_transient(&OciDistributionError::AuthenticationFailure(
-            "no".into()
-        )));
+        assert_eq!(
+            p,
+            [
+                ("realm".into(), "https://auth.docker.io/token".into()),
+                ("service".into(), "registry.docker.io".into()),
+                ("scope".into(), "repository:samalba/my-app:pull,push".into()),
+            ]
+        );
+        assert!(bearer_challenge(r#"Basic realm="x""#).is_none());
+        assert_eq!(bearer_challenge("Bearer realm").unwrap(), []);
     }
 
     /// A registry stand-in on 127.0.0.1 that answers `status` `times` times, then `then`.

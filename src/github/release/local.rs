@@ -194,7 +194,7 @@ pub fn expected_assets(
         // everything else checked out (below).
         write_checksums = !exists;
         if exists {
-            match read_in_dist(dist, CHECKSUMS_FILE) {
+            match crate::contained::read(dist, CHECKSUMS_FILE, "dist/") {
                 Ok(text) if text == manifest.checksums().as_bytes() => {
                     match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
                         Ok(asset) => assets.push(asset),
@@ -275,16 +275,6 @@ fn local_asset(dist: &Path, name: &str, rel: &str) -> Result<ExpectedAsset, Stri
         sha256,
         content_type: content_type(name),
     })
-}
-
-/// The bytes of the file at `rel` inside `dist` ([`open_in_dist`]).
-fn read_in_dist(dist: &Path, rel: &str) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let (mut file, _) = open_in_dist(dist, rel)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| format!("{rel}: {e}"))?;
-    Ok(bytes)
 }
 
 /// Whether `tag` can name a release: non-empty, at most 255 characters, no whitespace or

@@ -290,7 +290,7 @@ fn every_problem_of_a_dist_is_reported_at_once() {
         "hello_linux_riscv64 (linux/amd64) failed verification under qemu: exit code 2",
         "two assets would be named `hello_linux_arm64` and `HELLO_linux_arm64`",
         "`../x` leaves dist/",
-        "gone: No such file",
+        "gone: not found in dist/",
     ] {
         assert!(all.contains(want), "missing `{want}` in:\n{all}");
     }
