@@ -74,6 +74,40 @@ pub struct BuildOptions {
     /// When another gocross build holds dist/'s lock: wait for it (announced once through
     /// [`Progress::waiting`]), or fail at once with [`BuildError::Busy`].
     pub when_busy: WhenBusy,
+    /// What gocross.yaml configures: an earlier build's entries for anything else are
+    /// retracted and their files removed. `None` keeps them.
+    pub configured: Option<Configured>,
+    /// Start dist/ afresh (`--clean`): remove everything in it but its lock first.
+    pub clean: bool,
+}
+
+/// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
+/// chose the jobs to build): an earlier build's entries for anything else are stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Configured {
+    /// The output file name of every binary of every target.
+    pub outputs: BTreeSet<String>,
+    /// The targets that have an archive (`linux/arm/7`).
+    pub archives: BTreeSet<String>,
+}
+
+impl Configured {
+    /// What `plan` (the whole plan of gocross.yaml) builds.
+    pub fn of(plan: &BuildPlan) -> Configured {
+        Configured {
+            outputs: plan
+                .jobs
+                .iter()
+                .flat_map(|j| j.binaries.iter().map(|b| b.output.clone()))
+                .collect(),
+            archives: plan
+                .jobs
+                .iter()
+                .filter(|j| j.archive.is_some())
+                .map(|j| j.target.to_string())
+                .collect(),
+        }
+    }
 }
 
 /// How one target ended.
@@ -218,6 +252,12 @@ pub fn build(
             reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
         },
     })?;
+    if opts.clean {
+        clean(&dist_abs, &opts.module_dir).map_err(|reason| BuildError::Dist {
+            path: opts.dist.clone(),
+            reason,
+        })?;
+    }
     manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
         path: opts.dist.clone(),
         reason: format!("cannot remove the temporary files of an earlier build: {e}"),
@@ -236,6 +276,10 @@ pub fn build(
         }
     } else {
         None
+    };
+    let previous = match (previous, &opts.configured) {
+        (Some(prev), Some(configured)) => Some(drop_stale(prev, configured, &dist_abs)?),
+        (previous, _) => previous,
     };
 
     // 3. Retraction: nothing on disk names a file this build may replace.
@@ -304,6 +348,7 @@ pub fn build(
         project: plan.project.clone(),
         commit: opts.stamp.commit.clone(),
         date: opts.stamp.date.clone(),
+        dirty: opts.stamp.dirty,
         artifacts: built,
         ..Default::default()
     };
@@ -416,6 +461,69 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
         .tempfile_in(&abs)
         .map_err(|e| fail(e.to_string()))?;
     Ok(abs)
+}
+
+/// `--clean`: removes everything in `dist` but its lock (which this build holds). Refuses a
+/// dist/ that holds the module (`module_dir` inside it), a `go.mod` or a `.git`: that is a
+/// source tree, not a build's output.
+fn clean(dist: &Path, module_dir: &Path) -> Result<(), String> {
+    let module = std::path::absolute(module_dir).map_err(|e| e.to_string())?;
+    if module.starts_with(dist) || dist.join("go.mod").exists() || dist.join(".git").exists() {
+        return Err(
+            "--clean removes everything in it, and it holds source (the module, a go.mod or a .git): build into a directory of its own".into(),
+        );
+    }
+    let entries = std::fs::read_dir(dist).map_err(|e| e.to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| format!("--clean cannot remove {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `previous` without the entries gocross.yaml no longer configures: binaries whose file
+/// name no configured binary has (a target or binary removed from the config, a renamed
+/// project), and archives of targets without an archive now or that hold such a binary.
+/// When there are any, the manifest and checksums without them are committed first, then
+/// their files (binaries, SBOMs, archives) are removed, in the commit order.
+fn drop_stale(
+    previous: Manifest,
+    configured: &Configured,
+    dist: &Path,
+) -> Result<Manifest, BuildError> {
+    let stale = |a: &Artifact| !configured.outputs.contains(&a.name);
+    let mut kept = previous.without(stale);
+    kept.archives
+        .retain(|x| configured.archives.contains(&x.target));
+    if kept == previous {
+        return Ok(previous);
+    }
+    kept.commit(dist)?;
+    let files = previous
+        .artifacts
+        .iter()
+        .filter(|a| stale(a))
+        .flat_map(|a| std::iter::once(a.path.as_str()).chain(a.sbom.as_deref()))
+        .chain(
+            previous
+                .archives
+                .iter()
+                .filter(|x| !kept.archives.contains(x))
+                .map(|x| x.path.as_str()),
+        );
+    for path in files.filter(|p| manifest::safe_relative(p)) {
+        let _ = std::fs::remove_file(dist.join(path));
+    }
+    Ok(kept)
 }
 
 /// Step 3: rewrites manifest.json and then checksums.txt without the entries of `previous`

@@ -48,6 +48,10 @@ struct BuildArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Take binaries that were not verified (as `image.allow_unverified: true`), each said
+    /// here and marked in its image's labels.
+    #[arg(long)]
+    allow_unverified: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,7 +134,23 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
+    let selected = image::select(
+        &dist,
+        &only,
+        &targets,
+        image.is_scratch(),
+        args.allow_unverified || image.allow_unverified,
+    )?;
+    for s in &selected {
+        if let Some(why) = &s.unverified {
+            output::eprint_line(&format!(
+                "warning: {} ({}) goes into the image unverified: {why}; its image is labelled {}",
+                s.target,
+                s.artifact.name,
+                image::labels::UNVERIFIED_LABEL
+            ));
+        }
+    }
     let facts = SourceFacts::detect(&global.dir, &manifest, &env).map_err(anyhow::Error::msg)?;
     let base = if image.is_scratch() {
         None
@@ -262,7 +282,13 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
+    let selected = image::select(
+        &dist,
+        &only,
+        &targets,
+        image.is_scratch(),
+        image.allow_unverified,
+    )?;
     let spec = image::spec(&config, image);
     let text = image::dockerfile::render(
         &selected,
