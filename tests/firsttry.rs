@@ -130,15 +130,14 @@ fn targets_that_need_a_platform_sdk_are_refused_alike_and_never_scheduled() {
         "{ios}"
     );
     assert!(ios.get("refused").is_none(), "{ios}");
-    for command in ["plan", "doctor"] {
-        let (out, stdout, stderr) = gocross_in(dir.path(), &[command]);
-        assert!(!stderr.contains("cannot be built"), "{command}: {stderr}");
-        assert!(
-            !stdout.contains("ios/arm64") || command == "plan" || stdout.contains("local: false"),
-            "{command}: {stdout}"
-        );
-        let _ = out;
-    }
+    run_ok(gocross().arg("-C").arg(dir.path()).arg("plan"));
+    // doctor judges the NDK's clang, which is not here, as a check; the plan is not refused.
+    let (_, stdout, stderr) = gocross_in(dir.path(), &["doctor"]);
+    assert!(
+        !stderr.contains("cannot be built as configured"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("android/amd64"), "{stdout}");
     run_ok(gocross().arg("-C").arg(dir.path()).args(["ci", "generate"]));
     let workflow =
         std::fs::read_to_string(dir.path().join(".github/workflows/gocross.yml")).unwrap();
@@ -438,8 +437,9 @@ fn a_wrong_binary_fails_verification_in_one_wording() {
         .args(["verify", "--target", "linux/riscv64"])
         .arg(&binary));
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stdout.trim(),
-        "hello_linux_amd64: failed verification (qemu): the file is not a linux/riscv64 binary: the audit found target linux/amd64/v1, where linux/riscv64 was expected"
+    assert!(
+        stdout.trim().ends_with("hello_linux_amd64: failed verification (qemu): the file is not a linux/riscv64 binary: the audit found target linux/amd64/v1, where linux/riscv64 was expected"),
+        "{stdout}"
     );
+    assert!(!stdout.contains("not run"), "{stdout}");
 }
