@@ -64,9 +64,10 @@ pub fn env(vars: &[&str]) -> Result<std::collections::BTreeMap<String, String>, 
 /// The package name of `package` (a `go build` argument relative to `dir`: `.`,
 /// `./cmd/tool`, `./main.go`) as `go list -e -find -f '{{.Name}}'` run in `dir` with `env`
 /// (the build's GOOS, GOARCH and the rest, which decide the files that count) reports it:
-/// `Ok(Ok("main"))`, or `Ok(Err(why))` when go cannot load it (a directory that does not
-/// exist, no Go files), in go's words. `-find` resolves no imports, so nothing is
-/// downloaded.
+/// `Ok(Ok("main"))`, or `Ok(Err(why))` when go cannot tell its name (a directory that does
+/// not exist, no Go files), in go's words; other errors of a package with a name (an
+/// `//go:embed` pattern matching nothing) are the build's to report. `-find` resolves no
+/// imports, so nothing is downloaded.
 ///
 /// Errors: no `go` on PATH ([`GoToolError::NotFound`]), or `go list` failing as a whole.
 pub fn package_name(
@@ -99,7 +100,7 @@ pub fn package_name(
         .unwrap_or((stdout.trim(), ""));
     Ok(match (name, error.trim()) {
         ("", "") => Err("go list names no package".to_string()),
-        (_, why) if !why.is_empty() => Err(why.to_string()),
+        ("", why) => Err(why.to_string()),
         (name, _) => Ok(name.to_string()),
     })
 }
