@@ -5,7 +5,8 @@
 //! The same [`BuildPlan`] feeds the workflow generator (one matrix leg per job) and the builder
 //! (`gocross build --target T` inside each leg), so the two cannot disagree. Planning is pure:
 //! what the machine has comes in as a [`PlanContext`] (host platform, Go release, C
-//! toolchains), and nothing here starts a process or touches the network.
+//! toolchains), and nothing here starts a process or touches the network, but [`preflight`],
+//! which asks `go list` whether each `main` is a main package.
 //!
 //! For each configured target, in file order:
 //! 1. merge the top-level settings with every override that names the target (for each
@@ -106,8 +107,8 @@ pub struct BuildPlan {
 }
 
 impl BuildPlan {
-    /// The plan without [refused](BuildJob::refused) jobs (what the workflow generator
-    /// checks: it never schedules a leg that cannot build).
+    /// Checks that no job is [refused](BuildJob::refused) (the workflow generator checks it
+    /// too: it never schedules a leg that cannot build).
     ///
     /// Errors: [`PlanError::Refused`] listing every refused job with its reason and fix.
     pub fn buildable(&self) -> Result<(), PlanError> {

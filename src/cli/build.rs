@@ -33,8 +33,8 @@ pub struct Args {
     /// Do not run the binaries, even when gocross.yaml has a `verify:` section.
     #[arg(long)]
     no_verify: bool,
-    /// Leave out the targets this machine cannot build (cgo darwin and ios need Apple's
-    /// toolchain), instead of failing them.
+    /// Leave out the targets this machine cannot build (cgo darwin needs Apple's toolchain,
+    /// ios and android their platform SDKs), instead of failing them.
     #[arg(long)]
     skip_unbuildable: bool,
     /// Start the output directory afresh: remove everything in it first.
