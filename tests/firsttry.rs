@@ -423,7 +423,7 @@ fn every_bad_target_is_listed_and_ldflags_may_be_a_list() {
 }
 
 #[test]
-fn a_wrong_binary_fails_verification_in_one_wording() {
+fn a_wrong_binary_and_a_binary_not_run_are_each_worded_as_one_fact() {
     let dir = copy_module(&example("hello"));
     write_config(
         dir.path(),
@@ -442,4 +442,32 @@ fn a_wrong_binary_fails_verification_in_one_wording() {
         "{stdout}"
     );
     assert!(!stdout.contains("not run"), "{stdout}");
+
+    // A binary not run where `verify.allow_not_run: false` makes that a failure: the
+    // summary counts it as not run and says that it fails, and the error says why once.
+    write_config(
+        dir.path(),
+        "version: 1
+project: hello
+targets: [linux/amd64, darwin/arm64]
+verify:
+  expect: '^hello '
+  allow_not_run: false
+",
+    );
+    let (out, stdout, stderr) = gocross_in(dir.path(), &["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}
+{stderr}"
+    );
+    assert!(
+        stdout.contains(": 2 built, 0 failed to build; 1 verified, 0 failed verification, 1 not run (1 of them a failure: `verify.allow_not_run` is false)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("error: darwin/arm64: hello_darwin_arm64 could not be run here (darwin/arm64 binaries run only on macOS; verified on a macOS runner, audited here), which `verify.allow_not_run: false` counts as a failure"),
+        "{stderr}"
+    );
 }
