@@ -429,7 +429,7 @@ pub fn preflight(plan: &BuildPlan, module_dir: &std::path::Path) -> Result<(), P
             };
             missing.push((
                 format!("binary {}", binary.name),
-                format!("{why}; {has} (set `main` in gocross.yaml to one of them, or create the package)"),
+                format!("{why}; {has} (point its `main` in gocross.yaml at one of them, or create the package)"),
             ));
         }
     }
@@ -727,8 +727,12 @@ pub fn sdk_refusal(
         ));
     }
     match toolchain {
+        // The android hint names the `cc:` to set already.
         Some(CToolchain::Missing { hint }) if local || host == Host::Runners => {
-            Some(format!("{hint}; {fix}"))
+            Some(match target.goos() {
+                Goos::Android => hint.clone(),
+                _ => format!("{hint}; {fix}"),
+            })
         }
         _ => None,
     }

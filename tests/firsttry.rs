@@ -163,7 +163,7 @@ fn a_main_that_is_no_main_package_fails_plan_doctor_and_build_alike() {
     let error = fails_alike(dir.path());
     assert_eq!(
         error,
-        "error: binary hello: `./internal/lib` is package lib, not a main package; the module's main packages: ., ./cmd/tool (set `main` in gocross.yaml to one of them, or create the package)"
+        "error: binary hello: `./internal/lib` is package lib, not a main package; the module's main packages: ., ./cmd/tool (point its `main` in gocross.yaml at one of them, or create the package)"
     );
 
     // A directory a hook would have created: go's own words, and the main packages.
