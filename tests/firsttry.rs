@@ -399,8 +399,8 @@ fn every_bad_target_is_listed_and_ldflags_may_be_a_list() {
     assert!(!out.status.success());
     for needle in [
         "gocross.yaml:4:5: key `targets`: 2 entries name no target:",
-        "targets[0] (line 4): linux/aarch64 is not a Go port; did you mean linux/arm64?",
-        "targets[2] (line 6): windows/x86 is not a Go port",
+        "targets[0] (line 4, column 5): linux/aarch64 is not a Go port; did you mean linux/arm64?",
+        "targets[2] (line 6, column 5): windows/x86 is not a Go port",
     ] {
         assert!(stderr.contains(needle), "missing `{needle}` in:\n{stderr}");
     }

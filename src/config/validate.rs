@@ -321,8 +321,9 @@ fn bad_targets(
             let mut text = format!("key `{key}`: {} entries name no target:", many.len());
             for (i, l, problem) in many {
                 text.push_str(&format!(
-                    "\n  {key}[{i}] (line {}): {problem}",
-                    l.referenced.line()
+                    "\n  {key}[{i}] (line {}, column {}): {problem}",
+                    l.referenced.line(),
+                    l.referenced.column()
                 ));
             }
             text
