@@ -596,6 +596,50 @@ mod tests {
     }
 
     #[test]
+    fn entries_no_longer_configured_are_retracted_then_removed() {
+        let dist = tempfile::tempdir().unwrap();
+        for f in [
+            "x_linux_amd64",
+            "x_linux_386",
+            "x_linux_386.cdx.json",
+            "x_1_linux_386.tar.gz",
+        ] {
+            std::fs::write(dist.path().join(f), b"x").unwrap();
+        }
+        let mut gone = artifact("linux/386", "x_linux_386");
+        gone.sbom = Some("x_linux_386.cdx.json".into());
+        let previous = Manifest {
+            project: "x".into(),
+            artifacts: vec![artifact("linux/amd64", "x_linux_amd64"), gone],
+            archives: vec![manifest::Archive {
+                target: "linux/386".into(),
+                name: "x_1_linux_386.tar.gz".into(),
+                path: "x_1_linux_386.tar.gz".into(),
+                ..Default::default()
+            }],
+            ..Manifest::default()
+        };
+        let configured = Configured {
+            outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
+            archives: BTreeSet::new(),
+        };
+        let kept = drop_stale(previous, &configured, dist.path()).unwrap();
+        assert_eq!(kept.artifacts.len(), 1);
+        assert!(kept.archives.is_empty());
+        assert_eq!(
+            Manifest::read(dist.path()).unwrap(),
+            kept,
+            "committed first"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dist.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["checksums.txt", "manifest.json", "x_linux_amd64"]);
+    }
+
+    #[test]
     fn merge_keeps_other_targets_of_the_same_version() {
         let dist = tempfile::tempdir().unwrap();
         for f in ["x_linux_amd64", "x_linux_arm64"] {
