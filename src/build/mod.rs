@@ -9,8 +9,10 @@
 //!    starts;
 //! 2. make sure dist/ is a writable directory and take its lock (`lock`: one build at a time;
 //!    when another one holds it, wait for it or fail at once, as [`BuildOptions::when_busy`]
-//!    says); remove the temporary files a killed run left there; check that a manifest
-//!    already there is gocross's;
+//!    says); with `--clean` ([`BuildOptions::clean`]) empty it; remove the temporary files a
+//!    killed run left there; check that a manifest already there is gocross's, and retract
+//!    its entries of binaries gocross.yaml no longer configures ([`Configured`]), then
+//!    remove their files;
 //! 3. retract from `manifest.json` and `checksums.txt` the entries of the targets about to be
 //!    built (their binaries and archives), so that neither names a file while it is replaced;
 //! 4. run one `go build` per target and binary, at most `jobs` at a time, sharing Go's build
