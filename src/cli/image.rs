@@ -141,16 +141,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
         image.is_scratch(),
         args.allow_unverified || image.allow_unverified,
     )?;
-    for s in &selected {
-        if let Some(why) = &s.unverified {
-            output::eprint_line(&format!(
-                "warning: {} ({}) goes into the image unverified: {why}; its image is labelled {}",
-                s.target,
-                s.artifact.name,
-                image::labels::UNVERIFIED_LABEL
-            ));
-        }
-    }
+    warn_unverified(&selected, true);
     let facts = SourceFacts::detect(&global.dir, &manifest, &env).map_err(anyhow::Error::msg)?;
     let base = if image.is_scratch() {
         None
@@ -274,6 +265,27 @@ fn version_and_commit(layout: &Layout, dist: &Path) -> (String, String) {
         .unwrap_or_default()
 }
 
+/// Says on stderr which binaries go into the image unverified (`image.allow_unverified`),
+/// and why; `labelled`: the image gocross builds carries [`image::labels::UNVERIFIED_LABEL`].
+fn warn_unverified(selected: &[image::Selected], labelled: bool) {
+    for s in selected {
+        if let Some(why) = &s.unverified {
+            let label = if labelled {
+                format!(
+                    "; its image is labelled {}",
+                    image::labels::UNVERIFIED_LABEL
+                )
+            } else {
+                String::new()
+            };
+            output::eprint_line(&format!(
+                "warning: {} ({}) goes into the image unverified: {why}{label}",
+                s.target, s.artifact.name
+            ));
+        }
+    }
+}
+
 fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let config: Config = global.load_config()?;
     let image = image::image_config(&config)?;
@@ -289,6 +301,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
         image.is_scratch(),
         image.allow_unverified,
     )?;
+    warn_unverified(&selected, false);
     let spec = image::spec(&config, image);
     let text = image::dockerfile::render(
         &selected,
