@@ -122,6 +122,10 @@ pub struct Manifest {
     /// clock, so it is the same for every rebuild of a commit); empty in older manifests.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date: String,
+    /// The binaries were built from a work tree with uncommitted changes (a snapshot, whose
+    /// version ends in `-dirty`): `gocross release` refuses them. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dirty: bool,
     pub artifacts: Vec<Artifact>,
     /// One archive per target that has one (`archives:` in gocross.yaml); absent in
     /// manifests of builds without archives.
@@ -138,6 +142,7 @@ impl Default for Manifest {
             project: String::new(),
             commit: String::new(),
             date: String::new(),
+            dirty: false,
             artifacts: Vec::new(),
             archives: Vec::new(),
         }
@@ -422,6 +427,7 @@ impl Manifest {
                 merged.commit = m.commit;
                 merged.date = m.date;
             }
+            merged.dirty |= m.dirty;
             for a in m.artifacts {
                 if let Some(twin) = merged.artifacts.iter().find(|b| b.name == a.name) {
                     return Err(ManifestError::Inconsistent(format!(

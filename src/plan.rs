@@ -5,7 +5,8 @@
 //! The same [`BuildPlan`] feeds the workflow generator (one matrix leg per job) and the builder
 //! (`gocross build --target T` inside each leg), so the two cannot disagree. Planning is pure:
 //! what the machine has comes in as a [`PlanContext`] (host platform, Go release, C
-//! toolchains), and nothing here starts a process or touches the network.
+//! toolchains), and nothing here starts a process or touches the network, but [`preflight`],
+//! which asks `go list` whether each `main` is a main package.
 //!
 //! For each configured target, in file order:
 //! 1. merge the top-level settings with every override that names the target (for each
@@ -105,6 +106,25 @@ pub struct BuildPlan {
     pub jobs: Vec<BuildJob>,
 }
 
+impl BuildPlan {
+    /// Checks that no job is [refused](BuildJob::refused) (the workflow generator checks it
+    /// too: it never schedules a leg that cannot build).
+    ///
+    /// Errors: [`PlanError::Refused`] listing every refused job with its reason and fix.
+    pub fn buildable(&self) -> Result<(), PlanError> {
+        let refused: Vec<(Target, String)> = self
+            .jobs
+            .iter()
+            .filter_map(|j| j.refused.clone().map(|why| (j.target, why)))
+            .collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(PlanError::Refused(refused))
+        }
+    }
+}
+
 /// One target's build: everything `go build` needs for each binary, and where and how the
 /// results are run.
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +169,11 @@ pub struct BuildJob {
     /// Whether a local `gocross build` builds it without `--target` (`local: false` in an
     /// override leaves it to the workflow).
     pub local: bool,
+    /// Why the job cannot be built where it is built, with the fix: a port that needs a
+    /// platform SDK (ios, android) without what it needs ([`sdk_refusal`]). [`preflight`]
+    /// refuses a plan with such a job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// One binary of a job, with its complete `go build` settings.
@@ -344,6 +369,75 @@ pub enum PlanError {
     Target(#[from] TargetError),
     #[error("{target} is not in gocross.yaml's targets ({configured}); add it there first")]
     NotConfigured { target: Target, configured: String },
+    /// Jobs that cannot be built where they are built ([`BuildJob::refused`]), each with its
+    /// reason and fix.
+    #[error("{}", list("targets", "cannot be built as configured", .0))]
+    Refused(Vec<(Target, String)>),
+    /// Binaries whose `main` is not a main package of the module, each with the reason and
+    /// the module's main packages.
+    #[error("{}", list("binaries", "have no main package to build", .0))]
+    NoMain(Vec<(String, String)>),
+}
+
+/// `<name>: <why>` for one entry, else `<count> <noun> <what>:` and a line per entry.
+fn list<T: std::fmt::Display>(noun: &str, what: &str, entries: &[(T, String)]) -> String {
+    match entries {
+        [(name, why)] => format!("{name}: {why}"),
+        many => {
+            let mut text = format!("{} {noun} {what}:", many.len());
+            for (name, why) in many {
+                text.push_str(&format!("\n  {name}: {why}"));
+            }
+            text
+        }
+    }
+}
+
+/// The checks `gocross plan`, `doctor` and `build` all run on a plan before anything else,
+/// so that they fail alike, with the same message: no job is [refused](BuildJob::refused),
+/// and each binary's `main` is a main package of the module in `module_dir`
+/// ([`crate::gotool::package_name`], i.e. `go list`), else the error names the module's main
+/// packages. Without a `go` command to ask, the packages are left to the build.
+///
+/// Errors: [`PlanError::Refused`] listing every refused job, then [`PlanError::NoMain`]
+/// listing every binary without its main package.
+pub fn preflight(plan: &BuildPlan, module_dir: &std::path::Path) -> Result<(), PlanError> {
+    plan.buildable()?;
+    let mut checked: Vec<&str> = Vec::new();
+    let mut missing = Vec::new();
+    for job in &plan.jobs {
+        for binary in &job.binaries {
+            if checked.contains(&binary.package.as_str()) {
+                continue;
+            }
+            checked.push(&binary.package);
+            let name = match crate::gotool::package_name(module_dir, &binary.package, &binary.env) {
+                Ok(name) => name,
+                Err(crate::gotool::GoToolError::NotFound(_)) => return Ok(()),
+                Err(crate::gotool::GoToolError::Failed(why)) => Err(why),
+            };
+            let why = match name {
+                Ok(name) if name == "main" => continue,
+                Ok(name) => format!("`{}` is package {name}, not a main package", binary.package),
+                Err(why) => format!("`{}`: {why}", binary.package),
+            };
+            let mains = crate::generate::init::main_packages(module_dir).unwrap_or_default();
+            let has = if mains.is_empty() {
+                "the module has no main package".to_string()
+            } else {
+                format!("the module's main packages: {}", mains.join(", "))
+            };
+            missing.push((
+                format!("binary {}", binary.name),
+                format!("{why}; {has} (point its `main` in gocross.yaml at one of them, or create the package)"),
+            ));
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(PlanError::NoMain(missing))
+    }
 }
 
 /// Plans every configured target, or only those matching `only` (a target without a variant
@@ -513,6 +607,8 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             .collect()
     };
 
+    let refused = sdk_refusal(target, cgo, toolchain.as_ref(), local, ctx.host);
+
     // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
     // and libc under QEMU: the configured sysroot, else the Debian cross sysroot.
     let sysroot = (cgo && !static_link)
@@ -590,6 +686,55 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         policy,
         test,
         local,
+        refused,
+    }
+}
+
+/// Why a job for a port that needs a platform SDK (ios: Xcode; android: the NDK) cannot be
+/// built where it is built, with the fix; `None` when it can. Go links those ports only
+/// externally ([`crate::targets::Port::links_without_cgo`]; android/arm64 excepted), so they
+/// need cgo and the SDK's C compiler: ios gets Xcode's clang on a macOS host (the workflow's
+/// runner), android a `cc:` naming the NDK's clang. On this machine a cgo job that an
+/// override marks `local: false` is left to the workflow, whose plan judges it.
+pub fn sdk_refusal(
+    target: &Target,
+    cgo: bool,
+    toolchain: Option<&CToolchain>,
+    local: bool,
+    host: Host,
+) -> Option<String> {
+    let port = target.port();
+    if !port.needs_sdk() || (!cgo && port.links_without_cgo()) {
+        return None;
+    }
+    let fix = match target.goos() {
+        Goos::Ios => format!(
+            "set `cgo: true` and `local: false` for {target} in gocross.yaml's overrides: the workflow builds it on its {} runner with Xcode's clang, and a local build leaves it out (on a Mac, `cc:` may name Xcode's clang instead)",
+            default_runner(target).label
+        ),
+        _ => format!(
+            "set `cgo: true` and `cc:` for {target} in gocross.yaml's overrides, naming the NDK's clang{}",
+            if port.links_without_cgo() {
+                ""
+            } else {
+                " (or leave the target out)"
+            }
+        ),
+    };
+    if !cgo {
+        return Some(format!(
+            "Go links {target} binaries only externally, with the platform SDK's C compiler (`go build` stops with \"requires external (cgo) linking\"): {fix}"
+        ));
+    }
+    match toolchain {
+        // The android hint names the `cc:` to set already.
+        Some(CToolchain::Missing { hint }) if local || host == Host::Runners => {
+            Some(match target.goos() {
+                Goos::Android => hint.clone(),
+                _ => format!("{hint}; {fix}"),
+            })
+        }
+        _ => None,
     }
 }
 

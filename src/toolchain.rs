@@ -225,10 +225,30 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
         needs.glibc.map(|g| g.to_string()).as_deref(),
         soft_float,
     );
-    if matches!(goos, Goos::Darwin | Goos::Ios) && !native {
+    if goos == Goos::Ios && needs.configured.is_none() {
+        return match needs.host {
+            Some(host) if host.goos == Goos::Darwin => CToolchain::Command {
+                command: xcode_clang(target),
+            },
+            _ => CToolchain::Missing {
+                hint: format!(
+                    "cgo for {target} needs Xcode's clang, which only macOS has: build it on a macOS runner (the generated workflow does)"
+                ),
+            },
+        };
+    }
+    if goos == Goos::Darwin && !native && needs.configured.is_none() {
         return CToolchain::Missing {
             hint: format!(
                 "cgo for {target} needs Apple's toolchain: build it on a macOS runner (the generated workflow does), or set `cgo: false` for it"
+            ),
+        };
+    }
+    if goos == Goos::Android && needs.configured.is_none() {
+        return CToolchain::Missing {
+            hint: format!(
+                "cgo for {target} needs the Android NDK's clang: set `cc:` for {target} in gocross.yaml's overrides to `<NDK>/toolchains/llvm/prebuilt/linux-x86_64/bin/{}21-clang`",
+                ndk_triple(target)
             ),
         };
     }
@@ -310,6 +330,29 @@ pub fn choose(needs: CgoNeeds<'_>, tools: &Toolbox) -> CToolchain {
             .or_else(musl)
             .or_else(|| if goos == Goos::Windows { gnu() } else { None })
             .unwrap_or_else(missing_hint),
+    }
+}
+
+/// `CC` for an ios cgo build on macOS: Xcode's clang for the device SDK (ios/arm64) or the
+/// simulator's (ios/amd64), through `xcrun`, which points clang at the SDK (`SDKROOT`), as
+/// Go's own `misc/ios/clangwrap.sh` does.
+fn xcode_clang(target: &Target) -> String {
+    let (sdk, arch) = match target.goarch() {
+        crate::targets::Goarch::Arm64 => ("iphoneos", "arm64"),
+        _ => ("iphonesimulator", "x86_64"),
+    };
+    format!("xcrun --sdk {sdk} clang -arch {arch}")
+}
+
+/// The NDK's clang prefix for an android target (`aarch64-linux-android`): the NDK names
+/// its compilers `<triple><API level>-clang`
+/// (<https://developer.android.com/ndk/guides/other_build_systems>).
+fn ndk_triple(target: &Target) -> &'static str {
+    match target.goarch() {
+        crate::targets::Goarch::Arm64 => "aarch64-linux-android",
+        crate::targets::Goarch::Arm => "armv7a-linux-androideabi",
+        crate::targets::Goarch::I386 => "i686-linux-android",
+        _ => "x86_64-linux-android",
     }
 }
 

@@ -209,7 +209,7 @@ fn a_binary_for_another_architecture_is_not_run() {
     assert_eq!(result["outcome"], "failed");
     assert_eq!(
         result["reason"],
-        "not run: the audit found target linux/arm64/v8.0, where linux/riscv64 was expected"
+        "the file is not a linux/riscv64 binary: the audit found target linux/arm64/v8.0, where linux/riscv64 was expected"
     );
     assert_eq!(result["duration_ms"], 0, "nothing ran");
 }

@@ -78,11 +78,12 @@ impl Checks {
             });
             let reason = result.reason.clone().unwrap_or_default();
             match result.outcome {
-                VerifyOutcome::Failed => {
-                    problems.push(format!("verification failed ({}: {reason})", result.method))
-                }
+                VerifyOutcome::Failed => problems.push(format!(
+                    "failed verification under {}: {reason}",
+                    result.method
+                )),
                 VerifyOutcome::NotRun if !settings.allow_not_run => problems.push(format!(
-                    "not run, and `verify.allow_not_run` is false ({reason})"
+                    "could not be run here ({reason}), which `verify.allow_not_run: false` counts as a failure"
                 )),
                 VerifyOutcome::NotRun | VerifyOutcome::Verified => {}
             }

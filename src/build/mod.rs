@@ -9,8 +9,10 @@
 //!    starts;
 //! 2. make sure dist/ is a writable directory and take its lock (`lock`: one build at a time;
 //!    when another one holds it, wait for it or fail at once, as [`BuildOptions::when_busy`]
-//!    says); remove the temporary files a killed run left there; check that a manifest
-//!    already there is gocross's;
+//!    says); with `--clean` ([`BuildOptions::clean`]) empty it; remove the temporary files a
+//!    killed run left there; check that a manifest already there is gocross's, and retract
+//!    its entries of binaries gocross.yaml no longer configures ([`Configured`]), then
+//!    remove their files;
 //! 3. retract from `manifest.json` and `checksums.txt` the entries of the targets about to be
 //!    built (their binaries and archives), so that neither names a file while it is replaced;
 //! 4. run one `go build` per target and binary, at most `jobs` at a time, sharing Go's build
@@ -75,6 +77,40 @@ pub struct BuildOptions {
     /// When another gocross build holds dist/'s lock: wait for it (announced once through
     /// [`Progress::waiting`]), or fail at once with [`BuildError::Busy`].
     pub when_busy: WhenBusy,
+    /// What gocross.yaml configures: an earlier build's entries for anything else are
+    /// retracted and their files removed. `None` keeps them.
+    pub configured: Option<Configured>,
+    /// Start dist/ afresh (`--clean`): remove everything in it but its lock first.
+    pub clean: bool,
+}
+
+/// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
+/// chose the jobs to build): an earlier build's entries for anything else are stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Configured {
+    /// The output file name of every binary of every target.
+    pub outputs: BTreeSet<String>,
+    /// The targets that have an archive (`linux/arm/7`).
+    pub archives: BTreeSet<String>,
+}
+
+impl Configured {
+    /// What `plan` (the whole plan of gocross.yaml) builds.
+    pub fn of(plan: &BuildPlan) -> Configured {
+        Configured {
+            outputs: plan
+                .jobs
+                .iter()
+                .flat_map(|j| j.binaries.iter().map(|b| b.output.clone()))
+                .collect(),
+            archives: plan
+                .jobs
+                .iter()
+                .filter(|j| j.archive.is_some())
+                .map(|j| j.target.to_string())
+                .collect(),
+        }
+    }
 }
 
 /// How one target ended.
@@ -219,6 +255,12 @@ pub fn build(
             reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
         },
     })?;
+    if opts.clean {
+        clean(&dist_abs, &opts.module_dir).map_err(|reason| BuildError::Dist {
+            path: opts.dist.clone(),
+            reason,
+        })?;
+    }
     manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
         path: opts.dist.clone(),
         reason: format!("cannot remove the temporary files of an earlier build: {e}"),
@@ -237,6 +279,10 @@ pub fn build(
         }
     } else {
         None
+    };
+    let previous = match (previous, &opts.configured) {
+        (Some(prev), Some(configured)) => Some(drop_stale(prev, configured, &dist_abs)?),
+        (previous, _) => previous,
     };
 
     // 3. Retraction: nothing on disk names a file this build may replace.
@@ -305,6 +351,7 @@ pub fn build(
         project: plan.project.clone(),
         commit: opts.stamp.commit.clone(),
         date: opts.stamp.date.clone(),
+        dirty: opts.stamp.dirty,
         artifacts: built,
         ..Default::default()
     };
@@ -419,6 +466,69 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
     Ok(abs)
 }
 
+/// `--clean`: removes everything in `dist` but its lock (which this build holds). Refuses a
+/// dist/ that holds the module (`module_dir` inside it), a `go.mod` or a `.git`: that is a
+/// source tree, not a build's output.
+fn clean(dist: &Path, module_dir: &Path) -> Result<(), String> {
+    let module = std::path::absolute(module_dir).map_err(|e| e.to_string())?;
+    if module.starts_with(dist) || dist.join("go.mod").exists() || dist.join(".git").exists() {
+        return Err(
+            "--clean removes everything in it, and it holds source (the module, a go.mod or a .git): build into a directory of its own".into(),
+        );
+    }
+    let entries = std::fs::read_dir(dist).map_err(|e| e.to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| format!("--clean cannot remove {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `previous` without the entries gocross.yaml no longer configures: binaries whose file
+/// name no configured binary has (a target or binary removed from the config, a renamed
+/// project), and archives of targets without an archive now or that hold such a binary.
+/// When there are any, the manifest and checksums without them are committed first, then
+/// their files (binaries, SBOMs, archives) are removed, in the commit order.
+fn drop_stale(
+    previous: Manifest,
+    configured: &Configured,
+    dist: &Path,
+) -> Result<Manifest, BuildError> {
+    let stale = |a: &Artifact| !configured.outputs.contains(&a.name);
+    let mut kept = previous.without(stale);
+    kept.archives
+        .retain(|x| configured.archives.contains(&x.target));
+    if kept == previous {
+        return Ok(previous);
+    }
+    kept.commit(dist)?;
+    let files = previous
+        .artifacts
+        .iter()
+        .filter(|a| stale(a))
+        .flat_map(|a| std::iter::once(a.path.as_str()).chain(a.sbom.as_deref()))
+        .chain(
+            previous
+                .archives
+                .iter()
+                .filter(|x| !kept.archives.contains(x))
+                .map(|x| x.path.as_str()),
+        );
+    for path in files.filter(|p| manifest::safe_relative(p)) {
+        let _ = std::fs::remove_file(dist.join(path));
+    }
+    Ok(kept)
+}
+
 /// Step 3: rewrites manifest.json and then checksums.txt without the entries of `previous`
 /// for which `rebuilt` is true, when it has any. With no manifest, a checksums.txt left
 /// without one is removed (nothing vouches for it).
@@ -486,6 +596,50 @@ mod tests {
             path: name.into(),
             ..Artifact::default()
         }
+    }
+
+    #[test]
+    fn entries_no_longer_configured_are_retracted_then_removed() {
+        let dist = tempfile::tempdir().unwrap();
+        for f in [
+            "x_linux_amd64",
+            "x_linux_386",
+            "x_linux_386.cdx.json",
+            "x_1_linux_386.tar.gz",
+        ] {
+            std::fs::write(dist.path().join(f), b"x").unwrap();
+        }
+        let mut gone = artifact("linux/386", "x_linux_386");
+        gone.sbom = Some("x_linux_386.cdx.json".into());
+        let previous = Manifest {
+            project: "x".into(),
+            artifacts: vec![artifact("linux/amd64", "x_linux_amd64"), gone],
+            archives: vec![manifest::Archive {
+                target: "linux/386".into(),
+                name: "x_1_linux_386.tar.gz".into(),
+                path: "x_1_linux_386.tar.gz".into(),
+                ..Default::default()
+            }],
+            ..Manifest::default()
+        };
+        let configured = Configured {
+            outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
+            archives: BTreeSet::new(),
+        };
+        let kept = drop_stale(previous, &configured, dist.path()).unwrap();
+        assert_eq!(kept.artifacts.len(), 1);
+        assert!(kept.archives.is_empty());
+        assert_eq!(
+            Manifest::read(dist.path()).unwrap(),
+            kept,
+            "committed first"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dist.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["checksums.txt", "manifest.json", "x_linux_amd64"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Which of the plan's jobs a local `gocross build` runs: without `--target`, not the targets
 //! an override marks `local: false` (they build in the workflow, on their runner), and with
 //! `--skip-unbuildable` not those the plan found no C toolchain for here (cgo darwin and ios
-//! need Apple's toolchain), so that a local build of the rest can succeed.
+//! need Apple's toolchain) or [refused](crate::plan::BuildJob::refused), so that a local
+//! build of the rest can succeed.
 
 use crate::plan::BuildPlan;
 use crate::targets::Target;
@@ -26,6 +27,8 @@ pub fn select_local(plan: &mut BuildPlan, named: bool, skip_unbuildable: bool) -
                 "`local: false` in gocross.yaml's overrides: built by the workflow on {}",
                 job.runner.label
             ))
+        } else if let (true, Some(why)) = (skip_unbuildable, &job.refused) {
+            Some(format!("--skip-unbuildable: {why}"))
         } else if let (true, Some(CToolchain::Missing { hint })) =
             (skip_unbuildable, &job.toolchain)
         {

@@ -5,7 +5,10 @@
 //! commit are byte-identical:
 //! - `version`: `--version`, else `git describe --tags` of the module's work tree, else
 //!   [`DEV_VERSION`]; a leading `v` before a digit is dropped (`v1.2.3` → `1.2.3`), as
-//!   release asset names write versions.
+//!   release asset names write versions. A module directory with uncommitted changes to
+//!   tracked files (`git status --porcelain --untracked-files=no -- .`, the changes
+//!   `git describe --dirty` counts) is a snapshot: its version ends in [`DIRTY_SUFFIX`]
+//!   (`1.2.3-dirty`), so its binaries never pass for the tagged release.
 //! - `tag`: `--version` as written, else the nearest tag (`git describe --tags --abbrev=0`),
 //!   else the version.
 //! - `commit`: `git rev-parse HEAD`, else [`NO_COMMIT`]; `short_commit` is its first 7 digits.
@@ -25,6 +28,9 @@ pub const DEV_VERSION: &str = "0.0.0-dev";
 pub const NO_COMMIT: &str = "none";
 /// `{{date}}` without git and without `SOURCE_DATE_EPOCH`: the Unix epoch.
 pub const NO_DATE: &str = "1970-01-01T00:00:00Z";
+/// What ends the version of a build of a work tree with uncommitted changes, as
+/// `git describe --dirty` marks it.
+pub const DIRTY_SUFFIX: &str = "-dirty";
 
 /// The values stamped into a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +43,9 @@ pub struct Stamp {
     pub commit: String,
     /// RFC 3339 UTC date, e.g. `2026-03-01T12:00:00Z`.
     pub date: String,
+    /// The module directory had uncommitted changes to tracked files: the version ends in
+    /// [`DIRTY_SUFFIX`], and `gocross release` refuses the build.
+    pub dirty: bool,
 }
 
 /// Errors in a version or an `-ldflags` template.
@@ -59,14 +68,21 @@ impl Stamp {
     /// fall back to the documented defaults.
     pub fn detect(dir: &Path, version: Option<&str>) -> Result<Stamp, StampError> {
         // Two short git runs, side by side.
-        let (head, described, nearest) = std::thread::scope(|s| {
+        let (head, described, nearest, changes) = std::thread::scope(|s| {
             let described = s.spawn(|| git(dir, &["describe", "--tags"]));
             let nearest = s.spawn(|| git(dir, &["describe", "--tags", "--abbrev=0"]));
+            let changes = s.spawn(|| {
+                git(
+                    dir,
+                    &["status", "--porcelain", "--untracked-files=no", "--", "."],
+                )
+            });
             let head = git(dir, &["log", "-1", "--format=%H %ct"]);
             (
                 head,
                 described.join().ok().flatten(),
                 nearest.join().ok().flatten(),
+                changes.join().ok().flatten(),
             )
         });
         let (commit, commit_time) = match head.as_deref().and_then(|h| h.split_once(' ')) {
@@ -88,7 +104,14 @@ impl Stamp {
             ),
             _ => commit_time,
         };
+        let dirty = changes.is_some();
+        let version = if dirty && !version.ends_with(DIRTY_SUFFIX) {
+            format!("{version}{DIRTY_SUFFIX}")
+        } else {
+            version
+        };
         let mut stamp = Stamp::new(&version, commit, epoch)?;
+        stamp.dirty = dirty;
         if let Some(tag) = tag.filter(|t| !t.contains(bad)) {
             stamp.tag = tag;
         }
@@ -118,6 +141,7 @@ impl Stamp {
             version: version.to_string(),
             commit,
             date,
+            dirty: false,
         })
     }
 

@@ -109,6 +109,8 @@ pub struct Summary {
     pub failed_verification: usize,
     /// Built binaries that could not be run here (never counted as verified).
     pub not_run: usize,
+    /// Of those, the ones whose target failed for it (`verify.allow_not_run: false`).
+    pub not_run_failing: usize,
     /// Targets stopped or never started by an interrupt.
     pub interrupted: usize,
     /// Whether binaries were to be run at all (`verify:` in gocross.yaml, no `--no-verify`).
@@ -132,7 +134,12 @@ impl Summary {
                     match a.verify.as_ref().map(|v| v.outcome) {
                         Some(VerifyOutcome::Verified) => s.verified += 1,
                         Some(VerifyOutcome::Failed) => s.failed_verification += 1,
-                        Some(VerifyOutcome::NotRun) => s.not_run += 1,
+                        Some(VerifyOutcome::NotRun) => {
+                            s.not_run += 1;
+                            if matches!(r.outcome, TargetOutcome::Rejected { .. }) {
+                                s.not_run_failing += 1;
+                            }
+                        }
                         None => {}
                     }
                 }
@@ -145,8 +152,9 @@ impl Summary {
 }
 
 /// `7 built, 1 failed to build; 5 verified, 0 failed verification, 2 not run`, with `N
-/// failed the audit` and `N interrupted` when there are any, and `verification is off`
-/// instead of the run counts.
+/// failed the audit`, `N interrupted` and the not-run binaries that fail their target
+/// (`(1 of them a failure: ...)`) when there are any, and `verification is off` instead of
+/// the run counts.
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -165,7 +173,15 @@ impl fmt::Display for Summary {
                 f,
                 "; {} verified, {} failed verification, {} not run",
                 self.verified, self.failed_verification, self.not_run
-            )
+            )?;
+            if self.not_run_failing > 0 {
+                write!(
+                    f,
+                    " ({} of them a failure: `verify.allow_not_run` is false)",
+                    self.not_run_failing
+                )?;
+            }
+            Ok(())
         } else {
             f.write_str("; verification is off")
         }

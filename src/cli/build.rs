@@ -33,10 +33,17 @@ pub struct Args {
     /// Do not run the binaries, even when gocross.yaml has a `verify:` section.
     #[arg(long)]
     no_verify: bool,
-    /// Leave out the targets this machine cannot build (cgo darwin and ios need Apple's
-    /// toolchain), instead of failing them.
+    /// Leave out the targets this machine cannot build (cgo darwin needs Apple's toolchain,
+    /// ios and android their platform SDKs), instead of failing them.
     #[arg(long)]
     skip_unbuildable: bool,
+    /// Start the output directory afresh: remove everything in it first.
+    #[arg(long)]
+    clean: bool,
+    /// Succeed even when no target is left to build (every one skipped): by default a build
+    /// that builds nothing fails.
+    #[arg(long)]
+    allow_empty: bool,
     /// Fail at once when another gocross build is writing the output directory, instead of
     /// waiting for it to finish.
     #[arg(long)]
@@ -73,8 +80,25 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let (go, stamp) = (go?, stamp?);
     let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
     let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+    let configured = if args.targets.is_empty() {
+        full_plan.clone()
+    } else {
+        gocross::plan::plan(&config, &ctx, &[])?
+    };
     let mut plan = full_plan.clone();
     let skipped = build::select_local(&mut plan, !args.targets.is_empty(), args.skip_unbuildable);
+    gocross::plan::preflight(&plan, &global.dir)?;
+    if plan.jobs.is_empty() && !args.allow_empty {
+        let mut text = String::new();
+        for s in &skipped {
+            text.push_str(&format!("skipped: {}: {}\n", s.target, s.reason));
+        }
+        output::print(&text)?;
+        anyhow::bail!(
+            "no target was built: all {} were skipped; build one with `--target`, or pass --allow-empty to accept a build of nothing",
+            skipped.len()
+        );
+    }
     let dist = match args.out {
         Some(out) if out.is_absolute() => out,
         Some(out) => global.dir.join(out),
@@ -92,6 +116,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
         when_busy: when_busy(args.no_wait),
+        configured: Some(build::Configured::of(&configured)),
+        clean: args.clean,
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();

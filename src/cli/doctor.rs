@@ -46,6 +46,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         let ctx =
             gocross::plan::PlanContext::machine(&config, gocross::gotool::version(), module_go);
         let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+        gocross::plan::preflight(&plan, &global.dir)?;
         doctor::diagnose(&plan, &go_env, module_go)
     };
     if args.json {

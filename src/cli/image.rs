@@ -48,6 +48,10 @@ struct BuildArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Take binaries that were not verified (as `image.allow_unverified: true`), each said
+    /// here and marked in its image's labels.
+    #[arg(long)]
+    allow_unverified: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,7 +137,14 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
+    let selected = image::select(
+        &dist,
+        &only,
+        &targets,
+        image.is_scratch(),
+        args.allow_unverified || image.allow_unverified,
+    )?;
+    warn_unverified(&selected, true);
     let facts = SourceFacts::detect(&global.dir, &manifest, &env).map_err(anyhow::Error::msg)?;
     let base = if image.is_scratch() {
         None
@@ -257,6 +268,27 @@ fn version_and_commit(layout: &Layout, dist: &Path) -> (String, String) {
         .unwrap_or_default()
 }
 
+/// Says on stderr which binaries go into the image unverified (`image.allow_unverified`),
+/// and why; `labelled`: the image gocross builds carries [`image::labels::UNVERIFIED_LABEL`].
+fn warn_unverified(selected: &[image::Selected], labelled: bool) {
+    for s in selected {
+        if let Some(why) = &s.unverified {
+            let label = if labelled {
+                format!(
+                    "; its image is labelled {}",
+                    image::labels::UNVERIFIED_LABEL
+                )
+            } else {
+                String::new()
+            };
+            output::eprint_line(&format!(
+                "warning: {} ({}) goes into the image unverified: {why}{label}",
+                s.target, s.artifact.name
+            ));
+        }
+    }
+}
+
 fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let config: Config = global.load_config()?;
     let image = image::image_config(&config)?;
@@ -265,7 +297,14 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(&dist, &only, &targets, image.is_scratch())?;
+    let selected = image::select(
+        &dist,
+        &only,
+        &targets,
+        image.is_scratch(),
+        image.allow_unverified,
+    )?;
+    warn_unverified(&selected, false);
     let spec = image::spec(&config, image);
     let text = image::dockerfile::render(
         &selected,

@@ -30,6 +30,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         PlanContext::machine(&config, gocross::gotool::version(), module_go)
     };
     let plan = plan::plan(&config, &ctx, &args.targets)?;
+    plan::preflight(&plan, &global.dir)?;
     if args.json {
         output::print_json(&plan)?;
         return Ok(Outcome::Success);

@@ -96,7 +96,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
                 result.stdout_tail.lines().next().unwrap_or("")
             ),
             VerifyOutcome::Failed => format!(
-                "{name}: failed ({}): {}",
+                "{name}: failed verification ({}): {}",
                 result.method,
                 result.reason.as_deref().unwrap_or("")
             ),

@@ -69,6 +69,11 @@ pub struct ImageConfig {
     /// on tags. Default false.
     #[serde(default)]
     pub push_branch: bool,
+    /// Take binaries that were not verified (not run on their target, or built without
+    /// `verify:`), each said on the terminal and marked with the
+    /// `dev.gocross.image.unverified` label. Default false: only verified binaries.
+    #[serde(default)]
+    pub allow_unverified: bool,
 }
 
 impl Default for ImageConfig {
@@ -84,6 +89,7 @@ impl Default for ImageConfig {
             labels: BTreeMap::new(),
             platforms: Vec::new(),
             push_branch: false,
+            allow_unverified: false,
         }
     }
 }

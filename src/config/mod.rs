@@ -119,6 +119,7 @@ pub struct Config {
     /// `{{short_commit}}`, `{{date}}`, `{{project}}`, `{{binary}}`, `{{goos}}`, `{{goarch}}`,
     /// `{{variant}}`, `{{env.NAME}}`) filled at build time. Default `-s -w`.
     #[serde(default = "default_ldflags", deserialize_with = "ship::ldflags")]
+    #[schemars(with = "ship::Ldflags")]
     pub ldflags: String,
     /// Extra `go build` flags. Default `[-trimpath]`. The flags gocross sets itself (`-o`,
     /// `-C`) or that would run or swap in anything outside the planned build (`-toolexec`,
@@ -188,6 +189,7 @@ pub struct Override {
     #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
     #[serde(default, deserialize_with = "ship::optional_ldflags")]
+    #[schemars(with = "Option<ship::Ldflags>")]
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "validate::build_env")]
@@ -507,6 +509,10 @@ pub struct TargetList {
     pub targets: Vec<Target>,
     /// The entry is a group: in `overrides`, it names the configured targets among its ports.
     pub group: bool,
+    /// Why the entry names no target (`linux/aarch64 is not a Go port; did you mean
+    /// linux/arm64?`): read leniently, so that validation lists every bad entry of a list at
+    /// once, then refuses the file.
+    pub problem: Option<String>,
 }
 
 impl fmt::Display for TargetList {
@@ -518,12 +524,16 @@ impl fmt::Display for TargetList {
 impl<'de> Deserialize<'de> for TargetList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let entry = String::deserialize(d)?;
-        let targets = targets::expand(&entry).map_err(serde::de::Error::custom)?;
+        let (targets, problem) = match targets::expand(&entry) {
+            Ok(targets) => (targets, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
         let group = !entry.contains('/');
         Ok(TargetList {
             entry,
             targets,
             group,
+            problem,
         })
     }
 }

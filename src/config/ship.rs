@@ -43,6 +43,7 @@ pub struct BinaryConfig {
     /// `-ldflags` of this binary, instead of the top-level `ldflags` (an override's still
     /// win for its targets).
     #[serde(default, deserialize_with = "optional_ldflags")]
+    #[schemars(with = "Option<Ldflags>")]
     pub ldflags: Option<String>,
     /// `go build` flags of this binary, instead of the top-level `flags` (the same flags are
     /// refused).
@@ -176,14 +177,57 @@ impl<'de> Deserialize<'de> for ArchiveFormat {
 
 /// `ldflags` (top level, overrides, binaries): the placeholders of [`Placeholder::LDFLAGS`].
 pub(super) fn ldflags<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    validate::checked(d, |s: &String| ldflags_rule(s))
+    validate::checked(d, |s: &Ldflags| ldflags_rule(&s.0)).map(|s| s.0)
 }
 
 /// An optional `ldflags`, as [`ldflags`].
 pub(super) fn optional_ldflags<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<String>, D::Error> {
-    validate::optional(d, |s: &String| ldflags_rule(s))
+    validate::optional(d, |s: &Ldflags| ldflags_rule(&s.0)).map(|s| s.map(|s| s.0))
+}
+
+/// `ldflags` as written: a string, or a list of strings joined with spaces (GoReleaser's
+/// style: `ldflags: [-s -w, "-X main.version={{version}}"]`).
+pub(super) struct Ldflags(String);
+
+impl<'de> Deserialize<'de> for Ldflags {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct StringOrList;
+        impl<'de> serde::de::Visitor<'de> for StringOrList {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<String, A::Error> {
+                let mut parts: Vec<String> = Vec::new();
+                while let Some(part) = seq.next_element::<String>()? {
+                    parts.push(part);
+                }
+                Ok(parts.join(" "))
+            }
+        }
+        d.deserialize_any(StringOrList).map(Ldflags)
+    }
+}
+
+impl JsonSchema for Ldflags {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Ldflags".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"oneOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}}
+        ]})
+    }
 }
 
 fn ldflags_rule(s: &str) -> Result<(), String> {

@@ -249,6 +249,15 @@ refused_at! {
     targets_are_go_ports:
         "version: 1\ntargets:\n  - linux/amd64\n  - linux/aarch64\n"
         => (4, 5), "key `targets[1]`: linux/aarch64 is not a Go port; did you mean linux/arm64?";
+    every_bad_target_of_a_list_is_named:
+        "version: 1\ntargets: [linux/amd64, linux/aarch64, windows/x86]\n"
+        => (2, 24), "key `targets`: 2 entries name no target:\n  targets[1] (line 2, column 24): linux/aarch64 is not a Go port; did you mean linux/arm64?\n  targets[2] (line 2, column 39): windows/x86 is not a Go port";
+    every_bad_target_of_an_override_is_named:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd46, linux/arm46]\n    cgo: true\n"
+        => (4, 15), "key `overrides[0].targets`: 2 entries name no target:";
+    ldflags_in_a_list_are_placeholder_checked:
+        "version: 1\nldflags: [-s -w, '-X main.v={{vesion}}']\n"
+        => (2, 10), "key `ldflags`: unknown placeholder `{{vesion}}`";
     targets_are_listed_once:
         "version: 1\ntargets: [linux/amd64, windows/amd64, linux/amd64]\n"
         => (2, 39), "key `targets`: linux/amd64 is listed twice; remove one";

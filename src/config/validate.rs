@@ -291,6 +291,21 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
             path: path.to_path_buf(),
         });
     }
+    let lists = [("targets".to_string(), config.targets.as_deref())]
+        .into_iter()
+        .chain(config.overrides.iter().enumerate().map(|(i, o)| {
+            (
+                format!("overrides[{i}].targets"),
+                Some(o.targets.as_slice()),
+            )
+        }))
+        .chain(std::iter::once((
+            "test.targets".to_string(),
+            config.test.as_ref().and_then(|t| t.targets.as_deref()),
+        )));
+    for (key, list) in lists {
+        bad_targets(list.unwrap_or_default(), &key, path, source)?;
+    }
     if let Some(lists) = &config.targets {
         let mut seen: BTreeMap<Target, &str> = BTreeMap::new();
         for list in lists {
@@ -323,6 +338,38 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
     }
     super::gotest::validate(config, &configured, path, source)?;
     super::ci::validate(&config.ci, path, source)
+}
+
+/// Every entry of the target list at `key` that names no target, in one error at the first
+/// of them: its own message for one (`key `targets[1]`: linux/aarch64 is not a Go port; did
+/// you mean linux/arm64?`), a line per entry for several.
+fn bad_targets(
+    lists: &[Spanned<TargetList>],
+    key: &str,
+    path: &Path,
+    source: &str,
+) -> Result<(), ConfigError> {
+    let bad: Vec<(usize, &Spanned<TargetList>, &str)> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.value.problem.as_deref().map(|p| (i, l, p)))
+        .collect();
+    let message = match bad.as_slice() {
+        [] => return Ok(()),
+        [(i, _, problem)] => format!("key `{key}[{i}]`: {problem}"),
+        many => {
+            let mut text = format!("key `{key}`: {} entries name no target:", many.len());
+            for (i, l, problem) in many {
+                text.push_str(&format!(
+                    "\n  {key}[{i}] (line {}, column {}): {problem}",
+                    l.referenced.line(),
+                    l.referenced.column()
+                ));
+            }
+            text
+        }
+    };
+    Err(ConfigError::at(path, source, &bad[0].1.referenced, message))
 }
 
 /// A list of targets that may name only configured ones (an override's `targets`,

@@ -155,6 +155,7 @@ impl Workflow {
         }
         let ctx = PlanContext::runners(context::planned_go(&go));
         let plan = plan::plan(config, &ctx, &[])?;
+        plan.buildable()?;
         let repo_root = repository_root(module_dir);
         let layout = layout(&repo_root, module_dir, config_path)?;
         let rendered = render(config, &plan, &layout, &go)?;

@@ -173,11 +173,15 @@ pub fn assemble(
             "{} from {} (sha256 {})",
             spec.binary_path, s.artifact.name, s.artifact.sha256
         )));
+        let mut platform_labels = labels.clone();
+        if let Some(why) = &s.unverified {
+            platform_labels.insert(super::labels::UNVERIFIED_LABEL.to_string(), why.clone());
+        }
         let config = image_config(
             config_base,
             &s.platform,
             spec,
-            &labels,
+            &platform_labels,
             &facts.created,
             diff_ids,
             history,

@@ -12,9 +12,14 @@
 //!   MIT, ISC, BSD-2-Clause, BSD-3-Clause, MPL-2.0, Unlicense). GPL texts do not say
 //!   "only" or "or later", so they are left out rather than guessed.
 //!
-//! Label keys and meanings: the OCI image spec's annotations.md.
+//! Label keys and meanings: the OCI image spec's annotations.md. Besides them,
+//! [`UNVERIFIED_LABEL`] marks a platform image whose binary was not verified.
 
 use crate::build::Stamp;
+
+/// The label of a platform image whose binary was not verified (taken with
+/// `image.allow_unverified`): its value says why (`not run on its target: ...`).
+pub const UNVERIFIED_LABEL: &str = "dev.gocross.image.unverified";
 use crate::config::GoMod;
 use crate::manifest::Manifest;
 use std::collections::BTreeMap;

@@ -2,13 +2,15 @@
 //! and refused unless they are exactly what the build audited and verified.
 //!
 //! For each target of the image: the manifest's entry for it, its audit passed, its
-//! verification not failed, its file inside dist/ with the manifest's size and SHA-256, a
+//! verification passed (a binary that was not run on its target, or built without
+//! `verify:`, only with `image.allow_unverified`, and then marked [`Selected::unverified`]),
+//! its file inside dist/ with the manifest's size and SHA-256, a
 //! static binary when the base is `scratch` (the audit's linkage), and a container-image
 //! platform for it ([`Target::oci_platform`], the GOARM of a plain `linux/arm` build read from
 //! the binary's build info). Every problem is reported at once, each with its fix.
 
 use super::ImageError;
-use crate::manifest::{Artifact, Manifest};
+use crate::manifest::{Artifact, Manifest, VerifyOutcome};
 use crate::targets::{OciPlatform, Target};
 use std::path::Path;
 
@@ -23,10 +25,15 @@ pub struct Selected {
     pub artifact: Artifact,
     /// The file's bytes, whose SHA-256 is the manifest's.
     pub bytes: Vec<u8>,
+    /// Why the binary is not verified, when it is not and `allow_unverified` let it in (`not
+    /// run: <reason>`); the image says so in its labels.
+    pub unverified: Option<String>,
 }
 
 /// Checks every target of the image against `manifest` and reads its binary from `dist`.
 /// `scratch`: the base has no C library, so a dynamically linked binary cannot run on it.
+/// `allow_unverified`: a binary that was not verified is taken (and marked) instead of
+/// refused.
 ///
 /// Errors: [`ImageError::NotReady`] listing every problem.
 pub fn select(
@@ -34,6 +41,7 @@ pub fn select(
     manifest: &Manifest,
     targets: &[Target],
     scratch: bool,
+    allow_unverified: bool,
 ) -> Result<Vec<Selected>, ImageError> {
     let mut problems = Vec::new();
     let mut selected: Vec<Selected> = Vec::new();
@@ -74,6 +82,21 @@ pub fn select(
                 "{label} {failure}: fix the build or the `audit:` policy in gocross.yaml, then build again"
             ));
         }
+        let unverified = match &artifact.verify {
+            None => {
+                Some("not verified: built without a `verify:` section in gocross.yaml".to_string())
+            }
+            Some(v) if v.outcome == VerifyOutcome::NotRun => Some(format!(
+                "not run on its target: {}",
+                v.reason.as_deref().unwrap_or("no reason recorded")
+            )),
+            Some(_) => None,
+        };
+        if let (Some(why), false) = (&unverified, allow_unverified) {
+            problems.push(format!(
+                "{label} is {why}; an image holds verified binaries: build it where it runs (the workflow's leg does), or set `image.allow_unverified: true` (or pass --allow-unverified) to take it, marked unverified"
+            ));
+        }
         let settings = artifact
             .audit
             .as_ref()
@@ -110,6 +133,7 @@ pub fn select(
                 platform,
                 artifact: artifact.clone(),
                 bytes,
+                unverified,
             });
         }
     }
@@ -151,7 +175,7 @@ fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::{ArtifactAudit, ArtifactVerify, VerifyOutcome, Violation};
+    use crate::manifest::{ArtifactAudit, ArtifactVerify, Violation};
 
     fn dist_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -171,6 +195,11 @@ mod tests {
             audit: Some(ArtifactAudit {
                 passed: true,
                 linkage: Some("static".into()),
+                ..Default::default()
+            }),
+            verify: Some(ArtifactVerify {
+                method: "qemu".into(),
+                outcome: VerifyOutcome::Verified,
                 ..Default::default()
             }),
             ..Default::default()
@@ -196,6 +225,7 @@ mod tests {
             &m,
             &targets(&["linux/arm/7", "linux/amd64"]),
             true,
+            false,
         )
         .unwrap();
         assert_eq!(s[0].platform.to_string(), "linux/arm/v7");
@@ -250,6 +280,7 @@ mod tests {
                 "linux/s390x",
             ]),
             true,
+            false,
         )
         .unwrap_err()
         .to_string();
@@ -274,7 +305,7 @@ mod tests {
             artifacts: vec![a],
             ..Default::default()
         };
-        let s = select(dist.path(), &m, &targets(&["linux/arm"]), true).unwrap();
+        let s = select(dist.path(), &m, &targets(&["linux/arm"]), true, false).unwrap();
         assert_eq!(s[0].platform.to_string(), "linux/arm/v6");
     }
 }

@@ -409,3 +409,45 @@ fn archives_default_to_tar_gz_and_zip_for_windows() {
     );
     assert!(win.binaries_released);
 }
+
+#[test]
+fn ports_that_need_a_platform_sdk_are_refused_unless_configured_to_build() {
+    let refused = |yaml: &str, ctx: &PlanContext| -> Vec<String> {
+        plan(&config(yaml), ctx, &[])
+            .unwrap()
+            .jobs
+            .iter()
+            .filter(|j| j.refused.is_some())
+            .map(|j| j.target.to_string())
+            .collect()
+    };
+    let runners = PlanContext::runners(GoVersion::new(1, 26));
+    let bare = "version: 1\ntargets: [android/arm64, android/amd64, ios/arm64, ios/amd64]\n";
+    // android/arm64 links without cgo; the others only externally.
+    assert_eq!(
+        refused(bare, &linux_amd64()),
+        ["android/amd64", "ios/arm64", "ios/amd64"]
+    );
+    assert_eq!(
+        refused(bare, &runners),
+        ["android/amd64", "ios/arm64", "ios/amd64"]
+    );
+    let fixed = "version: 1\ntargets: [android/amd64, ios/arm64, ios/amd64]\noverrides:\n  - targets: [ios/arm64, ios/amd64]\n    cgo: true\n    local: false\n  - targets: [android/amd64]\n    cgo: true\n    cc: x86_64-linux-android21-clang\n";
+    assert_eq!(refused(fixed, &linux_amd64()), Vec::<String>::new());
+    assert!(refused(fixed, &runners).is_empty());
+    let p = plan(&config(fixed), &runners, &[]).unwrap();
+    assert_eq!(
+        job(&p, "ios/amd64").env["CC"],
+        "xcrun --sdk iphonesimulator clang -arch x86_64"
+    );
+    assert_eq!(job(&p, "ios/arm64").runner.label, "macos-15");
+    // Built here (local), ios has no Xcode on Linux: refused with the fix.
+    let local = "version: 1\ntargets: [ios/arm64]\ncgo: true\n";
+    let p = plan(&config(local), &linux_amd64(), &[]).unwrap();
+    let why = job(&p, "ios/arm64").refused.clone().unwrap();
+    assert!(
+        why.contains("needs Xcode's clang") && why.contains("`local: false`"),
+        "{why}"
+    );
+    assert!(matches!(p.buildable(), Err(PlanError::Refused(r)) if r.len() == 1));
+}

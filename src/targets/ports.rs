@@ -455,6 +455,18 @@ impl Port {
         matches!(self.platform.goos, Android | Ios)
     }
 
+    /// Whether `go build` links a binary of this port with `CGO_ENABLED=0`. Not for android
+    /// (but arm64) and ios, which Go links only externally, with the SDK's C compiler: `go
+    /// build` stops with "requires external (cgo) linking" (ios/amd64 because its default
+    /// build mode is PIE). Go's `MustLinkExternal` in
+    /// <https://github.com/golang/go/blob/go1.26.0/src/internal/platform/supported.go>.
+    pub fn links_without_cgo(&self) -> bool {
+        !matches!(
+            (self.platform.goos, self.platform.goarch),
+            (Ios, _) | (Android, I386 | Amd64 | Arm)
+        )
+    }
+
     /// The QEMU user-mode architecture for a Linux port; `None` for other GOOS values and for
     /// wasm.
     pub fn qemu(&self) -> Option<QemuArch> {

@@ -74,8 +74,8 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
             method,
             outcome: VerifyOutcome::Failed,
             reason: Some(format!(
-                "not run: the audit found {} {}, where {} was expected",
-                v.rule, v.found, v.allowed
+                "the file is not a {} binary: the audit found {} {}, where {} was expected",
+                req.target, v.rule, v.found, v.allowed
             )),
             ..Default::default()
         };

@@ -88,7 +88,8 @@ pub fn version_agrees(version: &str, tag: &str) -> bool {
 /// binaries that are artifacts of its target; a binary neither released nor in an archive
 /// is a problem. Checks everything that
 /// can be checked without the network and reports every problem at once
-/// ([`ReleaseError::NotReady`]): a version that disagrees with the tag, a configured target
+/// ([`ReleaseError::NotReady`]): a version that disagrees with the tag, a build of a work
+/// tree with uncommitted changes ([`Manifest::dirty`]), a configured target
 /// without an artifact (a leg that never uploaded), a failed audit or verification, a file
 /// that is missing or changed since the build, a `checksums.txt` that does not match the
 /// manifest, an unsafe name ([`is_safe_name`]) or two assets with the same name (compared
@@ -108,6 +109,12 @@ pub fn expected_assets(
         problems.push(format!(
             "the binaries are stamped {} but the tag is {}: build from the tagged commit (or pass `--version`), or release with --allow-version-mismatch",
             manifest.version, gate.tag
+        ));
+    }
+    if manifest.dirty {
+        problems.push(format!(
+            "the binaries ({}) were built from a work tree with uncommitted changes: commit them (or build from a clean checkout of the tag), then `gocross build` again",
+            manifest.version
         ));
     }
     for target in gate.targets {
