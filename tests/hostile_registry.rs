@@ -164,7 +164,14 @@ fn image() -> Option<tempfile::TempDir> {
         ),
         &["--version", "1.0.0", "--no-verify"],
     );
-    run_ok(gocross().arg("-C").arg(dir.path()).args(["image", "build"]));
+    // The registry is under test here, not verification: the binary built with --no-verify
+    // goes in as unverified.
+    run_ok(
+        gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["image", "build", "--allow-unverified"]),
+    );
     Some(dir)
 }
 
