@@ -18,6 +18,7 @@
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
 //! `Spanned` values and the file's key list (`schema::keys`), never by searching the text.
 
+mod render;
 mod schema;
 mod targets;
 pub mod template;
@@ -84,6 +85,8 @@ pub struct Imported {
     pub no_checksums: bool,
     /// What could not be carried over, in file order.
     pub notes: Vec<Note>,
+    /// The release assets whose names change, in target order.
+    pub renames: Vec<Rename>,
 }
 
 /// One entry of `binaries:`; the settings are set where they differ between binaries.
@@ -133,6 +136,34 @@ impl fmt::Display for Note {
     }
 }
 
+/// A release asset that gocross names differently from GoReleaser, shown as
+/// `.goreleaser.yml:52: renamed: archives[0].name_template: linux/amd64:
+/// croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux_amd64.tar.gz` (both names for the
+/// example version [`render::SAMPLE_VERSION`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// 1-based line of the key that names the asset (1 for a default name).
+    pub line: u64,
+    /// The key that names it (`archives[0].name_template`, `checksum.name_template`).
+    pub key: String,
+    /// Which asset: a target (`linux/arm/7`), or `checksums`.
+    pub asset: String,
+    /// GoReleaser's file name.
+    pub old: String,
+    /// gocross's file name.
+    pub new: String,
+}
+
+impl fmt::Display for Rename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {} -> {}",
+            self.key, self.asset, self.old, self.new
+        )
+    }
+}
+
 /// Why a GoReleaser file cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -144,7 +175,7 @@ pub enum ImportError {
     /// Not YAML, or a carried-over key with a value of the wrong shape.
     #[error(transparent)]
     Yaml(ConfigError),
-    #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 1 and 2", path.display())]
+    #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 0, 1 and 2", path.display())]
     Version {
         path: PathBuf,
         line: u64,
@@ -181,7 +212,7 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     let keys = schema::keys(source)
         .map_err(|e| ImportError::Yaml(ConfigError::from_yaml(&e, None, path, source)))?;
     if let Some(v) = &config.version
-        && !matches!(v.value.0.as_str(), "1" | "2")
+        && !matches!(v.value.0.as_str(), "0" | "1" | "2")
     {
         return Err(ImportError::Version {
             path: path.to_path_buf(),
@@ -191,7 +222,9 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     }
     let mut mapper = Mapper {
         notes: unmapped_keys(&keys),
+        renames: Vec::new(),
         keys: &keys,
+        single: false,
     };
     let mut out = mapper.map(&config, module);
     if out.targets.is_empty() {
@@ -201,6 +234,7 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     }
     mapper.notes.sort_by_key(|n| n.line);
     out.notes = mapper.notes;
+    out.renames = mapper.renames;
     Ok(out)
 }
 
@@ -224,7 +258,10 @@ struct Group {
 
 struct Mapper<'k> {
     notes: Vec<Note>,
+    renames: Vec<Rename>,
     keys: &'k [Key],
+    /// The build is the singular `build:` of config versions 0 and 1.
+    single: bool,
 }
 
 impl Mapper<'_> {
@@ -234,6 +271,15 @@ impl Mapper<'_> {
             key: key.into(),
             message: message.into(),
         });
+    }
+
+    /// The key of the `i`th build: `builds[0]`, or `build` for the singular one.
+    fn bkey(&self, i: usize) -> String {
+        if self.single {
+            "build".to_string()
+        } else {
+            format!("builds[{i}]")
+        }
     }
 
     /// The line of the key at `path` (`builds[0].ldflags`), else of `fallback`.
@@ -267,9 +313,26 @@ impl Mapper<'_> {
             .unwrap_or_else(|| "app".to_string());
         let global_env = self.env_list(&config.env, "env");
 
-        // 1. Builds, grouped by binary.
+        // 1. Builds, grouped by binary. GoReleaser v1 reads the singular `build:` when
+        // there is no `builds:`.
+        let builds: Vec<&Spanned<Build>> = match (&config.builds[..], &config.build) {
+            ([], Some(one)) => {
+                self.single = true;
+                vec![one]
+            }
+            (list, other) => {
+                if let Some(b) = other {
+                    self.note(
+                        self.line("build", line_of(&b.referenced)),
+                        "build",
+                        "GoReleaser ignores `build` when `builds` is set, and so does gocross",
+                    );
+                }
+                list.iter().collect()
+            }
+        };
         let mut groups: Vec<Group> = Vec::new();
-        for (i, build) in config.builds.iter().enumerate() {
+        for (i, build) in builds.iter().enumerate() {
             let at = line_of(&build.referenced);
             let b = &build.value;
             if let Some(builder) = &b.builder
@@ -277,7 +340,7 @@ impl Mapper<'_> {
             {
                 self.note(
                     line_of(&builder.referenced),
-                    format!("builds[{i}].builder"),
+                    format!("{}.builder", self.bkey(i)),
                     format!(
                         "gocross builds Go programs; this `{}` build is not imported",
                         builder.value
@@ -291,7 +354,7 @@ impl Mapper<'_> {
                     Some(true) => continue,
                     None => self.note(
                         line_of(&skip.referenced),
-                        format!("builds[{i}].skip"),
+                        format!("{}.skip", self.bkey(i)),
                         format!(
                             "`{}` is a template gocross cannot evaluate; the build is imported",
                             skip.value
@@ -312,7 +375,7 @@ impl Mapper<'_> {
                 }),
             }
         }
-        if config.builds.is_empty() {
+        if builds.is_empty() {
             // GoReleaser's default: one build of the project from `.`.
             let b = Build::default();
             groups.push(Group {
@@ -481,6 +544,13 @@ impl Mapper<'_> {
                 }
             }
         }
+        let project_name = out.project.clone().unwrap_or_else(|| default_name.clone());
+        let binary = match out.binaries.as_slice() {
+            [one] => one.name.clone(),
+            _ => project_name.clone(),
+        };
+        self.rename_archives(config, &out, &project_name, &binary);
+        self.rename_checksums(config, &out, &project_name);
         if let Some(c) = &config.checksum {
             if let Some(d) = &c.disable {
                 match d.value.as_bool() {
@@ -541,6 +611,146 @@ impl Mapper<'_> {
         out
     }
 
+    /// One [`Rename`] per target whose archive gocross names differently from GoReleaser
+    /// (name or extension), or a note when GoReleaser's name cannot be worked out here.
+    fn rename_archives(
+        &mut self,
+        config: &GoReleaserConfig,
+        out: &Imported,
+        project: &str,
+        binary: &str,
+    ) {
+        let Some(archives) = &out.archives else {
+            return;
+        };
+        let first = config.archives.first().map(|a| &a.value);
+        let (key, at) = match first.and_then(|a| a.name_template.as_ref()) {
+            Some(n) => (
+                "archives[0].name_template",
+                self.line("archives[0].name_template", line_of(&n.referenced)),
+            ),
+            None => (
+                "archives[0]",
+                config.archives.first().map_or(1, |a| line_of(&a.referenced)),
+            ),
+        };
+        let template = first
+            .and_then(|a| a.name_template.as_ref())
+            .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
+        let replacements: BTreeMap<String, String> = first
+            .and_then(|a| a.replacements.as_ref())
+            .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
+            .unwrap_or_default();
+        let gocross_name = archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME);
+        let gocross_name = match crate::template::Template::parse(
+            gocross_name,
+            crate::template::Placeholder::ARCHIVE_NAME,
+        ) {
+            Ok(t) => t,
+            Err(_) => return,
+        };
+        // GoReleaser's format of a GOOS: `format_overrides`, else `formats`/`format`.
+        let goreleaser_format = |goos: &str| -> String {
+            let Some(a) = first else {
+                return "tar.gz".into();
+            };
+            let pick = |formats: &Option<Words>, format: &Option<String>| {
+                formats
+                    .as_ref()
+                    .and_then(|f| f.0.first().cloned())
+                    .or_else(|| format.clone())
+            };
+            a.format_overrides
+                .iter()
+                .find(|o| o.value.goos.as_deref() == Some(goos))
+                .and_then(|o| pick(&o.value.formats, &o.value.format))
+                .or_else(|| {
+                    pick(
+                        &a.formats.as_ref().map(|f| f.value.clone()),
+                        &a.format.as_ref().map(|f| f.value.clone()),
+                    )
+                })
+                .unwrap_or_else(|| "tar.gz".into())
+        };
+        for target in &out.targets {
+            let old_format = goreleaser_format(target.goos().as_str());
+            let new_format = match archives.format.as_deref() {
+                Some(f) => f,
+                None if target.goos().as_str() == "windows" => "zip",
+                None => "tar.gz",
+            };
+            if old_format == "binary" || new_format == "binary" {
+                continue;
+            }
+            let fields = render::Fields {
+                project,
+                binary,
+                target: Some(target),
+                replacements: &replacements,
+            };
+            let old = match render::render(template, &fields) {
+                Ok(name) => format!("{name}.{old_format}"),
+                Err(e) => {
+                    self.note(
+                        at,
+                        key,
+                        format!("GoReleaser's archive names cannot be worked out here ({e}): compare them with gocross's (`gocross plan`)"),
+                    );
+                    return;
+                }
+            };
+            let Ok(new) = gocross_name.render(&fields.gocross_values(), &|name: &str| {
+                Some(render::sample_env(name))
+            }) else {
+                return;
+            };
+            let new = format!("{new}.{new_format}");
+            if old != new {
+                self.renames.push(Rename {
+                    line: at,
+                    key: key.to_string(),
+                    asset: target.to_string(),
+                    old,
+                    new,
+                });
+            }
+        }
+    }
+
+    /// A [`Rename`] when GoReleaser's checksums file (`checksum.name_template`, by default
+    /// `<project>_<version>_checksums.txt`) is not gocross's `checksums.txt`.
+    fn rename_checksums(&mut self, config: &GoReleaserConfig, out: &Imported, project: &str) {
+        if out.release_disabled || out.no_checksums {
+            return;
+        }
+        let named = config.checksum.as_ref().and_then(|c| c.name_template.as_ref());
+        let (key, at, template) = match named {
+            Some(n) => (
+                "checksum.name_template",
+                self.line("checksum.name_template", line_of(&n.referenced)),
+                n.value.as_str(),
+            ),
+            None => ("checksum", self.line("checksum", 1), render::DEFAULT_CHECKSUM_TEMPLATE),
+        };
+        let fields = render::Fields {
+            project,
+            binary: project,
+            target: None,
+            replacements: &BTreeMap::new(),
+        };
+        if let Ok(old) = render::render(template, &fields)
+            && old != "checksums.txt"
+        {
+            self.renames.push(Rename {
+                line: at,
+                key: key.to_string(),
+                asset: "checksums".to_string(),
+                old,
+                new: "checksums.txt".to_string(),
+            });
+        }
+    }
+
     fn template_note(&mut self, place: &serde_saphyr::Location, key: &str, value: &Scalar) {
         self.note(
             line_of(place),
@@ -555,7 +765,7 @@ impl Mapper<'_> {
         let Some(binary) = &b.binary else {
             return default.to_string();
         };
-        let key = format!("builds[{i}].binary");
+        let key = format!("{}.binary", self.bkey(i));
         let at = line_of(&binary.referenced);
         let text = match template::map(&binary.value) {
             Ok(t) => t.replace("{{project}}", project.unwrap_or(default)),
@@ -603,7 +813,7 @@ impl Mapper<'_> {
             main = format!("{}/{}", dir.value.trim_end_matches('/'), main);
             self.note(
                 line_of(&dir.referenced),
-                format!("builds[{i}].dir"),
+                format!("{}.dir", self.bkey(i)),
                 format!(
                     "gocross builds from the module root: the main package is `{}`",
                     normalize(&main)
@@ -615,7 +825,7 @@ impl Mapper<'_> {
             if let Some(m) = &b.main {
                 self.note(
                     line_of(&m.referenced),
-                    format!("builds[{i}].main"),
+                    format!("{}.main", self.bkey(i)),
                     format!(
                         "gocross builds packages, not files: `{}` is built as the package `{}`",
                         m.value,
@@ -633,13 +843,13 @@ impl Mapper<'_> {
         let mut ldflags = Vec::new();
         match &b.ldflags {
             Some(l) if !l.value.0.is_empty() => {
-                let at = self.line(&format!("builds[{i}].ldflags"), line_of(&l.referenced));
+                let at = self.line(&format!("{}.ldflags", self.bkey(i)), line_of(&l.referenced));
                 for entry in &l.value.0 {
                     let m = template::map_flags(entry);
                     for (word, expr) in m.dropped {
                         self.note(
                             at,
-                            format!("builds[{i}].ldflags"),
+                            format!("{}.ldflags", self.bkey(i)),
                             format!("`{word}` is left out: {expr} has no gocross placeholder"),
                         );
                     }
@@ -656,7 +866,7 @@ impl Mapper<'_> {
                      prefix: Option<&str>,
                      this: &mut Self| {
             let Some(l) = list else { return Vec::new() };
-            let key = format!("builds[{i}].{name}");
+            let key = format!("{}.{name}", this.bkey(i));
             let at = this.line(&key, line_of(&l.referenced));
             let mut out = Vec::new();
             for w in &l.value.0 {
@@ -689,7 +899,8 @@ impl Mapper<'_> {
             })
             .collect();
         let mut env = global_env.clone();
-        env.extend(self.env_list(&b.env, &format!("builds[{i}].env")));
+        let key = format!("{}.env", self.bkey(i));
+        env.extend(self.env_list(&b.env, &key));
         let cgo = env.remove("CGO_ENABLED").is_some_and(|v| v == "1");
         Settings {
             ldflags: ldflags.join(" "),
@@ -914,7 +1125,12 @@ fn archive_format(format: &str) -> Option<&'static str> {
 /// Whether gocross carries over the key at `names` (list indices left out): `Ok` when it
 /// does (or reads the value and notes what it cannot use), else the reason.
 fn carried(names: &[String]) -> Result<(), &'static str> {
-    let n: Vec<&str> = names.iter().map(String::as_str).collect();
+    // Config versions 0 and 1's singular `build:` has the keys of a `builds` entry.
+    let n: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| if i == 0 && n == "build" { "builds" } else { n.as_str() })
+        .collect();
     const BUILD: &[&str] = &[
         "id",
         "builder",
@@ -951,6 +1167,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
         "name_template",
         "files",
         "wrap_in_directory",
+        "replacements",
     ];
     match n.as_slice() {
         [
@@ -975,6 +1192,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
             "goos" | "format" | "formats",
         ] => Ok(()),
         ["archives", "files", "src"] => Ok(()),
+        ["archives", "replacements", _] => Ok(()),
         ["archives", "files", "dst" | "strip_parent" | "info", ..] => Ok(()),
         ["archives", _, ..] => Err("gocross has no equivalent archive setting"),
         ["checksum", "name_template" | "algorithm" | "disable"] => Ok(()),

@@ -30,6 +30,35 @@ fn sub_arch(goarch: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A gocross target in GoReleaser's terms, as its templates see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoReleaserTarget {
+    pub goos: String,
+    pub goarch: String,
+    /// The GOARCH's sub-architecture variable (`goarm`, `goamd64`...), if it has one.
+    pub sub_var: Option<&'static str>,
+    /// Its value, GoReleaser's default where the target has no variant (`v1` for amd64);
+    /// empty without a variable.
+    pub sub_value: String,
+}
+
+/// `linux/amd64` → GOOS linux, GOARCH amd64, `goamd64` v1: what GoReleaser sets for the
+/// target it builds, which is what its templates' `.Os`, `.Arch`, `.Amd64`... read.
+pub fn goreleaser_fields(target: &Target) -> GoReleaserTarget {
+    let goarch = target.goarch().as_str();
+    let sub = sub_arch(goarch);
+    GoReleaserTarget {
+        goos: target.goos().as_str().to_string(),
+        goarch: goarch.to_string(),
+        sub_var: sub.map(|(var, _)| var),
+        sub_value: match (&target.variant, sub) {
+            (Some(v), Some(_)) => v.to_string(),
+            (None, Some((_, default))) => default.to_string(),
+            _ => String::new(),
+        },
+    }
+}
+
 /// One target of GoReleaser's matrix, in its terms: GOOS, GOARCH and the value of the
 /// GOARCH's sub-architecture variable.
 #[derive(Debug, Clone, PartialEq, Eq)]

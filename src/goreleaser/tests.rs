@@ -199,7 +199,7 @@ fn only_config_versions_1_and_2_are_read() {
     let err = import("version: 3\n", Path::new(".goreleaser.yml"), None).unwrap_err();
     assert_eq!(
         err.to_string(),
-        ".goreleaser.yml:1: version 3: gocross imports GoReleaser configs of version 1 and 2"
+        ".goreleaser.yml:1: version 3: gocross imports GoReleaser configs of version 0, 1 and 2"
     );
     let err = import(
         "builds:\n  - goos: [linux]\n    goarch: {x: y}\n",
