@@ -631,7 +631,10 @@ impl Mapper<'_> {
             ),
             None => (
                 "archives[0]",
-                config.archives.first().map_or(1, |a| line_of(&a.referenced)),
+                config
+                    .archives
+                    .first()
+                    .map_or(1, |a| line_of(&a.referenced)),
             ),
         };
         let template = first
@@ -723,14 +726,21 @@ impl Mapper<'_> {
         if out.release_disabled || out.no_checksums {
             return;
         }
-        let named = config.checksum.as_ref().and_then(|c| c.name_template.as_ref());
+        let named = config
+            .checksum
+            .as_ref()
+            .and_then(|c| c.name_template.as_ref());
         let (key, at, template) = match named {
             Some(n) => (
                 "checksum.name_template",
                 self.line("checksum.name_template", line_of(&n.referenced)),
                 n.value.as_str(),
             ),
-            None => ("checksum", self.line("checksum", 1), render::DEFAULT_CHECKSUM_TEMPLATE),
+            None => (
+                "checksum",
+                self.line("checksum", 1),
+                render::DEFAULT_CHECKSUM_TEMPLATE,
+            ),
         };
         let fields = render::Fields {
             project,
@@ -1129,7 +1139,13 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
     let n: Vec<&str> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| if i == 0 && n == "build" { "builds" } else { n.as_str() })
+        .map(|(i, n)| {
+            if i == 0 && n == "build" {
+                "builds"
+            } else {
+                n.as_str()
+            }
+        })
         .collect();
     const BUILD: &[&str] = &[
         "id",

@@ -179,7 +179,9 @@ fn strings<'a>(name: &str, args: &'a [Value], n: usize) -> Result<Vec<&'a str>, 
     args.iter()
         .map(|a| match a {
             Value::String(s) => Ok(s.as_str()),
-            _ => Err(FuncError::Generic(format!("{name}: arguments must be strings"))),
+            _ => Err(FuncError::Generic(format!(
+                "{name}: arguments must be strings"
+            ))),
         })
         .collect()
 }
@@ -200,11 +202,15 @@ fn title(args: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn tolower(args: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::String(strings("tolower", args, 1)?[0].to_lowercase()))
+    Ok(Value::String(
+        strings("tolower", args, 1)?[0].to_lowercase(),
+    ))
 }
 
 fn toupper(args: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::String(strings("toupper", args, 1)?[0].to_uppercase()))
+    Ok(Value::String(
+        strings("toupper", args, 1)?[0].to_uppercase(),
+    ))
 }
 
 /// `replace S OLD NEW` (Go's `strings.ReplaceAll`).
@@ -214,7 +220,9 @@ fn replace(args: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn trim(args: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::String(strings("trim", args, 1)?[0].trim().to_string()))
+    Ok(Value::String(
+        strings("trim", args, 1)?[0].trim().to_string(),
+    ))
 }
 
 fn trimprefix(args: &[Value]) -> Result<Value, FuncError> {
