@@ -478,10 +478,7 @@ impl InitConfig {
             env: imported.env.clone(),
             upx: imported.upx,
             overrides: imported.overrides.clone(),
-            archives: imported
-                .archives
-                .clone()
-                .filter(|a| *a != goreleaser::Archives::default()),
+            archives: imported.archives.clone(),
             release,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
             ..InitConfig::default()

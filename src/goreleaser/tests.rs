@@ -238,6 +238,7 @@ flags: [\"-trimpath\"]
 tags: [\"osusergo\"]
 env:
   GOFLAGS: '-mod=vendor'
+archives: {}
 release:
   enabled: false
   checksums: false
