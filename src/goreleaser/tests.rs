@@ -286,3 +286,72 @@ fn binary_in_an_archive_name_is_the_one_binarys_name() {
         several.1
     );
 }
+
+#[test]
+fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
+    let i = imported(
+        "project_name: croc\nbuild:\n  main: main.go\n  ldflags: -s -w -X main.Version=v{{.Version}}\n  hooks:\n    post: upx dist/*\n  goos: [linux, windows, darwin]\n  goarch: [amd64, arm]\n  goarm: [7]\n  ignore:\n    - goos: darwin\n      goarch: arm\narchives:\n  - format_overrides:\n      - goos: windows\n        format: zip\n    name_template: '{{.ProjectName}}_{{.Version}}_{{.Os}}-{{.Arch}}'\n    replacements:\n      amd64: 64bit\n      arm: ARM\n      linux: Linux\n",
+    );
+    assert_eq!(
+        targets(&i),
+        [
+            "linux/amd64",
+            "linux/arm/7",
+            "windows/amd64",
+            "darwin/amd64"
+        ],
+        "windows/arm is no Go port any more; darwin/arm is ignored"
+    );
+    assert_eq!(
+        i.ldflags.as_deref(),
+        Some("-s -w -X main.Version=v{{version}}")
+    );
+    assert_eq!(i.main, None, "main.go is the package `.`");
+    assert_eq!(
+        i.archives.as_ref().and_then(|a| a.name.as_deref()),
+        Some("{{project}}_{{version}}_{{goos}}-{{goarch}}")
+    );
+    assert_eq!(
+        notes(&i),
+        [
+            "3: build.main: gocross builds packages, not files: `main.go` is built as the package `.`",
+            "5: build.hooks: gocross runs no build hooks: put the commands in `ci.steps_before_build`",
+        ]
+    );
+    let renames: Vec<String> = i
+        .renames
+        .iter()
+        .map(|r| format!("{}: {r}", r.line))
+        .collect();
+    assert_eq!(
+        renames,
+        [
+            "17: archives[0].name_template: linux/amd64: croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux-amd64.tar.gz",
+            "17: archives[0].name_template: linux/arm/7: croc_1.2.3_Linux-ARM.tar.gz -> croc_1.2.3_linux-arm.tar.gz",
+            "17: archives[0].name_template: windows/amd64: croc_1.2.3_windows-64bit.zip -> croc_1.2.3_windows-amd64.zip",
+            "17: archives[0].name_template: darwin/amd64: croc_1.2.3_darwin-64bit.tar.gz -> croc_1.2.3_darwin-amd64.tar.gz",
+            "1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt",
+        ]
+    );
+    // `builds` wins over `build`, as in GoReleaser v1.
+    let i = imported(
+        "version: 1\nbuild:\n  goos: [plan9]\nbuilds:\n  - goos: [linux]\n    goarch: [arm64]\n",
+    );
+    assert_eq!(targets(&i), ["linux/arm64"]);
+    assert!(
+        notes(&i).contains(
+            &"2: build: GoReleaser ignores `build` when `builds` is set, and so does gocross"
+                .to_string()
+        ),
+        "{:?}",
+        notes(&i)
+    );
+}
+
+#[test]
+fn names_that_stay_are_not_listed() {
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux]\n    goarch: [amd64, arm64]\narchives:\n  - name_template: '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}'\nchecksum:\n  name_template: checksums.txt\n",
+    );
+    assert!(i.renames.is_empty(), "{:?}", i.renames);
+}
