@@ -415,6 +415,11 @@ fn imports_plan_what_goreleaser_itself_made() {
     }
     use gocross::template::{Placeholder, Template, Values};
     let sample = "1.2.3";
+    let ports = run_ok(Command::new("go").args(["tool", "dist", "list"]));
+    let is_port = |ports: &str, target: &str| {
+        let platform: Vec<&str> = target.splitn(3, '/').take(2).collect();
+        ports.lines().any(|l| l == platform.join("/"))
+    };
     for (name, file) in RECORDED {
         let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
         let recorded: serde_json::Value = serde_json::from_str(
@@ -462,6 +467,13 @@ fn imports_plan_what_goreleaser_itself_made() {
         planned.sort();
         built.sort();
         built.dedup();
+        // GoReleaser v1 built ports that Go has since removed (windows/arm, gone in Go 1.26);
+        // GoReleaser v2 skips what `go tool dist list` does not have, and so does gocross.
+        let (gone, built): (Vec<String>, Vec<String>) =
+            built.into_iter().partition(|t| !is_port(&ports, t));
+        if !gone.is_empty() {
+            eprintln!("{name}: no Go port any more: {gone:?}");
+        }
         assert_eq!(planned, built, "{name}: targets");
 
         // -ldflags, filled as GoReleaser's run filled its templates.
@@ -473,6 +485,9 @@ fn imports_plan_what_goreleaser_itself_made() {
         let project = plan["project"].as_str().unwrap();
         for b in recorded["builds"].as_array().unwrap() {
             let target = target_of(&|k| b["env"][k.to_uppercase()].as_str().map(String::from));
+            if !is_port(&ports, &target) {
+                continue;
+            }
             let job = jobs
                 .iter()
                 .find(|j| j["target"] == target)
@@ -523,6 +538,9 @@ fn imports_plan_what_goreleaser_itself_made() {
         let mut same = 0;
         for a in recorded["archives"].as_array().unwrap() {
             let target = target_of(&|k| a[k].as_str().map(String::from));
+            if !is_port(&ports, &target) {
+                continue;
+            }
             let theirs = a["name"].as_str().unwrap();
             let job = jobs.iter().find(|j| j["target"] == target).unwrap();
             let t: gocross::targets::Target = target.parse().unwrap();

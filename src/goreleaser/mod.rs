@@ -611,8 +611,9 @@ impl Mapper<'_> {
         out
     }
 
-    /// One [`Rename`] per target whose archive gocross names differently from GoReleaser
-    /// (name or extension), or a note when GoReleaser's name cannot be worked out here.
+    /// One [`Rename`] per target and GoReleaser archive whose file gocross names differently
+    /// (name or extension): gocross's one archive per target replaces every archive of
+    /// GoReleaser's. A note instead when GoReleaser's names cannot be worked out here.
     fn rename_archives(
         &mut self,
         config: &GoReleaserConfig,
@@ -623,99 +624,103 @@ impl Mapper<'_> {
         let Some(archives) = &out.archives else {
             return;
         };
-        let first = config.archives.first().map(|a| &a.value);
-        let (key, at) = match first.and_then(|a| a.name_template.as_ref()) {
-            Some(n) => (
-                "archives[0].name_template",
-                self.line("archives[0].name_template", line_of(&n.referenced)),
-            ),
-            None => (
-                "archives[0]",
-                config
-                    .archives
-                    .first()
-                    .map_or(1, |a| line_of(&a.referenced)),
-            ),
-        };
-        let template = first
-            .and_then(|a| a.name_template.as_ref())
-            .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
-        let replacements: BTreeMap<String, String> = first
-            .and_then(|a| a.replacements.as_ref())
-            .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
-            .unwrap_or_default();
-        let gocross_name = archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME);
-        let gocross_name = match crate::template::Template::parse(
-            gocross_name,
+        let Ok(gocross_name) = crate::template::Template::parse(
+            archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME),
             crate::template::Placeholder::ARCHIVE_NAME,
-        ) {
-            Ok(t) => t,
-            Err(_) => return,
+        ) else {
+            return;
         };
-        // GoReleaser's format of a GOOS: `format_overrides`, else `formats`/`format`.
-        let goreleaser_format = |goos: &str| -> String {
-            let Some(a) = first else {
-                return "tar.gz".into();
+        let default = [Spanned {
+            value: schema::Archive::default(),
+            referenced: serde_saphyr::Location::UNKNOWN,
+            defined: serde_saphyr::Location::UNKNOWN,
+        }];
+        let theirs = if config.archives.is_empty() {
+            &default[..]
+        } else {
+            &config.archives[..]
+        };
+        for (i, archive) in theirs.iter().enumerate() {
+            let a = &archive.value;
+            let (key, at) = match &a.name_template {
+                Some(n) => {
+                    let key = format!("archives[{i}].name_template");
+                    let at = self.line(&key, line_of(&n.referenced));
+                    (key, at)
+                }
+                None => (format!("archives[{i}]"), line_of(&archive.referenced).max(1)),
             };
+            let template = a
+                .name_template
+                .as_ref()
+                .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
+            let replacements: BTreeMap<String, String> = a
+                .replacements
+                .as_ref()
+                .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
+                .unwrap_or_default();
+            // GoReleaser's format of a GOOS: `format_overrides`, else `formats`/`format`.
             let pick = |formats: &Option<Words>, format: &Option<String>| {
                 formats
                     .as_ref()
                     .and_then(|f| f.0.first().cloned())
                     .or_else(|| format.clone())
             };
-            a.format_overrides
-                .iter()
-                .find(|o| o.value.goos.as_deref() == Some(goos))
-                .and_then(|o| pick(&o.value.formats, &o.value.format))
-                .or_else(|| {
-                    pick(
-                        &a.formats.as_ref().map(|f| f.value.clone()),
-                        &a.format.as_ref().map(|f| f.value.clone()),
-                    )
-                })
-                .unwrap_or_else(|| "tar.gz".into())
-        };
-        for target in &out.targets {
-            let old_format = goreleaser_format(target.goos().as_str());
-            let new_format = match archives.format.as_deref() {
-                Some(f) => f,
-                None if target.goos().as_str() == "windows" => "zip",
-                None => "tar.gz",
+            let format_of = |goos: &str| -> String {
+                a.format_overrides
+                    .iter()
+                    .find(|o| o.value.goos.as_deref() == Some(goos))
+                    .and_then(|o| pick(&o.value.formats, &o.value.format))
+                    .or_else(|| {
+                        pick(
+                            &a.formats.as_ref().map(|f| f.value.clone()),
+                            &a.format.as_ref().map(|f| f.value.clone()),
+                        )
+                    })
+                    .unwrap_or_else(|| "tar.gz".into())
             };
-            if old_format == "binary" || new_format == "binary" {
-                continue;
-            }
-            let fields = render::Fields {
-                project,
-                binary,
-                target: Some(target),
-                replacements: &replacements,
-            };
-            let old = match render::render(template, &fields) {
-                Ok(name) => format!("{name}.{old_format}"),
-                Err(e) => {
-                    self.note(
-                        at,
-                        key,
-                        format!("GoReleaser's archive names cannot be worked out here ({e}): compare them with gocross's (`gocross plan`)"),
-                    );
-                    return;
+            for target in &out.targets {
+                let old_format = format_of(target.goos().as_str());
+                let new_format = match archives.format.as_deref() {
+                    Some(f) => f,
+                    None if target.goos().as_str() == "windows" => "zip",
+                    None => "tar.gz",
+                };
+                if old_format == "binary" || new_format == "binary" {
+                    continue;
                 }
-            };
-            let Ok(new) = gocross_name.render(&fields.gocross_values(), &|name: &str| {
-                Some(render::sample_env(name))
-            }) else {
-                return;
-            };
-            let new = format!("{new}.{new_format}");
-            if old != new {
-                self.renames.push(Rename {
-                    line: at,
-                    key: key.to_string(),
-                    asset: target.to_string(),
-                    old,
-                    new,
-                });
+                let fields = render::Fields {
+                    project,
+                    binary,
+                    target: Some(target),
+                    replacements: &replacements,
+                };
+                let old = match render::render(template, &fields) {
+                    Ok(name) => format!("{name}.{old_format}"),
+                    Err(e) => {
+                        self.note(
+                            at,
+                            key,
+                            format!("GoReleaser's archive names cannot be worked out here ({e}): compare them with gocross's (`gocross plan`)"),
+                        );
+                        break;
+                    }
+                };
+                let Ok(new) = gocross_name.render(&fields.gocross_values(), &|name: &str| {
+                    Some(render::sample_env(name))
+                }) else {
+                    return;
+                };
+                let new = format!("{new}.{new_format}");
+                if old != new {
+                    self.renames.push(Rename {
+                        line: at,
+                        key: key.clone(),
+                        asset: target.to_string(),
+                        old,
+                        new,
+                    });
+                }
             }
         }
     }
