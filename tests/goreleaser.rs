@@ -378,7 +378,13 @@ fn the_readme_shows_the_gocross_yaml_imported_for_fzf() {
 /// The real projects whose GoReleaser output is recorded under
 /// tests/fixtures/goreleaser/<name>/goreleaser.json (see record.sh there): the project's
 /// folder, and the GoReleaser file the module ships.
-const RECORDED: &[(&str, &str)] = &[("fzf", ".goreleaser.yml"), ("k9s", ".goreleaser.yml")];
+const RECORDED: &[(&str, &str)] = &[
+    ("croc", ".goreleaser.yml"),
+    ("kubectx", ".goreleaser.yml"),
+    ("dive", ".goreleaser.yaml"),
+    ("fzf", ".goreleaser.yml"),
+    ("k9s", ".goreleaser.yml"),
+];
 
 /// A gocross target from the GOOS, GOARCH and sub-architecture GoReleaser built: the
 /// variant written for arm always, for the others only when it is not GoReleaser's (and
