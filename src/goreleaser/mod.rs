@@ -331,6 +331,11 @@ impl Mapper<'_> {
                 list.iter().collect()
             }
         };
+        // Only GoReleaser v1.18 and earlier read `replacements`.
+        let before_v1_19 = config
+            .archives
+            .iter()
+            .any(|a| a.value.replacements.is_some());
         let mut groups: Vec<Group> = Vec::new();
         for (i, build) in builds.iter().enumerate() {
             let at = line_of(&build.referenced);
@@ -364,7 +369,7 @@ impl Mapper<'_> {
             }
             let name = self.binary_name(i, b, &default_name, project.as_deref());
             let main = self.main_package(i, b);
-            let targets = targets::build_targets(b);
+            let targets = targets::build_targets(b, before_v1_19);
             let settings = self.settings(i, b, &global_env);
             match groups.iter_mut().find(|g| g.name == name && g.main == main) {
                 Some(g) => g.builds.push((i, at, targets, settings)),
@@ -384,7 +389,7 @@ impl Mapper<'_> {
                 builds: vec![(
                     0,
                     1,
-                    targets::build_targets(&b),
+                    targets::build_targets(&b, before_v1_19),
                     self.settings(0, &b, &global_env),
                 )],
             });
@@ -648,7 +653,10 @@ impl Mapper<'_> {
                     let at = self.line(&key, line_of(&n.referenced));
                     (key, at)
                 }
-                None => (format!("archives[{i}]"), line_of(&archive.referenced).max(1)),
+                None => (
+                    format!("archives[{i}]"),
+                    line_of(&archive.referenced).max(1),
+                ),
             };
             let template = a
                 .name_template

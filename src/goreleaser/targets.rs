@@ -112,9 +112,67 @@ fn values(list: &Option<Vec<Scalar>>, default: &[&str]) -> Vec<String> {
     }
 }
 
+/// The GOOS/GOARCH pairs GoReleaser builds (v2.17.0's `validTargets` and
+/// `experimentalTargets`, internal/builders/golang/targets.go): it skips the others silently,
+/// Go ports or not. windows/arm, which GoReleaser v1 built, is gone from Go (1.25) and from
+/// this list.
+const GORELEASER_PAIRS: &[&str] = &[
+    "aix/ppc64",
+    "android/386",
+    "android/amd64",
+    "android/arm",
+    "android/arm64",
+    "darwin/amd64",
+    "darwin/arm64",
+    "dragonfly/amd64",
+    "freebsd/386",
+    "freebsd/amd64",
+    "freebsd/arm",
+    "freebsd/arm64",
+    "illumos/amd64",
+    "ios/arm64",
+    "js/wasm",
+    "wasip1/wasm",
+    "linux/386",
+    "linux/amd64",
+    "linux/arm",
+    "linux/arm64",
+    "linux/ppc64",
+    "linux/ppc64le",
+    "linux/mips",
+    "linux/mipsle",
+    "linux/mips64",
+    "linux/mips64le",
+    "linux/s390x",
+    "linux/riscv64",
+    "linux/loong64",
+    "netbsd/386",
+    "netbsd/amd64",
+    "netbsd/arm",
+    "netbsd/arm64",
+    "openbsd/386",
+    "openbsd/amd64",
+    "openbsd/arm",
+    "openbsd/arm64",
+    "openbsd/riscv64",
+    "plan9/386",
+    "plan9/amd64",
+    "plan9/arm",
+    "solaris/amd64",
+    "windows/arm64",
+    "windows/386",
+    "windows/amd64",
+];
+
+/// Pairs of [`GORELEASER_PAIRS`] that GoReleaser v1.18 and earlier did not build
+/// (internal/builders/buildtarget/targets.go of v1.18.2): a config that only those read
+/// (one with `archives[].replacements`, removed in v1.19.0) ships without them.
+const UNKNOWN_BEFORE_V1_19: &[&str] = &["netbsd/arm64", "openbsd/riscv64", "wasip1/wasm"];
+
 /// The targets GoReleaser builds for `build`, as gocross targets, in GoReleaser's order
-/// (GOOS, then GOARCH, then sub-architecture), without duplicates.
-pub fn build_targets(build: &Build) -> Vec<Target> {
+/// (GOOS, then GOARCH, then sub-architecture), without duplicates. `before_v1_19`: the
+/// config is one only GoReleaser v1.18 or earlier reads, whose list of pairs was shorter.
+pub fn build_targets(build: &Build, before_v1_19: bool) -> Vec<Target> {
     let matrix = match &build.targets {
         Some(list) if !list.value.is_empty() => explicit(&list.value),
         _ => expand(build),
@@ -122,6 +180,12 @@ pub fn build_targets(build: &Build) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
     for m in matrix {
         if build.ignore.iter().any(|ig| m.ignored_by(ig)) {
+            continue;
+        }
+        let pair = format!("{}/{}", m.goos, m.goarch);
+        if !GORELEASER_PAIRS.contains(&pair.as_str())
+            || (before_v1_19 && UNKNOWN_BEFORE_V1_19.contains(&pair.as_str()))
+        {
             continue;
         }
         if let Some(t) = m.target()
@@ -212,7 +276,10 @@ mod tests {
     }
 
     fn names(b: &Build) -> Vec<String> {
-        build_targets(b).iter().map(ToString::to_string).collect()
+        build_targets(b, false)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
