@@ -105,6 +105,8 @@ pub struct Binary {
 pub struct Override {
     pub targets: Vec<Target>,
     pub cgo: Option<bool>,
+    /// `archive_format` (`format_overrides` of the GOOS).
+    pub archive_format: Option<String>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     pub env: BTreeMap<String, String>,
@@ -461,6 +463,7 @@ impl Mapper<'_> {
                         .filter(|(k, v)| base.env.get(*k) != Some(v))
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
+                    archive_format: None,
                 });
             }
         }
@@ -520,7 +523,7 @@ impl Mapper<'_> {
         }
 
         // 4. Archives, checksum, release, upx.
-        out.archives = self.archives(config);
+        out.archives = self.archives(config, &out.targets.clone(), &mut out.overrides);
         // An archive holds every binary of its target, so gocross's archive names have no
         // `{{binary}}`; GoReleaser's `.Binary` there is the one binary's name.
         if let Some(a) = &mut out.archives
@@ -689,10 +692,15 @@ impl Mapper<'_> {
             };
             for target in &out.targets {
                 let old_format = format_of(target.goos().as_str());
-                let new_format = match archives.format.as_deref() {
-                    Some(f) => f,
-                    None if target.goos().as_str() == "windows" => "zip",
-                    None => "tar.gz",
+                let overridden = out
+                    .overrides
+                    .iter()
+                    .filter(|o| o.targets.contains(target))
+                    .find_map(|o| o.archive_format.as_deref());
+                let new_format = match (overridden, archives.format.as_deref()) {
+                    (Some(f), _) | (None, Some(f)) => f,
+                    (None, None) if target.goos().as_str() == "windows" => "zip",
+                    (None, None) => "tar.gz",
                 };
                 if old_format == "binary" || new_format == "binary" {
                     continue;
@@ -974,7 +982,14 @@ impl Mapper<'_> {
         env
     }
 
-    fn archives(&mut self, config: &GoReleaserConfig) -> Option<Archives> {
+    /// `archives:`, and the overrides that give some GOOS another format
+    /// (`format_overrides`), for `targets`.
+    fn archives(
+        &mut self,
+        config: &GoReleaserConfig,
+        targets: &[Target],
+        overrides: &mut Vec<Override>,
+    ) -> Option<Archives> {
         let Some(first) = config.archives.first() else {
             // GoReleaser's default: tar.gz for every target, Windows included.
             return Some(Archives {
@@ -1031,7 +1046,9 @@ impl Mapper<'_> {
                 "tar.gz"
             }
         };
-        let mut windows = None;
+        // `format_overrides` by GOOS; gocross writes `format` (none when it is its own
+        // default, tar.gz with windows as zip) and an override per GOOS whose format differs.
+        let mut by_goos: Vec<(String, &'static str)> = Vec::new();
         for (j, o) in a.format_overrides.iter().enumerate() {
             let at = line_of(&o.referenced);
             let format = o
@@ -1044,26 +1061,44 @@ impl Mapper<'_> {
                 o.value.goos.as_deref(),
                 format.as_deref().and_then(archive_format),
             ) {
-                (Some("windows"), Some(f)) => windows = Some(f),
+                (Some(goos), Some(f)) => by_goos.push((goos.to_string(), f)),
                 _ => self.note(
                     at,
                     format!("archives[0].format_overrides[{j}]"),
-                    "gocross archives every target as `format`, but windows as zip by default",
+                    format!(
+                        "gocross makes tar.gz, tar.xz, zip or bare binaries, not {}; these targets are archived as `format`",
+                        format.as_deref().unwrap_or("no format")
+                    ),
                 ),
             }
         }
+        let windows = by_goos
+            .iter()
+            .find(|(goos, _)| goos == "windows")
+            .map(|(_, f)| *f);
         out.format = match (base, windows) {
             ("tar.gz", Some("zip")) => None,
-            (b, Some(w)) if w != b => {
-                self.note(
-                    base_at,
-                    "archives[0].format_overrides",
-                    format!("gocross archives windows as {b} too, since `format` is set"),
-                );
-                Some(b.to_string())
-            }
             (b, _) => Some(b.to_string()),
         };
+        for (goos, format) in by_goos {
+            let gocross = match out.format.as_deref() {
+                Some(f) => f,
+                None if goos == "windows" => "zip",
+                None => "tar.gz",
+            };
+            let these: Vec<Target> = targets
+                .iter()
+                .filter(|t| t.goos().as_str() == goos)
+                .copied()
+                .collect();
+            if format != gocross && !these.is_empty() {
+                overrides.push(Override {
+                    targets: these,
+                    archive_format: Some(format.to_string()),
+                    ..Override::default()
+                });
+            }
+        }
         if let Some(n) = &a.name_template {
             let at = self.line("archives[0].name_template", line_of(&n.referenced));
             match template::map(&n.value) {

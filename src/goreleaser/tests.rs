@@ -155,11 +155,52 @@ fn archives_keep_what_maps() {
         a.files,
         Some(vec!["LICENSE".to_string(), "docs/*.md".to_string()])
     );
+    // `format_overrides` are overrides of the GOOS's targets.
+    let overridden: Vec<(Vec<String>, Option<&str>)> = i
+        .overrides
+        .iter()
+        .map(|o| {
+            (
+                o.targets.iter().map(ToString::to_string).collect(),
+                o.archive_format.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        overridden,
+        [
+            (
+                vec![
+                    "windows/amd64".to_string(),
+                    "windows/arm64".to_string(),
+                    "windows/386".to_string()
+                ],
+                Some("zip")
+            ),
+            (
+                vec!["darwin/amd64".to_string(), "darwin/arm64".to_string()],
+                Some("zip")
+            ),
+        ]
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    assert!(
+        text.contains(
+            "  - targets: [\"darwin/amd64\", \"darwin/arm64\"]\n    archive_format: zip\n"
+        ),
+        "{text}"
+    );
+    let config =
+        crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module())).unwrap();
+    assert_eq!(config.overrides.len(), 2);
+    assert!(
+        !i.renames.iter().any(|r| r.key.starts_with("archives[0]")),
+        "the first archive keeps its names: {:?}",
+        i.renames
+    );
     assert_eq!(
         notes(&i),
         [
-            "3: archives[0].format_overrides: gocross archives windows as tar.xz too, since `format` is set",
-            "7: archives[0].format_overrides[1]: gocross archives every target as `format`, but windows as zip by default",
             "13: archives[0].files[1]: gocross packs `docs/*.md` at its path in the module (no dst, strip_parent or info)",
             "15: archives[1]: gocross makes one archive per target, as archives[0] says; this one is not carried over",
         ]
