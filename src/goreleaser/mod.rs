@@ -1,5 +1,5 @@
 //! Importing a GoReleaser config: `gocross ci init` in a module with a `.goreleaser.yaml`
-//! (config versions 1 and 2) writes the equivalent gocross.yaml.
+//! (config versions 0, 1 and 2) writes the equivalent gocross.yaml.
 //!
 //! [`import`] reads the file with serde-saphyr into the types of `schema.rs` and maps, in
 //! gocross's terms ([`Imported`]):
@@ -10,9 +10,17 @@
 //!    GOOS) are one gocross binary whose targets are their union; builds of several binaries
 //!    become `binaries:`. Settings shared by every binary are written once at the top.
 //!    Templates become placeholders (`template.rs`).
-//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default),
-//!    the files, the name template where it maps, `wrap_in_directory`;
+//!    Config versions 0 and 1 may have one `build:` instead of `builds:`, read as GoReleaser
+//!    v1 read it.
+//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default;
+//!    other GOOS get an override's `archive_format`), the files, the name template where it
+//!    maps, `wrap_in_directory`;
 //! 3. **checksum** and **release**: `disable`, `draft`; **upx**.
+//!
+//! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
+//! `replacements`, or its default) and checksums name are evaluated for every target
+//! (`render.rs`) beside the gocross names that replace them; each asset whose file name
+//! changes is a [`Rename`], printed old -> new.
 //!
 //! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
