@@ -341,6 +341,7 @@ impl Mapper<'_> {
                 list.iter().collect()
             }
         };
+        let version_2 = config.version.as_ref().is_some_and(|v| v.value.0 == "2");
         // Only GoReleaser v1.18 and earlier read `replacements`.
         let before_v1_19 = config
             .archives
@@ -379,7 +380,17 @@ impl Mapper<'_> {
             }
             let name = self.binary_name(i, b, &default_name, project.as_deref());
             let main = self.main_package(i, b);
-            let targets = targets::build_targets(b, before_v1_19);
+            let (targets, removed) = targets::build_targets(b, before_v1_19);
+            if !removed.is_empty() && !version_2 {
+                self.note(
+                    self.line(&self.bkey(i), at),
+                    self.bkey(i),
+                    format!(
+                        "GoReleaser v1 built {}, a port Go removed in 1.25 (https://go.dev/doc/go1.25#windows): gocross cannot build it, and GoReleaser v2 skips it",
+                        removed.join(", ")
+                    ),
+                );
+            }
             let settings = self.settings(i, b, &global_env);
             match groups.iter_mut().find(|g| g.name == name && g.main == main) {
                 Some(g) => g.builds.push((i, at, targets, settings)),
@@ -399,7 +410,7 @@ impl Mapper<'_> {
                 builds: vec![(
                     0,
                     1,
-                    targets::build_targets(&b, before_v1_19),
+                    targets::build_targets(&b, before_v1_19).0,
                     self.settings(0, &b, &global_env),
                 )],
             });

@@ -169,20 +169,37 @@ const GORELEASER_PAIRS: &[&str] = &[
 /// (one with `archives[].replacements`, removed in v1.19.0) ships without them.
 const UNKNOWN_BEFORE_V1_19: &[&str] = &["netbsd/arm64", "openbsd/riscv64", "wasip1/wasm"];
 
+/// What GoReleaser v1 built and Go no longer has: windows/arm, removed in Go 1.25
+/// (<https://go.dev/doc/go1.25#windows>).
+pub const REMOVED_FROM_GO: &[&str] = &["windows/arm"];
+
 /// The targets GoReleaser builds for `build`, as gocross targets, in GoReleaser's order
 /// (GOOS, then GOARCH, then sub-architecture), without duplicates. `before_v1_19`: the
 /// config is one only GoReleaser v1.18 or earlier reads, whose list of pairs was shorter.
-pub fn build_targets(build: &Build, before_v1_19: bool) -> Vec<Target> {
+/// Also the entries of the matrix on a [`REMOVED_FROM_GO`] pair (`windows/arm/7`), which
+/// GoReleaser v1 built and neither GoReleaser v2 nor gocross can.
+pub fn build_targets(build: &Build, before_v1_19: bool) -> (Vec<Target>, Vec<String>) {
     let matrix = match &build.targets {
         Some(list) if !list.value.is_empty() => explicit(&list.value),
         _ => expand(build),
     };
     let mut out: Vec<Target> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
     for m in matrix {
         if build.ignore.iter().any(|ig| m.ignored_by(ig)) {
             continue;
         }
         let pair = format!("{}/{}", m.goos, m.goarch);
+        if REMOVED_FROM_GO.contains(&pair.as_str()) {
+            let name = match m.extra.as_deref() {
+                Some(v) if m.goarch == "arm" => format!("{pair}/{v}"),
+                _ => pair,
+            };
+            if !removed.contains(&name) {
+                removed.push(name);
+            }
+            continue;
+        }
         if !GORELEASER_PAIRS.contains(&pair.as_str())
             || (before_v1_19 && UNKNOWN_BEFORE_V1_19.contains(&pair.as_str()))
         {
@@ -194,7 +211,7 @@ pub fn build_targets(build: &Build, before_v1_19: bool) -> Vec<Target> {
             out.push(t);
         }
     }
-    out
+    (out, removed)
 }
 
 fn expand(build: &Build) -> Vec<Matrix> {
@@ -277,6 +294,7 @@ mod tests {
 
     fn names(b: &Build) -> Vec<String> {
         build_targets(b, false)
+            .0
             .iter()
             .map(ToString::to_string)
             .collect()

@@ -355,6 +355,7 @@ fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
     assert_eq!(
         notes(&i),
         [
+            "2: build: GoReleaser v1 built windows/arm/7, a port Go removed in 1.25 (https://go.dev/doc/go1.25#windows): gocross cannot build it, and GoReleaser v2 skips it",
             "3: build.main: gocross builds packages, not files: `main.go` is built as the package `.`",
             "5: build.hooks: gocross runs no build hooks: put the commands in `ci.steps_before_build`",
         ]
