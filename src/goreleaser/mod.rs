@@ -1292,8 +1292,8 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
             Err("gocross runs no hooks: put the commands in `ci.steps_before_build`")
         }
         [
-            "brews" | "homebrew_casks" | "scoops" | "winget" | "nix" | "aurs" | "aur_sources"
-            | "krews" | "chocolateys" | "npms",
+            "brews" | "brew" | "homebrew_casks" | "scoops" | "scoop" | "winget" | "nix" | "aurs"
+            | "aur_sources" | "krews" | "chocolateys" | "npms",
             ..,
         ] => Err("gocross publishes no package-manager manifests"),
         ["dockers" | "docker_manifests" | "dockers_v2" | "kos", ..] => {
