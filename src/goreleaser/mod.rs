@@ -675,10 +675,8 @@ impl Mapper<'_> {
                     let at = self.line(&key, line_of(&n.referenced));
                     (key, at)
                 }
-                None => (
-                    format!("archives[{i}]"),
-                    line_of(&archive.referenced).max(1),
-                ),
+                None if config.archives.is_empty() => ("archives".to_string(), 1),
+                None => (format!("archives[{i}]"), line_of(&archive.referenced)),
             };
             let template = a
                 .name_template
