@@ -374,3 +374,255 @@ fn the_readme_shows_the_gocross_yaml_imported_for_fzf() {
     let shown = &readme[start..start + readme[start..].find("```").unwrap()];
     assert_eq!(shown, init.render().unwrap());
 }
+
+/// The real projects whose GoReleaser output is recorded under
+/// tests/fixtures/goreleaser/<name>/goreleaser.json (see record.sh there): the project's
+/// folder, and the GoReleaser file the module ships.
+const RECORDED: &[(&str, &str)] = &[
+    ("croc", ".goreleaser.yml"),
+    ("kubectx", ".goreleaser.yml"),
+    ("dive", ".goreleaser.yaml"),
+    ("fzf", ".goreleaser.yml"),
+    ("k9s", ".goreleaser.yml"),
+];
+
+/// A gocross target from the GOOS, GOARCH and sub-architecture GoReleaser built: the
+/// variant written for arm always, for the others only when it is not GoReleaser's (and
+/// Go's) default.
+fn target_of(field: &dyn Fn(&str) -> Option<String>) -> String {
+    let goos = field("goos").unwrap();
+    let goarch = field("goarch").unwrap();
+    let (var, default) = match goarch.as_str() {
+        "arm" => ("goarm", ""),
+        "amd64" => ("goamd64", "v1"),
+        "386" => ("go386", "sse2"),
+        "arm64" => ("goarm64", "v8.0"),
+        "mips" | "mipsle" | "mips64" | "mips64le" => ("gomips", "hardfloat"),
+        "ppc64" | "ppc64le" => ("goppc64", "power8"),
+        "riscv64" => ("goriscv64", "rva20u64"),
+        _ => ("", ""),
+    };
+    match field(var).filter(|v| !v.is_empty() && v != default) {
+        Some(v) => format!("{goos}/{goarch}/{v}"),
+        None => format!("{goos}/{goarch}"),
+    }
+}
+
+/// `gocross ci init` on a real project's own GoReleaser file gives the plan GoReleaser
+/// builds: the same targets, the same -ldflags (gocross's placeholders filled with the
+/// values GoReleaser's run had), and for each archive and the checksums file either
+/// GoReleaser's name or a printed `renamed: ... old -> new` line that gives both names.
+#[test]
+fn imports_plan_what_goreleaser_itself_made() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/")
+        || !common::require_pinned_build()
+    {
+        return;
+    }
+    use gocross::template::{Placeholder, Template, Values};
+    let sample = "1.2.3";
+    let ports = run_ok(Command::new("go").args(["tool", "dist", "list"]));
+    let is_port = |ports: &str, target: &str| {
+        let platform: Vec<&str> = target.splitn(3, '/').take(2).collect();
+        ports.lines().any(|l| l == platform.join("/"))
+    };
+    for (name, file) in RECORDED {
+        let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
+        let recorded: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture.join("goreleaser.json")).unwrap(),
+        )
+        .unwrap();
+        let module = recorded["module"].as_str().unwrap();
+        let out = run_ok(
+            Command::new("go")
+                .args(["mod", "download", "-json", module])
+                .env("GOFLAGS", "-mod=mod")
+                .current_dir(std::env::temp_dir()),
+        );
+        let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let src = PathBuf::from(info["Dir"].as_str().unwrap());
+        // The file the test imports is the one committed beside the recording.
+        assert_eq!(
+            std::fs::read_to_string(src.join(file)).unwrap(),
+            std::fs::read_to_string(fixture.join(file)).unwrap(),
+            "{name}: the committed config is the module's"
+        );
+        let dir = common::copy_module(&src);
+        let (status, stdout, stderr) = run(gocross()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["ci", "init", "--yes"]));
+        assert!(status.status.success(), "{name}: {stdout}\n{stderr}");
+        let plan: serde_json::Value = serde_json::from_str(&run_ok(
+            gocross().arg("-C").arg(dir.path()).args(["plan", "--json"]),
+        ))
+        .unwrap();
+        let jobs = plan["jobs"].as_array().unwrap();
+
+        // Targets.
+        let mut planned: Vec<String> = jobs
+            .iter()
+            .map(|j| j["target"].as_str().unwrap().to_string())
+            .collect();
+        let mut built: Vec<String> = recorded["binaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| target_of(&|k| b[k].as_str().map(String::from)))
+            .collect();
+        planned.sort();
+        built.sort();
+        built.dedup();
+        // GoReleaser v1 built ports that Go has since removed (windows/arm, gone in Go 1.26);
+        // GoReleaser v2 skips what `go tool dist list` does not have, and so does gocross.
+        let (gone, built): (Vec<String>, Vec<String>) =
+            built.into_iter().partition(|t| !is_port(&ports, t));
+        // ... and says so.
+        for t in &gone {
+            assert!(
+                stdout.lines().any(|l| l.contains("not carried over")
+                    && l.contains("GoReleaser v1 built")
+                    && l.contains(t.as_str())),
+                "{name}: {t} is dropped without a word:\n{stdout}"
+            );
+        }
+        assert_eq!(planned, built, "{name}: targets");
+
+        // -ldflags, filled as GoReleaser's run filled its templates.
+        let meta = &recorded["metadata"];
+        let date = meta["date"].as_str().unwrap();
+        let date = format!("{}Z", &date[..19]);
+        let version = meta["version"].as_str().unwrap();
+        let tag = meta["tag"].as_str().unwrap();
+        let project = plan["project"].as_str().unwrap();
+        for b in recorded["builds"].as_array().unwrap() {
+            let target = target_of(&|k| b["env"][k.to_uppercase()].as_str().map(String::from));
+            if !is_port(&ports, &target) {
+                continue;
+            }
+            let job = jobs
+                .iter()
+                .find(|j| j["target"] == target)
+                .unwrap_or_else(|| panic!("{name}: no job for {target}"));
+            let binary = b["binary"].as_str().unwrap();
+            let bin = job["binaries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["name"] == binary)
+                .unwrap_or_else(|| panic!("{name}: {target} builds no {binary}"));
+            let t: gocross::targets::Target = target.parse().unwrap();
+            let values = Values {
+                version,
+                tag,
+                commit: meta["commit"].as_str().unwrap(),
+                date: &date,
+                project,
+                binary: Some(binary),
+                target: Some(&t),
+            };
+            let ldflags = Template::parse(bin["ldflags"].as_str().unwrap(), Placeholder::LDFLAGS)
+                .unwrap()
+                .render(&values, &|_| None)
+                .unwrap();
+            let theirs: Vec<&str> = b["ldflags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                ldflags,
+                theirs.join(" "),
+                "{name}: {target} {binary} ldflags"
+            );
+        }
+
+        // Archive names: GoReleaser's, or a `renamed:` line that gives both.
+        let renamed: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains(": renamed: "))
+            .collect();
+        let from_sample = |s: &str| {
+            s.replace(&format!("v{sample}"), tag)
+                .replace(sample, version)
+        };
+        let mut same = 0;
+        for a in recorded["archives"].as_array().unwrap() {
+            let target = target_of(&|k| a[k].as_str().map(String::from));
+            if !is_port(&ports, &target) {
+                continue;
+            }
+            let theirs = a["name"].as_str().unwrap();
+            let job = jobs.iter().find(|j| j["target"] == target).unwrap();
+            let t: gocross::targets::Target = target.parse().unwrap();
+            let ours = |version: &str, tag: &str| {
+                let archive = &job["archive"];
+                let base =
+                    Template::parse(archive["name"].as_str().unwrap(), Placeholder::ARCHIVE_NAME)
+                        .unwrap()
+                        .render(
+                            &Values {
+                                version,
+                                tag,
+                                commit: "none",
+                                date: &date,
+                                project,
+                                binary: None,
+                                target: Some(&t),
+                            },
+                            &|_| None,
+                        )
+                        .unwrap();
+                format!("{base}.{}", archive["format"].as_str().unwrap())
+            };
+            if ours(version, tag) == theirs {
+                same += 1;
+                assert!(
+                    !renamed.iter().any(|l| l.contains(&format!(": {target}: "))),
+                    "{name}: {target} keeps its name: {renamed:#?}"
+                );
+                continue;
+            }
+            // The `renamed:` line of this target whose old name is this archive's.
+            let line = renamed
+                .iter()
+                .filter(|l| l.contains(": archives[") && l.contains(&format!(": {target}: ")))
+                .find(|l| {
+                    let old = l.rsplit_once(": ").unwrap().1.split_once(" -> ").unwrap().0;
+                    from_sample(old) == theirs
+                })
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{name}: {target}: {theirs} becomes {} without a word:\n{stdout}",
+                        ours(version, tag)
+                    )
+                });
+            let new = line.rsplit_once(" -> ").unwrap().1;
+            assert_eq!(new, ours(sample, &format!("v{sample}")), "{name}: {line}");
+        }
+        eprintln!(
+            "{name}: {same} of {} archive names are GoReleaser's",
+            recorded["archives"].as_array().unwrap().len()
+        );
+
+        // The checksums file.
+        for theirs in recorded["checksums"].as_array().unwrap() {
+            let theirs = theirs.as_str().unwrap();
+            if theirs == "checksums.txt" {
+                continue;
+            }
+            let line = renamed
+                .iter()
+                .find(|l| l.contains(": checksums: "))
+                .unwrap_or_else(|| {
+                    panic!("{name}: {theirs} becomes checksums.txt without a word:\n{stdout}")
+                });
+            assert!(
+                line.ends_with(" -> checksums.txt")
+                    && from_sample(line).contains(&format!(": {theirs} -> ")),
+                "{name}: {line}"
+            );
+        }
+    }
+}

@@ -127,6 +127,13 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
                         note.line
                     ));
                 }
+                for rename in &init.renames {
+                    text.push_str(&format!(
+                        "\n{}:{}: renamed: {rename}",
+                        from.display(),
+                        rename.line
+                    ));
+                }
                 output::print(&text)?;
             }
             None => output::print(&format!("wrote {}", request.config_path.display()))?,

@@ -7,7 +7,7 @@
 use super::render::{self, CONFIG};
 use super::{GenerateError, Workflow, repository_root};
 use crate::config::{self, Config, GoMod};
-use crate::goreleaser::{self, Imported, Note};
+use crate::goreleaser::{self, Imported, Note, Rename};
 use crate::targets;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,6 +42,8 @@ pub struct Init {
     pub imported_from: Option<PathBuf>,
     /// What of that file was not carried over, each with its line.
     pub notes: Vec<Note>,
+    /// The release assets gocross names differently from that file.
+    pub renames: Vec<Rename>,
 }
 
 /// Decides what `gocross ci init` writes: a new gocross.yaml when there is none (or with
@@ -73,6 +75,7 @@ pub fn init(
     let branch = default_branch(&repository_root(dir));
     let goreleaser = goreleaser::find(dir).filter(|_| req.targets.is_empty() && req.main.is_none());
     let mut notes = Vec::new();
+    let mut renames = Vec::new();
     let (config, text) = if (req.force || !req.config_path.exists())
         && let Some(file) = &goreleaser
     {
@@ -87,6 +90,7 @@ pub fn init(
         };
         init.verify = Some(verify_for(dir, &mains));
         notes = imported.notes;
+        renames = imported.renames;
         let text = init.render()?;
         let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
         (config, Some(text))
@@ -131,6 +135,7 @@ pub fn init(
         config: text,
         workflow,
         notes,
+        renames,
     })
 }
 
@@ -500,10 +505,7 @@ impl InitConfig {
             env: imported.env.clone(),
             upx: imported.upx,
             overrides: imported.overrides.clone(),
-            archives: imported
-                .archives
-                .clone()
-                .filter(|a| *a != goreleaser::Archives::default()),
+            archives: imported.archives.clone(),
             release,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
             ..InitConfig::default()

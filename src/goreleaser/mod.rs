@@ -1,5 +1,5 @@
 //! Importing a GoReleaser config: `gocross ci init` in a module with a `.goreleaser.yaml`
-//! (config versions 1 and 2) writes the equivalent gocross.yaml.
+//! (config versions 0, 1 and 2) writes the equivalent gocross.yaml.
 //!
 //! [`import`] reads the file with serde-saphyr into the types of `schema.rs` and maps, in
 //! gocross's terms ([`Imported`]):
@@ -10,14 +10,23 @@
 //!    GOOS) are one gocross binary whose targets are their union; builds of several binaries
 //!    become `binaries:`. Settings shared by every binary are written once at the top.
 //!    Templates become placeholders (`template.rs`).
-//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default),
-//!    the files, the name template where it maps, `wrap_in_directory`;
+//!    Config versions 0 and 1 may have one `build:` instead of `builds:`, read as GoReleaser
+//!    v1 read it.
+//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default;
+//!    other GOOS get an override's `archive_format`), the files, the name template where it
+//!    maps, `wrap_in_directory`;
 //! 3. **checksum** and **release**: `disable`, `draft`; **upx**.
+//!
+//! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
+//! `replacements`, or its default) and checksums name are evaluated for every target
+//! (`render.rs`) beside the gocross names that replace them; each asset whose file name
+//! changes is a [`Rename`], printed old -> new.
 //!
 //! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
 //! `Spanned` values and the file's key list (`schema::keys`), never by searching the text.
 
+mod render;
 mod schema;
 mod targets;
 pub mod template;
@@ -84,6 +93,8 @@ pub struct Imported {
     pub no_checksums: bool,
     /// What could not be carried over, in file order.
     pub notes: Vec<Note>,
+    /// The release assets whose names change, in target order.
+    pub renames: Vec<Rename>,
 }
 
 /// One entry of `binaries:`; the settings are set where they differ between binaries.
@@ -102,6 +113,8 @@ pub struct Binary {
 pub struct Override {
     pub targets: Vec<Target>,
     pub cgo: Option<bool>,
+    /// `archive_format` (`format_overrides` of the GOOS).
+    pub archive_format: Option<String>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     pub env: BTreeMap<String, String>,
@@ -133,6 +146,34 @@ impl fmt::Display for Note {
     }
 }
 
+/// A release asset that gocross names differently from GoReleaser, shown as
+/// `.goreleaser.yml:52: renamed: archives[0].name_template: linux/amd64:
+/// croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux_amd64.tar.gz` (both names for the
+/// example version [`render::SAMPLE_VERSION`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// 1-based line of the key that names the asset (1 for a default name).
+    pub line: u64,
+    /// The key that names it (`archives[0].name_template`, `checksum.name_template`).
+    pub key: String,
+    /// Which asset: a target (`linux/arm/7`), or `checksums`.
+    pub asset: String,
+    /// GoReleaser's file name.
+    pub old: String,
+    /// gocross's file name.
+    pub new: String,
+}
+
+impl fmt::Display for Rename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {} -> {}",
+            self.key, self.asset, self.old, self.new
+        )
+    }
+}
+
 /// Why a GoReleaser file cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -144,7 +185,7 @@ pub enum ImportError {
     /// Not YAML, or a carried-over key with a value of the wrong shape.
     #[error(transparent)]
     Yaml(ConfigError),
-    #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 1 and 2", path.display())]
+    #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 0, 1 and 2", path.display())]
     Version {
         path: PathBuf,
         line: u64,
@@ -181,7 +222,7 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     let keys = schema::keys(source)
         .map_err(|e| ImportError::Yaml(ConfigError::from_yaml(&e, None, path, source)))?;
     if let Some(v) = &config.version
-        && !matches!(v.value.0.as_str(), "1" | "2")
+        && !matches!(v.value.0.as_str(), "0" | "1" | "2")
     {
         return Err(ImportError::Version {
             path: path.to_path_buf(),
@@ -191,7 +232,9 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     }
     let mut mapper = Mapper {
         notes: unmapped_keys(&keys),
+        renames: Vec::new(),
         keys: &keys,
+        single: false,
     };
     let mut out = mapper.map(&config, module);
     if out.targets.is_empty() {
@@ -201,6 +244,7 @@ pub fn import(source: &str, path: &Path, module: Option<&GoMod>) -> Result<Impor
     }
     mapper.notes.sort_by_key(|n| n.line);
     out.notes = mapper.notes;
+    out.renames = mapper.renames;
     Ok(out)
 }
 
@@ -224,7 +268,10 @@ struct Group {
 
 struct Mapper<'k> {
     notes: Vec<Note>,
+    renames: Vec<Rename>,
     keys: &'k [Key],
+    /// The build is the singular `build:` of config versions 0 and 1.
+    single: bool,
 }
 
 impl Mapper<'_> {
@@ -234,6 +281,15 @@ impl Mapper<'_> {
             key: key.into(),
             message: message.into(),
         });
+    }
+
+    /// The key of the `i`th build: `builds[0]`, or `build` for the singular one.
+    fn bkey(&self, i: usize) -> String {
+        if self.single {
+            "build".to_string()
+        } else {
+            format!("builds[{i}]")
+        }
     }
 
     /// The line of the key at `path` (`builds[0].ldflags`), else of `fallback`.
@@ -267,9 +323,32 @@ impl Mapper<'_> {
             .unwrap_or_else(|| "app".to_string());
         let global_env = self.env_list(&config.env, "env");
 
-        // 1. Builds, grouped by binary.
+        // 1. Builds, grouped by binary. GoReleaser v1 reads the singular `build:` when
+        // there is no `builds:`.
+        let builds: Vec<&Spanned<Build>> = match (&config.builds[..], &config.build) {
+            ([], Some(one)) => {
+                self.single = true;
+                vec![one]
+            }
+            (list, other) => {
+                if let Some(b) = other {
+                    self.note(
+                        self.line("build", line_of(&b.referenced)),
+                        "build",
+                        "GoReleaser ignores `build` when `builds` is set, and so does gocross",
+                    );
+                }
+                list.iter().collect()
+            }
+        };
+        let version_2 = config.version.as_ref().is_some_and(|v| v.value.0 == "2");
+        // Only GoReleaser v1.18 and earlier read `replacements`.
+        let before_v1_19 = config
+            .archives
+            .iter()
+            .any(|a| a.value.replacements.is_some());
         let mut groups: Vec<Group> = Vec::new();
-        for (i, build) in config.builds.iter().enumerate() {
+        for (i, build) in builds.iter().enumerate() {
             let at = line_of(&build.referenced);
             let b = &build.value;
             if let Some(builder) = &b.builder
@@ -277,7 +356,7 @@ impl Mapper<'_> {
             {
                 self.note(
                     line_of(&builder.referenced),
-                    format!("builds[{i}].builder"),
+                    format!("{}.builder", self.bkey(i)),
                     format!(
                         "gocross builds Go programs; this `{}` build is not imported",
                         builder.value
@@ -291,7 +370,7 @@ impl Mapper<'_> {
                     Some(true) => continue,
                     None => self.note(
                         line_of(&skip.referenced),
-                        format!("builds[{i}].skip"),
+                        format!("{}.skip", self.bkey(i)),
                         format!(
                             "`{}` is a template gocross cannot evaluate; the build is imported",
                             skip.value
@@ -301,7 +380,17 @@ impl Mapper<'_> {
             }
             let name = self.binary_name(i, b, &default_name, project.as_deref());
             let main = self.main_package(i, b);
-            let targets = targets::build_targets(b);
+            let (targets, removed) = targets::build_targets(b, before_v1_19);
+            if !removed.is_empty() && !version_2 {
+                self.note(
+                    self.line(&self.bkey(i), at),
+                    self.bkey(i),
+                    format!(
+                        "GoReleaser v1 built {}, a port Go removed in 1.25 (https://go.dev/doc/go1.25#windows): gocross cannot build it, and GoReleaser v2 skips it",
+                        removed.join(", ")
+                    ),
+                );
+            }
             let settings = self.settings(i, b, &global_env);
             match groups.iter_mut().find(|g| g.name == name && g.main == main) {
                 Some(g) => g.builds.push((i, at, targets, settings)),
@@ -312,7 +401,7 @@ impl Mapper<'_> {
                 }),
             }
         }
-        if config.builds.is_empty() {
+        if builds.is_empty() {
             // GoReleaser's default: one build of the project from `.`.
             let b = Build::default();
             groups.push(Group {
@@ -321,7 +410,7 @@ impl Mapper<'_> {
                 builds: vec![(
                     0,
                     1,
-                    targets::build_targets(&b),
+                    targets::build_targets(&b, before_v1_19).0,
                     self.settings(0, &b, &global_env),
                 )],
             });
@@ -393,6 +482,7 @@ impl Mapper<'_> {
                         .filter(|(k, v)| base.env.get(*k) != Some(v))
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
+                    archive_format: None,
                 });
             }
         }
@@ -452,7 +542,7 @@ impl Mapper<'_> {
         }
 
         // 4. Archives, checksum, release, upx.
-        out.archives = self.archives(config);
+        out.archives = self.archives(config, &out.targets.clone(), &mut out.overrides);
         // An archive holds every binary of its target, so gocross's archive names have no
         // `{{binary}}`; GoReleaser's `.Binary` there is the one binary's name.
         if let Some(a) = &mut out.archives
@@ -481,6 +571,13 @@ impl Mapper<'_> {
                 }
             }
         }
+        let project_name = out.project.clone().unwrap_or_else(|| default_name.clone());
+        let binary = match out.binaries.as_slice() {
+            [one] => one.name.clone(),
+            _ => project_name.clone(),
+        };
+        self.rename_archives(config, &out, &project_name, &binary);
+        self.rename_checksums(config, &out, &project_name);
         if let Some(c) = &config.checksum {
             if let Some(d) = &c.disable {
                 match d.value.as_bool() {
@@ -541,6 +638,167 @@ impl Mapper<'_> {
         out
     }
 
+    /// One [`Rename`] per target and GoReleaser archive whose file gocross names differently
+    /// (name or extension): gocross's one archive per target replaces every archive of
+    /// GoReleaser's. A note instead when GoReleaser's names cannot be worked out here.
+    fn rename_archives(
+        &mut self,
+        config: &GoReleaserConfig,
+        out: &Imported,
+        project: &str,
+        binary: &str,
+    ) {
+        let Some(archives) = &out.archives else {
+            return;
+        };
+        let Ok(gocross_name) = crate::template::Template::parse(
+            archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME),
+            crate::template::Placeholder::ARCHIVE_NAME,
+        ) else {
+            return;
+        };
+        let default = [Spanned {
+            value: schema::Archive::default(),
+            referenced: serde_saphyr::Location::UNKNOWN,
+            defined: serde_saphyr::Location::UNKNOWN,
+        }];
+        let theirs = if config.archives.is_empty() {
+            &default[..]
+        } else {
+            &config.archives[..]
+        };
+        for (i, archive) in theirs.iter().enumerate() {
+            let a = &archive.value;
+            let (key, at) = match &a.name_template {
+                Some(n) => {
+                    let key = format!("archives[{i}].name_template");
+                    let at = self.line(&key, line_of(&n.referenced));
+                    (key, at)
+                }
+                None if config.archives.is_empty() => ("archives".to_string(), 1),
+                None => (format!("archives[{i}]"), line_of(&archive.referenced)),
+            };
+            let template = a
+                .name_template
+                .as_ref()
+                .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
+            let replacements: BTreeMap<String, String> = a
+                .replacements
+                .as_ref()
+                .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
+                .unwrap_or_default();
+            // GoReleaser's format of a GOOS: `format_overrides`, else `formats`/`format`.
+            let pick = |formats: &Option<Words>, format: &Option<String>| {
+                formats
+                    .as_ref()
+                    .and_then(|f| f.0.first().cloned())
+                    .or_else(|| format.clone())
+            };
+            let format_of = |goos: &str| -> String {
+                a.format_overrides
+                    .iter()
+                    .find(|o| o.value.goos.as_deref() == Some(goos))
+                    .and_then(|o| pick(&o.value.formats, &o.value.format))
+                    .or_else(|| {
+                        pick(
+                            &a.formats.as_ref().map(|f| f.value.clone()),
+                            &a.format.as_ref().map(|f| f.value.clone()),
+                        )
+                    })
+                    .unwrap_or_else(|| "tar.gz".into())
+            };
+            for target in &out.targets {
+                let old_format = format_of(target.goos().as_str());
+                let overridden = out
+                    .overrides
+                    .iter()
+                    .filter(|o| o.targets.contains(target))
+                    .find_map(|o| o.archive_format.as_deref());
+                let new_format = match (overridden, archives.format.as_deref()) {
+                    (Some(f), _) | (None, Some(f)) => f,
+                    (None, None) if target.goos().as_str() == "windows" => "zip",
+                    (None, None) => "tar.gz",
+                };
+                if old_format == "binary" || new_format == "binary" {
+                    continue;
+                }
+                let fields = render::Fields {
+                    project,
+                    binary,
+                    target: Some(target),
+                    replacements: &replacements,
+                };
+                let old = match render::render(template, &fields) {
+                    Ok(name) => format!("{name}.{old_format}"),
+                    Err(e) => {
+                        self.note(
+                            at,
+                            key,
+                            format!("GoReleaser's archive names cannot be worked out here ({e}): compare them with gocross's (`gocross plan`)"),
+                        );
+                        break;
+                    }
+                };
+                let Ok(new) = gocross_name.render(&fields.gocross_values(), &|name: &str| {
+                    Some(render::sample_env(name))
+                }) else {
+                    return;
+                };
+                let new = format!("{new}.{new_format}");
+                if old != new {
+                    self.renames.push(Rename {
+                        line: at,
+                        key: key.clone(),
+                        asset: target.to_string(),
+                        old,
+                        new,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A [`Rename`] when GoReleaser's checksums file (`checksum.name_template`, by default
+    /// `<project>_<version>_checksums.txt`) is not gocross's `checksums.txt`.
+    fn rename_checksums(&mut self, config: &GoReleaserConfig, out: &Imported, project: &str) {
+        if out.release_disabled || out.no_checksums {
+            return;
+        }
+        let named = config
+            .checksum
+            .as_ref()
+            .and_then(|c| c.name_template.as_ref());
+        let (key, at, template) = match named {
+            Some(n) => (
+                "checksum.name_template",
+                self.line("checksum.name_template", line_of(&n.referenced)),
+                n.value.as_str(),
+            ),
+            None => (
+                "checksum",
+                self.line("checksum", 1),
+                render::DEFAULT_CHECKSUM_TEMPLATE,
+            ),
+        };
+        let fields = render::Fields {
+            project,
+            binary: project,
+            target: None,
+            replacements: &BTreeMap::new(),
+        };
+        if let Ok(old) = render::render(template, &fields)
+            && old != "checksums.txt"
+        {
+            self.renames.push(Rename {
+                line: at,
+                key: key.to_string(),
+                asset: "checksums".to_string(),
+                old,
+                new: "checksums.txt".to_string(),
+            });
+        }
+    }
+
     fn template_note(&mut self, place: &serde_saphyr::Location, key: &str, value: &Scalar) {
         self.note(
             line_of(place),
@@ -555,7 +813,7 @@ impl Mapper<'_> {
         let Some(binary) = &b.binary else {
             return default.to_string();
         };
-        let key = format!("builds[{i}].binary");
+        let key = format!("{}.binary", self.bkey(i));
         let at = line_of(&binary.referenced);
         let text = match template::map(&binary.value) {
             Ok(t) => t.replace("{{project}}", project.unwrap_or(default)),
@@ -603,7 +861,7 @@ impl Mapper<'_> {
             main = format!("{}/{}", dir.value.trim_end_matches('/'), main);
             self.note(
                 line_of(&dir.referenced),
-                format!("builds[{i}].dir"),
+                format!("{}.dir", self.bkey(i)),
                 format!(
                     "gocross builds from the module root: the main package is `{}`",
                     normalize(&main)
@@ -615,7 +873,7 @@ impl Mapper<'_> {
             if let Some(m) = &b.main {
                 self.note(
                     line_of(&m.referenced),
-                    format!("builds[{i}].main"),
+                    format!("{}.main", self.bkey(i)),
                     format!(
                         "gocross builds packages, not files: `{}` is built as the package `{}`",
                         m.value,
@@ -633,13 +891,13 @@ impl Mapper<'_> {
         let mut ldflags = Vec::new();
         match &b.ldflags {
             Some(l) if !l.value.0.is_empty() => {
-                let at = self.line(&format!("builds[{i}].ldflags"), line_of(&l.referenced));
+                let at = self.line(&format!("{}.ldflags", self.bkey(i)), line_of(&l.referenced));
                 for entry in &l.value.0 {
                     let m = template::map_flags(entry);
                     for (word, expr) in m.dropped {
                         self.note(
                             at,
-                            format!("builds[{i}].ldflags"),
+                            format!("{}.ldflags", self.bkey(i)),
                             format!("`{word}` is left out: {expr} has no gocross placeholder"),
                         );
                     }
@@ -656,7 +914,7 @@ impl Mapper<'_> {
                      prefix: Option<&str>,
                      this: &mut Self| {
             let Some(l) = list else { return Vec::new() };
-            let key = format!("builds[{i}].{name}");
+            let key = format!("{}.{name}", this.bkey(i));
             let at = this.line(&key, line_of(&l.referenced));
             let mut out = Vec::new();
             for w in &l.value.0 {
@@ -695,7 +953,8 @@ impl Mapper<'_> {
             })
             .collect();
         let mut env = global_env.clone();
-        env.extend(self.env_list(&b.env, &format!("builds[{i}].env")));
+        let key = format!("{}.env", self.bkey(i));
+        env.extend(self.env_list(&b.env, &key));
         let cgo = env.remove("CGO_ENABLED").is_some_and(|v| v == "1");
         Settings {
             ldflags: ldflags.join(" "),
@@ -751,7 +1010,14 @@ impl Mapper<'_> {
         env
     }
 
-    fn archives(&mut self, config: &GoReleaserConfig) -> Option<Archives> {
+    /// `archives:`, and the overrides that give some GOOS another format
+    /// (`format_overrides`), for `targets`.
+    fn archives(
+        &mut self,
+        config: &GoReleaserConfig,
+        targets: &[Target],
+        overrides: &mut Vec<Override>,
+    ) -> Option<Archives> {
         let Some(first) = config.archives.first() else {
             // GoReleaser's default: tar.gz for every target, Windows included.
             return Some(Archives {
@@ -808,7 +1074,9 @@ impl Mapper<'_> {
                 "tar.gz"
             }
         };
-        let mut windows = None;
+        // `format_overrides` by GOOS; gocross writes `format` (none when it is its own
+        // default, tar.gz with windows as zip) and an override per GOOS whose format differs.
+        let mut by_goos: Vec<(String, &'static str)> = Vec::new();
         for (j, o) in a.format_overrides.iter().enumerate() {
             let at = line_of(&o.referenced);
             let format = o
@@ -821,26 +1089,44 @@ impl Mapper<'_> {
                 o.value.goos.as_deref(),
                 format.as_deref().and_then(archive_format),
             ) {
-                (Some("windows"), Some(f)) => windows = Some(f),
+                (Some(goos), Some(f)) => by_goos.push((goos.to_string(), f)),
                 _ => self.note(
                     at,
                     format!("archives[0].format_overrides[{j}]"),
-                    "gocross archives every target as `format`, but windows as zip by default",
+                    format!(
+                        "gocross makes tar.gz, tar.xz, zip or bare binaries, not {}; these targets are archived as `format`",
+                        format.as_deref().unwrap_or("no format")
+                    ),
                 ),
             }
         }
+        let windows = by_goos
+            .iter()
+            .find(|(goos, _)| goos == "windows")
+            .map(|(_, f)| *f);
         out.format = match (base, windows) {
             ("tar.gz", Some("zip")) => None,
-            (b, Some(w)) if w != b => {
-                self.note(
-                    base_at,
-                    "archives[0].format_overrides",
-                    format!("gocross archives windows as {b} too, since `format` is set"),
-                );
-                Some(b.to_string())
-            }
             (b, _) => Some(b.to_string()),
         };
+        for (goos, format) in by_goos {
+            let gocross = match out.format.as_deref() {
+                Some(f) => f,
+                None if goos == "windows" => "zip",
+                None => "tar.gz",
+            };
+            let these: Vec<Target> = targets
+                .iter()
+                .filter(|t| t.goos().as_str() == goos)
+                .copied()
+                .collect();
+            if format != gocross && !these.is_empty() {
+                overrides.push(Override {
+                    targets: these,
+                    archive_format: Some(format.to_string()),
+                    ..Override::default()
+                });
+            }
+        }
         if let Some(n) = &a.name_template {
             let at = self.line("archives[0].name_template", line_of(&n.referenced));
             match template::map(&n.value) {
@@ -925,7 +1211,18 @@ fn archive_format(format: &str) -> Option<&'static str> {
 /// Whether gocross carries over the key at `names` (list indices left out): `Ok` when it
 /// does (or reads the value and notes what it cannot use), else the reason.
 fn carried(names: &[String]) -> Result<(), &'static str> {
-    let n: Vec<&str> = names.iter().map(String::as_str).collect();
+    // Config versions 0 and 1's singular `build:` has the keys of a `builds` entry.
+    let n: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if i == 0 && n == "build" {
+                "builds"
+            } else {
+                n.as_str()
+            }
+        })
+        .collect();
     const BUILD: &[&str] = &[
         "id",
         "builder",
@@ -962,6 +1259,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
         "name_template",
         "files",
         "wrap_in_directory",
+        "replacements",
     ];
     match n.as_slice() {
         [
@@ -986,6 +1284,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
             "goos" | "format" | "formats",
         ] => Ok(()),
         ["archives", "files", "src"] => Ok(()),
+        ["archives", "replacements", _] => Ok(()),
         ["archives", "files", "dst" | "strip_parent" | "info", ..] => Ok(()),
         ["archives", _, ..] => Err("gocross has no equivalent archive setting"),
         ["checksum", "name_template" | "algorithm" | "disable"] => Ok(()),
@@ -1002,8 +1301,8 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
             Err("gocross runs no hooks: put the commands in `ci.steps_before_build`")
         }
         [
-            "brews" | "homebrew_casks" | "scoops" | "winget" | "nix" | "aurs" | "aur_sources"
-            | "krews" | "chocolateys" | "npms",
+            "brews" | "brew" | "homebrew_casks" | "scoops" | "scoop" | "winget" | "nix" | "aurs"
+            | "aur_sources" | "krews" | "chocolateys" | "npms",
             ..,
         ] => Err("gocross publishes no package-manager manifests"),
         ["dockers" | "docker_manifests" | "dockers_v2" | "kos", ..] => {

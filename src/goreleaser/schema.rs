@@ -1,4 +1,4 @@
-//! The parts of a GoReleaser config (`.goreleaser.yaml`, config versions 1 and 2) that gocross
+//! The parts of a GoReleaser config (`.goreleaser.yaml`, config versions 0, 1 and 2) that gocross
 //! can carry over, as serde types of gocross's own, and every key of the file with its place.
 //!
 //! Unknown keys are not errors here: a GoReleaser file holds far more than gocross builds.
@@ -10,6 +10,7 @@
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A GoReleaser config, as far as gocross reads it.
@@ -21,6 +22,8 @@ pub struct GoReleaserConfig {
     pub project_name: Option<Spanned<String>>,
     /// `KEY=VALUE` entries for every build.
     pub env: Vec<Spanned<String>>,
+    /// Config versions 0 and 1: the one build, when `builds` is absent.
+    pub build: Option<Spanned<Build>>,
     pub builds: Vec<Spanned<Build>>,
     pub archives: Vec<Spanned<Archive>>,
     pub checksum: Option<Checksum>,
@@ -97,6 +100,9 @@ pub struct Archive {
     pub files: Option<Vec<Spanned<ArchiveFile>>>,
     /// `true`, `false`, or a directory name.
     pub wrap_in_directory: Option<Spanned<Scalar>>,
+    /// Config versions 0 and 1 (removed in GoReleaser v1.19): values of `.Os`, `.Arch`,
+    /// `.Arm`, `.Mips` and `.Amd64` replaced in the name (`amd64: x86_64`).
+    pub replacements: Option<BTreeMap<Scalar, Scalar>>,
 }
 
 /// One entry of an archive's `format_overrides`.
@@ -152,7 +158,7 @@ pub struct Upx {
 }
 
 /// A YAML scalar as its text: `7`, `"7"`, `v1`, `true` and `'{{ .IsSnapshot }}'` alike.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Scalar(pub String);
 
 impl Scalar {

@@ -30,6 +30,35 @@ fn sub_arch(goarch: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A gocross target in GoReleaser's terms, as its templates see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoReleaserTarget {
+    pub goos: String,
+    pub goarch: String,
+    /// The GOARCH's sub-architecture variable (`goarm`, `goamd64`...), if it has one.
+    pub sub_var: Option<&'static str>,
+    /// Its value, GoReleaser's default where the target has no variant (`v1` for amd64);
+    /// empty without a variable.
+    pub sub_value: String,
+}
+
+/// `linux/amd64` → GOOS linux, GOARCH amd64, `goamd64` v1: what GoReleaser sets for the
+/// target it builds, which is what its templates' `.Os`, `.Arch`, `.Amd64`... read.
+pub fn goreleaser_fields(target: &Target) -> GoReleaserTarget {
+    let goarch = target.goarch().as_str();
+    let sub = sub_arch(goarch);
+    GoReleaserTarget {
+        goos: target.goos().as_str().to_string(),
+        goarch: goarch.to_string(),
+        sub_var: sub.map(|(var, _)| var),
+        sub_value: match (&target.variant, sub) {
+            (Some(v), Some(_)) => v.to_string(),
+            (None, Some((_, default))) => default.to_string(),
+            _ => String::new(),
+        },
+    }
+}
+
 /// One target of GoReleaser's matrix, in its terms: GOOS, GOARCH and the value of the
 /// GOARCH's sub-architecture variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,16 +112,97 @@ fn values(list: &Option<Vec<Scalar>>, default: &[&str]) -> Vec<String> {
     }
 }
 
+/// The GOOS/GOARCH pairs GoReleaser builds (v2.17.0's `validTargets` and
+/// `experimentalTargets`, internal/builders/golang/targets.go): it skips the others silently,
+/// Go ports or not. windows/arm, which GoReleaser v1 built, is gone from Go (1.25) and from
+/// this list.
+const GORELEASER_PAIRS: &[&str] = &[
+    "aix/ppc64",
+    "android/386",
+    "android/amd64",
+    "android/arm",
+    "android/arm64",
+    "darwin/amd64",
+    "darwin/arm64",
+    "dragonfly/amd64",
+    "freebsd/386",
+    "freebsd/amd64",
+    "freebsd/arm",
+    "freebsd/arm64",
+    "illumos/amd64",
+    "ios/arm64",
+    "js/wasm",
+    "wasip1/wasm",
+    "linux/386",
+    "linux/amd64",
+    "linux/arm",
+    "linux/arm64",
+    "linux/ppc64",
+    "linux/ppc64le",
+    "linux/mips",
+    "linux/mipsle",
+    "linux/mips64",
+    "linux/mips64le",
+    "linux/s390x",
+    "linux/riscv64",
+    "linux/loong64",
+    "netbsd/386",
+    "netbsd/amd64",
+    "netbsd/arm",
+    "netbsd/arm64",
+    "openbsd/386",
+    "openbsd/amd64",
+    "openbsd/arm",
+    "openbsd/arm64",
+    "openbsd/riscv64",
+    "plan9/386",
+    "plan9/amd64",
+    "plan9/arm",
+    "solaris/amd64",
+    "windows/arm64",
+    "windows/386",
+    "windows/amd64",
+];
+
+/// Pairs of [`GORELEASER_PAIRS`] that GoReleaser v1.18 and earlier did not build
+/// (internal/builders/buildtarget/targets.go of v1.18.2): a config that only those read
+/// (one with `archives[].replacements`, removed in v1.19.0) ships without them.
+const UNKNOWN_BEFORE_V1_19: &[&str] = &["netbsd/arm64", "openbsd/riscv64", "wasip1/wasm"];
+
+/// What GoReleaser v1 built and Go no longer has: windows/arm, removed in Go 1.25
+/// (<https://go.dev/doc/go1.25#windows>).
+pub const REMOVED_FROM_GO: &[&str] = &["windows/arm"];
+
 /// The targets GoReleaser builds for `build`, as gocross targets, in GoReleaser's order
-/// (GOOS, then GOARCH, then sub-architecture), without duplicates.
-pub fn build_targets(build: &Build) -> Vec<Target> {
+/// (GOOS, then GOARCH, then sub-architecture), without duplicates. `before_v1_19`: the
+/// config is one only GoReleaser v1.18 or earlier reads, whose list of pairs was shorter.
+/// Also the entries of the matrix on a [`REMOVED_FROM_GO`] pair (`windows/arm/7`), which
+/// GoReleaser v1 built and neither GoReleaser v2 nor gocross can.
+pub fn build_targets(build: &Build, before_v1_19: bool) -> (Vec<Target>, Vec<String>) {
     let matrix = match &build.targets {
         Some(list) if !list.value.is_empty() => explicit(&list.value),
         _ => expand(build),
     };
     let mut out: Vec<Target> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
     for m in matrix {
         if build.ignore.iter().any(|ig| m.ignored_by(ig)) {
+            continue;
+        }
+        let pair = format!("{}/{}", m.goos, m.goarch);
+        if REMOVED_FROM_GO.contains(&pair.as_str()) {
+            let name = match m.extra.as_deref() {
+                Some(v) if m.goarch == "arm" => format!("{pair}/{v}"),
+                _ => pair,
+            };
+            if !removed.contains(&name) {
+                removed.push(name);
+            }
+            continue;
+        }
+        if !GORELEASER_PAIRS.contains(&pair.as_str())
+            || (before_v1_19 && UNKNOWN_BEFORE_V1_19.contains(&pair.as_str()))
+        {
             continue;
         }
         if let Some(t) = m.target()
@@ -101,7 +211,7 @@ pub fn build_targets(build: &Build) -> Vec<Target> {
             out.push(t);
         }
     }
-    out
+    (out, removed)
 }
 
 fn expand(build: &Build) -> Vec<Matrix> {
@@ -183,7 +293,11 @@ mod tests {
     }
 
     fn names(b: &Build) -> Vec<String> {
-        build_targets(b).iter().map(ToString::to_string).collect()
+        build_targets(b, false)
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]

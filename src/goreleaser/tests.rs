@@ -175,11 +175,52 @@ fn archives_keep_what_maps() {
         a.files,
         Some(vec!["LICENSE".to_string(), "docs/*.md".to_string()])
     );
+    // `format_overrides` are overrides of the GOOS's targets.
+    let overridden: Vec<(Vec<String>, Option<&str>)> = i
+        .overrides
+        .iter()
+        .map(|o| {
+            (
+                o.targets.iter().map(ToString::to_string).collect(),
+                o.archive_format.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        overridden,
+        [
+            (
+                vec![
+                    "windows/amd64".to_string(),
+                    "windows/arm64".to_string(),
+                    "windows/386".to_string()
+                ],
+                Some("zip")
+            ),
+            (
+                vec!["darwin/amd64".to_string(), "darwin/arm64".to_string()],
+                Some("zip")
+            ),
+        ]
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    assert!(
+        text.contains(
+            "  - targets: [\"darwin/amd64\", \"darwin/arm64\"]\n    archive_format: zip\n"
+        ),
+        "{text}"
+    );
+    let config =
+        crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module())).unwrap();
+    assert_eq!(config.overrides.len(), 2);
+    assert!(
+        !i.renames.iter().any(|r| r.key.starts_with("archives[0]")),
+        "the first archive keeps its names: {:?}",
+        i.renames
+    );
     assert_eq!(
         notes(&i),
         [
-            "3: archives[0].format_overrides: gocross archives windows as tar.xz too, since `format` is set",
-            "7: archives[0].format_overrides[1]: gocross archives every target as `format`, but windows as zip by default",
             "13: archives[0].files[1]: gocross packs `docs/*.md` at its path in the module (no dst, strip_parent or info)",
             "15: archives[1]: gocross makes one archive per target, as archives[0] says; this one is not carried over",
         ]
@@ -219,7 +260,7 @@ fn only_config_versions_1_and_2_are_read() {
     let err = import("version: 3\n", Path::new(".goreleaser.yml"), None).unwrap_err();
     assert_eq!(
         err.to_string(),
-        ".goreleaser.yml:1: version 3: gocross imports GoReleaser configs of version 1 and 2"
+        ".goreleaser.yml:1: version 3: gocross imports GoReleaser configs of version 0, 1 and 2"
     );
     let err = import(
         "builds:\n  - goos: [linux]\n    goarch: {x: y}\n",
@@ -258,6 +299,7 @@ flags: [\"-trimpath\"]
 tags: [\"osusergo\"]
 env:
   GOFLAGS: '-mod=vendor'
+archives: {}
 release:
   enabled: false
   checksums: false
@@ -304,4 +346,74 @@ fn binary_in_an_archive_name_is_the_one_binarys_name() {
         "{:?}",
         several.1
     );
+}
+
+#[test]
+fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
+    let i = imported(
+        "project_name: croc\nbuild:\n  main: main.go\n  ldflags: -s -w -X main.Version=v{{.Version}}\n  hooks:\n    post: upx dist/*\n  goos: [linux, windows, darwin]\n  goarch: [amd64, arm]\n  goarm: [7]\n  ignore:\n    - goos: darwin\n      goarch: arm\narchives:\n  - format_overrides:\n      - goos: windows\n        format: zip\n    name_template: '{{.ProjectName}}_{{.Version}}_{{.Os}}-{{.Arch}}'\n    replacements:\n      amd64: 64bit\n      arm: ARM\n      linux: Linux\n",
+    );
+    assert_eq!(
+        targets(&i),
+        [
+            "linux/amd64",
+            "linux/arm/7",
+            "windows/amd64",
+            "darwin/amd64"
+        ],
+        "windows/arm is no Go port any more; darwin/arm is ignored"
+    );
+    assert_eq!(
+        i.ldflags.as_deref(),
+        Some("-s -w -X main.Version=v{{version}}")
+    );
+    assert_eq!(i.main, None, "main.go is the package `.`");
+    assert_eq!(
+        i.archives.as_ref().and_then(|a| a.name.as_deref()),
+        Some("{{project}}_{{version}}_{{goos}}-{{goarch}}")
+    );
+    assert_eq!(
+        notes(&i),
+        [
+            "2: build: GoReleaser v1 built windows/arm/7, a port Go removed in 1.25 (https://go.dev/doc/go1.25#windows): gocross cannot build it, and GoReleaser v2 skips it",
+            "3: build.main: gocross builds packages, not files: `main.go` is built as the package `.`",
+            "5: build.hooks: gocross runs no build hooks: put the commands in `ci.steps_before_build`",
+        ]
+    );
+    let renames: Vec<String> = i
+        .renames
+        .iter()
+        .map(|r| format!("{}: {r}", r.line))
+        .collect();
+    assert_eq!(
+        renames,
+        [
+            "17: archives[0].name_template: linux/amd64: croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux-amd64.tar.gz",
+            "17: archives[0].name_template: linux/arm/7: croc_1.2.3_Linux-ARM.tar.gz -> croc_1.2.3_linux-arm.tar.gz",
+            "17: archives[0].name_template: windows/amd64: croc_1.2.3_windows-64bit.zip -> croc_1.2.3_windows-amd64.zip",
+            "17: archives[0].name_template: darwin/amd64: croc_1.2.3_darwin-64bit.tar.gz -> croc_1.2.3_darwin-amd64.tar.gz",
+            "1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt",
+        ]
+    );
+    // `builds` wins over `build`, as in GoReleaser v1.
+    let i = imported(
+        "version: 1\nbuild:\n  goos: [plan9]\nbuilds:\n  - goos: [linux]\n    goarch: [arm64]\n",
+    );
+    assert_eq!(targets(&i), ["linux/arm64"]);
+    assert!(
+        notes(&i).contains(
+            &"2: build: GoReleaser ignores `build` when `builds` is set, and so does gocross"
+                .to_string()
+        ),
+        "{:?}",
+        notes(&i)
+    );
+}
+
+#[test]
+fn names_that_stay_are_not_listed() {
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux]\n    goarch: [amd64, arm64]\narchives:\n  - name_template: '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}'\nchecksum:\n  name_template: checksums.txt\n",
+    );
+    assert!(i.renames.is_empty(), "{:?}", i.renames);
 }
