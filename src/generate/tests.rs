@@ -162,8 +162,8 @@ fn go_axis_multiplies_legs_and_releases_the_first() {
     assert_eq!(download["with"]["pattern"], "gocross-go1.25-*");
     let report = &steps(&w, "report")[1];
     assert_eq!(
-        report["with"]["pattern"], "gocross-*",
-        "the report shows every Go"
+        report["with"]["pattern"], "manifest-gocross-*",
+        "the report shows every Go, from the manifest artifacts alone"
     );
 }
 
@@ -177,8 +177,18 @@ fn release_off_and_subdirectory_module() {
     assert!(w["jobs"].get("release").is_none());
     let build = steps(&w, "build");
     assert_eq!(build[1]["with"]["go-version"], "stable");
-    let upload = build.last().unwrap();
+    let upload = build.iter().find(|s| s["name"] == "Upload ${{ matrix.target }}").unwrap();
     assert_eq!(upload["with"]["path"], "tools/hello/dist");
+    let manifests = build.last().unwrap();
+    assert_eq!(
+        manifests["with"]["path"],
+        "tools/hello/dist/manifest.json\ntools/hello/dist/tests.json\n"
+    );
+    let restore = build.iter().find(|s| s["id"] == "go-cache-restore").unwrap();
+    assert_eq!(
+        restore["with"]["key"],
+        "gocross-go-${{ matrix.target }}-stable-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles('tools/hello/go.sum') }}"
+    );
     let gocross = build.iter().find(|s| s["id"] == "gocross").unwrap();
     assert_eq!(gocross["with"]["working-directory"], "tools/hello");
 }
@@ -204,8 +214,10 @@ fn extra_steps_and_env_keep_their_values() {
     );
     let gocross = at("gocross").unwrap();
     assert!(generate < gocross);
-    assert_eq!(build[gocross + 1]["with"]["ref"], "1.20");
-    assert_eq!(build[gocross + 1]["with"]["fetch-depth"], 0);
+    // After the build and the cache's save step.
+    assert_eq!(build[gocross + 1]["name"], "Save the Go caches");
+    assert_eq!(build[gocross + 2]["with"]["ref"], "1.20");
+    assert_eq!(build[gocross + 2]["with"]["fetch-depth"], 0);
 }
 
 #[test]
@@ -394,7 +406,7 @@ fn every_upload_may_replace_its_artifact_on_a_rerun() {
             }
         }
     }
-    assert_eq!(uploads, 1);
+    assert_eq!(uploads, 2, "the leg's dist/ and its manifest artifact");
     // The action's own upload step too.
     let action: Value = serde_saphyr::from_str(
         &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap(),
