@@ -156,6 +156,17 @@ pub struct BuildJob {
     pub local: bool,
 }
 
+impl BuildJob {
+    /// The runner on which the workflow runs this job's binaries on their own platform: the
+    /// verify job's, else the leg's when it is that platform; `None` when no runner gocross
+    /// knows does (freebsd, a self-hosted label).
+    pub fn native_runner(&self) -> Option<&Runner> {
+        self.verify_runner
+            .as_ref()
+            .or((self.runner.platform == Some(self.target.platform)).then_some(&self.runner))
+    }
+}
+
 /// One binary of a job, with its complete `go build` settings.
 #[derive(Debug, Clone, Serialize)]
 pub struct BinaryBuild {

@@ -177,14 +177,20 @@ fn release_off_and_subdirectory_module() {
     assert!(w["jobs"].get("release").is_none());
     let build = steps(&w, "build");
     assert_eq!(build[1]["with"]["go-version"], "stable");
-    let upload = build.iter().find(|s| s["name"] == "Upload ${{ matrix.target }}").unwrap();
+    let upload = build
+        .iter()
+        .find(|s| s["name"] == "Upload ${{ matrix.target }}")
+        .unwrap();
     assert_eq!(upload["with"]["path"], "tools/hello/dist");
     let manifests = build.last().unwrap();
     assert_eq!(
         manifests["with"]["path"],
         "tools/hello/dist/manifest.json\ntools/hello/dist/tests.json\n"
     );
-    let restore = build.iter().find(|s| s["id"] == "go-cache-restore").unwrap();
+    let restore = build
+        .iter()
+        .find(|s| s["id"] == "go-cache-restore")
+        .unwrap();
     assert_eq!(
         restore["with"]["key"],
         "gocross-go-${{ matrix.target }}-stable-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles('tools/hello/go.sum') }}"
