@@ -33,6 +33,10 @@ pub const MAX_MATRIX_LEGS: usize = 256;
 /// Prefix of every artifact the build legs upload; the later jobs download `gocross-*`.
 pub const ARTIFACT_PREFIX: &str = "gocross-";
 
+/// upload-artifact's default `compression-level` (zlib level 6,
+/// <https://github.com/actions/upload-artifact/blob/main/action.yml>).
+const DEFAULT_COMPRESSION: u8 = 6;
+
 /// Prefix of each leg's second artifact, its manifest (and test results) alone: the report
 /// job downloads `manifest-gocross-*`, never the binaries.
 pub const MANIFEST_PREFIX: &str = "manifest-";
@@ -333,6 +337,13 @@ pub struct Leg {
     pub artifact: String,
     /// The name of the leg's manifest artifact ([`MANIFEST_PREFIX`] and `artifact`).
     pub manifest: String,
+    /// What the leg uploads, one path a line: the dist directory, without (`!`) the bare
+    /// binaries only its archive ships.
+    pub upload: String,
+    /// upload-artifact's `compression-level`: 0 when the artifact holds archives and JSON
+    /// only (compressing a compressed file again costs time and saves nothing), else the
+    /// action's default.
+    pub compression: u8,
     /// Debian/Ubuntu packages to install, space-separated; empty for none.
     pub apt: String,
     /// The PyPI ziglang release to install; empty for none.
@@ -445,6 +456,7 @@ impl WorkflowContext {
         } else {
             go_versions.iter().map(Some).collect()
         };
+        let dist = layout.in_module("dist");
         let mut legs = Vec::new();
         let mut verify_legs = Vec::new();
         for job in &plan.jobs {
@@ -454,8 +466,25 @@ impl WorkflowContext {
                     hint: hint.clone(),
                 });
             }
+            // A binary that only its archive ships stays out of the artifact, unless a
+            // verify leg or the image job needs it; what is left is compressed already.
+            let bare = job.archive.as_ref().is_none_or(|a| a.binaries_released)
+                || job.verify_runner.is_some()
+                || config.image.is_some();
+            let (upload, compression) = if bare {
+                (dist.clone(), DEFAULT_COMPRESSION)
+            } else {
+                let excluded: String = job
+                    .binaries
+                    .iter()
+                    .map(|b| format!("!{dist}/{}\n", b.output))
+                    .collect();
+                (format!("{dist}\n{excluded}"), 0)
+            };
             for go in &axis {
                 let mut leg = leg(&plan.project, job, go.map(String::as_str));
+                leg.upload = upload.clone();
+                leg.compression = compression;
                 leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
                 if let Some(runner) = &job.verify_runner {
                     verify_legs.push(VerifyLeg {
@@ -486,7 +515,6 @@ impl WorkflowContext {
                 comment: format!("v{}", origin::VERSION),
             },
         };
-        let dist = layout.in_module("dist");
         let release_pattern = match go_versions.first() {
             Some(go) => format!("{ARTIFACT_PREFIX}go{go}-*"),
             None => format!("{ARTIFACT_PREFIX}*"),
@@ -694,6 +722,8 @@ fn leg(project: &str, job: &BuildJob, go: Option<&str>) -> Leg {
         verify: job.verify.method.name().to_string(),
         manifest: format!("{MANIFEST_PREFIX}{artifact}"),
         artifact,
+        upload: String::new(),
+        compression: DEFAULT_COMPRESSION,
         apt: job.requirements.packages.join(" "),
         zig: job.requirements.zig.unwrap_or_default().to_string(),
         go: go.map(String::from),

@@ -181,7 +181,8 @@ fn release_off_and_subdirectory_module() {
         .iter()
         .find(|s| s["name"] == "Upload ${{ matrix.target }}")
         .unwrap();
-    assert_eq!(upload["with"]["path"], "tools/hello/dist");
+    assert_eq!(upload["with"]["path"], "${{ matrix.upload }}");
+    assert!(legs(&w).iter().all(|l| l["upload"] == "tools/hello/dist"));
     let manifests = build.last().unwrap();
     assert_eq!(
         manifests["with"]["path"],
@@ -296,6 +297,34 @@ fn a_leg_per_target_builds_every_binary_and_archives_are_attested() {
         subjects,
         "dist/**/age_*_linux_armv7.tar.gz\ndist/**/age_*_windows_amd64.zip\ndist/**/age_darwin_arm64\ndist/**/age-keygen_darwin_arm64\n"
     );
+    // An archived leg uploads its archive without the bare binaries, uncompressed; the bare
+    // binaries darwin releases (and its verify job runs) are uploaded, compressed.
+    let uploads: Vec<(&str, &Value)> = legs
+        .iter()
+        .map(|l| (l["upload"].as_str().unwrap(), &l["compression"]))
+        .collect();
+    assert_eq!(
+        uploads,
+        [
+            (
+                "dist\n!dist/age_linux_arm_7\n!dist/age-keygen_linux_arm_7\n",
+                &Value::from(0)
+            ),
+            (
+                "dist\n!dist/age_windows_amd64.exe\n!dist/age-keygen_windows_amd64.exe\n",
+                &Value::from(0)
+            ),
+            ("dist", &Value::from(6)),
+        ]
+    );
+    // With `release.binaries: true`, every bare binary is uploaded.
+    let (_, w) = rendered(
+        "version: 1\nproject: age\ntargets: [linux/arm/7]\narchives: {}\nrelease:\n  binaries: true\n",
+        &Layout::default(),
+    );
+    let released = &w["jobs"]["build"]["strategy"]["matrix"]["include"][0];
+    assert_eq!(released["upload"], "dist");
+    assert_eq!(released["compression"], 6);
 }
 
 const IMAGE: &str =
