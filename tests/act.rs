@@ -818,6 +818,18 @@ async fn two_commands_released_as_archives() {
         leg["archives"][0]["entries"],
         json!(["LICENSE", "README.md", "ship", "ship-keygen"])
     );
+    // Only the archives carry the binaries: no bare copy was uploaded beside them.
+    let uploaded: Vec<String> = tag.uploaded().into_keys().collect();
+    assert_eq!(
+        uploaded,
+        [
+            "manifest.json",
+            "ship_1.2.3_linux_amd64.tar.gz",
+            "ship_1.2.3_linux_riscv64.tar.gz"
+        ],
+        "{}",
+        tag.log
+    );
     let body = &fake.state().releases[0].body;
     assert!(
         body.contains(
