@@ -823,6 +823,7 @@ async fn two_commands_released_as_archives() {
     assert_eq!(
         uploaded,
         [
+            "checksums.txt",
             "manifest.json",
             "ship_1.2.3_linux_amd64.tar.gz",
             "ship_1.2.3_linux_riscv64.tar.gz"
