@@ -4,15 +4,19 @@
 //! Decisions made here, one place each:
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
 //!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
-//!   Go tests for its target first), `attest` (tags; `release.attest`),
-//!   `release` (tags), `report` (pull requests), and with `image:` `image` (after check,
+//!   Go tests for its target first), `verify` (the binaries of legs whose runner cannot run
+//!   them, on the target's native runner), `attest` (tags; `release.attest`),
+//!   `release` (tags; after check, build and verify), `report` (pull requests, from the
+//!   legs' manifest artifacts), and with `image:` `image` (after check,
 //!   build and, on a tag, the release) and `sign-image` (`release.attest`), each with the
 //!   least permissions it needs;
 //! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
 //!   the plan, never listed here;
 //! - the Go that builds ([`go_release`]) and `GOTOOLCHAIN=local`, so that it is the Go that
 //!   was set up;
-//! - artifact names (unique per leg) and the download pattern of the later jobs;
+//! - artifact names (unique per leg), what each leg uploads and at which compression, how
+//!   long artifacts are kept, and the download pattern of the later jobs;
+//! - the Go cache key of a leg (restored and saved only where the run is not a tag);
 //! - pinned action references ([`super::pins`]) and the gocross action reference
 //!   ([`crate::origin`]).
 
