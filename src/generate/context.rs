@@ -377,6 +377,8 @@ pub struct VerifyLeg {
     pub artifact: String,
     /// The binaries, relative to the module root (`dist/hello_darwin_arm64`), space-separated.
     pub files: String,
+    /// The Go release of the build leg, when the matrix has a Go axis.
+    pub go: Option<String>,
 }
 
 /// The attestation job.
@@ -501,6 +503,7 @@ impl WorkflowContext {
                             .map(|b| format!("dist/{}", b.output))
                             .collect::<Vec<_>>()
                             .join(" "),
+                        go: leg.go.clone(),
                     });
                 }
                 legs.push(leg);

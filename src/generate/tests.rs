@@ -168,6 +168,38 @@ fn go_axis_multiplies_legs_and_releases_the_first() {
 }
 
 #[test]
+fn a_go_axis_verifies_each_releases_build_on_its_own_runner() {
+    let (_, w) = rendered(
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\nci:\n  go_versions: ['1.25', '1.26']\n",
+        &Layout::default(),
+    );
+    let verify = &w["jobs"]["verify"];
+    assert_eq!(
+        verify["name"],
+        "Verify ${{ matrix.target }} built with Go ${{ matrix.go }} on ${{ matrix.runner }}"
+    );
+    let legs: Vec<(&str, &str, &str)> = verify["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["go"].as_str().unwrap(),
+                l["artifact"].as_str().unwrap(),
+                l["runner"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            ("1.25", "gocross-go1.25-hello_darwin_arm64", "macos-15"),
+            ("1.26", "gocross-go1.26-hello_darwin_arm64", "macos-15"),
+        ]
+    );
+}
+
+#[test]
 fn release_off_and_subdirectory_module() {
     let layout = Layout {
         working_directory: "tools/hello".into(),
