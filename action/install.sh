@@ -12,8 +12,14 @@
 #      action's repository (curl retries 5xx answers and timeouts), check it against the pinned
 #      digest before it is ever run, optionally check its build provenance with
 #      `gh attestation verify` (INPUT_VERIFY_ATTESTATION=true), and keep it in the tool cache.
-#   4. No pinned digest (the release came after this action's commit, or this is the release
-#      commit itself, which cannot list the binaries built from it), a 404 (another platform):
+#   4. No pinned digest, but the action runs at a commit whose source is the version asked for
+#      (the release commit, which `ci init` pins, cannot list the binaries built from it): download
+#      the asset and keep it only when `gh attestation verify` proves it was built from that very
+#      commit by this repository's release workflow on a GitHub-hosted runner
+#      (https://cli.github.com/manual/gh_attestation_verify; GH_TOKEN comes from action.yml).
+#      A failed verification deletes the download and stops; no gh on PATH, or no attestation
+#      for the asset, falls through to 5.
+#   5. Otherwise (the release came after this action's commit, a 404 for another platform):
 #      `cargo install --locked` from the action's own source, but only when that source is the
 #      version asked for. Any other download failure stops here: a build from source would take
 #      minutes and hide it.
@@ -114,33 +120,68 @@ if [ -n "$os" ] && [ -n "$arch" ] && [ -f "$action_dir/action/digests.txt" ]; th
   pinned=$(awk -v name="$asset" '$1 !~ /^#/ && $2 == name { print $1; exit }' "$action_dir/action/digests.txt")
 fi
 
+base="${GOCROSS_DOWNLOAD_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}/v$want"
+# The workflow of this repository that attests the release assets (.github/workflows/release.yml).
+signer_workflow="$repo/.github/workflows/release.yml"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Downloads the asset into $tmp; returns 1 on a 404 (no such asset).
+download_asset() { download "$base/$asset" "$tmp/$asset"; }
+
+# Deletes the download and stops with $1.
+reject() {
+  rm -f "$tmp/$asset"
+  fail "$1; the download was deleted and not run"
+}
+
+# Moves the checked download into the tool cache and puts it on PATH.
+install_download() {
+  mkdir -p "$bin_dir"
+  chmod +x "$tmp/$asset"
+  # Moved in beside its final name, then renamed: a move between file systems that is cut
+  # off half way never passes for an installed gocross.
+  mv "$tmp/$asset" "$bin.partial"
+  mv -f "$bin.partial" "$bin"
+  add_to_path
+  exit 0
+}
+
 if [ -n "$pinned" ]; then
-  base="${GOCROSS_DOWNLOAD_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}/v$want"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  if download "$base/$asset" "$tmp/$asset"; then
+  if download_asset; then
     actual=$(sha256 "$tmp/$asset")
     if [ "$pinned" != "$actual" ]; then
-      rm -f "$tmp/$asset"
-      fail "digest mismatch for $asset: this action pins $pinned, the download is $actual; the download was deleted and not run"
+      reject "digest mismatch for $asset: this action pins $pinned, the download is $actual"
     fi
     if [ "${INPUT_VERIFY_ATTESTATION:-false}" = true ]; then
       command -v gh >/dev/null || fail "verify-attestation is true, but there is no gh (GitHub CLI) on PATH"
-      if ! gh attestation verify "$tmp/$asset" --repo "$repo"; then
-        rm -f "$tmp/$asset"
-        fail "$asset has no valid build provenance attestation from $repo; the download was deleted and not run"
+      if ! gh attestation verify "$tmp/$asset" --repo "$repo" \
+        --signer-workflow "$signer_workflow" --deny-self-hosted-runners; then
+        reject "$asset has no valid build provenance attestation from $signer_workflow"
       fi
     fi
-    mkdir -p "$bin_dir"
-    chmod +x "$tmp/$asset"
-    # Moved in beside its final name, then renamed: a move between file systems that is cut
-    # off half way never passes for an installed gocross.
-    mv "$tmp/$asset" "$bin.partial"
-    mv -f "$bin.partial" "$bin"
-    add_to_path
-    exit 0
+    install_download
   fi
   echo "::notice title=gocross install::no prebuilt gocross $want for $os/$arch at $base; building it from source"
+elif [ -n "$os" ] && [ -n "$arch" ] && [ "$want" = "$source_version" ] && [[ "$action_ref" =~ ^[0-9a-f]{40}$ ]]; then
+  if ! command -v gh >/dev/null; then
+    echo "::notice title=gocross install::this action pins no digest for $asset (action/digests.txt) and there is no gh (GitHub CLI) on PATH to check its build provenance; building it from source"
+  elif download_asset; then
+    # gh exits 1 both for no attestation and for one that fails the policy: only its
+    # "No attestations found" line tells them apart, and only that case may fall back.
+    verified=true
+    verdict=$(gh attestation verify "$tmp/$asset" --repo "$repo" --source-digest "$action_ref" \
+      --signer-workflow "$signer_workflow" --deny-self-hosted-runners 2>&1) || verified=false
+    echo "$verdict"
+    [ "$verified" = false ] || install_download
+    if [[ "$verdict" != *"No attestations found"* ]]; then
+      reject "$asset has no valid build provenance attestation that $signer_workflow built it from $repo@$action_ref on a GitHub-hosted runner"
+    fi
+    rm -f "$tmp/$asset"
+    echo "::notice title=gocross install::$asset has no build provenance attestation in $repo; building it from source"
+  else
+    echo "::notice title=gocross install::no prebuilt gocross $want for $os/$arch at $base; building it from source"
+  fi
 elif [ -n "$os" ] && [ -n "$arch" ]; then
   echo "::notice title=gocross install::this action pins no digest for $asset (action/digests.txt); building it from source"
 fi

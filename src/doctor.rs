@@ -199,10 +199,10 @@ pub fn diagnose(
         );
         checks.push(if skipped {
             check
-        } else if job.runner.platform == Some(job.target.platform) {
+        } else if let Some(native) = job.native_runner() {
             check.fix(format!(
                 "the workflow (`gocross ci init`) verifies it on its {} runner",
-                job.runner.label
+                native.label
             ))
         } else {
             check.fix(format!(

@@ -159,6 +159,11 @@ pub struct BuildJob {
     pub upx: bool,
     /// The GitHub runner of the workflow leg.
     pub runner: Runner,
+    /// The GitHub runner of the workflow's verify job for this target: the target's native
+    /// runner, when the leg builds on another platform whose runner cannot run the binary
+    /// (darwin, windows/arm64 built on Linux). `None` when the leg verifies itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_runner: Option<Runner>,
     pub verify: VerifyPlan,
     /// What must be installed where the job runs.
     pub requirements: Requirements,
@@ -174,6 +179,17 @@ pub struct BuildJob {
     /// refuses a plan with such a job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+}
+
+impl BuildJob {
+    /// The runner on which the workflow runs this job's binaries on their own platform: the
+    /// verify job's, else the leg's when it is that platform; `None` when no runner gocross
+    /// knows does (freebsd, a self-hosted label).
+    pub fn native_runner(&self) -> Option<&Runner> {
+        self.verify_runner
+            .as_ref()
+            .or((self.runner.platform == Some(self.target.platform)).then_some(&self.runner))
+    }
 }
 
 /// One binary of a job, with its complete `go build` settings.
@@ -510,10 +526,30 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     };
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
 
-    // 5a. Runner first: for workflow plans the job's host is its runner.
+    // 5a. Runner first: for workflow plans the job's host is its runner. A leg that would
+    // only need its own OS to run the binary builds on Linux instead (see `build_runner`).
+    let tests_in_leg = config.test.is_some()
+        && test_enabled
+        && config
+            .test
+            .as_ref()
+            .and_then(|t| t.targets())
+            .is_none_or(|listed| listed.iter().any(|t| selects(t, target)));
     let runner = match runner.or_else(|| runner_override(config, target)) {
         Some(label) => Runner::new(label),
-        None => Runner::from(default_runner(target)),
+        None => Runner::from(build_runner(
+            target,
+            CgoNeeds {
+                target,
+                static_link,
+                glibc,
+                build_glibc: runners::UBUNTU_24_04.glibc,
+                host: Some(runners::UBUNTU_24_04.platform),
+                configured: cc,
+            },
+            cgo,
+            tests_in_leg || verify.as_ref().is_some_and(|v| !v.allow_not_run),
+        )),
     };
     let host = match ctx.host {
         Host::Machine(p) => p,
@@ -614,10 +650,29 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let sysroot = (cgo && !static_link)
         .then(|| qemu_sysroot(target, verify.as_ref()))
         .flatten();
-    let runs = verify_method(target.platform, host, sysroot);
-    let method = match verify.as_ref().and_then(|v| v.skip.clone()) {
-        Some(reason) => VerifyMethod::None { reason },
-        None => runs.clone(),
+    let runs = verify_method(target.platform, host, sysroot.clone());
+    // The workflow runs what its build leg cannot on the target's own runner.
+    let verify_runner = target
+        .port()
+        .native_runner
+        .filter(|native| {
+            verify.as_ref().is_none_or(|v| v.skip.is_none())
+                && Some(native.platform) != runner.platform
+                && matches!(
+                    verify_method(target.platform, runner.platform, sysroot),
+                    VerifyMethod::None { .. }
+                )
+        })
+        .map(Runner::from);
+    let method = match (verify.as_ref().and_then(|v| v.skip.clone()), &verify_runner) {
+        (Some(reason), _) => VerifyMethod::None { reason },
+        (None, Some(native)) if ctx.host == Host::Runners => VerifyMethod::None {
+            reason: format!(
+                "{target} binaries run in the verify job on {}, after this leg",
+                native.label
+            ),
+        },
+        (None, _) => runs.clone(),
     };
 
     // 6. Tests.
@@ -678,6 +733,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         toolchain,
         upx,
         runner,
+        verify_runner,
         verify: VerifyPlan {
             method,
             settings: verify,
@@ -816,6 +872,37 @@ pub fn default_runner(target: &Target) -> &'static RunnerImage {
         .port()
         .native_runner
         .unwrap_or(&runners::UBUNTU_24_04)
+}
+
+/// The runner of a target's leg without overrides. Go builds every pure-Go target on any
+/// platform, so a target whose native runner is not Linux (macOS, Windows) builds on Ubuntu
+/// 24.04 on x64, where GitHub bills a minute at a tenth of macOS's and half of Windows's
+/// (https://docs.github.com/en/billing/managing-billing-for-your-products/managing-billing-for-github-actions/about-billing-for-github-actions),
+/// and its binaries run in a verify job on the native runner. A cgo target builds there too
+/// when a runner's C toolchain (zig, a Debian cross gcc) can build it from Linux (`cgo` and
+/// `needs` are its build); `native_only` (its Go tests run in the leg, or
+/// `verify.allow_not_run: false` wants the leg itself to run the binary) and a configured
+/// `cc` keep the native leg. Otherwise [`default_runner`].
+fn build_runner(
+    target: &Target,
+    needs: CgoNeeds<'_>,
+    cgo: bool,
+    native_only: bool,
+) -> &'static RunnerImage {
+    let native = default_runner(target);
+    if native.platform.goos == Goos::Linux || native_only || needs.configured.is_some() {
+        return native;
+    }
+    let builds_on_linux = !cgo
+        || !matches!(
+            toolchain::choose(needs, &Toolbox::ci()),
+            CToolchain::Missing { .. }
+        );
+    if builds_on_linux {
+        &runners::UBUNTU_24_04
+    } else {
+        native
+    }
 }
 
 /// How a binary for `target` runs on `host`. `sysroot` is passed to QEMU for dynamic binaries.

@@ -89,6 +89,7 @@ const STAND_INS: &[(&str, &str)] = &[
     ("actions/upload-artifact", "upload-artifact"),
     ("actions/download-artifact", "download-artifact"),
     ("actions/attest-build-provenance", "attest-build-provenance"),
+    ("actions/cache", "cache"),
 ];
 
 /// A repository with gocross.yaml and the workflow `gocross ci init` wrote for it, tagged
@@ -110,6 +111,8 @@ struct WorkflowRun {
     artifacts: PathBuf,
     /// `<sha256>  <path>` lines the attestation stand-in recorded.
     attested: String,
+    /// `restore <key>` and `save <key>` lines the cache stand-ins recorded.
+    cached: String,
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -184,7 +187,18 @@ impl Project {
             else {
                 continue;
             };
-            let (name, _) = reference.split_once('@').expect("pinned reference");
+            let (name, sha) = reference.split_once('@').expect("pinned reference");
+            // An action in a directory of its repository (actions/cache/restore): act looks
+            // it up in the repository's mapping.
+            let (name, reference) = match name.splitn(3, '/').collect::<Vec<_>>()[..] {
+                [owner, repo, _] => {
+                    let repo = format!("{owner}/{repo}");
+                    let reference = format!("{repo}@{sha}");
+                    (repo, reference)
+                }
+                _ => (name.to_string(), reference.to_string()),
+            };
+            let name = name.as_str();
             let dir = match STAND_INS.iter().find(|(n, _)| *n == name) {
                 Some((_, stand_in)) => repo().join("tests/act").join(stand_in),
                 None if name == "gocross/gocross" => action.clone(),
@@ -260,6 +274,7 @@ impl Project {
         let artifacts = dir.join("artifacts");
         std::fs::create_dir_all(&artifacts).unwrap();
         let attestations = dir.join("attestations");
+        let cache = dir.join("cache");
         let event_file = dir.join("event.json");
         std::fs::write(&event_file, payload.to_string()).unwrap();
         let mut cmd = Command::new(common::which("act").expect("act is installed"));
@@ -299,6 +314,7 @@ impl Project {
                 "GOCROSS_ACT_ATTESTATIONS",
                 attestations.display().to_string(),
             ),
+            ("GOCROSS_ACT_CACHE", cache.display().to_string()),
         ] {
             cmd.arg("--env").arg(format!("{name}={value}"));
         }
@@ -313,6 +329,7 @@ impl Project {
             log,
             artifacts,
             attested: std::fs::read_to_string(&attestations).unwrap_or_default(),
+            cached: std::fs::read_to_string(&cache).unwrap_or_default(),
         }
     }
 
@@ -801,6 +818,19 @@ async fn two_commands_released_as_archives() {
         leg["archives"][0]["entries"],
         json!(["LICENSE", "README.md", "ship", "ship-keygen"])
     );
+    // Only the archives carry the binaries: no bare copy was uploaded beside them.
+    let uploaded: Vec<String> = tag.uploaded().into_keys().collect();
+    assert_eq!(
+        uploaded,
+        [
+            "checksums.txt",
+            "manifest.json",
+            "ship_1.2.3_linux_amd64.tar.gz",
+            "ship_1.2.3_linux_riscv64.tar.gz"
+        ],
+        "{}",
+        tag.log
+    );
     let body = &fake.state().releases[0].body;
     assert!(
         body.contains(
@@ -950,4 +980,90 @@ async fn the_image_waits_for_check_and_release_and_is_tagged_with_the_described_
         tag.log
     );
     assert_eq!(registry.tags("acme/hello"), [version.to_string()]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn macos_builds_on_linux_and_its_verify_job_is_skipped_under_act_which_holds_the_release() {
+    let Some(p) = Project::new(
+        "hello",
+        "version: 1\nproject: hello\ntargets: [linux/amd64, darwin/arm64]\nldflags: -s -w -X main.version={{version}}\nverify:\n  expect: \"^hello \"\n",
+    ) else {
+        return;
+    };
+    // The darwin leg runs on the Linux runner act has; the verify job asks for macos-15, a
+    // platform act is not given (`-P` maps ubuntu-24.04 only), so act skips it and says so.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let pr = p.pull_request(&fake);
+    assert_pull_request(&p, &fake, &pr);
+    assert_legs(
+        &pr,
+        &[Leg {
+            artifact: "gocross-hello_linux_amd64",
+            target: "linux/amd64",
+            verify: "native",
+        }],
+    );
+    let mac = &pr.manifest("gocross-hello_darwin_arm64")["artifacts"][0];
+    assert_eq!(mac["target"], "darwin/arm64");
+    assert_eq!(mac["audit"]["passed"], true, "{mac}");
+    assert_eq!(mac["verify"]["outcome"], "not_run", "{mac}");
+    let verify_lines: Vec<&str> = pr
+        .log
+        .lines()
+        .filter(|l| l.starts_with("[gocross/Verify darwin/arm64 on macos-15"))
+        .collect();
+    assert_eq!(verify_lines.len(), 1, "{}", pr.log);
+    assert!(
+        verify_lines[0]
+            .contains("Skipping unsupported platform -- Try running with `-P macos-15=...`"),
+        "{}",
+        verify_lines[0]
+    );
+    // Each leg restored and saved its Go caches; the report got the manifests alone.
+    for target in ["linux/amd64", "darwin/arm64"] {
+        for op in ["restore", "save"] {
+            assert!(
+                pr.cached
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{op} gocross-go-{target}-"))),
+                "{op} {target}: {}",
+                pr.cached
+            );
+        }
+    }
+    let manifests = pr.artifacts.join("manifest-gocross-hello_darwin_arm64");
+    let files: Vec<String> = std::fs::read_dir(&manifests)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["manifest.json"]);
+
+    // The tag: both legs build on Linux without a cache. The release waits for the verify
+    // job, which act cannot run: nothing ships that nobody ran on its own OS.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let tag = p.tag_push(&fake, false);
+    assert!(tag.ok, "the tag run failed:\n{}", tag.log);
+    for artifact in ["gocross-hello_linux_amd64", "gocross-hello_darwin_arm64"] {
+        assert_eq!(tag.manifest(artifact)["version"], "1.2.3", "{artifact}");
+    }
+    assert!(
+        tag.log.lines().any(
+            |l| l.starts_with("[gocross/Verify darwin/arm64 on macos-15")
+                && l.contains("Skipping unsupported platform")
+        ),
+        "{}",
+        tag.log
+    );
+    assert!(!job_ran(&tag, "Release"), "{}", tag.log);
+    assert!(
+        fake.state().releases.is_empty(),
+        "released without the native verification"
+    );
+    assert_eq!(tag.cached, "", "a tag run used the cache");
+    assert!(
+        !tag.artifacts
+            .join("manifest-gocross-hello_linux_amd64")
+            .exists(),
+        "a tag run uploads no manifest artifact"
+    );
 }

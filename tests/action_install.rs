@@ -277,6 +277,68 @@ impl Runner {
     }
 }
 
+/// What the `gh` stand-in answers to `gh attestation verify`, as the real gh 2.x does.
+#[derive(Clone, Copy)]
+enum Verdict {
+    /// Exit 0: an attestation matches the policy.
+    Verified,
+    /// Exit 1: attestations exist, none matches the policy (another commit, workflow or runner).
+    Fails,
+    /// Exit 1: the API holds no attestation for the file's digest.
+    NoAttestation,
+}
+
+impl Runner {
+    /// Writes a `gh` stand-in into `dir` (a PATH directory): it records its arguments, one a
+    /// line, then `GH_TOKEN=<token>` and `sha256=<digest of the file it was asked about>` in
+    /// [`Runner::gh_calls`] (one block per call), and answers with `verdict`.
+    fn gh_in(&self, dir: &Path, verdict: Verdict) {
+        std::fs::create_dir_all(dir).unwrap();
+        let answer = match verdict {
+            Verdict::Verified => {
+                "echo 'Loaded 1 attestation from GitHub API' >&2\n\
+                                  echo '✓ Verification succeeded!' >&2\nexit 0"
+            }
+            Verdict::Fails => {
+                "echo 'Loaded 1 attestation from GitHub API' >&2\n\
+                               echo '✗ Verification failed' >&2\n\
+                               echo 'Error: verifying with issuer \"sigstore.dev\": expected SourceRepositoryDigest to be 0123, got 4567' >&2\n\
+                               exit 1"
+            }
+            Verdict::NoAttestation => {
+                "echo \"✗ No attestations found for subject sha256:$digest\" >&2\n\
+                                       echo 'Error: no attestations found' >&2\nexit 1"
+            }
+        };
+        let script = format!(
+            "#!/bin/sh\n\
+             digest=$(sha256sum \"$3\" | cut -d ' ' -f 1)\n\
+             {{ for a in \"$@\"; do echo \"$a\"; done; echo \"GH_TOKEN=$GH_TOKEN\"; echo \"sha256=$digest\"; echo; }} >> '{calls}'\n\
+             {answer}\n",
+            calls = self.gh_calls().display(),
+        );
+        let exe = dir.join("gh");
+        std::fs::write(&exe, script).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// Where the `gh` stand-in records its calls.
+    fn gh_calls(&self) -> PathBuf {
+        self.path("gh-calls")
+    }
+
+    /// The calls the `gh` stand-in recorded, each as its lines.
+    fn gh_calls_made(&self) -> Vec<Vec<String>> {
+        let Ok(text) = std::fs::read_to_string(self.gh_calls()) else {
+            return Vec::new();
+        };
+        text.split("\n\n")
+            .filter(|call| !call.is_empty())
+            .map(|call| call.lines().map(str::to_string).collect())
+            .collect()
+    }
+}
+
 fn package_of(tool: &str) -> &str {
     match tool {
         "shasum" => "perl",
@@ -917,4 +979,264 @@ async fn the_action_finds_its_repository_version_and_commit_in_its_own_files() {
         )]
     );
     assert!(!runner.cargo_args().exists(), "built from source");
+}
+
+const COMMIT: &str = "89abcdef0123456789abcdef0123456789abcdef";
+const GH_TOKEN: &str = "ghs_installtoken";
+
+/// The arguments install.sh must give `gh` for a download without a pinned digest: the
+/// release workflow of the action's repository built it from the action's own commit, on a
+/// GitHub-hosted runner; then the token and the digest of the file gh was asked about.
+fn strict_gh_call(file: &str, bytes: &[u8]) -> Vec<String> {
+    [
+        "attestation",
+        "verify",
+        file,
+        "--repo",
+        "gocross/gocross",
+        "--source-digest",
+        COMMIT,
+        "--signer-workflow",
+        "gocross/gocross/.github/workflows/release.yml",
+        "--deny-self-hosted-runners",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([
+        format!("GH_TOKEN={GH_TOKEN}"),
+        format!("sha256={}", sha256_hex(bytes)),
+    ])
+    .collect()
+}
+
+/// Runs install.sh as the action checked out at [`COMMIT`], downloading from `server`, with
+/// the token action.yml passes and `path` before the tools.
+fn install_at_commit(
+    runner: &Runner,
+    action: &Path,
+    server: &MockServer,
+    version: &str,
+    inputs: &[(&str, &str)],
+    path: Option<&Path>,
+) -> Outcome {
+    let uri = server.uri();
+    let mut env = vec![
+        ("GOCROSS_DOWNLOAD_URL", uri.as_str()),
+        ("GH_TOKEN", GH_TOKEN),
+    ];
+    env.extend_from_slice(inputs);
+    runner.run_install(action, &env, ("Linux", "X64"), version, path)
+}
+
+#[tokio::test]
+async fn an_unpinned_release_of_the_actions_commit_is_installed_when_gh_verifies_its_provenance() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let action = checked_out_action(&runner, COMMIT);
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let bytes = runner.fake_gocross(VERSION, &name);
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &[(name.clone(), bytes.clone())]).await;
+    let bin = runner.path("bin");
+    runner.gh_in(&bin, Verdict::Verified);
+    let cargo = runner.cargo_on_path();
+    std::fs::rename(cargo.join("cargo"), bin.join("cargo")).unwrap();
+
+    let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&bin));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    let calls = runner.gh_calls_made();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let file = &calls[0][2];
+    assert!(
+        file.starts_with(&runner.path("tmp").display().to_string()) && file.ends_with(&name),
+        "{file}"
+    );
+    assert_eq!(calls[0], strict_gh_call(file, &bytes));
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
+    let bin_dir = runner
+        .tool_cache()
+        .join(format!("gocross/{VERSION}/linux-amd64/bin"));
+    assert_eq!(std::fs::read(bin_dir.join("gocross")).unwrap(), bytes);
+    assert_eq!(outcome.github_path, [bin_dir.display().to_string()]);
+    assert!(!runner.cargo_args().exists(), "built from source");
+    assert!(!runner.marker().exists(), "run before it was installed");
+    assert_eq!(std::fs::read_dir(runner.path("tmp")).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn a_download_gh_rejects_is_deleted_never_run_and_never_replaced_by_a_source_build() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let action = checked_out_action(&runner, COMMIT);
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let bytes = runner.fake_gocross(VERSION, &name);
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &[(name.clone(), bytes.clone())]).await;
+    let bin = runner.path("bin");
+    runner.gh_in(&bin, Verdict::Fails);
+    let cargo = runner.cargo_on_path();
+    std::fs::rename(cargo.join("cargo"), bin.join("cargo")).unwrap();
+
+    let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&bin));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::{name} has no valid build provenance attestation that gocross/gocross/.github/workflows/release.yml built it from gocross/gocross@{COMMIT} on a GitHub-hosted runner; the download was deleted and not run"
+        )]
+    );
+    // gh's own reason is in the log.
+    assert!(
+        outcome.stdout.contains("expected SourceRepositoryDigest"),
+        "{}",
+        outcome.stdout
+    );
+    let calls = runner.gh_calls_made();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0], strict_gh_call(&calls[0][2], &bytes));
+    assert!(!Path::new(&calls[0][2]).exists(), "the download was kept");
+    assert!(!runner.cargo_args().exists(), "built from source");
+    runner.assert_untouched(&outcome);
+}
+
+#[tokio::test]
+async fn without_gh_or_an_attestation_the_actions_own_source_is_built() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let action = checked_out_action(&runner, COMMIT);
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let bytes = runner.fake_gocross(VERSION, &name);
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &[(name.clone(), bytes.clone())]).await;
+    let cargo = runner.cargo_on_path();
+    let source_build = format!(
+        "install\n--locked\n--path\n{}\n--root\n{}\nGOCROSS_SOURCE_COMMIT={COMMIT}\n",
+        action.display(),
+        runner
+            .tool_cache()
+            .join(format!("gocross/{VERSION}/linux-amd64"))
+            .display()
+    );
+
+    // No gh: nothing is downloaded that could not be checked.
+    let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&cargo));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "::notice title=gocross install::this action pins no digest for {name} (action/digests.txt) and there is no gh (GitHub CLI) on PATH to check its build provenance; building it from source"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(requests(&server).await, Vec::<String>::new());
+    assert_eq!(
+        std::fs::read_to_string(runner.cargo_args()).unwrap(),
+        source_build
+    );
+
+    // gh finds no attestation for the download (a release made elsewhere): the download is
+    // deleted unrun and the source is built.
+    std::fs::remove_dir_all(runner.tool_cache().join("gocross")).unwrap();
+    std::fs::remove_file(runner.cargo_args()).unwrap();
+    runner.gh_in(&cargo, Verdict::NoAttestation);
+    let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&cargo));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "::notice title=gocross install::{name} has no build provenance attestation in gocross/gocross; building it from source"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    let calls = runner.gh_calls_made();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0], strict_gh_call(&calls[0][2], &bytes));
+    assert!(!Path::new(&calls[0][2]).exists(), "the download was kept");
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
+    assert_eq!(
+        std::fs::read_to_string(runner.cargo_args()).unwrap(),
+        source_build
+    );
+    // The tool cache holds the source build (the fake cargo's), never the download.
+    let installed = runner
+        .tool_cache()
+        .join(format!("gocross/{VERSION}/linux-amd64/bin/gocross"));
+    assert_ne!(std::fs::read(&installed).unwrap(), bytes);
+    assert!(!runner.marker().exists(), "a gocross was run");
+    assert_eq!(std::fs::read_dir(runner.path("tmp")).unwrap().count(), 0);
+
+    // Another version than the action's source: its attestation could not name this commit,
+    // so gh is not asked and nothing is downloaded or built.
+    std::fs::remove_file(runner.cargo_args()).unwrap();
+    std::fs::remove_file(runner.gh_calls()).unwrap();
+    let outcome = install_at_commit(&runner, &action, &server, "9.9.9", &[], Some(&cargo));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(outcome.errors().len(), 1, "{}", outcome.stdout);
+    assert!(
+        outcome.errors()[0].contains("this action's source is gocross"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(runner.gh_calls_made(), Vec::<Vec<String>>::new());
+    assert_eq!(requests(&server).await, [get(VERSION, &name)]);
+    assert!(!runner.cargo_args().exists(), "built from source");
+}
+
+#[tokio::test]
+async fn a_pinned_digest_wins_without_asking_gh_unless_verify_attestation_is_set() {
+    let Some(runner) = Runner::new(TOOLS) else {
+        return;
+    };
+    let action = checked_out_action(&runner, COMMIT);
+    let name = asset_name(VERSION, "linux", "amd64", "");
+    let bytes = runner.fake_gocross(VERSION, &name);
+    let assets = vec![(name.clone(), bytes.clone())];
+    pin(&action, &assets);
+    let server = MockServer::start().await;
+    serve_release(&server, VERSION, &assets).await;
+    let bin = runner.path("bin");
+    runner.gh_in(&bin, Verdict::Fails);
+
+    let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&bin));
+    assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
+    assert_eq!(runner.gh_calls_made(), Vec::<Vec<String>>::new());
+    let installed = runner
+        .tool_cache()
+        .join(format!("gocross/{VERSION}/linux-amd64/bin/gocross"));
+    assert_eq!(std::fs::read(&installed).unwrap(), bytes);
+
+    // verify-attestation: true asks gh on top of the digest, for the release workflow and a
+    // GitHub-hosted runner; the release commit is not this one, so no source digest.
+    std::fs::remove_dir_all(runner.tool_cache().join("gocross")).unwrap();
+    let verify = [("INPUT_VERIFY_ATTESTATION", "true")];
+    let outcome = install_at_commit(&runner, &action, &server, "", &verify, Some(&bin));
+    assert!(!outcome.success, "{}", outcome.stdout);
+    assert_eq!(
+        outcome.errors(),
+        [format!(
+            "::error title=gocross install::{name} has no valid build provenance attestation from gocross/gocross/.github/workflows/release.yml; the download was deleted and not run"
+        )]
+    );
+    let calls = runner.gh_calls_made();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let file = calls[0][2].clone();
+    assert_eq!(
+        calls[0],
+        [
+            "attestation",
+            "verify",
+            &file,
+            "--repo",
+            "gocross/gocross",
+            "--signer-workflow",
+            "gocross/gocross/.github/workflows/release.yml",
+            "--deny-self-hosted-runners",
+            &format!("GH_TOKEN={GH_TOKEN}"),
+            &format!("sha256={}", sha256_hex(&bytes)),
+        ]
+    );
+    runner.assert_untouched(&outcome);
 }

@@ -373,3 +373,158 @@ fn help_lists_the_ci_commands() {
     snapshot("help", &run_ok(gocross().arg("--help")));
     snapshot("ci_help", &run_ok(gocross().args(["ci", "--help"])));
 }
+
+/// The runner labels a job runs on: its `runs-on`, or each matrix leg's `runner`.
+fn job_runners(job: &Value) -> Vec<String> {
+    match job["runs-on"].as_str().unwrap() {
+        "${{ matrix.runner }}" => job["strategy"]["matrix"]["include"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["runner"].as_str().unwrap().to_string())
+            .collect(),
+        label => vec![label.to_string()],
+    }
+}
+
+#[test]
+fn the_default_config_builds_on_linux_verifies_natively_and_caches_nothing_on_tags() {
+    let (repo, dir) = repository(
+        ".",
+        "version: 1\nci:\n  action: gocross/gocross@0123456789abcdef0123456789abcdef01234567\n",
+    );
+    run_ok(gocross().arg("-C").arg(&dir).args(["ci", "generate"]));
+    let text = std::fs::read_to_string(workflow_path(repo.path())).unwrap();
+    let workflow: Value = serde_saphyr::from_str(&text).unwrap();
+    let jobs = workflow["jobs"].as_object().unwrap();
+
+    // Every default target is pure Go: every one builds on Linux.
+    for (target, runner) in legs(&workflow) {
+        assert!(runner.starts_with("ubuntu-"), "{target} builds on {runner}");
+    }
+    // No macOS or Windows job sets up Go or builds anything.
+    let mut native = Vec::new();
+    for (name, job) in jobs {
+        for runner in job_runners(job) {
+            if runner.starts_with("ubuntu-") {
+                continue;
+            }
+            native.push(format!("{name} on {runner}"));
+            for step in job["steps"].as_array().unwrap() {
+                let uses = step["uses"].as_str().unwrap_or_default();
+                assert!(
+                    !uses.starts_with("actions/setup-go") && !uses.starts_with("actions/cache"),
+                    "{name} on {runner}: {step}"
+                );
+                let command = step["with"]["command"].as_str().unwrap_or_default();
+                assert!(
+                    !["build", "test"].contains(&command),
+                    "{name} on {runner}: {step}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        native,
+        [
+            "verify on macos-15-intel",
+            "verify on macos-15",
+            "verify on windows-11-arm"
+        ]
+    );
+    // Each verify leg runs the binary of the build leg of its target, with gocross verify.
+    let verify = &jobs["verify"];
+    let legs: Vec<(&str, &str, &str)> = verify["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["target"].as_str().unwrap(),
+                l["artifact"].as_str().unwrap(),
+                l["files"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            (
+                "darwin/amd64",
+                "gocross-hello_darwin_amd64",
+                "dist/hello_darwin_amd64"
+            ),
+            (
+                "darwin/arm64",
+                "gocross-hello_darwin_arm64",
+                "dist/hello_darwin_arm64"
+            ),
+            (
+                "windows/arm64",
+                "gocross-hello_windows_arm64",
+                "dist/hello_windows_arm64.exe"
+            ),
+        ]
+    );
+    let commands: Vec<&str> = verify["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["with"]["command"].as_str())
+        .collect();
+    assert_eq!(commands, ["verify"]);
+    assert!(
+        jobs["release"]["needs"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("verify")),
+        "the release waits for the native runs"
+    );
+
+    // A tag run neither restores nor saves a cache, and setup-go caches nothing anywhere.
+    let mut cache_steps = 0;
+    for (name, job) in jobs {
+        for step in job["steps"].as_array().unwrap() {
+            let uses = step["uses"].as_str().unwrap_or_default();
+            if uses.starts_with("actions/setup-go@") {
+                assert_eq!(step["with"]["cache"], false, "{name}: {step}");
+            }
+            if uses.starts_with("actions/cache") {
+                cache_steps += 1;
+                let condition = step["if"].as_str().unwrap_or_default();
+                assert!(
+                    condition == "github.ref_type != 'tag'"
+                        || condition.starts_with("github.ref_type != 'tag' && "),
+                    "{name}: {step}"
+                );
+            }
+        }
+    }
+    assert_eq!(cache_steps, 2, "restore and save in the build legs");
+    // The report reads the manifest artifacts only.
+    let report_downloads: Vec<&str> = jobs["report"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["with"]["pattern"].as_str())
+        .collect();
+    assert_eq!(report_downloads, ["manifest-gocross-*"]);
+
+    // What a run costs, before it is pushed.
+    let plan = run_ok(gocross().arg("-C").arg(&dir).args(["plan", "--ci"]));
+    let rows: Vec<Vec<&str>> = plan
+        .lines()
+        .skip_while(|l| !l.contains("RUNNER OS"))
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["Linux", "8", "0", "1x", "a", "Linux", "minute"],
+            vec!["Windows", "0", "1", "2x", "a", "Linux", "minute"],
+            vec!["macOS", "0", "2", "10x", "a", "Linux", "minute"],
+        ],
+        "{plan}"
+    );
+}

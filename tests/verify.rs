@@ -225,3 +225,42 @@ fn darwin_is_not_run_here_and_says_why() {
         "{result}"
     );
 }
+
+#[test]
+fn several_binaries_run_one_after_another_and_any_failure_fails() {
+    let amd64 = hello("linux", "amd64", &[]);
+    let arm64 = hello("linux", "arm64", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let verify_all = |files: &[&Path]| {
+        let (out, stdout, stderr) = run(gocross()
+            .current_dir(dir.path())
+            .args(["verify", "--target", "linux/amd64"])
+            .args(files));
+        (out.status.code().unwrap(), stdout, stderr)
+    };
+    // The workflow's verify job passes every binary of a leg at once.
+    let (code, stdout, stderr) = verify_all(&[&amd64, &amd64]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines.iter().all(|l| l.contains(": verified (native")),
+        "{stdout}"
+    );
+    // One wrong binary among them fails the whole run, and the others still run.
+    let (code, stdout, _) = verify_all(&[&arm64, &amd64]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].contains(": failed ("), "{stdout}");
+    assert!(lines[1].contains(": verified (native"), "{stdout}");
+    // --json prints one result: it takes one file.
+    let (out, _, stderr) = run(gocross()
+        .current_dir(dir.path())
+        .args(["verify", "--json", "--target", "linux/amd64"])
+        .args([&amd64, &amd64]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("--json prints the result of one binary"),
+        "{stderr}"
+    );
+}

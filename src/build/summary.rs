@@ -246,10 +246,10 @@ pub fn not_run(report: &BuildReport, plan: &BuildPlan) -> Vec<NotRunGroup> {
                 crate::verify::locate(&job.target, &job.verify.method),
             ) {
                 (VerifyMethod::None { reason }, _) => {
-                    let fix = if job.runner.platform == Some(job.target.platform) {
+                    let fix = if let Some(native) = job.native_runner() {
                         format!(
                             "the workflow (`gocross ci init`) verifies it on its {} runner",
-                            job.runner.label
+                            native.label
                         )
                     } else {
                         format!(

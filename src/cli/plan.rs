@@ -1,10 +1,12 @@
-//! `gocross plan [--json] [--target T]...`: the build plan for this machine.
+//! `gocross plan [--json] [--ci] [--target T]...`: the build plan for this machine, or with
+//! `--ci` for the generated workflow, with its jobs per runner OS and what GitHub bills for a
+//! minute of each.
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::plan::{self, PlanContext};
 use gocross::table::{Output, Table};
-use gocross::targets::{GoVersion, Target};
+use gocross::targets::{GoVersion, Goos, Target, runners};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -80,5 +82,57 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             output::print(&format!("warning: {hint}"))?;
         }
     }
+    if args.ci {
+        output::print(&cost_table(&plan, config.ci.go_versions.len().max(1)))?;
+    }
     Ok(Outcome::Success)
+}
+
+/// The workflow's build legs and verify jobs per runner OS, with GitHub's minute multiplier
+/// of each: what a run costs, before it is pushed. `go_releases`: the Go axis's length.
+fn cost_table(plan: &plan::BuildPlan, go_releases: usize) -> String {
+    // (OS name, build legs, verify jobs, multiplier), Linux first; unknown labels last.
+    let mut rows: Vec<(String, usize, usize, Option<u32>)> = Vec::new();
+    let mut add = |runner: &plan::Runner, build: usize, verify: usize| {
+        let (os, multiplier) = match runner.platform {
+            Some(p) => (
+                match p.goos {
+                    Goos::Darwin => "macOS".to_string(),
+                    Goos::Windows => "Windows".to_string(),
+                    goos => goos.to_string().replace("linux", "Linux"),
+                },
+                runners::minute_multiplier(p.goos),
+            ),
+            None => (format!("{} (self-hosted)", runner.label), None),
+        };
+        match rows.iter_mut().find(|r| r.0 == os) {
+            Some(row) => {
+                row.1 += build;
+                row.2 += verify;
+            }
+            None => rows.push((os, build, verify, multiplier)),
+        }
+    };
+    for job in &plan.jobs {
+        add(&job.runner, go_releases, 0);
+        if let Some(verify) = &job.verify_runner {
+            add(verify, 0, go_releases);
+        }
+    }
+    rows.sort_by_key(|r| (r.3.is_none(), r.3));
+    let mut table = Table::new(["RUNNER OS", "BUILD LEGS", "VERIFY JOBS", "MINUTE COSTS"]);
+    for (os, build, verify, multiplier) in rows {
+        table.push([
+            os,
+            build.to_string(),
+            verify.to_string(),
+            multiplier.map_or("not billed by GitHub".to_string(), |m| {
+                format!("{m}x a Linux minute")
+            }),
+        ]);
+    }
+    format!(
+        "\nGitHub-hosted jobs per run, besides the check, report and release jobs on Linux\n(https://docs.github.com/en/billing/managing-billing-for-your-products/managing-billing-for-github-actions/about-billing-for-github-actions):\n{}",
+        table.render(Output::Terminal)
+    )
 }

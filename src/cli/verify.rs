@@ -1,4 +1,5 @@
-//! `gocross verify --target T FILE [-- ARGS...]`: run one binary on its target.
+//! `gocross verify --target T FILE... [-- ARGS...]`: run binaries on their target, one after
+//! another (the workflow's verify job runs every binary of a leg built on another runner).
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
@@ -9,7 +10,7 @@ use gocross::manifest::VerifyOutcome;
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
 use gocross::verify::{self, Request};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,37 +31,53 @@ pub struct Args {
     /// `verify.sysroot`, else the Debian cross toolchain's (e.g. /usr/aarch64-linux-gnu).
     #[arg(long)]
     sysroot: Option<PathBuf>,
-    /// Print the result as JSON (the manifest's `verify` object).
+    /// Print the result as JSON (the manifest's `verify` object); one FILE only.
     #[arg(long)]
     json: bool,
-    /// The binary.
-    file: PathBuf,
+    /// The binaries, all for the target.
+    #[arg(required = true, num_args = 1..)]
+    files: Vec<PathBuf>,
     /// Arguments for the binary (default: gocross.yaml's `verify.args`, else --version).
     #[arg(last = true)]
     args: Vec<String>,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    if !args.file.is_file() {
-        anyhow::bail!("{} is not a file", args.file.display());
+    if args.json && args.files.len() > 1 {
+        anyhow::bail!("--json prints the result of one binary: give one FILE, or leave --json out");
+    }
+    if let Some(missing) = args.files.iter().find(|f| !f.is_file()) {
+        anyhow::bail!("{} is not a file", missing.display());
     }
     let mut settings = global
         .optional_config()?
         .and_then(|c| c.verify)
         .unwrap_or_default();
     merge(&mut settings, &args);
+    let mut outcome = Outcome::Success;
+    for file in &args.files {
+        if verify_one(file, &args, &settings)? != VerifyOutcome::Verified {
+            outcome = Outcome::Failed;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Verifies one binary, reports it (annotations and the job summary inside GitHub Actions),
+/// and returns its outcome.
+fn verify_one(file: &Path, args: &Args, settings: &VerifyConfig) -> Result<VerifyOutcome> {
     // The one audit of the file: it chooses the method (a dynamic binary needs a sysroot under
     // QEMU), and verify confirms with it that the binary is for the target.
-    let report = audit::audit_file(&args.file, &AuditOptions::default());
-    let method = verify::method_for(&report, &args.target, &settings);
+    let report = audit::audit_file(file, &AuditOptions::default());
+    let method = verify::method_for(&report, &args.target, settings);
     let result = verify::verify(&Request {
-        binary: &args.file,
+        binary: file,
         target: &args.target,
         method: &method,
-        settings: &settings,
+        settings,
         audit: Some(&report),
     });
-    let name = args.file.display().to_string();
+    let name = file.display().to_string();
     if actions::is_actions() {
         let mut annotations = Annotator::default();
         if let Some(reason) = &result.reason {
@@ -107,10 +124,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         };
         output::print(&line)?;
     }
-    Ok(match result.outcome {
-        VerifyOutcome::Verified => Outcome::Success,
-        _ => Outcome::Failed,
-    })
+    Ok(result.outcome)
 }
 
 fn merge(settings: &mut VerifyConfig, args: &Args) {

@@ -4,15 +4,19 @@
 //! Decisions made here, one place each:
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
 //!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
-//!   Go tests for its target first), `attest` (tags; `release.attest`),
-//!   `release` (tags), `report` (pull requests), and with `image:` `image` (after check,
+//!   Go tests for its target first), `verify` (the binaries of legs whose runner cannot run
+//!   them, on the target's native runner), `attest` (tags; `release.attest`),
+//!   `release` (tags; after check, build and verify), `report` (pull requests, from the
+//!   legs' manifest artifacts), and with `image:` `image` (after check,
 //!   build and, on a tag, the release) and `sign-image` (`release.attest`), each with the
 //!   least permissions it needs;
 //! - what a leg installs: its job's [`Requirements`](crate::plan::Requirements), read from
 //!   the plan, never listed here;
 //! - the Go that builds ([`go_release`]) and `GOTOOLCHAIN=local`, so that it is the Go that
 //!   was set up;
-//! - artifact names (unique per leg) and the download pattern of the later jobs;
+//! - artifact names (unique per leg), what each leg uploads and at which compression, how
+//!   long artifacts are kept, and the download pattern of the later jobs;
+//! - the Go cache key of a leg (restored and saved only where the run is not a tag);
 //! - pinned action references ([`super::pins`]) and the gocross action reference
 //!   ([`crate::origin`]).
 
@@ -32,6 +36,19 @@ pub const MAX_MATRIX_LEGS: usize = 256;
 
 /// Prefix of every artifact the build legs upload; the later jobs download `gocross-*`.
 pub const ARTIFACT_PREFIX: &str = "gocross-";
+
+/// upload-artifact's default `compression-level` (zlib level 6,
+/// <https://github.com/actions/upload-artifact/blob/main/action.yml>).
+const DEFAULT_COMPRESSION: u8 = 6;
+
+/// Prefix of each leg's second artifact, its manifest (and test results) alone: the report
+/// job downloads `manifest-gocross-*`, never the binaries.
+pub const MANIFEST_PREFIX: &str = "manifest-";
+
+/// Days GitHub keeps the legs' artifacts: the later jobs of the run, and a re-run of them,
+/// read them within hours; the release keeps what ships (GitHub's default is 90 days,
+/// https://docs.github.com/en/actions/how-tos/manage-workflow-runs/remove-workflow-artifacts).
+pub const ARTIFACT_RETENTION_DAYS: u32 = 7;
 
 /// Where the module sits in the repository, as the workflow sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +140,9 @@ pub struct WorkflowContext {
     /// The release job; `None` when `release.enabled` is false.
     pub release: Option<ReleaseContext>,
     pub report: ReportContext,
+    /// The verify job: the binaries of legs built on a runner that cannot run them, run on
+    /// their own OS; `None` when every leg verifies its binaries itself.
+    pub verify: Option<VerifyContext>,
     /// The image jobs; `None` without `image:` in gocross.yaml.
     pub image: Option<ImageContext>,
 }
@@ -145,6 +165,14 @@ impl From<Pin> for ActionRef {
     }
 }
 
+/// The action in directory `path` of a pinned repository (`actions/cache/restore@<sha>`).
+fn sub_action(pin: Pin, path: &str) -> ActionRef {
+    ActionRef {
+        uses: format!("{}/{path}@{}", pin.action, pin.sha),
+        comment: pin.version.to_string(),
+    }
+}
+
 /// The third-party actions of the workflow.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pins {
@@ -155,6 +183,10 @@ pub struct Pins {
     pub attest_build_provenance: ActionRef,
     pub attest: ActionRef,
     pub cosign_installer: ActionRef,
+    /// actions/cache's restore and save actions: restored before the build, saved after it,
+    /// each only where the run is not a tag.
+    pub cache_restore: ActionRef,
+    pub cache_save: ActionRef,
 }
 
 /// The settings every job has.
@@ -187,6 +219,8 @@ pub struct Jobs {
     pub report: JobSettings,
     pub image: JobSettings,
     pub sign_image: JobSettings,
+    /// The verify job; its legs take their runner from the matrix.
+    pub verify: JobSettings,
 }
 
 const fn permission(scope: &'static str, access: &'static str, why: &'static str) -> Permission {
@@ -235,6 +269,7 @@ impl Jobs {
                 )],
             ),
             report: job(10, report),
+            verify: job(15, vec![READ_CONTENTS]),
             image: job(
                 20,
                 vec![
@@ -279,6 +314,13 @@ pub struct BuildContext {
     pub test: bool,
     /// The module's dist directory, relative to the repository root.
     pub dist: String,
+    /// The key of a leg's Go build and module caches: per target, Go release and runner,
+    /// and go.sum's hash; [`BuildContext::cache_restore_key`] without the hash restores the
+    /// newest cache of an older go.sum.
+    pub cache_key: String,
+    pub cache_restore_key: String,
+    /// Days the legs' artifacts are kept.
+    pub retention_days: u32,
     /// Extra environment of every leg (`ci.env`).
     pub env: BTreeMap<String, String>,
     /// Extra steps before and after the build step, as written in gocross.yaml.
@@ -297,6 +339,15 @@ pub struct Leg {
     pub verify: String,
     /// The artifact name, unique in the run.
     pub artifact: String,
+    /// The name of the leg's manifest artifact ([`MANIFEST_PREFIX`] and `artifact`).
+    pub manifest: String,
+    /// What the leg uploads, one path a line: the dist directory, without (`!`) the bare
+    /// binaries only its archive ships.
+    pub upload: String,
+    /// upload-artifact's `compression-level`: 0 when the artifact holds archives and JSON
+    /// only (compressing a compressed file again costs time and saves nothing), else the
+    /// action's default.
+    pub compression: u8,
     /// Debian/Ubuntu packages to install, space-separated; empty for none.
     pub apt: String,
     /// The PyPI ziglang release to install; empty for none.
@@ -305,6 +356,29 @@ pub struct Leg {
     pub go: Option<String>,
     /// Whether the leg runs `gocross test` for its target before the build.
     pub test: bool,
+}
+
+/// The verify job: one leg per build leg whose plan job has a
+/// [`verify_runner`](crate::plan::BuildJob::verify_runner). It downloads that leg's artifact
+/// and runs `gocross verify` on its binaries: no Go, no module download, no build.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyContext {
+    pub legs: Vec<VerifyLeg>,
+}
+
+/// One leg of the verify job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyLeg {
+    /// `darwin/arm64`.
+    pub target: String,
+    /// The target's native runner label.
+    pub runner: String,
+    /// The build leg's artifact.
+    pub artifact: String,
+    /// The binaries, relative to the module root (`dist/hello_darwin_arm64`), space-separated.
+    pub files: String,
+    /// The Go release of the build leg, when the matrix has a Go axis.
+    pub go: Option<String>,
 }
 
 /// The attestation job.
@@ -361,7 +435,7 @@ pub struct SignContext {
 /// The pull-request report job.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportContext {
-    /// The artifacts it downloads: every leg of every Go release.
+    /// The artifacts it downloads: the manifest artifact of every leg of every Go release.
     pub pattern: String,
     /// Extra arguments of `gocross report` (`--comment`).
     pub args: String,
@@ -382,12 +456,15 @@ impl WorkflowContext {
         go: &str,
     ) -> Result<WorkflowContext, GenerateError> {
         let go_versions = config.ci.go_versions.clone();
+        let go_versions_axis = !go_versions.is_empty();
         let axis: Vec<Option<&String>> = if go_versions.is_empty() {
             vec![None]
         } else {
             go_versions.iter().map(Some).collect()
         };
+        let dist = layout.in_module("dist");
         let mut legs = Vec::new();
+        let mut verify_legs = Vec::new();
         for job in &plan.jobs {
             if let Some(CToolchain::Missing { hint }) = &job.toolchain {
                 return Err(GenerateError::Toolchain {
@@ -395,9 +472,40 @@ impl WorkflowContext {
                     hint: hint.clone(),
                 });
             }
+            // A binary that only its archive ships stays out of the artifact, unless a
+            // verify leg or the image job needs it; what is left is compressed already.
+            let bare = job.archive.as_ref().is_none_or(|a| a.binaries_released)
+                || job.verify_runner.is_some()
+                || config.image.is_some();
+            let (upload, compression) = if bare {
+                (dist.clone(), DEFAULT_COMPRESSION)
+            } else {
+                let excluded: String = job
+                    .binaries
+                    .iter()
+                    .map(|b| format!("!{dist}/{}\n", b.output))
+                    .collect();
+                (format!("{dist}\n{excluded}"), 0)
+            };
             for go in &axis {
                 let mut leg = leg(&plan.project, job, go.map(String::as_str));
+                leg.upload = upload.clone();
+                leg.compression = compression;
                 leg.test = config.test.is_some() && job.test.skip.is_none() && job.test.selected;
+                if let Some(runner) = &job.verify_runner {
+                    verify_legs.push(VerifyLeg {
+                        target: leg.target.clone(),
+                        runner: runner.label.clone(),
+                        artifact: leg.artifact.clone(),
+                        files: job
+                            .binaries
+                            .iter()
+                            .map(|b| format!("dist/{}", b.output))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        go: leg.go.clone(),
+                    });
+                }
                 legs.push(leg);
             }
         }
@@ -414,7 +522,6 @@ impl WorkflowContext {
                 comment: format!("v{}", origin::VERSION),
             },
         };
-        let dist = layout.in_module("dist");
         let release_pattern = match go_versions.first() {
             Some(go) => format!("{ARTIFACT_PREFIX}go{go}-*"),
             None => format!("{ARTIFACT_PREFIX}*"),
@@ -432,20 +539,31 @@ impl WorkflowContext {
                 .map(|glob| format!("{dist}/**/{glob}\n"))
                 .collect(),
         });
-        let release = release.then(|| ReleaseContext {
-            pattern: release_pattern.clone(),
-            needs: if attest.is_some() {
-                vec!["check", "build", "attest"]
-            } else {
-                vec!["check", "build"]
-            },
-            condition: if attest.is_some() {
-                // The attestation job is skipped on private repositories with `attest: auto`;
-                // the release still runs then, and never after a failed or cancelled one.
-                "${{ !cancelled() && github.ref_type == 'tag' && needs.check.result == 'success' && needs.build.result == 'success' && (needs.attest.result == 'success' || needs.attest.result == 'skipped') }}".into()
-            } else {
-                "github.ref_type == 'tag'".into()
-            },
+        let verify = (!verify_legs.is_empty()).then_some(VerifyContext { legs: verify_legs });
+        let release = release.then(|| {
+            let mut needs = vec!["check", "build"];
+            let mut verified = "";
+            if verify.is_some() {
+                needs.push("verify");
+                verified = " && needs.verify.result == 'success'";
+            }
+            if attest.is_some() {
+                needs.push("attest");
+            }
+            ReleaseContext {
+                pattern: release_pattern.clone(),
+                needs,
+                condition: if attest.is_some() {
+                    // The attestation job is skipped on private repositories with `attest:
+                    // auto`; the release still runs then, and never after a failed or
+                    // cancelled one.
+                    format!(
+                        "${{{{ !cancelled() && github.ref_type == 'tag' && needs.check.result == 'success' && needs.build.result == 'success'{verified} && (needs.attest.result == 'success' || needs.attest.result == 'skipped') }}}}"
+                    )
+                } else {
+                    "github.ref_type == 'tag'".into()
+                },
+            }
         });
         let image = image_context(config, &release_pattern, release.is_some())?;
         Ok(WorkflowContext {
@@ -466,6 +584,8 @@ impl WorkflowContext {
                 attest_build_provenance: pins::ATTEST_BUILD_PROVENANCE.into(),
                 attest: pins::ATTEST.into(),
                 cosign_installer: pins::COSIGN_INSTALLER.into(),
+                cache_restore: sub_action(pins::CACHE, "restore"),
+                cache_save: sub_action(pins::CACHE, "save"),
             },
             jobs: Jobs::new(config.ci.timeout_minutes, config.ci.pr_comment),
             build: BuildContext {
@@ -474,6 +594,13 @@ impl WorkflowContext {
                 test: legs.iter().any(|l| l.test),
                 legs,
                 go_versions,
+                cache_restore_key: cache_prefix(go_versions_axis, go),
+                cache_key: format!(
+                    "{}${{{{ hashFiles('{}') }}}}",
+                    cache_prefix(go_versions_axis, go),
+                    layout.in_module("go.sum").replace('\'', "''")
+                ),
+                retention_days: ARTIFACT_RETENTION_DAYS,
                 dist,
                 env: config.ci.env.clone(),
                 steps_before: config.ci.steps_before_build.clone(),
@@ -482,8 +609,9 @@ impl WorkflowContext {
             attest,
             release,
             image,
+            verify,
             report: ReportContext {
-                pattern: format!("{ARTIFACT_PREFIX}*"),
+                pattern: format!("{MANIFEST_PREFIX}{ARTIFACT_PREFIX}*"),
                 args: if config.ci.pr_comment {
                     "--comment".into()
                 } else {
@@ -492,6 +620,13 @@ impl WorkflowContext {
             },
         })
     }
+}
+
+/// The start of a leg's Go cache key: `gocross-go-<target>-<Go release>-<runner OS>-<arch>-`,
+/// the Go release from the matrix when it has a Go axis (`axis`), else `go`.
+fn cache_prefix(axis: bool, go: &str) -> String {
+    let go = if axis { "${{ matrix.go }}" } else { go };
+    format!("gocross-go-${{{{ matrix.target }}}}-{go}-${{{{ runner.os }}}}-${{{{ runner.arch }}}}-")
 }
 
 /// The image jobs of `image:`, when there is one; `release`: the workflow has a release job.
@@ -592,7 +727,10 @@ fn leg(project: &str, job: &BuildJob, go: Option<&str>) -> Leg {
         target: job.target.to_string(),
         runner: job.runner.label.clone(),
         verify: job.verify.method.name().to_string(),
+        manifest: format!("{MANIFEST_PREFIX}{artifact}"),
         artifact,
+        upload: String::new(),
+        compression: DEFAULT_COMPRESSION,
         apt: job.requirements.packages.join(" "),
         zig: job.requirements.zig.unwrap_or_default().to_string(),
         go: go.map(String::from),

@@ -83,6 +83,13 @@ pub const COSIGN_INSTALLER: Pin = Pin {
     version: "v4.0.0",
 };
 
+/// actions/cache: the Go build and module caches of pull-request and branch runs.
+pub const CACHE: Pin = Pin {
+    action: "actions/cache",
+    sha: "27d5ce7f107fe9357f9df03efb73ab90386fccae",
+    version: "v5.0.5",
+};
+
 /// Every pinned action, for listings and tests.
 pub const ALL: &[Pin] = &[
     CHECKOUT,
@@ -92,6 +99,7 @@ pub const ALL: &[Pin] = &[
     ATTEST_BUILD_PROVENANCE,
     ATTEST,
     COSIGN_INSTALLER,
+    CACHE,
 ];
 
 #[cfg(test)]

@@ -162,8 +162,40 @@ fn go_axis_multiplies_legs_and_releases_the_first() {
     assert_eq!(download["with"]["pattern"], "gocross-go1.25-*");
     let report = &steps(&w, "report")[1];
     assert_eq!(
-        report["with"]["pattern"], "gocross-*",
-        "the report shows every Go"
+        report["with"]["pattern"], "manifest-gocross-*",
+        "the report shows every Go, from the manifest artifacts alone"
+    );
+}
+
+#[test]
+fn a_go_axis_verifies_each_releases_build_on_its_own_runner() {
+    let (_, w) = rendered(
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\nci:\n  go_versions: ['1.25', '1.26']\n",
+        &Layout::default(),
+    );
+    let verify = &w["jobs"]["verify"];
+    assert_eq!(
+        verify["name"],
+        "Verify ${{ matrix.target }} built with Go ${{ matrix.go }} on ${{ matrix.runner }}"
+    );
+    let legs: Vec<(&str, &str, &str)> = verify["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["go"].as_str().unwrap(),
+                l["artifact"].as_str().unwrap(),
+                l["runner"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            ("1.25", "gocross-go1.25-hello_darwin_arm64", "macos-15"),
+            ("1.26", "gocross-go1.26-hello_darwin_arm64", "macos-15"),
+        ]
     );
 }
 
@@ -177,8 +209,25 @@ fn release_off_and_subdirectory_module() {
     assert!(w["jobs"].get("release").is_none());
     let build = steps(&w, "build");
     assert_eq!(build[1]["with"]["go-version"], "stable");
-    let upload = build.last().unwrap();
-    assert_eq!(upload["with"]["path"], "tools/hello/dist");
+    let upload = build
+        .iter()
+        .find(|s| s["name"] == "Upload ${{ matrix.target }}")
+        .unwrap();
+    assert_eq!(upload["with"]["path"], "${{ matrix.upload }}");
+    assert!(legs(&w).iter().all(|l| l["upload"] == "tools/hello/dist"));
+    let manifests = build.last().unwrap();
+    assert_eq!(
+        manifests["with"]["path"],
+        "tools/hello/dist/manifest.json\ntools/hello/dist/tests.json\n"
+    );
+    let restore = build
+        .iter()
+        .find(|s| s["id"] == "go-cache-restore")
+        .unwrap();
+    assert_eq!(
+        restore["with"]["key"],
+        "gocross-go-${{ matrix.target }}-stable-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles('tools/hello/go.sum') }}"
+    );
     let gocross = build.iter().find(|s| s["id"] == "gocross").unwrap();
     assert_eq!(gocross["with"]["working-directory"], "tools/hello");
 }
@@ -204,8 +253,10 @@ fn extra_steps_and_env_keep_their_values() {
     );
     let gocross = at("gocross").unwrap();
     assert!(generate < gocross);
-    assert_eq!(build[gocross + 1]["with"]["ref"], "1.20");
-    assert_eq!(build[gocross + 1]["with"]["fetch-depth"], 0);
+    // After the build and the cache's save step.
+    assert_eq!(build[gocross + 1]["name"], "Save the Go caches");
+    assert_eq!(build[gocross + 2]["with"]["ref"], "1.20");
+    assert_eq!(build[gocross + 2]["with"]["fetch-depth"], 0);
 }
 
 #[test]
@@ -278,6 +329,34 @@ fn a_leg_per_target_builds_every_binary_and_archives_are_attested() {
         subjects,
         "dist/**/age_*_linux_armv7.tar.gz\ndist/**/age_*_windows_amd64.zip\ndist/**/age_darwin_arm64\ndist/**/age-keygen_darwin_arm64\n"
     );
+    // An archived leg uploads its archive without the bare binaries, uncompressed; the bare
+    // binaries darwin releases (and its verify job runs) are uploaded, compressed.
+    let uploads: Vec<(&str, &Value)> = legs
+        .iter()
+        .map(|l| (l["upload"].as_str().unwrap(), &l["compression"]))
+        .collect();
+    assert_eq!(
+        uploads,
+        [
+            (
+                "dist\n!dist/age_linux_arm_7\n!dist/age-keygen_linux_arm_7\n",
+                &Value::from(0)
+            ),
+            (
+                "dist\n!dist/age_windows_amd64.exe\n!dist/age-keygen_windows_amd64.exe\n",
+                &Value::from(0)
+            ),
+            ("dist", &Value::from(6)),
+        ]
+    );
+    // With `release.binaries: true`, every bare binary is uploaded.
+    let (_, w) = rendered(
+        "version: 1\nproject: age\ntargets: [linux/arm/7]\narchives: {}\nrelease:\n  binaries: true\n",
+        &Layout::default(),
+    );
+    let released = &w["jobs"]["build"]["strategy"]["matrix"]["include"][0];
+    assert_eq!(released["upload"], "dist");
+    assert_eq!(released["compression"], 6);
 }
 
 const IMAGE: &str =
@@ -394,7 +473,7 @@ fn every_upload_may_replace_its_artifact_on_a_rerun() {
             }
         }
     }
-    assert_eq!(uploads, 1);
+    assert_eq!(uploads, 2, "the leg's dist/ and its manifest artifact");
     // The action's own upload step too.
     let action: Value = serde_saphyr::from_str(
         &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap(),

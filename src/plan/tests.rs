@@ -51,7 +51,14 @@ fn default_plan_has_one_job_per_default_target() {
     assert_eq!(win.binaries[0].output, "hello_windows_amd64.exe");
     assert!(!win.static_link, "static linking does not apply to windows");
     assert!(win.tags.is_empty());
-    assert_eq!(win.runner.label, "windows-2025");
+    assert_eq!(win.runner.label, "ubuntu-24.04", "pure Go builds on Linux");
+    assert_eq!(win.verify_runner, None, "wine runs it in the leg");
+    let mac = job(&plan, "darwin/arm64");
+    assert_eq!(mac.runner.label, "ubuntu-24.04");
+    assert_eq!(
+        mac.verify_runner.as_ref().map(|r| r.label.as_str()),
+        Some("macos-15")
+    );
 }
 
 #[test]
@@ -123,12 +130,120 @@ fn runners_follow_the_port_table_and_overrides() {
     );
     assert_eq!(job(&plan, "linux/arm64").verify.method.name(), "qemu");
     assert_eq!(runner("linux/riscv64"), "ubuntu-24.04");
-    assert_eq!(runner("darwin/amd64"), "macos-15-intel");
-    assert_eq!(runner("darwin/arm64"), "macos-15");
-    assert_eq!(job(&plan, "darwin/arm64").verify.method.name(), "native");
-    assert_eq!(runner("windows/arm64"), "windows-11-arm");
-    assert_eq!(runner("windows/386"), "windows-2025");
-    assert_eq!(job(&plan, "windows/386").verify.method.name(), "native");
+    // Pure Go builds on Linux; what Linux cannot run runs in a verify job on its own OS.
+    let verify_runner = |t| {
+        job(&plan, t)
+            .verify_runner
+            .as_ref()
+            .map(|r| r.label.as_str())
+    };
+    for (target, native) in [
+        ("darwin/amd64", "macos-15-intel"),
+        ("darwin/arm64", "macos-15"),
+        ("windows/arm64", "windows-11-arm"),
+    ] {
+        assert_eq!(runner(target), "ubuntu-24.04", "{target}");
+        assert_eq!(verify_runner(target), Some(native), "{target}");
+        assert_eq!(
+            job(&plan, target).verify.method,
+            VerifyMethod::None {
+                reason: format!(
+                    "{target} binaries run in the verify job on {native}, after this leg"
+                )
+            }
+        );
+    }
+    assert_eq!(runner("windows/386"), "ubuntu-24.04");
+    assert_eq!(job(&plan, "windows/386").verify.method.name(), "wine");
+    for target in ["linux/amd64", "linux/arm64", "linux/riscv64", "windows/386"] {
+        assert_eq!(verify_runner(target), None, "{target}");
+    }
+}
+
+#[test]
+fn a_leg_stays_native_when_only_its_own_os_builds_or_tests_it() {
+    let ctx = PlanContext {
+        host: Host::Runners,
+        ..linux_amd64()
+    };
+    let native = |yaml: &str, target: &str| {
+        let plan = plan(&config(yaml), &ctx, &[]).unwrap();
+        let job = job(&plan, target);
+        (
+            job.runner.label.clone(),
+            job.verify_runner.clone(),
+            job.verify.method.name(),
+        )
+    };
+    let on_mac = ("macos-15".to_string(), None, "native");
+    // cgo for macOS needs Apple's toolchain.
+    assert_eq!(
+        native(
+            "version: 1\ntargets: [darwin/arm64]\ncgo: true\n",
+            "darwin/arm64"
+        ),
+        on_mac
+    );
+    // Its Go tests run in the leg, on macOS.
+    assert_eq!(
+        native(
+            "version: 1\ntargets: [darwin/arm64]\ntest: {}\n",
+            "darwin/arm64"
+        ),
+        on_mac
+    );
+    // The leg itself must run the binary.
+    assert_eq!(
+        native(
+            "version: 1\ntargets: [darwin/arm64]\nverify:\n  allow_not_run: false\n",
+            "darwin/arm64"
+        ),
+        on_mac
+    );
+    // A runner named in gocross.yaml is the leg's.
+    assert_eq!(
+        native(
+            "version: 1\ntargets: [darwin/arm64]\nci:\n  runners:\n    darwin/arm64: macos-15\n",
+            "darwin/arm64"
+        ),
+        on_mac
+    );
+    // Tests only for other targets, and a test-free override, leave it on Linux.
+    let (runner, verify_runner, _) = native(
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\ntest:\n  targets: [linux/amd64]\n",
+        "darwin/arm64",
+    );
+    assert_eq!(runner, "ubuntu-24.04");
+    assert_eq!(verify_runner.map(|r| r.label), Some("macos-15".to_string()));
+    // cgo for windows/arm64 with zig builds on Linux and runs on Windows on Arm.
+    let mut zig = ctx.clone();
+    zig.tools.zig = Some(vec!["zig".into()]);
+    let plan = plan(
+        &config("version: 1\ntargets: [windows/arm64]\ncgo: true\n"),
+        &zig,
+        &[],
+    )
+    .unwrap();
+    let arm = job(&plan, "windows/arm64");
+    assert_eq!(arm.runner.label, "ubuntu-24.04");
+    assert!(
+        matches!(
+            arm.toolchain,
+            Some(crate::toolchain::CToolchain::Zig { .. })
+        ),
+        "{:?}",
+        arm.toolchain
+    );
+    assert_eq!(
+        arm.verify_runner.as_ref().map(|r| r.label.as_str()),
+        Some("windows-11-arm")
+    );
+    // `verify.skip` runs nothing anywhere.
+    let (_, verify_runner, method) = native(
+        "version: 1\ntargets: [darwin/arm64]\nverify:\n  skip: no display\n",
+        "darwin/arm64",
+    );
+    assert_eq!((verify_runner, method), (None, "none"));
 }
 
 #[test]
@@ -266,9 +381,14 @@ overrides:
         ]
     );
     let windows = job(&plan, "windows/amd64");
-    assert!(
-        windows.requirements.packages.is_empty(),
-        "windows runners have no apt-get"
+    assert_eq!(
+        windows.runner.label, "ubuntu-24.04",
+        "zig builds it on Linux"
+    );
+    assert_eq!(
+        windows.requirements.packages,
+        crate::toolchain::WINE_PACKAGES,
+        "wine runs it there"
     );
     assert_eq!(windows.requirements.zig, Some(crate::toolchain::ZIGLANG));
     let mac = job(&plan, "darwin/arm64");

@@ -78,6 +78,19 @@ pub static RUNNERS: &[&RunnerImage] = &[
     &image("macos-latest", Goos::Darwin, Goarch::Arm64),
 ];
 
+/// What GitHub bills a minute of a standard GitHub-hosted runner of `goos` at, in Linux
+/// minutes: Linux 1, Windows 2, macOS 10
+/// (<https://docs.github.com/en/billing/managing-billing-for-your-products/managing-billing-for-github-actions/about-billing-for-github-actions>);
+/// `None` for a GOOS GitHub hosts no runner for.
+pub fn minute_multiplier(goos: Goos) -> Option<u32> {
+    match goos {
+        Goos::Linux => Some(1),
+        Goos::Windows => Some(2),
+        Goos::Darwin => Some(10),
+        _ => None,
+    }
+}
+
 /// The runner image of a `runs-on:` label, `None` for labels not in [`RUNNERS`] (self-hosted
 /// runners, larger runners with custom names).
 pub fn runner_image(label: &str) -> Option<&'static RunnerImage> {
