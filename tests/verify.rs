@@ -251,7 +251,7 @@ fn several_binaries_run_one_after_another_and_any_failure_fails() {
     let (code, stdout, _) = verify_all(&[&arm64, &amd64]);
     assert_eq!(code, 1, "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].contains(": failed ("), "{stdout}");
+    assert!(lines[0].contains(": failed verification ("), "{stdout}");
     assert!(lines[1].contains(": verified (native"), "{stdout}");
     // --json prints one result: it takes one file.
     let (out, _, stderr) = run(gocross()
