@@ -115,6 +115,9 @@ pub struct Override {
     pub cgo: Option<bool>,
     /// `archive_format` (`format_overrides` of the GOOS).
     pub archive_format: Option<String>,
+    /// `archive_name`: GoReleaser's archive name of this one target where `archives.name`
+    /// does not give it.
+    pub archive_name: Option<String>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     pub env: BTreeMap<String, String>,
@@ -483,6 +486,7 @@ impl Mapper<'_> {
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
                     archive_format: None,
+                    archive_name: None,
                 });
             }
         }
