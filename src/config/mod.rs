@@ -685,7 +685,10 @@ impl Config {
                 .targets
                 .iter()
                 .any(|l| l.value.targets.iter().any(|t| override_matches(t, target)));
-            o.archive_name.as_ref().filter(|_| applies).map(|n| (Some(i), n))
+            o.archive_name
+                .as_ref()
+                .filter(|_| applies)
+                .map(|n| (Some(i), n))
         });
         Some(overridden.unwrap_or((None, &archives.value.name)))
     }

@@ -328,7 +328,9 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
     {
         return Err(at(
             &name.referenced,
-            format!("key `overrides[{i}].archive_name`: there is no `archives:` section, so no archive to name: add one, or remove this"),
+            format!(
+                "key `overrides[{i}].archive_name`: there is no `archives:` section, so no archive to name: add one, or remove this"
+            ),
         ));
     }
     if let Some(spanned) = &config.archives {

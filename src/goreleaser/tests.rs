@@ -368,9 +368,23 @@ fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
         Some("-s -w -X main.Version=v{{version}}")
     );
     assert_eq!(i.main, None, "main.go is the package `.`");
+    // GoReleaser's names, `replacements` applied: the name most targets share, and the
+    // others' own.
     assert_eq!(
         i.archives.as_ref().and_then(|a| a.name.as_deref()),
-        Some("{{project}}_{{version}}_{{goos}}-{{goarch}}")
+        Some("{{project}}_{{version}}_{{goos}}-64bit")
+    );
+    let names: Vec<String> = i
+        .overrides
+        .iter()
+        .filter_map(|o| Some(format!("{}: {}", o.targets[0], o.archive_name.as_ref()?)))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "linux/amd64: {{project}}_{{version}}_Linux-64bit",
+            "linux/arm/7: {{project}}_{{version}}_Linux-ARM",
+        ]
     );
     assert_eq!(
         notes(&i),
@@ -387,13 +401,8 @@ fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
         .collect();
     assert_eq!(
         renames,
-        [
-            "17: archives[0].name_template: linux/amd64: croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux-amd64.tar.gz",
-            "17: archives[0].name_template: linux/arm/7: croc_1.2.3_Linux-ARM.tar.gz -> croc_1.2.3_linux-arm.tar.gz",
-            "17: archives[0].name_template: windows/amd64: croc_1.2.3_windows-64bit.zip -> croc_1.2.3_windows-amd64.zip",
-            "17: archives[0].name_template: darwin/amd64: croc_1.2.3_darwin-64bit.tar.gz -> croc_1.2.3_darwin-amd64.tar.gz",
-            "1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt",
-        ]
+        ["1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt"],
+        "every archive keeps GoReleaser's name"
     );
     // `builds` wins over `build`, as in GoReleaser v1.
     let i = imported(

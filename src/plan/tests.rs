@@ -390,8 +390,14 @@ fn an_overrides_archive_name_names_its_targets_archives() {
     let p = plan(&c, &linux_amd64(), &[]).unwrap();
     let name = |t: &str| job(&p, t).archive.as_ref().unwrap().name.clone();
     assert_eq!(name("linux/amd64"), "{{project}}_{{version}}_Linux-64bit");
-    assert_eq!(name("linux/arm/7"), "{{project}}_{{version}}_{{goos}}-{{goarch}}");
-    assert_eq!(name("darwin/arm64"), "{{project}}_{{version}}_{{goos}}-{{goarch}}");
+    assert_eq!(
+        name("linux/arm/7"),
+        "{{project}}_{{version}}_{{goos}}-{{goarch}}"
+    );
+    assert_eq!(
+        name("darwin/arm64"),
+        "{{project}}_{{version}}_{{goos}}-{{goarch}}"
+    );
 }
 
 #[test]
