@@ -410,8 +410,9 @@ fn target_of(field: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// `gocross ci init` on a real project's own GoReleaser file gives the plan GoReleaser
 /// builds: the same targets, the same -ldflags (gocross's placeholders filled with the
-/// values GoReleaser's run had), and for each archive and the checksums file either
-/// GoReleaser's name or a printed `renamed: ... old -> new` line that gives both names.
+/// values GoReleaser's run had), every target's archive named as GoReleaser named it, and
+/// for each other archive (of a second binary) and the checksums file either GoReleaser's
+/// name or a printed `renamed: ... old -> new` line that gives both names.
 #[test]
 fn imports_plan_what_goreleaser_itself_made() {
     if !common::require_tool("go", "install Go from https://go.dev/dl/")
@@ -547,6 +548,56 @@ fn imports_plan_what_goreleaser_itself_made() {
             s.replace(&format!("v{sample}"), tag)
                 .replace(sample, version)
         };
+        // gocross's archive name of a job, filled for a release.
+        let ours = |job: &serde_json::Value, version: &str, tag: &str| {
+            let t: gocross::targets::Target = job["target"].as_str().unwrap().parse().unwrap();
+            let archive = &job["archive"];
+            let base =
+                Template::parse(archive["name"].as_str().unwrap(), Placeholder::ARCHIVE_NAME)
+                    .unwrap()
+                    .render(
+                        &Values {
+                            version,
+                            tag,
+                            commit: "none",
+                            date: &date,
+                            project,
+                            binary: None,
+                            target: Some(&t),
+                        },
+                        &|_| None,
+                    )
+                    .unwrap();
+            format!("{base}.{}", archive["format"].as_str().unwrap())
+        };
+        let theirs: Vec<&str> = recorded["archives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        // Every target's archive is one GoReleaser made: archives[0]'s (or GoReleaser's
+        // default archive's) names are all kept; only a further archive (kubectx's of
+        // kubens) is renamed.
+        let mut archived = 0;
+        for job in jobs.iter().filter(|j| !j["archive"].is_null()) {
+            let name = ours(job, version, tag);
+            assert!(
+                theirs.contains(&name.as_str()),
+                "{name}: {}: {name} is no archive GoReleaser made: {theirs:#?}\n{stdout}",
+                job["target"]
+            );
+            archived += 1;
+        }
+        assert!(archived >= 3, "{name}: {archived} archives");
+        assert!(
+            !renamed
+                .iter()
+                .any(|l| [": archives[0].", ": archives[0]: ", ": archives: "]
+                    .iter()
+                    .any(|k| l.contains(k))),
+            "{name}: {renamed:#?}"
+        );
         let mut same = 0;
         for a in recorded["archives"].as_array().unwrap() {
             let target = target_of(&|k| a[k].as_str().map(String::from));
@@ -555,27 +606,7 @@ fn imports_plan_what_goreleaser_itself_made() {
             }
             let theirs = a["name"].as_str().unwrap();
             let job = jobs.iter().find(|j| j["target"] == target).unwrap();
-            let t: gocross::targets::Target = target.parse().unwrap();
-            let ours = |version: &str, tag: &str| {
-                let archive = &job["archive"];
-                let base =
-                    Template::parse(archive["name"].as_str().unwrap(), Placeholder::ARCHIVE_NAME)
-                        .unwrap()
-                        .render(
-                            &Values {
-                                version,
-                                tag,
-                                commit: "none",
-                                date: &date,
-                                project,
-                                binary: None,
-                                target: Some(&t),
-                            },
-                            &|_| None,
-                        )
-                        .unwrap();
-                format!("{base}.{}", archive["format"].as_str().unwrap())
-            };
+            let ours = |version: &str, tag: &str| ours(job, version, tag);
             if ours(version, tag) == theirs {
                 same += 1;
                 assert!(
