@@ -607,28 +607,28 @@ fn imports_plan_what_goreleaser_itself_made() {
             let theirs = a["name"].as_str().unwrap();
             let job = jobs.iter().find(|j| j["target"] == target).unwrap();
             let ours = |version: &str, tag: &str| ours(job, version, tag);
+            // The `renamed:` line of this target whose old name is this archive's.
+            let renamed_line = renamed
+                .iter()
+                .filter(|l| l.contains(": archives") && l.contains(&format!(": {target}: ")))
+                .find(|l| {
+                    let old = l.rsplit_once(": ").unwrap().1.split_once(" -> ").unwrap().0;
+                    from_sample(old) == theirs
+                });
             if ours(version, tag) == theirs {
                 same += 1;
                 assert!(
-                    !renamed.iter().any(|l| l.contains(&format!(": {target}: "))),
+                    renamed_line.is_none(),
                     "{name}: {target} keeps its name: {renamed:#?}"
                 );
                 continue;
             }
-            // The `renamed:` line of this target whose old name is this archive's.
-            let line = renamed
-                .iter()
-                .filter(|l| l.contains(": archives[") && l.contains(&format!(": {target}: ")))
-                .find(|l| {
-                    let old = l.rsplit_once(": ").unwrap().1.split_once(" -> ").unwrap().0;
-                    from_sample(old) == theirs
-                })
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{name}: {target}: {theirs} becomes {} without a word:\n{stdout}",
-                        ours(version, tag)
-                    )
-                });
+            let line = renamed_line.unwrap_or_else(|| {
+                panic!(
+                    "{name}: {target}: {theirs} becomes {} without a word:\n{stdout}",
+                    ours(version, tag)
+                )
+            });
             let new = line.rsplit_once(" -> ").unwrap().1;
             assert_eq!(new, ours(sample, &format!("v{sample}")), "{name}: {line}");
         }
