@@ -581,11 +581,11 @@ fn imports_plan_what_goreleaser_itself_made() {
         // kubens) is renamed.
         let mut archived = 0;
         for job in jobs.iter().filter(|j| !j["archive"].is_null()) {
-            let name = ours(job, version, tag);
+            let archive = ours(job, version, tag);
             assert!(
-                theirs.contains(&name.as_str()),
-                "{name}: {}: {name} is no archive GoReleaser made: {theirs:#?}\n{stdout}",
-                job["target"]
+                theirs.contains(&archive.as_str()),
+                "{name}: {}: {archive} is no archive GoReleaser made: {theirs:#?}\n{stdout}",
+                job["target"].as_str().unwrap()
             );
             archived += 1;
         }
