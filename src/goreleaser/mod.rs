@@ -646,8 +646,9 @@ impl Mapper<'_> {
     /// GoReleaser's name of each target's archive (archives[0]'s `name_template` with its
     /// `replacements`, or GoReleaser's default) as gocross names: `archives.name` is the
     /// name that fits the most targets (the mapped template, gocross's default, or a
-    /// target's name with its GOOS and GOARCH as `{{goos}}`/`{{goarch}}`), and each target
-    /// it does not fit gets an override's `archive_name` ([`render::as_gocross`]). A target
+    /// target's name with its GOOS and GOARCH as `{{goos}}`/`{{goarch}}`; gocross's default
+    /// when none fits any), and the targets it does not fit get overrides' `archive_name`,
+    /// one per name ([`render::as_gocross`]). A target
     /// whose name no gocross name follows keeps `archives.name` (and its `renamed:` line).
     fn archive_names(
         &mut self,
@@ -686,10 +687,14 @@ impl Mapper<'_> {
             .collect();
         let mapped = archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME);
         let mut candidates = vec![mapped.to_string(), DEFAULT_ARCHIVE_NAME.to_string()];
+        let general = |t: &Target, name: &str| {
+            Some(with_target_placeholders(name, t))
+                .filter(|n| n.contains("{{goos}}") || n.contains("{{goarch}}"))
+        };
         candidates.extend(
             wanted
                 .iter()
-                .filter_map(|(t, name)| name.as_deref().map(|n| with_target_placeholders(n, t))),
+                .filter_map(|(t, name)| general(t, name.as_deref()?)),
         );
         let fits = |candidate: &crate::template::Template, t: &Target, name: &str| {
             let f = render::Fields {
@@ -701,7 +706,7 @@ impl Mapper<'_> {
             let filled = fill(candidate, &f);
             filled.is_some() && filled == parse(name).and_then(|n| fill(&n, &f))
         };
-        let Some((best, _)) = candidates
+        let Some((best, count)) = candidates
             .iter()
             .filter_map(|c| parse(c).map(|p| (c, p)))
             .map(|(c, p)| {
@@ -717,16 +722,28 @@ impl Mapper<'_> {
         else {
             return;
         };
-        let best = best.clone();
+        let best = if count == 0 {
+            DEFAULT_ARCHIVE_NAME.to_string()
+        } else {
+            best.clone()
+        };
         let Some(parsed) = parse(&best) else {
             return;
         };
-        let mut overrides = Vec::new();
+        // The other targets' names, one override per name: a target's name with its GOOS
+        // and GOARCH as placeholders where that is still its name (k9s's
+        // `{{project}}_Darwin_{{goarch}}` for both darwin targets).
+        let mut overrides: Vec<(Vec<Target>, String)> = Vec::new();
         for (t, name) in &wanted {
-            if let Some(name) = name
-                && !fits(&parsed, t, name)
-            {
-                overrides.push(((*t).to_owned(), name.clone()));
+            let Some(name) = name.as_deref().filter(|n| !fits(&parsed, t, n)) else {
+                continue;
+            };
+            let name = general(t, name)
+                .filter(|g| parse(g).is_some_and(|g| fits(&g, t, name)))
+                .unwrap_or_else(|| name.to_string());
+            match overrides.iter_mut().find(|(_, n)| *n == name) {
+                Some((targets, _)) => targets.push(**t),
+                None => overrides.push((vec![**t], name)),
             }
         }
         if wanted.iter().any(|(_, name)| name.is_none())
@@ -743,11 +760,11 @@ impl Mapper<'_> {
         if let Some(a) = &mut out.archives {
             a.name = (best != DEFAULT_ARCHIVE_NAME).then_some(best);
         }
-        for (target, name) in overrides {
-            match out.overrides.iter_mut().find(|o| o.targets == [target]) {
+        for (targets, name) in overrides {
+            match out.overrides.iter_mut().find(|o| o.targets == targets) {
                 Some(o) => o.archive_name = Some(name),
                 None => out.overrides.push(Override {
-                    targets: vec![target],
+                    targets,
                     archive_name: Some(name),
                     ..Override::default()
                 }),
