@@ -95,7 +95,8 @@ const CASES: &[Case] = &[
         ldflags: "-s -w -X github.com/derailed/k9s/cmd.version=v{{version}} -s -w -X github.com/derailed/k9s/cmd.commit={{commit}} -s -w -X github.com/derailed/k9s/cmd.date={{date}}",
         notes: &[
             ("before", "before:"),
-            ("archives[0].name_template", "  - name_template:"),
+            // No note for `archives[0].name_template` (`title .Os`): each target keeps
+            // GoReleaser's name.
             (
                 "checksum.name_template",
                 "  name_template: \"checksums.sha256\"",
