@@ -708,7 +708,7 @@ impl Config {
 
 /// Whether an override entry applies to a configured target: the same target, or the same
 /// GOOS/GOARCH when the entry names no variant.
-fn override_matches(entry: &Target, configured: &Target) -> bool {
+pub fn override_matches(entry: &Target, configured: &Target) -> bool {
     entry == configured || (entry.variant.is_none() && entry.platform == configured.platform)
 }
 

@@ -657,7 +657,7 @@ impl Mapper<'_> {
         project: &str,
         binary: &str,
     ) {
-        let Some(archives) = &out.archives else {
+        let Some(archives) = out.archives.clone() else {
             return;
         };
         let first = config.archives.first().map(|a| &a.value);
@@ -682,7 +682,7 @@ impl Mapper<'_> {
         let wanted: Vec<(&Target, Option<String>)> = out
             .targets
             .iter()
-            .filter(|t| gocross_format(out, archives, t) != "binary")
+            .filter(|t| gocross_format(out, &archives, t) != "binary")
             .map(|t| (t, render::as_gocross(template, &fields(t))))
             .collect();
         let mapped = archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME);
@@ -768,6 +768,29 @@ impl Mapper<'_> {
                     archive_name: Some(name),
                     ..Override::default()
                 }),
+            }
+        }
+        // An override of a target without a variant applies to its variants too
+        // (`linux/amd64` to `linux/amd64/v3`): a variant it names wrongly gets its own
+        // override, last, which wins.
+        let archives = out.archives.clone().unwrap_or(archives);
+        for (t, name) in &wanted {
+            let f = render::Fields {
+                project,
+                binary,
+                target: Some(t),
+                replacements: &replacements,
+            };
+            let Some(name) = name else {
+                continue;
+            };
+            let planned = gocross_name(out, &archives, t).and_then(|n| fill(&n, &f));
+            if planned != parse(name).and_then(|n| fill(&n, &f)) {
+                out.overrides.push(Override {
+                    targets: vec![**t],
+                    archive_name: Some(name.clone()),
+                    ..Override::default()
+                });
             }
         }
     }
@@ -1319,7 +1342,8 @@ fn gocross_format<'a>(out: &'a Imported, archives: &'a Archives, target: &Target
     }
 }
 
-/// The archive name gocross gives `target` in `out` (an override's `archive_name`, else
+/// The archive name gocross gives `target` in `out` (the last applying override's
+/// `archive_name`, as [`crate::config::Config::archive_name_for`] picks it, else
 /// `archives.name`), parsed; `None` when it does not parse.
 fn gocross_name(
     out: &Imported,
@@ -1329,7 +1353,12 @@ fn gocross_name(
     let name = out
         .overrides
         .iter()
-        .filter(|o| o.targets.contains(target))
+        .rev()
+        .filter(|o| {
+            o.targets
+                .iter()
+                .any(|e| crate::config::override_matches(e, target))
+        })
         .find_map(|o| o.archive_name.as_deref())
         .or(archives.name.as_deref())
         .unwrap_or(DEFAULT_ARCHIVE_NAME);

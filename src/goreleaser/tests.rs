@@ -426,3 +426,56 @@ fn names_that_stay_are_not_listed() {
     );
     assert!(i.renames.is_empty(), "{:?}", i.renames);
 }
+
+#[test]
+fn per_target_names_written_and_planned_are_goreleasers() {
+    // k9s's `title .Os`, and amd64 named by its level: linux/amd64's override must not
+    // name linux/amd64/v3's archive too.
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux, windows, darwin]\n    goarch: [amd64, arm64]\n    goamd64: [v1, v3]\narchives:\n  - name_template: '{{ .ProjectName }}_{{ title .Os }}_{{ if eq .Arch \"amd64\" }}{{ if eq .Amd64 \"v1\" }}x86_64{{ else }}amd64{{ .Amd64 }}{{ end }}{{ else }}{{ .Arch }}{{ end }}_{{ .Version }}'\n    formats: [tar.gz]\n",
+    );
+    assert!(
+        i.renames.iter().all(|r| r.asset == "checksums"),
+        "{:?}",
+        i.renames
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    let config =
+        crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module())).unwrap();
+    let names: Vec<String> = config
+        .targets()
+        .iter()
+        .map(|t| {
+            let (_, name) = config.archive_name_for(t).unwrap();
+            let name = crate::template::Template::parse(
+                &name.value,
+                crate::template::Placeholder::ARCHIVE_NAME,
+            )
+            .unwrap();
+            let values = crate::template::Values {
+                version: "1.2.3",
+                tag: "v1.2.3",
+                commit: "0123456789abcdef0123456789abcdef01234567",
+                date: "2026-01-02T03:04:05Z",
+                project: &config.project,
+                binary: None,
+                target: Some(t),
+            };
+            format!("{t}: {}", name.render(&values, &|_| None).unwrap())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "linux/amd64: tool_Linux_x86_64_1.2.3",
+            "linux/amd64/v3: tool_Linux_amd64v3_1.2.3",
+            "linux/arm64: tool_Linux_arm64_1.2.3",
+            "windows/amd64: tool_Windows_x86_64_1.2.3",
+            "windows/amd64/v3: tool_Windows_amd64v3_1.2.3",
+            "windows/arm64: tool_Windows_arm64_1.2.3",
+            "darwin/amd64: tool_Darwin_x86_64_1.2.3",
+            "darwin/amd64/v3: tool_Darwin_amd64v3_1.2.3",
+            "darwin/arm64: tool_Darwin_arm64_1.2.3",
+        ]
+    );
+}
