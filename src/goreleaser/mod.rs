@@ -19,8 +19,10 @@
 //!
 //! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
 //! `replacements`, or its default) and checksums name are evaluated for every target
-//! (`render.rs`) beside the gocross names that replace them; each asset whose file name
-//! changes is a [`Rename`], printed old -> new.
+//! (`render.rs`). The first archive's name of each target is kept where a gocross name can
+//! follow it: `archives.name` is the one most targets share, the others get an override's
+//! `archive_name`. Then each asset whose file name still changes is a [`Rename`], printed
+//! old -> new.
 //!
 //! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
