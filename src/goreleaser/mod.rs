@@ -650,8 +650,8 @@ impl Mapper<'_> {
     /// name that fits the most targets (the mapped template, gocross's default, or a
     /// target's name with its GOOS and GOARCH as `{{goos}}`/`{{goarch}}`; gocross's default
     /// when none fits any), and the targets it does not fit get overrides' `archive_name`,
-    /// one per name ([`render::as_gocross`]). A target
-    /// whose name no gocross name follows keeps `archives.name` (and its `renamed:` line).
+    /// one per name ([`render::as_gocross`]). A target whose name no gocross name follows
+    /// keeps `archives.name` (and its `renamed:` line).
     fn archive_names(
         &mut self,
         config: &GoReleaserConfig,
@@ -756,7 +756,7 @@ impl Mapper<'_> {
             self.note(
                 at,
                 "archives[0].name_template",
-                format!("{expr} has no gocross placeholder; archives get gocross's default names ({DEFAULT_ARCHIVE_NAME})"),
+                format!("{expr} has no gocross placeholder; the archives printed renamed are named `{best}`"),
             );
         }
         if let Some(a) = &mut out.archives {
@@ -1267,11 +1267,11 @@ impl Mapper<'_> {
             }
         }
         if let Some(n) = &a.name_template {
-            match template::map(&n.value) {
-                Ok(name) if name == DEFAULT_ARCHIVE_NAME => {}
-                Ok(name) => out.name = Some(name),
-                // [`Mapper::archive_names`] names each target, or says why it cannot.
-                Err(_) => {}
+            // Otherwise [`Mapper::archive_names`] names each target, or says why it cannot.
+            if let Ok(name) = template::map(&n.value)
+                && name != DEFAULT_ARCHIVE_NAME
+            {
+                out.name = Some(name);
             }
         }
         if let Some(files) = &a.files {
