@@ -117,7 +117,7 @@ pub struct Override {
     pub cgo: Option<bool>,
     /// `archive_format` (`format_overrides` of the GOOS).
     pub archive_format: Option<String>,
-    /// `archive_name`: GoReleaser's archive name of this one target where `archives.name`
+    /// `archive_name`: GoReleaser's archive name of these targets, where `archives.name`
     /// does not give it.
     pub archive_name: Option<String>,
     pub ldflags: Option<String>,
