@@ -712,7 +712,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         });
         (format != ArchiveFormat::Binary).then(|| ArchivePlan {
             format,
-            name: a.name.value.clone(),
+            name: config
+                .archive_name_for(target)
+                .map_or_else(|| a.name.value.clone(), |(_, n)| n.value.clone()),
             files: a.files.clone(),
             wrap_in_directory: a.wrap_in_directory,
             binaries_released: config.release.binaries.as_ref().is_some_and(|b| b.value),

@@ -95,7 +95,8 @@ const CASES: &[Case] = &[
         ldflags: "-s -w -X github.com/derailed/k9s/cmd.version=v{{version}} -s -w -X github.com/derailed/k9s/cmd.commit={{commit}} -s -w -X github.com/derailed/k9s/cmd.date={{date}}",
         notes: &[
             ("before", "before:"),
-            ("archives[0].name_template", "  - name_template:"),
+            // No note for `archives[0].name_template` (`title .Os`): each target keeps
+            // GoReleaser's name.
             (
                 "checksum.name_template",
                 "  name_template: \"checksums.sha256\"",
@@ -410,8 +411,9 @@ fn target_of(field: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// `gocross ci init` on a real project's own GoReleaser file gives the plan GoReleaser
 /// builds: the same targets, the same -ldflags (gocross's placeholders filled with the
-/// values GoReleaser's run had), and for each archive and the checksums file either
-/// GoReleaser's name or a printed `renamed: ... old -> new` line that gives both names.
+/// values GoReleaser's run had), every target's archive named as GoReleaser named it, and
+/// for each other archive (of a second binary) and the checksums file either GoReleaser's
+/// name or a printed `renamed: ... old -> new` line that gives both names.
 #[test]
 fn imports_plan_what_goreleaser_itself_made() {
     if !common::require_tool("go", "install Go from https://go.dev/dl/")
@@ -547,6 +549,56 @@ fn imports_plan_what_goreleaser_itself_made() {
             s.replace(&format!("v{sample}"), tag)
                 .replace(sample, version)
         };
+        // gocross's archive name of a job, filled for a release.
+        let ours = |job: &serde_json::Value, version: &str, tag: &str| {
+            let t: gocross::targets::Target = job["target"].as_str().unwrap().parse().unwrap();
+            let archive = &job["archive"];
+            let base =
+                Template::parse(archive["name"].as_str().unwrap(), Placeholder::ARCHIVE_NAME)
+                    .unwrap()
+                    .render(
+                        &Values {
+                            version,
+                            tag,
+                            commit: "none",
+                            date: &date,
+                            project,
+                            binary: None,
+                            target: Some(&t),
+                        },
+                        &|_| None,
+                    )
+                    .unwrap();
+            format!("{base}.{}", archive["format"].as_str().unwrap())
+        };
+        let theirs: Vec<&str> = recorded["archives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        // Every target's archive is one GoReleaser made: archives[0]'s (or GoReleaser's
+        // default archive's) names are all kept; only a further archive (kubectx's of
+        // kubens) is renamed.
+        let mut archived = 0;
+        for job in jobs.iter().filter(|j| !j["archive"].is_null()) {
+            let archive = ours(job, version, tag);
+            assert!(
+                theirs.contains(&archive.as_str()),
+                "{name}: {}: {archive} is no archive GoReleaser made: {theirs:#?}\n{stdout}",
+                job["target"].as_str().unwrap()
+            );
+            archived += 1;
+        }
+        assert!(archived >= 3, "{name}: {archived} archives");
+        assert!(
+            !renamed
+                .iter()
+                .any(|l| [": archives[0].", ": archives[0]: ", ": archives: "]
+                    .iter()
+                    .any(|k| l.contains(k))),
+            "{name}: {renamed:#?}"
+        );
         let mut same = 0;
         for a in recorded["archives"].as_array().unwrap() {
             let target = target_of(&|k| a[k].as_str().map(String::from));
@@ -555,49 +607,29 @@ fn imports_plan_what_goreleaser_itself_made() {
             }
             let theirs = a["name"].as_str().unwrap();
             let job = jobs.iter().find(|j| j["target"] == target).unwrap();
-            let t: gocross::targets::Target = target.parse().unwrap();
-            let ours = |version: &str, tag: &str| {
-                let archive = &job["archive"];
-                let base =
-                    Template::parse(archive["name"].as_str().unwrap(), Placeholder::ARCHIVE_NAME)
-                        .unwrap()
-                        .render(
-                            &Values {
-                                version,
-                                tag,
-                                commit: "none",
-                                date: &date,
-                                project,
-                                binary: None,
-                                target: Some(&t),
-                            },
-                            &|_| None,
-                        )
-                        .unwrap();
-                format!("{base}.{}", archive["format"].as_str().unwrap())
-            };
+            let ours = |version: &str, tag: &str| ours(job, version, tag);
+            // The `renamed:` line of this target whose old name is this archive's.
+            let renamed_line = renamed
+                .iter()
+                .filter(|l| l.contains(": archives") && l.contains(&format!(": {target}: ")))
+                .find(|l| {
+                    let old = l.rsplit_once(": ").unwrap().1.split_once(" -> ").unwrap().0;
+                    from_sample(old) == theirs
+                });
             if ours(version, tag) == theirs {
                 same += 1;
                 assert!(
-                    !renamed.iter().any(|l| l.contains(&format!(": {target}: "))),
+                    renamed_line.is_none(),
                     "{name}: {target} keeps its name: {renamed:#?}"
                 );
                 continue;
             }
-            // The `renamed:` line of this target whose old name is this archive's.
-            let line = renamed
-                .iter()
-                .filter(|l| l.contains(": archives[") && l.contains(&format!(": {target}: ")))
-                .find(|l| {
-                    let old = l.rsplit_once(": ").unwrap().1.split_once(" -> ").unwrap().0;
-                    from_sample(old) == theirs
-                })
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{name}: {target}: {theirs} becomes {} without a word:\n{stdout}",
-                        ours(version, tag)
-                    )
-                });
+            let line = renamed_line.unwrap_or_else(|| {
+                panic!(
+                    "{name}: {target}: {theirs} becomes {} without a word:\n{stdout}",
+                    ours(version, tag)
+                )
+            });
             let new = line.rsplit_once(" -> ").unwrap().1;
             assert_eq!(new, ours(sample, &format!("v{sample}")), "{name}: {line}");
         }

@@ -200,6 +200,12 @@ pub struct Override {
     pub runner: Option<String>,
     /// The archive format of these targets (`archives.format` for the others).
     pub archive_format: Option<ArchiveFormat>,
+    /// The archive name of these targets without its extension (`archives.name` for the
+    /// others), with the same placeholders: a project whose release names some targets
+    /// unlike the others (`croc_{{version}}_Linux-64bit`).
+    #[serde(default, deserialize_with = "ship::optional_archive_name")]
+    #[schemars(with = "Option<String>")]
+    pub archive_name: Option<Spanned<String>>,
     /// Verification settings for these targets, replacing the top-level ones.
     pub verify: Option<VerifyConfig>,
     /// `false`: `gocross test` does not run these targets' tests (reported as not run).
@@ -669,6 +675,24 @@ impl Config {
         self.cgo || self.overrides.iter().any(|o| o.cgo == Some(true))
     }
 
+    /// The archive name of `target` (without its extension) and the key it comes from: the
+    /// last applying override's `archive_name` (`Some(i)`: `overrides[i]`), else
+    /// `archives.name` (`None`); `None` without `archives:`.
+    pub fn archive_name_for(&self, target: &Target) -> Option<(Option<usize>, &Spanned<String>)> {
+        let archives = self.archives.as_ref()?;
+        let overridden = self.overrides.iter().enumerate().rev().find_map(|(i, o)| {
+            let applies = o
+                .targets
+                .iter()
+                .any(|l| l.value.targets.iter().any(|t| override_matches(t, target)));
+            o.archive_name
+                .as_ref()
+                .filter(|_| applies)
+                .map(|n| (Some(i), n))
+        });
+        Some(overridden.unwrap_or((None, &archives.value.name)))
+    }
+
     /// The overrides that apply to `target`, in file order.
     pub fn overrides_for<'a>(
         &'a self,
@@ -684,7 +708,7 @@ impl Config {
 
 /// Whether an override entry applies to a configured target: the same target, or the same
 /// GOOS/GOARCH when the entry names no variant.
-fn override_matches(entry: &Target, configured: &Target) -> bool {
+pub fn override_matches(entry: &Target, configured: &Target) -> bool {
     entry == configured || (entry.variant.is_none() && entry.platform == configured.platform)
 }
 

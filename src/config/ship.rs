@@ -273,11 +273,20 @@ fn files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 
 /// `archives.name`: the placeholders of [`Placeholder::ARCHIVE_NAME`].
 fn archive_name<'de, D: Deserializer<'de>>(d: D) -> Result<Spanned<String>, D::Error> {
-    validate::checked(d, |name: &Spanned<String>| {
-        Template::parse(&name.value, Placeholder::ARCHIVE_NAME)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    })
+    validate::checked(d, archive_name_rule)
+}
+
+/// An override's `archive_name`: the placeholders of `archives.name`.
+pub(super) fn optional_archive_name<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Spanned<String>>, D::Error> {
+    validate::optional(d, archive_name_rule)
+}
+
+fn archive_name_rule(name: &Spanned<String>) -> Result<(), String> {
+    Template::parse(&name.value, Placeholder::ARCHIVE_NAME)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// The rules across values: binary names listed once, `main` left to the binaries, image of
@@ -310,18 +319,38 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
             ));
         }
     }
+    if config.archives.is_none()
+        && let Some((i, name)) = config
+            .overrides
+            .iter()
+            .enumerate()
+            .find_map(|(i, o)| o.archive_name.as_ref().map(|n| (i, n)))
+    {
+        return Err(at(
+            &name.referenced,
+            format!(
+                "key `overrides[{i}].archive_name`: there is no `archives:` section, so no archive to name: add one, or remove this"
+            ),
+        ));
+    }
     if let Some(spanned) = &config.archives {
-        let archives = &spanned.value;
-        // The default name has no place in the file: point at the section.
-        let name_at = if archives.name.referenced == serde_saphyr::Location::UNKNOWN {
-            &spanned.referenced
-        } else {
-            &archives.name.referenced
-        };
-        let template = Template::parse(&archives.name.value, Placeholder::ARCHIVE_NAME)
-            .map_err(|e| at(name_at, format!("key `archives.name`: {e}")))?;
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for t in config.targets() {
+            let Some((from, name)) = config.archive_name_for(&t) else {
+                break;
+            };
+            // The default name has no place in the file: point at the section.
+            let name_at = if name.referenced == serde_saphyr::Location::UNKNOWN {
+                &spanned.referenced
+            } else {
+                &name.referenced
+            };
+            let key = match from {
+                Some(i) => format!("overrides[{i}].archive_name"),
+                None => "archives.name".to_string(),
+            };
+            let template = Template::parse(&name.value, Placeholder::ARCHIVE_NAME)
+                .map_err(|e| at(name_at, format!("key `{key}`: {e}")))?;
             let sample = template
                 .render(
                     &Values {
@@ -340,7 +369,7 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
                 return Err(at(
                     name_at,
                     format!(
-                        "key `archives.name`: `{sample}` (for {t}) is not a safe asset name: use only letters, digits, `.`, `_` and `-`"
+                        "key `{key}`: `{sample}` (for {t}) is not a safe asset name: use only letters, digits, `.`, `_` and `-`"
                     ),
                 ));
             }
@@ -348,7 +377,7 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
                 return Err(at(
                     name_at,
                     format!(
-                        "key `archives.name`: {first} and {t} would both be archived as `{sample}`: add {{{{goos}}}}, {{{{goarch}}}} and {{{{variant}}}}"
+                        "key `{key}`: {first} and {t} would both be archived as `{sample}`: add {{{{goos}}}}, {{{{goarch}}}} and {{{{variant}}}}"
                     ),
                 ));
             }

@@ -519,6 +519,18 @@ refused_at! {
     default_archive_names_tell_the_targets_apart_too:
         "version: 1\ntargets: [linux/amd64, linux/amd64/v1]\narchives:\n  format: tar.xz\n"
         => (4, 3), "key `archives.name`: linux/amd64 and linux/amd64/v1 would both be archived as `hello_1.0.0_linux_amd64`";
+    an_overrides_archive_name_has_archive_placeholders:
+        "version: 1\ntargets: [linux/amd64]\narchives: {}\noverrides:\n  - targets: [linux]\n    archive_name: '{{binary}}_Linux'\n"
+        => (6, 19), "key `overrides[0].archive_name`: `{{binary}}` has no value in `{{binary}}_Linux`";
+    an_overrides_archive_name_is_a_safe_asset_name:
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\narchives: {}\noverrides:\n  - targets: [linux/amd64]\n    archive_name: '{{project}} Linux'\n"
+        => (6, 19), "key `overrides[0].archive_name`: `hello Linux` (for linux/amd64) is not a safe asset name";
+    an_overrides_archive_name_tells_the_targets_apart:
+        "version: 1\ntargets: [linux/amd64, darwin/arm64]\narchives:\n  name: '{{project}}_{{goos}}'\noverrides:\n  - targets: [darwin/arm64]\n    archive_name: '{{project}}_linux'\n"
+        => (7, 19), "key `overrides[0].archive_name`: linux/amd64 and darwin/arm64 would both be archived as `hello_linux`";
+    an_overrides_archive_name_needs_archives:
+        "version: 1\ntargets: [linux/amd64]\noverrides:\n  - targets: [linux/amd64]\n    archive_name: hello_Linux\n"
+        => (5, 19), "key `overrides[0].archive_name`: there is no `archives:` section";
     release_binaries_need_archives_to_be_off:
         "version: 1\nrelease:\n  binaries: false\n"
         => (3, 13), "key `release.binaries`: without archives, the binaries are what the release uploads";

@@ -19,8 +19,10 @@
 //!
 //! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
 //! `replacements`, or its default) and checksums name are evaluated for every target
-//! (`render.rs`) beside the gocross names that replace them; each asset whose file name
-//! changes is a [`Rename`], printed old -> new.
+//! (`render.rs`). The first archive's name of each target is kept where a gocross name can
+//! follow it: `archives.name` is the one most targets share, the others get an override's
+//! `archive_name`. Then each asset whose file name still changes is a [`Rename`], printed
+//! old -> new.
 //!
 //! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
@@ -115,6 +117,9 @@ pub struct Override {
     pub cgo: Option<bool>,
     /// `archive_format` (`format_overrides` of the GOOS).
     pub archive_format: Option<String>,
+    /// `archive_name`: GoReleaser's archive name of these targets, where `archives.name`
+    /// does not give it.
+    pub archive_name: Option<String>,
     pub ldflags: Option<String>,
     pub tags: Option<Vec<String>>,
     pub env: BTreeMap<String, String>,
@@ -483,6 +488,7 @@ impl Mapper<'_> {
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
                     archive_format: None,
+                    archive_name: None,
                 });
             }
         }
@@ -576,6 +582,7 @@ impl Mapper<'_> {
             [one] => one.name.clone(),
             _ => project_name.clone(),
         };
+        self.archive_names(config, &mut out, &project_name, &binary);
         self.rename_archives(config, &out, &project_name, &binary);
         self.rename_checksums(config, &out, &project_name);
         if let Some(c) = &config.checksum {
@@ -638,6 +645,158 @@ impl Mapper<'_> {
         out
     }
 
+    /// GoReleaser's name of each target's archive (archives[0]'s `name_template` with its
+    /// `replacements`, or GoReleaser's default) as gocross names: `archives.name` is the
+    /// name that fits the most targets (the mapped template, gocross's default, or a
+    /// target's name with its GOOS and GOARCH as `{{goos}}`/`{{goarch}}`; gocross's default
+    /// when none fits any), and the targets it does not fit get overrides' `archive_name`,
+    /// one per name ([`render::as_gocross`]). A target whose name no gocross name follows
+    /// keeps `archives.name` (and its `renamed:` line).
+    fn archive_names(
+        &mut self,
+        config: &GoReleaserConfig,
+        out: &mut Imported,
+        project: &str,
+        binary: &str,
+    ) {
+        let Some(archives) = out.archives.clone() else {
+            return;
+        };
+        let first = config.archives.first().map(|a| &a.value);
+        let template = first
+            .and_then(|a| a.name_template.as_ref())
+            .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
+        // Several binaries: `archives[0].name_template` got its note.
+        if out.binaries.len() > 1 && template.contains(".Binary") {
+            return;
+        }
+        let replacements = first.map(replacements).unwrap_or_default();
+        let fields = |target| render::Fields {
+            project,
+            binary,
+            target: Some(target),
+            replacements: &replacements,
+        };
+        let parse = |name: &str| {
+            crate::template::Template::parse(name, crate::template::Placeholder::ARCHIVE_NAME).ok()
+        };
+        // Each archived target's name as GoReleaser fills it for the sample release.
+        let wanted: Vec<(&Target, Option<String>)> = out
+            .targets
+            .iter()
+            .filter(|t| gocross_format(out, &archives, t) != "binary")
+            .map(|t| (t, render::as_gocross(template, &fields(t))))
+            .collect();
+        let mapped = archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME);
+        let mut candidates = vec![mapped.to_string(), DEFAULT_ARCHIVE_NAME.to_string()];
+        let general = |t: &Target, name: &str| {
+            Some(with_target_placeholders(name, t))
+                .filter(|n| n.contains("{{goos}}") || n.contains("{{goarch}}"))
+        };
+        candidates.extend(
+            wanted
+                .iter()
+                .filter_map(|(t, name)| general(t, name.as_deref()?)),
+        );
+        let fits = |candidate: &crate::template::Template, t: &Target, name: &str| {
+            let f = render::Fields {
+                project,
+                binary,
+                target: Some(t),
+                replacements: &replacements,
+            };
+            let filled = fill(candidate, &f);
+            filled.is_some() && filled == parse(name).and_then(|n| fill(&n, &f))
+        };
+        let Some((best, count)) = candidates
+            .iter()
+            .filter_map(|c| parse(c).map(|p| (c, p)))
+            .map(|(c, p)| {
+                let n = wanted
+                    .iter()
+                    .filter(|(t, name)| name.as_deref().is_some_and(|n| fits(&p, t, n)))
+                    .count();
+                (c, n)
+            })
+            // The first of the candidates that fit the most.
+            .rev()
+            .max_by_key(|(_, n)| *n)
+        else {
+            return;
+        };
+        let best = if count == 0 {
+            DEFAULT_ARCHIVE_NAME.to_string()
+        } else {
+            best.clone()
+        };
+        let Some(parsed) = parse(&best) else {
+            return;
+        };
+        // The other targets' names, one override per name: a target's name with its GOOS
+        // and GOARCH as placeholders where that is still its name (k9s's
+        // `{{project}}_Darwin_{{goarch}}` for both darwin targets).
+        let mut overrides: Vec<(Vec<Target>, String)> = Vec::new();
+        for (t, name) in &wanted {
+            let Some(name) = name.as_deref().filter(|n| !fits(&parsed, t, n)) else {
+                continue;
+            };
+            let name = general(t, name)
+                .filter(|g| parse(g).is_some_and(|g| fits(&g, t, name)))
+                .unwrap_or_else(|| name.to_string());
+            match overrides.iter_mut().find(|(_, n)| *n == name) {
+                Some((targets, _)) => targets.push(**t),
+                None => overrides.push((vec![**t], name)),
+            }
+        }
+        if wanted.iter().any(|(_, name)| name.is_none())
+            && let Some(n) = first.and_then(|a| a.name_template.as_ref())
+            && let Err(expr) = template::map(&n.value)
+        {
+            let at = self.line("archives[0].name_template", line_of(&n.referenced));
+            self.note(
+                at,
+                "archives[0].name_template",
+                format!("{expr} has no gocross placeholder; the archives printed renamed are named `{best}`"),
+            );
+        }
+        if let Some(a) = &mut out.archives {
+            a.name = (best != DEFAULT_ARCHIVE_NAME).then_some(best);
+        }
+        for (targets, name) in overrides {
+            match out.overrides.iter_mut().find(|o| o.targets == targets) {
+                Some(o) => o.archive_name = Some(name),
+                None => out.overrides.push(Override {
+                    targets,
+                    archive_name: Some(name),
+                    ..Override::default()
+                }),
+            }
+        }
+        // An override of a target without a variant applies to its variants too
+        // (`linux/amd64` to `linux/amd64/v3`): a variant it names wrongly gets its own
+        // override, last, which wins.
+        let archives = out.archives.clone().unwrap_or(archives);
+        for (t, name) in &wanted {
+            let f = render::Fields {
+                project,
+                binary,
+                target: Some(t),
+                replacements: &replacements,
+            };
+            let Some(name) = name else {
+                continue;
+            };
+            let planned = gocross_name(out, &archives, t).and_then(|n| fill(&n, &f));
+            if planned != parse(name).and_then(|n| fill(&n, &f)) {
+                out.overrides.push(Override {
+                    targets: vec![**t],
+                    archive_name: Some(name.clone()),
+                    ..Override::default()
+                });
+            }
+        }
+    }
+
     /// One [`Rename`] per target and GoReleaser archive whose file gocross names differently
     /// (name or extension): gocross's one archive per target replaces every archive of
     /// GoReleaser's. A note instead when GoReleaser's names cannot be worked out here.
@@ -649,12 +808,6 @@ impl Mapper<'_> {
         binary: &str,
     ) {
         let Some(archives) = &out.archives else {
-            return;
-        };
-        let Ok(gocross_name) = crate::template::Template::parse(
-            archives.name.as_deref().unwrap_or(DEFAULT_ARCHIVE_NAME),
-            crate::template::Placeholder::ARCHIVE_NAME,
-        ) else {
             return;
         };
         let default = [Spanned {
@@ -682,11 +835,7 @@ impl Mapper<'_> {
                 .name_template
                 .as_ref()
                 .map_or(render::DEFAULT_ARCHIVE_TEMPLATE, |n| n.value.as_str());
-            let replacements: BTreeMap<String, String> = a
-                .replacements
-                .as_ref()
-                .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
-                .unwrap_or_default();
+            let replacements = replacements(a);
             // GoReleaser's format of a GOOS: `format_overrides`, else `formats`/`format`.
             let pick = |formats: &Option<Words>, format: &Option<String>| {
                 formats
@@ -709,16 +858,7 @@ impl Mapper<'_> {
             };
             for target in &out.targets {
                 let old_format = format_of(target.goos().as_str());
-                let overridden = out
-                    .overrides
-                    .iter()
-                    .filter(|o| o.targets.contains(target))
-                    .find_map(|o| o.archive_format.as_deref());
-                let new_format = match (overridden, archives.format.as_deref()) {
-                    (Some(f), _) | (None, Some(f)) => f,
-                    (None, None) if target.goos().as_str() == "windows" => "zip",
-                    (None, None) => "tar.gz",
-                };
+                let new_format = gocross_format(out, archives, target);
                 if old_format == "binary" || new_format == "binary" {
                     continue;
                 }
@@ -739,9 +879,8 @@ impl Mapper<'_> {
                         break;
                     }
                 };
-                let Ok(new) = gocross_name.render(&fields.gocross_values(), &|name: &str| {
-                    Some(render::sample_env(name))
-                }) else {
+                let Some(new) = gocross_name(out, archives, target).and_then(|n| fill(&n, &fields))
+                else {
                     return;
                 };
                 let new = format!("{new}.{new_format}");
@@ -1128,15 +1267,11 @@ impl Mapper<'_> {
             }
         }
         if let Some(n) = &a.name_template {
-            let at = self.line("archives[0].name_template", line_of(&n.referenced));
-            match template::map(&n.value) {
-                Ok(name) if name == DEFAULT_ARCHIVE_NAME => {}
-                Ok(name) => out.name = Some(name),
-                Err(expr) => self.note(
-                    at,
-                    "archives[0].name_template",
-                    format!("{expr} has no gocross placeholder; archives get gocross's default names ({DEFAULT_ARCHIVE_NAME})"),
-                ),
+            // Otherwise [`Mapper::archive_names`] names each target, or says why it cannot.
+            if let Ok(name) = template::map(&n.value)
+                && name != DEFAULT_ARCHIVE_NAME
+            {
+                out.name = Some(name);
             }
         }
         if let Some(files) = &a.files {
@@ -1184,6 +1319,75 @@ impl Mapper<'_> {
         }
         Some(out)
     }
+}
+
+/// A v1 archive's `replacements` (`amd64: x86_64`).
+fn replacements(a: &schema::Archive) -> BTreeMap<String, String> {
+    a.replacements
+        .as_ref()
+        .map(|r| r.iter().map(|(k, v)| (k.0.clone(), v.0.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The archive format gocross gives `target` in `out`: an override's `archive_format`,
+/// else `archives.format`, else gocross's default (zip for windows, tar.gz for the others).
+fn gocross_format<'a>(out: &'a Imported, archives: &'a Archives, target: &Target) -> &'a str {
+    let overridden = out
+        .overrides
+        .iter()
+        .filter(|o| o.targets.contains(target))
+        .find_map(|o| o.archive_format.as_deref());
+    match (overridden, archives.format.as_deref()) {
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) if target.goos().as_str() == "windows" => "zip",
+        (None, None) => "tar.gz",
+    }
+}
+
+/// The archive name gocross gives `target` in `out` (the last applying override's
+/// `archive_name`, as [`crate::config::Config::archive_name_for`] picks it, else
+/// `archives.name`), parsed; `None` when it does not parse.
+fn gocross_name(
+    out: &Imported,
+    archives: &Archives,
+    target: &Target,
+) -> Option<crate::template::Template> {
+    let name = out
+        .overrides
+        .iter()
+        .rev()
+        .filter(|o| {
+            o.targets
+                .iter()
+                .any(|e| crate::config::override_matches(e, target))
+        })
+        .find_map(|o| o.archive_name.as_deref())
+        .or(archives.name.as_deref())
+        .unwrap_or(DEFAULT_ARCHIVE_NAME);
+    crate::template::Template::parse(name, crate::template::Placeholder::ARCHIVE_NAME).ok()
+}
+
+/// A gocross name filled for the sample release of [`render`] and `fields`' target.
+fn fill(name: &crate::template::Template, fields: &render::Fields<'_>) -> Option<String> {
+    name.render(&fields.gocross_values(), &|var: &str| {
+        Some(render::sample_env(var))
+    })
+    .ok()
+}
+
+/// `name`, one target's archive name, with that target's GOARCH and variant, GOOS and GOARCH
+/// written as `{{goarch}}{{variant}}`, `{{goos}}` and `{{goarch}}`: a name for the other
+/// targets too when they are named alike (`fzf-{{version}}-linux_amd64` ->
+/// `fzf-{{version}}-{{goos}}_{{goarch}}`).
+fn with_target_placeholders(name: &str, target: &Target) -> String {
+    let goos = target.goos().as_str();
+    let goarch = target.goarch().as_str();
+    let variant = crate::template::variant_suffix(target);
+    let mut out = name.to_string();
+    if !variant.is_empty() {
+        out = out.replace(&format!("{goarch}{variant}"), "{{goarch}}{{variant}}");
+    }
+    out.replace(goos, "{{goos}}").replace(goarch, "{{goarch}}")
 }
 
 /// `cmd/x` → `./cmd/x`; `./` and `` → `.`.

@@ -30,6 +30,7 @@ pub const DEFAULT_CHECKSUM_TEMPLATE: &str = "{{ .ProjectName }}_{{ .Version }}_c
 pub const SAMPLE_VERSION: &str = "1.2.3";
 const SAMPLE_COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
 const SAMPLE_DATE: &str = "2026-01-02T03:04:05Z";
+const SAMPLE_TAG: &str = "v1.2.3";
 
 /// What a template is evaluated for: the project, the binary, a target (`None` for names
 /// of the whole release such as the checksums file), and a v1 archive's `replacements`.
@@ -56,11 +57,83 @@ impl Fields<'_> {
     }
 }
 
-const SAMPLE_TAG: &str = "v1.2.3";
-
 /// Renders `template` as GoReleaser would for `fields`; `Err` says why it cannot be (a
 /// parse error, a field or function GoReleaser's names cannot use here).
 pub fn render(template: &str, fields: &Fields<'_>) -> Result<String, String> {
+    evaluate(template, fields, &SAMPLE)
+}
+
+/// `template`'s name for `fields.target` as a gocross name template: GoReleaser's name with
+/// the release's fields left as gocross's placeholders (`.Version` as `{{version}}`,
+/// `.Tag` as `{{tag}}`, `.ProjectName` as `{{project}}`, `.Env.NAME` as `{{env.NAME}}`...),
+/// so that `croc_{{.Version}}_{{.Os}}` gives linux/amd64 `croc_{{version}}_Linux`
+/// (replacements applied). `None` when no gocross name follows GoReleaser's for every
+/// release: the template cannot be evaluated, applies a function to such a field
+/// (`replace .Version "." "-"`, `title .ProjectName`), or uses one that has no placeholder
+/// (`.Major`); found by filling the result with the sample release and comparing it with
+/// GoReleaser's name for that release.
+pub fn as_gocross(template: &str, fields: &Fields<'_>) -> Option<String> {
+    let symbolic = evaluate(template, fields, &PLACEHOLDERS).ok()?;
+    let parsed =
+        crate::template::Template::parse(&symbolic, crate::template::Placeholder::ARCHIVE_NAME)
+            .ok()?;
+    let filled = parsed
+        .render(&fields.gocross_values(), &|name: &str| {
+            Some(sample_env(name))
+        })
+        .ok()?;
+    (Ok(filled) == render(template, fields)).then_some(symbolic)
+}
+
+/// The values of GoReleaser's release fields in one evaluation.
+struct Release {
+    /// `.ProjectName`; `None`: the project's name.
+    project: Option<&'static str>,
+    version: &'static str,
+    tag: &'static str,
+    major: &'static str,
+    minor: &'static str,
+    patch: &'static str,
+    commit: &'static str,
+    short_commit: &'static str,
+    date: &'static str,
+    commit_date: &'static str,
+    /// `.Env.NAME`: `None` for [`sample_env`], else a gocross placeholder.
+    env_placeholder: bool,
+}
+
+/// The example release whose names are shown.
+const SAMPLE: Release = Release {
+    project: None,
+    version: SAMPLE_VERSION,
+    tag: SAMPLE_TAG,
+    major: "1",
+    minor: "2",
+    patch: "3",
+    commit: SAMPLE_COMMIT,
+    short_commit: SAMPLE_COMMIT.split_at(7).0,
+    date: SAMPLE_DATE,
+    commit_date: SAMPLE_DATE,
+    env_placeholder: false,
+};
+
+/// gocross's placeholders, and for fields gocross has none of, text that is no placeholder
+/// (`{{major}}`), so that a name using them is refused.
+const PLACEHOLDERS: Release = Release {
+    project: Some("{{project}}"),
+    version: "{{version}}",
+    tag: "{{tag}}",
+    major: "{{major}}",
+    minor: "{{minor}}",
+    patch: "{{patch}}",
+    commit: "{{commit}}",
+    short_commit: "{{short_commit}}",
+    date: "{{date}}",
+    commit_date: "{{commit_date}}",
+    env_placeholder: true,
+};
+
+fn evaluate(template: &str, fields: &Fields<'_>, release: &Release) -> Result<String, String> {
     let mut tpl = Template::default();
     let funcs: &[(&str, Func)] = &[
         ("title", title),
@@ -78,20 +151,20 @@ pub fn render(template: &str, fields: &Fields<'_>) -> Result<String, String> {
     let mut set = |k: &str, v: &str| {
         data.insert(k.to_string(), Value::String(v.to_string()));
     };
-    set("ProjectName", fields.project);
+    set("ProjectName", release.project.unwrap_or(fields.project));
     set("Binary", fields.binary);
-    set("Version", SAMPLE_VERSION);
-    set("RawVersion", SAMPLE_VERSION);
-    set("Tag", SAMPLE_TAG);
-    set("Major", "1");
-    set("Minor", "2");
-    set("Patch", "3");
+    set("Version", release.version);
+    set("RawVersion", release.version);
+    set("Tag", release.tag);
+    set("Major", release.major);
+    set("Minor", release.minor);
+    set("Patch", release.patch);
     set("Prerelease", "");
-    set("Commit", SAMPLE_COMMIT);
-    set("FullCommit", SAMPLE_COMMIT);
-    set("ShortCommit", &SAMPLE_COMMIT[..7]);
-    set("Date", SAMPLE_DATE);
-    set("CommitDate", SAMPLE_DATE);
+    set("Commit", release.commit);
+    set("FullCommit", release.commit);
+    set("ShortCommit", release.short_commit);
+    set("Date", release.date);
+    set("CommitDate", release.commit_date);
     for flag in ["IsSnapshot", "IsNightly", "IsDraft", "IsGitDirty"] {
         data.insert(flag.into(), Value::Bool(false));
     }
@@ -138,7 +211,11 @@ pub fn render(template: &str, fields: &Fields<'_>) -> Result<String, String> {
     let env: HashMap<String, Value> = env_names(template)
         .into_iter()
         .map(|name| {
-            let value = Value::String(sample_env(&name));
+            let value = Value::String(if release.env_placeholder {
+                format!("{{{{env.{name}}}}}")
+            } else {
+                sample_env(&name)
+            });
             (name, value)
         })
         .collect();
@@ -299,6 +376,42 @@ mod tests {
             name(kubectx, "linux/amd64", &[("amd64", "x86_64")]),
             "kubectx_v1.2.3_linux_x86_64"
         );
+    }
+
+    #[test]
+    fn names_as_gocross_keep_the_release_as_placeholders() {
+        let t: Target = "linux/arm/6".parse().unwrap();
+        let r: BTreeMap<String, String> = [("linux".to_string(), "Linux".to_string())].into();
+        let f = Fields {
+            project: "kubectx",
+            binary: "kubectx",
+            target: Some(&t),
+            replacements: &r,
+        };
+        let kubectx = "{{ .ProjectName }}_{{ .Tag }}_{{ .Os }}_{{ .Arch -}}{{- with .Arm -}}{{- if (eq . \"6\") -}}hf{{- else -}}v{{- . -}}{{- end -}}{{- end -}}";
+        assert_eq!(
+            as_gocross(kubectx, &f).as_deref(),
+            Some("{{project}}_{{tag}}_Linux_armhf")
+        );
+        assert_eq!(
+            as_gocross("x_{{ title .Os }}_{{ .Version }}_{{ .Env.ARCH }}", &f).as_deref(),
+            Some("x_Linux_{{version}}_{{env.ARCH}}")
+        );
+        assert_eq!(
+            as_gocross("{{ .ProjectName }}_{{ trimprefix .Tag \"x\" }}", &f).as_deref(),
+            Some("{{project}}_{{tag}}"),
+            "a function that leaves the value alone"
+        );
+        // A function of the version, or a field with no placeholder: no gocross name.
+        for changed in [
+            "x_{{ title .Version }}",
+            "x_{{ replace .Version \".\" \"-\" }}",
+            "x_{{ title .ProjectName }}",
+            "x_{{ trimprefix .Tag \"v\" }}",
+            "x_{{ .Major }}",
+        ] {
+            assert_eq!(as_gocross(changed, &f), None, "{changed}");
+        }
     }
 
     #[test]

@@ -368,9 +368,23 @@ fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
         Some("-s -w -X main.Version=v{{version}}")
     );
     assert_eq!(i.main, None, "main.go is the package `.`");
+    // GoReleaser's names, `replacements` applied: the name most targets share, and the
+    // others' own.
     assert_eq!(
         i.archives.as_ref().and_then(|a| a.name.as_deref()),
-        Some("{{project}}_{{version}}_{{goos}}-{{goarch}}")
+        Some("{{project}}_{{version}}_{{goos}}-64bit")
+    );
+    let names: Vec<String> = i
+        .overrides
+        .iter()
+        .filter_map(|o| Some(format!("{}: {}", o.targets[0], o.archive_name.as_ref()?)))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "linux/amd64: {{project}}_{{version}}_Linux-64bit",
+            "linux/arm/7: {{project}}_{{version}}_Linux-ARM",
+        ]
     );
     assert_eq!(
         notes(&i),
@@ -387,13 +401,8 @@ fn version_0_singular_build_and_replacements_print_each_renamed_asset() {
         .collect();
     assert_eq!(
         renames,
-        [
-            "17: archives[0].name_template: linux/amd64: croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux-amd64.tar.gz",
-            "17: archives[0].name_template: linux/arm/7: croc_1.2.3_Linux-ARM.tar.gz -> croc_1.2.3_linux-arm.tar.gz",
-            "17: archives[0].name_template: windows/amd64: croc_1.2.3_windows-64bit.zip -> croc_1.2.3_windows-amd64.zip",
-            "17: archives[0].name_template: darwin/amd64: croc_1.2.3_darwin-64bit.tar.gz -> croc_1.2.3_darwin-amd64.tar.gz",
-            "1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt",
-        ]
+        ["1: checksum: checksums: croc_1.2.3_checksums.txt -> checksums.txt"],
+        "every archive keeps GoReleaser's name"
     );
     // `builds` wins over `build`, as in GoReleaser v1.
     let i = imported(
@@ -416,4 +425,57 @@ fn names_that_stay_are_not_listed() {
         "version: 2\nbuilds:\n  - goos: [linux]\n    goarch: [amd64, arm64]\narchives:\n  - name_template: '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}'\nchecksum:\n  name_template: checksums.txt\n",
     );
     assert!(i.renames.is_empty(), "{:?}", i.renames);
+}
+
+#[test]
+fn per_target_names_written_and_planned_are_goreleasers() {
+    // k9s's `title .Os`, and amd64 named by its level: linux/amd64's override must not
+    // name linux/amd64/v3's archive too.
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux, windows, darwin]\n    goarch: [amd64, arm64]\n    goamd64: [v1, v3]\narchives:\n  - name_template: '{{ .ProjectName }}_{{ title .Os }}_{{ if eq .Arch \"amd64\" }}{{ if eq .Amd64 \"v1\" }}x86_64{{ else }}amd64{{ .Amd64 }}{{ end }}{{ else }}{{ .Arch }}{{ end }}_{{ .Version }}'\n    formats: [tar.gz]\n",
+    );
+    assert!(
+        i.renames.iter().all(|r| r.asset == "checksums"),
+        "{:?}",
+        i.renames
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    let config =
+        crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module())).unwrap();
+    let names: Vec<String> = config
+        .targets()
+        .iter()
+        .map(|t| {
+            let (_, name) = config.archive_name_for(t).unwrap();
+            let name = crate::template::Template::parse(
+                &name.value,
+                crate::template::Placeholder::ARCHIVE_NAME,
+            )
+            .unwrap();
+            let values = crate::template::Values {
+                version: "1.2.3",
+                tag: "v1.2.3",
+                commit: "0123456789abcdef0123456789abcdef01234567",
+                date: "2026-01-02T03:04:05Z",
+                project: &config.project,
+                binary: None,
+                target: Some(t),
+            };
+            format!("{t}: {}", name.render(&values, &|_| None).unwrap())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "linux/amd64: tool_Linux_x86_64_1.2.3",
+            "linux/amd64/v3: tool_Linux_amd64v3_1.2.3",
+            "linux/arm64: tool_Linux_arm64_1.2.3",
+            "windows/amd64: tool_Windows_x86_64_1.2.3",
+            "windows/amd64/v3: tool_Windows_amd64v3_1.2.3",
+            "windows/arm64: tool_Windows_arm64_1.2.3",
+            "darwin/amd64: tool_Darwin_x86_64_1.2.3",
+            "darwin/amd64/v3: tool_Darwin_amd64v3_1.2.3",
+            "darwin/arm64: tool_Darwin_arm64_1.2.3",
+        ]
+    );
 }

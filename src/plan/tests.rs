@@ -503,6 +503,24 @@ fn every_target_builds_every_binary_with_its_own_settings() {
 }
 
 #[test]
+fn an_overrides_archive_name_names_its_targets_archives() {
+    let c = config(
+        "version: 1\ntargets: [linux/amd64, linux/arm/7, darwin/arm64]\narchives:\n  name: '{{project}}_{{version}}_{{goos}}-{{goarch}}'\noverrides:\n  - targets: [linux/amd64]\n    archive_name: '{{project}}_{{version}}_Linux-64bit'\n  - targets: [linux]\n    tags: [netgo]\n",
+    );
+    let p = plan(&c, &linux_amd64(), &[]).unwrap();
+    let name = |t: &str| job(&p, t).archive.as_ref().unwrap().name.clone();
+    assert_eq!(name("linux/amd64"), "{{project}}_{{version}}_Linux-64bit");
+    assert_eq!(
+        name("linux/arm/7"),
+        "{{project}}_{{version}}_{{goos}}-{{goarch}}"
+    );
+    assert_eq!(
+        name("darwin/arm64"),
+        "{{project}}_{{version}}_{{goos}}-{{goarch}}"
+    );
+}
+
+#[test]
 fn archives_default_to_tar_gz_and_zip_for_windows() {
     let c = config(
         "version: 1\ntargets: [linux/amd64, windows/amd64, darwin/arm64]\narchives:\n  files: [LICENSE]\noverrides:\n  - targets: [darwin/arm64]\n    archive_format: binary\n",
