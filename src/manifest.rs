@@ -8,7 +8,9 @@
 //! the field is format 1). Within a format, fields are only added, with defaults, so an older
 //! gocross reads a newer manifest of the same format and ignores what it does not know. A
 //! change that removes, renames or re-means a field raises the format; a gocross refuses a
-//! manifest of a format above its own, and says to upgrade.
+//! manifest of a format above its own, and says to upgrade. Added within format 1: each
+//! archive's optional `inputs` ([`Archive::inputs`]; without it, the next build writes the
+//! archive again).
 //!
 //! # Commit order
 //!
