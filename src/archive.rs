@@ -92,6 +92,11 @@ pub enum ArchiveError {
 struct Entry {
     path: String,
     mode: u32,
+    /// SHA-256 of the content, lowercase hex.
+    sha256: String,
+    /// A binary's path in dist/, read (and checked against `sha256`) only when the archive
+    /// is written; `None` for a file, whose content is in `bytes`.
+    binary: Option<String>,
     bytes: Vec<u8>,
 }
 
@@ -167,9 +172,9 @@ pub fn record(manifest: &mut Manifest, archive: Archive) {
     manifest.archives.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
-/// Reads and checks `job`'s inputs: its binaries as `manifest` lists them (each read through
-/// [`open_in_dist`] and checked against its recorded SHA-256), the files under `module_dir`;
-/// and digests them with `date` (RFC 3339).
+/// Reads and checks `job`'s inputs: its binaries as `manifest` lists them (by their recorded
+/// SHA-256; read when written), the files under `module_dir`; and digests them with `date`
+/// (RFC 3339).
 fn prepare<'a>(
     job: &'a ArchiveJob,
     manifest: &Manifest,
@@ -195,13 +200,6 @@ fn prepare<'a>(
                 binary: output.clone(),
                 target: job.target,
             })?;
-        let (mut file, _) = open_in_dist(dist, &artifact.path).map_err(ArchiveError::Dist)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| ArchiveError::Dist(format!("{}: {e}", artifact.path)))?;
-        if hex(&Sha256::digest(&bytes)) != artifact.sha256 {
-            return Err(ArchiveError::Changed(artifact.path.clone()));
-        }
         let binary = if artifact.binary.is_empty() {
             &manifest.project
         } else {
@@ -210,7 +208,9 @@ fn prepare<'a>(
         entries.push(Entry {
             path: format!("{binary}{}", job.target.goos().exe_suffix()),
             mode: BINARY_MODE,
-            bytes,
+            sha256: artifact.sha256.clone(),
+            binary: Some(artifact.path.clone()),
+            bytes: Vec::new(),
         });
     }
     entries.extend(files(&job.plan.files, module_dir, dist)?);
@@ -240,7 +240,7 @@ fn prepare<'a>(
     for e in &entries {
         field(e.path.as_bytes());
         field(&e.mode.to_le_bytes());
-        field(&Sha256::digest(&e.bytes));
+        field(e.sha256.as_bytes());
     }
     let inputs = hex(&hasher.finalize());
     Ok(Prepared {
@@ -267,17 +267,27 @@ impl Prepared<'_> {
                 .is_some_and(|(size, sha256)| size == before.size && sha256 == before.sha256)
     }
 
-    /// Writes the archive to a hidden temporary file in `dist`, renamed to its name once
-    /// complete; returns its manifest record.
+    /// Reads the binaries through [`open_in_dist`], each checked against its recorded
+    /// SHA-256, and writes the archive to a hidden temporary file in `dist`, renamed to its
+    /// name once complete; returns its manifest record.
     fn write(self, dist: &Path) -> Result<Archive, ArchiveError> {
         let Prepared {
             job,
             file_name,
-            entries,
+            mut entries,
             mtime,
             date,
             inputs,
         } = self;
+        for e in &mut entries {
+            let Some(path) = &e.binary else { continue };
+            let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
+            file.read_to_end(&mut e.bytes)
+                .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
+            if hex(&Sha256::digest(&e.bytes)) != e.sha256 {
+                return Err(ArchiveError::Changed(path.clone()));
+            }
+        }
         let dest = dist.join(&file_name);
         let err = |cause: std::io::Error| ArchiveError::Write {
             path: dest.clone(),
@@ -381,6 +391,8 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
             Ok(Entry {
                 path: rel,
                 mode: FILE_MODE,
+                sha256: hex(&Sha256::digest(&bytes)),
+                binary: None,
                 bytes,
             })
         })
