@@ -620,6 +620,37 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_archive_is_kept_only_while_its_inputs_and_file_are_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let (dir, mut manifest, job) = setup(ArchiveFormat::TarGz);
+        let dist = dir.path().join("dist");
+        let date = "2026-03-01T12:00:00Z";
+        pack(&job, &mut manifest, &dist, dir.path(), date).unwrap();
+        let before = manifest.archives.clone();
+        let path = dist.join(&before[0].name);
+        let bytes = std::fs::read(&path).unwrap();
+        let inode = std::fs::metadata(&path).unwrap().ino();
+        let again = |manifest: &Manifest, date: &str| {
+            pack_all(&[&job], manifest, &before, &dist, dir.path(), date, 2)
+                .pop()
+                .unwrap()
+                .unwrap()
+        };
+        // Unchanged: the same record, the file untouched.
+        assert_eq!(again(&manifest, date), before[0]);
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode);
+        // The file no longer has its SHA-256: written again, as it was.
+        std::fs::write(&path, b"tampered").unwrap();
+        assert_eq!(again(&manifest, date), before[0]);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        // Another date: other inputs, written again.
+        let other = again(&manifest, "2026-03-02T12:00:00Z");
+        assert_ne!(other.inputs, before[0].inputs);
+        assert_ne!(other.sha256, before[0].sha256);
+    }
+
     #[test]
     fn a_changed_or_failed_binary_is_refused() {
         let (dir, mut manifest, job) = setup(ArchiveFormat::Zip);
