@@ -6,7 +6,10 @@
 # up-to-date check skips every link. On examples/hello and shfmt (mvdan.cc/sh/v3 from the Go
 # module proxy), with the warm default GOCACHE. The two take turns in each round; prints the
 # median of $RUNS rounds, each round's figures, and the ratio gocross/loop, all measured in this
-# run. gocross audits each binary (the loop does not) and runs none (`--no-verify`).
+# run. gocross audits each binary (the loop does not) and runs none (`--no-verify`). The rows
+# `hello+archives` and `shfmt+archives` are the same modules with `archives:` in gocross.yaml
+# (one archive per target, with the module's LICENSE* and README*), against the same loop: an
+# unchanged rebuild keeps every archive.
 #
 # Usage: bench/rebuild.sh   (RUNS=3 JOBS=<cpus> SHFMT=v3.12.0 change the defaults;
 #                            GOCROSS=path times that gocross binary instead of building one)
@@ -28,6 +31,11 @@ gocross=$(realpath "$GOCROSS")
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 setup_modules "$work" "$SHFMT"
+for m in hello shfmt; do
+  cp -r "$work/$m" "$work/$m+archives"
+  printf 'archives:\n  files: [LICENSE*, README*]\n' >> "$work/$m+archives/gocross.yaml"
+  (cd "$work/$m+archives" && git -c user.name=bench -c user.email=bench@localhost commit -qam archives)
+done
 
 # One run into the outputs the previous run left: prints seconds.
 run_tool() { # tool module
@@ -42,8 +50,8 @@ run_tool() { # tool module
   echo "$end - $start" | bc
 }
 
-printf '%-6s %9s %9s %12s   %s\n' module gocross loop gocross/loop "rounds (gocross loop)"
-for m in hello shfmt; do
+printf '%-14s %9s %9s %12s   %s\n' module gocross loop gocross/loop "rounds (gocross loop)"
+for m in hello shfmt hello+archives shfmt+archives; do
   emit "$gocross" "$work/$m" "$VERSION"
   # The first build of each fills the build cache and the outputs (twice: nothing is left to
   # link after the second).
@@ -55,5 +63,5 @@ for m in hello shfmt; do
     g+="$a"$'\n' l+="$b"$'\n' rounds+=$(printf ' %.2f/%.2f' "$a" "$b")
   done
   gm=$(grep . <<<"$g" | median) lm=$(grep . <<<"$l" | median)
-  printf '%-6s %9.2f %9.2f %12.2f  %s\n' "$m" "$gm" "$lm" "$(echo "$gm / $lm" | bc -l)" "$rounds"
+  printf '%-14s %9.2f %9.2f %12.2f  %s\n' "$m" "$gm" "$lm" "$(echo "$gm / $lm" | bc -l)" "$rounds"
 done

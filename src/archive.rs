@@ -19,7 +19,11 @@
 //!   permissions, the date in DOS form (which starts in 1980: earlier dates are 1980-01-01).
 //!
 //! The archive is written to a hidden temporary file in dist/, renamed when complete, and
-//! then recorded in the manifest ([`Archive`]).
+//! then recorded in the manifest ([`Archive`]). A build's archives are made on its worker
+//! threads (`--jobs`, [`pack_all`]) and recorded in plan order. An archive whose inputs are
+//! those of the earlier build's archive of the target (same file name and
+//! [`Archive::inputs`] digest) and whose file still has its recorded SHA-256 is kept as it
+//! is: nothing is written.
 
 use crate::config::{ArchiveFormat, is_safe_name};
 use crate::contained;
@@ -88,22 +92,96 @@ pub enum ArchiveError {
 struct Entry {
     path: String,
     mode: u32,
+    /// SHA-256 of the content, lowercase hex.
+    sha256: String,
+    /// A binary's path in dist/, read (and checked against `sha256`) only when the archive
+    /// is written; `None` for a file, whose content is in `bytes`.
+    binary: Option<String>,
     bytes: Vec<u8>,
 }
 
-/// Makes `job`'s archive in `dist` from the binaries `manifest` lists, the files under
-/// `module_dir`, and the build's `date` (RFC 3339), and records it in `manifest` (replacing
-/// the target's earlier archive).
+/// One target's archive with its inputs read and checked ([`prepare`]): everything that
+/// determines its bytes, and their digest.
+struct Prepared<'a> {
+    job: &'a ArchiveJob,
+    file_name: String,
+    /// The entries, sorted by path, each path unique.
+    entries: Vec<Entry>,
+    /// The build date in seconds since the Unix epoch (tar) and as given (zip).
+    mtime: u64,
+    date: &'a str,
+    /// [`Archive::inputs`]: SHA-256 (lowercase hex) of this gocross's version, the file name,
+    /// the format, the date, `wrap_in_directory`, the binaries' artifact names, and each
+    /// entry's path, mode and SHA-256.
+    inputs: String,
+}
+
+/// Makes the archive of each of `jobs` in `dist`, on at most `workers` threads, from the
+/// binaries `manifest` lists, the files under `module_dir`, and the build's `date` (RFC 3339);
+/// an archive whose inputs ([`Archive::inputs`]) and file name equal those of the target's
+/// archive in `previous` (the manifest of the earlier build in `dist`) is kept, not
+/// rewritten, when its file still has the recorded SHA-256. Returns each job's manifest
+/// record (the earlier one when kept), in the order of `jobs`; record them with [`record`].
 ///
-/// Errors: an unsafe name, a binary missing from the manifest, failed, or changed since, a
-/// file that is a symbolic link or cannot be read, two entries with one path, a write error.
-pub fn pack(
-    job: &ArchiveJob,
-    manifest: &mut Manifest,
+/// Errors, per job: an unsafe name, a binary missing from the manifest, failed, or changed
+/// since, a file that is a symbolic link or cannot be read, two entries with one path, a
+/// write error.
+pub fn pack_all(
+    jobs: &[&ArchiveJob],
+    manifest: &Manifest,
+    previous: &[Archive],
     dist: &Path,
     module_dir: &Path,
     date: &str,
-) -> Result<(), ArchiveError> {
+    workers: usize,
+) -> Vec<Result<Archive, ArchiveError>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: std::sync::Mutex<Vec<Option<Result<Archive, ArchiveError>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = prepare(job, manifest, dist, module_dir, date).and_then(|p| {
+                        let before = previous.iter().find(|a| a.target == job.target.to_string());
+                        match before.filter(|a| p.unchanged(a, dist)) {
+                            Some(a) => Ok(a.clone()),
+                            None => p.write(dist),
+                        }
+                    });
+                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every archive job has a result"))
+        .collect()
+}
+
+/// Records `archive` in `manifest`, replacing its target's earlier archive; archives stay
+/// sorted by name.
+pub fn record(manifest: &mut Manifest, archive: Archive) {
+    manifest.archives.retain(|a| a.target != archive.target);
+    manifest.archives.push(archive);
+    manifest.archives.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// Reads and checks `job`'s inputs: its binaries as `manifest` lists them (by their recorded
+/// SHA-256; read when written), the files under `module_dir`; and digests them with `date`
+/// (RFC 3339).
+fn prepare<'a>(
+    job: &'a ArchiveJob,
+    manifest: &Manifest,
+    dist: &Path,
+    module_dir: &Path,
+    date: &'a str,
+) -> Result<Prepared<'a>, ArchiveError> {
     let file_name = job.file_name();
     if !is_safe_name(&file_name) {
         return Err(ArchiveError::Name(file_name));
@@ -122,13 +200,6 @@ pub fn pack(
                 binary: output.clone(),
                 target: job.target,
             })?;
-        let (mut file, _) = open_in_dist(dist, &artifact.path).map_err(ArchiveError::Dist)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| ArchiveError::Dist(format!("{}: {e}", artifact.path)))?;
-        if hex(&Sha256::digest(&bytes)) != artifact.sha256 {
-            return Err(ArchiveError::Changed(artifact.path.clone()));
-        }
         let binary = if artifact.binary.is_empty() {
             &manifest.project
         } else {
@@ -137,7 +208,9 @@ pub fn pack(
         entries.push(Entry {
             path: format!("{binary}{}", job.target.goos().exe_suffix()),
             mode: BINARY_MODE,
-            bytes,
+            sha256: artifact.sha256.clone(),
+            binary: Some(artifact.path.clone()),
+            bytes: Vec::new(),
         });
     }
     entries.extend(files(&job.plan.files, module_dir, dist)?);
@@ -150,62 +223,125 @@ pub fn pack(
     if let Some(w) = entries.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(ArchiveError::Duplicate(w[0].path.clone()));
     }
-
-    let dest = dist.join(&file_name);
-    let err = |cause: std::io::Error| ArchiveError::Write {
-        path: dest.clone(),
-        cause,
+    // Length-prefixed fields, so that no two different inputs hash alike.
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".gocross-")
-        .suffix(".tmp")
-        .tempfile_in(dist)
-        .map_err(err)?;
-    let file = tmp.as_file().try_clone().map_err(err)?;
-    match job.plan.format {
-        ArchiveFormat::TarGz => {
-            let gz = flate2::GzBuilder::new().write(file, flate2::Compression::best());
-            tar(gz, &entries, mtime)
-                .map_err(err)?
-                .finish()
-                .map_err(err)?;
-        }
-        ArchiveFormat::TarXz => {
-            let xz = lzma_rust2::XzWriter::new(file, lzma_rust2::XzOptions::with_preset(6))
-                .map_err(err)?;
-            tar(xz, &entries, mtime)
-                .map_err(err)?
-                .finish()
-                .map_err(err)?;
-        }
-        ArchiveFormat::Zip => zip(file, &entries, date).map_err(err)?,
-        ArchiveFormat::Binary => unreachable!("the plan makes no archive of the binary format"),
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(file_name.as_bytes());
+    field(job.plan.format.to_string().as_bytes());
+    field(date.as_bytes());
+    field(&[u8::from(job.plan.wrap_in_directory)]);
+    for b in &job.binaries {
+        field(b.as_bytes());
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(err)?;
+    for e in &entries {
+        field(e.path.as_bytes());
+        field(&e.mode.to_le_bytes());
+        field(e.sha256.as_bytes());
     }
-    tmp.as_file().sync_all().map_err(err)?;
-    let (size, sha256) = sha256_read(tmp.reopen().map_err(err)?).map_err(err)?;
-    tmp.persist(&dest).map_err(|e| err(e.error))?;
+    let inputs = hex(&hasher.finalize());
+    Ok(Prepared {
+        job,
+        file_name,
+        entries,
+        mtime,
+        date,
+        inputs,
+    })
+}
 
-    let target = job.target.to_string();
-    manifest.archives.retain(|a| a.target != target);
-    manifest.archives.push(Archive {
-        target,
-        name: file_name.clone(),
-        path: file_name,
-        format: job.plan.format.to_string(),
-        size,
-        sha256,
-        binaries: job.binaries.clone(),
-        entries: entries.iter().map(|e| e.path.clone()).collect(),
-    });
-    manifest.archives.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(())
+impl Prepared<'_> {
+    /// Whether `before` (the earlier build's archive of the target) is this archive: the same
+    /// file name and inputs, and its file in `dist` (opened through [`open_in_dist`]) still
+    /// has the recorded size and SHA-256.
+    fn unchanged(&self, before: &Archive, dist: &Path) -> bool {
+        before.name == self.file_name
+            && before.path == self.file_name
+            && before.inputs.as_deref() == Some(self.inputs.as_str())
+            && open_in_dist(dist, &before.path)
+                .ok()
+                .and_then(|(file, _)| sha256_read(file).ok())
+                .is_some_and(|(size, sha256)| size == before.size && sha256 == before.sha256)
+    }
+
+    /// Reads the binaries through [`open_in_dist`], each checked against its recorded
+    /// SHA-256, and writes the archive to a hidden temporary file in `dist`, renamed to its
+    /// name once complete; returns its manifest record.
+    fn write(self, dist: &Path) -> Result<Archive, ArchiveError> {
+        let Prepared {
+            job,
+            file_name,
+            mut entries,
+            mtime,
+            date,
+            inputs,
+        } = self;
+        for e in &mut entries {
+            let Some(path) = &e.binary else { continue };
+            let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
+            file.read_to_end(&mut e.bytes)
+                .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
+            if hex(&Sha256::digest(&e.bytes)) != e.sha256 {
+                return Err(ArchiveError::Changed(path.clone()));
+            }
+        }
+        let dest = dist.join(&file_name);
+        let err = |cause: std::io::Error| ArchiveError::Write {
+            path: dest.clone(),
+            cause,
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".gocross-")
+            .suffix(".tmp")
+            .tempfile_in(dist)
+            .map_err(err)?;
+        let file = tmp.as_file().try_clone().map_err(err)?;
+        match job.plan.format {
+            ArchiveFormat::TarGz => {
+                let gz = flate2::GzBuilder::new().write(file, flate2::Compression::best());
+                tar(gz, &entries, mtime)
+                    .map_err(err)?
+                    .finish()
+                    .map_err(err)?;
+            }
+            ArchiveFormat::TarXz => {
+                let xz = lzma_rust2::XzWriter::new(file, lzma_rust2::XzOptions::with_preset(6))
+                    .map_err(err)?;
+                tar(xz, &entries, mtime)
+                    .map_err(err)?
+                    .finish()
+                    .map_err(err)?;
+            }
+            ArchiveFormat::Zip => zip(file, &entries, date).map_err(err)?,
+            ArchiveFormat::Binary => {
+                unreachable!("the plan makes no archive of the binary format")
+            }
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(err)?;
+        }
+        tmp.as_file().sync_all().map_err(err)?;
+        let (size, sha256) = sha256_read(tmp.reopen().map_err(err)?).map_err(err)?;
+        tmp.persist(&dest).map_err(|e| err(e.error))?;
+        Ok(Archive {
+            target: job.target.to_string(),
+            name: file_name.clone(),
+            path: file_name,
+            format: job.plan.format.to_string(),
+            size,
+            sha256,
+            binaries: job.binaries.clone(),
+            entries: entries.into_iter().map(|e| e.path).collect(),
+            inputs: Some(inputs),
+        })
+    }
 }
 
 /// The files `globs` match under `module_dir`, directories expanded, anything under `dist`
@@ -255,6 +391,8 @@ fn files(globs: &[String], module_dir: &Path, dist: &Path) -> Result<Vec<Entry>,
             Ok(Entry {
                 path: rel,
                 mode: FILE_MODE,
+                sha256: hex(&Sha256::digest(&bytes)),
+                binary: None,
                 bytes,
             })
         })
@@ -412,6 +550,21 @@ mod tests {
         (dir, manifest, job)
     }
 
+    /// Packs `job` alone with no earlier archive, and records it.
+    fn pack(
+        job: &ArchiveJob,
+        manifest: &mut Manifest,
+        dist: &Path,
+        module_dir: &Path,
+        date: &str,
+    ) -> Result<(), ArchiveError> {
+        let packed = pack_all(&[job], manifest, &[], dist, module_dir, date, 1)
+            .pop()
+            .unwrap()?;
+        record(manifest, packed);
+        Ok(())
+    }
+
     #[test]
     fn archives_hold_binaries_and_files_in_order_and_are_recorded() {
         for format in [
@@ -465,6 +618,37 @@ mod tests {
                 .collect();
             assert!(left.is_empty(), "no temporary file is left");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_archive_is_kept_only_while_its_inputs_and_file_are_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let (dir, mut manifest, job) = setup(ArchiveFormat::TarGz);
+        let dist = dir.path().join("dist");
+        let date = "2026-03-01T12:00:00Z";
+        pack(&job, &mut manifest, &dist, dir.path(), date).unwrap();
+        let before = manifest.archives.clone();
+        let path = dist.join(&before[0].name);
+        let bytes = std::fs::read(&path).unwrap();
+        let inode = std::fs::metadata(&path).unwrap().ino();
+        let again = |manifest: &Manifest, date: &str| {
+            pack_all(&[&job], manifest, &before, &dist, dir.path(), date, 2)
+                .pop()
+                .unwrap()
+                .unwrap()
+        };
+        // Unchanged: the same record, the file untouched.
+        assert_eq!(again(&manifest, date), before[0]);
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode);
+        // The file no longer has its SHA-256: written again, as it was.
+        std::fs::write(&path, b"tampered").unwrap();
+        assert_eq!(again(&manifest, date), before[0]);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        // Another date: other inputs, written again.
+        let other = again(&manifest, "2026-03-02T12:00:00Z");
+        assert_ne!(other.inputs, before[0].inputs);
+        assert_ne!(other.sha256, before[0].sha256);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! the field is format 1). Within a format, fields are only added, with defaults, so an older
 //! gocross reads a newer manifest of the same format and ignores what it does not know. A
 //! change that removes, renames or re-means a field raises the format; a gocross refuses a
-//! manifest of a format above its own, and says to upgrade.
+//! manifest of a format above its own, and says to upgrade. Added within format 1: each
+//! archive's optional `inputs` ([`Archive::inputs`]; without it, the next build writes the
+//! archive again).
 //!
 //! # Commit order
 //!
@@ -45,7 +47,7 @@
 //!  "archives": [{"target": "linux/arm64", "name": "hello_1.2.3_linux_arm64.tar.gz",
 //!                "path": "hello_1.2.3_linux_arm64.tar.gz", "format": "tar.gz", "size": 901234,
 //!                "sha256": "…", "binaries": ["hello_linux_arm64"],
-//!                "entries": ["LICENSE", "README.md", "hello"]}]}
+//!                "entries": ["LICENSE", "README.md", "hello"], "inputs": "…"}]}
 //! ```
 //!
 //! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the
@@ -244,6 +246,12 @@ pub struct Archive {
     pub binaries: Vec<String>,
     /// Every path inside it, sorted (`age-keygen`, `LICENSE`, or `<dir>/age` when wrapped).
     pub entries: Vec<String>,
+    /// SHA-256 (lowercase hex) of everything that determines its bytes: the gocross version,
+    /// the file name, format, date and `wrap_in_directory`, and each entry's path, mode and
+    /// SHA-256 ([`crate::archive`]). A rebuild whose inputs digest the same keeps the file.
+    /// Added within format 1: absent in older manifests (and then the archive is rewritten).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<String>,
 }
 
 impl Artifact {

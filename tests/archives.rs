@@ -268,3 +268,158 @@ async fn ship_is_archived_reproducibly_checked_and_released() {
         "no bare binary: {body}"
     );
 }
+
+/// examples/ship copied to `dir/<name>` (no git: the version and date come from the build's
+/// arguments and `SOURCE_DATE_EPOCH`).
+fn copy(dir: &Path, name: &str) -> PathBuf {
+    let module = dir.join(name);
+    common::copy_module_to(&common::example("ship"), &module);
+    let _ = std::fs::remove_dir_all(module.join("dist"));
+    module
+}
+
+/// `gocross build` of a copy made by [`copy`], unverified, on `jobs` workers.
+fn build_copy(module: &Path, jobs: &str) -> String {
+    common::run_ok(
+        common::gocross()
+            .arg("-C")
+            .arg(module)
+            .args(["build", "--no-verify", "--version", "1.2.3", "--jobs", jobs])
+            .env("SOURCE_DATE_EPOCH", "1772366400"),
+    )
+}
+
+/// Each archive's file name, inode and modification time (ns), and manifest.json's record.
+fn archive_files(module: &Path) -> Vec<(String, u64, i128, serde_json::Value)> {
+    use std::os::unix::fs::MetadataExt;
+    let dist = module.join("dist");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let archives = manifest["archives"].as_array().unwrap();
+    assert_eq!(archives.len(), ARCHIVES.len(), "{manifest}");
+    archives
+        .iter()
+        .map(|a| {
+            let name = a["name"].as_str().unwrap().to_string();
+            let meta = std::fs::metadata(dist.join(&name)).unwrap();
+            let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+            (name, meta.ino(), mtime, a.clone())
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unchanged_rebuild_keeps_every_archive_and_a_change_rewrites_its_archives() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl") {
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let module = copy(scratch.path(), "ship");
+    build_copy(&module, "2");
+    let first = archive_files(&module);
+
+    // Unchanged: every archive file untouched (same inode and time), the same records.
+    build_copy(&module, "2");
+    assert_eq!(archive_files(&module), first);
+
+    // A source file only windows builds: only the windows archive is written again.
+    std::fs::write(
+        module.join("cmd/ship/note_windows.go"),
+        "package main\n\nimport \"os\"\n\nfunc init() { os.Setenv(\"SHIP_NOTE\", \"windows\") }\n",
+    )
+    .unwrap();
+    build_copy(&module, "2");
+    let second = archive_files(&module);
+    for (before, after) in first.iter().zip(&second) {
+        assert_eq!(before.0, after.0);
+        if before.0.ends_with("_windows_amd64.zip") {
+            assert_ne!(before.1, after.1, "{}: written again", before.0);
+            assert_ne!(before.3["sha256"], after.3["sha256"], "{}", before.0);
+            assert_ne!(before.3["inputs"], after.3["inputs"], "{}", before.0);
+        } else {
+            assert_eq!(before, after, "{}: kept", before.0);
+        }
+    }
+
+    // A file of `archives.files` that every archive holds: every archive is written again,
+    // holding the new text.
+    std::fs::write(module.join("README.md"), "ship, changed\n").unwrap();
+    build_copy(&module, "2");
+    let third = archive_files(&module);
+    for (before, after) in second.iter().zip(&third) {
+        assert_ne!(before.1, after.1, "{}: written again", before.0);
+        assert_ne!(before.3["sha256"], after.3["sha256"], "{}", before.0);
+    }
+    let readme = common::run_ok(
+        Command::new("tar")
+            .arg("xzOf")
+            .arg(module.join("dist/ship_1.2.3_linux_amd64.tar.gz"))
+            .arg("README.md"),
+    );
+    assert_eq!(readme, "ship, changed\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn archives_are_written_concurrently_and_match_a_one_worker_build() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl") {
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let (one, two) = (copy(scratch.path(), "one"), copy(scratch.path(), "two"));
+    // 24 MiB that do not compress (`README*` is in `archives.files`), so that writing each
+    // archive takes long enough to be seen.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..24 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    for m in [&one, &two] {
+        std::fs::write(m.join("README.bin"), &noise).unwrap();
+    }
+    build_copy(&one, "1");
+
+    // While the two-worker build runs, count the temporary files in dist/ larger than any
+    // binary: archives being written.
+    let dist = two.join("dist");
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let most = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut most = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let writing = std::fs::read_dir(&dist)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter(|e| {
+                        e.file_name().to_string_lossy().starts_with(".gocross-")
+                            && e.metadata().is_ok_and(|m| m.len() > 4 << 20)
+                    })
+                    .count();
+                most = most.max(writing);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            most
+        });
+        build_copy(&two, "2");
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        watcher.join().unwrap()
+    });
+    assert_eq!(most, 2, "two archives are written at once with --jobs 2");
+
+    let (a, b) = (archive_files(&one), archive_files(&two));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.0, &x.3), (&y.0, &y.3));
+        assert!(
+            std::fs::read(one.join("dist").join(&x.0)).unwrap()
+                == std::fs::read(two.join("dist").join(&y.0)).unwrap(),
+            "{} differs between --jobs 1 and --jobs 2",
+            x.0
+        );
+    }
+}

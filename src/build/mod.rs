@@ -22,7 +22,8 @@
 //!    failing build does not stop the others, and SIGINT stops them all (`interrupt`);
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
-//!    archive ([`crate::archive`], from the manifest's entries and digests), then write
+//!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
+//!    time; an earlier archive whose inputs are unchanged is kept), then write
 //!    `manifest.json`, then `checksums.txt`,
 //!    atomically.
 
@@ -333,18 +334,14 @@ pub fn build(
             TargetOutcome::Interrupted => {}
         }
     }
-    // A rebuilt target's archive of an earlier build is not this source's either.
-    if let Some(prev) = &previous {
-        for a in prev
-            .archives
-            .iter()
-            .filter(|a| replaced.contains(&a.target))
-        {
-            if manifest::safe_relative(&a.path) {
-                let _ = std::fs::remove_file(dist_abs.join(&a.path));
-            }
-        }
-    }
+    // The earlier build's archives of the rebuilt targets: each is kept if its inputs are
+    // unchanged (step 5), else removed.
+    let earlier_archives: Vec<manifest::Archive> = previous
+        .iter()
+        .flat_map(|p| &p.archives)
+        .filter(|a| replaced.contains(&a.target))
+        .cloned()
+        .collect();
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -357,26 +354,39 @@ pub fn build(
     };
     let mut manifest = merge(previous, current, &replaced, &dist_abs);
 
-    // 5. Archives, from the manifest.
+    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
     let mut archive_failures = Vec::new();
     if !interrupted {
-        for job in &archive_jobs {
-            let built = results
-                .iter()
-                .filter(|r| r.target == job.target)
-                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)));
-            if !built {
-                continue;
+        let ready: Vec<&ArchiveJob> = archive_jobs
+            .iter()
+            .filter(|job| {
+                results
+                    .iter()
+                    .filter(|r| r.target == job.target)
+                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+            })
+            .collect();
+        let packed = archive::pack_all(
+            &ready,
+            &manifest,
+            &earlier_archives,
+            &dist_abs,
+            &opts.module_dir,
+            &opts.stamp.date,
+            opts.jobs,
+        );
+        for (job, packed) in ready.iter().zip(packed) {
+            match packed {
+                Ok(a) => archive::record(&mut manifest, a),
+                Err(e) => archive_failures.push((job.target, e.to_string())),
             }
-            if let Err(e) = archive::pack(
-                job,
-                &mut manifest,
-                &dist_abs,
-                &opts.module_dir,
-                &opts.stamp.date,
-            ) {
-                archive_failures.push((job.target, e.to_string()));
-            }
+        }
+    }
+    // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
+    // not this source's: remove it.
+    for a in &earlier_archives {
+        if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
+            let _ = std::fs::remove_file(dist_abs.join(&a.path));
         }
     }
     manifest.commit(&dist_abs)?;

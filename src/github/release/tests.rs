@@ -369,6 +369,7 @@ fn archived(dir: &Path) -> Manifest {
             sha256: sha256_hex(bytes),
             binaries: vec!["age_linux_amd64".into(), "age-keygen_linux_amd64".into()],
             entries: vec!["LICENSE".into(), "age".into(), "age-keygen".into()],
+            inputs: None,
         }],
         ..Default::default()
     };
