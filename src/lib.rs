@@ -44,6 +44,7 @@ pub mod doctor;
 pub mod generate;
 pub mod github;
 pub mod goreleaser;
+pub mod gosource;
 pub mod gotest;
 pub mod gotool;
 pub mod image;

@@ -437,7 +437,7 @@ pub fn preflight(plan: &BuildPlan, module_dir: &std::path::Path) -> Result<(), P
                 Ok(name) => format!("`{}` is package {name}, not a main package", binary.package),
                 Err(why) => format!("`{}`: {why}", binary.package),
             };
-            let mains = crate::generate::init::main_packages(module_dir).unwrap_or_default();
+            let mains = crate::gosource::main_packages(module_dir).unwrap_or_default();
             let has = if mains.is_empty() {
                 "the module has no main package".to_string()
             } else {
