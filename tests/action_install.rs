@@ -1028,20 +1028,54 @@ fn install_at_commit(
     runner.run_install(action, &env, ("Linux", "X64"), version, path)
 }
 
-#[tokio::test]
-async fn an_unpinned_release_of_the_actions_commit_is_installed_when_gh_verifies_its_provenance() {
-    let Some(runner) = Runner::new(TOOLS) else {
-        return;
-    };
+/// The action checked out at [`COMMIT`] with no digest pinned, the release of [`VERSION`]
+/// served by `server`, and a `bin` directory holding a `gh` that answers with its verdict and
+/// the only `cargo`.
+struct Unpinned {
+    runner: Runner,
+    action: PathBuf,
+    name: String,
+    bytes: Vec<u8>,
+    server: MockServer,
+    bin: PathBuf,
+}
+
+/// Sets up an [`Unpinned`] install whose `gh` answers `verdict`; `None` where the tools are
+/// missing outside CI (as [`Runner::new`]).
+async fn unpinned_release(verdict: Verdict) -> Option<Unpinned> {
+    let runner = Runner::new(TOOLS)?;
     let action = checked_out_action(&runner, COMMIT);
     let name = asset_name(VERSION, "linux", "amd64", "");
     let bytes = runner.fake_gocross(VERSION, &name);
     let server = MockServer::start().await;
     serve_release(&server, VERSION, &[(name.clone(), bytes.clone())]).await;
     let bin = runner.path("bin");
-    runner.gh_in(&bin, Verdict::Verified);
+    runner.gh_in(&bin, verdict);
     let cargo = runner.cargo_on_path();
     std::fs::rename(cargo.join("cargo"), bin.join("cargo")).unwrap();
+    Some(Unpinned {
+        runner,
+        action,
+        name,
+        bytes,
+        server,
+        bin,
+    })
+}
+
+#[tokio::test]
+async fn an_unpinned_release_of_the_actions_commit_is_installed_when_gh_verifies_its_provenance() {
+    let Some(Unpinned {
+        runner,
+        action,
+        name,
+        bytes,
+        server,
+        bin,
+    }) = unpinned_release(Verdict::Verified).await
+    else {
+        return;
+    };
 
     let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&bin));
     assert!(outcome.success, "{}\n{}", outcome.stdout, outcome.stderr);
@@ -1066,18 +1100,17 @@ async fn an_unpinned_release_of_the_actions_commit_is_installed_when_gh_verifies
 
 #[tokio::test]
 async fn a_download_gh_rejects_is_deleted_never_run_and_never_replaced_by_a_source_build() {
-    let Some(runner) = Runner::new(TOOLS) else {
+    let Some(Unpinned {
+        runner,
+        action,
+        name,
+        bytes,
+        server,
+        bin,
+    }) = unpinned_release(Verdict::Fails).await
+    else {
         return;
     };
-    let action = checked_out_action(&runner, COMMIT);
-    let name = asset_name(VERSION, "linux", "amd64", "");
-    let bytes = runner.fake_gocross(VERSION, &name);
-    let server = MockServer::start().await;
-    serve_release(&server, VERSION, &[(name.clone(), bytes.clone())]).await;
-    let bin = runner.path("bin");
-    runner.gh_in(&bin, Verdict::Fails);
-    let cargo = runner.cargo_on_path();
-    std::fs::rename(cargo.join("cargo"), bin.join("cargo")).unwrap();
 
     let outcome = install_at_commit(&runner, &action, &server, "", &[], Some(&bin));
     assert!(!outcome.success, "{}", outcome.stdout);
