@@ -703,19 +703,31 @@ impl Registry {
         reference: &Reference,
         digest: &str,
     ) -> Result<bool, ImageError> {
-        let url = self.url(reference, &format!("blobs/{digest}"));
-        let scope = Self::scope(reference, RegistryOperation::Pull);
-        self.retry(&format!("HEAD blob {digest}"), || async {
-            let resp = self
-                .send(reqwest::Method::HEAD, &url, &scope, &[], None)
-                .await?;
-            match resp.status().as_u16() {
-                200..=299 => Ok(true),
-                404 => Ok(false),
-                _ => Err(Failure::of(resp).await),
-            }
+        let rest = format!("blobs/{digest}");
+        self.retry(&format!("HEAD blob {digest}"), || {
+            self.head(reference, &rest, &[])
         })
         .await
+    }
+
+    /// `HEAD /v2/<name>/<rest>` with pull access: `true` on 2xx, `false` on 404, else the
+    /// registry's failure.
+    async fn head(
+        &self,
+        reference: &Reference,
+        rest: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<bool, Failure> {
+        let url = self.url(reference, rest);
+        let scope = Self::scope(reference, RegistryOperation::Pull);
+        let resp = self
+            .send(reqwest::Method::HEAD, &url, &scope, headers, None)
+            .await?;
+        match resp.status().as_u16() {
+            200..=299 => Ok(true),
+            404 => Ok(false),
+            _ => Err(Failure::of(resp).await),
+        }
     }
 
     /// Uploads a blob in one request (`POST`, then `PUT` with the bytes to the `Location`
@@ -783,25 +795,11 @@ impl Registry {
 
     /// Whether the manifest `reference` (by digest) exists.
     pub async fn manifest_exists(&self, reference: &Reference) -> Result<bool, ImageError> {
-        let url = self.url(reference, &format!("manifests/{}", target(reference)));
-        let scope = Self::scope(reference, RegistryOperation::Pull);
-        let answer = async {
-            let resp = self
-                .send(
-                    reqwest::Method::HEAD,
-                    &url,
-                    &scope,
-                    &[("accept", MANIFEST_ACCEPT)],
-                    None,
-                )
-                .await?;
-            match resp.status().as_u16() {
-                200..=299 => Ok(true),
-                404 => Ok(false),
-                _ => Err(Failure::of(resp).await),
-            }
-        };
-        match answer.await {
+        let rest = format!("manifests/{}", target(reference));
+        match self
+            .head(reference, &rest, &[("accept", MANIFEST_ACCEPT)])
+            .await
+        {
             Ok(found) => Ok(found),
             Err(e) if e.transient() => Ok(false),
             Err(e) => Err(self.error("HEAD manifest", &e)),
