@@ -135,33 +135,14 @@ pub fn pack_all(
     date: &str,
     workers: usize,
 ) -> Vec<Result<Archive, ArchiveError>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: std::sync::Mutex<Vec<Option<Result<Archive, ArchiveError>>>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, jobs.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let result = prepare(job, manifest, dist, module_dir, date).and_then(|p| {
-                        let before = previous.iter().find(|a| a.target == job.target.to_string());
-                        match before.filter(|a| p.unchanged(a, dist)) {
-                            Some(a) => Ok(a.clone()),
-                            None => p.write(dist),
-                        }
-                    });
-                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
-                }
-            });
+    crate::pool::in_order(jobs, workers, |job| {
+        let p = prepare(job, manifest, dist, module_dir, date)?;
+        let before = previous.iter().find(|a| a.target == job.target.to_string());
+        match before.filter(|a| p.unchanged(a, dist)) {
+            Some(a) => Ok(a.clone()),
+            None => p.write(dist),
         }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every archive job has a result"))
-        .collect()
+    })
 }
 
 /// Records `archive` in `manifest`, replacing its target's earlier archive; archives stay

@@ -51,6 +51,7 @@ pub mod image;
 pub mod manifest;
 pub mod origin;
 pub mod plan;
+pub mod pool;
 pub mod secrets;
 pub mod table;
 pub mod targets;

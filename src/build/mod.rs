@@ -54,9 +54,8 @@ use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// How to build, besides the plan.
@@ -414,47 +413,31 @@ fn run_jobs(
         }
     }
     progress.queued(&jobs);
-    let queue = Mutex::new((0..inputs.len()).collect::<VecDeque<_>>());
-    let slots: Mutex<Vec<Option<TargetResult>>> = Mutex::new(vec![None; inputs.len()]);
-    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-    std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, inputs.len().max(1)) {
-            scope.spawn(|| {
-                while let Some(i) = next() {
-                    let input = &inputs[i];
-                    let result = if interrupt::interrupted() {
-                        TargetResult {
-                            target: input.job.target,
-                            binary: input.binary.name.clone(),
-                            name: input.binary.output.clone(),
-                            outcome: TargetOutcome::Interrupted,
-                            command: None,
-                            log: String::new(),
-                            duration: Duration::ZERO,
-                        }
-                    } else {
-                        progress.started(&input.job.target, &input.binary.name);
-                        let mut result = input.run();
-                        if let TargetOutcome::Built(artifact) = &mut result.outcome
-                            && let Some(reason) = checks.run(input.job, artifact, input.dist)
-                        {
-                            let artifact = std::mem::take(artifact);
-                            result.outcome = TargetOutcome::Rejected { artifact, reason };
-                        }
-                        result
-                    };
-                    progress.finished(&result);
-                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
-                }
-            });
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every queued job has a result"))
-        .collect()
+    crate::pool::in_order(inputs, workers, |input| {
+        let result = if interrupt::interrupted() {
+            TargetResult {
+                target: input.job.target,
+                binary: input.binary.name.clone(),
+                name: input.binary.output.clone(),
+                outcome: TargetOutcome::Interrupted,
+                command: None,
+                log: String::new(),
+                duration: Duration::ZERO,
+            }
+        } else {
+            progress.started(&input.job.target, &input.binary.name);
+            let mut result = input.run();
+            if let TargetOutcome::Built(artifact) = &mut result.outcome
+                && let Some(reason) = checks.run(input.job, artifact, input.dist)
+            {
+                let artifact = std::mem::take(artifact);
+                result.outcome = TargetOutcome::Rejected { artifact, reason };
+            }
+            result
+        };
+        progress.finished(&result);
+        result
+    })
 }
 
 /// Creates dist/ and checks that a file can be created in it; returns its absolute path.
