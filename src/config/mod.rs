@@ -8,6 +8,7 @@
 //! go.mod); [`load`] and [`load_optional`] find the file a command reads and say what its
 //! absence means.
 
+mod channels;
 mod ci;
 mod exit_codes;
 mod gomod;
@@ -18,6 +19,10 @@ mod located;
 mod ship;
 mod validate;
 
+pub use channels::{
+    ChannelRepository, DEFAULT_HOMEBREW_TOKEN_ENV, DEFAULT_SCOOP_TOKEN_ENV, PackageFile,
+    PackageFormat, PackagesConfig, is_package_name, is_repository,
+};
 pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
 pub use exit_codes::ExitCodes;
 pub use gomod::GoMod;
@@ -169,6 +174,26 @@ pub struct Config {
     #[serde(default)]
     #[schemars(with = "Option<ImageConfig>")]
     pub image: Option<Spanned<ImageConfig>>,
+    /// Linux packages (deb, rpm, apk) of every linux target's binaries, written into dist/
+    /// and released with the archives. Absent: no packages.
+    #[serde(default)]
+    #[schemars(with = "Option<PackagesConfig>")]
+    pub packages: Option<Spanned<PackagesConfig>>,
+    /// Also join each command's darwin/amd64 and darwin/arm64 binaries into one Mach-O
+    /// universal binary, audited and archived like a target. Default false.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub universal_binaries: Option<Spanned<bool>>,
+    /// A Homebrew formula of the release, pushed to a tap repository on a tag release.
+    /// Absent: none.
+    #[serde(default)]
+    #[schemars(with = "Option<ChannelRepository>")]
+    pub homebrew: Option<Spanned<ChannelRepository>>,
+    /// A Scoop manifest of the release's windows binaries, pushed to a bucket repository on a
+    /// tag release. Absent: none.
+    #[serde(default)]
+    #[schemars(with = "Option<ChannelRepository>")]
+    pub scoop: Option<Spanned<ChannelRepository>>,
 }
 
 /// Settings applied to the targets named in `targets` (a target without a variant also
@@ -335,6 +360,12 @@ pub struct ReleaseConfig {
     /// `false` never.
     #[serde(default)]
     pub attest: Attest,
+    /// Sign checksums.txt with cosign keyless (`cosign sign-blob --bundle`) in a job of the
+    /// generated workflow, and release the bundle (`checksums.txt.sigstore.json`). Signing
+    /// writes to Sigstore's public transparency log, so, as `attest: auto`, it is done in
+    /// public repositories only. Default false.
+    #[serde(default)]
+    pub sign: bool,
 }
 
 impl Default for ReleaseConfig {
@@ -347,6 +378,7 @@ impl Default for ReleaseConfig {
             draft: false,
             sbom: false,
             attest: Attest::Auto,
+            sign: false,
         }
     }
 }
@@ -633,6 +665,7 @@ impl Config {
             config.project = name;
         }
         ship::validate(&config, path, source)?;
+        channels::validate(&config, path, source)?;
         if let Some(image) = &config.image {
             image::validate(
                 image,

@@ -550,3 +550,80 @@ refused_at! {
         "version: 1\nrelease:\n  attest: sometimes\n"
         => (3, 11), "key `release.attest`: `sometimes` is not a value of `attest`: write auto, true or false";
 }
+
+const PACKAGES: &str = "packages:\n  formats: [deb, rpm]\n  maintainer: Jane Doe <jane@example.org>\n  description: Says hello\n";
+
+#[test]
+fn channels_take_packages_homebrew_scoop_and_universal_binaries() {
+    let c = parse(&format!(
+        "version: 1\n{PACKAGES}  contents:\n    - {{src: LICENSE, dst: /usr/share/doc/hello/copyright, mode: \"0600\"}}\n  depends: {{deb: [ca-certificates]}}\nuniversal_binaries: true\nhomebrew:\n  repository: acme/homebrew-tap\nscoop:\n  repository: acme/scoop-bucket\n  token_env: BUCKET_TOKEN\nrelease:\n  sign: true\n"
+    ))
+    .unwrap();
+    let packages = &c.packages.as_ref().unwrap().value;
+    assert_eq!(packages.formats, [PackageFormat::Deb, PackageFormat::Rpm]);
+    assert_eq!(packages.contents[0].mode, 0o600);
+    assert_eq!(packages.depends[&PackageFormat::Deb], ["ca-certificates"]);
+    assert!(c.universal_binaries.as_ref().unwrap().value);
+    let brew = &c.homebrew.as_ref().unwrap().value;
+    assert_eq!(brew.owner_and_name(), ("acme", "homebrew-tap"));
+    assert_eq!(
+        brew.token_env_or(DEFAULT_HOMEBREW_TOKEN_ENV),
+        DEFAULT_HOMEBREW_TOKEN_ENV
+    );
+    let scoop = &c.scoop.as_ref().unwrap().value;
+    assert_eq!(scoop.token_env_or(DEFAULT_SCOOP_TOKEN_ENV), "BUCKET_TOKEN");
+    assert!(c.release.sign);
+}
+
+#[test]
+fn channels_refuse_what_cannot_ship_with_the_fix() {
+    let cases: &[(&str, (u64, u64), &str)] = &[
+        (
+            "packages:\n  formats: [deb]\n  description: Says hello\n",
+            (4, 3),
+            "missing field `maintainer`",
+        ),
+        (
+            "packages:\n  formats: [deb]\n  maintainer: jane\n  description: x\n",
+            (4, 15),
+            "is not `Name <email>`",
+        ),
+        (
+            &format!("targets: [darwin/arm64]\n{PACKAGES}"),
+            (4, 3),
+            "no linux target is configured",
+        ),
+        (
+            &format!("{PACKAGES}  contents:\n    - {{src: LICENSE, dst: /x, mode: 0644}}\n"),
+            (7, 37),
+            "quote the mode in octal",
+        ),
+        (
+            "targets: [darwin/arm64]\nuniversal_binaries: true\n",
+            (3, 21),
+            "configure both targets",
+        ),
+        (
+            "homebrew:\n  repository: homebrew-tap\n",
+            (3, 15),
+            "write it `owner/name`",
+        ),
+        (
+            "homebrew:\n  repository: a/b\n  token_env: TAP_PUSH\n",
+            (4, 14),
+            "does not name a secret",
+        ),
+        (
+            "targets: [linux/amd64]\nscoop:\n  repository: a/b\n",
+            (4, 3),
+            "no windows target",
+        ),
+    ];
+    for (body, at, says) in cases {
+        let (line, column, message) = error(&format!("version: 1\n{body}"));
+        assert!(message.contains(says), "{body}: {message}");
+        assert_eq!((line, column), *at, "{body}: {message}");
+    }
+    let (_, _, message) = error(&format!("version: 1\nproject: Hello_World\n{PACKAGES}"));
+    assert!(message.contains("set `name: hello-world`"), "{message}");
+}

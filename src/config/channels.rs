@@ -1,0 +1,390 @@
+//! gocross.yaml's distribution channels beyond the GitHub release: `packages:` (deb, rpm and
+//! apk of the Linux binaries), `universal_binaries:` (one Mach-O fat binary per command),
+//! `homebrew:` and `scoop:` (a formula and a manifest pushed to a tap and a bucket
+//! repository), with their rules.
+//!
+//! Rules about one value run while it is parsed (see `validate.rs`), so they are reported at
+//! that value: a package name Debian, Fedora and Alpine all accept, a repository written
+//! `owner/name`, a token variable whose name marks it secret (so that gocross withholds it
+//! from everything it runs, [`crate::secrets::is_secret`]), contents that stay inside the
+//! module. The rules that need the configured targets are [`validate`]: packages need a
+//! linux target, a universal binary needs darwin/amd64 and darwin/arm64, a Scoop manifest
+//! a windows target.
+
+use super::located::ConfigError;
+use super::validate;
+use crate::targets::{Goarch, Goos};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The variable that holds the token `gocross release` pushes the Homebrew formula with, by
+/// default.
+pub const DEFAULT_HOMEBREW_TOKEN_ENV: &str = "HOMEBREW_TAP_GITHUB_TOKEN";
+
+/// The variable that holds the token `gocross release` pushes the Scoop manifest with, by
+/// default.
+pub const DEFAULT_SCOOP_TOKEN_ENV: &str = "SCOOP_BUCKET_GITHUB_TOKEN";
+
+/// A Linux package format.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageFormat {
+    /// Debian and Ubuntu (`dpkg -i`, `apt install ./NAME.deb`).
+    Deb,
+    /// Fedora, RHEL, openSUSE (`dnf install`, `rpm -i`).
+    Rpm,
+    /// Alpine (`apk add --allow-untrusted`).
+    Apk,
+}
+
+impl PackageFormat {
+    /// As gocross.yaml writes it, and the file extension without its dot.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageFormat::Deb => "deb",
+            PackageFormat::Rpm => "rpm",
+            PackageFormat::Apk => "apk",
+        }
+    }
+}
+
+impl fmt::Display for PackageFormat {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `packages:` section: Linux packages of every linux target's binaries, installed to
+/// `/usr/bin`. Absent: no packages.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackagesConfig {
+    /// The formats to write, e.g. `[deb, rpm, apk]`.
+    #[serde(deserialize_with = "formats")]
+    pub formats: Vec<PackageFormat>,
+    /// The package's name. Default: `project`, which must then be a valid package name
+    /// (lowercase letters, digits, `+`, `-`, `.`; starting with a letter or digit).
+    #[serde(default, deserialize_with = "package_name")]
+    pub name: Option<String>,
+    /// `Name <email>`, as Debian's `Maintainer` and RPM's `Packager` fields write it.
+    #[serde(deserialize_with = "maintainer")]
+    pub maintainer: String,
+    /// One line that says what the program does (the package's summary); required.
+    #[serde(deserialize_with = "description")]
+    pub description: String,
+    /// The license, as an SPDX identifier (`MIT`, `Apache-2.0`).
+    #[serde(default)]
+    pub license: Option<String>,
+    /// The project's home page URL.
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// Extra files of the package, besides the binaries.
+    #[serde(default)]
+    pub contents: Vec<PackageFile>,
+    /// Package dependencies per format, e.g. `{deb: [ca-certificates]}`.
+    #[serde(default)]
+    pub depends: BTreeMap<PackageFormat, Vec<String>>,
+}
+
+/// One extra file of a package (`packages.contents` entries).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageFile {
+    /// The file, relative to the module root.
+    #[serde(deserialize_with = "content_src")]
+    pub src: String,
+    /// Where the package installs it: an absolute path (`/usr/share/doc/NAME/copyright`).
+    #[serde(deserialize_with = "content_dst")]
+    pub dst: String,
+    /// Permission bits, in octal as a string (`"0644"`, the default; `"0755"`).
+    #[serde(default = "default_mode", deserialize_with = "mode")]
+    #[schemars(with = "Option<String>")]
+    pub mode: u32,
+}
+
+fn default_mode() -> u32 {
+    0o644
+}
+
+/// A repository a release pushes a file to, with the token it pushes with: the `homebrew:`
+/// and `scoop:` sections.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRepository {
+    /// The tap or bucket repository, `owner/name` (`acme/homebrew-tap`).
+    #[serde(deserialize_with = "repository")]
+    pub repository: String,
+    /// The environment variable that holds a token allowed to write to `repository` (the
+    /// workflow's `GITHUB_TOKEN` cannot write to another repository). Its name must mark it
+    /// secret (hold TOKEN, for example). Default `HOMEBREW_TAP_GITHUB_TOKEN` for
+    /// `homebrew:`, `SCOOP_BUCKET_GITHUB_TOKEN` for `scoop:`.
+    #[serde(default, deserialize_with = "token_env")]
+    pub token_env: Option<String>,
+}
+
+impl ChannelRepository {
+    /// The token variable, or `default` (one of [`DEFAULT_HOMEBREW_TOKEN_ENV`],
+    /// [`DEFAULT_SCOOP_TOKEN_ENV`]).
+    pub fn token_env_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.token_env.as_deref().unwrap_or(default)
+    }
+
+    /// The owner and the name of `repository`.
+    pub fn owner_and_name(&self) -> (&str, &str) {
+        self.repository
+            .split_once('/')
+            .expect("repository is owner/name (checked at parse)")
+    }
+}
+
+fn formats<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PackageFormat>, D::Error> {
+    let formats = validate::list(d, |f: &PackageFormat, before: &[PackageFormat]| {
+        if before.contains(f) {
+            Err(format!("`{f}` is listed twice: list each format once"))
+        } else {
+            Ok(())
+        }
+    })?;
+    if formats.is_empty() {
+        return Err(serde::de::Error::custom(
+            "no format is listed: write `formats: [deb, rpm, apk]` or a part of it",
+        ));
+    }
+    Ok(formats)
+}
+
+/// Whether `name` is a package name every format accepts: Debian's rule (lowercase letters,
+/// digits, `+`, `-`, `.`, at least two characters, starting with a letter or digit,
+/// <https://www.debian.org/doc/debian-policy/ch-controlfields.html#source>), which RPM and
+/// apk accept too.
+pub fn is_package_name(name: &str) -> bool {
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+}
+
+fn package_name_rule(name: &String) -> Result<(), String> {
+    if is_package_name(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a package name: use lowercase letters, digits, `+`, `-` and `.`, starting with a letter or digit (`{}`)",
+            suggest_package_name(name)
+        ))
+    }
+}
+
+/// `name` lowercased with every other character as `-`: the suggestion of an error.
+fn suggest_package_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9' | '+' | '-' | '.') => c,
+            _ => '-',
+        })
+        .collect()
+}
+
+fn package_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, package_name_rule)
+}
+
+fn maintainer<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |m: &String| {
+        let m = m.trim();
+        let well_formed = m.split_once(" <").is_some_and(|(name, rest)| {
+            !name.trim().is_empty() && rest.ends_with('>') && rest.contains('@')
+        });
+        if well_formed {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{m}` is not `Name <email>`: write the maintainer as `Jane Doe <jane@example.org>`"
+            ))
+        }
+    })
+}
+
+fn description<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |s: &String| {
+        if s.trim().is_empty() {
+            Err("the description is empty: write one line that says what the program does".into())
+        } else if s.contains('\n') {
+            Err("the description holds a line break: write one line (the package's summary)".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn content_src<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |src: &String| {
+        let leaves = src.starts_with('/')
+            || src.contains('\\')
+            || Path::new(src).is_absolute()
+            || src.split('/').any(|p| p == "..");
+        if src.trim().is_empty() {
+            Err("`src` is empty: name a file relative to the module root, such as LICENSE".into())
+        } else if leaves {
+            Err(format!(
+                "`{src}` leaves the module: name a file relative to the module root, such as LICENSE"
+            ))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn content_dst<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |dst: &String| {
+        if !dst.starts_with('/') || dst.ends_with('/') || dst.split('/').any(|p| p == "..") {
+            Err(format!(
+                "`{dst}` is not an absolute file path: write where the file is installed, such as /usr/share/doc/NAME/copyright"
+            ))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// A mode as written: quoted octal. A bare number is refused rather than guessed: YAML 1.1
+/// reads `0644` as octal, YAML 1.2 as decimal.
+fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct Mode;
+    impl serde::de::Visitor<'_> for Mode {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a file mode in octal, quoted")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<u32, E> {
+            let digits = text.strip_prefix("0o").unwrap_or(text);
+            match u32::from_str_radix(digits, 8) {
+                Ok(mode) if mode <= 0o7777 => Ok(mode),
+                _ => Err(E::custom(format!(
+                    "`{text}` is not a file mode: write it in octal, quoted, such as \"0644\" or \"0755\""
+                ))),
+            }
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u32, E> {
+            self.visit_f64(n as f64)
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u32, E> {
+            self.visit_f64(n as f64)
+        }
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<u32, E> {
+            Err(E::custom(format!(
+                "`{n}` is a bare number, which YAML readers disagree on (octal or decimal): quote the mode in octal, such as \"0644\""
+            )))
+        }
+    }
+    d.deserialize_any(Mode)
+}
+
+/// Whether `s` is a GitHub repository written `owner/name`.
+pub fn is_repository(s: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && p != "."
+            && p != ".."
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    s.split_once('/')
+        .is_some_and(|(owner, name)| part(owner) && part(name))
+}
+
+fn repository<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    validate::checked(d, |r: &String| {
+        if is_repository(r) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{r}` is not a repository: write it `owner/name`, such as acme/homebrew-tap"
+            ))
+        }
+    })
+}
+
+fn token_env<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, |name: &String| {
+        validate::env_name(name)?;
+        if crate::secrets::is_secret(name) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{name}` does not name a secret, so gocross would not withhold it from the programs it runs: use a name with TOKEN in it, such as {DEFAULT_HOMEBREW_TOKEN_ENV}"
+            ))
+        }
+    })
+}
+
+/// The rules across values: packages of a project with a linux target, a universal binary
+/// of a project with both darwin ports, a Scoop manifest of a project with a windows target.
+/// Each error points at the section that broke the rule.
+pub(super) fn validate(
+    config: &super::Config,
+    path: &Path,
+    source: &str,
+) -> Result<(), ConfigError> {
+    let at = |place: &serde_saphyr::Location, message: String| {
+        ConfigError::at(path, source, place, message)
+    };
+    let targets = config.targets();
+    let has_goos = |goos: Goos| targets.iter().any(|t| t.goos() == goos);
+    if let Some(packages) = &config.packages {
+        if !has_goos(Goos::Linux) {
+            return Err(at(
+                &packages.referenced,
+                "key `packages`: no linux target is configured, so there is nothing to package: add one (linux/amd64), or remove this".to_string(),
+            ));
+        }
+        if packages.value.name.is_none() && !is_package_name(&config.project) {
+            return Err(at(
+                &packages.referenced,
+                format!(
+                    "key `packages.name`: the project `{}` is not a package name: set `name: {}`",
+                    config.project,
+                    suggest_package_name(&config.project)
+                ),
+            ));
+        }
+    }
+    if let Some(universal) = &config.universal_binaries
+        && universal.value
+    {
+        let darwin = |arch: Goarch| {
+            targets
+                .iter()
+                .any(|t| t.goos() == Goos::Darwin && t.goarch() == arch)
+        };
+        if !(darwin(Goarch::Amd64) && darwin(Goarch::Arm64)) {
+            return Err(at(
+                &universal.referenced,
+                "key `universal_binaries`: a universal binary joins darwin/amd64 and darwin/arm64: configure both targets, or remove this".to_string(),
+            ));
+        }
+    }
+    if let Some(scoop) = &config.scoop
+        && !has_goos(Goos::Windows)
+    {
+        return Err(at(
+            &scoop.referenced,
+            "key `scoop`: no windows target is configured, so Scoop has nothing to install: add windows/amd64, or remove this".to_string(),
+        ));
+    }
+    if let Some(homebrew) = &config.homebrew
+        && !(has_goos(Goos::Darwin) || has_goos(Goos::Linux))
+    {
+        return Err(at(
+            &homebrew.referenced,
+            "key `homebrew`: no darwin or linux target is configured, so Homebrew has nothing to install: add darwin/arm64, or remove this".to_string(),
+        ));
+    }
+    Ok(())
+}
