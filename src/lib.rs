@@ -57,4 +57,5 @@ pub mod table;
 pub mod targets;
 pub mod template;
 pub mod toolchain;
+pub mod universal;
 pub mod verify;

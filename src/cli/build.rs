@@ -108,6 +108,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
+    let universal = config.universal_binaries.as_ref().is_some_and(|u| u.value);
     let opts = BuildOptions {
         go,
         module_dir: global.dir.clone(),
@@ -116,8 +117,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
         when_busy: when_busy(args.no_wait),
-        configured: Some(build::Configured::of(&configured)),
+        configured: Some(build::Configured::of(&configured, universal)),
         clean: args.clean,
+        universal,
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
