@@ -37,6 +37,7 @@
 pub mod archive;
 pub mod audit;
 pub mod build;
+pub mod channels;
 pub mod config;
 pub mod contained;
 pub mod digest;

@@ -3,7 +3,10 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
+use gocross::channels;
 use gocross::config::ReleaseConfig;
+use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
+use std::sync::Arc;
 use gocross::github::actions;
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
@@ -76,6 +79,32 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             targets: &targets,
         },
     )?;
+    // The tap's and the bucket's files, written to dist/ before the release's first request,
+    // which an unset token variable stops.
+    let prepared = match &config {
+        Some(c) if c.homebrew.is_some() || c.scoop.is_some() => {
+            let repository = Repo::from_arg_or_env(args.repo.as_deref())?;
+            let server = env("GITHUB_SERVER_URL")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "https://github.com".to_string());
+            let release = channels::Release {
+                manifest: &manifest,
+                assets: &expected,
+                tag: &tag,
+                repository: &repository,
+                server: &server,
+            };
+            channels::prepare(c, &release, &dist)?
+        }
+        _ => Vec::new(),
+    };
+    for p in &prepared {
+        output::eprint_line(&format!(
+            "{}: wrote {}",
+            p.section,
+            p.local.strip_prefix(&global.dir).unwrap_or(&p.local).display()
+        ));
+    }
     let user_notes = match &args.notes {
         Some(path) => {
             let path = global.dir.join(path);
@@ -96,9 +125,31 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .ok()
             .filter(|s| !s.trim().is_empty()),
     };
+    let draft = opts.draft;
     let report = github::runtime()?.block_on(async {
         let client = github::client(args.repo.as_deref())?;
-        anyhow::Ok(release::publish(&client, &expected, &opts).await?)
+        let report = release::publish(&client, &expected, &opts).await?;
+        for p in &prepared {
+            let whither = format!("{} in {}", p.path, p.repository);
+            if draft {
+                output::eprint_line(&format!(
+                    "{}: {whither} not pushed: the release is a draft, whose assets cannot be downloaded; publish it, then run this again",
+                    p.section
+                ));
+                continue;
+            }
+            Token::new(&p.token)?.mask_in_actions()?;
+            let outcome = channels::push(
+                p,
+                Endpoints::from_env()?,
+                RetryPolicy::from_env()?,
+                Arc::new(|line: &str| output::eprint_line(line)),
+            )
+            .await
+            .with_context(|| format!("the release is published, but {whither} is not updated; run this again"))?;
+            output::eprint_line(&format!("{}: {whither}: {}", p.section, outcome.as_str()));
+        }
+        anyhow::Ok(report)
     })?;
     actions::set_output("release-url", &report.url)?;
     actions::append_summary(&summary_markdown(&report))?;
