@@ -84,8 +84,8 @@ pub fn fat(slices: &[(&str, &[u8])]) -> Result<Vec<u8>, UniversalError> {
             name: name.to_string(),
             why,
         };
-        let mach = MachHeader64::<Endianness>::parse(*bytes, 0)
-            .map_err(|e| not_macho(e.to_string()))?;
+        let mach =
+            MachHeader64::<Endianness>::parse(*bytes, 0).map_err(|e| not_macho(e.to_string()))?;
         let endian = mach.endian().map_err(|e| not_macho(e.to_string()))?;
         let size = bytes.len() as u64;
         let end = offset + size;
@@ -170,11 +170,12 @@ pub fn join(
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .map_err(|cause| manifest::ManifestError::Write {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).map_err(
+            |cause| manifest::ManifestError::Write {
                 path: path.clone(),
                 cause,
-            })?;
+            },
+        )?;
     }
     let policy = Policy {
         target: None,
@@ -243,7 +244,10 @@ mod tests {
         assert_eq!(&out[16384..16484], &x86[..]);
         assert_eq!(&out[32768..], &arm[..]);
         assert!(matches!(
-            fat(&[("elf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")]),
+            fat(&[(
+                "elf",
+                b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+            )]),
             Err(UniversalError::NotMachO { .. })
         ));
     }

@@ -116,7 +116,11 @@ impl Configured {
                 .collect(),
         };
         if universal {
-            for job in plan.jobs.iter().filter(|j| crate::universal::is_slice(&j.target)) {
+            for job in plan
+                .jobs
+                .iter()
+                .filter(|j| crate::universal::is_slice(&j.target))
+            {
                 configured.outputs.extend(
                     job.binaries
                         .iter()
@@ -271,13 +275,16 @@ pub fn build(
         let name = Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?
             .with_goarch(universal::GOARCH)
             .render(&values, &env)?;
-        universal_archive = Some((job.policy.clone(), ArchiveJob {
-            target: universal::TARGET.to_string(),
-            goos: job.target.goos(),
-            name,
-            plan: a.clone(),
-            binaries: Vec::new(),
-        }));
+        universal_archive = Some((
+            job.policy.clone(),
+            ArchiveJob {
+                target: universal::TARGET.to_string(),
+                goos: job.target.goos(),
+                name,
+                plan: a.clone(),
+                binaries: Vec::new(),
+            },
+        ));
     }
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
@@ -406,15 +413,25 @@ pub fn build(
     // The universal binaries, from the darwin binaries the manifest now lists.
     let mut archive_failures = Vec::new();
     if universal_rebuilt && !interrupted {
-        let policy = universal_archive.as_ref().map(|(p, _)| p.clone()).or_else(|| {
-            plan.jobs
-                .iter()
-                .find(|j| universal::is_slice(&j.target))
-                .map(|j| j.policy.clone())
-        });
+        let policy = universal_archive
+            .as_ref()
+            .map(|(p, _)| p.clone())
+            .or_else(|| {
+                plan.jobs
+                    .iter()
+                    .find(|j| universal::is_slice(&j.target))
+                    .map(|j| j.policy.clone())
+            });
         let joined: Vec<_> = universal::pairs(&manifest)
             .into_iter()
-            .map(|pair| universal::join(pair, &dist_abs, &dist_abs, policy.as_ref().unwrap_or(&Default::default())))
+            .map(|pair| {
+                universal::join(
+                    pair,
+                    &dist_abs,
+                    &dist_abs,
+                    policy.as_ref().unwrap_or(&Default::default()),
+                )
+            })
             .collect();
         for j in joined {
             match j {

@@ -131,38 +131,42 @@ impl Release<'_> {
             return Ok(None);
         };
         let fail = |why: String| ChannelError::Assets { section, why };
-        let (name, file, binaries) =
-            match self.manifest.archives.iter().find(|x| x.target == target) {
-                Some(archive) => {
-                    let binaries = archive
-                        .binaries
-                        .iter()
-                        .map(|output| self.binary_of(output))
-                        .collect();
-                    (archive.name.clone(), None, binaries)
-                }
-                None => {
-                    let released: Vec<_> = self
-                        .manifest
-                        .artifacts
-                        .iter()
-                        .filter(|a| a.target == target && a.released)
-                        .collect();
-                    match released.as_slice() {
-                        [one] => (
-                            one.name.clone(),
-                            Some(one.name.clone()),
-                            vec![self.binary_of(&one.name)],
-                        ),
-                        _ => {
-                            return Err(fail(format!(
-                                "{target} has {} released binaries and no archive, but a package manager downloads one file per platform: configure `archives:`",
-                                released.len()
-                            )));
-                        }
+        let (name, file, binaries) = match self
+            .manifest
+            .archives
+            .iter()
+            .find(|x| x.target == target)
+        {
+            Some(archive) => {
+                let binaries = archive
+                    .binaries
+                    .iter()
+                    .map(|output| self.binary_of(output))
+                    .collect();
+                (archive.name.clone(), None, binaries)
+            }
+            None => {
+                let released: Vec<_> = self
+                    .manifest
+                    .artifacts
+                    .iter()
+                    .filter(|a| a.target == target && a.released)
+                    .collect();
+                match released.as_slice() {
+                    [one] => (
+                        one.name.clone(),
+                        Some(one.name.clone()),
+                        vec![self.binary_of(&one.name)],
+                    ),
+                    _ => {
+                        return Err(fail(format!(
+                            "{target} has {} released binaries and no archive, but a package manager downloads one file per platform: configure `archives:`",
+                            released.len()
+                        )));
                     }
                 }
-            };
+            }
+        };
         let asset = self.assets.iter().find(|a| a.name == name).ok_or_else(|| {
             fail(format!(
                 "{name} is not among the release's assets: run `gocross build` again"
@@ -230,7 +234,11 @@ impl About {
 }
 
 /// The token of a channel section, read as gocross was started with it.
-fn token(section: &'static str, channel: &ChannelRepository, default: &str) -> Result<String, ChannelError> {
+fn token(
+    section: &'static str,
+    channel: &ChannelRepository,
+    default: &str,
+) -> Result<String, ChannelError> {
     let var = channel.token_env_or(default);
     crate::secrets::var(var)
         .filter(|t| !t.trim().is_empty())
@@ -327,5 +335,11 @@ pub async fn push(
         retry,
     };
     let client = crate::github::client::Client::new(settings, progress)?;
-    contents::put_file(&client, &prepared.path, &prepared.content, &prepared.message).await
+    contents::put_file(
+        &client,
+        &prepared.path,
+        &prepared.content,
+        &prepared.message,
+    )
+    .await
 }

@@ -72,7 +72,11 @@ pub fn manifest(
     out.insert("homepage".into(), about.homepage.clone().into());
     out.insert(
         "license".into(),
-        about.license.clone().unwrap_or_else(|| "Unknown".into()).into(),
+        about
+            .license
+            .clone()
+            .unwrap_or_else(|| "Unknown".into())
+            .into(),
     );
     out.insert("architecture".into(), Value::Object(architecture));
     out.insert("bin".into(), commands.into());
@@ -81,12 +85,11 @@ pub fn manifest(
         "autoupdate".into(),
         json!({ "architecture": Value::Object(autoupdate) }),
     );
-    let mut text = serde_json::to_string_pretty(&Value::Object(out)).map_err(|e| {
-        ChannelError::Render {
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(out)).map_err(|e| ChannelError::Render {
             what: "Scoop manifest",
             why: e.to_string(),
-        }
-    })?;
+        })?;
     text.push('\n');
     Ok(text)
 }

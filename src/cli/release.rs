@@ -5,13 +5,13 @@ use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
 use gocross::channels;
 use gocross::config::ReleaseConfig;
-use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
-use std::sync::Arc;
 use gocross::github::actions;
+use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
 use gocross::table::Output;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -102,7 +102,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         output::eprint_line(&format!(
             "{}: wrote {}",
             p.section,
-            p.local.strip_prefix(&global.dir).unwrap_or(&p.local).display()
+            p.local
+                .strip_prefix(&global.dir)
+                .unwrap_or(&p.local)
+                .display()
         ));
     }
     let user_notes = match &args.notes {
