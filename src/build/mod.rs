@@ -275,16 +275,18 @@ pub fn build(
         let name = Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?
             .with_goarch(universal::GOARCH)
             .render(&values, &env)?;
-        universal_archive = Some((
-            job.policy.clone(),
-            ArchiveJob {
-                target: universal::TARGET.to_string(),
-                goos: job.target.goos(),
-                name,
-                plan: a.clone(),
-                binaries: Vec::new(),
-            },
-        ));
+        universal_archive = Some(ArchiveJob {
+            target: universal::TARGET.to_string(),
+            goos: job.target.goos(),
+            name,
+            plan: a.clone(),
+            // In plan order, as the darwin archives hold them; those joined are kept.
+            binaries: job
+                .binaries
+                .iter()
+                .map(|b| universal::output_name(&b.name))
+                .collect(),
+        });
     }
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
@@ -413,34 +415,20 @@ pub fn build(
     // The universal binaries, from the darwin binaries the manifest now lists.
     let mut archive_failures = Vec::new();
     if universal_rebuilt && !interrupted {
-        let policy = universal_archive
-            .as_ref()
-            .map(|(p, _)| p.clone())
-            .or_else(|| {
-                plan.jobs
-                    .iter()
-                    .find(|j| universal::is_slice(&j.target))
-                    .map(|j| j.policy.clone())
-            });
+        // The policy of the darwin jobs (one that this build ran).
+        let policy = plan
+            .jobs
+            .iter()
+            .find(|j| universal::is_slice(&j.target))
+            .map(|j| j.policy.clone())
+            .unwrap_or_default();
         let joined: Vec<_> = universal::pairs(&manifest)
             .into_iter()
-            .map(|pair| {
-                universal::join(
-                    pair,
-                    &dist_abs,
-                    &dist_abs,
-                    policy.as_ref().unwrap_or(&Default::default()),
-                )
-            })
+            .map(|pair| universal::join(pair, &dist_abs, &dist_abs, &policy))
             .collect();
         for j in joined {
             match j {
-                Ok(a) => {
-                    if let Some((_, job)) = &mut universal_archive {
-                        job.binaries.push(a.name.clone());
-                    }
-                    manifest.artifacts.push(a);
-                }
+                Ok(a) => manifest.artifacts.push(a),
                 Err(e) => {
                     archive_failures.push((universal::TARGET.to_string(), e.to_string()));
                     universal_archive = None;
@@ -448,12 +436,18 @@ pub fn build(
             }
         }
         manifest.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-        if let Some((_, job)) = &universal_archive
-            && job.binaries.is_empty()
-        {
-            universal_archive = None;
+        if let Some(job) = &mut universal_archive {
+            job.binaries.retain(|name| {
+                manifest
+                    .artifacts
+                    .iter()
+                    .any(|a| &a.name == name && a.target == universal::TARGET)
+            });
+            if job.binaries.is_empty() {
+                universal_archive = None;
+            }
         }
-        archive_jobs.extend(universal_archive.map(|(_, job)| job));
+        archive_jobs.extend(universal_archive);
     }
     // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
     if !interrupted {

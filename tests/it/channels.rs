@@ -420,7 +420,7 @@ async fn a_tap_that_is_not_owner_slash_name_stops_the_release_before_its_first_r
     let (ok, out) = run(&mut release(&fake, dir.path()));
     assert!(!ok, "{out}");
     assert!(
-        out.contains("gocross.yaml:15:")
+        out.contains("gocross.yaml:14:15")
             && out.contains("`homebrew-tap` is not a repository: write it `owner/name`"),
         "{out}"
     );
