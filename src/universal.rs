@@ -15,11 +15,22 @@
 //! every artifact (both slices, against the darwin job's policy) and stands in manifest.json
 //! and checksums.txt under the target [`TARGET`]. Its slices were verified as the darwin
 //! binaries; the fat file itself is not run again.
+//!
+//! **Where it is made.** A build that has both darwin binaries in its dist/ makes it
+//! (`gocross build`, [`join`]). The generated workflow builds each target in its own leg, so
+//! no leg has both: there `gocross release`, whose job downloads every leg into
+//! `dist/<leg>/`, makes it first from the legs' verified binaries ([`release_leg`]) into a
+//! leg of its own, `dist/`[`LEG_DIR`]`/` (binaries, archive, manifest.json, checksums.txt),
+//! which the release then reads like any other leg.
 
+use crate::archive::{self, ArchiveError, ArchiveJob};
 use crate::audit::{self, Policy};
+use crate::build::Stamp;
 use crate::digest::sha256_hex;
 use crate::manifest::{self, Artifact, Manifest};
+use crate::plan::BuildPlan;
 use crate::targets::{Goarch, Goos, Target};
+use crate::template::{Placeholder, Template, TemplateError};
 use object::Endianness;
 use object::macho::MachHeader64;
 use object::read::macho::MachHeader;
@@ -30,6 +41,10 @@ pub const TARGET: &str = "darwin/all";
 
 /// What `{{goarch}}` stands for in a universal binary's archive name.
 pub const GOARCH: &str = "all";
+
+/// The directory of dist/ that `gocross release` makes the universal binaries in when dist/
+/// holds one directory per build leg.
+pub const LEG_DIR: &str = "universal-darwin-all";
 
 /// The slices' alignment as a power of two: 2^14 bytes.
 pub const ALIGN_LOG2: u32 = 14;
@@ -65,6 +80,10 @@ pub enum UniversalError {
     Audit { name: String, why: String },
     #[error(transparent)]
     Write(#[from] manifest::ManifestError),
+    #[error("the universal binaries' archive: {0}")]
+    Archive(#[from] ArchiveError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
 }
 
 /// A universal binary of `slices` (thin 64-bit Mach-O files, in slice order): the fat
@@ -210,6 +229,103 @@ pub fn join(
         audit: Some(audited.audit),
         ..Artifact::default()
     })
+}
+
+/// The archive of the universal binaries `binaries` (their artifact names), named like
+/// `job`'s archive with `{{goarch}}` as [`GOARCH`]; `None` when `job` has no archive.
+///
+/// Errors: an archive name that cannot be filled.
+pub fn archive_job(
+    job: &crate::plan::BuildJob,
+    project: &str,
+    stamp: &Stamp,
+    binaries: Vec<String>,
+) -> Result<Option<ArchiveJob>, TemplateError> {
+    let Some(plan) = &job.archive else {
+        return Ok(None);
+    };
+    let values = stamp.values(project, None, Some(&job.target));
+    let env = |var: &str| std::env::var(var).ok();
+    let name = Template::parse(&plan.name, Placeholder::ARCHIVE_NAME)?
+        .with_goarch(GOARCH)
+        .render(&values, &env)?;
+    Ok(Some(ArchiveJob {
+        target: TARGET.to_string(),
+        goos: job.target.goos(),
+        name,
+        plan: plan.clone(),
+        binaries,
+    }))
+}
+
+/// The release job's half (see the module docs): when `dist` holds one directory per build
+/// leg, their merged manifest has darwin/amd64 and darwin/arm64 binaries of a command and no
+/// universal binary yet, joins them into `dist/`[`LEG_DIR`]`/` with their archive (files from
+/// `module_dir`, named for `tag`) and that leg's manifest.json and checksums.txt. `plan` is
+/// the plan of gocross.yaml's darwin targets (their policy and archive settings). Returns
+/// whether it made the leg.
+///
+/// Errors: those of [`join`] and of the archive, a manifest that cannot be read or written.
+pub fn release_leg(
+    dist: &Path,
+    module_dir: &Path,
+    plan: &BuildPlan,
+    tag: &str,
+) -> Result<bool, UniversalError> {
+    if manifest::leg_files(dist, manifest::MANIFEST_FILE)?.len() < 2 {
+        return Ok(false);
+    }
+    let merged = Manifest::read(dist)?;
+    let pairs = pairs(&merged);
+    if pairs.is_empty() || merged.artifacts.iter().any(|a| a.target == TARGET) {
+        return Ok(false);
+    }
+    let Some(job) = plan.jobs.iter().find(|j| is_slice(&j.target)) else {
+        return Ok(false);
+    };
+    let leg = dist.join(LEG_DIR);
+    std::fs::create_dir_all(&leg).map_err(|cause| manifest::ManifestError::Write {
+        path: leg.clone(),
+        cause,
+    })?;
+    let mut made = Manifest {
+        artifacts: Vec::new(),
+        archives: Vec::new(),
+        ..merged.clone()
+    };
+    for pair in pairs {
+        made.artifacts.push(join(pair, dist, &leg, &job.policy)?);
+    }
+    made.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+    let stamp = Stamp {
+        version: merged.version.clone(),
+        tag: tag.to_string(),
+        commit: merged.commit.clone(),
+        date: merged.date.clone(),
+        dirty: merged.dirty,
+    };
+    let binaries = job
+        .binaries
+        .iter()
+        .map(|b| output_name(&b.name))
+        .filter(|name| made.artifacts.iter().any(|a| &a.name == name))
+        .collect();
+    if let Some(archive_job) = archive_job(job, &plan.project, &stamp, binaries)? {
+        let packed = archive::pack_all(
+            &[&archive_job],
+            &made,
+            &[],
+            &leg,
+            module_dir,
+            &merged.date,
+            1,
+        );
+        for a in packed {
+            archive::record(&mut made, a?);
+        }
+    }
+    made.commit(&leg)?;
+    Ok(true)
 }
 
 #[cfg(test)]

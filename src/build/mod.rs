@@ -264,30 +264,23 @@ pub fn build(
     // The universal binaries' archive: named like the darwin archives, `{{goarch}}` as `all`.
     let universal_rebuilt =
         opts.universal && plan.jobs.iter().any(|j| universal::is_slice(&j.target));
-    let mut universal_archive = None;
-    if let Some(job) = plan
+    let mut universal_archive = match plan
         .jobs
         .iter()
         .find(|j| universal_rebuilt && universal::is_slice(&j.target))
-        && let Some(a) = &job.archive
     {
-        let values = opts.stamp.values(&plan.project, None, Some(&job.target));
-        let name = Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?
-            .with_goarch(universal::GOARCH)
-            .render(&values, &env)?;
-        universal_archive = Some(ArchiveJob {
-            target: universal::TARGET.to_string(),
-            goos: job.target.goos(),
-            name,
-            plan: a.clone(),
-            // In plan order, as the darwin archives hold them; those joined are kept.
-            binaries: job
-                .binaries
+        // In plan order, as the darwin archives hold them; those joined are kept.
+        Some(job) => universal::archive_job(
+            job,
+            &plan.project,
+            &opts.stamp,
+            job.binaries
                 .iter()
                 .map(|b| universal::output_name(&b.name))
                 .collect(),
-        });
-    }
+        )?,
+        None => None,
+    };
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.

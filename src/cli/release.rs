@@ -10,6 +10,7 @@ use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
 use gocross::table::Output;
+use gocross::universal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -68,6 +69,25 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .map(|t| t.to_string())
         .collect();
     let dist = global.dir.join(&args.dist);
+    // Legs of one target each (the workflow's release job): the universal binaries are made
+    // here, from the legs' verified darwin binaries.
+    if let Some(c) = &config
+        && c.universal_binaries.as_ref().is_some_and(|u| u.value)
+    {
+        let darwin: Vec<_> = c
+            .targets()
+            .into_iter()
+            .filter(universal::is_slice)
+            .collect();
+        let ctx = gocross::plan::PlanContext::machine(c, None, None);
+        let plan = gocross::plan::plan(c, &ctx, &darwin)?;
+        if universal::release_leg(&dist, &global.dir, &plan, &tag)? {
+            output::eprint_line(&format!(
+                "universal binaries: joined the darwin legs' binaries into {}/",
+                args.dist.join(universal::LEG_DIR).display()
+            ));
+        }
+    }
     let manifest = Manifest::read(&dist)?;
     let expected = release::expected_assets(
         &dist,

@@ -441,3 +441,56 @@ async fn a_tap_that_is_not_owner_slash_name_stops_the_release_before_its_first_r
         "no request was sent"
     );
 }
+
+#[tokio::test]
+async fn the_release_job_joins_the_darwin_legs_into_a_universal_binary() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl")
+        || !common::require_tool("file", "apt-get install file")
+    {
+        return;
+    }
+    let module = common::copy_module(&common::example("ship"));
+    let config = CONFIG
+        .replace(
+            "targets: [darwin/amd64, darwin/arm64, linux/amd64, linux/arm64, windows/amd64, windows/arm64]",
+            "targets: [darwin/amd64, darwin/arm64]",
+        )
+        .split("homebrew:")
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(module.path().join("gocross.yaml"), config).unwrap();
+    // One leg per target, downloaded side by side, as the workflow's release job sees them.
+    for arch in ["amd64", "arm64"] {
+        common::run_ok(common::gocross().arg("-C").arg(module.path()).args([
+            "build",
+            "--version",
+            "1.2.3",
+            "--target",
+            &format!("darwin/{arch}"),
+            "--out",
+            &format!("legs/gocross-darwin-{arch}"),
+        ]));
+    }
+    let legs = module.path().join("legs");
+    assert!(!legs.join("gocross-darwin-amd64/ship_darwin_all").exists());
+    let fake = FakeGitHub::start(TOKEN).await;
+    let (ok, out) = run(release(&fake, module.path()).args(["--dist", "legs"]));
+    assert!(ok, "{out}");
+    let fat = legs.join("universal-darwin-all/ship_darwin_all");
+    let described = common::run_ok(Command::new("file").arg(&fat));
+    assert!(
+        described.contains("Mach-O universal binary with 2 architectures"),
+        "{described}"
+    );
+    let sums = checksums(&legs);
+    let archive = "ship_1.2.3_darwin_all.tar.gz";
+    let s = fake.state();
+    let asset = s.releases[0]
+        .assets
+        .iter()
+        .find(|a| a.name == archive)
+        .unwrap_or_else(|| panic!("{archive} is not an asset of the release"));
+    let sha = sums.get(archive).expect("listed in checksums.txt");
+    assert_eq!(&gocross::digest::sha256_hex(&asset.bytes), sha);
+}
