@@ -423,7 +423,10 @@ pub fn build(
             match j {
                 Ok(a) => manifest.artifacts.push(a),
                 Err(e) => {
-                    archive_failures.push((universal::TARGET.to_string(), e.to_string()));
+                    archive_failures.push((
+                        universal::TARGET.to_string(),
+                        format!("the universal binary could not be made: {e}"),
+                    ));
                     universal_archive = None;
                 }
             }

@@ -176,6 +176,19 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .collect();
         output::print(&format!("archives: {}", names.join(", ")))?;
     }
+    let universal: Vec<&str> = report
+        .manifest
+        .artifacts
+        .iter()
+        .filter(|a| a.target == gocross::universal::TARGET)
+        .map(|a| a.name.as_str())
+        .collect();
+    if !universal.is_empty() {
+        output::print(&format!(
+            "universal (darwin/amd64 + darwin/arm64): {}",
+            universal.join(", ")
+        ))?;
+    }
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
     }

@@ -494,3 +494,38 @@ async fn the_release_job_joins_the_darwin_legs_into_a_universal_binary() {
     let sha = sums.get(archive).expect("listed in checksums.txt");
     assert_eq!(&gocross::digest::sha256_hex(&asset.bytes), sha);
 }
+
+#[tokio::test]
+async fn a_formula_changed_meanwhile_is_an_error_that_a_rerun_resolves() {
+    let Some(dir) = built() else { return };
+    let fake = FakeGitHub::start(TOKEN).await;
+    fake.state().contents_token = Some(TAP_TOKEN.to_string());
+    // Another writer moved the file on between gocross's read and its write.
+    fake.fault(
+        "PUT",
+        "/contents/Formula/ship.rb",
+        1,
+        fake_github::FaultKind::Status {
+            status: 409,
+            headers: Vec::new(),
+            body: serde_json::json!({"message": "Formula/ship.rb does not match"}),
+        },
+    );
+    let (ok, out) = run(&mut release(&fake, dir.path()));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("the release is published, but Formula/ship.rb in octo-org/homebrew-tap is not updated; run this again")
+            && out.contains("changed while gocross updated it (HTTP 409, a stale sha)"),
+        "{out}"
+    );
+    let (ok, out) = run(&mut release(&fake, dir.path()));
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Formula/ship.rb in octo-org/homebrew-tap: created"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bucket/ship.json in octo-org/scoop-bucket: created"),
+        "{out}"
+    );
+}
