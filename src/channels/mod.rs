@@ -343,3 +343,122 @@ pub async fn push(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Artifact;
+    use std::path::PathBuf;
+
+    fn artifact(target: &str, binary: &str, name: &str) -> Artifact {
+        Artifact {
+            target: target.into(),
+            binary: binary.into(),
+            released: true,
+            name: name.into(),
+            path: name.into(),
+            sha256: format!("{:0>64}", name.len()),
+            ..Artifact::default()
+        }
+    }
+
+    fn assets(manifest: &Manifest) -> Vec<ExpectedAsset> {
+        manifest
+            .artifacts
+            .iter()
+            .map(|a| ExpectedAsset {
+                name: a.name.clone(),
+                path: PathBuf::from(&a.name),
+                size: 1,
+                sha256: a.sha256.clone(),
+                content_type: "application/octet-stream",
+            })
+            .collect()
+    }
+
+    fn about() -> About {
+        About {
+            name: "hello".into(),
+            description: Some("Says \"hi\" to #{you}".into()),
+            homepage: "https://github.com/o/r".into(),
+            license: Some("MIT".into()),
+        }
+    }
+
+    #[test]
+    fn bare_binaries_of_one_command_are_installed_by_glob_and_renamed_for_scoop() {
+        let manifest = Manifest {
+            project: "hello".into(),
+            version: "1.0.0".into(),
+            artifacts: vec![
+                artifact("darwin/arm64", "hello", "hello_darwin_arm64"),
+                artifact("linux/amd64", "hello", "hello_linux_amd64"),
+                artifact("windows/amd64", "hello", "hello_windows_amd64.exe"),
+            ],
+            ..Manifest::default()
+        };
+        let assets = assets(&manifest);
+        let repo: Repo = "o/r".parse().unwrap();
+        let release = Release {
+            manifest: &manifest,
+            assets: &assets,
+            tag: "v1.0.0",
+            repository: &repo,
+            server: "https://github.com",
+        };
+        let formula = homebrew::formula(&about(), &release).unwrap();
+        assert!(
+            formula.contains(r#"desc "Says \"hi\" to \#{you}""#),
+            "{formula}"
+        );
+        assert!(
+            formula.contains(r#"bin.install Dir["hello_*"].first => "hello""#),
+            "{formula}"
+        );
+        assert!(formula.contains("/releases/download/v1.0.0/hello_darwin_arm64\""));
+        // No darwin/amd64 build: macOS has only its `on_arm` block.
+        assert_eq!(formula.matches("on_intel do").count(), 1, "{formula}");
+        let scoop: serde_json::Value =
+            serde_json::from_str(&scoop::manifest(&about(), &release, true).unwrap()).unwrap();
+        assert_eq!(
+            scoop["architecture"]["64bit"]["url"],
+            "https://github.com/o/r/releases/download/v1.0.0/hello_windows_amd64.exe#/hello.exe"
+        );
+        assert_eq!(scoop["bin"], serde_json::json!(["hello.exe"]));
+        assert_eq!(scoop["license"], "MIT");
+    }
+
+    #[test]
+    fn several_bare_commands_need_archives() {
+        let manifest = Manifest {
+            project: "ship".into(),
+            version: "1.0.0".into(),
+            artifacts: vec![
+                artifact("linux/amd64", "ship", "ship_linux_amd64"),
+                artifact("linux/amd64", "ship-keygen", "ship-keygen_linux_amd64"),
+            ],
+            ..Manifest::default()
+        };
+        let assets = assets(&manifest);
+        let repo: Repo = "o/r".parse().unwrap();
+        let release = Release {
+            manifest: &manifest,
+            assets: &assets,
+            tag: "v1.0.0",
+            repository: &repo,
+            server: "https://github.com",
+        };
+        let err = homebrew::formula(&about(), &release)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("linux/amd64 has 2 released binaries and no archive")
+                && err.contains("configure `archives:`"),
+            "{err}"
+        );
+        let err = scoop::manifest(&about(), &release, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("add windows/amd64 to `targets`"), "{err}");
+    }
+}
