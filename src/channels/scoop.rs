@@ -12,7 +12,51 @@
 
 use super::{About, ChannelError, Download, Release};
 use crate::targets::{Goarch, Goos};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A Scoop app manifest, its keys in the order Scoop's own manifests write them.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    homepage: &'a str,
+    license: &'a str,
+    /// `64bit`, `arm64`, `32bit`.
+    architecture: BTreeMap<&'static str, Arch>,
+    bin: Vec<String>,
+    checkver: CheckVer,
+    autoupdate: AutoUpdate,
+}
+
+/// One architecture's download, or its `autoupdate` template.
+#[derive(Serialize)]
+struct Arch {
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<Hash>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extract_dir: Option<String>,
+}
+
+/// A SHA-256, or where `autoupdate` finds it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Hash {
+    Sha256(String),
+    Extract { url: String, regex: String },
+}
+
+#[derive(Serialize)]
+struct CheckVer {
+    github: String,
+}
+
+#[derive(Serialize)]
+struct AutoUpdate {
+    architecture: BTreeMap<&'static str, Arch>,
+}
 
 /// The manifest of `release`, pretty-printed JSON ending in a newline. With `checksums`
 /// (`release.checksums`), `autoupdate` reads the hashes from the release's checksums.txt.
@@ -24,8 +68,8 @@ pub fn manifest(
     checksums: bool,
 ) -> Result<String, ChannelError> {
     let version = &release.manifest.version;
-    let mut architecture = Map::new();
-    let mut autoupdate = Map::new();
+    let mut architecture = BTreeMap::new();
+    let mut autoupdate = BTreeMap::new();
     let mut commands: Option<Vec<String>> = None;
     for (goarch, key) in [
         (Goarch::Amd64, "64bit"),
@@ -37,59 +81,52 @@ pub fn manifest(
         };
         commands.get_or_insert_with(|| d.binaries.iter().map(|b| format!("{b}.exe")).collect());
         let url = url_of(&d);
-        let mut arch = Map::new();
-        arch.insert("url".into(), url.clone().into());
-        arch.insert("hash".into(), d.sha256.clone().into());
-        let mut update = Map::new();
-        update.insert("url".into(), templated(&url, version).into());
-        if let Some(dir) = extract_dir(release, &d) {
-            arch.insert("extract_dir".into(), dir.clone().into());
-            update.insert("extract_dir".into(), templated(&dir, version).into());
-        }
-        if checksums {
-            update.insert(
-                "hash".into(),
-                json!({
-                    "url": templated(&release.url(crate::manifest::CHECKSUMS_FILE), version),
-                    "regex": format!("$sha256\\s+{}", regex_escape(&templated(&d.asset, version))),
-                }),
-            );
-        }
-        architecture.insert(key.into(), Value::Object(arch));
-        autoupdate.insert(key.into(), Value::Object(update));
+        let dir = extract_dir(release, &d);
+        let hash = checksums.then(|| Hash::Extract {
+            url: templated(&release.url(crate::manifest::CHECKSUMS_FILE), version),
+            regex: format!("$sha256\\s+{}", regex_escape(&templated(&d.asset, version))),
+        });
+        autoupdate.insert(
+            key,
+            Arch {
+                url: templated(&url, version),
+                hash,
+                extract_dir: dir.as_deref().map(|d| templated(d, version)),
+            },
+        );
+        architecture.insert(
+            key,
+            Arch {
+                url,
+                hash: Some(Hash::Sha256(d.sha256.clone())),
+                extract_dir: dir,
+            },
+        );
     }
-    let Some(commands) = commands else {
+    let Some(bin) = commands else {
         return Err(ChannelError::Assets {
             section: "scoop",
             why: "the release has no windows binary, which Scoop installs: add windows/amd64 to `targets`".into(),
         });
     };
-    let mut out = Map::new();
-    out.insert("version".into(), version.clone().into());
-    if let Some(d) = &about.description {
-        out.insert("description".into(), d.clone().into());
-    }
-    out.insert("homepage".into(), about.homepage.clone().into());
-    out.insert(
-        "license".into(),
-        about
-            .license
-            .clone()
-            .unwrap_or_else(|| "Unknown".into())
-            .into(),
-    );
-    out.insert("architecture".into(), Value::Object(architecture));
-    out.insert("bin".into(), commands.into());
-    out.insert("checkver".into(), json!({ "github": release.homepage() }));
-    out.insert(
-        "autoupdate".into(),
-        json!({ "architecture": Value::Object(autoupdate) }),
-    );
-    let mut text =
-        serde_json::to_string_pretty(&Value::Object(out)).map_err(|e| ChannelError::Render {
-            what: "Scoop manifest",
-            why: e.to_string(),
-        })?;
+    let manifest = Manifest {
+        version,
+        description: about.description.as_deref(),
+        homepage: &about.homepage,
+        license: about.license.as_deref().unwrap_or("Unknown"),
+        architecture,
+        bin,
+        checkver: CheckVer {
+            github: release.homepage(),
+        },
+        autoupdate: AutoUpdate {
+            architecture: autoupdate,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| ChannelError::Render {
+        what: "Scoop manifest",
+        why: e.to_string(),
+    })?;
     text.push('\n');
     Ok(text)
 }
