@@ -7,8 +7,9 @@
 //! the `lipo(1)` man page): a big-endian header `FAT_MAGIC` (0xcafebabe) and the number of
 //! slices, one 20-byte `fat_arch` per slice (cputype, cpusubtype, offset, size, and the
 //! alignment as a power of two), then each slice's bytes unchanged at an offset aligned to
-//! 2^14 (16 KiB, the arm64 page size, which lipo uses for both architectures), zero-filled
-//! between. Slices are in the order amd64, arm64.
+//! 2^14 (16 KiB, the arm64 page size), zero-filled between. lipo derives each slice's
+//! alignment from its segments (often 2^12 for x86_64); 2^14 is a multiple of both, so one
+//! alignment serves every slice. Slices are in the order amd64, arm64.
 //!
 //! It is named and archived like a target `darwin/all` would be (GoReleaser's name for it
 //! too): `<binary>_darwin_all`, in an archive whose `{{goarch}}` is `all`. It is audited like
