@@ -344,6 +344,37 @@ mod tests {
     }
 
     #[test]
+    fn a_slice_changed_since_the_build_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pair = Vec::new();
+        for (arch, cpu) in [("amd64", 0x0100_0007), ("arm64", 0x0100_000c)] {
+            let name = format!("hello_darwin_{arch}");
+            let bytes = thin(cpu, 64);
+            std::fs::write(dir.path().join(&name), &bytes).unwrap();
+            pair.push(Artifact {
+                target: format!("darwin/{arch}"),
+                binary: "hello".into(),
+                name: name.clone(),
+                path: name,
+                sha256: sha256_hex(&bytes),
+                ..Artifact::default()
+            });
+        }
+        std::fs::write(dir.path().join("hello_darwin_arm64"), thin(0x0100_000c, 65)).unwrap();
+        let err = join(
+            [&pair[0], &pair[1]],
+            dir.path(),
+            dir.path(),
+            &Policy::default(),
+        );
+        assert!(
+            matches!(&err, Err(UniversalError::Changed(p)) if p == "hello_darwin_arm64"),
+            "{err:?}"
+        );
+        assert!(!dir.path().join("hello_darwin_all").exists());
+    }
+
+    #[test]
     fn fat_header_and_aligned_slices() {
         let x86 = thin(0x0100_0007, 100);
         let arm = thin(0x0100_000c, 20_000);
