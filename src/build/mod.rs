@@ -393,6 +393,13 @@ pub fn build(
         .filter(|a| replaced.contains(&a.target))
         .cloned()
         .collect();
+    // Likewise the earlier universal binaries, made again below from the darwin binaries.
+    let earlier_universal: Vec<String> = previous
+        .iter()
+        .flat_map(|p| &p.artifacts)
+        .filter(|a| universal_rebuilt && a.target == universal::TARGET)
+        .map(|a| a.path.clone())
+        .collect();
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -477,6 +484,11 @@ pub fn build(
     for a in &earlier_archives {
         if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
+        }
+    }
+    for path in &earlier_universal {
+        if manifest::safe_relative(path) && !manifest.artifacts.iter().any(|a| &a.path == path) {
+            let _ = std::fs::remove_file(dist_abs.join(path));
         }
     }
     manifest.commit(&dist_abs)?;
