@@ -30,7 +30,7 @@ use crate::contained;
 use crate::digest::sha256_read;
 use crate::manifest::{Archive, Manifest, open_in_dist};
 use crate::plan::ArchivePlan;
-use crate::targets::Target;
+use crate::targets::Goos;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,11 @@ pub const FILE_MODE: u32 = 0o644;
 /// One target's archive to make.
 #[derive(Debug, Clone)]
 pub struct ArchiveJob {
-    pub target: Target,
+    /// The target as manifest.json names it (`linux/arm/7`, or `darwin/all` for the universal
+    /// binaries, [`crate::universal::TARGET`]).
+    pub target: String,
+    /// The GOOS of its binaries (whether they end in `.exe`).
+    pub goos: Goos,
     /// The name without extension, placeholders filled.
     pub name: String,
     pub plan: ArchivePlan,
@@ -66,7 +70,7 @@ pub enum ArchiveError {
     )]
     Name(String),
     #[error("{binary} is not in manifest.json as a binary of {target} that passed its checks")]
-    NotBuilt { binary: String, target: Target },
+    NotBuilt { binary: String, target: String },
     #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
     Changed(String),
     #[error("{0}")]
@@ -137,7 +141,7 @@ pub fn pack_all(
 ) -> Vec<Result<Archive, ArchiveError>> {
     crate::pool::in_order(jobs, workers, |job| {
         let p = prepare(job, manifest, dist, module_dir, date)?;
-        let before = previous.iter().find(|a| a.target == job.target.to_string());
+        let before = previous.iter().find(|a| a.target == job.target);
         match before.filter(|a| p.unchanged(a, dist)) {
             Some(a) => Ok(a.clone()),
             None => p.write(dist),
@@ -176,10 +180,10 @@ fn prepare<'a>(
         let artifact = manifest
             .artifacts
             .iter()
-            .find(|a| &a.name == output && a.target == job.target.to_string() && a.passed())
+            .find(|a| &a.name == output && a.target == job.target && a.passed())
             .ok_or_else(|| ArchiveError::NotBuilt {
                 binary: output.clone(),
-                target: job.target,
+                target: job.target.clone(),
             })?;
         let binary = if artifact.binary.is_empty() {
             &manifest.project
@@ -187,7 +191,7 @@ fn prepare<'a>(
             &artifact.binary
         };
         entries.push(Entry {
-            path: format!("{binary}{}", job.target.goos().exe_suffix()),
+            path: format!("{binary}{}", job.goos.exe_suffix()),
             mode: BINARY_MODE,
             sha256: artifact.sha256.clone(),
             binary: Some(artifact.path.clone()),
@@ -312,7 +316,7 @@ impl Prepared<'_> {
         let (size, sha256) = sha256_read(tmp.reopen().map_err(err)?).map_err(err)?;
         tmp.persist(&dest).map_err(|e| err(e.error))?;
         Ok(Archive {
-            target: job.target.to_string(),
+            target: job.target.clone(),
             name: file_name.clone(),
             path: file_name,
             format: job.plan.format.to_string(),
@@ -480,6 +484,7 @@ fn hex(digest: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::manifest::Artifact;
+    use crate::targets::Target;
 
     fn setup(format: ArchiveFormat) -> (tempfile::TempDir, Manifest, ArchiveJob) {
         let dir = tempfile::tempdir().unwrap();
@@ -509,7 +514,8 @@ mod tests {
             });
         }
         let job = ArchiveJob {
-            target,
+            target: target.to_string(),
+            goos: target.goos(),
             name: "tool_1.0.0_windows_amd64".into(),
             plan: ArchivePlan {
                 format,

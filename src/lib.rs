@@ -37,6 +37,7 @@
 pub mod archive;
 pub mod audit;
 pub mod build;
+pub mod channels;
 pub mod config;
 pub mod contained;
 pub mod digest;
@@ -57,4 +58,5 @@ pub mod table;
 pub mod targets;
 pub mod template;
 pub mod toolchain;
+pub mod universal;
 pub mod verify;

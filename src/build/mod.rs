@@ -54,6 +54,7 @@ use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
+use crate::universal;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,6 +83,9 @@ pub struct BuildOptions {
     pub configured: Option<Configured>,
     /// Start dist/ afresh (`--clean`): remove everything in it but its lock first.
     pub clean: bool,
+    /// `universal_binaries: true`: join each binary's darwin/amd64 and darwin/arm64 builds
+    /// into a universal binary ([`crate::universal`]) whenever this build makes either.
+    pub universal: bool,
 }
 
 /// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
@@ -95,9 +99,10 @@ pub struct Configured {
 }
 
 impl Configured {
-    /// What `plan` (the whole plan of gocross.yaml) builds.
-    pub fn of(plan: &BuildPlan) -> Configured {
-        Configured {
+    /// What `plan` (the whole plan of gocross.yaml) builds, with the universal binaries of
+    /// its darwin/amd64 and darwin/arm64 binaries when `universal` (`universal_binaries`).
+    pub fn of(plan: &BuildPlan, universal: bool) -> Configured {
+        let mut configured = Configured {
             outputs: plan
                 .jobs
                 .iter()
@@ -109,7 +114,26 @@ impl Configured {
                 .filter(|j| j.archive.is_some())
                 .map(|j| j.target.to_string())
                 .collect(),
+        };
+        if universal {
+            for job in plan
+                .jobs
+                .iter()
+                .filter(|j| crate::universal::is_slice(&j.target))
+            {
+                configured.outputs.extend(
+                    job.binaries
+                        .iter()
+                        .map(|b| crate::universal::output_name(&b.name)),
+                );
+                if job.archive.is_some() {
+                    configured
+                        .archives
+                        .insert(crate::universal::TARGET.to_string());
+                }
+            }
         }
+        configured
     }
 }
 
@@ -157,7 +181,7 @@ pub struct BuildReport {
     /// One per plan job and binary, in plan order.
     pub results: Vec<TargetResult>,
     /// The targets whose archive could not be made, and why (their binaries are built).
-    pub archive_failures: Vec<(Target, String)>,
+    pub archive_failures: Vec<(String, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -229,13 +253,34 @@ pub fn build(
             let name =
                 Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
             archive_jobs.push(ArchiveJob {
-                target: job.target,
+                target: job.target.to_string(),
+                goos: job.target.goos(),
                 name,
                 plan: a.clone(),
                 binaries: job.binaries.iter().map(|b| b.output.clone()).collect(),
             });
         }
     }
+    // The universal binaries' archive: named like the darwin archives, `{{goarch}}` as `all`.
+    let universal_rebuilt =
+        opts.universal && plan.jobs.iter().any(|j| universal::is_slice(&j.target));
+    let mut universal_archive = match plan
+        .jobs
+        .iter()
+        .find(|j| universal_rebuilt && universal::is_slice(&j.target))
+    {
+        // In plan order, as the darwin archives hold them; those joined are kept.
+        Some(job) => universal::archive_job(
+            job,
+            &plan.project,
+            &opts.stamp,
+            job.binaries
+                .iter()
+                .map(|b| universal::output_name(&b.name))
+                .collect(),
+        )?,
+        None => None,
+    };
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
@@ -292,7 +337,11 @@ pub fn build(
         .iter()
         .flat_map(|j| j.binaries.iter().map(|b| b.output.as_str()))
         .collect();
-    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
+    let rebuilt = |a: &Artifact| {
+        targets.contains(&a.target)
+            || outputs.contains(a.name.as_str())
+            || (universal_rebuilt && a.target == universal::TARGET)
+    };
     retract(previous.as_ref(), &rebuilt, &dist_abs)?;
 
     // 4. Jobs.
@@ -333,6 +382,9 @@ pub fn build(
             TargetOutcome::Interrupted => {}
         }
     }
+    if universal_rebuilt {
+        replaced.insert(universal::TARGET.to_string());
+    }
     // The earlier build's archives of the rebuilt targets: each is kept if its inputs are
     // unchanged (step 5), else removed.
     let earlier_archives: Vec<manifest::Archive> = previous
@@ -340,6 +392,13 @@ pub fn build(
         .flat_map(|p| &p.archives)
         .filter(|a| replaced.contains(&a.target))
         .cloned()
+        .collect();
+    // Likewise the earlier universal binaries, made again below from the darwin binaries.
+    let earlier_universal: Vec<String> = previous
+        .iter()
+        .flat_map(|p| &p.artifacts)
+        .filter(|a| universal_rebuilt && a.target == universal::TARGET)
+        .map(|a| a.path.clone())
         .collect();
     let current = Manifest {
         version: opts.stamp.version.clone(),
@@ -353,15 +412,54 @@ pub fn build(
     };
     let mut manifest = merge(previous, current, &replaced, &dist_abs);
 
-    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
+    // The universal binaries, from the darwin binaries the manifest now lists.
     let mut archive_failures = Vec::new();
+    if universal_rebuilt && !interrupted {
+        // The policy of the darwin jobs (one that this build ran).
+        let policy = plan
+            .jobs
+            .iter()
+            .find(|j| universal::is_slice(&j.target))
+            .map(|j| j.policy.clone())
+            .unwrap_or_default();
+        let joined: Vec<_> = universal::pairs(&manifest)
+            .into_iter()
+            .map(|pair| universal::join(pair, &dist_abs, &dist_abs, &policy))
+            .collect();
+        for j in joined {
+            match j {
+                Ok(a) => manifest.artifacts.push(a),
+                Err(e) => {
+                    archive_failures.push((
+                        universal::TARGET.to_string(),
+                        format!("the universal binary could not be made: {e}"),
+                    ));
+                    universal_archive = None;
+                }
+            }
+        }
+        manifest.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Some(job) = &mut universal_archive {
+            job.binaries.retain(|name| {
+                manifest
+                    .artifacts
+                    .iter()
+                    .any(|a| &a.name == name && a.target == universal::TARGET)
+            });
+            if job.binaries.is_empty() {
+                universal_archive = None;
+            }
+        }
+        archive_jobs.extend(universal_archive);
+    }
+    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
     if !interrupted {
         let ready: Vec<&ArchiveJob> = archive_jobs
             .iter()
             .filter(|job| {
                 results
                     .iter()
-                    .filter(|r| r.target == job.target)
+                    .filter(|r| r.target.to_string() == job.target)
                     .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
             })
             .collect();
@@ -377,7 +475,7 @@ pub fn build(
         for (job, packed) in ready.iter().zip(packed) {
             match packed {
                 Ok(a) => archive::record(&mut manifest, a),
-                Err(e) => archive_failures.push((job.target, e.to_string())),
+                Err(e) => archive_failures.push((job.target.clone(), e.to_string())),
             }
         }
     }
@@ -386,6 +484,11 @@ pub fn build(
     for a in &earlier_archives {
         if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
+        }
+    }
+    for path in &earlier_universal {
+        if manifest::safe_relative(path) && !manifest.artifacts.iter().any(|a| &a.path == path) {
+            let _ = std::fs::remove_file(dist_abs.join(path));
         }
     }
     manifest.commit(&dist_abs)?;

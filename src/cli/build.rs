@@ -108,6 +108,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
+    let universal = config.universal_binaries.as_ref().is_some_and(|u| u.value);
     let opts = BuildOptions {
         go,
         module_dir: global.dir.clone(),
@@ -116,8 +117,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
         when_busy: when_busy(args.no_wait),
-        configured: Some(build::Configured::of(&configured)),
+        configured: Some(build::Configured::of(&configured, universal)),
         clean: args.clean,
+        universal,
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
@@ -173,6 +175,19 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .map(|a| a.name.as_str())
             .collect();
         output::print(&format!("archives: {}", names.join(", ")))?;
+    }
+    let universal: Vec<&str> = report
+        .manifest
+        .artifacts
+        .iter()
+        .filter(|a| a.target == gocross::universal::TARGET)
+        .map(|a| a.name.as_str())
+        .collect();
+    if !universal.is_empty() {
+        output::print(&format!(
+            "universal (darwin/amd64 + darwin/arm64): {}",
+            universal.join(", ")
+        ))?;
     }
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));

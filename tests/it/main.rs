@@ -10,6 +10,7 @@ mod audit_malformed;
 mod audit_mutations;
 mod audit_policy;
 mod build;
+mod channels;
 mod ci;
 mod common;
 mod config;
