@@ -28,6 +28,9 @@ pub struct InitRequest {
     pub main: Option<String>,
     /// Replace gocross.yaml and the workflow when they exist (`--force`).
     pub force: bool,
+    /// `ci.action` of a new gocross.yaml (`--action`, `OWNER/REPO@<40-hex commit>`): the
+    /// gocross action the workflow runs; `None` pins the commit this gocross was built from.
+    pub action: Option<String>,
 }
 
 /// What `gocross ci init` writes.
@@ -82,6 +85,7 @@ pub fn init(
         let imported = goreleaser::import_file(file, Some(&gomod))
             .map_err(|e| GenerateError::Module(e.to_string()))?;
         let mut init = InitConfig::imported(&gomod, &imported, branch);
+        init.action = req.action.clone();
         init.imported_from = file.file_name().map(|n| n.to_string_lossy().into_owned());
         let mains: Vec<&str> = if imported.binaries.is_empty() {
             vec![imported.main.as_deref().unwrap_or(".")]
@@ -108,16 +112,17 @@ pub fn init(
             targets::expand(t).map_err(|e| GenerateError::Module(format!("--targets: {e}")))?;
         }
         let mut init = InitConfig::new(&gomod, &mains, targets, branch)?;
+        init.action = req.action.clone();
         let mains: Vec<&str> = mains.iter().map(String::as_str).collect();
         init.verify = Some(verify_for(dir, &mains));
         let text = init.render()?;
         let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
         (config, Some(text))
     } else {
-        if !req.targets.is_empty() || req.main.is_some() {
+        if !req.targets.is_empty() || req.main.is_some() || req.action.is_some() {
             return Err(GenerateError::Exists {
                 path: req.config_path.clone(),
-                hint: " (--targets and --main only shape a new gocross.yaml; or edit it)",
+                hint: " (--targets, --main and --action only shape a new gocross.yaml; or edit it)",
             });
         }
         (Config::load_from(&req.config_path, dir)?, None)
@@ -316,6 +321,8 @@ pub struct InitConfig {
     pub release: Option<InitRelease>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
+    /// `ci.action`, `None` for the action at the commit of this gocross.
+    pub action: Option<String>,
 }
 
 /// `verify:` of a first gocross.yaml.

@@ -144,14 +144,13 @@ impl Project {
             || !require_tool("git", "apt-get install git")
             || !require_tool("go", "install Go")
             || !require_tool("python3", "apt-get install python3")
-            || !common::require_pinned_build()
         {
             return None;
         }
         let tmp = tempfile::tempdir().unwrap();
         let repo_dir = tmp.path().join("repo");
         common::copy_module_to(&example(module), &repo_dir);
-        std::fs::write(repo_dir.join("gocross.yaml"), config).unwrap();
+        std::fs::write(repo_dir.join("gocross.yaml"), common::pin_action(config)).unwrap();
         git(&repo_dir, &["init", "-q", "-b", "main"]);
         let stdout = run_ok(
             gocross()
