@@ -7,6 +7,7 @@ use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
 use gocross::github::actions;
+use gocross::project::{Missing, Mode};
 use gocross::table::Output;
 use gocross::targets::Target;
 use std::io::IsTerminal;
@@ -60,25 +61,24 @@ pub(super) fn when_busy(no_wait: bool) -> build::WhenBusy {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let (config, defaulted) =
-        gocross::config::load_or_default(global.config.as_deref(), &global.dir)?;
-    if defaulted {
+    // The module and the Go that builds (no Go on PATH stops here, before anything is
+    // written), and the version stamp from git, asked side by side.
+    let (project, stamp) = std::thread::scope(|s| {
+        let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
+        let project = global.open(Mode::Local, Missing::Defaults);
+        (
+            project,
+            stamp.join().expect("the stamp thread does not panic"),
+        )
+    });
+    let project = project?;
+    if project.defaulted {
         output::eprint_line(
             "no gocross.yaml: building the default targets; `gocross ci init` writes them down",
         );
     }
-    let module_go = gocross::config::GoMod::read(&global.dir)
-        .ok()
-        .and_then(|m| m.go);
-    // The Go that builds (no Go on PATH stops here, before anything is written) and the
-    // version stamp from git, asked side by side.
-    let (go, stamp) = std::thread::scope(|s| {
-        let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
-        let go = gocross::gotool::version_string();
-        (go, stamp.join().expect("the stamp thread does not panic"))
-    });
-    let (go, stamp) = (go?, stamp?);
-    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
+    let (config, ctx) = (project.config, project.ctx);
+    let (go, stamp) = (project.go?, stamp?);
     let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let configured = if args.targets.is_empty() {
         full_plan.clone()

@@ -181,6 +181,20 @@ impl Global {
         Ok(config::load(self.config.as_deref(), &self.dir)?)
     }
 
+    /// The module opened for planning in `mode` ([`gocross::project::open`]).
+    pub fn open(
+        &self,
+        mode: gocross::project::Mode,
+        missing: gocross::project::Missing,
+    ) -> Result<gocross::project::Project> {
+        Ok(gocross::project::open(
+            &self.dir,
+            self.config.as_deref(),
+            mode,
+            missing,
+        )?)
+    }
+
     /// The config when there is one, for the commands that start from artifacts (`verify`,
     /// `audit`, `release`, `report`); a broken one is an error.
     pub fn optional_config(&self) -> Result<Option<Config>> {

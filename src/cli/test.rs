@@ -9,6 +9,7 @@ use gocross::github::actions as gha;
 use gocross::gotest::{
     self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport, actions,
 };
+use gocross::project::{Missing, Mode};
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
 use std::io::Write;
@@ -54,15 +55,15 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     {
         anyhow::bail!("{why}");
     }
-    let config = global.load_config()?;
-    let gomod = gocross::config::GoMod::read(&global.dir).with_context(|| {
+    let project = global.open(Mode::Local, Missing::Fail)?;
+    let (config, ctx) = (project.config, project.ctx);
+    let gomod = project.gomod.with_context(|| {
         format!(
             "`gocross test` runs in a Go module: cannot read {}",
             global.dir.join("go.mod").display()
         )
     })?;
-    let go = gocross::gotool::version_string()?;
-    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), gomod.go);
+    let go = project.go?;
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let jobs = gotest::select(&plan, !args.targets.is_empty());
     let module_dir = std::fs::canonicalize(&global.dir)

@@ -202,6 +202,81 @@ fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
     }
 }
 
+/// The Go release the workflow's build legs set up: the first leg's `go` (the release a tag
+/// releases, with `ci.go_versions`), else the build job's actions/setup-go `go-version`.
+fn workflow_go(workflow: &Value) -> String {
+    let build = &workflow["jobs"]["build"];
+    if let Some(go) = build["strategy"]["matrix"]["include"][0]["go"].as_str() {
+        return go.to_string();
+    }
+    build["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/setup-go@"))
+        })
+        .and_then(|s| s["with"]["go-version"].as_str())
+        .expect("the build job sets up Go")
+        .to_string()
+}
+
+/// `gocross plan --ci --json` plans with the Go the generated workflow sets up, for every
+/// config of the gallery, the example modules, and a go.mod whose `toolchain` line names a
+/// newer Go than its `go` line: a release plans as itself, `stable` as the newest release
+/// gocross knows.
+#[test]
+fn plan_ci_plans_with_the_go_the_workflow_sets_up() {
+    let mut modules: Vec<(String, tempfile::TempDir, PathBuf)> = CASES
+        .iter()
+        .map(|(name, module, config)| {
+            let (repo, dir) = repository(module, config);
+            (name.to_string(), repo, dir)
+        })
+        .collect();
+    for example in ["hello", "cgo-hello", "ship"] {
+        let repo = common::copy_module(&common::example(example));
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        let config = repo.path().join("gocross.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, common::pin_action(&text)).unwrap();
+        let dir = repo.path().to_path_buf();
+        modules.push((format!("examples/{example}"), repo, dir));
+    }
+    let (repo, dir) = repository(".", "version: 1\ntargets: [linux/amd64]\n");
+    std::fs::write(
+        dir.join("go.mod"),
+        "module example.com/hello\n\ngo 1.22\n\ntoolchain go1.25.4\n",
+    )
+    .unwrap();
+    modules.push(("toolchain_line".into(), repo, dir));
+
+    for (name, repo, dir) in &modules {
+        run_ok(gocross().arg("-C").arg(dir).args(["ci", "generate"]));
+        let text = std::fs::read_to_string(workflow_path(repo.path())).unwrap();
+        let workflow: Value = serde_saphyr::from_str(&text).unwrap();
+        let release = workflow_go(&workflow);
+        let plan: Value = serde_json::from_str(&run_ok(
+            gocross()
+                .arg("-C")
+                .arg(dir)
+                .args(["plan", "--ci", "--json"]),
+        ))
+        .unwrap();
+        let expected = if release.starts_with(|c: char| c.is_ascii_digit()) {
+            release.clone()
+        } else {
+            gocross::targets::GoVersion::LATEST_KNOWN.to_string()
+        };
+        assert_eq!(
+            plan["go"], expected,
+            "{name}: the workflow sets up Go {release}"
+        );
+    }
+}
+
 #[test]
 fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
     let repo = common::copy_module(&common::example("hello"));
