@@ -33,7 +33,8 @@ mod schema;
 mod targets;
 pub mod template;
 
-use crate::config::{ConfigError, GoMod, PLAN_OWNED_ENV, is_safe_name};
+// gocross's default archive name is also what GoReleaser's default name template gives.
+use crate::config::{ConfigError, DEFAULT_ARCHIVE_NAME, GoMod, PLAN_OWNED_ENV, is_safe_name};
 use crate::targets::Target;
 use schema::{ArchiveFile, Build, GoReleaserConfig, Key, Scalar, Words, line_of};
 use serde_saphyr::Spanned;
@@ -57,9 +58,6 @@ pub fn find(module_dir: &Path) -> Option<PathBuf> {
         .map(|n| module_dir.join(n))
         .find(|p| p.is_file())
 }
-
-/// gocross's default archive name, which GoReleaser's default name template also gives.
-pub const DEFAULT_ARCHIVE_NAME: &str = "{{project}}_{{version}}_{{goos}}_{{goarch}}{{variant}}";
 
 /// A GoReleaser config in gocross's terms: the values of the gocross.yaml to write.
 #[derive(Debug, Clone, Default, PartialEq)]
