@@ -1,4 +1,4 @@
-//! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V] [--no-wait]`: builds the plan's
+//! `gocross build [--target T]... [--jobs N] [--dist DIR] [--version V] [--no-wait]`: builds the plan's
 //! targets into dist/, shows live progress, and prints a summary table.
 
 use super::{Global, Outcome, output};
@@ -12,9 +12,9 @@ use gocross::table::Output;
 use gocross::targets::Target;
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("dist", super::OUT_ALIAS))]
 pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it; `host` is
     /// this machine's own), `local: false` ones too; other targets' entries in an existing
@@ -24,9 +24,8 @@ pub struct Args {
     /// Targets built at the same time. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Output directory, relative to the module root (-C). Default: dist.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// The version stamped as {{version}} in ldflags. Default: `git describe --tags`, else
     /// 0.0.0-dev.
     #[arg(long, value_name = "V")]
@@ -99,11 +98,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             skipped.len()
         );
     }
-    let dist = match args.out {
-        Some(out) if out.is_absolute() => out,
-        Some(out) => global.dir.join(out),
-        None => global.dir.join("dist"),
-    };
+    let dist = args.dist.dir(global);
     let jobs = args
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())

@@ -22,8 +22,8 @@ pub struct Args {
     #[arg(long)]
     allow_version_mismatch: bool,
     /// The directory `gocross build` wrote (manifest.json, checksums.txt, binaries).
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    dist: PathBuf,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Leave the release as a draft (also `release: {draft: true}` in gocross.yaml).
     #[arg(long)]
     draft: bool,
@@ -64,7 +64,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .flat_map(|c| c.targets())
         .map(|t| t.to_string())
         .collect();
-    let dist = global.dir.join(&args.dist);
+    let dist = args.dist.dir(global);
     let manifest = Manifest::read(&dist)?;
     let expected = release::expected_assets(
         &dist,

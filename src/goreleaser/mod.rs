@@ -1532,7 +1532,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
         ["includes" | "variables" | "template_files", ..] => {
             Err("gocross reads this file alone: write what it includes into gocross.yaml by hand")
         }
-        ["dist", ..] => Err("gocross builds into dist/ (`gocross build --out DIR`)"),
+        ["dist", ..] => Err("gocross builds into dist/ (`gocross build --dist DIR`)"),
         _ => Err("gocross has no equivalent"),
     }
 }
