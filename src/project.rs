@@ -4,8 +4,8 @@
 //!
 //! The context depends on where the jobs run ([`Mode`]): on this machine, the Go on PATH and
 //! its C toolchains; in the generated workflow, each job on its GitHub runner with the Go
-//! release the workflow sets up ([`generate::go_release`], the one function the workflow
-//! generator asks), so that `gocross plan --ci` and `gocross doctor --ci` plan with the Go
+//! release the workflow sets up ([`generate::workflow_context`], which the workflow generator
+//! plans with), so that `gocross plan --ci` and `gocross doctor --ci` plan with the Go
 //! the workflow builds with.
 
 use crate::config::{self, Config, ConfigError, GoMod};
@@ -36,7 +36,7 @@ pub enum Mode {
     Local,
     /// The generated workflow (`plan --ci`, `doctor --ci`): each job on its own GitHub runner,
     /// which installs the C toolchain the plan picks, built with the Go release the workflow
-    /// sets up ([`generate::go_release`]).
+    /// sets up ([`generate::workflow_context`]).
     Workflow,
 }
 
@@ -100,8 +100,7 @@ pub fn open(
             (go, ctx)
         }
         Mode::Workflow => {
-            let release = generate::go_release(&config, gomod.as_ref().ok());
-            let ctx = PlanContext::runners(generate::context::planned_go(&release));
+            let (release, ctx) = generate::workflow_context(&config, gomod.as_ref().ok());
             (Ok(release), ctx)
         }
     };
