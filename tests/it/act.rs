@@ -955,10 +955,12 @@ async fn the_image_waits_for_check_and_release_and_is_tagged_with_the_described_
 
     // A tag whose check fails (gocross.yaml changed, the workflow was not regenerated):
     // no release, and no image either, though every leg built.
+    // (The config has a `ci:` block already: it pins the action.)
     let config = std::fs::read_to_string(p.repo.join("gocross.yaml")).unwrap();
+    assert!(config.contains("\nci:\n"), "{config}");
     p.commit(
         "gocross.yaml",
-        &format!("{config}ci:\n  timeout_minutes: 31\n"),
+        &config.replace("\nci:\n", "\nci:\n  timeout_minutes: 31\n"),
         true,
     );
     let fake = FakeGitHub::start(TOKEN).await;
