@@ -207,14 +207,14 @@ pub enum BuildError {
     #[error("{0}")]
     Template(#[from] crate::template::TemplateError),
     #[error(
-        "cannot write to the output directory {}: {reason}; choose another with --out",
+        "cannot write to the output directory {}: {reason}; choose another with --dist",
         path.display()
     )]
     Dist { path: PathBuf, reason: String },
-    #[error("{0}; remove it, or build into another directory with --out")]
+    #[error("{0}; remove it, or build into another directory with --dist")]
     ForeignManifest(ManifestError),
     #[error(
-        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --out",
+        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --dist",
         pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]

@@ -26,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     allow_version_mismatch: bool,
     /// The directory `gocross build` wrote (manifest.json, checksums.txt, binaries).
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    dist: PathBuf,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Leave the release as a draft (also `release: {draft: true}` in gocross.yaml).
     #[arg(long)]
     draft: bool,
@@ -68,7 +68,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .flat_map(|c| c.targets())
         .map(|t| t.to_string())
         .collect();
-    let dist = global.dir.join(&args.dist);
+    let dist = args.dist.dir(global);
     // Legs of one target each (the workflow's release job): the universal binaries are made
     // here, from the legs' verified darwin binaries.
     if let Some(c) = &config
@@ -84,7 +84,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         if universal::release_leg(&dist, &global.dir, &plan, &tag)? {
             output::eprint_line(&format!(
                 "universal binaries: joined the darwin legs' binaries into {}/",
-                args.dist.join(universal::LEG_DIR).display()
+                dist.join(universal::LEG_DIR).display()
             ));
         }
     }

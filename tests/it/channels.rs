@@ -468,7 +468,7 @@ async fn the_release_job_joins_the_darwin_legs_into_a_universal_binary() {
             "1.2.3",
             "--target",
             &format!("darwin/{arch}"),
-            "--out",
+            "--dist",
             &format!("legs/gocross-darwin-{arch}"),
         ]));
     }
