@@ -262,12 +262,7 @@ impl Prepared<'_> {
         } = self;
         for e in &mut entries {
             let Some(path) = &e.binary else { continue };
-            let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
-            file.read_to_end(&mut e.bytes)
-                .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
-            if hex(&Sha256::digest(&e.bytes)) != e.sha256 {
-                return Err(ArchiveError::Changed(path.clone()));
-            }
+            e.bytes = read_binary(dist, path, &e.sha256)?;
         }
         let dest = dist.join(&file_name);
         let err = |cause: std::io::Error| ArchiveError::Write {
@@ -323,6 +318,22 @@ impl Prepared<'_> {
             inputs: Some(inputs),
         })
     }
+}
+
+/// The bytes of the binary at `path` in `dist` (read through [`open_in_dist`]), which must
+/// still have the SHA-256 (lowercase hex) manifest.json records for it: what an archive or a
+/// package ([`crate::package`]) holds.
+///
+/// Errors: the file cannot be opened or read, or its SHA-256 differs.
+pub fn read_binary(dist: &Path, path: &str, sha256: &str) -> Result<Vec<u8>, ArchiveError> {
+    let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
+    if hex(&Sha256::digest(&bytes)) != sha256 {
+        return Err(ArchiveError::Changed(path.to_string()));
+    }
+    Ok(bytes)
 }
 
 /// The files `globs` match under `module_dir`, directories expanded, anything under `dist`

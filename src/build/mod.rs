@@ -23,9 +23,9 @@
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
 //!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
-//!    time; an earlier archive whose inputs are unchanged is kept), then write
-//!    `manifest.json`, then `checksums.txt`,
-//!    atomically.
+//!    time; an earlier archive whose inputs are unchanged is kept), and each linux target's
+//!    Linux packages ([`crate::package`], `packages:`), then write `manifest.json`, then
+//!    `checksums.txt`, atomically.
 
 mod actions_report;
 mod checks;
@@ -50,6 +50,8 @@ pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
+use crate::config::PackagesConfig;
+use crate::package::{self, PackageJob};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
@@ -82,6 +84,8 @@ pub struct BuildOptions {
     pub configured: Option<Configured>,
     /// Start dist/ afresh (`--clean`): remove everything in it but its lock first.
     pub clean: bool,
+    /// The Linux packages to make of each linux target (`packages:`); `None`: none.
+    pub packages: Option<PackagesConfig>,
 }
 
 /// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
@@ -92,12 +96,18 @@ pub struct Configured {
     pub outputs: BTreeSet<String>,
     /// The targets that have an archive (`linux/arm/7`).
     pub archives: BTreeSet<String>,
+    /// The packages: each target that has them with a format (`linux/amd64`, `deb`).
+    pub packages: BTreeSet<(String, String)>,
 }
 
 impl Configured {
-    /// What `plan` (the whole plan of gocross.yaml) builds.
-    pub fn of(plan: &BuildPlan) -> Configured {
+    /// What `plan` (the whole plan of gocross.yaml) builds, with `packages` (`packages:`).
+    pub fn of(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Configured {
         Configured {
+            packages: package_jobs(plan, packages)
+                .into_iter()
+                .map(|j| (j.target.to_string(), j.format.to_string()))
+                .collect(),
             outputs: plan
                 .jobs
                 .iter()
@@ -158,6 +168,8 @@ pub struct BuildReport {
     pub results: Vec<TargetResult>,
     /// The targets whose archive could not be made, and why (their binaries are built).
     pub archive_failures: Vec<(Target, String)>,
+    /// The packages that could not be made (target, format), and why.
+    pub package_failures: Vec<(Target, crate::config::PackageFormat, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -167,6 +179,7 @@ impl BuildReport {
     pub fn success(&self) -> bool {
         !self.interrupted
             && self.archive_failures.is_empty()
+            && self.package_failures.is_empty()
             && self
                 .results
                 .iter()
@@ -236,6 +249,7 @@ pub fn build(
             });
         }
     }
+    let package_jobs = package_jobs(plan, opts.packages.as_ref());
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
@@ -341,6 +355,12 @@ pub fn build(
         .filter(|a| replaced.contains(&a.target))
         .cloned()
         .collect();
+    let earlier_packages: Vec<manifest::Archive> = previous
+        .iter()
+        .flat_map(|p| &p.packages)
+        .filter(|a| replaced.contains(&a.target))
+        .cloned()
+        .collect();
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -381,10 +401,44 @@ pub fn build(
             }
         }
     }
-    // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
-    // not this source's: remove it.
+    // 5. Packages of the linux targets whose binaries all passed, as archives.
+    let mut package_failures = Vec::new();
+    if !interrupted && let Some(config) = &opts.packages {
+        let ready: Vec<&PackageJob> = package_jobs
+            .iter()
+            .filter(|job| {
+                results
+                    .iter()
+                    .filter(|r| r.target == job.target)
+                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+            })
+            .collect();
+        let made = package::make_all(
+            &ready,
+            config,
+            config.name_or(&plan.project),
+            &manifest,
+            &dist_abs,
+            &opts.module_dir,
+            &opts.stamp.date,
+            opts.jobs,
+        );
+        for (job, made) in ready.iter().zip(made) {
+            match made {
+                Ok(p) => package::record(&mut manifest, p),
+                Err(e) => package_failures.push((job.target, job.format, e.to_string())),
+            }
+        }
+    }
+    // An earlier archive or package of a rebuilt target that was neither kept nor rewritten
+    // in place is not this source's: remove it.
     for a in &earlier_archives {
         if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
+            let _ = std::fs::remove_file(dist_abs.join(&a.path));
+        }
+    }
+    for a in &earlier_packages {
+        if manifest::safe_relative(&a.path) && !manifest.packages.iter().any(|x| x.path == a.path) {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
         }
     }
@@ -394,8 +448,28 @@ pub fn build(
         manifest,
         results,
         archive_failures,
+        package_failures,
         interrupted,
     })
+}
+
+/// The packages to make of `plan`'s linux targets: one per target and format of
+/// `packages`, holding every binary of the target.
+fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<PackageJob> {
+    let Some(packages) = packages else {
+        return Vec::new();
+    };
+    plan.jobs
+        .iter()
+        .filter(|j| j.target.goos() == crate::targets::Goos::Linux)
+        .flat_map(|j| {
+            packages.formats.iter().map(|&format| PackageJob {
+                target: j.target,
+                format,
+                binaries: j.binaries.iter().map(|b| b.output.clone()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
@@ -500,6 +574,8 @@ fn drop_stale(
     let mut kept = previous.without(stale);
     kept.archives
         .retain(|x| configured.archives.contains(&x.target));
+    kept.packages
+        .retain(|x| configured.packages.contains(&(x.target.clone(), x.format.clone())));
     if kept == previous {
         return Ok(previous);
     }
@@ -513,7 +589,8 @@ fn drop_stale(
             previous
                 .archives
                 .iter()
-                .filter(|x| !kept.archives.contains(x))
+                .chain(&previous.packages)
+                .filter(|x| !kept.archives.contains(x) && !kept.packages.contains(x))
                 .map(|x| x.path.as_str()),
         );
     for path in files.filter(|p| manifest::safe_relative(p)) {
@@ -572,9 +649,15 @@ fn merge(
                 .into_iter()
                 .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
         );
+        current.packages.extend(
+            prev.packages
+                .into_iter()
+                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+        );
     }
     current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     current.archives.sort_by(|a, b| a.name.cmp(&b.name));
+    current.packages.sort_by(|a, b| a.name.cmp(&b.name));
     current
 }
 
@@ -618,6 +701,7 @@ mod tests {
         let configured = Configured {
             outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
             archives: BTreeSet::new(),
+            packages: BTreeSet::new(),
         };
         let kept = drop_stale(previous, &configured, dist.path()).unwrap();
         assert_eq!(kept.artifacts.len(), 1);

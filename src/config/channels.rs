@@ -91,6 +91,14 @@ pub struct PackagesConfig {
     pub depends: BTreeMap<PackageFormat, Vec<String>>,
 }
 
+impl PackagesConfig {
+    /// The packages' name: `name`, else `project` (which the config's rules checked is a
+    /// package name then).
+    pub fn name_or<'a>(&'a self, project: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(project)
+    }
+}
+
 /// One extra file of a package (`packages.contents` entries).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -343,6 +351,19 @@ pub(super) fn validate(
                 &packages.referenced,
                 "key `packages`: no linux target is configured, so there is nothing to package: add one (linux/amd64), or remove this".to_string(),
             ));
+        }
+        for format in &packages.value.formats {
+            if let Some(t) = targets
+                .iter()
+                .find(|t| t.goos() == Goos::Linux && crate::package::arch(*format, t).is_none())
+            {
+                return Err(at(
+                    &packages.referenced,
+                    format!(
+                        "key `packages.formats`: {format} has no architecture for {t}: remove {format}, or the target"
+                    ),
+                ));
+            }
         }
         if packages.value.name.is_none() && !is_package_name(&config.project) {
             return Err(at(
