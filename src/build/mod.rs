@@ -51,8 +51,8 @@ pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run,
 
 use crate::archive::{self, ArchiveJob};
 use crate::config::PackagesConfig;
-use crate::package::{self, PackageJob};
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
+use crate::package::{self, PackageJob};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
@@ -574,8 +574,11 @@ fn drop_stale(
     let mut kept = previous.without(stale);
     kept.archives
         .retain(|x| configured.archives.contains(&x.target));
-    kept.packages
-        .retain(|x| configured.packages.contains(&(x.target.clone(), x.format.clone())));
+    kept.packages.retain(|x| {
+        configured
+            .packages
+            .contains(&(x.target.clone(), x.format.clone()))
+    });
     if kept == previous {
         return Ok(previous);
     }

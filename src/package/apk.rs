@@ -13,7 +13,7 @@ const TAR_END: usize = 1024;
 
 /// The apk's bytes.
 pub(super) fn write(package: &Package) -> std::io::Result<Vec<u8>> {
-    let data = gzip(&tar(&super::data_entries(package, ""), package.mtime)?)?;
+    let data = gzip(&tar(&super::data_entries(package), package.mtime)?)?;
     let info = pkginfo(package, &crate::digest::sha256_hex(&data));
     let mut control = tar(
         &[TarEntry {

@@ -50,7 +50,10 @@ pub(super) fn add_docs(
 
 /// The module's license file (the first of `LICENSE*`, `LICENCE*`, `COPYING*` at its root,
 /// by name), or, without one, a line naming `packages.license`.
-fn copyright_text(package: &Package, module_dir: &std::path::Path) -> Result<Vec<u8>, PackageError> {
+fn copyright_text(
+    package: &Package,
+    module_dir: &std::path::Path,
+) -> Result<Vec<u8>, PackageError> {
     let mut names: Vec<String> = std::fs::read_dir(module_dir)
         .map(|dir| {
             dir.filter_map(Result::ok)
@@ -74,7 +77,11 @@ fn copyright_text(package: &Package, module_dir: &std::path::Path) -> Result<Vec
         None => Ok(format!(
             "{} is distributed under the license {}.\n",
             package.name,
-            package.config.license.as_deref().unwrap_or("its authors chose")
+            package
+                .config
+                .license
+                .as_deref()
+                .unwrap_or("its authors chose")
         )
         .into_bytes()),
     }
@@ -98,7 +105,19 @@ pub(super) fn write(package: &Package) -> std::io::Result<Vec<u8>> {
     if let Some(homepage) = &config.homepage {
         control.push_str(&format!("Homepage: {homepage}\n"));
     }
-    control.push_str(&format!("Description: {}\n", config.description.trim()));
+    // The synopsis, then an extended description (policy 5.6.13: lintian reports an empty
+    // one as an error) naming the commands.
+    let commands: Vec<&str> = package
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("/usr/bin/"))
+        .collect();
+    control.push_str(&format!(
+        "Description: {}\n This package installs the command{} {} in /usr/bin.\n",
+        config.description.trim(),
+        if commands.len() == 1 { "" } else { "s" },
+        commands.join(", ")
+    ));
     let md5sums: String = package
         .files
         .iter()
@@ -130,7 +149,7 @@ pub(super) fn write(package: &Package) -> std::io::Result<Vec<u8>> {
         ],
         package.mtime,
     )?;
-    let mut data = super::data_entries(package, "./");
+    let mut data = super::data_entries(package);
     data.insert(
         0,
         TarEntry {
@@ -186,9 +205,15 @@ mod tests {
     #[test]
     fn changelog_dates_are_rfc_2822() {
         // 2026-03-01T12:00:00Z, a Sunday.
-        assert_eq!(super::rfc2822(1_772_366_400), "Sun, 01 Mar 2026 12:00:00 +0000");
+        assert_eq!(
+            super::rfc2822(1_772_366_400),
+            "Sun, 01 Mar 2026 12:00:00 +0000"
+        );
         assert_eq!(super::rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
         // 2024-02-29T23:59:59Z, a Thursday.
-        assert_eq!(super::rfc2822(1_709_251_199), "Thu, 29 Feb 2024 23:59:59 +0000");
+        assert_eq!(
+            super::rfc2822(1_709_251_199),
+            "Thu, 29 Feb 2024 23:59:59 +0000"
+        );
     }
 }

@@ -52,7 +52,9 @@ pub struct PackageJob {
 pub enum PackageError {
     #[error(transparent)]
     Binary(#[from] ArchiveError),
-    #[error("{format} has no architecture for {target}: remove {format} from `packages.formats`, or the target")]
+    #[error(
+        "{format} has no architecture for {target}: remove {format} from `packages.formats`, or the target"
+    )]
     Arch {
         format: PackageFormat,
         target: Target,
@@ -191,7 +193,10 @@ pub fn version(format: PackageFormat, version: &str) -> Result<String, PackageEr
                 return Ok(core.to_string());
             };
             let word = pre.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-            let number: String = pre[word.len()..].chars().filter(char::is_ascii_digit).collect();
+            let number: String = pre[word.len()..]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             if matches!(word, "alpha" | "beta" | "pre" | "rc") {
                 return Ok(format!("{core}_{word}{number}"));
             }
@@ -462,19 +467,19 @@ fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     gz.finish()
 }
 
-/// The tar entries of a package's files under `prefix` (`./` for a deb, empty for an apk):
-/// every directory they need, then the files, in path order.
-fn data_entries<'a>(package: &'a Package, prefix: &str) -> Vec<TarEntry<'a>> {
+/// The tar entries of a package's files, relative to `/`: every directory they need, then
+/// the files, in path order.
+fn data_entries<'a>(package: &'a Package) -> Vec<TarEntry<'a>> {
     let mut entries: Vec<TarEntry> = package
         .dirs()
         .into_iter()
         .map(|d| TarEntry {
-            path: format!("{prefix}{d}/"),
+            path: format!("{d}/"),
             mode: DIR_MODE,
             bytes: None,
         })
         .chain(package.files.iter().map(|f| TarEntry {
-            path: format!("{prefix}{}", f.path.trim_start_matches('/')),
+            path: f.path.trim_start_matches('/').to_string(),
             mode: f.mode,
             bytes: Some(&f.bytes),
         }))
