@@ -86,7 +86,9 @@ pub struct PackagesConfig {
     /// Extra files of the package, besides the binaries.
     #[serde(default)]
     pub contents: Vec<PackageFile>,
-    /// Package dependencies per format, e.g. `{deb: [ca-certificates]}`.
+    /// Package dependencies per format, e.g. `{deb: [ca-certificates]}`, each as the
+    /// format writes one: deb `name (>= 1.2)` (Debian's `Depends`), rpm `name >= 1.2` (a
+    /// spec file's `Requires`), apk `name>=1.2` (`.PKGINFO`'s `depend`).
     #[serde(default)]
     pub depends: BTreeMap<PackageFormat, Vec<String>>,
 }
