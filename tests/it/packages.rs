@@ -3,14 +3,16 @@
 //! tools read and install: `dpkg-deb -I/-c`, `dpkg --root` into a scratch root, `lintian`,
 //! `rpm -qip`, `rpm -K`, `rpm2cpio | cpio`, and the apk's `.PKGINFO` and `datahash` (read
 //! with `tar`); the installed commands run. A second checkout of the same commit elsewhere
-//! gives the same bytes. Bad `packages:` sections stop the build at their place.
+//! gives the same bytes, and `gocross release` uploads them to the GitHub stand-in. Bad `packages:` sections stop the build at their place.
 
 use crate::common;
+use crate::fake_github::{FakeGitHub, OWNER, REPO};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+const TOKEN: &str = "ghs_Fake0Token1For2Package3Tests4";
 /// The commit date of both checkouts: 2026-03-01 12:00:00 UTC.
 const COMMIT_DATE: &str = "2026-03-01T12:00:00Z";
 
@@ -91,8 +93,8 @@ fn sha256(path: &Path) -> String {
     gocross::digest::hex(&Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-#[test]
-fn ship_packages_are_read_installed_and_reproducible() {
+#[tokio::test]
+async fn ship_packages_are_read_installed_reproducible_and_released() {
     for (tool, install) in [
         ("go", "install Go from https://go.dev/dl"),
         ("git", "apt-get install git"),
@@ -315,6 +317,48 @@ fn ship_packages_are_read_installed_and_reproducible() {
             sha256(&dist.join(name)),
             sha256(&second.join("dist").join(name)),
             "{name} is reproducible"
+        );
+    }
+
+    // Released with the binaries, each package with its bytes and its type.
+    let fake = FakeGitHub::start(TOKEN).await;
+    let out = common::run_ok(
+        common::gocross()
+            .current_dir(&first)
+            .args(["release", "--tag", "v1.2.3"])
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}"))
+            .env("GITHUB_API_URL", fake.url())
+            .env("GOCROSS_MAX_SLEEP", "0")
+            .env_remove("GOCROSS_UPLOAD_URL")
+            .env_remove("GITHUB_SHA")
+            .env_remove("GITHUB_EVENT_PATH"),
+    );
+    assert!(out.contains("release v1.2.3: published"), "{out}");
+    let state = fake.state();
+    let release = &state.releases[0];
+    for name in PACKAGES {
+        let asset = release
+            .assets
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name} is released: {out}"));
+        assert!(
+            asset.bytes == std::fs::read(dist.join(name)).unwrap(),
+            "{name}"
+        );
+        let want = match name.rsplit('.').next() {
+            Some("deb") => "application/vnd.debian.binary-package",
+            Some("rpm") => "application/x-rpm",
+            _ => "application/octet-stream",
+        };
+        assert_eq!(asset.content_type, want, "{name}");
+        assert!(
+            release
+                .body
+                .contains(&format!("`{name}` (`ship`, `ship-keygen`)")),
+            "{name} in the notes: {}",
+            release.body
         );
     }
 }
