@@ -381,6 +381,10 @@ fn bad_packages_sections_stop_the_build_at_their_place() {
             "version: 1\nproject: ship\ntargets: [linux/arm/5]\npackages:\n  formats: [deb, apk]\n  maintainer: Jane Doe <jane@example.org>\n  description: Ships files\n",
             "key `packages.formats`: apk has no architecture for linux/arm/5: remove apk, or the target",
         ),
+        (
+            "version: 1\nproject: ship\ntargets: [linux/amd64]\npackages:\n  formats: [deb]\n  maintainer: Jane Doe <jane@example.org>\n  description: Ships files\n  homepage: \"https://example.org\\nEssential: yes\"\n",
+            "`https://example.org\\nEssential: yes` holds a line break or a control character: write it on one line",
+        ),
     ];
     for (config, error) in cases {
         let module = common::copy_module(&common::example("ship"));
