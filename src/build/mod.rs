@@ -685,9 +685,19 @@ mod tests {
             "x_linux_386",
             "x_linux_386.cdx.json",
             "x_1_linux_386.tar.gz",
+            "x_1_amd64.deb",
+            "x-1-1.x86_64.rpm",
         ] {
             std::fs::write(dist.path().join(f), b"x").unwrap();
         }
+        // A package of a format still configured, and one of a format no longer configured.
+        let package = |name: &str, format: &str| manifest::Archive {
+            target: "linux/amd64".into(),
+            name: name.into(),
+            path: name.into(),
+            format: format.into(),
+            ..Default::default()
+        };
         let mut gone = artifact("linux/386", "x_linux_386");
         gone.sbom = Some("x_linux_386.cdx.json".into());
         let previous = Manifest {
@@ -699,16 +709,21 @@ mod tests {
                 path: "x_1_linux_386.tar.gz".into(),
                 ..Default::default()
             }],
+            packages: vec![
+                package("x-1-1.x86_64.rpm", "rpm"),
+                package("x_1_amd64.deb", "deb"),
+            ],
             ..Manifest::default()
         };
         let configured = Configured {
             outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
             archives: BTreeSet::new(),
-            packages: BTreeSet::new(),
+            packages: BTreeSet::from([("linux/amd64".to_string(), "deb".to_string())]),
         };
         let kept = drop_stale(previous, &configured, dist.path()).unwrap();
         assert_eq!(kept.artifacts.len(), 1);
         assert!(kept.archives.is_empty());
+        assert_eq!(kept.packages, [package("x_1_amd64.deb", "deb")]);
         assert_eq!(
             Manifest::read(dist.path()).unwrap(),
             kept,
@@ -719,7 +734,15 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["checksums.txt", "manifest.json", "x_linux_amd64"]);
+        assert_eq!(
+            left,
+            [
+                "checksums.txt",
+                "manifest.json",
+                "x_1_amd64.deb",
+                "x_linux_amd64"
+            ]
+        );
     }
 
     #[test]
