@@ -242,10 +242,7 @@ impl Prepared<'_> {
         before.name == self.file_name
             && before.path == self.file_name
             && before.inputs.as_deref() == Some(self.inputs.as_str())
-            && open_in_dist(dist, &before.path)
-                .ok()
-                .and_then(|(file, _)| sha256_read(file).ok())
-                .is_some_and(|(size, sha256)| size == before.size && sha256 == before.sha256)
+            && intact(dist, before)
     }
 
     /// Reads the binaries through [`open_in_dist`], each checked against its recorded
@@ -318,6 +315,15 @@ impl Prepared<'_> {
             inputs: Some(inputs),
         })
     }
+}
+
+/// Whether the file of `record` (an archive or a package) in `dist`, opened through
+/// [`open_in_dist`], still has the size and SHA-256 the manifest records.
+pub fn intact(dist: &Path, record: &Archive) -> bool {
+    open_in_dist(dist, &record.path)
+        .ok()
+        .and_then(|(file, _)| sha256_read(file).ok())
+        .is_some_and(|(size, sha256)| size == record.size && sha256 == record.sha256)
 }
 
 /// The bytes of the binary at `path` in `dist` (read through [`open_in_dist`]), which must

@@ -401,7 +401,8 @@ pub fn build(
             }
         }
     }
-    // 5. Packages of the linux targets whose binaries all passed, as archives.
+    // 5. Packages of the linux targets whose binaries all passed, as archives; an earlier
+    // package whose inputs are unchanged is kept.
     let mut package_failures = Vec::new();
     if !interrupted && let Some(config) = &opts.packages {
         let ready: Vec<&PackageJob> = package_jobs
@@ -418,6 +419,7 @@ pub fn build(
             config,
             config.name_or(&plan.project),
             &manifest,
+            &earlier_packages,
             &dist_abs,
             &opts.module_dir,
             &opts.stamp.date,

@@ -19,6 +19,11 @@
 //! The file names carry the build's version as stamped (`1.2.0-rc.1`), like the archives';
 //! the packages' own version fields carry it as each format orders it ([`version`]).
 //!
+//! A package whose inputs are those of the earlier build's package of the same name
+//! ([`Archive::inputs`]: the gocross version, the format, the metadata, the date, and each
+//! file's path, mode and SHA-256) and whose file still has its recorded SHA-256 is kept as it
+//! is: nothing is compressed or written.
+//!
 //! Reproducible: every mtime is the build's date (`SOURCE_DATE_EPOCH`, else the commit date:
 //! the [`Stamp`](crate::build::Stamp)'s), entries are sorted, owned by uid and gid 0, and
 //! compressed without a name or time; two builds of a commit give the same bytes.
@@ -256,6 +261,45 @@ struct Package<'a> {
 }
 
 impl Package<'_> {
+    /// [`Archive::inputs`] of the package in `format` named `file_name`: the SHA-256
+    /// (lowercase hex) of this gocross's version, the format and file name, every value
+    /// written into the package's metadata, the date, and each file's path, mode and
+    /// SHA-256, as length-prefixed fields (so that no two different inputs hash alike).
+    fn inputs(&self, format: PackageFormat, file_name: &str) -> String {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        let config = self.config;
+        field(env!("CARGO_PKG_VERSION").as_bytes());
+        field(format.as_str().as_bytes());
+        field(file_name.as_bytes());
+        for value in [
+            self.name,
+            &self.version,
+            self.arch,
+            &config.maintainer,
+            &config.description,
+            config.license.as_deref().unwrap_or_default(),
+            config.homepage.as_deref().unwrap_or_default(),
+            self.date,
+        ] {
+            field(value.as_bytes());
+        }
+        field(&(self.depends.len() as u64).to_le_bytes());
+        for d in self.depends {
+            field(d.as_bytes());
+        }
+        for f in &self.files {
+            field(f.path.as_bytes());
+            field(&f.mode.to_le_bytes());
+            field(crate::digest::sha256_hex(&f.bytes).as_bytes());
+        }
+        crate::digest::hex(&hasher.finalize())
+    }
+
     /// The installed size in bytes: the files' sizes.
     fn installed_size(&self) -> u64 {
         self.files.iter().map(|f| f.bytes.len() as u64).sum()
@@ -281,21 +325,26 @@ impl Package<'_> {
 
 /// Makes the package of each of `jobs` in `dist`, on at most `workers` threads, named
 /// `name`, from the binaries `manifest` lists (which must have passed their checks), the
-/// `config`'s contents under `module_dir`, and the build's `version` and `date` (RFC 3339).
-/// Returns each job's manifest record, in the order of `jobs`; record them with [`record`].
+/// `config`'s contents under `module_dir`, and the build's `version` and `date` (RFC 3339);
+/// a package whose file name and inputs equal those of one in `previous` (the earlier
+/// build's packages) is kept when its file is intact. Returns each job's manifest record
+/// (the earlier one when kept), in the order of `jobs`; record them with [`record`].
 #[allow(clippy::too_many_arguments)]
 pub fn make_all(
     jobs: &[&PackageJob],
     config: &PackagesConfig,
     name: &str,
     manifest: &Manifest,
+    previous: &[Archive],
     dist: &Path,
     module_dir: &Path,
     date: &str,
     workers: usize,
 ) -> Vec<Result<Archive, PackageError>> {
     crate::pool::in_order(jobs, workers, |job| {
-        make(job, config, name, manifest, dist, module_dir, date)
+        make(
+            job, config, name, manifest, previous, dist, module_dir, date,
+        )
     })
 }
 
@@ -309,11 +358,13 @@ pub fn record(manifest: &mut Manifest, package: Archive) {
     manifest.packages.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn make(
     job: &PackageJob,
     config: &PackagesConfig,
     name: &str,
     manifest: &Manifest,
+    previous: &[Archive],
     dist: &Path,
     module_dir: &Path,
     date: &str,
@@ -378,6 +429,15 @@ fn make(
     if let Some(w) = package.files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(PackageError::Duplicate(w[0].path.clone()));
     }
+    let inputs = package.inputs(job.format, &file_name);
+    if let Some(before) = previous.iter().find(|p| {
+        p.name == file_name
+            && p.path == file_name
+            && p.inputs.as_deref() == Some(inputs.as_str())
+            && crate::archive::intact(dist, p)
+    }) {
+        return Ok(before.clone());
+    }
     let dest = dist.join(&file_name);
     let err = |cause: std::io::Error| PackageError::Write {
         path: dest.clone(),
@@ -420,7 +480,7 @@ fn make(
             .into_iter()
             .map(|f| f.path.trim_start_matches('/').to_string())
             .collect(),
-        inputs: None,
+        inputs: Some(inputs),
     })
 }
 

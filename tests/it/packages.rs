@@ -3,7 +3,7 @@
 //! tools read and install: `dpkg-deb -I/-c`, `dpkg --root` into a scratch root, `lintian`,
 //! `rpm -qip`, `rpm -K`, `rpm2cpio | cpio`, and the apk's `.PKGINFO` and `datahash` (read
 //! with `tar`); the installed commands run. A second checkout of the same commit elsewhere
-//! gives the same bytes, and `gocross release` uploads them to the GitHub stand-in. Bad `packages:` sections stop the build at their place.
+//! gives the same bytes, a rebuild keeps them, and `gocross release` uploads them to the GitHub stand-in. Bad `packages:` sections stop the build at their place.
 
 use crate::common;
 use crate::fake_github::{FakeGitHub, OWNER, REPO};
@@ -319,6 +319,25 @@ async fn ship_packages_are_read_installed_reproducible_and_released() {
             "{name} is reproducible"
         );
     }
+
+    // Built again in place: each package is kept (the same file), and one that no longer
+    // has its recorded SHA-256 is written again, as it was.
+    use std::os::unix::fs::MetadataExt;
+    let inode = |name: &str| std::fs::metadata(dist.join(name)).unwrap().ino();
+    let before: Vec<u64> = PACKAGES.iter().map(|n| inode(n)).collect();
+    let rpm_sha256 = sha256(&rpm);
+    std::fs::write(&rpm, b"tampered").unwrap();
+    build(&first);
+    for (name, ino) in PACKAGES.iter().zip(before) {
+        if dist.join(name) != rpm {
+            assert_eq!(inode(name), ino, "{name} is kept");
+        }
+    }
+    assert_eq!(
+        sha256(&rpm),
+        rpm_sha256,
+        "the tampered rpm is written again"
+    );
 
     // Released with the binaries, each package with its bytes and its type.
     let fake = FakeGitHub::start(TOKEN).await;
