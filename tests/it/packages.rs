@@ -38,7 +38,10 @@ packages:
   homepage: https://example.org/ship
   contents:
     - {src: README.md, dst: /usr/share/doc/ship/README.md}
-  depends: {apk: [ca-certificates]}
+  depends:
+    deb: [ca-certificates]
+    rpm: [ca-certificates, "glibc >= 2.17"]
+    apk: [ca-certificates]
 "#;
 
 /// The packages, by target.
@@ -165,6 +168,7 @@ async fn ship_packages_are_read_installed_reproducible_and_released() {
         "Priority: optional",
         "Homepage: https://example.org/ship",
         "Description: Ships files from one place to another",
+        "Depends: ca-certificates",
         "This package installs the commands ship, ship-keygen in /usr/bin.",
     ] {
         assert!(info.contains(field), "{field}:\n{info}");
@@ -203,7 +207,13 @@ async fn ship_packages_are_read_installed_reproducible_and_released() {
         Command::new("dpkg")
             .arg("--root")
             .arg(&root)
-            .args(["--force-not-root", "--log=/dev/null", "-i"])
+            // The scratch root has no packages: ca-certificates is not there.
+            .args([
+                "--force-not-root",
+                "--force-depends",
+                "--log=/dev/null",
+                "-i",
+            ])
             .arg(&deb),
     );
     let version = common::run_ok(Command::new(root.join("usr/bin/ship")).arg("--version"));
@@ -237,6 +247,10 @@ async fn ship_packages_are_read_installed_reproducible_and_released() {
         "Summary     : Ships files from one place to another",
     ] {
         assert!(info.contains(field), "{field}:\n{info}");
+    }
+    let requires = common::run_ok(Command::new("rpm").arg("-qRp").arg(&rpm));
+    for dep in ["ca-certificates", "glibc >= 2.17"] {
+        assert!(requires.lines().any(|l| l == dep), "{dep}:\n{requires}");
     }
     let checked = common::run_ok(Command::new("rpm").arg("-K").arg(&rpm));
     assert!(checked.trim_end().ends_with("digests OK"), "{checked}");
