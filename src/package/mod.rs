@@ -1,6 +1,6 @@
-//! Linux packages of the verified binaries (`packages:` in gocross.yaml): one `.deb`
-//! ([`deb`]), `.rpm` ([`rpm`]) and `.apk` ([`apk`]) per linux target and configured format,
-//! written into dist/ after the archives and recorded in manifest.json's `packages`.
+//! Linux packages of the verified binaries (`packages:` in gocross.yaml): one `.deb`, `.rpm`
+//! and `.apk` (one submodule each) per linux target and configured format, written into
+//! dist/ after the archives and recorded in manifest.json's `packages`.
 //!
 //! A package starts from the manifest, as an archive does ([`crate::archive`]): it holds the
 //! binaries the manifest lists for its target that passed their checks, each read through
