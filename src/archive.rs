@@ -246,10 +246,7 @@ impl Prepared<'_> {
         before.name == self.file_name
             && before.path == self.file_name
             && before.inputs.as_deref() == Some(self.inputs.as_str())
-            && open_in_dist(dist, &before.path)
-                .ok()
-                .and_then(|(file, _)| sha256_read(file).ok())
-                .is_some_and(|(size, sha256)| size == before.size && sha256 == before.sha256)
+            && intact(dist, before)
     }
 
     /// Reads the binaries through [`open_in_dist`], each checked against its recorded
@@ -266,12 +263,7 @@ impl Prepared<'_> {
         } = self;
         for e in &mut entries {
             let Some(path) = &e.binary else { continue };
-            let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
-            file.read_to_end(&mut e.bytes)
-                .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
-            if hex(&Sha256::digest(&e.bytes)) != e.sha256 {
-                return Err(ArchiveError::Changed(path.clone()));
-            }
+            e.bytes = read_binary(dist, path, &e.sha256)?;
         }
         let dest = dist.join(&file_name);
         let err = |cause: std::io::Error| ArchiveError::Write {
@@ -327,6 +319,31 @@ impl Prepared<'_> {
             inputs: Some(inputs),
         })
     }
+}
+
+/// Whether the file of `record` (an archive or a package) in `dist`, opened through
+/// [`open_in_dist`], still has the size and SHA-256 the manifest records.
+pub fn intact(dist: &Path, record: &Archive) -> bool {
+    open_in_dist(dist, &record.path)
+        .ok()
+        .and_then(|(file, _)| sha256_read(file).ok())
+        .is_some_and(|(size, sha256)| size == record.size && sha256 == record.sha256)
+}
+
+/// The bytes of the binary at `path` in `dist` (read through [`open_in_dist`]), which must
+/// still have the SHA-256 (lowercase hex) manifest.json records for it: what an archive or a
+/// package ([`crate::package`]) holds.
+///
+/// Errors: the file cannot be opened or read, or its SHA-256 differs.
+pub fn read_binary(dist: &Path, path: &str, sha256: &str) -> Result<Vec<u8>, ArchiveError> {
+    let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
+    if hex(&Sha256::digest(&bytes)) != sha256 {
+        return Err(ArchiveError::Changed(path.to_string()));
+    }
+    Ok(bytes)
 }
 
 /// The files `globs` match under `module_dir`, directories expanded, anything under `dist`

@@ -52,6 +52,7 @@ pub mod gotool;
 pub mod image;
 pub mod manifest;
 pub mod origin;
+pub mod package;
 pub mod plan;
 pub mod pool;
 pub mod project;

@@ -23,9 +23,9 @@
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
 //!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
-//!    time; an earlier archive whose inputs are unchanged is kept), then write
-//!    `manifest.json`, then `checksums.txt`,
-//!    atomically.
+//!    time; an earlier archive whose inputs are unchanged is kept), and each linux target's
+//!    Linux packages ([`crate::package`], `packages:`), then write `manifest.json`, then
+//!    `checksums.txt`, atomically.
 
 mod actions_report;
 mod checks;
@@ -50,7 +50,9 @@ pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
+use crate::config::PackagesConfig;
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
+use crate::package::{self, PackageJob};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
@@ -86,6 +88,8 @@ pub struct BuildOptions {
     /// `universal_binaries: true`: join each binary's darwin/amd64 and darwin/arm64 builds
     /// into a universal binary ([`crate::universal`]) whenever this build makes either.
     pub universal: bool,
+    /// The Linux packages to make of each linux target (`packages:`); `None`: none.
+    pub packages: Option<PackagesConfig>,
 }
 
 /// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
@@ -96,13 +100,20 @@ pub struct Configured {
     pub outputs: BTreeSet<String>,
     /// The targets that have an archive (`linux/arm/7`).
     pub archives: BTreeSet<String>,
+    /// The packages: each target that has them with a format (`linux/amd64`, `deb`).
+    pub packages: BTreeSet<(String, String)>,
 }
 
 impl Configured {
     /// What `plan` (the whole plan of gocross.yaml) builds, with the universal binaries of
-    /// its darwin/amd64 and darwin/arm64 binaries when `universal` (`universal_binaries`).
-    pub fn of(plan: &BuildPlan, universal: bool) -> Configured {
+    /// its darwin/amd64 and darwin/arm64 binaries when `universal` (`universal_binaries`), and
+    /// `packages` (`packages:`).
+    pub fn of(plan: &BuildPlan, universal: bool, packages: Option<&PackagesConfig>) -> Configured {
         let mut configured = Configured {
+            packages: package_jobs(plan, packages)
+                .into_iter()
+                .map(|j| (j.target.to_string(), j.format.to_string()))
+                .collect(),
             outputs: plan
                 .jobs
                 .iter()
@@ -182,6 +193,8 @@ pub struct BuildReport {
     pub results: Vec<TargetResult>,
     /// The targets whose archive could not be made, and why (their binaries are built).
     pub archive_failures: Vec<(String, String)>,
+    /// The packages that could not be made (target, format), and why.
+    pub package_failures: Vec<(Target, crate::config::PackageFormat, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -191,6 +204,7 @@ impl BuildReport {
     pub fn success(&self) -> bool {
         !self.interrupted
             && self.archive_failures.is_empty()
+            && self.package_failures.is_empty()
             && self
                 .results
                 .iter()
@@ -281,6 +295,7 @@ pub fn build(
         )?,
         None => None,
     };
+    let package_jobs = package_jobs(plan, opts.packages.as_ref());
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
@@ -400,6 +415,12 @@ pub fn build(
         .filter(|a| universal_rebuilt && a.target == universal::TARGET)
         .map(|a| a.path.clone())
         .collect();
+    let earlier_packages: Vec<manifest::Archive> = previous
+        .iter()
+        .flat_map(|p| &p.packages)
+        .filter(|a| replaced.contains(&a.target))
+        .cloned()
+        .collect();
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -479,8 +500,39 @@ pub fn build(
             }
         }
     }
-    // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
-    // not this source's: remove it.
+    // 5. Packages of the linux targets whose binaries all passed, as archives; an earlier
+    // package whose inputs are unchanged is kept.
+    let mut package_failures = Vec::new();
+    if !interrupted && let Some(config) = &opts.packages {
+        let ready: Vec<&PackageJob> = package_jobs
+            .iter()
+            .filter(|job| {
+                results
+                    .iter()
+                    .filter(|r| r.target == job.target)
+                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+            })
+            .collect();
+        let made = package::make_all(
+            &ready,
+            config,
+            config.name_or(&plan.project),
+            &manifest,
+            &earlier_packages,
+            &dist_abs,
+            &opts.module_dir,
+            &opts.stamp.date,
+            opts.jobs,
+        );
+        for (job, made) in ready.iter().zip(made) {
+            match made {
+                Ok(p) => package::record(&mut manifest, p),
+                Err(e) => package_failures.push((job.target, job.format, e.to_string())),
+            }
+        }
+    }
+    // An earlier archive or package of a rebuilt target that was neither kept nor rewritten
+    // in place is not this source's: remove it.
     for a in &earlier_archives {
         if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
@@ -491,14 +543,39 @@ pub fn build(
             let _ = std::fs::remove_file(dist_abs.join(path));
         }
     }
+    for a in &earlier_packages {
+        if manifest::safe_relative(&a.path) && !manifest.packages.iter().any(|x| x.path == a.path) {
+            let _ = std::fs::remove_file(dist_abs.join(&a.path));
+        }
+    }
     manifest.commit(&dist_abs)?;
     Ok(BuildReport {
         dist: opts.dist.clone(),
         manifest,
         results,
         archive_failures,
+        package_failures,
         interrupted,
     })
+}
+
+/// The packages to make of `plan`'s linux targets: one per target and format of
+/// `packages`, holding every binary of the target.
+fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<PackageJob> {
+    let Some(packages) = packages else {
+        return Vec::new();
+    };
+    plan.jobs
+        .iter()
+        .filter(|j| j.target.goos() == crate::targets::Goos::Linux)
+        .flat_map(|j| {
+            packages.formats.iter().map(|&format| PackageJob {
+                target: j.target,
+                format,
+                binaries: j.binaries.iter().map(|b| b.output.clone()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
@@ -603,6 +680,11 @@ fn drop_stale(
     let mut kept = previous.without(stale);
     kept.archives
         .retain(|x| configured.archives.contains(&x.target));
+    kept.packages.retain(|x| {
+        configured
+            .packages
+            .contains(&(x.target.clone(), x.format.clone()))
+    });
     if kept == previous {
         return Ok(previous);
     }
@@ -616,7 +698,8 @@ fn drop_stale(
             previous
                 .archives
                 .iter()
-                .filter(|x| !kept.archives.contains(x))
+                .chain(&previous.packages)
+                .filter(|x| !kept.archives.contains(x) && !kept.packages.contains(x))
                 .map(|x| x.path.as_str()),
         );
     for path in files.filter(|p| manifest::safe_relative(p)) {
@@ -675,9 +758,15 @@ fn merge(
                 .into_iter()
                 .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
         );
+        current.packages.extend(
+            prev.packages
+                .into_iter()
+                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+        );
     }
     current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     current.archives.sort_by(|a, b| a.name.cmp(&b.name));
+    current.packages.sort_by(|a, b| a.name.cmp(&b.name));
     current
 }
 
@@ -702,9 +791,19 @@ mod tests {
             "x_linux_386",
             "x_linux_386.cdx.json",
             "x_1_linux_386.tar.gz",
+            "x_1_amd64.deb",
+            "x-1-1.x86_64.rpm",
         ] {
             std::fs::write(dist.path().join(f), b"x").unwrap();
         }
+        // A package of a format still configured, and one of a format no longer configured.
+        let package = |name: &str, format: &str| manifest::Archive {
+            target: "linux/amd64".into(),
+            name: name.into(),
+            path: name.into(),
+            format: format.into(),
+            ..Default::default()
+        };
         let mut gone = artifact("linux/386", "x_linux_386");
         gone.sbom = Some("x_linux_386.cdx.json".into());
         let previous = Manifest {
@@ -716,15 +815,21 @@ mod tests {
                 path: "x_1_linux_386.tar.gz".into(),
                 ..Default::default()
             }],
+            packages: vec![
+                package("x-1-1.x86_64.rpm", "rpm"),
+                package("x_1_amd64.deb", "deb"),
+            ],
             ..Manifest::default()
         };
         let configured = Configured {
             outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
             archives: BTreeSet::new(),
+            packages: BTreeSet::from([("linux/amd64".to_string(), "deb".to_string())]),
         };
         let kept = drop_stale(previous, &configured, dist.path()).unwrap();
         assert_eq!(kept.artifacts.len(), 1);
         assert!(kept.archives.is_empty());
+        assert_eq!(kept.packages, [package("x_1_amd64.deb", "deb")]);
         assert_eq!(
             Manifest::read(dist.path()).unwrap(),
             kept,
@@ -735,7 +840,15 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["checksums.txt", "manifest.json", "x_linux_amd64"]);
+        assert_eq!(
+            left,
+            [
+                "checksums.txt",
+                "manifest.json",
+                "x_1_amd64.deb",
+                "x_linux_amd64"
+            ]
+        );
     }
 
     #[test]

@@ -112,9 +112,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
         when_busy: when_busy(args.no_wait),
-        configured: Some(build::Configured::of(&configured, universal)),
+        configured: Some(build::Configured::of(
+            &configured,
+            universal,
+            config.packages.as_ref().map(|p| &p.value),
+        )),
         clean: args.clean,
         universal,
+        packages: config.packages.as_ref().map(|p| p.value.clone()),
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
@@ -184,8 +189,20 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             universal.join(", ")
         ))?;
     }
+    if !report.manifest.packages.is_empty() {
+        let names: Vec<&str> = report
+            .manifest
+            .packages
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        output::print(&format!("packages: {}", names.join(", ")))?;
+    }
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
+    }
+    for (target, format, why) in &report.package_failures {
+        output::eprint_line(&format!("\nerror: {target}: no {format} package: {why}"));
     }
     for r in &report.results {
         if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {

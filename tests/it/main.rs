@@ -23,6 +23,7 @@ mod gotest;
 mod hardening;
 mod hostile_registry;
 mod image;
+mod packages;
 mod release;
 mod report;
 mod trust_files;
