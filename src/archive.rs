@@ -28,7 +28,8 @@
 use crate::config::{ArchiveFormat, is_safe_name};
 use crate::contained;
 use crate::digest::sha256_read;
-use crate::manifest::{Archive, Manifest, open_in_dist};
+use crate::dist::open_in_dist;
+use crate::manifest::{Archive, Manifest};
 use crate::plan::ArchivePlan;
 use crate::targets::Target;
 use sha2::{Digest, Sha256};

@@ -18,9 +18,10 @@
 //! included, each line of manifest.json and checksums.txt names a file that is on disk with
 //! exactly the size and SHA-256 it records (`sha256sum -c checksums.txt` passes):
 //!
-//! 1. take dist/'s lock (`build::lock`), so that no other gocross writes there meanwhile,
-//!    and remove what a killed run left: hidden temporary files ([`is_temp_name`]; with the
-//!    lock held, none belongs to a live process) and unsealed staging files (`build::staging`);
+//! 1. take dist/'s lock ([`crate::dist::lock`]), so that no other gocross writes there
+//!    meanwhile, and remove what a killed run left: hidden temporary files
+//!    ([`crate::dist::is_temp_name`]; with the lock held, none belongs to a live process) and
+//!    unsealed staging files (`build::staging`);
 //! 2. **retract**: write manifest.json, then checksums.txt, without the entries of the
 //!    targets this build makes ([`Manifest::without`]), each atomically ([`write_atomic`]:
 //!    a hidden temporary file, synced, renamed over the old one). Nothing it names is touched
@@ -53,51 +54,12 @@
 //! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the
 //! binaries marked `released` that passed their audit, and their SBOMs.
 
+use crate::dist::{
+    CHECKSUMS_FILE, DistError, MANIFEST_FILE, leg_files, read_in_dist, write_atomic,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// The manifest's file name inside a dist directory.
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// The checksums file's name inside a dist directory.
-pub const CHECKSUMS_FILE: &str = "checksums.txt";
-
-/// The start of the name of every temporary file gocross writes in dist/ (hidden, so that
-/// `dist/*` globs and actions/upload-artifact leave it out); see [`is_temp_name`].
-pub const TEMP_PREFIX: &str = ".gocross-";
-/// The end of the name of every temporary file gocross writes in dist/.
-pub const TEMP_SUFFIX: &str = ".tmp";
-
-/// Whether `name` is one of gocross's temporary file names in dist/
-/// (`.gocross-<anything>.tmp`): a file with such a name that outlives its writer is a
-/// leftover of a killed run.
-pub fn is_temp_name(name: &str) -> bool {
-    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
-        && name.starts_with(TEMP_PREFIX)
-        && name.ends_with(TEMP_SUFFIX)
-}
-
-/// Removes the temporary files ([`is_temp_name`]) that killed runs left directly in `dist`;
-/// returns their names, sorted. The caller holds dist/'s lock, so no live process is writing
-/// them. Only regular files are removed.
-///
-/// Errors: dist/ cannot be listed, or a leftover cannot be removed.
-pub fn remove_leftovers(dist: &Path) -> std::io::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    for entry in std::fs::read_dir(dist)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_temp_name(&name) && entry.file_type()?.is_file() {
-            match std::fs::remove_file(entry.path()) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-                _ => removed.push(name),
-            }
-        }
-    }
-    removed.sort();
-    Ok(removed)
-}
 
 /// The manifest format this gocross writes and the newest it reads.
 pub const FORMAT: u32 = 1;
@@ -378,11 +340,9 @@ pub struct ArtifactVerify {
 pub enum ManifestError {
     #[error("the build legs' manifests disagree: {0}")]
     Inconsistent(String),
-    #[error("cannot read {}: {cause}; run `gocross build` first", path.display())]
-    Read {
-        path: PathBuf,
-        cause: std::io::Error,
-    },
+    /// A file of dist/ could not be read or written.
+    #[error(transparent)]
+    Dist(#[from] DistError),
     #[error("{} is not a gocross manifest: {cause}", path.display())]
     Parse {
         path: PathBuf,
@@ -393,11 +353,6 @@ pub enum ManifestError {
         path.display()
     )]
     Newer { path: PathBuf, format: u32 },
-    #[error("cannot write {}: {cause}", path.display())]
-    Write {
-        path: PathBuf,
-        cause: std::io::Error,
-    },
 }
 
 impl Manifest {
@@ -515,7 +470,7 @@ impl Manifest {
     pub fn write(&self, dist: &Path) -> Result<(), ManifestError> {
         let mut text = serde_json::to_vec_pretty(self).expect("a manifest always serializes");
         text.push(b'\n');
-        write_atomic(&dist.join(MANIFEST_FILE), &text)
+        Ok(write_atomic(&dist.join(MANIFEST_FILE), &text)?)
     }
 
     /// This manifest without the artifacts for which `gone` is true and without the archives
@@ -541,7 +496,10 @@ impl Manifest {
     /// more than checksums.txt did before and does after.
     pub fn commit(&self, dist: &Path) -> Result<(), ManifestError> {
         self.write(dist)?;
-        write_atomic(&dist.join(CHECKSUMS_FILE), self.checksums().as_bytes())
+        Ok(write_atomic(
+            &dist.join(CHECKSUMS_FILE),
+            self.checksums().as_bytes(),
+        )?)
     }
 
     /// The checksums file of every file the release uploads besides itself: the archives,
@@ -576,97 +534,6 @@ impl Manifest {
             .map(|(name, sha)| format!("{sha}  {name}\n"))
             .collect()
     }
-}
-
-pub use crate::contained::safe_relative;
-
-/// Opens the file at `rel` inside `dist` for reading, the only way gocross reads dist/
-/// ([`crate::contained::open`]): `rel` is relative (`/`-separated, as manifest.json writes
-/// paths), no component of it may be `..`, empty, or a symbolic link, and the file must be a
-/// regular file. Returns the handle and the full path.
-///
-/// Errors: a message naming `rel` and what is wrong, for the release's list of problems.
-pub fn open_in_dist(dist: &Path, rel: &str) -> Result<(std::fs::File, PathBuf), String> {
-    crate::contained::open(dist, rel, "dist/")
-}
-
-/// Where a dist directory keeps its `name` file (manifest.json, tests.json), as the
-/// workflow's later jobs download it: `[name]` when `<dist>/<name>` exists, else
-/// `<leg>/<name>` for each subdirectory that holds one, sorted (one per build leg); empty
-/// when there is none. Nothing is followed through a symbolic link ([`crate::contained`]): a
-/// linked leg directory is passed over.
-///
-/// Errors: `<dist>/<name>` or a leg's file is a symbolic link, or a special file.
-pub fn leg_files(dist: &Path, name: &str) -> Result<Vec<String>, ManifestError> {
-    let found = |rel: &str| match crate::contained::walk(dist, rel, "dist/") {
-        Ok(None) => Ok(false),
-        Ok(Some((_, meta))) if meta.is_file() => Ok(true),
-        Ok(Some(_)) => Err(read_error(dist, rel, "not a regular file".into())),
-        Err(e) => Err(read_error(dist, rel, e)),
-    };
-    if found(name)? {
-        return Ok(vec![name.to_string()]);
-    }
-    let Ok(entries) = std::fs::read_dir(dist) else {
-        return Ok(Vec::new());
-    };
-    let mut legs = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        let Some(dir) = entry.file_name().to_str().map(String::from) else {
-            continue;
-        };
-        let rel = format!("{dir}/{name}");
-        if is_dir && found(&rel)? {
-            legs.push(rel);
-        }
-    }
-    legs.sort();
-    Ok(legs)
-}
-
-/// The bytes of `rel` inside `dist`, read as the release reads dist/ ([`open_in_dist`]).
-///
-/// Errors: [`ManifestError::Read`].
-pub fn read_in_dist(dist: &Path, rel: &str) -> Result<Vec<u8>, ManifestError> {
-    crate::contained::read(dist, rel, "dist/").map_err(|e| read_error(dist, rel, e))
-}
-
-fn read_error(dist: &Path, rel: &str, why: String) -> ManifestError {
-    ManifestError::Read {
-        path: dist.join(rel),
-        cause: std::io::Error::other(why),
-    }
-}
-
-/// Writes a file so that it is either absent or complete: the bytes go to a temporary file in
-/// the same directory, which is synced and then renamed over `path` (mode 0644 on Unix).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ManifestError> {
-    let err = |cause| ManifestError::Write {
-        path: path.to_path_buf(),
-        cause,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    // Temporary files are created private (0600); the result is an ordinary readable file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(err)?;
-    }
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -734,8 +601,6 @@ mod tests {
         )
         .unwrap();
         assert!(old.released && old.binary.is_empty());
-        assert!(safe_relative("a/b") && !safe_relative("../a") && !safe_relative("/a"));
-        assert!(!safe_relative("a//b") && !safe_relative("a\\b") && !safe_relative("./a"));
     }
 
     #[test]
@@ -785,41 +650,6 @@ mod tests {
             "{err}"
         );
         assert_eq!(Manifest::read_legs(dist.path()).unwrap().len(), 3);
-    }
-
-    #[test]
-    fn leftovers_are_gocross_temporary_files_only() {
-        let dist = tempfile::tempdir().unwrap();
-        for name in [
-            ".gocross-hello_linux_amd64.4242.tmp",
-            ".gocross-Ab12Cd.tmp",
-            "manifest.json",
-            ".gocross.lock",
-            ".gocross-.tmp",
-            "hello.tmp",
-        ] {
-            std::fs::write(dist.path().join(name), b"x").unwrap();
-        }
-        std::fs::create_dir(dist.path().join(".gocross-dir.tmp")).unwrap();
-        assert_eq!(
-            remove_leftovers(dist.path()).unwrap(),
-            [".gocross-Ab12Cd.tmp", ".gocross-hello_linux_amd64.4242.tmp"]
-        );
-        let mut left: Vec<String> = std::fs::read_dir(dist.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(
-            left,
-            [
-                ".gocross-.tmp",
-                ".gocross-dir.tmp",
-                ".gocross.lock",
-                "hello.tmp",
-                "manifest.json"
-            ]
-        );
     }
 
     #[test]

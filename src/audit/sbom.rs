@@ -11,7 +11,7 @@
 //! always gives the same bytes.
 
 use super::{AuditReport, GoInfo, Module};
-use crate::manifest::{ManifestError, write_atomic};
+use crate::dist::{DistError, write_atomic};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -24,7 +24,7 @@ pub enum SbomError {
     )]
     NotGo { path: String },
     #[error("{0}")]
-    Write(#[from] ManifestError),
+    Write(#[from] DistError),
 }
 
 /// The SBOM of `report`'s binary as pretty JSON with a final newline. Reads the binary at

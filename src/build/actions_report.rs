@@ -3,8 +3,9 @@
 //! always), the build's table in the step summary, and an `::error::` annotation per failed target.
 
 use super::{BuildReport, TargetOutcome, results_table};
+use crate::dist::MANIFEST_FILE;
 use crate::github::actions::{self, Annotation, Annotator, Level};
-use crate::manifest::{Artifact, MANIFEST_FILE, VerifyOutcome};
+use crate::manifest::{Artifact, VerifyOutcome};
 use crate::table::Output;
 
 /// Writes the outputs and the step summary, and prints the annotations. Outside Actions

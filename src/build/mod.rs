@@ -19,7 +19,7 @@
 //!    cache; each writes its staging file in `dist/.gocross/`, where Go finds it up to date
 //!    and skips the link when nothing changed (`staging`), and a copy of it goes to a
 //!    temporary file inside dist/ that is synced and renamed once complete (`gobuild`); a
-//!    failing build does not stop the others, and SIGINT stops them all (`interrupt`);
+//!    failing build does not stop the others, and SIGINT stops them all ([`crate::interrupt`]);
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
 //!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
@@ -30,26 +30,24 @@
 mod actions_report;
 mod checks;
 mod gobuild;
-pub(crate) mod interrupt;
-mod lock;
 mod progress;
 mod select;
 mod staging;
 mod stamp;
 mod summary;
 
+pub use crate::interrupt::{Orphans, adopt_orphans};
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
-pub use interrupt::{Orphans, adopt_orphans};
-pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
 pub use select::{Skipped, select_local};
-pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
+use crate::dist::{self, DistError, DistLock, LOCK_FILE, LockError, STAGING_DIR, WhenBusy};
+use crate::interrupt;
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
@@ -261,7 +259,7 @@ pub fn build(
             reason,
         })?;
     }
-    manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
+    dist::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
         path: opts.dist.clone(),
         reason: format!("cannot remove the temporary files of an earlier build: {e}"),
     })?;
@@ -271,7 +269,7 @@ pub fn build(
     })?;
     // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
     // release's business, not an earlier build of this directory.
-    let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
+    let previous = if dist_abs.join(dist::MANIFEST_FILE).is_file() {
         match Manifest::read(&dist_abs) {
             Ok(m) => Some(m),
             Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
@@ -384,7 +382,9 @@ pub fn build(
     // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
     // not this source's: remove it.
     for a in &earlier_archives {
-        if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
+        if crate::contained::safe_relative(&a.path)
+            && !manifest.archives.iter().any(|x| x.path == a.path)
+        {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
         }
     }
@@ -452,8 +452,8 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
     std::fs::create_dir_all(dist).map_err(|e| fail(e.to_string()))?;
     let abs = std::path::absolute(dist).map_err(|e| fail(e.to_string()))?;
     tempfile::Builder::new()
-        .prefix(manifest::TEMP_PREFIX)
-        .suffix(manifest::TEMP_SUFFIX)
+        .prefix(crate::dist::TEMP_PREFIX)
+        .suffix(crate::dist::TEMP_SUFFIX)
         .tempfile_in(&abs)
         .map_err(|e| fail(e.to_string()))?;
     Ok(abs)
@@ -516,7 +516,7 @@ fn drop_stale(
                 .filter(|x| !kept.archives.contains(x))
                 .map(|x| x.path.as_str()),
         );
-    for path in files.filter(|p| manifest::safe_relative(p)) {
+    for path in files.filter(|p| crate::contained::safe_relative(p)) {
         let _ = std::fs::remove_file(dist.join(path));
     }
     Ok(kept)
@@ -535,13 +535,14 @@ fn retract(
             Ok(prev.without(rebuilt).commit(dist)?)
         }
         Some(_) => Ok(()),
-        None => match std::fs::remove_file(dist.join(manifest::CHECKSUMS_FILE)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(BuildError::Manifest(ManifestError::Write {
-                    path: dist.join(manifest::CHECKSUMS_FILE),
+        None => match std::fs::remove_file(dist.join(dist::CHECKSUMS_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(BuildError::Manifest(
+                DistError::Write {
+                    path: dist.join(dist::CHECKSUMS_FILE),
                     cause: e,
-                }))
-            }
+                }
+                .into(),
+            )),
             _ => Ok(()),
         },
     }

@@ -26,9 +26,9 @@ pub trait Progress: Sync {
     fn done(&self) {}
     /// Before anything else, when another gocross build holds the lock of `dist` (as the
     /// user named it; `pid` is the holder's, when known) and this one waits for it; called
-    /// once. The default prints [`super::waiting_message`] on stderr.
+    /// once. The default prints [`crate::dist::waiting_message`] on stderr.
     fn waiting(&self, dist: &Path, pid: Option<u32>) {
-        let line = super::waiting_message(dist, pid);
+        let line = crate::dist::waiting_message(dist, pid);
         let _ = writeln!(std::io::stderr().lock(), "{}", actions::guard(&line));
     }
 }

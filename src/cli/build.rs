@@ -51,11 +51,11 @@ pub struct Args {
 }
 
 /// `--no-wait` as the library's choice.
-pub(super) fn when_busy(no_wait: bool) -> build::WhenBusy {
+pub(super) fn when_busy(no_wait: bool) -> gocross::dist::WhenBusy {
     if no_wait {
-        build::WhenBusy::Fail
+        gocross::dist::WhenBusy::Fail
     } else {
-        build::WhenBusy::Wait
+        gocross::dist::WhenBusy::Wait
     }
 }
 
@@ -225,7 +225,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     Ok(if report.interrupted {
         eprintln!(
             "interrupted: the {built} finished targets are in {}",
-            report.dist.join(gocross::manifest::MANIFEST_FILE).display()
+            report.dist.join(gocross::dist::MANIFEST_FILE).display()
         );
         Outcome::Interrupted
     } else if report.success() {

@@ -317,7 +317,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     match args.output {
         Some(path) => {
             let path = under(global, Some(path), "Dockerfile");
-            gocross::manifest::write_atomic(&path, text.as_bytes())?;
+            gocross::dist::write_atomic(&path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
         None => output::print(&text)?,

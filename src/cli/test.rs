@@ -99,11 +99,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     };
     // tests.json is merged with the one already there: one writer of dist/ at a time.
     let lock =
-        gocross::build::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {
-            output::eprint_line(&gocross::build::waiting_message(&dist, pid))
+        gocross::dist::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {
+            output::eprint_line(&gocross::dist::waiting_message(&dist, pid))
         });
     let _lock = match lock {
-        Err(e @ gocross::build::LockError::Interrupted(_)) => {
+        Err(e @ gocross::dist::LockError::Interrupted(_)) => {
             output::eprint_line(&e.to_string());
             return Ok(Outcome::Interrupted);
         }
@@ -122,7 +122,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         gha::append_summary(&actions::summary(&report))?;
         gha::set_output(
             "tests",
-            &dist.join(gotest::TESTS_FILE).display().to_string(),
+            &dist.join(gocross::dist::TESTS_FILE).display().to_string(),
         )?;
         gha::set_output("tests-status", status(&report))?;
     }

@@ -21,7 +21,6 @@ mod render;
 pub use context::{Layout, WorkflowContext, go_release};
 
 use crate::config::{self, Config, GoMod};
-use crate::manifest;
 use crate::plan::{self, BuildPlan, PlanContext, PlanError};
 use std::path::{Path, PathBuf};
 
@@ -262,8 +261,8 @@ pub fn write(path: &Path, text: &str) -> Result<(), GenerateError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    manifest::write_atomic(path, text.as_bytes()).map_err(|e| match e {
-        manifest::ManifestError::Write { cause, .. } => io(cause),
+    crate::dist::write_atomic(path, text.as_bytes()).map_err(|e| match e {
+        crate::dist::DistError::Write { cause, .. } => io(cause),
         other => io(std::io::Error::other(other.to_string())),
     })
 }

@@ -171,7 +171,7 @@ fn replace_with(cmd: Command) -> Result<i32, String> {
 /// (128 + the signal when a signal ended it) once it exited and its output was drained or
 /// [`DRAIN_GRACE`] passed.
 fn forward(mut cmd: Command) -> Result<i32, String> {
-    crate::build::interrupt::die_with_gocross(&mut cmd);
+    crate::interrupt::die_with_gocross(&mut cmd);
     cmd.stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -1,7 +1,7 @@
 //! One target's `go test -json` run: the command (the job's environment, tags and flags, and
 //! gocross as the `-exec` wrapper), its process group, its deadline, and the event stream.
 //!
-//! `go test` runs in a process group of its own ([`crate::build::interrupt::spawn`]), so the
+//! `go test` runs in a process group of its own ([`crate::interrupt::spawn`]), so the
 //! compilers, the wrapper, QEMU or wine and the test binaries all belong to it: at the
 //! target's deadline the whole group is killed at once, and Ctrl-C reaches every target's
 //! run. The caller's own Go and C settings (GOOS, GOFLAGS, CC, ...) and its secrets are
@@ -11,8 +11,9 @@ use super::collect::Collector;
 use super::event::Event;
 use super::exec::ExecSpec;
 use super::{FailureKind, TargetTests, TestOptions, TestOutcome};
-use crate::build::{CALLER_ENV, interrupt};
+use crate::build::CALLER_ENV;
 use crate::config::PLAN_OWNED_ENV;
+use crate::interrupt;
 use crate::plan::BuildJob;
 use crate::toolchain::CToolchain;
 use crate::verify::{Runner, env};

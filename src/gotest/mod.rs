@@ -31,7 +31,6 @@ mod store;
 
 pub use collect::ModuleInfo;
 pub use exec::{EXEC_SUBCOMMAND, SPEC_ENV, exec_wrapper};
-pub use store::TESTS_FILE;
 
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::Target;
@@ -271,7 +270,7 @@ pub fn run(
     opts: &TestOptions,
     finished: &(dyn Fn(&TargetTests) + Sync),
 ) -> TestReport {
-    crate::build::interrupt::install();
+    crate::interrupt::install();
     let queue = Mutex::new((0..jobs.len()).collect::<VecDeque<_>>());
     let slots: Mutex<Vec<Option<TargetTests>>> = Mutex::new(vec![None; jobs.len()]);
     let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
@@ -296,7 +295,7 @@ pub fn run(
         opts.go.clone(),
         opts.module.path.clone(),
         targets,
-        crate::build::interrupt::interrupted(),
+        crate::interrupt::interrupted(),
     )
 }
 

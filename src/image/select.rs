@@ -59,7 +59,7 @@ pub fn select(
         else {
             problems.push(format!(
                 "{target} is not in {}: run `gocross build` (or `gocross build --target {target}`) first",
-                dist.join(crate::manifest::MANIFEST_FILE).display()
+                dist.join(crate::dist::MANIFEST_FILE).display()
             ));
             continue;
         };
@@ -148,11 +148,11 @@ pub fn select(
 }
 
 /// The artifact's bytes, read through the one contained open of dist/
-/// ([`crate::manifest::open_in_dist`]: the manifest is input from outside the process) and
+/// ([`crate::dist::open_in_dist`]: the manifest is input from outside the process) and
 /// checked against the manifest's size and SHA-256.
 fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let (mut file, _) = crate::manifest::open_in_dist(dist, &artifact.path).map_err(|e| {
+    let (mut file, _) = crate::dist::open_in_dist(dist, &artifact.path).map_err(|e| {
         format!("{e}: run `gocross build` (or download every build leg into dist/)")
     })?;
     let mut bytes = Vec::new();

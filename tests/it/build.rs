@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::*;
-use gocross::build::{LOCK_FILE, STAGING_DIR};
+use gocross::dist::{LOCK_FILE, STAGING_DIR};
 use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -980,7 +980,7 @@ fn sigint_stops_a_build_waiting_for_the_lock() {
 fn temp_files(dist: &Path) -> Vec<String> {
     dist_entries(dist)
         .into_iter()
-        .filter(|n| gocross::manifest::is_temp_name(n))
+        .filter(|n| gocross::dist::is_temp_name(n))
         .collect()
 }
 

@@ -6,7 +6,8 @@
 use super::ReleaseError;
 use crate::config::is_safe_name;
 use crate::digest::sha256_read;
-use crate::manifest::{CHECKSUMS_FILE, Manifest, open_in_dist};
+use crate::dist::{CHECKSUMS_FILE, open_in_dist};
+use crate::manifest::Manifest;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -151,7 +152,7 @@ pub fn expected_assets(
     let mut archives = Vec::new();
     for x in &manifest.archives {
         for entry in &x.entries {
-            if !crate::manifest::safe_relative(entry) {
+            if !crate::contained::safe_relative(entry) {
                 problems.push(format!(
                     "{}: holds `{entry}`, a path that leaves the archive's directory: run `gocross build` again",
                     x.name
@@ -234,7 +235,7 @@ pub fn expected_assets(
     }
     if write_checksums && problems.is_empty() {
         let path = dist.join(CHECKSUMS_FILE);
-        match crate::manifest::write_atomic(&path, manifest.checksums().as_bytes()) {
+        match crate::dist::write_atomic(&path, manifest.checksums().as_bytes()) {
             Ok(()) => match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
                 Ok(asset) => assets.push(asset),
                 Err(p) => problems.push(p),

@@ -1,7 +1,8 @@
 //! The release body: a table of the released files from the manifest (archives with their
 //! targets, then bare binaries), the Go that built them, then the user's notes.
 
-use crate::manifest::{Artifact, CHECKSUMS_FILE, Manifest, VerifyOutcome};
+use crate::dist::CHECKSUMS_FILE;
+use crate::manifest::{Artifact, Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
 use indicatif::HumanBytes;
 

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::digest::sha256_hex;
+use crate::dist::CHECKSUMS_FILE;
 use crate::manifest::{
-    Artifact, ArtifactAudit, ArtifactVerify, CHECKSUMS_FILE, Manifest, VerifyOutcome, Violation,
+    Artifact, ArtifactAudit, ArtifactVerify, Manifest, VerifyOutcome, Violation,
 };
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@
 //! of the commands: polled every [`POLL`], so that SIGINT or SIGTERM still stop the wait) or
 //! fails at once ([`WhenBusy::Fail`], `--no-wait`).
 
-use super::interrupt;
+use crate::interrupt;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
