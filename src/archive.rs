@@ -138,7 +138,7 @@ pub fn pack_all(
 ) -> Vec<Result<Archive, ArchiveError>> {
     crate::pool::in_order(jobs, workers, |job| {
         let p = prepare(job, manifest, dist, module_dir, date)?;
-        let before = previous.iter().find(|a| a.target == job.target.to_string());
+        let before = previous.iter().find(|a| a.is_for(&job.target));
         match before.filter(|a| p.unchanged(a, dist)) {
             Some(a) => Ok(a.clone()),
             None => p.write(dist),
@@ -177,7 +177,7 @@ fn prepare<'a>(
         let artifact = manifest
             .artifacts
             .iter()
-            .find(|a| &a.name == output && a.target == job.target.to_string() && a.passed())
+            .find(|a| &a.name == output && a.is_for(&job.target) && a.passed())
             .ok_or_else(|| ArchiveError::NotBuilt {
                 binary: output.clone(),
                 target: job.target,
@@ -316,7 +316,7 @@ impl Prepared<'_> {
             target: job.target.to_string(),
             name: file_name.clone(),
             path: file_name,
-            format: job.plan.format.to_string(),
+            format: job.plan.format,
             size,
             sha256,
             binaries: job.binaries.clone(),

@@ -54,9 +54,11 @@
 //! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the
 //! binaries marked `released` that passed their audit, and their SBOMs.
 
+use crate::config::ArchiveFormat;
 use crate::dist::{
     CHECKSUMS_FILE, DistError, MANIFEST_FILE, leg_files, read_in_dist, write_atomic,
 };
+use crate::targets::{Target, TargetError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -190,7 +192,7 @@ fn yes() -> bool {
 }
 
 /// One target's release archive: its binaries and files, packed reproducibly.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Archive {
     /// The target, as the artifacts write it.
     pub target: String,
@@ -199,7 +201,7 @@ pub struct Archive {
     /// Path relative to the dist directory.
     pub path: String,
     /// `tar.gz`, `tar.xz` or `zip`.
-    pub format: String,
+    pub format: ArchiveFormat,
     /// Size in bytes.
     pub size: u64,
     /// SHA-256 of the file, lowercase hex.
@@ -216,10 +218,54 @@ pub struct Archive {
     pub inputs: Option<String>,
 }
 
+impl Default for Archive {
+    fn default() -> Self {
+        Archive {
+            target: String::new(),
+            name: String::new(),
+            path: String::new(),
+            format: ArchiveFormat::TarGz,
+            size: 0,
+            sha256: String::new(),
+            binaries: Vec::new(),
+            entries: Vec::new(),
+            inputs: None,
+        }
+    }
+}
+
+impl Archive {
+    /// [`Archive::target`] as a [`Target`].
+    ///
+    /// Errors: the spelling names no port this gocross supports (a manifest of another
+    /// gocross release).
+    pub fn target(&self) -> Result<Target, TargetError> {
+        self.target.parse()
+    }
+
+    /// Whether this archive is `target`'s.
+    pub fn is_for(&self, target: &Target) -> bool {
+        self.target().is_ok_and(|t| t == *target)
+    }
+}
+
 impl Artifact {
-    /// The audit's `static` or `dynamic`; `None` when not audited or not ELF.
-    pub fn linkage(&self) -> Option<&str> {
-        self.audit.as_ref().and_then(|x| x.linkage.as_deref())
+    /// [`Artifact::target`] as a [`Target`].
+    ///
+    /// Errors: the spelling names no port this gocross supports (a manifest of another
+    /// gocross release).
+    pub fn target(&self) -> Result<Target, TargetError> {
+        self.target.parse()
+    }
+
+    /// Whether this artifact was built for `target`.
+    pub fn is_for(&self, target: &Target) -> bool {
+        self.target().is_ok_and(|t| t == *target)
+    }
+
+    /// The audit's linkage; `None` when not audited or not ELF.
+    pub fn linkage(&self) -> Option<Linkage> {
+        self.audit.as_ref().and_then(|x| x.linkage)
     }
 
     /// The audit's glibc floor, e.g. `2.17`; `None` when not audited or no glibc is needed.
@@ -280,7 +326,7 @@ pub struct ArtifactAudit {
     pub passed: bool,
     /// `static` or `dynamic` (ELF), `null` where it does not apply.
     #[serde(default)]
-    pub linkage: Option<String>,
+    pub linkage: Option<Linkage>,
     /// Highest GLIBC_x.y the binary requires, e.g. `2.17`.
     #[serde(default)]
     pub glibc_floor: Option<String>,
@@ -289,6 +335,69 @@ pub struct ArtifactAudit {
     /// The full audit report (one element of `gocross audit --json`).
     #[serde(default)]
     pub report: serde_json::Value,
+}
+
+/// How an ELF executable is linked (`static` or `dynamic` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Linkage {
+    /// No PT_INTERP and no DT_NEEDED: runs without a dynamic loader or shared libraries.
+    Static,
+    /// Needs a dynamic loader or shared libraries.
+    Dynamic,
+}
+
+impl Linkage {
+    /// `static` or `dynamic`, as the manifest and `gocross audit --json` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Linkage::Static => "static",
+            Linkage::Dynamic => "dynamic",
+        }
+    }
+}
+
+impl std::fmt::Display for Linkage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a binary is run to verify it (or its tests): the kind of a
+/// [`crate::plan::VerifyMethod`], as the manifest and tests.json record it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyKind {
+    /// Directly on the machine.
+    Native,
+    /// Under QEMU user mode.
+    Qemu,
+    /// Under wine.
+    Wine,
+    /// Under a wasm runtime.
+    Wasm,
+    /// Not run: it cannot be run there.
+    #[default]
+    None,
+}
+
+impl VerifyKind {
+    /// `native`, `qemu`, `wine`, `wasm` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyKind::Native => "native",
+            VerifyKind::Qemu => "qemu",
+            VerifyKind::Wine => "wine",
+            VerifyKind::Wasm => "wasm",
+            VerifyKind::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for VerifyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One broken policy rule.
@@ -319,7 +428,7 @@ pub enum VerifyOutcome {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ArtifactVerify {
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
-    pub method: String,
+    pub method: VerifyKind,
     pub outcome: VerifyOutcome,
     /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -650,6 +759,34 @@ mod tests {
             "{err}"
         );
         assert_eq!(Manifest::read_legs(dist.path()).unwrap().len(), 3);
+    }
+
+    /// A manifest.json as `gocross build` wrote it before the typed fields (examples/ship,
+    /// built for its four targets) reads into the typed fields and writes back byte for byte.
+    #[test]
+    fn a_written_manifest_round_trips_byte_identically() {
+        let text = include_str!("../tests/fixtures/manifest/manifest.json");
+        let m: Manifest = serde_json::from_str(text).unwrap();
+        let mut again = serde_json::to_string_pretty(&m).unwrap();
+        again.push('\n');
+        assert_eq!(again, text);
+        let arm = m
+            .artifacts
+            .iter()
+            .find(|a| a.name == "ship_linux_arm_7")
+            .unwrap();
+        let target: Target = "linux/arm/7".parse().unwrap();
+        assert_eq!(arm.target().unwrap(), target);
+        assert!(arm.is_for(&target));
+        assert_eq!(arm.linkage(), Some(Linkage::Static));
+        assert_eq!(arm.verify.as_ref().unwrap().method, VerifyKind::Qemu);
+        let zip = m
+            .archives
+            .iter()
+            .find(|x| x.name.ends_with(".zip"))
+            .unwrap();
+        assert_eq!(zip.format, ArchiveFormat::Zip);
+        assert_eq!(zip.target().unwrap().to_string(), "windows/amd64");
     }
 
     #[test]

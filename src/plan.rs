@@ -39,6 +39,7 @@ pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
 use crate::config::{ArchiveFormat, BinaryConfig, Config, GlibcVersion, VerifyConfig};
+use crate::manifest::VerifyKind;
 use crate::targets::{
     GoVersion, Goarch, Goos, Platform, QEMU_PACKAGE, QemuArch, RunnerImage, Target, TargetError,
     runner_image, runners,
@@ -366,15 +367,20 @@ pub struct QemuSysroot {
 }
 
 impl VerifyMethod {
+    /// The kind of method, as the manifest records it.
+    pub fn kind(&self) -> VerifyKind {
+        match self {
+            VerifyMethod::Native => VerifyKind::Native,
+            VerifyMethod::Qemu { .. } => VerifyKind::Qemu,
+            VerifyMethod::Wine => VerifyKind::Wine,
+            VerifyMethod::Wasm => VerifyKind::Wasm,
+            VerifyMethod::None { .. } => VerifyKind::None,
+        }
+    }
+
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
     pub fn name(&self) -> &'static str {
-        match self {
-            VerifyMethod::Native => "native",
-            VerifyMethod::Qemu { .. } => "qemu",
-            VerifyMethod::Wine => "wine",
-            VerifyMethod::Wasm => "wasm",
-            VerifyMethod::None { .. } => "none",
-        }
+        self.kind().as_str()
     }
 }
 

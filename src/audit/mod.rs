@@ -37,6 +37,7 @@ pub use render::summary_markdown;
 pub use sbom::write_sbom;
 pub use wasm::WasmInfo;
 
+pub use crate::manifest::Linkage;
 use crate::manifest::{ArtifactAudit, Violation};
 use crate::targets::{Goarch, Goos};
 use serde::Serialize;
@@ -108,25 +109,6 @@ impl fmt::Display for BinaryFormat {
 pub enum Endian {
     Little,
     Big,
-}
-
-/// How an ELF executable is linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Linkage {
-    /// No PT_INTERP and no DT_NEEDED: runs without a dynamic loader or shared libraries.
-    Static,
-    /// Needs a dynamic loader or shared libraries.
-    Dynamic,
-}
-
-impl Linkage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Linkage::Static => "static",
-            Linkage::Dynamic => "dynamic",
-        }
-    }
 }
 
 /// What is known about one object: a whole file, or one slice of a universal file. Fields
@@ -481,7 +463,7 @@ pub fn audit_artifact(path: &Path, policy: &Policy) -> Audited {
     policy.apply(&mut report);
     let audit = ArtifactAudit {
         passed: report.passed,
-        linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
+        linkage: report.facts.linkage,
         glibc_floor: report.facts.glibc_floor.map(|v| v.to_string()),
         violations: report.violations.clone(),
         report: serde_json::to_value(&report).expect("an audit report always serializes"),

@@ -342,7 +342,7 @@ mod tests {
     fn built(verify: Option<VerifyOutcome>) -> TargetOutcome {
         TargetOutcome::Built(Box::new(Artifact {
             verify: verify.map(|outcome| ArtifactVerify {
-                method: "qemu".into(),
+                method: crate::manifest::VerifyKind::Qemu,
                 outcome,
                 reason: Some("recorded".into()),
                 ..ArtifactVerify::default()

@@ -59,11 +59,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .as_ref()
         .map(|c| c.release.clone())
         .unwrap_or_default();
-    let targets: Vec<String> = config
-        .iter()
-        .flat_map(|c| c.targets())
-        .map(|t| t.to_string())
-        .collect();
+    let targets: Vec<_> = config.iter().flat_map(|c| c.targets()).collect();
     let dist = global.dir.join(&args.dist);
     let manifest = Manifest::read(&dist)?;
     let expected = release::expected_assets(

@@ -225,7 +225,7 @@ pub fn summarize(
             audit,
             verify,
             tests: "—".into(),
-            linkage: a.linkage().map(str::to_string),
+            linkage: a.linkage().map(|l| l.as_str().to_string()),
             glibc_floor: a.glibc_floor().map(str::to_string),
             failed: audit_failed || verify_failed,
         });

@@ -185,7 +185,7 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
                 };
                 [
                     Cell::code(&t.target),
-                    Cell::text(&t.method),
+                    Cell::text(t.method.as_str()),
                     Cell::text(result),
                     Cell::text(counts(&t.packages)),
                     Cell::text(counts(&t.tests)),
@@ -207,7 +207,7 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
                 };
                 [
                     Cell::text(&t.target),
-                    Cell::text(&t.method),
+                    Cell::text(t.method.as_str()),
                     Cell::text(result),
                     ran(counts(&t.packages)),
                     ran(counts(&t.tests)),

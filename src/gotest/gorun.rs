@@ -31,7 +31,7 @@ const STDERR_LIMIT: usize = 64 * 1024;
 
 /// Runs `job`'s tests. Never fails: every problem is the result's outcome and reason.
 pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
-    let method = job.test.method.name();
+    let method = job.test.method.kind();
     let not_run = |reason: String| TargetTests::not_run(&job.target, method, reason);
     if let Some(reason) = &job.test.skip {
         return not_run(reason.clone());

@@ -32,6 +32,7 @@ mod store;
 pub use collect::ModuleInfo;
 pub use exec::{EXEC_SUBCOMMAND, SPEC_ENV, exec_wrapper};
 
+use crate::manifest::VerifyKind;
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::Target;
 use serde::{Deserialize, Serialize};
@@ -165,7 +166,7 @@ pub struct TargetTests {
     /// As the plan spells it, e.g. `linux/arm/7`.
     pub target: String,
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
-    pub method: String,
+    pub method: VerifyKind,
     pub outcome: TestOutcome,
     /// Why the target failed (in one line) or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,11 +189,19 @@ pub struct TargetTests {
 }
 
 impl TargetTests {
+    /// [`TargetTests::target`] as a [`Target`].
+    ///
+    /// Errors: the spelling names no port this gocross supports (a file of another gocross
+    /// release).
+    pub fn target(&self) -> Result<Target, crate::targets::TargetError> {
+        self.target.parse()
+    }
+
     /// A target whose tests were not run, and why.
-    pub fn not_run(target: &Target, method: &str, reason: String) -> TargetTests {
+    pub fn not_run(target: &Target, method: VerifyKind, reason: String) -> TargetTests {
         TargetTests {
             target: target.to_string(),
-            method: method.to_string(),
+            method,
             outcome: TestOutcome::NotRun,
             reason: Some(reason),
             duration_ms: 0,
@@ -357,7 +366,7 @@ fn pattern(targets: &[TargetTests], failed: &[usize], passed: &[usize]) -> Optio
     if passed.is_empty() || failed.is_empty() {
         return None;
     }
-    let parsed = |i: usize| targets[i].target.parse::<Target>().ok();
+    let parsed = |i: usize| targets[i].target().ok();
     let traits: [&dyn Fn(usize) -> Option<String>; 4] = [
         &|i| {
             parsed(i).map(|t| {
@@ -370,7 +379,7 @@ fn pattern(targets: &[TargetTests], failed: &[usize], passed: &[usize]) -> Optio
         },
         &|i| parsed(i).map(|t| format!("{}-bit", t.goarch().bits())),
         &|i| parsed(i).map(|t| t.goos().to_string()),
-        &|i| Some(targets[i].method.clone()),
+        &|i| Some(targets[i].method.to_string()),
     ];
     for of in traits {
         let first = of(failed[0])?;
@@ -387,7 +396,7 @@ fn pattern(targets: &[TargetTests], failed: &[usize], passed: &[usize]) -> Optio
 mod tests {
     use super::*;
 
-    fn target(name: &str, method: &str, failed: &[&str], passed: &[&str]) -> TargetTests {
+    fn target(name: &str, method: VerifyKind, failed: &[&str], passed: &[&str]) -> TargetTests {
         let mut t = TargetTests::not_run(&name.parse().unwrap(), method, String::new());
         t.outcome = if failed.is_empty() {
             TestOutcome::Passed
@@ -417,26 +426,31 @@ mod tests {
         let targets = vec![
             target(
                 "linux/amd64",
-                "native",
+                VerifyKind::Native,
                 &[],
                 &["TestOrder", "TestAtomic", "TestFlaky"],
             ),
             target(
                 "linux/s390x",
-                "qemu",
+                VerifyKind::Qemu,
                 &["TestOrder"],
                 &["TestAtomic", "TestFlaky"],
             ),
-            target("linux/ppc64", "qemu", &["TestOrder"], &["TestAtomic"]),
+            target(
+                "linux/ppc64",
+                VerifyKind::Qemu,
+                &["TestOrder"],
+                &["TestAtomic"],
+            ),
             target(
                 "linux/386",
-                "native",
+                VerifyKind::Native,
                 &["TestAtomic"],
                 &["TestOrder", "TestFlaky"],
             ),
             target(
                 "linux/arm/7",
-                "qemu",
+                VerifyKind::Qemu,
                 &["TestAtomic", "TestFlaky"],
                 &["TestOrder"],
             ),

@@ -79,7 +79,11 @@ mod tests {
         let targets = targets
             .iter()
             .map(|(t, outcome)| {
-                let mut r = TargetTests::not_run(&t.parse().unwrap(), "qemu", String::new());
+                let mut r = TargetTests::not_run(
+                    &t.parse().unwrap(),
+                    crate::manifest::VerifyKind::Qemu,
+                    String::new(),
+                );
                 r.outcome = *outcome;
                 r
             })

@@ -10,7 +10,7 @@
 //! the binary's build info). Every problem is reported at once, each with its fix.
 
 use super::ImageError;
-use crate::manifest::{Artifact, Manifest, VerifyOutcome};
+use crate::manifest::{Artifact, Linkage, Manifest, VerifyOutcome};
 use crate::targets::{OciPlatform, Target};
 use std::path::Path;
 
@@ -52,11 +52,7 @@ pub fn select(
         );
     }
     for target in targets {
-        let Some(artifact) = manifest
-            .artifacts
-            .iter()
-            .find(|a| a.target.parse::<Target>().ok().as_ref() == Some(target))
-        else {
+        let Some(artifact) = manifest.artifacts.iter().find(|a| a.is_for(target)) else {
             problems.push(format!(
                 "{target} is not in {}: run `gocross build` (or `gocross build --target {target}`) first",
                 dist.join(crate::dist::MANIFEST_FILE).display()
@@ -70,7 +66,7 @@ pub fn select(
                 "{label} was not audited: build it with `gocross build`, which audits every binary"
             )),
             Some(audit) if !audit.passed => {}
-            Some(audit) if scratch && audit.linkage.as_deref() == Some("dynamic") => {
+            Some(audit) if scratch && audit.linkage == Some(Linkage::Dynamic) => {
                 problems.push(format!(
                     "{label} is dynamically linked, and a `scratch` image has no C library or loader to run it: build it static (`static: true`; with cgo, musl through zig), or set `image.base` to an image with its libc pinned by digest (e.g. gcr.io/distroless/base-debian12@sha256:...)"
                 ));
@@ -194,11 +190,11 @@ mod tests {
             sha256: crate::digest::sha256_hex(bytes),
             audit: Some(ArtifactAudit {
                 passed: true,
-                linkage: Some("static".into()),
+                linkage: Some(crate::manifest::Linkage::Static),
                 ..Default::default()
             }),
             verify: Some(ArtifactVerify {
-                method: "qemu".into(),
+                method: crate::manifest::VerifyKind::Qemu,
                 outcome: VerifyOutcome::Verified,
                 ..Default::default()
             }),
@@ -241,7 +237,7 @@ mod tests {
             ("h_linux_riscv64", b"rv"),
         ]);
         let mut dynamic = artifact("linux/arm64", "h_linux_arm64", b"dyn");
-        dynamic.audit.as_mut().unwrap().linkage = Some("dynamic".into());
+        dynamic.audit.as_mut().unwrap().linkage = Some(crate::manifest::Linkage::Dynamic);
         let mut failed = artifact("linux/riscv64", "h_linux_riscv64", b"rv");
         failed.audit = Some(ArtifactAudit {
             passed: false,
@@ -253,7 +249,7 @@ mod tests {
             ..Default::default()
         });
         failed.verify = Some(ArtifactVerify {
-            method: "qemu".into(),
+            method: crate::manifest::VerifyKind::Qemu,
             outcome: VerifyOutcome::Failed,
             reason: Some("exit code 2".into()),
             ..Default::default()

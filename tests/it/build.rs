@@ -248,7 +248,11 @@ fn matrix_checksums_and_manifest_match_the_files() {
         let audit = a.audit.as_ref().expect("every artifact is audited");
         assert!(audit.passed, "{target}: {:?}", audit.violations);
         if target.starts_with("linux/") {
-            assert_eq!(audit.linkage.as_deref(), Some("static"), "{target}");
+            assert_eq!(
+                audit.linkage,
+                Some(gocross::manifest::Linkage::Static),
+                "{target}"
+            );
         }
         // Every binary that can run here ran and printed its own GOOS/GOARCH; the others say
         // why not (darwin, windows/arm64, windows/386 without 32-bit wine, freebsd).

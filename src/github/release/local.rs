@@ -8,6 +8,7 @@ use crate::config::is_safe_name;
 use crate::digest::sha256_read;
 use crate::dist::{CHECKSUMS_FILE, open_in_dist};
 use crate::manifest::Manifest;
+use crate::targets::Target;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,7 +62,7 @@ pub struct Gate<'a> {
     pub allow_version_mismatch: bool,
     /// The configured targets (`linux/arm/7`), each of which must have an artifact; empty
     /// when there is no gocross.yaml to say.
-    pub targets: &'a [String],
+    pub targets: &'a [Target],
 }
 
 /// The tag to release: `--tag`, else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (the
@@ -119,7 +120,7 @@ pub fn expected_assets(
         ));
     }
     for target in gate.targets {
-        if !manifest.artifacts.iter().any(|a| &a.target == target) {
+        if !manifest.artifacts.iter().any(|a| a.is_for(target)) {
             problems.push(format!(
                 "{target} is configured but was not built: its leg failed or uploaded nothing"
             ));

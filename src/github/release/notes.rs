@@ -48,7 +48,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
             file.then(Cell::text(")")),
             Cell::text(HumanBytes(x.size).to_string()),
             Cell::code(&x.sha256),
-            column(&|a| a.linkage().unwrap_or("—").to_string()),
+            column(&|a| a.linkage().map_or("—", |l| l.as_str()).to_string()),
             column(&|a| a.glibc_floor().unwrap_or("—").to_string()),
             column(&verified),
         ]);
@@ -59,7 +59,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
             Cell::code(&a.name),
             Cell::text(HumanBytes(a.size).to_string()),
             Cell::code(&a.sha256),
-            Cell::text(a.linkage().unwrap_or("—")),
+            Cell::text(a.linkage().map_or("—", |l| l.as_str())),
             Cell::text(a.glibc_floor().unwrap_or("—")),
             Cell::text(verified(a)),
         ]);
