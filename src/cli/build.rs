@@ -3,10 +3,10 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
+use gocross::actions_output;
 use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
-use gocross::github::actions;
 use gocross::table::Output;
 use gocross::targets::Target;
 use std::io::IsTerminal;
@@ -120,10 +120,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         clean: args.clean,
     };
     let verification = !args.no_verify && config.verify.is_some();
-    let in_actions = actions::is_actions();
+    let in_actions = actions_output::is_actions();
     let progress: Box<dyn Progress> = if in_actions {
         Box::new(PlainProgress::new(true))
-    } else if std::io::stderr().is_terminal() && !actions::in_ci() {
+    } else if std::io::stderr().is_terminal() && !actions_output::in_ci() {
         Box::new(TerminalProgress::default())
     } else {
         Box::new(PlainProgress::new(false))
@@ -216,7 +216,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             text.push_str(&format!("$ {cmd}\n"));
         }
         text.push_str(&group.log);
-        eprint!("{}", gocross::github::actions::guard(&text));
+        eprint!("{}", gocross::actions_output::guard(&text));
     }
     let built = summary.built;
     if in_actions {

@@ -3,8 +3,8 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
+use gocross::actions_output;
 use gocross::config::ReleaseConfig;
-use gocross::github::actions;
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
 use gocross::table::Output;
@@ -96,8 +96,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         let client = github::client(args.repo.as_deref())?;
         anyhow::Ok(release::publish(&client, &expected, &opts).await?)
     })?;
-    actions::set_output("release-url", &report.url)?;
-    actions::append_summary(&summary_markdown(&report))?;
+    actions_output::set_output("release-url", &report.url)?;
+    actions_output::append_summary(&summary_markdown(&report))?;
     if args.json {
         output::print_json(&report)?;
     } else {

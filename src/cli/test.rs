@@ -5,12 +5,13 @@
 
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result};
-use gocross::github::actions as gha;
-use gocross::gotest::{
-    self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport, actions,
-};
+use gocross::actions_output as gha;
+use gocross::gotest::{self, ModuleInfo, TestOptions};
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
+use gocross::test_results::{
+    FailureGroup, TargetTests, TestFailure, TestOutcome, TestReport, actions,
+};
 use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -225,7 +226,7 @@ fn text(report: &TestReport) -> String {
 /// The failures of one group: where, and the output indented; targets that failed the same
 /// way share one entry.
 fn details(report: &TestReport, g: &FailureGroup) -> String {
-    let mut same: Vec<(&gocross::gotest::TestFailure, Vec<&str>)> = Vec::new();
+    let mut same: Vec<(&TestFailure, Vec<&str>)> = Vec::new();
     for t in report
         .targets
         .iter()

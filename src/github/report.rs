@@ -12,9 +12,9 @@
 
 use super::client::{Client, ClientError, Replay, Request};
 use crate::config::Config;
-use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
 use crate::manifest::{Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
+use crate::test_results::{TestOutcome, TestReport, actions as test_actions};
 use indicatif::HumanBytes;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

@@ -9,7 +9,7 @@
 //! outside any test (`TestMain`, `init`).
 
 use super::event::{Action, Event};
-use super::{Counts, FailureKind, PackageOutcome, PackageResult, TestFailure};
+use crate::test_results::{Counts, FailureKind, PackageOutcome, PackageResult, TestFailure};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

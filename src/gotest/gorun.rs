@@ -7,14 +7,15 @@
 //! run. The caller's own Go and C settings (GOOS, GOFLAGS, CC, ...) and its secrets are
 //! removed from `go test`'s environment, as `go build`'s.
 
+use super::TestOptions;
 use super::collect::Collector;
 use super::event::Event;
 use super::exec::ExecSpec;
-use super::{FailureKind, TargetTests, TestOptions, TestOutcome};
 use crate::build::CALLER_ENV;
 use crate::config::PLAN_OWNED_ENV;
 use crate::interrupt;
 use crate::plan::BuildJob;
+use crate::test_results::{FailureKind, TargetTests, TestOutcome};
 use crate::toolchain::CToolchain;
 use crate::verify::{Runner, env};
 use std::io::{BufRead, BufReader, Read};

@@ -467,10 +467,10 @@ impl Registry {
     /// Prints the `::add-mask::` line for the password inside Actions.
     pub fn mask_in_actions(&self) {
         if let Some(c) = &self.credentials
-            && crate::github::actions::is_actions()
+            && crate::actions_output::is_actions()
             && !c.password.is_empty()
         {
-            println!("{}", crate::github::actions::add_mask(&c.password));
+            println!("{}", crate::actions_output::add_mask(&c.password));
         }
     }
 

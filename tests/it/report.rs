@@ -414,7 +414,9 @@ async fn outside_a_pull_request_the_commit_is_github_sha() {
 
 #[tokio::test]
 async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
-    use gocross::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport};
+    use gocross::test_results::{
+        Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport,
+    };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("event.json"),

@@ -8,8 +8,8 @@ use crate::fake_github;
 
 use common::{gocross, run};
 use fake_github::{FakeGitHub, OWNER, REPO};
-use gocross::gotest::{TargetTests, TestReport};
 use gocross::manifest::{Artifact, Manifest};
+use gocross::test_results::{TargetTests, TestReport};
 use std::path::Path;
 
 const TOKEN: &str = "ghs_Trust0Files1Token2";

@@ -87,7 +87,7 @@ fn rows_cover_built_and_missing_targets() {
 
 #[test]
 fn the_tests_column_and_annotations_come_from_tests_json() {
-    use crate::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome};
+    use crate::test_results::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome};
     let mut arm = TargetTests::not_run(
         &"linux/arm64".parse().unwrap(),
         crate::manifest::VerifyKind::Qemu,
@@ -224,7 +224,7 @@ fn legs_of_several_go_releases_keep_a_row_each() {
     };
     // Each leg's tests.json goes to its own row.
     let tested = |go: &str, outcome| {
-        let mut t = crate::gotest::TargetTests::not_run(
+        let mut t = crate::test_results::TargetTests::not_run(
             &"linux/amd64".parse().unwrap(),
             crate::manifest::VerifyKind::Native,
             String::new(),
