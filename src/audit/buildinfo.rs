@@ -20,7 +20,7 @@
 //! `go version -m` cannot read them. gocross reads the module info from the data segments by its
 //! sentinels, and the Go version from the `producers` custom section.
 
-use super::space::{AddressSpace, Region, uleb128};
+use super::address_space::{AddressSpace, Region, uleb128};
 use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 
@@ -193,9 +193,9 @@ pub fn find(
         let ptr = |b: &[u8]| -> Option<u64> {
             let b = b.get(..ptr_size)?;
             Some(if ptr_size == 4 {
-                u64::from(super::space::u32_at(b, 0, big)?)
+                u64::from(super::address_space::u32_at(b, 0, big)?)
             } else {
-                super::space::u64_at(b, 0, big)?
+                super::address_space::u64_at(b, 0, big)?
             })
         };
         let string_at = |at: Option<u64>| -> &[u8] {

@@ -16,8 +16,9 @@
 //!    step summary's table ([`summary_markdown`]).
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
-//! `space::MAX_ENTRIES`, and compressed sections are never decompressed.
+//! `address_space::MAX_ENTRIES`, and compressed sections are never decompressed.
 
+mod address_space;
 pub mod buildinfo;
 mod elf;
 mod macho;
@@ -25,7 +26,6 @@ mod pe;
 pub mod policy;
 mod render;
 pub mod sbom;
-mod space;
 mod wasm;
 
 pub use buildinfo::{BlobFormat, GoInfo, Module, Settings};
@@ -40,8 +40,8 @@ pub use wasm::WasmInfo;
 pub use crate::manifest::Linkage;
 use crate::manifest::{ArtifactAudit, Violation};
 use crate::targets::{Goarch, Goos};
+use address_space::AddressSpace;
 use serde::Serialize;
-use space::AddressSpace;
 use std::fmt;
 use std::path::Path;
 
@@ -365,7 +365,7 @@ pub fn audit_bytes(path: &str, data: &[u8]) -> AuditReport {
                                 "malformed Mach-O universal file: the slice for cputype {cputype:#x} ends past the end of the file (truncated?)"
                             ));
                         }
-                        let bytes = space::clamp(data, offset, size);
+                        let bytes = address_space::clamp(data, offset, size);
                         let facts = resolve(macho::read(bytes, &mut problems), &mut problems);
                         slices.push(Slice {
                             offset,

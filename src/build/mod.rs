@@ -30,8 +30,8 @@
 mod actions_report;
 mod checks;
 mod gobuild;
+mod local_jobs;
 mod progress;
-mod select;
 mod staging;
 mod stamp;
 mod summary;
@@ -40,8 +40,8 @@ pub use crate::interrupt::{Orphans, adopt_orphans};
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
+pub use local_jobs::{Skipped, select_local};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
-pub use select::{Skipped, select_local};
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 

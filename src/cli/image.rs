@@ -137,7 +137,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(
+    let selected = image::checked_binaries(
         &dist,
         &only,
         &targets,
@@ -297,7 +297,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(
+    let selected = image::checked_binaries(
         &dist,
         &only,
         &targets,

@@ -65,7 +65,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let go = gocross::gotool::version_string()?;
     let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), gomod.go);
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
-    let jobs = gotest::select(&plan, !args.targets.is_empty());
+    let jobs = gotest::jobs_to_test(&plan, !args.targets.is_empty());
     let module_dir = std::fs::canonicalize(&global.dir)
         .with_context(|| format!("cannot open {}", global.dir.display()))?;
     let opts = TestOptions {

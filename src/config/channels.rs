@@ -11,7 +11,7 @@
 //! linux target, a universal binary needs darwin/amd64 and darwin/arm64, a Scoop manifest
 //! a windows target.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use crate::targets::{Goarch, Goos};
 use schemars::JsonSchema;

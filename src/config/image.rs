@@ -8,7 +8,7 @@
 //! that its field names (see `validate.rs`), so it is reported at that value; the rules that
 //! need the configured targets or the project are `validate`, at the `Spanned` value.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template, Values};

@@ -2,7 +2,7 @@
 //! on it the way verification runs its binary (natively, QEMU user mode, wine, a wasm
 //! runtime).
 //!
-//! For each selected plan job ([`select`]), in parallel, at most `jobs` at a time:
+//! For each selected plan job ([`jobs_to_test`]), in parallel, at most `jobs` at a time:
 //! 1. a target that cannot run here (its plan's method, a missing QEMU or wine, `test: false`)
 //!    is `not run`, with the reason, and never counts as passed;
 //! 2. `go test -json -exec '<gocross> __test-exec'` runs in the module root with the job's
@@ -58,7 +58,7 @@ pub struct TestOptions {
 
 /// The plan jobs `gocross test` runs: every job of `plan` when the targets were named on the
 /// command line (`named`), else those `test.targets` selects (every job when it is absent).
-pub fn select(plan: &BuildPlan, named: bool) -> Vec<&BuildJob> {
+pub fn jobs_to_test(plan: &BuildPlan, named: bool) -> Vec<&BuildJob> {
     plan.jobs
         .iter()
         .filter(|j| named || j.test.selected)

@@ -11,10 +11,10 @@
 
 use super::ImageError;
 use super::base::BaseImage;
+use super::binaries::Selected;
 use super::labels::SourceFacts;
 use super::layer::{self, LAYER_MEDIA_TYPE};
 use super::layout::{Blobs, REF_NAME};
-use super::select::Selected;
 use crate::targets::{OciPlatform, Target};
 use oci_spec::image::{
     Arch, ConfigBuilder, Descriptor, HistoryBuilder, ImageConfiguration, ImageConfigurationBuilder,

@@ -1,7 +1,7 @@
 //! Multi-arch container images from the verified binaries, with no Docker daemon.
 //!
 //! The steps of `gocross image build`, each in its module:
-//! 1. [`select`]: the image's targets (`image.platforms`, else every configured linux target)
+//! 1. [`checked_binaries`]: the image's targets (`image.platforms`, else every configured linux target)
 //!    looked up in dist/manifest.json — the contract with the build, never a walk of dist/ —
 //!    and refused, each with its fix, when a binary failed its audit or verification, changed
 //!    since the build, is dynamically linked on `scratch`, or has no container-image platform
@@ -20,19 +20,19 @@
 
 pub mod assemble;
 pub mod base;
+pub mod binaries;
 pub mod dockerfile;
 pub mod labels;
 pub mod layer;
 pub mod layout;
 pub mod push;
 pub mod registry;
-pub mod select;
 
 pub use assemble::{Assembled, ImageSpec, PlatformImage, assemble};
+pub use binaries::{Selected, checked_binaries};
 pub use labels::SourceFacts;
 pub use layout::Layout;
 pub use push::PushReport;
-pub use select::{Selected, select};
 
 use crate::config::{Config, ImageConfig, image as image_config};
 use crate::manifest::Manifest;
@@ -111,7 +111,7 @@ pub fn binary(config: &Config, image: &ImageConfig) -> String {
 }
 
 /// `manifest` with only the artifacts of `binary` (an artifact of an older manifest, which
-/// names no binary, is the project's), for [`select`].
+/// names no binary, is the project's), for [`checked_binaries`].
 pub fn only_binary(manifest: &Manifest, binary: &str) -> Manifest {
     let mut m = manifest.clone();
     m.artifacts

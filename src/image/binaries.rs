@@ -36,7 +36,7 @@ pub struct Selected {
 /// refused.
 ///
 /// Errors: [`ImageError::NotReady`] listing every problem.
-pub fn select(
+pub fn checked_binaries(
     dist: &Path,
     manifest: &Manifest,
     targets: &[Target],
@@ -216,7 +216,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let s = select(
+        let s = checked_binaries(
             dist.path(),
             &m,
             &targets(&["linux/arm/7", "linux/amd64"]),
@@ -265,7 +265,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let err = select(
+        let err = checked_binaries(
             dist.path(),
             &m,
             &targets(&[
@@ -301,7 +301,7 @@ mod tests {
             artifacts: vec![a],
             ..Default::default()
         };
-        let s = select(dist.path(), &m, &targets(&["linux/arm"]), true, false).unwrap();
+        let s = checked_binaries(dist.path(), &m, &targets(&["linux/arm"]), true, false).unwrap();
         assert_eq!(s[0].platform.to_string(), "linux/arm/v6");
     }
 }

@@ -7,7 +7,7 @@
 //! [`validate`]: names listed once, `main` and `binaries` not both, an archive name that
 //! tells the targets apart, and a release that uploads something.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use super::{Config, is_safe_name};
 use crate::template::{Placeholder, Template, Values};
