@@ -38,7 +38,7 @@ mod audit_policy;
 pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
-use crate::config::{ArchiveFormat, BinaryConfig, Config, GlibcVersion, VerifyConfig};
+use crate::config::{ArchiveFormat, BinaryConfig, CcSpec, Config, GlibcVersion, VerifyConfig};
 use crate::manifest::VerifyKind;
 use crate::targets::{
     GoVersion, Goarch, Goos, Platform, QEMU_PACKAGE, QemuArch, RunnerImage, Target, TargetError,
@@ -494,8 +494,85 @@ fn selects(wanted: &Target, configured: &Target) -> bool {
     wanted == configured || (wanted.variant.is_none() && wanted.platform == configured.platform)
 }
 
+/// The job of one target, step by step: the settings merged with the target's overrides
+/// ([`merged_settings`]), the runner and the host the build runs on ([`job_runner`]), the C
+/// toolchain ([`c_toolchain`]), the binaries' environment and flags ([`binary_builds`]),
+/// the verify method ([`verify_plan`]), the tests ([`test_plan`]), what the leg installs and
+/// the audit policy, and the archive ([`archive_plan`]).
 fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
-    // 1. Merge settings.
+    let m = merged_settings(config, target);
+    let runner = job_runner(config, target, &m);
+    let host = match ctx.host {
+        Host::Machine(p) => p,
+        Host::Runners => runner.platform,
+    };
+    let toolchain = c_toolchain(ctx, target, &m, &runner, host);
+    let (own, binaries) = binary_builds(config, target, &m, toolchain.as_ref());
+    let refused = sdk_refusal(target, m.cgo, toolchain.as_ref(), m.local, ctx.host);
+    let (verify, verify_runner, runs) = verify_plan(ctx, target, &m, host, &runner);
+    let test = test_plan(config, target, &m, runs);
+
+    // What the leg installs, and the audit policy. The leg runs the tests too when
+    // gocross.yaml has `test:`.
+    let apt = match ctx.host {
+        Host::Machine(_) => true,
+        Host::Runners => runner.apt,
+    };
+    let mut methods = vec![&verify.method];
+    if config.test.is_some() && test.skip.is_none() {
+        methods.push(&test.method);
+    }
+    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
+    let policy = Policy::for_build(config, target, m.static_link, m.glibc);
+
+    BuildJob {
+        target: *target,
+        env: own.env,
+        flags: own.flags,
+        ldflags: own.ldflags,
+        tags: own.tags,
+        binaries,
+        archive: archive_plan(config, target, m.archive_format),
+        cgo: m.cgo,
+        static_link: m.static_link,
+        glibc: m.glibc,
+        toolchain,
+        upx: m.upx,
+        runner,
+        verify_runner,
+        verify,
+        requirements,
+        policy,
+        test,
+        local: m.local,
+        refused,
+    }
+}
+
+/// The top-level settings of gocross.yaml with every override for one target applied (later
+/// overrides win), and the linking they imply.
+struct Merged<'a> {
+    cgo: bool,
+    cc: Option<&'a CcSpec>,
+    static_link: bool,
+    glibc: Option<GlibcVersion>,
+    /// `runner:` of an override, when one names it.
+    runner: Option<String>,
+    archive_format: Option<ArchiveFormat>,
+    verify: Option<VerifyConfig>,
+    upx: bool,
+    test_enabled: bool,
+    test_args: Vec<String>,
+    local: bool,
+    /// `-linkmode external -extldflags -static` for a static cgo build, else empty.
+    link_flags: String,
+    /// The build's tests run in its leg (gocross.yaml's `test:` selects the target).
+    tests_in_leg: bool,
+}
+
+/// Step 1: merges the settings and the target's overrides; keeps cgo, UPX, static linking
+/// and the glibc floor only where the port supports them.
+fn merged_settings<'a>(config: &'a Config, target: &'a Target) -> Merged<'a> {
     let mut cgo = config.cgo;
     let mut cc = None;
     let mut static_link = config.static_link;
@@ -522,8 +599,6 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     }
     let cgo = cgo && target.port().cgo_supported;
     let upx = upx && target.port().upx;
-
-    // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
     let link_flags = if static_link && cgo {
         "-linkmode external -extldflags -static".to_string()
@@ -531,9 +606,6 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         String::new()
     };
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
-
-    // 5a. Runner first: for workflow plans the job's host is its runner. A leg that would
-    // only need its own OS to run the binary builds on Linux instead (see `build_runner`).
     let tests_in_leg = config.test.is_some()
         && test_enabled
         && config
@@ -541,57 +613,90 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             .as_ref()
             .and_then(|t| t.targets())
             .is_none_or(|listed| listed.iter().any(|t| selects(t, target)));
-    let runner = match runner.or_else(|| runner_override(config, target)) {
+    Merged {
+        cgo,
+        cc,
+        static_link,
+        glibc,
+        runner,
+        archive_format,
+        verify,
+        upx,
+        test_enabled,
+        test_args,
+        local,
+        link_flags,
+        tests_in_leg,
+    }
+}
+
+/// Step 2: the runner, first, since for workflow plans the job's host is its runner. A leg
+/// that would only need its own OS to run the binary builds on Linux instead (see
+/// `build_runner`).
+fn job_runner(config: &Config, target: &Target, m: &Merged) -> Runner {
+    match m.runner.clone().or_else(|| runner_override(config, target)) {
         Some(label) => Runner::new(label),
         None => Runner::from(build_runner(
             target,
             CgoNeeds {
                 target,
-                static_link,
-                glibc,
+                static_link: m.static_link,
+                glibc: m.glibc,
                 build_glibc: runners::UBUNTU_24_04.glibc,
                 host: Some(runners::UBUNTU_24_04.platform),
-                configured: cc,
+                configured: m.cc,
             },
-            cgo,
-            tests_in_leg || verify.as_ref().is_some_and(|v| !v.allow_not_run),
+            m.cgo,
+            m.tests_in_leg || m.verify.as_ref().is_some_and(|v| !v.allow_not_run),
         )),
-    };
-    let host = match ctx.host {
-        Host::Machine(p) => p,
-        Host::Runners => runner.platform,
-    };
+    }
+}
 
-    // 3. C toolchain.
-    let toolchain = cgo.then(|| {
+/// Step 3: the C toolchain of a cgo job, for the host the build runs on.
+fn c_toolchain(
+    ctx: &PlanContext,
+    target: &Target,
+    m: &Merged,
+    runner: &Runner,
+    host: Option<Platform>,
+) -> Option<CToolchain> {
+    m.cgo.then(|| {
         toolchain::choose(
             CgoNeeds {
                 target,
-                static_link,
-                glibc,
+                static_link: m.static_link,
+                glibc: m.glibc,
                 build_glibc: match ctx.host {
                     Host::Machine(_) => Some(toolchain::DEBIAN_GLIBC),
                     Host::Runners => runner_image(&runner.label).and_then(|r| r.glibc),
                 },
                 host,
-                configured: cc,
+                configured: m.cc,
             },
             &ctx.tools,
         )
-    });
+    })
+}
 
-    // 4. Environment, flags, ldflags and tags: the target's, then each binary's.
+/// Step 4: environment, flags, ldflags and tags: the target's own (the first value), then
+/// each binary's (`binaries:`, else the project alone).
+fn binary_builds(
+    config: &Config,
+    target: &Target,
+    m: &Merged,
+    toolchain: Option<&CToolchain>,
+) -> (Settings, Vec<BinaryBuild>) {
     let settings = |binary: Option<&BinaryConfig>| {
         let mut s = merge(config, target, binary);
-        if static_link {
+        if m.static_link {
             for tag in ["netgo", "osusergo"] {
                 if !s.tags.iter().any(|t| t == tag) {
                     s.tags.push(tag.to_string());
                 }
             }
         }
-        if !link_flags.is_empty() {
-            s.ldflags = format!("{} {link_flags}", s.ldflags).trim().to_string();
+        if !m.link_flags.is_empty() {
+            s.ldflags = format!("{} {}", s.ldflags, m.link_flags).trim().to_string();
         }
         let mut env = BTreeMap::new();
         env.insert("GOOS".to_string(), target.goos().to_string());
@@ -601,9 +706,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         }
         env.insert(
             "CGO_ENABLED".to_string(),
-            if cgo { "1" } else { "0" }.to_string(),
+            if m.cgo { "1" } else { "0" }.to_string(),
         );
-        if let Some(tc) = &toolchain {
+        if let Some(tc) = toolchain {
             if let Some(c) = tc.cc() {
                 env.insert("CC".to_string(), c);
             }
@@ -648,13 +753,22 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             })
             .collect()
     };
+    (own, binaries)
+}
 
-    let refused = sdk_refusal(target, cgo, toolchain.as_ref(), local, ctx.host);
-
-    // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
-    // and libc under QEMU: the configured sysroot, else the Debian cross sysroot.
-    let sysroot = (cgo && !static_link)
-        .then(|| qemu_sysroot(target, verify.as_ref()))
+/// Step 5: the verify method where the job runs, the runner of the workflow's verify job
+/// when the build leg cannot run the binary, and how a binary runs on the host (the tests'
+/// method). A dynamic cgo binary needs the target's loader and libc under QEMU: the
+/// configured sysroot, else the Debian cross sysroot.
+fn verify_plan(
+    ctx: &PlanContext,
+    target: &Target,
+    m: &Merged,
+    host: Option<Platform>,
+    runner: &Runner,
+) -> (VerifyPlan, Option<Runner>, VerifyMethod) {
+    let sysroot = (m.cgo && !m.static_link)
+        .then(|| qemu_sysroot(target, m.verify.as_ref()))
         .flatten();
     let runs = verify_method(target.platform, host, sysroot.clone());
     // The workflow runs what its build leg cannot on the target's own runner.
@@ -662,7 +776,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         .port()
         .native_runner
         .filter(|native| {
-            verify.as_ref().is_none_or(|v| v.skip.is_none())
+            m.verify.as_ref().is_none_or(|v| v.skip.is_none())
                 && Some(native.platform) != runner.platform
                 && matches!(
                     verify_method(target.platform, runner.platform, sysroot),
@@ -670,7 +784,10 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
                 )
         })
         .map(Runner::from);
-    let method = match (verify.as_ref().and_then(|v| v.skip.clone()), &verify_runner) {
+    let method = match (
+        m.verify.as_ref().and_then(|v| v.skip.clone()),
+        &verify_runner,
+    ) {
         (Some(reason), _) => VerifyMethod::None { reason },
         (None, Some(native)) if ctx.host == Host::Runners => VerifyMethod::None {
             reason: format!(
@@ -680,37 +797,43 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         },
         (None, _) => runs.clone(),
     };
+    let verify = VerifyPlan {
+        method,
+        settings: m.verify.clone(),
+    };
+    (verify, verify_runner, runs)
+}
 
-    // 6. Tests.
+/// Step 6: the tests of the target, run the way a binary runs on the host (`runs`).
+fn test_plan(config: &Config, target: &Target, m: &Merged, runs: VerifyMethod) -> TestPlan {
     let settings = config.test.clone().unwrap_or_default();
-    let test = TestPlan {
-        skip: (!test_enabled)
+    TestPlan {
+        skip: (!m.test_enabled)
             .then(|| "`test: false` for this target in gocross.yaml's overrides".to_string()),
         selected: settings
             .targets()
             .is_none_or(|listed| listed.iter().any(|t| selects(t, target))),
         packages: settings.packages.clone(),
-        args: settings.args.iter().cloned().chain(test_args).collect(),
-        ldflags: link_flags,
+        args: settings
+            .args
+            .iter()
+            .cloned()
+            .chain(m.test_args.iter().cloned())
+            .collect(),
+        ldflags: m.link_flags.clone(),
         timeout: settings.timeout,
         env: settings.env.clone(),
         method: runs,
-    };
-
-    // 7. Requirements and policy. The leg runs the tests too when gocross.yaml has `test:`.
-    let apt = match ctx.host {
-        Host::Machine(_) => true,
-        Host::Runners => runner.apt,
-    };
-    let mut methods = vec![&method];
-    if config.test.is_some() && test.skip.is_none() {
-        methods.push(&test.method);
     }
-    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
-    let policy = Policy::for_build(config, target, static_link, glibc);
+}
 
-    // 8. Archive.
-    let archive = config.archives.as_ref().and_then(|a| {
+/// Step 7: the target's archive (`archives:`), unless its format is `binary`.
+fn archive_plan(
+    config: &Config,
+    target: &Target,
+    archive_format: Option<ArchiveFormat>,
+) -> Option<ArchivePlan> {
+    config.archives.as_ref().and_then(|a| {
         let a = &a.value;
         let format = archive_format.or(a.format).unwrap_or(match target.goos() {
             Goos::Windows => ArchiveFormat::Zip,
@@ -725,33 +848,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             wrap_in_directory: a.wrap_in_directory,
             binaries_released: config.release.binaries.as_ref().is_some_and(|b| b.value),
         })
-    });
-
-    BuildJob {
-        target: *target,
-        env: own.env,
-        flags: own.flags,
-        ldflags: own.ldflags,
-        tags: own.tags,
-        binaries,
-        archive,
-        cgo,
-        static_link,
-        glibc,
-        toolchain,
-        upx,
-        runner,
-        verify_runner,
-        verify: VerifyPlan {
-            method,
-            settings: verify,
-        },
-        requirements,
-        policy,
-        test,
-        local,
-        refused,
-    }
+    })
 }
 
 /// Why a job for a port that needs a platform SDK (ios: Xcode; android: the NDK) cannot be
