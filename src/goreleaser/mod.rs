@@ -307,7 +307,27 @@ impl Mapper<'_> {
 
     fn map(&mut self, config: &GoReleaserConfig, module: Option<&GoMod>) -> Imported {
         let mut out = Imported::default();
-        let project = config.project_name.as_ref().and_then(|p| {
+        let project = self.project_name(config);
+        let default_name = project
+            .clone()
+            .or_else(|| module.map(GoMod::binary_name))
+            .unwrap_or_else(|| "app".to_string());
+        let groups = self.build_groups(config, &default_name, project.as_deref());
+        if groups.is_empty() {
+            return out;
+        }
+        self.map_targets(&groups, &mut out);
+        self.map_settings(&groups, project, &mut out);
+        self.map_archives(config, &default_name, &mut out);
+        self.map_checksum(config, &mut out);
+        self.map_release(config, &mut out);
+        self.map_upx(config, &mut out);
+        out
+    }
+
+    /// `project_name`, when gocross can give files that name.
+    fn project_name(&mut self, config: &GoReleaserConfig) -> Option<String> {
+        config.project_name.as_ref().and_then(|p| {
             if is_safe_name(&p.value) {
                 Some(p.value.clone())
             } else {
@@ -321,15 +341,19 @@ impl Mapper<'_> {
                 );
                 None
             }
-        });
-        let default_name = project
-            .clone()
-            .or_else(|| module.map(GoMod::binary_name))
-            .unwrap_or_else(|| "app".to_string());
-        let global_env = self.env_list(&config.env, "env");
+        })
+    }
 
-        // 1. Builds, grouped by binary. GoReleaser v1 reads the singular `build:` when
-        // there is no `builds:`.
+    /// Step 1: the builds, grouped by binary (name and main package). GoReleaser v1 reads the
+    /// singular `build:` when there is no `builds:`; without either, GoReleaser's default is
+    /// one build of the project from `.`.
+    fn build_groups(
+        &mut self,
+        config: &GoReleaserConfig,
+        default_name: &str,
+        project: Option<&str>,
+    ) -> Vec<Group> {
+        let global_env = self.env_list(&config.env, "env");
         let builds: Vec<&Spanned<Build>> = match (&config.builds[..], &config.build) {
             ([], Some(one)) => {
                 self.single = true;
@@ -383,7 +407,7 @@ impl Mapper<'_> {
                     ),
                 }
             }
-            let name = self.binary_name(i, b, &default_name, project.as_deref());
+            let name = self.binary_name(i, b, default_name, project);
             let main = self.main_package(i, b);
             let (targets, removed) = targets::build_targets(b, before_v1_19);
             if !removed.is_empty() && !version_2 {
@@ -410,7 +434,7 @@ impl Mapper<'_> {
             // GoReleaser's default: one build of the project from `.`.
             let b = Build::default();
             groups.push(Group {
-                name: default_name.clone(),
+                name: default_name.to_string(),
                 main: ".".into(),
                 builds: vec![(
                     0,
@@ -420,12 +444,13 @@ impl Mapper<'_> {
                 )],
             });
         }
-        if groups.is_empty() {
-            return out;
-        }
+        groups
+    }
 
-        // 2. Targets: every binary is built for every target.
-        for g in &groups {
+    /// Step 2: the targets. gocross builds every binary for every target: a binary that
+    /// GoReleaser built for fewer gets a note.
+    fn map_targets(&mut self, groups: &[Group], out: &mut Imported) {
+        for g in groups {
             for (_, _, targets, _) in &g.builds {
                 for t in targets {
                     if !out.targets.contains(t) {
@@ -434,7 +459,7 @@ impl Mapper<'_> {
                 }
             }
         }
-        for g in &groups {
+        for g in groups {
             let own: Vec<Target> = g.builds.iter().flat_map(|b| b.2.iter().copied()).collect();
             let more: Vec<String> = out
                 .targets
@@ -455,10 +480,13 @@ impl Mapper<'_> {
                 );
             }
         }
+    }
 
-        // 3. Settings: per target within a binary, per binary, or for all.
+    /// Step 3: the settings, per target within a binary (overrides), per binary
+    /// (`binaries:`), or for all.
+    fn map_settings(&mut self, groups: &[Group], project: Option<String>, out: &mut Imported) {
         let several = groups.len() > 1;
-        for g in &groups {
+        for g in groups {
             let (_, _, _, base) = &g.builds[0];
             for (i, at, targets, s) in &g.builds[1..] {
                 if s == base {
@@ -546,11 +574,13 @@ impl Mapper<'_> {
                 })
                 .collect();
         }
+    }
 
-        // 4. Archives, checksum, release, upx.
+    /// Step 4: the archives and their names. An archive holds every binary of its target, so
+    /// gocross's archive names have no `{{binary}}`; GoReleaser's `.Binary` there is the one
+    /// binary's name.
+    fn map_archives(&mut self, config: &GoReleaserConfig, default_name: &str, out: &mut Imported) {
         out.archives = self.archives(config, &out.targets.clone(), &mut out.overrides);
-        // An archive holds every binary of its target, so gocross's archive names have no
-        // `{{binary}}`; GoReleaser's `.Binary` there is the one binary's name.
         if let Some(a) = &mut out.archives
             && let Some(name) = a.name.as_mut().filter(|n| n.contains("{{binary}}"))
         {
@@ -577,14 +607,21 @@ impl Mapper<'_> {
                 }
             }
         }
-        let project_name = out.project.clone().unwrap_or_else(|| default_name.clone());
+        let project_name = out
+            .project
+            .clone()
+            .unwrap_or_else(|| default_name.to_string());
         let binary = match out.binaries.as_slice() {
             [one] => one.name.clone(),
             _ => project_name.clone(),
         };
-        self.archive_names(config, &mut out, &project_name, &binary);
-        self.rename_archives(config, &out, &project_name, &binary);
-        self.rename_checksums(config, &out, &project_name);
+        self.archive_names(config, out, &project_name, &binary);
+        self.rename_archives(config, out, &project_name, &binary);
+        self.rename_checksums(config, out, &project_name);
+    }
+
+    /// Step 5: `checksum:`: whether there is one; its name and algorithm are gocross's.
+    fn map_checksum(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         if let Some(c) = &config.checksum {
             if let Some(d) = &c.disable {
                 match d.value.as_bool() {
@@ -614,6 +651,10 @@ impl Mapper<'_> {
                 );
             }
         }
+    }
+
+    /// Step 6: `release:`: disabled, or a draft.
+    fn map_release(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         if let Some(r) = &config.release {
             if let Some(d) = &r.disable {
                 match d.value.as_bool() {
@@ -628,6 +669,10 @@ impl Mapper<'_> {
                 }
             }
         }
+    }
+
+    /// Step 7: `upx:`: gocross packs every port UPX supports or none.
+    fn map_upx(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         for (i, u) in config.upx.iter().enumerate() {
             let enabled = u.value.enabled.as_ref().map(Scalar::as_bool);
             let filtered =
@@ -642,7 +687,6 @@ impl Mapper<'_> {
                 ),
             }
         }
-        out
     }
 
     /// GoReleaser's name of each target's archive (archives[0]'s `name_template` with its
