@@ -49,7 +49,7 @@ use crate::archive::{self, ArchiveJob};
 use crate::dist::{self, DistError, DistLock, LOCK_FILE, LockError, STAGING_DIR, WhenBusy};
 use crate::interrupt;
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
-use crate::plan::BuildPlan;
+use crate::plan::{BinaryBuild, BuildJob, BuildPlan};
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
 use std::collections::BTreeSet;
@@ -208,6 +208,71 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildError> {
     // 1. Stamps.
+    let units = stamped_builds(plan, opts)?;
+    let archive_jobs = archive_jobs(plan, opts)?;
+    // 2. dist/, its lock (held until the build returns), and what a killed run left.
+    let (dist_abs, _lock, staging, previous) = open_dist(opts, progress)?;
+
+    // 3. Retraction: nothing on disk names a file this build may replace.
+    let targets: BTreeSet<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
+    let outputs: BTreeSet<&str> = plan
+        .jobs
+        .iter()
+        .flat_map(|j| j.binaries.iter().map(|b| b.output.as_str()))
+        .collect();
+    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
+    retract(previous.as_ref(), &rebuilt, &dist_abs)?;
+
+    // 4. Jobs.
+    interrupt::install();
+    let inputs: Vec<gobuild::JobInput> = units
+        .into_iter()
+        .map(|(job, binary, ldflags)| gobuild::JobInput {
+            job,
+            binary,
+            ldflags,
+            module_dir: &opts.module_dir,
+            dist: &dist_abs,
+            dist_display: &opts.dist,
+            staging: &staging,
+        })
+        .collect();
+    let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
+    progress.done();
+    let interrupted = interrupt::interrupted();
+
+    // 5. Commit: the new manifest, then the archives from it, then manifest.json and
+    // checksums.txt.
+    let (mut manifest, earlier_archives) =
+        merged_manifest(plan, opts, previous, &results, &dist_abs);
+    let archive_failures = if interrupted {
+        Vec::new()
+    } else {
+        pack_archives(
+            &archive_jobs,
+            &results,
+            &mut manifest,
+            &earlier_archives,
+            opts,
+            &dist_abs,
+        )
+    };
+    remove_replaced_archives(&earlier_archives, &manifest, &dist_abs);
+    manifest.commit(&dist_abs)?;
+    Ok(BuildReport {
+        dist: opts.dist.clone(),
+        manifest,
+        results,
+        archive_failures,
+        interrupted,
+    })
+}
+
+/// Step 1: each job's binaries with their stamped `-ldflags`, in plan order.
+fn stamped_builds<'p>(
+    plan: &'p BuildPlan,
+    opts: &BuildOptions,
+) -> Result<Vec<(&'p BuildJob, &'p BinaryBuild, String)>, BuildError> {
     let env = |var: &str| std::env::var(var).ok();
     let mut units = Vec::new();
     for job in &plan.jobs {
@@ -220,6 +285,12 @@ pub fn build(
             units.push((job, binary, ldflags));
         }
     }
+    Ok(units)
+}
+
+/// Step 1: each job's archive with its stamped name, in plan order.
+fn archive_jobs(plan: &BuildPlan, opts: &BuildOptions) -> Result<Vec<ArchiveJob>, BuildError> {
+    let env = |var: &str| std::env::var(var).ok();
     let mut archive_jobs = Vec::new();
     for job in &plan.jobs {
         if let Some(a) = &job.archive {
@@ -234,10 +305,19 @@ pub fn build(
             });
         }
     }
-    // 2. dist/, its lock, and what a killed run left.
+    Ok(archive_jobs)
+}
+
+/// Step 2: creates dist/ and takes its lock (the caller holds the returned lock until the
+/// build is committed: one build at a time per dist/, from reading its manifest to writing
+/// the new one), cleans it when asked, removes what a killed run left, opens the staging
+/// directory, and reads the earlier build's manifest (without its stale entries).
+fn open_dist(
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(PathBuf, DistLock, staging::Staging, Option<Manifest>), BuildError> {
     let dist_abs = prepare_dist(&opts.dist)?;
-    // One build at a time per dist/, from reading its manifest to writing the new one.
-    let _lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
+    let lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
         progress.waiting(&opts.dist, pid)
     })
     .map_err(|e| match e {
@@ -283,38 +363,24 @@ pub fn build(
         (previous, _) => previous,
     };
 
-    // 3. Retraction: nothing on disk names a file this build may replace.
-    let targets: BTreeSet<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
-    let outputs: BTreeSet<&str> = plan
-        .jobs
-        .iter()
-        .flat_map(|j| j.binaries.iter().map(|b| b.output.as_str()))
-        .collect();
-    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
-    retract(previous.as_ref(), &rebuilt, &dist_abs)?;
+    Ok((dist_abs, lock, staging, previous))
+}
 
-    // 4. Jobs.
-    interrupt::install();
-    let inputs: Vec<gobuild::JobInput> = units
-        .into_iter()
-        .map(|(job, binary, ldflags)| gobuild::JobInput {
-            job,
-            binary,
-            ldflags,
-            module_dir: &opts.module_dir,
-            dist: &dist_abs,
-            dist_display: &opts.dist,
-            staging: &staging,
-        })
-        .collect();
-    let results = run_jobs(&inputs, opts.jobs, &opts.checks, progress);
-    progress.done();
-    let interrupted = interrupt::interrupted();
-
-    // 5. Commit. `replaced` holds targets and file names (a file name holds no `/`).
+/// Step 5: the manifest of this build merged with the earlier one's entries it did not
+/// replace, and the earlier build's archives of the rebuilt targets (each kept by
+/// [`pack_archives`] when its inputs are unchanged, else removed). A binary whose build
+/// failed is removed: the file of an earlier build is not this source's.
+fn merged_manifest(
+    plan: &BuildPlan,
+    opts: &BuildOptions,
+    previous: Option<Manifest>,
+    results: &[TargetResult],
+    dist_abs: &Path,
+) -> (Manifest, Vec<manifest::Archive>) {
+    // `replaced` holds targets and file names (a file name holds no `/`).
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
-    for r in &results {
+    for r in results {
         match &r.outcome {
             TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
                 replaced.insert(r.target.to_string());
@@ -332,7 +398,7 @@ pub fn build(
         }
     }
     // The earlier build's archives of the rebuilt targets: each is kept if its inputs are
-    // unchanged (step 5), else removed.
+    // unchanged, else removed.
     let earlier_archives: Vec<manifest::Archive> = previous
         .iter()
         .flat_map(|p| &p.archives)
@@ -349,53 +415,62 @@ pub fn build(
         artifacts: built,
         ..Default::default()
     };
-    let mut manifest = merge(previous, current, &replaced, &dist_abs);
+    let manifest = merge(previous, current, &replaced, dist_abs);
+    (manifest, earlier_archives)
+}
 
-    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
+/// Step 5: the archives of the targets whose every binary was built, from the manifest, on
+/// the build's workers, recorded in plan order; returns the targets whose archive failed.
+fn pack_archives(
+    archive_jobs: &[ArchiveJob],
+    results: &[TargetResult],
+    manifest: &mut Manifest,
+    earlier_archives: &[manifest::Archive],
+    opts: &BuildOptions,
+    dist_abs: &Path,
+) -> Vec<(Target, String)> {
     let mut archive_failures = Vec::new();
-    if !interrupted {
-        let ready: Vec<&ArchiveJob> = archive_jobs
-            .iter()
-            .filter(|job| {
-                results
-                    .iter()
-                    .filter(|r| r.target == job.target)
-                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
-            })
-            .collect();
-        let packed = archive::pack_all(
-            &ready,
-            &manifest,
-            &earlier_archives,
-            &dist_abs,
-            &opts.module_dir,
-            &opts.stamp.date,
-            opts.jobs,
-        );
-        for (job, packed) in ready.iter().zip(packed) {
-            match packed {
-                Ok(a) => archive::record(&mut manifest, a),
-                Err(e) => archive_failures.push((job.target, e.to_string())),
-            }
+    let ready: Vec<&ArchiveJob> = archive_jobs
+        .iter()
+        .filter(|job| {
+            results
+                .iter()
+                .filter(|r| r.target == job.target)
+                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+        })
+        .collect();
+    let packed = archive::pack_all(
+        &ready,
+        manifest,
+        earlier_archives,
+        dist_abs,
+        &opts.module_dir,
+        &opts.stamp.date,
+        opts.jobs,
+    );
+    for (job, packed) in ready.iter().zip(packed) {
+        match packed {
+            Ok(a) => archive::record(manifest, a),
+            Err(e) => archive_failures.push((job.target, e.to_string())),
         }
     }
-    // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
-    // not this source's: remove it.
-    for a in &earlier_archives {
+    archive_failures
+}
+
+/// Step 5: removes an earlier archive of a rebuilt target that was neither kept nor
+/// rewritten in place: it is not this source's.
+fn remove_replaced_archives(
+    earlier_archives: &[manifest::Archive],
+    manifest: &Manifest,
+    dist_abs: &Path,
+) {
+    for a in earlier_archives {
         if crate::contained::safe_relative(&a.path)
             && !manifest.archives.iter().any(|x| x.path == a.path)
         {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
         }
     }
-    manifest.commit(&dist_abs)?;
-    Ok(BuildReport {
-        dist: opts.dist.clone(),
-        manifest,
-        results,
-        archive_failures,
-        interrupted,
-    })
 }
 
 /// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
