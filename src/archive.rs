@@ -44,9 +44,11 @@ pub const FILE_MODE: u32 = 0o644;
 /// One target's archive to make.
 #[derive(Debug, Clone)]
 pub struct ArchiveJob {
+    /// The target whose binaries it holds.
     pub target: Target,
     /// The name without extension, placeholders filled.
     pub name: String,
+    /// Its format, files and options, from the plan.
     pub plan: ArchivePlan,
     /// The binaries' file names in dist/ (the manifest's artifact names), in plan order.
     pub binaries: Vec<String>,
@@ -62,29 +64,47 @@ impl ArchiveJob {
 /// Why an archive could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
+    /// The stamped archive name is not a safe file name.
     #[error(
         "the archive name `{0}` may hold only letters, digits, `.`, `_` and `-`: change `archives.name`"
     )]
     Name(String),
+    /// A binary of the target is missing from the manifest, or failed its checks.
     #[error("{binary} is not in manifest.json as a binary of {target} that passed its checks")]
-    NotBuilt { binary: String, target: Target },
+    NotBuilt {
+        /// The binary's file name.
+        binary: String,
+        /// Its target.
+        target: Target,
+    },
+    /// A binary's bytes no longer match the manifest's SHA-256.
     #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
     Changed(String),
+    /// A binary cannot be read from dist/ (the reason).
     #[error("{0}")]
     Dist(String),
+    /// A file matched by `archives.files` cannot be archived.
     #[error("`{glob}` in `archives.files` matches {path}, {why}")]
     File {
+        /// The glob of `archives.files`.
         glob: String,
+        /// The file it matched.
         path: String,
+        /// Why the file cannot go in the archive.
         why: String,
     },
+    /// Two entries would have the same path inside the archive.
     #[error("two entries of the archive would be `{0}`: rename the file or the binary")]
     Duplicate(String),
+    /// The build date is not RFC 3339.
     #[error("the build date `{0}` is not an RFC 3339 time")]
     Date(String),
+    /// The archive cannot be written.
     #[error("cannot write {}: {cause}", path.display())]
     Write {
+        /// The archive's path.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
 }

@@ -39,6 +39,8 @@
 //! walks paths inside a directory without following symbolic links (dist/, archived files). The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
 
+#![warn(missing_docs)]
+
 pub mod actions_output;
 pub mod archive;
 pub mod audit;

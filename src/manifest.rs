@@ -92,6 +92,7 @@ pub struct Manifest {
     /// version ends in `-dirty`): `gocross release` refuses them. Absent when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dirty: bool,
+    /// The binaries, one per target and binary.
     pub artifacts: Vec<Artifact>,
     /// One archive per target that has one (`archives:` in gocross.yaml); absent in
     /// manifests of builds without archives.
@@ -330,6 +331,7 @@ pub struct ArtifactAudit {
     /// Highest GLIBC_x.y the binary requires, e.g. `2.17`.
     #[serde(default)]
     pub glibc_floor: Option<String>,
+    /// The rules it breaks.
     #[serde(default)]
     pub violations: Vec<Violation>,
     /// The full audit report (one element of `gocross audit --json`).
@@ -429,17 +431,21 @@ pub enum VerifyOutcome {
 pub struct ArtifactVerify {
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
     pub method: VerifyKind,
+    /// How it ended.
     pub outcome: VerifyOutcome,
     /// Why it failed or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Wall time of the run in milliseconds.
     #[serde(default)]
     pub duration_ms: u64,
+    /// The exit code, when the binary exited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
     /// The last 4 KiB of stdout and stderr.
     #[serde(default)]
     pub stdout_tail: String,
+    /// The last 4 KiB of stderr.
     #[serde(default)]
     pub stderr_tail: String,
 }
@@ -447,21 +453,31 @@ pub struct ArtifactVerify {
 /// Errors reading or writing dist files.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    /// The legs' manifests cannot be merged (why, with the fix).
     #[error("the build legs' manifests disagree: {0}")]
     Inconsistent(String),
     /// A file of dist/ could not be read or written.
     #[error(transparent)]
     Dist(#[from] DistError),
+    /// A manifest does not parse.
     #[error("{} is not a gocross manifest: {cause}", path.display())]
     Parse {
+        /// The file.
         path: PathBuf,
+        /// The parser's error.
         cause: serde_json::Error,
     },
+    /// A manifest of a newer format.
     #[error(
         "{} has manifest format {format}, newer than this gocross reads ({FORMAT}): upgrade gocross to the release that built it",
         path.display()
     )]
-    Newer { path: PathBuf, format: u32 },
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its format.
+        format: u32,
+    },
 }
 
 impl Manifest {

@@ -61,9 +61,11 @@ pub enum Host {
 /// Everything about the environment that planning depends on.
 #[derive(Debug, Clone)]
 pub struct PlanContext {
+    /// Where the jobs are built: this machine, or GitHub's runners.
     pub host: Host,
     /// The Go release that builds (`go env GOVERSION`, else go.mod's `go` line).
     pub go: GoVersion,
+    /// The C toolchains found on this machine.
     pub tools: Toolbox,
 }
 
@@ -102,8 +104,11 @@ impl PlanContext {
 /// The whole plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
+    /// The project (binary base name).
     pub project: String,
+    /// The Go release the plan is for.
     pub go: GoVersion,
+    /// One job per target, in the config's order.
     pub jobs: Vec<BuildJob>,
 }
 
@@ -130,6 +135,7 @@ impl BuildPlan {
 /// results are run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildJob {
+    /// The target.
     pub target: Target,
     /// The target's complete `go build` environment without any binary's own `env` (what
     /// `gocross test` compiles the tests with); nothing else from the caller's GOOS, GOARCH,
@@ -148,6 +154,7 @@ pub struct BuildJob {
     /// the bare binaries are the release's assets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchivePlan>,
+    /// Whether cgo is on (`CGO_ENABLED=1`).
     pub cgo: bool,
     /// Whether the binary is linked statically (only ever true where the GOOS allows it).
     #[serde(rename = "static")]
@@ -165,6 +172,7 @@ pub struct BuildJob {
     /// (darwin, windows/arm64 built on Linux). `None` when the leg verifies itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_runner: Option<Runner>,
+    /// How its binaries are verified.
     pub verify: VerifyPlan,
     /// What must be installed where the job runs.
     pub requirements: Requirements,
@@ -208,6 +216,7 @@ pub struct BinaryBuild {
     pub flags: Vec<String>,
     /// `-ldflags`, placeholders still to fill ([`crate::template`]).
     pub ldflags: String,
+    /// `-tags`.
     pub tags: Vec<String>,
 }
 
@@ -332,6 +341,7 @@ pub struct TestPlan {
 /// How a job's binary is run after the build.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyPlan {
+    /// How the binary runs where the job runs.
     #[serde(flatten)]
     pub method: VerifyMethod,
     /// Arguments, expectations and timeout; `None` when gocross.yaml has no `verify:`.
@@ -346,7 +356,9 @@ pub enum VerifyMethod {
     Native,
     /// Under QEMU user mode; dynamic binaries get `-L` with the sysroot's path.
     Qemu {
+        /// The emulator.
         qemu: QemuArch,
+        /// The loader and libc of a dynamic binary.
         sysroot: Option<QemuSysroot>,
     },
     /// Under wine (windows/amd64 and windows/386 on Linux).
@@ -354,14 +366,19 @@ pub enum VerifyMethod {
     /// Under a wasm runtime found on PATH (wasmtime, wazero, node for js/wasm).
     Wasm,
     /// Cannot run there, and why. Never counted as passed.
-    None { reason: String },
+    None {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The directory QEMU user mode takes with `-L` for a dynamic binary, and the Debian package
 /// that ships it (`None` for a directory named in gocross.yaml's `verify.sysroot`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QemuSysroot {
+    /// The directory.
     pub path: String,
+    /// The Debian package that ships it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<&'static str>,
 }
@@ -387,10 +404,17 @@ impl VerifyMethod {
 /// Errors from planning.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// A target does not parse.
     #[error("{0}")]
     Target(#[from] TargetError),
+    /// A target named on the command line is not configured.
     #[error("{target} is not in gocross.yaml's targets ({configured}); add it there first")]
-    NotConfigured { target: Target, configured: String },
+    NotConfigured {
+        /// The target.
+        target: Target,
+        /// The configured targets.
+        configured: String,
+    },
     /// Jobs that cannot be built where they are built ([`BuildJob::refused`]), each with its
     /// reason and fix.
     #[error("{}", list("targets", "cannot be built as configured", .0))]

@@ -60,7 +60,9 @@ pub struct GoInfo {
 /// A module as the build info records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Module {
+    /// The module path, e.g. `golang.org/x/sys`.
     pub path: String,
+    /// The module version, e.g. `v0.30.0`, or `(devel)`.
     pub version: String,
     /// The go.sum hash, `h1:` and base64 SHA-256; `None` for the main module and for local
     /// replacements.
@@ -93,8 +95,11 @@ impl Serialize for Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlobFormat {
+    /// Go 1.18 and later: the strings are inline in the blob.
     Inline,
+    /// Before Go 1.18: the blob holds pointers to the strings.
     Pointer,
+    /// A wasm module's data segment.
     Wasm,
 }
 

@@ -107,7 +107,9 @@ impl fmt::Display for BinaryFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Endian {
+    /// Least significant byte first.
     Little,
+    /// Most significant byte first.
     Big,
 }
 
@@ -117,6 +119,7 @@ pub enum Endian {
 pub struct ObjectFacts {
     /// 32 or 64.
     pub bits: Option<u8>,
+    /// The byte order, when the format says.
     pub endian: Option<Endian>,
     /// The GOOS the binary targets: Go's build info when present, else the container's word
     /// (ELF OS/ABI, ABI tag and interpreter; PE is windows; Mach-O darwin or ios by platform;
@@ -143,9 +146,13 @@ pub struct ObjectFacts {
     pub libraries: Vec<String>,
     /// Highest `GLIBC_x.y` version required (ELF), e.g. `2.34`.
     pub glibc_floor: Option<crate::targets::Version>,
+    /// ELF facts, for an ELF file.
     pub elf: Option<ElfInfo>,
+    /// PE facts, for a Windows executable.
     pub pe: Option<PeInfo>,
+    /// Mach-O facts, for a Mach-O file.
     pub macho: Option<MachOInfo>,
+    /// wasm facts, for a wasm module.
     pub wasm: Option<WasmInfo>,
     /// Go build info; `None` for a file that is not a Go binary.
     pub go: Option<GoInfo>,
@@ -156,7 +163,9 @@ pub struct ObjectFacts {
 pub struct Slice {
     /// Byte offset and size of the slice in the file.
     pub offset: u64,
+    /// Size in bytes of the slice.
     pub size: u64,
+    /// What is known about the slice's object.
     #[serde(flatten)]
     pub facts: ObjectFacts,
 }
@@ -169,9 +178,11 @@ pub struct AuditReport {
     pub path: String,
     /// File size in bytes.
     pub size: u64,
+    /// The file's format.
     pub format: BinaryFormat,
     /// One line in the manner of `file`.
     pub summary: String,
+    /// What is known about the object (the first slice of a universal file).
     #[serde(flatten)]
     pub facts: ObjectFacts,
     /// The slices of a universal file (empty otherwise). The top-level `go` is the first
@@ -182,6 +193,7 @@ pub struct AuditReport {
     pub error: Option<String>,
     /// True when the file was read completely and broke no policy rule.
     pub passed: bool,
+    /// The policy rules it breaks; empty when it passed.
     pub violations: Vec<Violation>,
 }
 

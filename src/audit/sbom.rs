@@ -19,10 +19,15 @@ use std::path::Path;
 /// Errors writing an SBOM.
 #[derive(Debug, thiserror::Error)]
 pub enum SbomError {
+    /// The binary has no Go build info.
     #[error(
         "{path} has no Go build info, so there is nothing to describe: build it with a Go toolchain (1.13 or later) in module mode"
     )]
-    NotGo { path: String },
+    NotGo {
+        /// The binary.
+        path: String,
+    },
+    /// The SBOM cannot be written.
     #[error("{0}")]
     Write(#[from] DistError),
 }

@@ -69,6 +69,7 @@ pub struct BuildOptions {
     pub dist: PathBuf,
     /// Jobs run at the same time (at least 1).
     pub jobs: usize,
+    /// The version, commit and date stamped into the binaries and names.
     pub stamp: Stamp,
     /// The audit, SBOM and verification of each binary after its build.
     pub checks: Checks,
@@ -119,7 +120,9 @@ pub enum TargetOutcome {
     /// The binary is in dist/ (and manifest.json, out of checksums.txt) but failed its audit
     /// or its verification; `reason` says how.
     Rejected {
+        /// The binary, as the manifest records it.
         artifact: Box<Artifact>,
+        /// The check that refused it.
         reason: String,
     },
     /// The message says why (the compiler output is in [`TargetResult::log`]).
@@ -131,11 +134,13 @@ pub enum TargetOutcome {
 /// One binary's build for one target.
 #[derive(Debug, Clone)]
 pub struct TargetResult {
+    /// The job's target.
     pub target: Target,
     /// The binary (`binaries[].name`, else `project`).
     pub binary: String,
     /// The output file name.
     pub name: String,
+    /// How its build ended.
     pub outcome: TargetOutcome,
     /// The equivalent shell command; `None` when `go build` was not started.
     pub command: Option<String>,
@@ -176,26 +181,45 @@ impl BuildReport {
 /// it is a [`TargetOutcome::Failed`]).
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The stamp (version, date) is not valid.
     #[error(transparent)]
     Stamp(#[from] StampError),
+    /// An `-ldflags` or archive-name template cannot be filled.
     #[error("{0}")]
     Template(#[from] crate::template::TemplateError),
+    /// dist/ cannot be used.
     #[error(
         "cannot write to the output directory {}: {reason}; choose another with --out",
         path.display()
     )]
-    Dist { path: PathBuf, reason: String },
+    Dist {
+        /// dist/, as the user named it.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// dist/manifest.json is not a gocross manifest.
     #[error("{0}; remove it, or build into another directory with --out")]
     ForeignManifest(ManifestError),
+    /// Another process holds dist/'s lock (`--no-wait`).
     #[error(
         "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --out",
         pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]
-    Busy { path: PathBuf, pid: Option<u32> },
+    Busy {
+        /// dist/, as the user named it.
+        path: PathBuf,
+        /// The holder's pid, when it wrote one.
+        pid: Option<u32>,
+    },
     /// SIGINT or SIGTERM arrived while waiting for dist/'s lock; nothing was written.
     #[error("interrupted while waiting for another gocross build to finish writing {}", path.display())]
-    Interrupted { path: PathBuf },
+    Interrupted {
+        /// dist/, as the user named it.
+        path: PathBuf,
+    },
+    /// The manifest cannot be read or written.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }

@@ -109,12 +109,15 @@ fn default_name() -> Spanned<String> {
 /// How a target's binaries are packed for the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, JsonSchema, serde::Serialize)]
 pub enum ArchiveFormat {
+    /// A gzip-compressed tar archive (`tar.gz`, also written `tgz`).
     #[serde(rename = "tar.gz")]
     #[schemars(rename = "tar.gz")]
     TarGz,
+    /// An xz-compressed tar archive (`tar.xz`, also written `txz`).
     #[serde(rename = "tar.xz")]
     #[schemars(rename = "tar.xz")]
     TarXz,
+    /// A zip archive (`zip`), the default for Windows.
     #[serde(rename = "zip")]
     #[schemars(rename = "zip")]
     Zip,

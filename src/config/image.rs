@@ -146,8 +146,11 @@ fn parse_user(user: &str) -> Option<(u32, u32)> {
 /// The placeholders `repository` and `tags` may hold, filled by [`expand`].
 #[derive(Debug, Clone, Copy)]
 pub struct Placeholders<'a> {
+    /// `{{version}}`.
     pub version: &'a str,
+    /// `{{commit}}`.
     pub commit: &'a str,
+    /// `{{project}}`.
     pub project: &'a str,
 }
 

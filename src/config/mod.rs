@@ -209,19 +209,26 @@ pub struct Override {
     #[serde(deserialize_with = "validate::target_lists")]
     #[schemars(with = "Vec<String>")]
     pub targets: Vec<Spanned<TargetList>>,
+    /// `cgo:` for these targets.
     pub cgo: Option<bool>,
     /// C toolchain: `zig`, `gnu` (Debian cross gcc), `musl` (musl-gcc), `mingw`, or a command.
     pub cc: Option<CcSpec>,
+    /// `static:` for these targets.
     #[serde(rename = "static")]
     pub static_link: Option<bool>,
+    /// `glibc:`, the glibc floor for these targets.
     #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
+    /// `ldflags:` replacing the top-level ones.
     #[serde(default, deserialize_with = "binaries_and_archives::optional_ldflags")]
     #[schemars(with = "Option<binaries_and_archives::Ldflags>")]
     pub ldflags: Option<String>,
+    /// `tags:` replacing the top-level ones.
     pub tags: Option<Vec<String>>,
+    /// `env:` added to the top-level environment.
     #[serde(default, deserialize_with = "validate::build_env")]
     pub env: BTreeMap<String, String>,
+    /// `upx:` for these targets.
     pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
     #[serde(default, deserialize_with = "ci::runner")]
@@ -550,6 +557,7 @@ fn default_timeout_minutes() -> u32 {
 pub struct TargetList {
     /// What the file says (`linux/arm64`, `first-class`).
     pub entry: String,
+    /// The targets, groups expanded, in the order written.
     pub targets: Vec<Target>,
     /// The entry is a group: in `overrides`, it names the configured targets among its ports.
     pub group: bool,

@@ -296,6 +296,7 @@ pub struct InitConfig {
     pub module: String,
     /// The GoReleaser file it was imported from, for the header comment.
     pub imported_from: Option<String>,
+    /// `project:`, when it differs from the module's name.
     pub project: Option<String>,
     /// The main package, `None` for the default `.`.
     pub main: Option<String>,
@@ -303,16 +304,27 @@ pub struct InitConfig {
     pub binaries: Vec<goreleaser::Binary>,
     /// The targets to write, as given.
     pub targets: Vec<String>,
+    /// `cgo:`.
     pub cgo: bool,
+    /// `static:`, when set.
     pub static_link: Option<bool>,
+    /// `ldflags:`, when not gocross's default.
     pub ldflags: Option<String>,
+    /// `flags:`, when set.
     pub flags: Option<Vec<String>>,
+    /// `tags:`.
     pub tags: Vec<String>,
+    /// `env:`.
     pub env: BTreeMap<String, String>,
+    /// `upx:`.
     pub upx: bool,
+    /// `overrides:`, one per group of targets with their own settings.
     pub overrides: Vec<goreleaser::Override>,
+    /// `verify:`, when the binaries can be run.
     pub verify: Option<InitVerify>,
+    /// `archives:`, when the import has them.
     pub archives: Option<goreleaser::Archives>,
+    /// `release:`, when it differs from the default.
     pub release: Option<InitRelease>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
@@ -321,6 +333,7 @@ pub struct InitConfig {
 /// `verify:` of a first gocross.yaml.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InitVerify {
+    /// `verify.args`.
     pub args: Vec<String>,
     /// One code, or the codes that pass.
     pub exit_codes: Vec<i32>,
@@ -329,8 +342,11 @@ pub struct InitVerify {
 /// `release:` of an imported gocross.yaml, written when one of them is not the default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InitRelease {
+    /// Whether the workflow releases.
     pub enabled: bool,
+    /// `release.checksums`.
     pub checksums: bool,
+    /// `release.draft`.
     pub draft: bool,
 }
 

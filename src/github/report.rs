@@ -67,11 +67,13 @@ pub fn configured_targets(config: &Config) -> Vec<ConfiguredTarget> {
 /// One row of the summary table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetRow {
+    /// The target, with its Go release when legs differ in it.
     pub target: String,
     /// The binary's name; `None` when it was not built.
     pub name: Option<String>,
     /// Size in bytes.
     pub size: Option<u64>,
+    /// Whether a leg built it.
     pub built: bool,
     /// `passed`, `failed (rule, ...)` or `not audited`.
     pub audit: String,
@@ -80,7 +82,9 @@ pub struct TargetRow {
     /// The module's tests on the target: `passed (270)`, `failed (2 of 273)`, `not run` or
     /// `—` (not tested).
     pub tests: String,
+    /// `static` or `dynamic`, when audited and ELF.
     pub linkage: Option<String>,
+    /// The glibc the binary needs at least, e.g. `2.17`.
     pub glibc_floor: Option<String>,
     /// Not built, failed its audit or verification, or failed its tests.
     pub failed: bool,
@@ -91,18 +95,24 @@ pub struct TargetRow {
 pub struct CheckAnnotation {
     /// File in the repository the annotation points at (gocross.yaml).
     pub path: String,
+    /// 1-based first line.
     pub start_line: u64,
+    /// 1-based last line.
     pub end_line: u64,
     /// `failure`, `warning` or `notice`.
     pub annotation_level: &'static str,
+    /// At most 255 characters.
     pub title: String,
+    /// At most 4000 characters.
     pub message: String,
 }
 
 /// Everything the report says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// One row per target (and Go release).
     pub rows: Vec<TargetRow>,
+    /// The check run's annotations.
     pub annotations: Vec<CheckAnnotation>,
     /// Rows that failed.
     pub failed: usize,
@@ -523,8 +533,15 @@ struct EventHead {
 /// Errors finding the commit to report on.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The event file cannot be read or has no pull request.
     #[error("cannot read the event payload {}: {message}", path.display())]
-    Event { path: PathBuf, message: String },
+    Event {
+        /// The event file (`GITHUB_EVENT_PATH`).
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No commit to attach the check run to.
     #[error(
         "no commit to report on: GITHUB_SHA is not set and GITHUB_EVENT_PATH holds no pull request (both are set in every Actions job)"
     )]
@@ -584,11 +601,22 @@ impl PullRequest {
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Published {
     /// Created (check run) or written (comment) at `url`, in `requests` requests.
-    Created { url: String, requests: usize },
+    Created {
+        /// The comment's URL.
+        url: String,
+        /// The API requests it took.
+        requests: usize,
+    },
     /// An existing comment was updated in place (or already said the same).
-    Updated { url: String },
+    Updated {
+        /// The comment's URL.
+        url: String,
+    },
     /// The token may not do this (403, e.g. a fork pull request): GitHub's message.
-    Forbidden { message: String },
+    Forbidden {
+        /// GitHub's message.
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]

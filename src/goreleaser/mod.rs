@@ -73,14 +73,19 @@ pub struct Imported {
     pub binaries: Vec<Binary>,
     /// `targets:`, in GoReleaser's order.
     pub targets: Vec<Target>,
+    /// `cgo:`, from `CGO_ENABLED` in the builds' `env`.
     pub cgo: bool,
     /// `static: false` for cgo builds, which GoReleaser links dynamically.
     pub static_link: Option<bool>,
     /// Settings of every binary (`None`: each binary has its own).
     pub ldflags: Option<String>,
+    /// `flags:`, when every binary has the same.
     pub flags: Option<Vec<String>>,
+    /// `tags:`, when every binary has the same.
     pub tags: Vec<String>,
+    /// `env:`, when every binary has the same.
     pub env: BTreeMap<String, String>,
+    /// `upx:`.
     pub upx: bool,
     /// `overrides:` for targets whose GoReleaser build differs from the first one of the
     /// same binary.
@@ -102,35 +107,50 @@ pub struct Imported {
 /// One entry of `binaries:`; the settings are set where they differ between binaries.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Binary {
+    /// `binaries[].name`.
     pub name: String,
+    /// `binaries[].main`.
     pub main: String,
+    /// Its `ldflags`, when binaries differ in them.
     pub ldflags: Option<String>,
+    /// Its `flags`, when binaries differ in them.
     pub flags: Option<Vec<String>>,
+    /// Its `tags`, when binaries differ in them.
     pub tags: Option<Vec<String>>,
+    /// Its `env`, when binaries differ in it.
     pub env: BTreeMap<String, String>,
 }
 
 /// One entry of `overrides:`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Override {
+    /// `overrides[].targets`.
     pub targets: Vec<Target>,
+    /// `cgo:` for these targets.
     pub cgo: Option<bool>,
     /// `archive_format` (`format_overrides` of the GOOS).
     pub archive_format: Option<String>,
     /// `archive_name`: GoReleaser's archive name of these targets, where `archives.name`
     /// does not give it.
     pub archive_name: Option<String>,
+    /// `ldflags:` for these targets.
     pub ldflags: Option<String>,
+    /// `tags:` for these targets.
     pub tags: Option<Vec<String>>,
+    /// `env:` for these targets.
     pub env: BTreeMap<String, String>,
 }
 
 /// `archives:`; `None` fields keep gocross's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Archives {
+    /// `archives.format`.
     pub format: Option<String>,
+    /// `archives.files`.
     pub files: Option<Vec<String>>,
+    /// `archives.name`.
     pub name: Option<String>,
+    /// `archives.wrap_in_directory`.
     pub wrap_in_directory: Option<bool>,
 }
 
@@ -142,6 +162,7 @@ pub struct Note {
     pub line: u64,
     /// The key path, `builds[0].hooks`.
     pub key: String,
+    /// What was not imported as it was, and why.
     pub message: String,
 }
 
@@ -182,22 +203,33 @@ impl fmt::Display for Rename {
 /// Why a GoReleaser file cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file cannot be read.
     #[error("cannot read {}: {cause}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
     /// Not YAML, or a carried-over key with a value of the wrong shape.
     #[error(transparent)]
     Yaml(ConfigError),
+    /// The config's `version` is not one gocross imports.
     #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 0, 1 and 2", path.display())]
     Version {
+        /// The file.
         path: PathBuf,
+        /// 1-based line of `version`.
         line: u64,
+        /// The version found.
         found: String,
     },
+    /// Nothing in the config builds a Go program.
     #[error("{}: no Go build to import (every build is skipped or uses another builder); write gocross.yaml with `gocross ci init --force` after removing the GoReleaser file from the way, or by hand", path.display())]
-    NoBuild { path: PathBuf },
+    NoBuild {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// Reads and maps the GoReleaser file at `path`; `module` (go.mod) names the project when the

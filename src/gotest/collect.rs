@@ -27,6 +27,7 @@ const GO_TIMEOUT: &str = "panic: test timed out after";
 /// paths `go test` prints to files relative to the module root.
 #[derive(Debug, Clone, Default)]
 pub struct ModuleInfo {
+    /// The module path (go.mod's `module`).
     pub path: String,
     /// Absolute.
     pub dir: PathBuf,

@@ -39,6 +39,7 @@ pub const EMPTY_JSON: &[u8] = b"{}";
 pub struct ImageSpec {
     /// The binary's path in the image, e.g. `/hello`.
     pub binary_path: String,
+    /// The config's `Entrypoint`.
     pub entrypoint: Vec<String>,
     /// `UID:GID`.
     pub user: (u32, u32),
@@ -49,6 +50,7 @@ pub struct ImageSpec {
 /// One platform's image in the layout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlatformImage {
+    /// The target whose binary it holds.
     pub target: Target,
     /// `linux/arm/v7`.
     #[serde(serialize_with = "display")]
@@ -68,12 +70,15 @@ fn display<S: serde::Serializer>(p: &OciPlatform, s: S) -> Result<S::Ok, S::Erro
 /// What [`assemble`] made.
 #[derive(Debug, Clone)]
 pub struct Assembled {
+    /// Every blob, by digest.
     pub blobs: Blobs,
     /// The layout's index.json.
     pub layout_index: ImageIndex,
     /// `sha256:<hex>` of the multi-arch image index.
     pub index_digest: String,
+    /// The image index's size in bytes.
     pub index_size: u64,
+    /// One image per platform, in the index's order.
     pub platforms: Vec<PlatformImage>,
 }
 

@@ -36,6 +36,7 @@ pub enum BlobAction {
     Existed,
     /// Mounted from the base's repository.
     Mounted,
+    /// Uploaded by this push.
     Uploaded,
 }
 
@@ -60,6 +61,7 @@ pub struct PushedPlatform {
     pub size: u64,
     /// `sha256:<hex>` of its SBOM artifact, and how it is listed.
     pub sbom: Option<String>,
+    /// How the SBOM referrer is listed, when it was pushed.
     pub sbom_listing: Option<ReferrerListing>,
 }
 
@@ -70,14 +72,19 @@ pub struct PushReport {
     pub image: String,
     /// `sha256:<hex>` of the image index.
     pub digest: String,
+    /// The repository pushed to.
     pub repository: String,
+    /// The tags set, in order.
     pub tags: Vec<String>,
+    /// One entry per platform.
     pub platforms: Vec<PushedPlatform>,
     /// Blobs uploaded, and their bytes.
     pub uploaded: usize,
+    /// Bytes uploaded.
     pub uploaded_bytes: u64,
     /// Blobs the repository already had, and blobs mounted from the base's repository.
     pub existed: usize,
+    /// Blobs mounted from another repository instead of uploaded.
     pub mounted: usize,
 }
 

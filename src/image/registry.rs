@@ -40,6 +40,7 @@ pub type Progress = dyn Fn(&str) + Send + Sync;
 /// Where credentials came from, for messages (never the secret itself).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
+    /// The user name.
     pub username: String,
     password: String,
     /// e.g. `GOCROSS_REGISTRY_USERNAME/_PASSWORD`.
@@ -482,6 +483,7 @@ impl Registry {
         }
     }
 
+    /// The registry's host.
     pub fn host(&self) -> &str {
         &self.host
     }

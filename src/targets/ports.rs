@@ -24,6 +24,7 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "go")]
 pub enum PortStatus {
+    /// Go builds it.
     Supported,
     /// Listed by `go tool dist list -broken` only; `go build` refuses it.
     Broken,
@@ -44,9 +45,11 @@ impl fmt::Display for PortStatus {
 /// The facts of one GOARCH that hold on every GOOS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arch {
+    /// The GOARCH.
     pub goarch: Goarch,
     /// Pointer size in bits.
     pub bits: u8,
+    /// Whether it is big-endian.
     pub big_endian: bool,
     /// The sub-architecture environment variable (`GOARM`, `GOAMD64`, ...), if any.
     pub variant_var: Option<&'static str>,
@@ -196,11 +199,13 @@ impl Goarch {
 /// One row of the port table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Port {
+    /// GOOS and GOARCH.
     pub platform: Platform,
     /// A first-class port under Go's porting policy (a broken builder blocks a release).
     pub first_class: bool,
     /// `CgoSupported` in `go tool dist list -json`.
     pub cgo_supported: bool,
+    /// Whether Go 1.26 builds it.
     pub status: PortStatus,
     /// The Debian 12 (and Ubuntu) gcc cross compiler: `*-linux-gnu` gccs for Linux, mingw-w64
     /// for windows/386 and windows/amd64.

@@ -28,6 +28,7 @@ pub enum TestOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PackageOutcome {
+    /// Every test passed (or was skipped).
     Passed,
     /// A test failed, the package did not compile, or its test binary died or was killed.
     Failed,
@@ -38,8 +39,11 @@ pub enum PackageOutcome {
 /// Passed, failed and skipped counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Passed.
     pub passed: u32,
+    /// Failed.
     pub failed: u32,
+    /// Skipped.
     pub skipped: u32,
 }
 
@@ -91,9 +95,11 @@ pub struct TestFailure {
     /// The test (`TestX/sub` for a subtest); `null` when the package failed outside any test
     /// (it did not compile, `TestMain` or `init` failed, or it was killed before a test ran).
     pub test: Option<String>,
+    /// How it failed.
     pub kind: FailureKind,
     /// The file `go test` reported, relative to the module root, when it is in the module.
     pub file: Option<String>,
+    /// 1-based line in `file`.
     pub line: Option<u64>,
     /// The test's output (or the compiler's), without test2json's `=== RUN` framing: the
     /// first 6 KiB and the last 2 KiB, secrets redacted.
@@ -105,9 +111,11 @@ pub struct TestFailure {
 pub struct PackageResult {
     /// The import path.
     pub package: String,
+    /// How the package ended.
     pub outcome: PackageOutcome,
     /// What `go test` reported for the package binary's run, in milliseconds.
     pub elapsed_ms: u64,
+    /// Its tests.
     pub tests: Counts,
     /// Everything the package printed (first 256 KiB), for the log; not stored.
     #[serde(skip)]
@@ -121,6 +129,7 @@ pub struct TargetTests {
     pub target: String,
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
     pub method: VerifyKind,
+    /// How the target's tests ended.
     pub outcome: TestOutcome,
     /// Why the target failed (in one line) or was not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,7 +140,9 @@ pub struct TargetTests {
     pub packages: Counts,
     /// Tests (subtests included) passed, failed and skipped.
     pub tests: Counts,
+    /// Each failed test (or package), in the order reported.
     pub failures: Vec<TestFailure>,
+    /// Each package, in the order reported.
     pub package_results: Vec<PackageResult>,
     /// The equivalent shell command, with the runner in place of gocross's `-exec`
     /// wrapper; `null` when `go test` was not started.
@@ -172,6 +183,7 @@ impl TargetTests {
 /// One test (or package) that failed somewhere, with every target it failed and passed on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailureGroup {
+    /// The package's import path.
     pub package: String,
     /// `null` for a package-level failure (see [`TestFailure::test`]).
     pub test: Option<String>,

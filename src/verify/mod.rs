@@ -31,10 +31,13 @@ pub const TAIL_BYTES: usize = 4096;
 /// What to run and what to expect.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
+    /// The binary.
     pub binary: &'a Path,
     /// The target the binary claims to be for.
     pub target: &'a Target,
+    /// How to run it.
     pub method: &'a VerifyMethod,
+    /// Arguments, expectations and timeout.
     pub settings: &'a VerifyConfig,
     /// The audit of `binary` when the caller already holds one (`gocross build` audits each
     /// binary right before; see [`crate::audit::audit_artifact`]); `None` reads the file
