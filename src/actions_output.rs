@@ -192,11 +192,8 @@ impl Annotator {
 
     /// Prints the commands on stdout.
     pub fn emit(&self) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        for line in self.commands() {
-            writeln!(out, "{line}")?;
-        }
-        out.flush()
+        let text: String = self.commands().iter().map(|l| format!("{l}\n")).collect();
+        print_commands(&text)
     }
 }
 
@@ -236,6 +233,29 @@ pub fn inert(text: &str) -> String {
 /// The line that masks a secret in the rest of the log.
 pub fn add_mask(secret: &str) -> String {
     format!("::add-mask::{}", escape_data(secret))
+}
+
+/// Inside GitHub Actions, prints the [`add_mask`] line that hides `secret` in the rest of the
+/// job log (the runner consumes the line; it is not shown). Elsewhere, or for an empty
+/// secret, nothing.
+///
+/// Errors: stdout cannot be written.
+pub fn mask(secret: &str) -> std::io::Result<()> {
+    if is_actions() && !secret.is_empty() {
+        print_commands(&format!("{}\n", add_mask(secret)))?;
+    }
+    Ok(())
+}
+
+/// Writes `text` (workflow command lines and the log lines between them, each ending in a
+/// newline) to stdout, where the runner reads workflow commands, in one write, flushed, so
+/// that what parallel workers print does not interleave inside a group.
+///
+/// Errors: stdout cannot be written.
+pub fn print_commands(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn env_file(var: &str) -> Option<PathBuf> {

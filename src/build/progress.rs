@@ -140,9 +140,7 @@ impl Progress for PlainProgress {
             }
             text.push_str(actions_output::END_GROUP);
             text.push('\n');
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            let _ = actions_output::print_commands(&text);
         }
     }
 }

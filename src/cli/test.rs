@@ -12,7 +12,6 @@ use gocross::targets::Target;
 use gocross::test_results::{
     FailureGroup, TargetTests, TestFailure, TestOutcome, TestReport, actions,
 };
-use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
@@ -88,9 +87,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         // Progress on stderr; under Actions the packages' groups on stdout.
         output::eprint_line(&progress_line(t));
         if in_actions {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(actions::groups(t).as_bytes());
-            let _ = out.flush();
+            let _ = gha::print_commands(&actions::groups(t));
         }
     });
     let dist = match &args.out {

@@ -467,11 +467,9 @@ impl Registry {
 
     /// Prints the `::add-mask::` line for the password inside Actions.
     pub fn mask_in_actions(&self) {
-        if let Some(c) = &self.credentials
-            && crate::actions_output::is_actions()
-            && !c.password.is_empty()
-        {
-            println!("{}", crate::actions_output::add_mask(&c.password));
+        if let Some(c) = &self.credentials {
+            // Nothing to do about a log that cannot be written.
+            let _ = crate::actions_output::mask(&c.password);
         }
     }
 

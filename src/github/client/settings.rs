@@ -43,13 +43,7 @@ impl Token {
     /// Inside GitHub Actions, prints the `::add-mask::` command that hides the token in the
     /// rest of the job log (the runner consumes the line; it is not shown). Elsewhere nothing.
     pub fn mask_in_actions(&self) -> std::io::Result<()> {
-        if crate::actions_output::is_actions() {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", crate::actions_output::add_mask(&self.0))?;
-            out.flush()?;
-        }
-        Ok(())
+        crate::actions_output::mask(&self.0)
     }
 }
 
