@@ -28,7 +28,8 @@
 use crate::config::{ArchiveFormat, is_safe_name};
 use crate::contained;
 use crate::digest::sha256_read;
-use crate::manifest::{Archive, Manifest, open_in_dist};
+use crate::dist::open_in_dist;
+use crate::manifest::{Archive, Manifest};
 use crate::plan::ArchivePlan;
 use crate::targets::Goos;
 use sha2::{Digest, Sha256};
@@ -50,6 +51,7 @@ pub struct ArchiveJob {
     pub goos: Goos,
     /// The name without extension, placeholders filled.
     pub name: String,
+    /// Its format, files and options, from the plan.
     pub plan: ArchivePlan,
     /// The binaries' file names in dist/ (the manifest's artifact names), in plan order.
     pub binaries: Vec<String>,
@@ -65,29 +67,47 @@ impl ArchiveJob {
 /// Why an archive could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
+    /// The stamped archive name is not a safe file name.
     #[error(
         "the archive name `{0}` may hold only letters, digits, `.`, `_` and `-`: change `archives.name`"
     )]
     Name(String),
+    /// A binary of the target is missing from the manifest, or failed its checks.
     #[error("{binary} is not in manifest.json as a binary of {target} that passed its checks")]
-    NotBuilt { binary: String, target: String },
+    NotBuilt {
+        /// The binary's file name.
+        binary: String,
+        /// Its target, as manifest.json names it.
+        target: String,
+    },
+    /// A binary's bytes no longer match the manifest's SHA-256.
     #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
     Changed(String),
+    /// A binary cannot be read from dist/ (the reason).
     #[error("{0}")]
     Dist(String),
+    /// A file matched by `archives.files` cannot be archived.
     #[error("`{glob}` in `archives.files` matches {path}, {why}")]
     File {
+        /// The glob of `archives.files`.
         glob: String,
+        /// The file it matched.
         path: String,
+        /// Why the file cannot go in the archive.
         why: String,
     },
+    /// Two entries would have the same path inside the archive.
     #[error("two entries of the archive would be `{0}`: rename the file or the binary")]
     Duplicate(String),
+    /// The build date is not RFC 3339.
     #[error("the build date `{0}` is not an RFC 3339 time")]
     Date(String),
+    /// The archive cannot be written.
     #[error("cannot write {}: {cause}", path.display())]
     Write {
+        /// The archive's path.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
 }
@@ -311,7 +331,7 @@ impl Prepared<'_> {
             target: job.target.clone(),
             name: file_name.clone(),
             path: file_name,
-            format: job.plan.format.to_string(),
+            format: job.plan.format,
             size,
             sha256,
             binaries: job.binaries.clone(),
@@ -323,7 +343,7 @@ impl Prepared<'_> {
 
 /// Whether the file of `record` (an archive or a package) in `dist`, opened through
 /// [`open_in_dist`], still has the size and SHA-256 the manifest records.
-pub fn intact(dist: &Path, record: &Archive) -> bool {
+pub fn intact<F>(dist: &Path, record: &Archive<F>) -> bool {
     open_in_dist(dist, &record.path)
         .ok()
         .and_then(|(file, _)| sha256_read(file).ok())

@@ -146,6 +146,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn relative_paths_stay_below_their_root() {
+        assert!(safe_relative("a/b") && !safe_relative("../a") && !safe_relative("/a"));
+        assert!(!safe_relative("a//b") && !safe_relative("a\\b") && !safe_relative("./a"));
+    }
+
+    #[test]
     fn symbolic_links_are_refused_at_every_level() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

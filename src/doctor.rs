@@ -32,6 +32,7 @@ use std::process::Command;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Works.
     Ok,
     /// Works, with a caveat, or something only verification needs is missing.
     Warning,
@@ -44,7 +45,9 @@ pub enum Status {
 pub struct Check {
     /// What was checked: `go`, `environment`, `linux/arm64`, `zig`, `qemu-aarch64`, `wine`.
     pub name: String,
+    /// The verdict.
     pub status: Status,
+    /// What was found, and the fix when something is missing.
     pub detail: String,
     /// The command or config line that fixes it.
     #[serde(skip_serializing_if = "Option::is_none")]

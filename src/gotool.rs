@@ -6,8 +6,10 @@ use std::process::Command;
 /// Errors from asking `go` about itself.
 #[derive(Debug, thiserror::Error)]
 pub enum GoToolError {
+    /// `go` is not on PATH.
     #[error("`go` was not found on PATH: install Go (https://go.dev/dl/) or put it on PATH ({0})")]
     NotFound(std::io::Error),
+    /// `go` failed (its message).
     #[error("`go env` failed: {0}")]
     Failed(String),
 }

@@ -19,14 +19,19 @@
 //!    contract with what follows; [`archive`] packs each target's binaries from it into the
 //!    release archive.
 //! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
-//!    and run where and how its binary would be verified (`gocross test`); the results go
-//!    to `dist/tests.json`.
+//!    and run where and how its binary would be verified (`gocross test`); the results
+//!    ([`test_results`], data like the manifest) go to `dist/tests.json`.
 //! 10. [`image`]: the manifest's Linux binaries as a multi-arch OCI image (reproducible
 //!     layers, an SBOM referrer per platform), written as an image layout and pushed to a
 //!     registry with no Docker daemon.
 //! 11. [`github`]: the manifest published — a GitHub release checked before it goes public,
-//!     and the pull-request report (check run, step summary, sticky comment); workflow
-//!     commands, outputs and the step summary inside a job.
+//!     and the pull-request report (check run, step summary, sticky comment), read from the
+//!     manifest and the test results.
+//!
+//! Below them all: [`dist`] owns dist/'s layout, its lock and every write and read there;
+//! [`actions_output`] is the one producer of GitHub Actions output (workflow commands,
+//! `$GITHUB_OUTPUT`, the step summary) for every stage; [`interrupt`] stops what gocross
+//! started on SIGINT or SIGTERM.
 //!
 //! [`project`] opens a module for planning (config, go.mod, the Go that builds, the plan
 //! context), the start every planning command shares. [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
@@ -35,6 +40,9 @@
 //! walks paths inside a directory without following symbolic links (dist/, archived files). The command line (`src/cli/`) only converts
 //! arguments into these modules' values and prints their results.
 
+#![warn(missing_docs)]
+
+pub mod actions_output;
 pub mod archive;
 pub mod audit;
 pub mod build;
@@ -42,6 +50,7 @@ pub mod channels;
 pub mod config;
 pub mod contained;
 pub mod digest;
+pub mod dist;
 pub mod doctor;
 pub mod generate;
 pub mod github;
@@ -50,6 +59,7 @@ pub mod gosource;
 pub mod gotest;
 pub mod gotool;
 pub mod image;
+pub mod interrupt;
 pub mod manifest;
 pub mod origin;
 pub mod package;
@@ -60,6 +70,7 @@ pub mod secrets;
 pub mod table;
 pub mod targets;
 pub mod template;
+pub mod test_results;
 pub mod toolchain;
 pub mod universal;
 pub mod verify;

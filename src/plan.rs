@@ -38,7 +38,8 @@ mod audit_policy;
 pub use audit_policy::AuditPolicies;
 
 use crate::audit::Policy;
-use crate::config::{ArchiveFormat, BinaryConfig, Config, GlibcVersion, VerifyConfig};
+use crate::config::{ArchiveFormat, BinaryConfig, CcSpec, Config, GlibcVersion, VerifyConfig};
+use crate::manifest::VerifyKind;
 use crate::targets::{
     GoVersion, Goarch, Goos, Platform, QEMU_PACKAGE, QemuArch, RunnerImage, Target, TargetError,
     runner_image, runners,
@@ -60,9 +61,11 @@ pub enum Host {
 /// Everything about the environment that planning depends on.
 #[derive(Debug, Clone)]
 pub struct PlanContext {
+    /// Where the jobs are built: this machine, or GitHub's runners.
     pub host: Host,
     /// The Go release that builds (`go env GOVERSION`, else go.mod's `go` line).
     pub go: GoVersion,
+    /// The C toolchains found on this machine.
     pub tools: Toolbox,
 }
 
@@ -101,8 +104,11 @@ impl PlanContext {
 /// The whole plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
+    /// The project (binary base name).
     pub project: String,
+    /// The Go release the plan is for.
     pub go: GoVersion,
+    /// One job per target, in the config's order.
     pub jobs: Vec<BuildJob>,
 }
 
@@ -129,6 +135,7 @@ impl BuildPlan {
 /// results are run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildJob {
+    /// The target.
     pub target: Target,
     /// The target's complete `go build` environment without any binary's own `env` (what
     /// `gocross test` compiles the tests with); nothing else from the caller's GOOS, GOARCH,
@@ -147,6 +154,7 @@ pub struct BuildJob {
     /// the bare binaries are the release's assets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchivePlan>,
+    /// Whether cgo is on (`CGO_ENABLED=1`).
     pub cgo: bool,
     /// Whether the binary is linked statically (only ever true where the GOOS allows it).
     #[serde(rename = "static")]
@@ -164,6 +172,7 @@ pub struct BuildJob {
     /// (darwin, windows/arm64 built on Linux). `None` when the leg verifies itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_runner: Option<Runner>,
+    /// How its binaries are verified.
     pub verify: VerifyPlan,
     /// What must be installed where the job runs.
     pub requirements: Requirements,
@@ -207,6 +216,7 @@ pub struct BinaryBuild {
     pub flags: Vec<String>,
     /// `-ldflags`, placeholders still to fill ([`crate::template`]).
     pub ldflags: String,
+    /// `-tags`.
     pub tags: Vec<String>,
 }
 
@@ -331,6 +341,7 @@ pub struct TestPlan {
 /// How a job's binary is run after the build.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyPlan {
+    /// How the binary runs where the job runs.
     #[serde(flatten)]
     pub method: VerifyMethod,
     /// Arguments, expectations and timeout; `None` when gocross.yaml has no `verify:`.
@@ -345,7 +356,9 @@ pub enum VerifyMethod {
     Native,
     /// Under QEMU user mode; dynamic binaries get `-L` with the sysroot's path.
     Qemu {
+        /// The emulator.
         qemu: QemuArch,
+        /// The loader and libc of a dynamic binary.
         sysroot: Option<QemuSysroot>,
     },
     /// Under wine (windows/amd64 and windows/386 on Linux).
@@ -353,38 +366,55 @@ pub enum VerifyMethod {
     /// Under a wasm runtime found on PATH (wasmtime, wazero, node for js/wasm).
     Wasm,
     /// Cannot run there, and why. Never counted as passed.
-    None { reason: String },
+    None {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The directory QEMU user mode takes with `-L` for a dynamic binary, and the Debian package
 /// that ships it (`None` for a directory named in gocross.yaml's `verify.sysroot`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QemuSysroot {
+    /// The directory.
     pub path: String,
+    /// The Debian package that ships it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<&'static str>,
 }
 
 impl VerifyMethod {
+    /// The kind of method, as the manifest records it.
+    pub fn kind(&self) -> VerifyKind {
+        match self {
+            VerifyMethod::Native => VerifyKind::Native,
+            VerifyMethod::Qemu { .. } => VerifyKind::Qemu,
+            VerifyMethod::Wine => VerifyKind::Wine,
+            VerifyMethod::Wasm => VerifyKind::Wasm,
+            VerifyMethod::None { .. } => VerifyKind::None,
+        }
+    }
+
     /// `native`, `qemu`, `wine`, `wasm` or `none`.
     pub fn name(&self) -> &'static str {
-        match self {
-            VerifyMethod::Native => "native",
-            VerifyMethod::Qemu { .. } => "qemu",
-            VerifyMethod::Wine => "wine",
-            VerifyMethod::Wasm => "wasm",
-            VerifyMethod::None { .. } => "none",
-        }
+        self.kind().as_str()
     }
 }
 
 /// Errors from planning.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// A target does not parse.
     #[error("{0}")]
     Target(#[from] TargetError),
+    /// A target named on the command line is not configured.
     #[error("{target} is not in gocross.yaml's targets ({configured}); add it there first")]
-    NotConfigured { target: Target, configured: String },
+    NotConfigured {
+        /// The target.
+        target: Target,
+        /// The configured targets.
+        configured: String,
+    },
     /// Jobs that cannot be built where they are built ([`BuildJob::refused`]), each with its
     /// reason and fix.
     #[error("{}", list("targets", "cannot be built as configured", .0))]
@@ -499,8 +529,85 @@ pub fn verify_settings(config: &Config, target: &Target) -> Option<VerifyConfig>
         })
 }
 
+/// The job of one target, step by step: the settings merged with the target's overrides
+/// ([`merged_settings`]), the runner and the host the build runs on ([`job_runner`]), the C
+/// toolchain ([`c_toolchain`]), the binaries' environment and flags ([`binary_builds`]),
+/// the verify method ([`verify_plan`]), the tests ([`test_plan`]), what the leg installs and
+/// the audit policy, and the archive ([`archive_plan`]).
 fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
-    // 1. Merge settings.
+    let m = merged_settings(config, target);
+    let runner = job_runner(config, target, &m);
+    let host = match ctx.host {
+        Host::Machine(p) => p,
+        Host::Runners => runner.platform,
+    };
+    let toolchain = c_toolchain(ctx, target, &m, &runner, host);
+    let (own, binaries) = binary_builds(config, target, &m, toolchain.as_ref());
+    let refused = sdk_refusal(target, m.cgo, toolchain.as_ref(), m.local, ctx.host);
+    let (verify, verify_runner, runs) = verify_plan(ctx, target, &m, host, &runner);
+    let test = test_plan(config, target, &m, runs);
+
+    // What the leg installs, and the audit policy. The leg runs the tests too when
+    // gocross.yaml has `test:`.
+    let apt = match ctx.host {
+        Host::Machine(_) => true,
+        Host::Runners => runner.apt,
+    };
+    let mut methods = vec![&verify.method];
+    if config.test.is_some() && test.skip.is_none() {
+        methods.push(&test.method);
+    }
+    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
+    let policy = Policy::for_build(config, target, m.static_link, m.glibc);
+
+    BuildJob {
+        target: *target,
+        env: own.env,
+        flags: own.flags,
+        ldflags: own.ldflags,
+        tags: own.tags,
+        binaries,
+        archive: archive_plan(config, target, m.archive_format),
+        cgo: m.cgo,
+        static_link: m.static_link,
+        glibc: m.glibc,
+        toolchain,
+        upx: m.upx,
+        runner,
+        verify_runner,
+        verify,
+        requirements,
+        policy,
+        test,
+        local: m.local,
+        refused,
+    }
+}
+
+/// The top-level settings of gocross.yaml with every override for one target applied (later
+/// overrides win), and the linking they imply.
+struct Merged<'a> {
+    cgo: bool,
+    cc: Option<&'a CcSpec>,
+    static_link: bool,
+    glibc: Option<GlibcVersion>,
+    /// `runner:` of an override, when one names it.
+    runner: Option<String>,
+    archive_format: Option<ArchiveFormat>,
+    verify: Option<VerifyConfig>,
+    upx: bool,
+    test_enabled: bool,
+    test_args: Vec<String>,
+    local: bool,
+    /// `-linkmode external -extldflags -static` for a static cgo build, else empty.
+    link_flags: String,
+    /// The build's tests run in its leg (gocross.yaml's `test:` selects the target).
+    tests_in_leg: bool,
+}
+
+/// Step 1: merges the settings and the target's overrides; keeps cgo, UPX, static linking
+/// and the glibc floor only where the port supports them.
+fn merged_settings<'a>(config: &'a Config, target: &'a Target) -> Merged<'a> {
     let mut cgo = config.cgo;
     let mut cc = None;
     let mut static_link = config.static_link;
@@ -526,8 +633,6 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     }
     let cgo = cgo && target.port().cgo_supported;
     let upx = upx && target.port().upx;
-
-    // 2. Linking.
     let static_link = static_link && target.goos().links_statically();
     let link_flags = if static_link && cgo {
         "-linkmode external -extldflags -static".to_string()
@@ -535,9 +640,6 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         String::new()
     };
     let glibc = glibc.filter(|_| cgo && !static_link && target.goos() == Goos::Linux);
-
-    // 5a. Runner first: for workflow plans the job's host is its runner. A leg that would
-    // only need its own OS to run the binary builds on Linux instead (see `build_runner`).
     let tests_in_leg = config.test.is_some()
         && test_enabled
         && config
@@ -545,57 +647,90 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             .as_ref()
             .and_then(|t| t.targets())
             .is_none_or(|listed| listed.iter().any(|t| selects(t, target)));
-    let runner = match runner.or_else(|| runner_override(config, target)) {
+    Merged {
+        cgo,
+        cc,
+        static_link,
+        glibc,
+        runner,
+        archive_format,
+        verify,
+        upx,
+        test_enabled,
+        test_args,
+        local,
+        link_flags,
+        tests_in_leg,
+    }
+}
+
+/// Step 2: the runner, first, since for workflow plans the job's host is its runner. A leg
+/// that would only need its own OS to run the binary builds on Linux instead (see
+/// `build_runner`).
+fn job_runner(config: &Config, target: &Target, m: &Merged) -> Runner {
+    match m.runner.clone().or_else(|| runner_override(config, target)) {
         Some(label) => Runner::new(label),
         None => Runner::from(build_runner(
             target,
             CgoNeeds {
                 target,
-                static_link,
-                glibc,
+                static_link: m.static_link,
+                glibc: m.glibc,
                 build_glibc: runners::UBUNTU_24_04.glibc,
                 host: Some(runners::UBUNTU_24_04.platform),
-                configured: cc,
+                configured: m.cc,
             },
-            cgo,
-            tests_in_leg || verify.as_ref().is_some_and(|v| !v.allow_not_run),
+            m.cgo,
+            m.tests_in_leg || m.verify.as_ref().is_some_and(|v| !v.allow_not_run),
         )),
-    };
-    let host = match ctx.host {
-        Host::Machine(p) => p,
-        Host::Runners => runner.platform,
-    };
+    }
+}
 
-    // 3. C toolchain.
-    let toolchain = cgo.then(|| {
+/// Step 3: the C toolchain of a cgo job, for the host the build runs on.
+fn c_toolchain(
+    ctx: &PlanContext,
+    target: &Target,
+    m: &Merged,
+    runner: &Runner,
+    host: Option<Platform>,
+) -> Option<CToolchain> {
+    m.cgo.then(|| {
         toolchain::choose(
             CgoNeeds {
                 target,
-                static_link,
-                glibc,
+                static_link: m.static_link,
+                glibc: m.glibc,
                 build_glibc: match ctx.host {
                     Host::Machine(_) => Some(toolchain::DEBIAN_GLIBC),
                     Host::Runners => runner_image(&runner.label).and_then(|r| r.glibc),
                 },
                 host,
-                configured: cc,
+                configured: m.cc,
             },
             &ctx.tools,
         )
-    });
+    })
+}
 
-    // 4. Environment, flags, ldflags and tags: the target's, then each binary's.
+/// Step 4: environment, flags, ldflags and tags: the target's own (the first value), then
+/// each binary's (`binaries:`, else the project alone).
+fn binary_builds(
+    config: &Config,
+    target: &Target,
+    m: &Merged,
+    toolchain: Option<&CToolchain>,
+) -> (Settings, Vec<BinaryBuild>) {
     let settings = |binary: Option<&BinaryConfig>| {
         let mut s = merge(config, target, binary);
-        if static_link {
+        if m.static_link {
             for tag in ["netgo", "osusergo"] {
                 if !s.tags.iter().any(|t| t == tag) {
                     s.tags.push(tag.to_string());
                 }
             }
         }
-        if !link_flags.is_empty() {
-            s.ldflags = format!("{} {link_flags}", s.ldflags).trim().to_string();
+        if !m.link_flags.is_empty() {
+            s.ldflags = format!("{} {}", s.ldflags, m.link_flags).trim().to_string();
         }
         let mut env = BTreeMap::new();
         env.insert("GOOS".to_string(), target.goos().to_string());
@@ -605,9 +740,9 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         }
         env.insert(
             "CGO_ENABLED".to_string(),
-            if cgo { "1" } else { "0" }.to_string(),
+            if m.cgo { "1" } else { "0" }.to_string(),
         );
-        if let Some(tc) = &toolchain {
+        if let Some(tc) = toolchain {
             if let Some(c) = tc.cc() {
                 env.insert("CC".to_string(), c);
             }
@@ -652,13 +787,22 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             })
             .collect()
     };
+    (own, binaries)
+}
 
-    let refused = sdk_refusal(target, cgo, toolchain.as_ref(), local, ctx.host);
-
-    // 5b. Verify method where the job runs. A dynamic cgo binary needs the target's loader
-    // and libc under QEMU: the configured sysroot, else the Debian cross sysroot.
-    let sysroot = (cgo && !static_link)
-        .then(|| qemu_sysroot(target, verify.as_ref()))
+/// Step 5: the verify method where the job runs, the runner of the workflow's verify job
+/// when the build leg cannot run the binary, and how a binary runs on the host (the tests'
+/// method). A dynamic cgo binary needs the target's loader and libc under QEMU: the
+/// configured sysroot, else the Debian cross sysroot.
+fn verify_plan(
+    ctx: &PlanContext,
+    target: &Target,
+    m: &Merged,
+    host: Option<Platform>,
+    runner: &Runner,
+) -> (VerifyPlan, Option<Runner>, VerifyMethod) {
+    let sysroot = (m.cgo && !m.static_link)
+        .then(|| qemu_sysroot(target, m.verify.as_ref()))
         .flatten();
     let runs = verify_method(target.platform, host, sysroot.clone());
     // The workflow runs what its build leg cannot on the target's own runner.
@@ -666,7 +810,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         .port()
         .native_runner
         .filter(|native| {
-            verify.as_ref().is_none_or(|v| v.skip.is_none())
+            m.verify.as_ref().is_none_or(|v| v.skip.is_none())
                 && Some(native.platform) != runner.platform
                 && matches!(
                     verify_method(target.platform, runner.platform, sysroot),
@@ -674,7 +818,10 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
                 )
         })
         .map(Runner::from);
-    let method = match (verify.as_ref().and_then(|v| v.skip.clone()), &verify_runner) {
+    let method = match (
+        m.verify.as_ref().and_then(|v| v.skip.clone()),
+        &verify_runner,
+    ) {
         (Some(reason), _) => VerifyMethod::None { reason },
         (None, Some(native)) if ctx.host == Host::Runners => VerifyMethod::None {
             reason: format!(
@@ -684,37 +831,43 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         },
         (None, _) => runs.clone(),
     };
+    let verify = VerifyPlan {
+        method,
+        settings: m.verify.clone(),
+    };
+    (verify, verify_runner, runs)
+}
 
-    // 6. Tests.
+/// Step 6: the tests of the target, run the way a binary runs on the host (`runs`).
+fn test_plan(config: &Config, target: &Target, m: &Merged, runs: VerifyMethod) -> TestPlan {
     let settings = config.test.clone().unwrap_or_default();
-    let test = TestPlan {
-        skip: (!test_enabled)
+    TestPlan {
+        skip: (!m.test_enabled)
             .then(|| "`test: false` for this target in gocross.yaml's overrides".to_string()),
         selected: settings
             .targets()
             .is_none_or(|listed| listed.iter().any(|t| selects(t, target))),
         packages: settings.packages.clone(),
-        args: settings.args.iter().cloned().chain(test_args).collect(),
-        ldflags: link_flags,
+        args: settings
+            .args
+            .iter()
+            .cloned()
+            .chain(m.test_args.iter().cloned())
+            .collect(),
+        ldflags: m.link_flags.clone(),
         timeout: settings.timeout,
         env: settings.env.clone(),
         method: runs,
-    };
-
-    // 7. Requirements and policy. The leg runs the tests too when gocross.yaml has `test:`.
-    let apt = match ctx.host {
-        Host::Machine(_) => true,
-        Host::Runners => runner.apt,
-    };
-    let mut methods = vec![&method];
-    if config.test.is_some() && test.skip.is_none() {
-        methods.push(&test.method);
     }
-    let requirements = Requirements::new(toolchain.as_ref(), &methods, apt);
-    let policy = Policy::for_build(config, target, static_link, glibc);
+}
 
-    // 8. Archive.
-    let archive = config.archives.as_ref().and_then(|a| {
+/// Step 7: the target's archive (`archives:`), unless its format is `binary`.
+fn archive_plan(
+    config: &Config,
+    target: &Target,
+    archive_format: Option<ArchiveFormat>,
+) -> Option<ArchivePlan> {
+    config.archives.as_ref().and_then(|a| {
         let a = &a.value;
         let format = archive_format.or(a.format).unwrap_or(match target.goos() {
             Goos::Windows => ArchiveFormat::Zip,
@@ -729,33 +882,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
             wrap_in_directory: a.wrap_in_directory,
             binaries_released: config.release.binaries.as_ref().is_some_and(|b| b.value),
         })
-    });
-
-    BuildJob {
-        target: *target,
-        env: own.env,
-        flags: own.flags,
-        ldflags: own.ldflags,
-        tags: own.tags,
-        binaries,
-        archive,
-        cgo,
-        static_link,
-        glibc,
-        toolchain,
-        upx,
-        runner,
-        verify_runner,
-        verify: VerifyPlan {
-            method,
-            settings: verify,
-        },
-        requirements,
-        policy,
-        test,
-        local,
-        refused,
-    }
+    })
 }
 
 /// Why a job for a port that needs a platform SDK (ios: Xcode; android: the NDK) cannot be

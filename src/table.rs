@@ -21,6 +21,7 @@ pub enum Output {
 /// How a column's cells line up (Markdown's delimiter row; the terminal lines up left).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
+    /// Left-aligned (text).
     #[default]
     Left,
     /// For numbers and sizes: `--:`.

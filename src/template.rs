@@ -37,7 +37,9 @@ pub enum Placeholder {
     Project,
     /// The binary's name (`binaries[].name`, else `project`).
     Binary,
+    /// `{{goos}}`: the target's GOOS.
     Goos,
+    /// `{{goarch}}`: the target's GOARCH.
     Goarch,
     /// The sub-architecture as release names spell it ([`variant_suffix`]).
     Variant,
@@ -148,39 +150,69 @@ pub struct Template {
 /// What is wrong with a template, or with filling it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
+    /// No placeholder of that name.
     #[error("unknown placeholder `{{{{{name}}}}}` in `{template}`: write {known}")]
     Unknown {
+        /// The name written.
         name: String,
+        /// The template.
         template: String,
         /// The placeholders the setting allows, spelt out.
         known: String,
     },
+    /// The placeholder exists but not in this setting.
     #[error("`{placeholder}` has no value in `{template}`: {why}")]
     NotHere {
+        /// The placeholder.
         placeholder: &'static str,
+        /// The template.
         template: String,
+        /// Why it does not fit here.
         why: String,
     },
+    /// A `{{` without its `}}`.
     #[error("unclosed `{{{{` in `{template}`: close it with `}}}}`")]
-    Unclosed { template: String },
+    Unclosed {
+        /// The template.
+        template: String,
+    },
+    /// `{{env.VAR}}` names an unset variable.
     #[error("`{template}` uses {{{{env.{var}}}}}, and {var} is not set: export it")]
-    EnvUnset { var: String, template: String },
+    EnvUnset {
+        /// The variable.
+        var: String,
+        /// The template.
+        template: String,
+    },
+    /// `{{env.VAR}}` names a secret, which would end up in a binary or a name.
     #[error(
         "`{template}` uses {{{{env.{var}}}}}, and {var} is a secret's name (it holds TOKEN, SECRET, PASSWORD, PASSWD, KEY, CREDENTIAL, AUTH or PRIVATE, or names a provider's credential): its value would be published; use a variable that is not secret"
     )]
-    SecretEnv { var: String, template: String },
+    SecretEnv {
+        /// The variable.
+        var: String,
+        /// The template.
+        template: String,
+    },
 }
 
 /// The values a template is filled with. `binary` and `target` are `None` where a setting
 /// has none (an image; `{{binary}}` in an archive name).
 #[derive(Debug, Clone, Copy)]
 pub struct Values<'a> {
+    /// `{{version}}`.
     pub version: &'a str,
+    /// `{{tag}}`.
     pub tag: &'a str,
+    /// `{{commit}}`.
     pub commit: &'a str,
+    /// `{{date}}`.
     pub date: &'a str,
+    /// `{{project}}`.
     pub project: &'a str,
+    /// `{{binary}}`, where there is one binary.
     pub binary: Option<&'a str>,
+    /// The target of `{{goos}}`, `{{goarch}}` and `{{variant}}`.
     pub target: Option<&'a Target>,
 }
 

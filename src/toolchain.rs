@@ -145,17 +145,31 @@ fn ziglang_installed() -> bool {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CToolchain {
     /// `zig cc -target <triple>`.
-    Zig { zig: Vec<String>, triple: String },
+    Zig {
+        /// The command that runs zig (`zig`, or `python3 -m ziglang`).
+        zig: Vec<String>,
+        /// zig's `-target`, e.g. `aarch64-linux-gnu.2.17`.
+        triple: String,
+    },
     /// The host's own C compiler (a native build).
-    Host { command: String },
+    Host {
+        /// The compiler.
+        command: String,
+    },
     /// A Debian gcc cross compiler, or mingw-w64 for Windows.
     Gnu(CrossGcc),
     /// `musl-gcc` (host architecture, static).
     Musl,
     /// A command from gocross.yaml's `cc:`, used verbatim.
-    Command { command: String },
+    Command {
+        /// The compiler, as configured.
+        command: String,
+    },
     /// Nothing fits here; `hint` says what to install or configure.
-    Missing { hint: String },
+    Missing {
+        /// What to install or configure.
+        hint: String,
+    },
 }
 
 impl CToolchain {
@@ -199,14 +213,18 @@ impl CToolchain {
 /// What a cgo job asks of its toolchain.
 #[derive(Debug, Clone, Copy)]
 pub struct CgoNeeds<'a> {
+    /// The target.
     pub target: &'a Target,
+    /// A static binary.
     pub static_link: bool,
+    /// The glibc floor, for a dynamic Linux binary.
     pub glibc: Option<GlibcVersion>,
     /// The glibc a gnu cross gcc links against where the build runs (`None`: unknown, so a
     /// glibc floor is left to zig).
     pub build_glibc: Option<GlibcVersion>,
     /// The platform the build runs on (`None`: unknown, nothing counts as native).
     pub host: Option<Platform>,
+    /// `cc:` of gocross.yaml, when set.
     pub configured: Option<&'a CcSpec>,
 }
 

@@ -28,6 +28,7 @@ use crate::archive::{self, ArchiveError, ArchiveJob};
 use crate::audit::{self, Policy};
 use crate::build::Stamp;
 use crate::digest::sha256_hex;
+use crate::dist::{self, DistError};
 use crate::manifest::{self, Artifact, Manifest};
 use crate::plan::BuildPlan;
 use crate::targets::{Goarch, Goos, Target};
@@ -69,20 +70,38 @@ pub fn is_slice(target: &Target) -> bool {
 /// Why a universal binary could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum UniversalError {
-    #[error("{0}")]
-    Dist(String),
+    /// A slice is not a thin 64-bit Mach-O executable.
     #[error("{name} is not a 64-bit Mach-O executable ({why}): build it again")]
-    NotMachO { name: String, why: String },
+    NotMachO {
+        /// The slice's file name.
+        name: String,
+        /// What its header says instead.
+        why: String,
+    },
+    /// A slice's bytes (its path, the argument) no longer match the manifest's SHA-256.
     #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
     Changed(String),
+    /// The fat file (its size in bytes, the argument) would not fit 32-bit offsets.
     #[error("the universal binary would be {0} bytes, beyond the 4 GiB a fat_arch offset can hold")]
     TooLarge(u64),
+    /// The universal binary's audit failed.
     #[error("{name}: {why}")]
-    Audit { name: String, why: String },
+    Audit {
+        /// Its file name.
+        name: String,
+        /// The failed rule or what the audit could not read.
+        why: String,
+    },
+    /// A manifest could not be read or written.
     #[error(transparent)]
-    Write(#[from] manifest::ManifestError),
+    Manifest(#[from] manifest::ManifestError),
+    /// A file of dist/ could not be read or written.
+    #[error(transparent)]
+    File(#[from] DistError),
+    /// The universal binaries' archive could not be made.
     #[error("the universal binaries' archive: {0}")]
     Archive(#[from] ArchiveError),
+    /// The archive name's template failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
 }
@@ -171,12 +190,7 @@ pub fn join(
 ) -> Result<Artifact, UniversalError> {
     let mut slices = Vec::new();
     for a in pair {
-        let bytes = manifest::read_in_dist(from, &a.path).map_err(|e| match e {
-            manifest::ManifestError::Read { path, cause } => {
-                UniversalError::Dist(format!("cannot read {}: {cause}", path.display()))
-            }
-            other => UniversalError::Write(other),
-        })?;
+        let bytes = dist::read_in_dist(from, &a.path)?;
         if sha256_hex(&bytes) != a.sha256 {
             return Err(UniversalError::Changed(a.path.clone()));
         }
@@ -186,12 +200,12 @@ pub fn join(
     let bytes = fat(&borrowed)?;
     let name = output_name(&pair[0].binary);
     let path = into.join(&name);
-    manifest::write_atomic(&path, &bytes)?;
+    dist::write_atomic(&path, &bytes)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).map_err(
-            |cause| manifest::ManifestError::Write {
+            |cause| DistError::Write {
                 path: path.clone(),
                 cause,
             },
@@ -273,7 +287,7 @@ pub fn release_leg(
     plan: &BuildPlan,
     tag: &str,
 ) -> Result<bool, UniversalError> {
-    if manifest::leg_files(dist, manifest::MANIFEST_FILE)?.len() < 2 {
+    if dist::leg_files(dist, dist::MANIFEST_FILE)?.len() < 2 {
         return Ok(false);
     }
     let merged = Manifest::read(dist)?;
@@ -285,7 +299,7 @@ pub fn release_leg(
         return Ok(false);
     };
     let leg = dist.join(LEG_DIR);
-    std::fs::create_dir_all(&leg).map_err(|cause| manifest::ManifestError::Write {
+    std::fs::create_dir_all(&leg).map_err(|cause| DistError::Write {
         path: leg.clone(),
         cause,
     })?;

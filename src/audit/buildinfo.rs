@@ -20,7 +20,7 @@
 //! `go version -m` cannot read them. gocross reads the module info from the data segments by its
 //! sentinels, and the Go version from the `producers` custom section.
 
-use super::space::{AddressSpace, Region, uleb128};
+use super::address_space::{AddressSpace, Region, uleb128};
 use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 
@@ -60,7 +60,9 @@ pub struct GoInfo {
 /// A module as the build info records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Module {
+    /// The module path, e.g. `golang.org/x/sys`.
     pub path: String,
+    /// The module version, e.g. `v0.30.0`, or `(devel)`.
     pub version: String,
     /// The go.sum hash, `h1:` and base64 SHA-256; `None` for the main module and for local
     /// replacements.
@@ -93,8 +95,11 @@ impl Serialize for Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlobFormat {
+    /// Go 1.18 and later: the strings are inline in the blob.
     Inline,
+    /// Before Go 1.18: the blob holds pointers to the strings.
     Pointer,
+    /// A wasm module's data segment.
     Wasm,
 }
 
@@ -193,9 +198,9 @@ pub fn find(
         let ptr = |b: &[u8]| -> Option<u64> {
             let b = b.get(..ptr_size)?;
             Some(if ptr_size == 4 {
-                u64::from(super::space::u32_at(b, 0, big)?)
+                u64::from(super::address_space::u32_at(b, 0, big)?)
             } else {
-                super::space::u64_at(b, 0, big)?
+                super::address_space::u64_at(b, 0, big)?
             })
         };
         let string_at = |at: Option<u64>| -> &[u8] {

@@ -18,7 +18,7 @@
 //!
 //! Compressed debug sections are never decompressed: only their names are read.
 
-use super::space::{AddressSpace, MAX_ENTRIES, Region, c_string, clamp, u16_at, u32_at};
+use super::address_space::{AddressSpace, MAX_ENTRIES, Region, c_string, clamp, u16_at, u32_at};
 use super::{Endian, GoSearch, Linkage, ObjectFacts, Parsed};
 use crate::targets::Version;
 use crate::targets::{Goarch, Goos};

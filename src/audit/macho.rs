@@ -11,7 +11,7 @@
 //! is in the `__go_buildinfo` section, else the first segment mapped read-write (initial and
 //! maximum protection both 3) with file bytes, as Go's `debug/buildinfo` searches it.
 
-use super::space::{AddressSpace, MAX_ENTRIES, MAX_NAME, Region, clamp, u32_at, u64_at};
+use super::address_space::{AddressSpace, MAX_ENTRIES, MAX_NAME, Region, clamp, u32_at, u64_at};
 use super::{Endian, GoSearch, ObjectFacts, Parsed};
 use crate::targets::{Goarch, Goos};
 use object::Endianness;

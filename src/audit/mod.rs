@@ -16,8 +16,9 @@
 //!    step summary's table ([`summary_markdown`]).
 //!
 //! Untrusted input: every read is bounded by the input slice, every list by
-//! `space::MAX_ENTRIES`, and compressed sections are never decompressed.
+//! `address_space::MAX_ENTRIES`, and compressed sections are never decompressed.
 
+mod address_space;
 pub mod buildinfo;
 mod elf;
 mod macho;
@@ -25,7 +26,6 @@ mod pe;
 pub mod policy;
 mod render;
 pub mod sbom;
-mod space;
 mod wasm;
 
 pub use buildinfo::{BlobFormat, GoInfo, Module, Settings};
@@ -37,10 +37,11 @@ pub use render::summary_markdown;
 pub use sbom::write_sbom;
 pub use wasm::WasmInfo;
 
+pub use crate::manifest::Linkage;
 use crate::manifest::{ArtifactAudit, Violation};
 use crate::targets::{Goarch, Goos};
+use address_space::AddressSpace;
 use serde::Serialize;
-use space::AddressSpace;
 use std::fmt;
 use std::path::Path;
 
@@ -106,27 +107,10 @@ impl fmt::Display for BinaryFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Endian {
+    /// Least significant byte first.
     Little,
+    /// Most significant byte first.
     Big,
-}
-
-/// How an ELF executable is linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Linkage {
-    /// No PT_INTERP and no DT_NEEDED: runs without a dynamic loader or shared libraries.
-    Static,
-    /// Needs a dynamic loader or shared libraries.
-    Dynamic,
-}
-
-impl Linkage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Linkage::Static => "static",
-            Linkage::Dynamic => "dynamic",
-        }
-    }
 }
 
 /// What is known about one object: a whole file, or one slice of a universal file. Fields
@@ -135,6 +119,7 @@ impl Linkage {
 pub struct ObjectFacts {
     /// 32 or 64.
     pub bits: Option<u8>,
+    /// The byte order, when the format says.
     pub endian: Option<Endian>,
     /// The GOOS the binary targets: Go's build info when present, else the container's word
     /// (ELF OS/ABI, ABI tag and interpreter; PE is windows; Mach-O darwin or ios by platform;
@@ -161,9 +146,13 @@ pub struct ObjectFacts {
     pub libraries: Vec<String>,
     /// Highest `GLIBC_x.y` version required (ELF), e.g. `2.34`.
     pub glibc_floor: Option<crate::targets::Version>,
+    /// ELF facts, for an ELF file.
     pub elf: Option<ElfInfo>,
+    /// PE facts, for a Windows executable.
     pub pe: Option<PeInfo>,
+    /// Mach-O facts, for a Mach-O file.
     pub macho: Option<MachOInfo>,
+    /// wasm facts, for a wasm module.
     pub wasm: Option<WasmInfo>,
     /// Go build info; `None` for a file that is not a Go binary.
     pub go: Option<GoInfo>,
@@ -174,7 +163,9 @@ pub struct ObjectFacts {
 pub struct Slice {
     /// Byte offset and size of the slice in the file.
     pub offset: u64,
+    /// Size in bytes of the slice.
     pub size: u64,
+    /// What is known about the slice's object.
     #[serde(flatten)]
     pub facts: ObjectFacts,
 }
@@ -187,9 +178,11 @@ pub struct AuditReport {
     pub path: String,
     /// File size in bytes.
     pub size: u64,
+    /// The file's format.
     pub format: BinaryFormat,
     /// One line in the manner of `file`.
     pub summary: String,
+    /// What is known about the object (the first slice of a universal file).
     #[serde(flatten)]
     pub facts: ObjectFacts,
     /// The slices of a universal file (empty otherwise). The top-level `go` is the first
@@ -200,6 +193,7 @@ pub struct AuditReport {
     pub error: Option<String>,
     /// True when the file was read completely and broke no policy rule.
     pub passed: bool,
+    /// The policy rules it breaks; empty when it passed.
     pub violations: Vec<Violation>,
 }
 
@@ -383,7 +377,7 @@ pub fn audit_bytes(path: &str, data: &[u8]) -> AuditReport {
                                 "malformed Mach-O universal file: the slice for cputype {cputype:#x} ends past the end of the file (truncated?)"
                             ));
                         }
-                        let bytes = space::clamp(data, offset, size);
+                        let bytes = address_space::clamp(data, offset, size);
                         let facts = resolve(macho::read(bytes, &mut problems), &mut problems);
                         slices.push(Slice {
                             offset,
@@ -481,7 +475,7 @@ pub fn audit_artifact(path: &Path, policy: &Policy) -> Audited {
     policy.apply(&mut report);
     let audit = ArtifactAudit {
         passed: report.passed,
-        linkage: report.facts.linkage.map(|l| l.as_str().to_string()),
+        linkage: report.facts.linkage,
         glibc_floor: report.facts.glibc_floor.map(|v| v.to_string()),
         violations: report.violations.clone(),
         report: serde_json::to_value(&report).expect("an audit report always serializes"),

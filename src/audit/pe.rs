@@ -7,7 +7,7 @@
 //! build info is in the first section whose characteristics are exactly initialized data, read
 //! and write (alignment bits aside), as Go's `debug/buildinfo` searches it.
 
-use super::space::{AddressSpace, MAX_ENTRIES, Region, clamp};
+use super::address_space::{AddressSpace, MAX_ENTRIES, Region, clamp};
 use super::{Endian, GoSearch, ObjectFacts, Parsed};
 use crate::targets::{Goarch, Goos};
 use object::pe;

@@ -11,7 +11,7 @@
 //! always gives the same bytes.
 
 use super::{AuditReport, GoInfo, Module};
-use crate::manifest::{ManifestError, write_atomic};
+use crate::dist::{DistError, write_atomic};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -19,12 +19,17 @@ use std::path::Path;
 /// Errors writing an SBOM.
 #[derive(Debug, thiserror::Error)]
 pub enum SbomError {
+    /// The binary has no Go build info.
     #[error(
         "{path} has no Go build info, so there is nothing to describe: build it with a Go toolchain (1.13 or later) in module mode"
     )]
-    NotGo { path: String },
+    NotGo {
+        /// The binary.
+        path: String,
+    },
+    /// The SBOM cannot be written.
     #[error("{0}")]
-    Write(#[from] ManifestError),
+    Write(#[from] DistError),
 }
 
 /// The SBOM of `report`'s binary as pretty JSON with a final newline. Reads the binary at

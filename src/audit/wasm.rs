@@ -9,8 +9,8 @@
 //! where Go writes `language: Go go1.26.8`. The GOOS follows from the host module imported:
 //! `wasi_snapshot_preview1` for wasip1, `gojs` for js.
 
+use super::address_space::{MAX_ENTRIES, Region, uleb128};
 use super::buildinfo;
-use super::space::{MAX_ENTRIES, Region, uleb128};
 use super::{Endian, ObjectFacts};
 use crate::targets::{Goarch, Goos};
 use serde::Serialize;

@@ -3,31 +3,32 @@
 //! always), the build's table in the step summary, and an `::error::` annotation per failed target.
 
 use super::{BuildReport, TargetOutcome, results_table};
-use crate::github::actions::{self, Annotation, Annotator, Level};
-use crate::manifest::{Artifact, MANIFEST_FILE, VerifyOutcome};
+use crate::actions_output::{self, Annotation, Annotator, Level};
+use crate::dist::MANIFEST_FILE;
+use crate::manifest::{Artifact, VerifyOutcome};
 use crate::table::Output;
 
 /// Writes the outputs and the step summary, and prints the annotations. Outside Actions
 /// (no `GITHUB_OUTPUT`/`GITHUB_STEP_SUMMARY`) only the annotations are printed, so call it
-/// when [`actions::is_actions`] holds.
+/// when [`actions_output::is_actions`] holds.
 pub fn report_to_actions(report: &BuildReport) -> std::io::Result<()> {
-    actions::set_output(
+    actions_output::set_output(
         "manifest",
         &report.dist.join(MANIFEST_FILE).display().to_string(),
     )?;
     if let [only] = report.results.as_slice()
         && let TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } = &only.outcome
     {
-        actions::set_output(
+        actions_output::set_output(
             "artifact-path",
             &report.dist.join(&a.path).display().to_string(),
         )?;
-        actions::set_output("artifact-name", &a.name)?;
-        actions::set_output("sha256", &a.sha256)?;
+        actions_output::set_output("artifact-name", &a.name)?;
+        actions_output::set_output("sha256", &a.sha256)?;
     }
-    actions::set_output("audit-status", audit_status(report))?;
-    actions::set_output("verify-status", verify_status(report))?;
-    actions::append_summary(&summary(report))?;
+    actions_output::set_output("audit-status", audit_status(report))?;
+    actions_output::set_output("verify-status", verify_status(report))?;
+    actions_output::append_summary(&summary(report))?;
     let mut annotator = Annotator::default();
     for r in &report.results {
         if let TargetOutcome::Rejected { reason, .. } = &r.outcome {

@@ -8,11 +8,11 @@
 //! (which already holds the config's `env:`) is the whole story. No secret variable reaches
 //! `go build` but the SSH agent's socket ([`crate::secrets::GO_BUILD_SECRETS`]).
 
-use super::interrupt;
 use super::staging::Staging;
 use super::{TargetOutcome, TargetResult};
 use crate::config::PLAN_OWNED_ENV;
-use crate::manifest::{self, Artifact};
+use crate::interrupt;
+use crate::manifest::Artifact;
 use crate::plan::{BinaryBuild, BuildJob};
 use crate::toolchain::CToolchain;
 use sha2::{Digest, Sha256};
@@ -49,14 +49,14 @@ pub(super) struct JobInput<'a> {
 }
 
 /// The temporary name a job's binary is written to inside dist/: hidden, one of
-/// [`manifest::is_temp_name`]'s (so the next build removes it when this one is killed), and
+/// [`crate::dist::is_temp_name`]'s (so the next build removes it when this one is killed), and
 /// marked with the process id.
 fn temp_name(output: &str) -> String {
     format!(
         "{}{output}.{}{}",
-        manifest::TEMP_PREFIX,
+        crate::dist::TEMP_PREFIX,
         std::process::id(),
-        manifest::TEMP_SUFFIX
+        crate::dist::TEMP_SUFFIX
     )
 }
 
@@ -138,7 +138,7 @@ impl JobInput<'_> {
             result.outcome = TargetOutcome::Failed(format!(
                 "cannot prepare {}: {e}",
                 self.dist_display
-                    .join(super::STAGING_DIR)
+                    .join(crate::dist::STAGING_DIR)
                     .join(&binary.output)
                     .display()
             ));

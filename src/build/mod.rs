@@ -19,7 +19,7 @@
 //!    cache; each writes its staging file in `dist/.gocross/`, where Go finds it up to date
 //!    and skips the link when nothing changed (`staging`), and a copy of it goes to a
 //!    temporary file inside dist/ that is synced and renamed once complete (`gobuild`); a
-//!    failing build does not stop the others, and SIGINT stops them all (`interrupt`);
+//!    failing build does not stop the others, and SIGINT stops them all ([`crate::interrupt`]);
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
 //!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
@@ -30,30 +30,28 @@
 mod actions_report;
 mod checks;
 mod gobuild;
-pub(crate) mod interrupt;
-mod lock;
+mod local_jobs;
 mod progress;
-mod select;
 mod staging;
 mod stamp;
 mod summary;
 
+pub use crate::interrupt::{Orphans, adopt_orphans};
 pub use actions_report::report_to_actions;
 pub use checks::{Checks, sbom_name};
 pub use gobuild::{CALLER_ENV, hash_file};
-pub use interrupt::{Orphans, adopt_orphans};
-pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
+pub use local_jobs::{Skipped, select_local};
 pub use progress::{PlainProgress, Progress, TerminalProgress};
-pub use select::{Skipped, select_local};
-pub use staging::STAGING_DIR;
 pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
-use crate::config::PackagesConfig;
+use crate::config::{PackageFormat, PackagesConfig};
+use crate::dist::{self, DistError, DistLock, LOCK_FILE, LockError, STAGING_DIR, WhenBusy};
+use crate::interrupt;
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
 use crate::package::{self, PackageJob};
-use crate::plan::BuildPlan;
+use crate::plan::{BinaryBuild, BuildJob, BuildPlan};
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
 use crate::universal;
@@ -74,6 +72,7 @@ pub struct BuildOptions {
     pub dist: PathBuf,
     /// Jobs run at the same time (at least 1).
     pub jobs: usize,
+    /// The version, commit and date stamped into the binaries and names.
     pub stamp: Stamp,
     /// The audit, SBOM and verification of each binary after its build.
     pub checks: Checks,
@@ -101,7 +100,7 @@ pub struct Configured {
     /// The targets that have an archive (`linux/arm/7`).
     pub archives: BTreeSet<String>,
     /// The packages: each target that has them with a format (`linux/amd64`, `deb`).
-    pub packages: BTreeSet<(String, String)>,
+    pub packages: BTreeSet<(String, PackageFormat)>,
 }
 
 impl Configured {
@@ -112,7 +111,7 @@ impl Configured {
         let mut configured = Configured {
             packages: package_jobs(plan, packages)
                 .into_iter()
-                .map(|j| (j.target.to_string(), j.format.to_string()))
+                .map(|j| (j.target.to_string(), j.format))
                 .collect(),
             outputs: plan
                 .jobs
@@ -156,7 +155,9 @@ pub enum TargetOutcome {
     /// The binary is in dist/ (and manifest.json, out of checksums.txt) but failed its audit
     /// or its verification; `reason` says how.
     Rejected {
+        /// The binary, as the manifest records it.
         artifact: Box<Artifact>,
+        /// The check that refused it.
         reason: String,
     },
     /// The message says why (the compiler output is in [`TargetResult::log`]).
@@ -168,11 +169,13 @@ pub enum TargetOutcome {
 /// One binary's build for one target.
 #[derive(Debug, Clone)]
 pub struct TargetResult {
+    /// The job's target.
     pub target: Target,
     /// The binary (`binaries[].name`, else `project`).
     pub binary: String,
     /// The output file name.
     pub name: String,
+    /// How its build ended.
     pub outcome: TargetOutcome,
     /// The equivalent shell command; `None` when `go build` was not started.
     pub command: Option<String>,
@@ -194,7 +197,7 @@ pub struct BuildReport {
     /// The targets whose archive could not be made, and why (their binaries are built).
     pub archive_failures: Vec<(String, String)>,
     /// The packages that could not be made (target, format), and why.
-    pub package_failures: Vec<(Target, crate::config::PackageFormat, String)>,
+    pub package_failures: Vec<(Target, PackageFormat, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -216,26 +219,45 @@ impl BuildReport {
 /// it is a [`TargetOutcome::Failed`]).
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The stamp (version, date) is not valid.
     #[error(transparent)]
     Stamp(#[from] StampError),
+    /// An `-ldflags` or archive-name template cannot be filled.
     #[error("{0}")]
     Template(#[from] crate::template::TemplateError),
+    /// dist/ cannot be used.
     #[error(
         "cannot write to the output directory {}: {reason}; choose another with --dist",
         path.display()
     )]
-    Dist { path: PathBuf, reason: String },
+    Dist {
+        /// dist/, as the user named it.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// dist/manifest.json is not a gocross manifest.
     #[error("{0}; remove it, or build into another directory with --dist")]
     ForeignManifest(ManifestError),
+    /// Another process holds dist/'s lock (`--no-wait`).
     #[error(
         "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --dist",
         pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]
-    Busy { path: PathBuf, pid: Option<u32> },
+    Busy {
+        /// dist/, as the user named it.
+        path: PathBuf,
+        /// The holder's pid, when it wrote one.
+        pid: Option<u32>,
+    },
     /// SIGINT or SIGTERM arrived while waiting for dist/'s lock; nothing was written.
     #[error("interrupted while waiting for another gocross build to finish writing {}", path.display())]
-    Interrupted { path: PathBuf },
+    Interrupted {
+        /// dist/, as the user named it.
+        path: PathBuf,
+    },
+    /// The manifest cannot be read or written.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -248,102 +270,18 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildError> {
     // 1. Stamps.
-    let env = |var: &str| std::env::var(var).ok();
-    let mut units = Vec::new();
-    for job in &plan.jobs {
-        for binary in &job.binaries {
-            let values = opts
-                .stamp
-                .values(&plan.project, Some(&binary.name), Some(&job.target));
-            let ldflags =
-                Template::parse(&binary.ldflags, Placeholder::LDFLAGS)?.render(&values, &env)?;
-            units.push((job, binary, ldflags));
-        }
-    }
-    let mut archive_jobs = Vec::new();
-    for job in &plan.jobs {
-        if let Some(a) = &job.archive {
-            let values = opts.stamp.values(&plan.project, None, Some(&job.target));
-            let name =
-                Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
-            archive_jobs.push(ArchiveJob {
-                target: job.target.to_string(),
-                goos: job.target.goos(),
-                name,
-                plan: a.clone(),
-                binaries: job.binaries.iter().map(|b| b.output.clone()).collect(),
-            });
-        }
-    }
-    // The universal binaries' archive: named like the darwin archives, `{{goarch}}` as `all`.
+    let units = stamped_builds(plan, opts)?;
+    let mut archive_jobs = archive_jobs(plan, opts)?;
     let universal_rebuilt =
         opts.universal && plan.jobs.iter().any(|j| universal::is_slice(&j.target));
-    let mut universal_archive = match plan
-        .jobs
-        .iter()
-        .find(|j| universal_rebuilt && universal::is_slice(&j.target))
-    {
-        // In plan order, as the darwin archives hold them; those joined are kept.
-        Some(job) => universal::archive_job(
-            job,
-            &plan.project,
-            &opts.stamp,
-            job.binaries
-                .iter()
-                .map(|b| universal::output_name(&b.name))
-                .collect(),
-        )?,
-        None => None,
-    };
-    let package_jobs = package_jobs(plan, opts.packages.as_ref());
-    // 2. dist/, its lock, and what a killed run left.
-    let dist_abs = prepare_dist(&opts.dist)?;
-    // One build at a time per dist/, from reading its manifest to writing the new one.
-    let _lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
-        progress.waiting(&opts.dist, pid)
-    })
-    .map_err(|e| match e {
-        LockError::Busy { pid, .. } => BuildError::Busy {
-            path: opts.dist.clone(),
-            pid,
-        },
-        LockError::Interrupted(_) => BuildError::Interrupted {
-            path: opts.dist.clone(),
-        },
-        LockError::Io { cause, .. } => BuildError::Dist {
-            path: opts.dist.clone(),
-            reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
-        },
-    })?;
-    if opts.clean {
-        clean(&dist_abs, &opts.module_dir).map_err(|reason| BuildError::Dist {
-            path: opts.dist.clone(),
-            reason,
-        })?;
-    }
-    manifest::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
-        path: opts.dist.clone(),
-        reason: format!("cannot remove the temporary files of an earlier build: {e}"),
-    })?;
-    let staging = staging::Staging::open(&dist_abs).map_err(|e| BuildError::Dist {
-        path: opts.dist.clone(),
-        reason: format!("cannot create {STAGING_DIR}/ in it: {e}"),
-    })?;
-    // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
-    // release's business, not an earlier build of this directory.
-    let previous = if dist_abs.join(manifest::MANIFEST_FILE).is_file() {
-        match Manifest::read(&dist_abs) {
-            Ok(m) => Some(m),
-            Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
-            Err(e) => return Err(e.into()),
-        }
+    let universal_archive = if universal_rebuilt {
+        universal_archive_job(plan, opts)?
     } else {
         None
     };
-    let previous = match (previous, &opts.configured) {
-        (Some(prev), Some(configured)) => Some(drop_stale(prev, configured, &dist_abs)?),
-        (previous, _) => previous,
-    };
+    let package_jobs = package_jobs(plan, opts.packages.as_ref());
+    // 2. dist/, its lock (held until the build returns), and what a killed run left.
+    let (dist_abs, _lock, staging, previous) = open_dist(opts, progress)?;
 
     // 3. Retraction: nothing on disk names a file this build may replace.
     let targets: BTreeSet<String> = plan.jobs.iter().map(|j| j.target.to_string()).collect();
@@ -377,10 +315,222 @@ pub fn build(
     progress.done();
     let interrupted = interrupt::interrupted();
 
-    // 5. Commit. `replaced` holds targets and file names (a file name holds no `/`).
+    // 5. Commit: the new manifest, then the universal binaries, the archives and the
+    // packages from it, then manifest.json and checksums.txt.
+    let (mut manifest, earlier) =
+        merged_manifest(plan, opts, previous, &results, &dist_abs, universal_rebuilt);
+    let mut archive_failures = Vec::new();
+    let mut package_failures = Vec::new();
+    if !interrupted {
+        if universal_rebuilt {
+            archive_jobs.extend(join_universal(
+                plan,
+                &mut manifest,
+                &dist_abs,
+                universal_archive,
+                &mut archive_failures,
+            ));
+        }
+        archive_failures.extend(pack_archives(
+            &archive_jobs,
+            &results,
+            &mut manifest,
+            &earlier.archives,
+            opts,
+            &dist_abs,
+        ));
+        if let Some(config) = &opts.packages {
+            package_failures = make_packages(
+                &package_jobs,
+                config,
+                plan,
+                &results,
+                &mut manifest,
+                &earlier.packages,
+                opts,
+                &dist_abs,
+            );
+        }
+    }
+    earlier.remove_replaced(&manifest, &dist_abs);
+    manifest.commit(&dist_abs)?;
+    Ok(BuildReport {
+        dist: opts.dist.clone(),
+        manifest,
+        results,
+        archive_failures,
+        package_failures,
+        interrupted,
+    })
+}
+
+/// Step 1: each job's binaries with their stamped `-ldflags`, in plan order.
+fn stamped_builds<'p>(
+    plan: &'p BuildPlan,
+    opts: &BuildOptions,
+) -> Result<Vec<(&'p BuildJob, &'p BinaryBuild, String)>, BuildError> {
+    let env = |var: &str| std::env::var(var).ok();
+    let mut units = Vec::new();
+    for job in &plan.jobs {
+        for binary in &job.binaries {
+            let values = opts
+                .stamp
+                .values(&plan.project, Some(&binary.name), Some(&job.target));
+            let ldflags =
+                Template::parse(&binary.ldflags, Placeholder::LDFLAGS)?.render(&values, &env)?;
+            units.push((job, binary, ldflags));
+        }
+    }
+    Ok(units)
+}
+
+/// Step 1: each job's archive with its stamped name, in plan order.
+fn archive_jobs(plan: &BuildPlan, opts: &BuildOptions) -> Result<Vec<ArchiveJob>, BuildError> {
+    let env = |var: &str| std::env::var(var).ok();
+    let mut archive_jobs = Vec::new();
+    for job in &plan.jobs {
+        if let Some(a) = &job.archive {
+            let values = opts.stamp.values(&plan.project, None, Some(&job.target));
+            let name =
+                Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
+            archive_jobs.push(ArchiveJob {
+                target: job.target.to_string(),
+                goos: job.target.goos(),
+                name,
+                plan: a.clone(),
+                binaries: job.binaries.iter().map(|b| b.output.clone()).collect(),
+            });
+        }
+    }
+    Ok(archive_jobs)
+}
+
+/// Step 1: the universal binaries' archive, named like the darwin archives with
+/// `{{goarch}}` as `all`, holding every binary in plan order (those the join makes are
+/// kept, [`join_universal`]); `None` when the darwin jobs have no archive.
+fn universal_archive_job(
+    plan: &BuildPlan,
+    opts: &BuildOptions,
+) -> Result<Option<ArchiveJob>, BuildError> {
+    match plan.jobs.iter().find(|j| universal::is_slice(&j.target)) {
+        Some(job) => Ok(universal::archive_job(
+            job,
+            &plan.project,
+            &opts.stamp,
+            job.binaries
+                .iter()
+                .map(|b| universal::output_name(&b.name))
+                .collect(),
+        )?),
+        None => Ok(None),
+    }
+}
+/// Step 2: creates dist/ and takes its lock (the caller holds the returned lock until the
+/// build is committed: one build at a time per dist/, from reading its manifest to writing
+/// the new one), cleans it when asked, removes what a killed run left, opens the staging
+/// directory, and reads the earlier build's manifest (without its stale entries).
+fn open_dist(
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(PathBuf, DistLock, staging::Staging, Option<Manifest>), BuildError> {
+    let dist_abs = prepare_dist(&opts.dist)?;
+    let lock = DistLock::take(&dist_abs, opts.when_busy, &mut |pid| {
+        progress.waiting(&opts.dist, pid)
+    })
+    .map_err(|e| match e {
+        LockError::Busy { pid, .. } => BuildError::Busy {
+            path: opts.dist.clone(),
+            pid,
+        },
+        LockError::Interrupted(_) => BuildError::Interrupted {
+            path: opts.dist.clone(),
+        },
+        LockError::Io { cause, .. } => BuildError::Dist {
+            path: opts.dist.clone(),
+            reason: format!("cannot lock it ({LOCK_FILE}): {cause}"),
+        },
+    })?;
+    if opts.clean {
+        clean(&dist_abs, &opts.module_dir).map_err(|reason| BuildError::Dist {
+            path: opts.dist.clone(),
+            reason,
+        })?;
+    }
+    dist::remove_leftovers(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot remove the temporary files of an earlier build: {e}"),
+    })?;
+    let staging = staging::Staging::open(&dist_abs).map_err(|e| BuildError::Dist {
+        path: opts.dist.clone(),
+        reason: format!("cannot create {STAGING_DIR}/ in it: {e}"),
+    })?;
+    // Only dist/manifest.json itself: manifests of downloaded legs in subdirectories are the
+    // release's business, not an earlier build of this directory.
+    let previous = if dist_abs.join(dist::MANIFEST_FILE).is_file() {
+        match Manifest::read(&dist_abs) {
+            Ok(m) => Some(m),
+            Err(e @ ManifestError::Parse { .. }) => return Err(BuildError::ForeignManifest(e)),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+    let previous = match (previous, &opts.configured) {
+        (Some(prev), Some(configured)) => Some(drop_stale(prev, configured, &dist_abs)?),
+        (previous, _) => previous,
+    };
+
+    Ok((dist_abs, lock, staging, previous))
+}
+
+/// What the earlier build made for the targets this build makes again: each is kept by a
+/// step of the commit when its inputs are unchanged, else removed
+/// ([`Earlier::remove_replaced`]).
+struct Earlier {
+    /// Its archives of the rebuilt targets.
+    archives: Vec<manifest::Archive>,
+    /// Its universal binaries' paths, made again from the darwin binaries.
+    universal: Vec<String>,
+    /// Its packages of the rebuilt targets.
+    packages: Vec<manifest::Package>,
+}
+
+impl Earlier {
+    /// Step 5: removes an earlier archive, universal binary or package of a rebuilt target
+    /// that was neither kept nor rewritten in place: it is not this source's.
+    fn remove_replaced(&self, manifest: &Manifest, dist_abs: &Path) {
+        let gone = |path: &str, kept: bool| {
+            if crate::contained::safe_relative(path) && !kept {
+                let _ = std::fs::remove_file(dist_abs.join(path));
+            }
+        };
+        for a in &self.archives {
+            gone(&a.path, manifest.archives.iter().any(|x| x.path == a.path));
+        }
+        for path in &self.universal {
+            gone(path, manifest.artifacts.iter().any(|a| &a.path == path));
+        }
+        for a in &self.packages {
+            gone(&a.path, manifest.packages.iter().any(|x| x.path == a.path));
+        }
+    }
+}
+
+/// Step 5: the manifest of this build merged with the earlier one's entries it did not
+/// replace, and what the earlier build made for the rebuilt targets ([`Earlier`]). A binary
+/// whose build failed is removed: the file of an earlier build is not this source's.
+fn merged_manifest(
+    plan: &BuildPlan,
+    opts: &BuildOptions,
+    previous: Option<Manifest>,
+    results: &[TargetResult],
+    dist_abs: &Path,
+    universal_rebuilt: bool,
+) -> (Manifest, Earlier) {
+    // `replaced` holds targets and file names (a file name holds no `/`).
     let mut replaced = BTreeSet::new();
     let mut built = Vec::new();
-    for r in &results {
+    for r in results {
         match &r.outcome {
             TargetOutcome::Built(a) | TargetOutcome::Rejected { artifact: a, .. } => {
                 replaced.insert(r.target.to_string());
@@ -400,27 +550,26 @@ pub fn build(
     if universal_rebuilt {
         replaced.insert(universal::TARGET.to_string());
     }
-    // The earlier build's archives of the rebuilt targets: each is kept if its inputs are
-    // unchanged (step 5), else removed.
-    let earlier_archives: Vec<manifest::Archive> = previous
-        .iter()
-        .flat_map(|p| &p.archives)
-        .filter(|a| replaced.contains(&a.target))
-        .cloned()
-        .collect();
-    // Likewise the earlier universal binaries, made again below from the darwin binaries.
-    let earlier_universal: Vec<String> = previous
-        .iter()
-        .flat_map(|p| &p.artifacts)
-        .filter(|a| universal_rebuilt && a.target == universal::TARGET)
-        .map(|a| a.path.clone())
-        .collect();
-    let earlier_packages: Vec<manifest::Archive> = previous
-        .iter()
-        .flat_map(|p| &p.packages)
-        .filter(|a| replaced.contains(&a.target))
-        .cloned()
-        .collect();
+    let earlier = Earlier {
+        archives: previous
+            .iter()
+            .flat_map(|p| &p.archives)
+            .filter(|a| replaced.contains(&a.target))
+            .cloned()
+            .collect(),
+        universal: previous
+            .iter()
+            .flat_map(|p| &p.artifacts)
+            .filter(|a| universal_rebuilt && a.target == universal::TARGET)
+            .map(|a| a.path.clone())
+            .collect(),
+        packages: previous
+            .iter()
+            .flat_map(|p| &p.packages)
+            .filter(|a| replaced.contains(&a.target))
+            .cloned()
+            .collect(),
+    };
     let current = Manifest {
         version: opts.stamp.version.clone(),
         go: opts.go.clone(),
@@ -431,136 +580,141 @@ pub fn build(
         artifacts: built,
         ..Default::default()
     };
-    let mut manifest = merge(previous, current, &replaced, &dist_abs);
+    let manifest = merge(previous, current, &replaced, dist_abs);
+    (manifest, earlier)
+}
 
-    // The universal binaries, from the darwin binaries the manifest now lists.
+/// Step 5: the universal binaries, joined from the darwin binaries the manifest now lists
+/// and added to it; returns the universal archive to make, holding those that were joined
+/// (`None` when one could not be joined, recorded in `failures`, or none was).
+fn join_universal(
+    plan: &BuildPlan,
+    manifest: &mut Manifest,
+    dist_abs: &Path,
+    archive: Option<ArchiveJob>,
+    failures: &mut Vec<(String, String)>,
+) -> Option<ArchiveJob> {
+    // The policy of the darwin jobs (one that this build ran).
+    let policy = plan
+        .jobs
+        .iter()
+        .find(|j| universal::is_slice(&j.target))
+        .map(|j| j.policy.clone())
+        .unwrap_or_default();
+    let joined: Vec<_> = universal::pairs(manifest)
+        .into_iter()
+        .map(|pair| universal::join(pair, dist_abs, dist_abs, &policy))
+        .collect();
+    let mut archive = archive;
+    for j in joined {
+        match j {
+            Ok(a) => manifest.artifacts.push(a),
+            Err(e) => {
+                failures.push((
+                    universal::TARGET.to_string(),
+                    format!("the universal binary could not be made: {e}"),
+                ));
+                archive = None;
+            }
+        }
+    }
+    manifest.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut job = archive?;
+    job.binaries.retain(|name| {
+        manifest
+            .artifacts
+            .iter()
+            .any(|a| &a.name == name && a.target == universal::TARGET)
+    });
+    (!job.binaries.is_empty()).then_some(job)
+}
+
+/// Step 5: the archives of the targets whose every binary was built, from the manifest, on
+/// the build's workers, recorded in plan order; returns the targets (as manifest.json names
+/// them) whose archive failed, with why.
+fn pack_archives(
+    archive_jobs: &[ArchiveJob],
+    results: &[TargetResult],
+    manifest: &mut Manifest,
+    earlier_archives: &[manifest::Archive],
+    opts: &BuildOptions,
+    dist_abs: &Path,
+) -> Vec<(String, String)> {
     let mut archive_failures = Vec::new();
-    if universal_rebuilt && !interrupted {
-        // The policy of the darwin jobs (one that this build ran).
-        let policy = plan
-            .jobs
-            .iter()
-            .find(|j| universal::is_slice(&j.target))
-            .map(|j| j.policy.clone())
-            .unwrap_or_default();
-        let joined: Vec<_> = universal::pairs(&manifest)
-            .into_iter()
-            .map(|pair| universal::join(pair, &dist_abs, &dist_abs, &policy))
-            .collect();
-        for j in joined {
-            match j {
-                Ok(a) => manifest.artifacts.push(a),
-                Err(e) => {
-                    archive_failures.push((
-                        universal::TARGET.to_string(),
-                        format!("the universal binary could not be made: {e}"),
-                    ));
-                    universal_archive = None;
-                }
-            }
-        }
-        manifest.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-        if let Some(job) = &mut universal_archive {
-            job.binaries.retain(|name| {
-                manifest
-                    .artifacts
-                    .iter()
-                    .any(|a| &a.name == name && a.target == universal::TARGET)
-            });
-            if job.binaries.is_empty() {
-                universal_archive = None;
-            }
-        }
-        archive_jobs.extend(universal_archive);
-    }
-    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
-    if !interrupted {
-        let ready: Vec<&ArchiveJob> = archive_jobs
-            .iter()
-            .filter(|job| {
-                results
-                    .iter()
-                    .filter(|r| r.target.to_string() == job.target)
-                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
-            })
-            .collect();
-        let packed = archive::pack_all(
-            &ready,
-            &manifest,
-            &earlier_archives,
-            &dist_abs,
-            &opts.module_dir,
-            &opts.stamp.date,
-            opts.jobs,
-        );
-        for (job, packed) in ready.iter().zip(packed) {
-            match packed {
-                Ok(a) => archive::record(&mut manifest, a),
-                Err(e) => archive_failures.push((job.target.clone(), e.to_string())),
-            }
-        }
-    }
-    // 5. Packages of the linux targets whose binaries all passed, as archives; an earlier
-    // package whose inputs are unchanged is kept.
-    let mut package_failures = Vec::new();
-    if !interrupted && let Some(config) = &opts.packages {
-        let ready: Vec<&PackageJob> = package_jobs
-            .iter()
-            .filter(|job| {
-                results
-                    .iter()
-                    .filter(|r| r.target == job.target)
-                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
-            })
-            .collect();
-        let made = package::make_all(
-            &ready,
-            config,
-            config.name_or(&plan.project),
-            &manifest,
-            &earlier_packages,
-            &dist_abs,
-            &opts.module_dir,
-            &opts.stamp.date,
-            opts.jobs,
-        );
-        for (job, made) in ready.iter().zip(made) {
-            match made {
-                Ok(p) => package::record(&mut manifest, p),
-                Err(e) => package_failures.push((job.target, job.format, e.to_string())),
-            }
-        }
-    }
-    // An earlier archive or package of a rebuilt target that was neither kept nor rewritten
-    // in place is not this source's: remove it.
-    for a in &earlier_archives {
-        if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
-            let _ = std::fs::remove_file(dist_abs.join(&a.path));
-        }
-    }
-    for path in &earlier_universal {
-        if manifest::safe_relative(path) && !manifest.artifacts.iter().any(|a| &a.path == path) {
-            let _ = std::fs::remove_file(dist_abs.join(path));
-        }
-    }
-    for a in &earlier_packages {
-        if manifest::safe_relative(&a.path) && !manifest.packages.iter().any(|x| x.path == a.path) {
-            let _ = std::fs::remove_file(dist_abs.join(&a.path));
-        }
-    }
-    manifest.commit(&dist_abs)?;
-    Ok(BuildReport {
-        dist: opts.dist.clone(),
+    let ready: Vec<&ArchiveJob> = archive_jobs
+        .iter()
+        .filter(|job| {
+            results
+                .iter()
+                .filter(|r| r.target.to_string() == job.target)
+                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+        })
+        .collect();
+    let packed = archive::pack_all(
+        &ready,
         manifest,
-        results,
-        archive_failures,
-        package_failures,
-        interrupted,
-    })
+        earlier_archives,
+        dist_abs,
+        &opts.module_dir,
+        &opts.stamp.date,
+        opts.jobs,
+    );
+    for (job, packed) in ready.iter().zip(packed) {
+        match packed {
+            Ok(a) => archive::record(manifest, a),
+            Err(e) => archive_failures.push((job.target.clone(), e.to_string())),
+        }
+    }
+    archive_failures
+}
+
+/// Step 5: the packages of the linux targets whose binaries all passed, made like archives
+/// (an earlier package whose inputs are unchanged is kept) and recorded; returns those that
+/// failed, with why.
+#[allow(clippy::too_many_arguments)]
+fn make_packages(
+    package_jobs: &[PackageJob],
+    config: &PackagesConfig,
+    plan: &BuildPlan,
+    results: &[TargetResult],
+    manifest: &mut Manifest,
+    earlier_packages: &[manifest::Package],
+    opts: &BuildOptions,
+    dist_abs: &Path,
+) -> Vec<(Target, PackageFormat, String)> {
+    let ready: Vec<&PackageJob> = package_jobs
+        .iter()
+        .filter(|job| {
+            results
+                .iter()
+                .filter(|r| r.target == job.target)
+                .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+        })
+        .collect();
+    let made = package::make_all(
+        &ready,
+        config,
+        config.name_or(&plan.project),
+        manifest,
+        earlier_packages,
+        dist_abs,
+        &opts.module_dir,
+        &opts.stamp.date,
+        opts.jobs,
+    );
+    let mut failures = Vec::new();
+    for (job, made) in ready.iter().zip(made) {
+        match made {
+            Ok(p) => package::record(manifest, p),
+            Err(e) => failures.push((job.target, job.format, e.to_string())),
+        }
+    }
+    failures
 }
 
 /// The packages to make of `plan`'s linux targets: one per target and format of
-/// `packages`, holding every binary of the target.
+/// `packages` that has an architecture for the target ([`package::arch`]), holding every
+/// binary of the target.
 fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<PackageJob> {
     let Some(packages) = packages else {
         return Vec::new();
@@ -569,11 +723,15 @@ fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<Pack
         .iter()
         .filter(|j| j.target.goos() == crate::targets::Goos::Linux)
         .flat_map(|j| {
-            packages.formats.iter().map(|&format| PackageJob {
-                target: j.target,
-                format,
-                binaries: j.binaries.iter().map(|b| b.output.clone()).collect(),
-            })
+            packages
+                .formats
+                .iter()
+                .filter(|&&format| package::arch(format, &j.target).is_some())
+                .map(|&format| PackageJob {
+                    target: j.target,
+                    format,
+                    binaries: j.binaries.iter().map(|b| b.output.clone()).collect(),
+                })
         })
         .collect()
 }
@@ -632,8 +790,8 @@ fn prepare_dist(dist: &Path) -> Result<PathBuf, BuildError> {
     std::fs::create_dir_all(dist).map_err(|e| fail(e.to_string()))?;
     let abs = std::path::absolute(dist).map_err(|e| fail(e.to_string()))?;
     tempfile::Builder::new()
-        .prefix(manifest::TEMP_PREFIX)
-        .suffix(manifest::TEMP_SUFFIX)
+        .prefix(crate::dist::TEMP_PREFIX)
+        .suffix(crate::dist::TEMP_SUFFIX)
         .tempfile_in(&abs)
         .map_err(|e| fail(e.to_string()))?;
     Ok(abs)
@@ -680,11 +838,8 @@ fn drop_stale(
     let mut kept = previous.without(stale);
     kept.archives
         .retain(|x| configured.archives.contains(&x.target));
-    kept.packages.retain(|x| {
-        configured
-            .packages
-            .contains(&(x.target.clone(), x.format.clone()))
-    });
+    kept.packages
+        .retain(|x| configured.packages.contains(&(x.target.clone(), x.format)));
     if kept == previous {
         return Ok(previous);
     }
@@ -698,11 +853,17 @@ fn drop_stale(
             previous
                 .archives
                 .iter()
-                .chain(&previous.packages)
-                .filter(|x| !kept.archives.contains(x) && !kept.packages.contains(x))
+                .filter(|x| !kept.archives.contains(x))
+                .map(|x| x.path.as_str()),
+        )
+        .chain(
+            previous
+                .packages
+                .iter()
+                .filter(|x| !kept.packages.contains(x))
                 .map(|x| x.path.as_str()),
         );
-    for path in files.filter(|p| manifest::safe_relative(p)) {
+    for path in files.filter(|p| crate::contained::safe_relative(p)) {
         let _ = std::fs::remove_file(dist.join(path));
     }
     Ok(kept)
@@ -721,13 +882,14 @@ fn retract(
             Ok(prev.without(rebuilt).commit(dist)?)
         }
         Some(_) => Ok(()),
-        None => match std::fs::remove_file(dist.join(manifest::CHECKSUMS_FILE)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(BuildError::Manifest(ManifestError::Write {
-                    path: dist.join(manifest::CHECKSUMS_FILE),
+        None => match std::fs::remove_file(dist.join(dist::CHECKSUMS_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(BuildError::Manifest(
+                DistError::Write {
+                    path: dist.join(dist::CHECKSUMS_FILE),
                     cause: e,
-                }))
-            }
+                }
+                .into(),
+            )),
             _ => Ok(()),
         },
     }
@@ -797,12 +959,16 @@ mod tests {
             std::fs::write(dist.path().join(f), b"x").unwrap();
         }
         // A package of a format still configured, and one of a format no longer configured.
-        let package = |name: &str, format: &str| manifest::Archive {
+        let package = |name: &str, format: PackageFormat| manifest::Package {
             target: "linux/amd64".into(),
             name: name.into(),
             path: name.into(),
-            format: format.into(),
-            ..Default::default()
+            format,
+            size: 0,
+            sha256: String::new(),
+            binaries: Vec::new(),
+            entries: Vec::new(),
+            inputs: None,
         };
         let mut gone = artifact("linux/386", "x_linux_386");
         gone.sbom = Some("x_linux_386.cdx.json".into());
@@ -816,20 +982,23 @@ mod tests {
                 ..Default::default()
             }],
             packages: vec![
-                package("x-1-1.x86_64.rpm", "rpm"),
-                package("x_1_amd64.deb", "deb"),
+                package("x-1-1.x86_64.rpm", PackageFormat::Rpm),
+                package("x_1_amd64.deb", PackageFormat::Deb),
             ],
             ..Manifest::default()
         };
         let configured = Configured {
             outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
             archives: BTreeSet::new(),
-            packages: BTreeSet::from([("linux/amd64".to_string(), "deb".to_string())]),
+            packages: BTreeSet::from([("linux/amd64".to_string(), PackageFormat::Deb)]),
         };
         let kept = drop_stale(previous, &configured, dist.path()).unwrap();
         assert_eq!(kept.artifacts.len(), 1);
         assert!(kept.archives.is_empty());
-        assert_eq!(kept.packages, [package("x_1_amd64.deb", "deb")]);
+        assert_eq!(
+            kept.packages,
+            [package("x_1_amd64.deb", PackageFormat::Deb)]
+        );
         assert_eq!(
             Manifest::read(dist.path()).unwrap(),
             kept,

@@ -4,7 +4,7 @@
 //! GitHub Actions each target's command and compiler output folded in a `::group::`.
 
 use super::{TargetOutcome, TargetResult};
-use crate::github::actions;
+use crate::actions_output;
 use crate::plan::BuildJob;
 use crate::targets::Target;
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressStyle};
@@ -26,10 +26,10 @@ pub trait Progress: Sync {
     fn done(&self) {}
     /// Before anything else, when another gocross build holds the lock of `dist` (as the
     /// user named it; `pid` is the holder's, when known) and this one waits for it; called
-    /// once. The default prints [`super::waiting_message`] on stderr.
+    /// once. The default prints [`crate::dist::waiting_message`] on stderr.
     fn waiting(&self, dist: &Path, pid: Option<u32>) {
-        let line = super::waiting_message(dist, pid);
-        let _ = writeln!(std::io::stderr().lock(), "{}", actions::guard(&line));
+        let line = crate::dist::waiting_message(dist, pid);
+        let _ = writeln!(std::io::stderr().lock(), "{}", actions_output::guard(&line));
     }
 }
 
@@ -106,7 +106,7 @@ impl PlainProgress {
         let w = *self.width.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = std::io::stderr().lock();
         let line = format!("{label:<w$}  {state}");
-        let _ = writeln!(err, "{}", crate::github::actions::guard(&line));
+        let _ = writeln!(err, "{}", crate::actions_output::guard(&line));
     }
 }
 
@@ -128,7 +128,7 @@ impl Progress for PlainProgress {
         let label = self.label(&result.target, &result.binary);
         self.line(&label, &finished_line(result));
         if self.actions {
-            let mut text = actions::group(&format!("{label} {}", finished_line(result)));
+            let mut text = actions_output::group(&format!("{label} {}", finished_line(result)));
             text.push('\n');
             if let Some(cmd) = &result.command {
                 text.push_str(&format!("$ {cmd}\n"));
@@ -138,11 +138,9 @@ impl Progress for PlainProgress {
                 text.push_str(message);
                 text.push('\n');
             }
-            text.push_str(actions::END_GROUP);
+            text.push_str(actions_output::END_GROUP);
             text.push('\n');
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            let _ = actions_output::print_commands(&text);
         }
     }
 }

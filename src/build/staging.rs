@@ -20,15 +20,12 @@
 //!
 //! Nothing else happens in place: the binary that goes into dist/ is a copy of the staging
 //! file (UPX packs that copy). The staging files of a dist/ belong to the one build that
-//! holds its lock (`lock`).
+//! holds its lock ([`crate::dist::lock`]).
 
+use crate::dist::STAGING_DIR;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
-
-/// The staging directory's name inside dist/ (hidden, so `dist/*` globs and
-/// actions/upload-artifact, which leaves hidden files out, do not see it).
-pub const STAGING_DIR: &str = ".gocross";
 
 /// The staging directory of one build (the build holds the dist directory's lock).
 #[derive(Debug)]

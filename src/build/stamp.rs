@@ -54,10 +54,12 @@ pub enum StampError {
     /// A template that cannot be filled (`{{env.NAME}}` of an unset variable).
     #[error("{0}")]
     Template(#[from] TemplateError),
+    /// The version cannot be stamped (the reason).
     #[error(
         "version `{0}` cannot be stamped: it must be non-empty and hold no whitespace or quotes (it goes into -ldflags)"
     )]
     BadVersion(String),
+    /// `SOURCE_DATE_EPOCH` is not a number of seconds (its value).
     #[error("SOURCE_DATE_EPOCH=`{0}` is not a number of seconds since 1970")]
     BadEpoch(String),
 }

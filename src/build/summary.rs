@@ -105,7 +105,9 @@ pub struct Summary {
     pub failed_to_build: usize,
     /// Built binaries that broke the audit policy.
     pub failed_audit: usize,
+    /// Binaries verified on their target.
     pub verified: usize,
+    /// Binaries that failed verification.
     pub failed_verification: usize,
     /// Built binaries that could not be run here (never counted as verified).
     pub not_run: usize,
@@ -191,7 +193,9 @@ impl fmt::Display for Summary {
 /// A binary that was not run, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotRun {
+    /// The binary's target.
     pub target: Target,
+    /// Why it was not run.
     pub reason: String,
 }
 
@@ -199,7 +203,9 @@ pub struct NotRun {
 /// `None`, as for a `verify.skip` the config gives).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotRunGroup {
+    /// The targets of the group, in plan order.
     pub targets: Vec<NotRun>,
+    /// What runs them, when something can.
     pub fix: Option<String>,
 }
 
@@ -342,7 +348,7 @@ mod tests {
     fn built(verify: Option<VerifyOutcome>) -> TargetOutcome {
         TargetOutcome::Built(Box::new(Artifact {
             verify: verify.map(|outcome| ArtifactVerify {
-                method: "qemu".into(),
+                method: crate::manifest::VerifyKind::Qemu,
                 outcome,
                 reason: Some("recorded".into()),
                 ..ArtifactVerify::default()

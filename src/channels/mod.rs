@@ -24,6 +24,7 @@ pub mod scoop;
 use crate::config::{
     ChannelRepository, Config, DEFAULT_HOMEBREW_TOKEN_ENV, DEFAULT_SCOOP_TOKEN_ENV,
 };
+use crate::dist::{self, DistError};
 use crate::github::client::{ClientError, Repo};
 use crate::github::release::ExpectedAsset;
 use crate::manifest::Manifest;
@@ -33,27 +34,49 @@ use std::path::{Path, PathBuf};
 /// Why a channel cannot be fed.
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelError {
+    /// The section's token variable is unset or empty (checked before the first request).
     #[error(
         "`{section}` pushes with the token in {var}, which is not set: in the workflow's release step, add `env: {var}: ${{{{ secrets.{var} }}}}` (a repository secret holding a token that can write to {repository}); locally, export it"
     )]
     NoToken {
+        /// `homebrew` or `scoop`.
         section: &'static str,
+        /// The variable `token_env` names.
         var: String,
+        /// The tap or bucket, `owner/name`.
         repository: String,
     },
+    /// The release lacks an asset the formula or manifest needs (an archive of a target it
+    /// installs on, or checksums.txt).
     #[error("`{section}`: {why}")]
-    Assets { section: &'static str, why: String },
-    #[error("cannot render the {what}: {why}")]
-    Render { what: &'static str, why: String },
-    #[error("cannot write {}: {cause}", path.display())]
-    Write {
-        path: PathBuf,
-        cause: crate::manifest::ManifestError,
+    Assets {
+        /// `homebrew` or `scoop`.
+        section: &'static str,
+        /// What is missing, with the fix.
+        why: String,
     },
+    /// The formula or manifest could not be rendered.
+    #[error("cannot render the {what}: {why}")]
+    Render {
+        /// `Homebrew formula` or `Scoop manifest`.
+        what: &'static str,
+        /// The renderer's error.
+        why: String,
+    },
+    /// Its copy in dist/ could not be written.
+    #[error(transparent)]
+    Write(#[from] DistError),
+    /// The file changed in the repository between gocross's read and its write.
     #[error(
         "{path} in {repository} changed while gocross updated it (HTTP 409, a stale sha): run the release again"
     )]
-    Stale { repository: String, path: String },
+    Stale {
+        /// The tap or bucket, `owner/name`.
+        repository: String,
+        /// The file's path in it.
+        path: String,
+    },
+    /// The contents API refused or failed.
     #[error(transparent)]
     Api(#[from] ClientError),
 }
@@ -71,6 +94,7 @@ pub struct Prepared {
     pub path: String,
     /// The copy in dist/.
     pub local: PathBuf,
+    /// The file's bytes, as written to `local`.
     pub content: Vec<u8>,
     /// The commit message: `NAME TAG`.
     pub message: String,
@@ -212,9 +236,13 @@ pub struct Download {
 /// the release repository's page and no description or license.
 #[derive(Debug, Clone)]
 pub struct About {
+    /// The formula's and manifest's name: `packages.name`, else the project.
     pub name: String,
+    /// `packages.description`'s first line.
     pub description: Option<String>,
+    /// `packages.homepage`, else `<server>/<owner>/<repo>`.
     pub homepage: String,
+    /// `packages.license` (an SPDX id).
     pub license: Option<String>,
 }
 
@@ -304,17 +332,11 @@ fn repo(channel: &ChannelRepository) -> Repo {
 /// Writes `dist/<dir>/<file>` atomically; returns its path.
 fn write(dist: &Path, dir: &str, file: &str, bytes: &[u8]) -> Result<PathBuf, ChannelError> {
     let path = dist.join(dir).join(file);
-    let err = |cause| ChannelError::Write {
-        path: path.clone(),
+    std::fs::create_dir_all(dist.join(dir)).map_err(|cause| DistError::Write {
+        path: dist.join(dir),
         cause,
-    };
-    std::fs::create_dir_all(dist.join(dir)).map_err(|e| {
-        err(crate::manifest::ManifestError::Write {
-            path: dist.join(dir),
-            cause: e,
-        })
     })?;
-    crate::manifest::write_atomic(&path, bytes).map_err(err)?;
+    dist::write_atomic(&path, bytes)?;
     Ok(path)
 }
 

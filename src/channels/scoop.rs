@@ -83,7 +83,7 @@ pub fn manifest(
         let url = url_of(&d);
         let dir = extract_dir(release, &d);
         let hash = checksums.then(|| Hash::Extract {
-            url: templated(&release.url(crate::manifest::CHECKSUMS_FILE), version),
+            url: templated(&release.url(crate::dist::CHECKSUMS_FILE), version),
             regex: format!("$sha256\\s+{}", regex_escape(&templated(&d.asset, version))),
         });
         autoupdate.insert(

@@ -4,9 +4,9 @@
 
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result, bail};
+use gocross::actions_output::{self, Annotation, Annotator, Level};
 use gocross::audit::{self, AuditOptions, AuditReport, Policy};
 use gocross::config::GlibcVersion;
-use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::plan::AuditPolicies;
 use gocross::targets::{GoVersion, Target};
 use std::path::PathBuf;
@@ -156,7 +156,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             ));
         }
     }
-    if actions::is_actions() {
+    if actions_output::is_actions() {
         report_to_actions(&reports)?;
     }
     Ok(if reports.iter().all(|r| r.passed) {
@@ -258,7 +258,7 @@ fn report_to_actions(reports: &[AuditReport]) -> Result<()> {
         }
     }
     annotator.emit()?;
-    actions::append_summary(&audit::summary_markdown(reports))?;
+    actions_output::append_summary(&audit::summary_markdown(reports))?;
     Ok(())
 }
 

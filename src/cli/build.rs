@@ -3,10 +3,10 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
+use gocross::actions_output;
 use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
-use gocross::github::actions;
 use gocross::project::{Missing, Mode};
 use gocross::table::Output;
 use gocross::targets::Target;
@@ -51,11 +51,11 @@ pub struct Args {
 }
 
 /// `--no-wait` as the library's choice.
-pub(super) fn when_busy(no_wait: bool) -> build::WhenBusy {
+pub(super) fn when_busy(no_wait: bool) -> gocross::dist::WhenBusy {
     if no_wait {
-        build::WhenBusy::Fail
+        gocross::dist::WhenBusy::Fail
     } else {
-        build::WhenBusy::Wait
+        gocross::dist::WhenBusy::Wait
     }
 }
 
@@ -122,10 +122,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         packages: config.packages.as_ref().map(|p| p.value.clone()),
     };
     let verification = !args.no_verify && config.verify.is_some();
-    let in_actions = actions::is_actions();
+    let in_actions = actions_output::is_actions();
     let progress: Box<dyn Progress> = if in_actions {
         Box::new(PlainProgress::new(true))
-    } else if std::io::stderr().is_terminal() && !actions::in_ci() {
+    } else if std::io::stderr().is_terminal() && !actions_output::in_ci() {
         Box::new(TerminalProgress::default())
     } else {
         Box::new(PlainProgress::new(false))
@@ -243,7 +243,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             text.push_str(&format!("$ {cmd}\n"));
         }
         text.push_str(&group.log);
-        eprint!("{}", gocross::github::actions::guard(&text));
+        eprint!("{}", gocross::actions_output::guard(&text));
     }
     let built = summary.built;
     if in_actions {
@@ -252,7 +252,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     Ok(if report.interrupted {
         eprintln!(
             "interrupted: the {built} finished targets are in {}",
-            report.dist.join(gocross::manifest::MANIFEST_FILE).display()
+            report.dist.join(gocross::dist::MANIFEST_FILE).display()
         );
         Outcome::Interrupted
     } else if report.success() {

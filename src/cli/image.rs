@@ -4,9 +4,9 @@
 
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result};
+use gocross::actions_output;
 use gocross::config::Config;
 use gocross::config::image::{Placeholders, SCRATCH};
-use gocross::github::actions;
 use gocross::github::client::RetryPolicy;
 use gocross::image::{self, Layout, SourceFacts, layout, registry};
 use gocross::manifest::Manifest;
@@ -136,7 +136,7 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(
+    let selected = image::checked_binaries(
         &dist,
         &only,
         &targets,
@@ -220,11 +220,11 @@ fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
         let say = |line: &str| output::eprint_line(line);
         anyhow::Ok(image::push::push(&layout, &r, &repository, &tags, &say).await?)
     })?;
-    if actions::is_actions() {
-        actions::set_output("image-digest", &report.digest)?;
-        actions::set_output("image", &report.image)?;
-        actions::set_output("image-name", &report.repository)?;
-        actions::append_summary(&image::summary_markdown(&report))?;
+    if actions_output::is_actions() {
+        actions_output::set_output("image-digest", &report.digest)?;
+        actions_output::set_output("image", &report.image)?;
+        actions_output::set_output("image-name", &report.repository)?;
+        actions_output::append_summary(&image::summary_markdown(&report))?;
     }
     if args.json {
         output::print_json(&report)?;
@@ -298,7 +298,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
-    let selected = image::select(
+    let selected = image::checked_binaries(
         &dist,
         &only,
         &targets,
@@ -318,7 +318,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     match args.output {
         Some(path) => {
             let path = under(global, path);
-            gocross::manifest::write_atomic(&path, text.as_bytes())?;
+            gocross::dist::write_atomic(&path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
         None => output::print(&text)?,

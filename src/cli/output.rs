@@ -2,14 +2,14 @@
 //! program quietly instead of failing.
 
 use anyhow::Result;
-use gocross::github::actions;
+use gocross::actions_output;
 use serde::Serialize;
 use std::io::Write;
 
 /// Writes text to stdout, flushing at the end; under GitHub Actions, with smuggled workflow
-/// commands made inert ([`actions::guard`]).
+/// commands made inert ([`actions_output::guard`]).
 pub fn print(text: &str) -> Result<()> {
-    let text = &actions::guard(text);
+    let text = &actions_output::guard(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') && !text.is_empty() {
@@ -34,5 +34,5 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Writes one line of progress or diagnosis to stderr, guarded as [`print`] is.
 pub fn eprint_line(line: &str) {
-    eprintln!("{}", actions::guard(line));
+    eprintln!("{}", actions_output::guard(line));
 }

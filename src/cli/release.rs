@@ -3,9 +3,9 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
+use gocross::actions_output;
 use gocross::channels;
 use gocross::config::ReleaseConfig;
-use gocross::github::actions;
 use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
@@ -63,11 +63,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .as_ref()
         .map(|c| c.release.clone())
         .unwrap_or_default();
-    let targets: Vec<String> = config
-        .iter()
-        .flat_map(|c| c.targets())
-        .map(|t| t.to_string())
-        .collect();
+    let targets: Vec<_> = config.iter().flat_map(|c| c.targets()).collect();
     let dist = args.dist.dir(global);
     // Legs of one target each (the workflow's release job): the universal binaries are made
     // here, from the legs' verified darwin binaries.
@@ -174,8 +170,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
         anyhow::Ok(report)
     })?;
-    actions::set_output("release-url", &report.url)?;
-    actions::append_summary(&summary_markdown(&report))?;
+    actions_output::set_output("release-url", &report.url)?;
+    actions_output::append_summary(&summary_markdown(&report))?;
     if args.json {
         output::print_json(&report)?;
     } else {

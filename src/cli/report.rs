@@ -5,11 +5,11 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::Result;
-use gocross::github::actions::{self, Annotation, Annotator, Level};
+use gocross::actions_output::{self, Annotation, Annotator, Level};
 use gocross::github::report::{self, Published, PullRequest, Report};
-use gocross::gotest::TestReport;
 use gocross::manifest::Manifest;
 use gocross::table::Output;
+use gocross::test_results::TestReport;
 use serde::Serialize;
 
 #[derive(Debug, clap::Args)]
@@ -49,10 +49,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         &legs,
         &tests,
         &configured,
-        &actions::repo_relative(&config_path),
+        &actions_output::repo_relative(&config_path),
     );
     let markdown = report::markdown(&report, report::SUMMARY_LIMIT);
-    actions::append_summary(&markdown)?;
+    actions_output::append_summary(&markdown)?;
     let pr = PullRequest::from_env()?;
 
     let (check_run, comment) = github::runtime()?.block_on(async {

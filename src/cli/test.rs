@@ -5,14 +5,14 @@
 
 use super::{Global, Outcome, output};
 use anyhow::{Context, Result};
-use gocross::github::actions as gha;
-use gocross::gotest::{
-    self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport, actions,
-};
+use gocross::actions_output as gha;
+use gocross::gotest::{self, ModuleInfo, TestOptions};
 use gocross::project::{Missing, Mode};
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
-use std::io::Write;
+use gocross::test_results::{
+    FailureGroup, TargetTests, TestFailure, TestOutcome, TestReport, actions,
+};
 use std::num::NonZeroUsize;
 
 #[derive(Debug, clap::Args)]
@@ -65,7 +65,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     })?;
     let go = project.go?;
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
-    let jobs = gotest::select(&plan, !args.targets.is_empty());
+    let jobs = gotest::jobs_to_test(&plan, !args.targets.is_empty());
     let module_dir = std::fs::canonicalize(&global.dir)
         .with_context(|| format!("cannot open {}", global.dir.display()))?;
     let opts = TestOptions {
@@ -88,19 +88,17 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         // Progress on stderr; under Actions the packages' groups on stdout.
         output::eprint_line(&progress_line(t));
         if in_actions {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(actions::groups(t).as_bytes());
-            let _ = out.flush();
+            let _ = gha::print_commands(&actions::groups(t));
         }
     });
     let dist = args.dist.dir(global);
     // tests.json is merged with the one already there: one writer of dist/ at a time.
     let lock =
-        gocross::build::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {
-            output::eprint_line(&gocross::build::waiting_message(&dist, pid))
+        gocross::dist::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {
+            output::eprint_line(&gocross::dist::waiting_message(&dist, pid))
         });
     let _lock = match lock {
-        Err(e @ gocross::build::LockError::Interrupted(_)) => {
+        Err(e @ gocross::dist::LockError::Interrupted(_)) => {
             output::eprint_line(&e.to_string());
             return Ok(Outcome::Interrupted);
         }
@@ -119,7 +117,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         gha::append_summary(&actions::summary(&report))?;
         gha::set_output(
             "tests",
-            &dist.join(gotest::TESTS_FILE).display().to_string(),
+            &dist.join(gocross::dist::TESTS_FILE).display().to_string(),
         )?;
         gha::set_output("tests-status", status(&report))?;
     }
@@ -222,7 +220,7 @@ fn text(report: &TestReport) -> String {
 /// The failures of one group: where, and the output indented; targets that failed the same
 /// way share one entry.
 fn details(report: &TestReport, g: &FailureGroup) -> String {
-    let mut same: Vec<(&gocross::gotest::TestFailure, Vec<&str>)> = Vec::new();
+    let mut same: Vec<(&TestFailure, Vec<&str>)> = Vec::new();
     for t in report
         .targets
         .iter()

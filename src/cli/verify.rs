@@ -3,9 +3,9 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
+use gocross::actions_output::{self, Annotation, Annotator, Level};
 use gocross::audit::{self, AuditOptions};
 use gocross::config::VerifyConfig;
-use gocross::github::actions::{self, Annotation, Annotator, Level};
 use gocross::manifest::VerifyOutcome;
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
@@ -80,7 +80,7 @@ fn verify_one(file: &Path, args: &Args, settings: &VerifyConfig) -> Result<Verif
         audit: Some(&report),
     });
     let name = file.display().to_string();
-    if actions::is_actions() {
+    if actions_output::is_actions() {
         let mut annotations = Annotator::default();
         if let Some(reason) = &result.reason {
             let level = if result.outcome == VerifyOutcome::Failed {
@@ -102,7 +102,7 @@ fn verify_one(file: &Path, args: &Args, settings: &VerifyConfig) -> Result<Verif
             format!("{:?}", result.outcome),
             format!("{} ms", result.duration_ms),
         ]);
-        actions::append_summary(&table.render(Output::Markdown))?;
+        actions_output::append_summary(&table.render(Output::Markdown))?;
     }
     if args.json {
         output::print_json(&result)?;

@@ -11,7 +11,7 @@
 //! linux target, a universal binary needs darwin/amd64 and darwin/arm64, a Scoop manifest
 //! a windows target.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use crate::targets::{Goarch, Goos};
 use schemars::JsonSchema;
@@ -391,15 +391,24 @@ pub(super) fn validate(
                 "key `packages`: no linux target is configured, so there is nothing to package: add one (linux/amd64), or remove this".to_string(),
             ));
         }
+        // A format is made for the linux targets its distribution has an architecture for
+        // (as GoReleaser's import brings apk with linux/ppc64); one that covers none of them
+        // would make nothing.
+        let linux: Vec<String> = targets
+            .iter()
+            .filter(|t| t.goos() == Goos::Linux)
+            .map(|t| t.to_string())
+            .collect();
         for format in &packages.value.formats {
-            if let Some(t) = targets
+            if !targets
                 .iter()
-                .find(|t| t.goos() == Goos::Linux && crate::package::arch(*format, t).is_none())
+                .any(|t| crate::package::arch(*format, t).is_some())
             {
                 return Err(at(
                     &packages.referenced,
                     format!(
-                        "key `packages.formats`: {format} has no architecture for {t}: remove {format}, or the target"
+                        "key `packages.formats`: {format} has an architecture for none of the linux targets ({}): remove {format}, or add a target it has (linux/amd64)",
+                        linux.join(", ")
                     ),
                 ));
             }

@@ -10,7 +10,7 @@
 //! value is a parse function that its field names (see `validate.rs`), so it is reported at
 //! that value; the one rule across values is [`validate`].
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::{CiConfig, PLAN_OWNED_ENV, validate};
 use serde::Deserializer;
 use serde_saphyr::Spanned;

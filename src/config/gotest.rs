@@ -5,7 +5,7 @@
 //! `go test` does with the package list (`-c`, `-o`, `-args`) are refused here, with the key
 //! to use instead, so that a bad value never reaches a CI leg.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::{TargetList, validate};
 use crate::targets::Target;
 use schemars::JsonSchema;

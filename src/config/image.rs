@@ -8,7 +8,7 @@
 //! that its field names (see `validate.rs`), so it is reported at that value; the rules that
 //! need the configured targets or the project are `validate`, at the `Spanned` value.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template, Values};
@@ -146,8 +146,11 @@ fn parse_user(user: &str) -> Option<(u32, u32)> {
 /// The placeholders `repository` and `tags` may hold, filled by [`expand`].
 #[derive(Debug, Clone, Copy)]
 pub struct Placeholders<'a> {
+    /// `{{version}}`.
     pub version: &'a str,
+    /// `{{commit}}`.
     pub commit: &'a str,
+    /// `{{project}}`.
     pub project: &'a str,
 }
 

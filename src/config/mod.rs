@@ -8,31 +8,31 @@
 //! go.mod); [`load`] and [`load_optional`] find the file a command reads and say what its
 //! absence means.
 
+mod binaries_and_archives;
 mod channels;
 mod ci;
+mod error;
 mod exit_codes;
 mod gomod;
 mod gotest;
 pub mod image;
 mod load;
-mod located;
-mod ship;
 mod validate;
 
+pub use binaries_and_archives::{
+    ArchiveFormat, ArchivesConfig, BinaryConfig, DEFAULT_ARCHIVE_FILES, DEFAULT_ARCHIVE_NAME,
+};
 pub use channels::{
     ChannelRepository, DEFAULT_HOMEBREW_TOKEN_ENV, DEFAULT_SCOOP_TOKEN_ENV, PackageFile,
     PackageFormat, PackagesConfig, is_package_name, is_repository,
 };
 pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
+pub use error::ConfigError;
 pub use exit_codes::ExitCodes;
 pub use gomod::GoMod;
 pub use gotest::{DEFAULT_TEST_TIMEOUT, TestConfig, refused_flag};
 pub use image::ImageConfig;
 pub use load::{file_path, load, load_optional, load_or_default};
-pub use located::ConfigError;
-pub use ship::{
-    ArchiveFormat, ArchivesConfig, BinaryConfig, DEFAULT_ARCHIVE_FILES, DEFAULT_ARCHIVE_NAME,
-};
 pub use validate::{
     MAX_TIMEOUT_SECONDS, build_env_value, expect_regex, owned_flag, timeout_seconds,
 };
@@ -120,8 +120,11 @@ pub struct Config {
     /// `-ldflags`, with placeholders (`{{version}}`, `{{tag}}`, `{{commit}}`,
     /// `{{short_commit}}`, `{{date}}`, `{{project}}`, `{{binary}}`, `{{goos}}`, `{{goarch}}`,
     /// `{{variant}}`, `{{env.NAME}}`) filled at build time. Default `-s -w`.
-    #[serde(default = "default_ldflags", deserialize_with = "ship::ldflags")]
-    #[schemars(with = "ship::Ldflags")]
+    #[serde(
+        default = "default_ldflags",
+        deserialize_with = "binaries_and_archives::ldflags"
+    )]
+    #[schemars(with = "binaries_and_archives::Ldflags")]
     pub ldflags: String,
     /// Extra `go build` flags. Default `[-trimpath]`. The flags gocross sets itself (`-o`,
     /// `-C`) or that would run or swap in anything outside the planned build (`-toolexec`,
@@ -203,19 +206,26 @@ pub struct Override {
     #[serde(deserialize_with = "validate::target_lists")]
     #[schemars(with = "Vec<String>")]
     pub targets: Vec<Spanned<TargetList>>,
+    /// `cgo:` for these targets.
     pub cgo: Option<bool>,
     /// C toolchain: `zig`, `gnu` (Debian cross gcc), `musl` (musl-gcc), `mingw`, or a command.
     pub cc: Option<CcSpec>,
+    /// `static:` for these targets.
     #[serde(rename = "static")]
     pub static_link: Option<bool>,
+    /// `glibc:`, the glibc floor for these targets.
     #[serde(default, deserialize_with = "validate::glibc")]
     pub glibc: Option<GlibcVersion>,
-    #[serde(default, deserialize_with = "ship::optional_ldflags")]
-    #[schemars(with = "Option<ship::Ldflags>")]
+    /// `ldflags:` replacing the top-level ones.
+    #[serde(default, deserialize_with = "binaries_and_archives::optional_ldflags")]
+    #[schemars(with = "Option<binaries_and_archives::Ldflags>")]
     pub ldflags: Option<String>,
+    /// `tags:` replacing the top-level ones.
     pub tags: Option<Vec<String>>,
+    /// `env:` added to the top-level environment.
     #[serde(default, deserialize_with = "validate::build_env")]
     pub env: BTreeMap<String, String>,
+    /// `upx:` for these targets.
     pub upx: Option<bool>,
     /// GitHub runner label for these targets (wins over `ci.runners`).
     #[serde(default, deserialize_with = "ci::runner")]
@@ -225,7 +235,10 @@ pub struct Override {
     /// The archive name of these targets without its extension (`archives.name` for the
     /// others), with the same placeholders: a project whose release names some targets
     /// unlike the others (`croc_{{version}}_Linux-64bit`).
-    #[serde(default, deserialize_with = "ship::optional_archive_name")]
+    #[serde(
+        default,
+        deserialize_with = "binaries_and_archives::optional_archive_name"
+    )]
     #[schemars(with = "Option<String>")]
     pub archive_name: Option<Spanned<String>>,
     /// Verification settings for these targets, replacing the top-level ones.
@@ -541,6 +554,7 @@ fn default_timeout_minutes() -> u32 {
 pub struct TargetList {
     /// What the file says (`linux/arm64`, `first-class`).
     pub entry: String,
+    /// The targets, groups expanded, in the order written.
     pub targets: Vec<Target>,
     /// The entry is a group: in `overrides`, it names the configured targets among its ports.
     pub group: bool,
@@ -661,7 +675,7 @@ impl Config {
             }
             config.project = name;
         }
-        ship::validate(&config, path, source)?;
+        binaries_and_archives::validate(&config, path, source)?;
         channels::validate(&config, path, source)?;
         if let Some(image) = &config.image {
             image::validate(

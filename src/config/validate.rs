@@ -14,7 +14,7 @@
 //! The rules of the `ci:`, `test:` and `image:` sections live with those sections (`ci.rs`,
 //! `gotest.rs`, `image.rs`) and use the helpers here.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::{Config, PLAN_OWNED_ENV, TargetList, is_safe_name, override_matches};
 use crate::targets::Target;
 use serde::Deserialize;

@@ -134,11 +134,13 @@ pub struct WorkflowContext {
     pub pins: Pins,
     /// Runner, timeout and permissions of each job.
     pub jobs: Jobs,
+    /// The build job.
     pub build: BuildContext,
     /// The attestation job; `None` when `release.attest` is false or there is no release.
     pub attest: Option<AttestContext>,
     /// The release job; `None` when `release.enabled` is false.
     pub release: Option<ReleaseContext>,
+    /// The report job.
     pub report: ReportContext,
     /// The verify job: the binaries of legs built on a runner that cannot run them, run on
     /// their own OS; `None` when every leg verifies its binaries itself.
@@ -150,6 +152,7 @@ pub struct WorkflowContext {
 /// A `uses:` value and the comment written after it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRef {
+    /// The `uses:` value: `owner/repo@<sha>`.
     pub uses: String,
     /// The comment after the reference: the release tag of a pinned action (`v7.0.1`), or
     /// where a configured gocross action pin comes from.
@@ -176,16 +179,24 @@ fn sub_action(pin: Pin, path: &str) -> ActionRef {
 /// The third-party actions of the workflow.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pins {
+    /// actions/checkout.
     pub checkout: ActionRef,
+    /// actions/setup-go.
     pub setup_go: ActionRef,
+    /// actions/upload-artifact.
     pub upload_artifact: ActionRef,
+    /// actions/download-artifact.
     pub download_artifact: ActionRef,
+    /// actions/attest-build-provenance.
     pub attest_build_provenance: ActionRef,
+    /// actions/attest.
     pub attest: ActionRef,
+    /// sigstore/cosign-installer.
     pub cosign_installer: ActionRef,
     /// actions/cache's restore and save actions: restored before the build, saved after it,
     /// each only where the run is not a tag.
     pub cache_restore: ActionRef,
+    /// actions/cache/save.
     pub cache_save: ActionRef,
 }
 
@@ -194,6 +205,7 @@ pub struct Pins {
 pub struct JobSettings {
     /// The runner label; the build job's legs take theirs from the matrix instead.
     pub runner: &'static str,
+    /// The job's `timeout-minutes`.
     pub timeout_minutes: u32,
     /// The job's `permissions:`, the least it needs (the workflow grants none).
     pub permissions: Vec<Permission>,
@@ -206,18 +218,26 @@ pub struct Permission {
     pub scope: &'static str,
     /// `read` or `write`.
     pub access: &'static str,
+    /// Why the job needs it, written beside it as a comment.
     pub why: &'static str,
 }
 
 /// Runner, timeout and permissions of the jobs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Jobs {
+    /// The `check` job (`gocross ci check`).
     pub check: JobSettings,
+    /// The build matrix.
     pub build: JobSettings,
+    /// The attestation job.
     pub attest: JobSettings,
+    /// The release job.
     pub release: JobSettings,
+    /// The pull-request report job.
     pub report: JobSettings,
+    /// The image job.
     pub image: JobSettings,
+    /// The image signing job.
     pub sign_image: JobSettings,
     /// The verify job; its legs take their runner from the matrix.
     pub verify: JobSettings,
@@ -318,6 +338,7 @@ pub struct BuildContext {
     /// and go.sum's hash; [`BuildContext::cache_restore_key`] without the hash restores the
     /// newest cache of an older go.sum.
     pub cache_key: String,
+    /// The prefix of the Go cache key that restores an older cache.
     pub cache_restore_key: String,
     /// Days the legs' artifacts are kept.
     pub retention_days: u32,
@@ -325,6 +346,7 @@ pub struct BuildContext {
     pub env: BTreeMap<String, String>,
     /// Extra steps before and after the build step, as written in gocross.yaml.
     pub steps_before: Vec<serde_json::Value>,
+    /// Steps run after the build in each leg.
     pub steps_after: Vec<serde_json::Value>,
 }
 
@@ -363,6 +385,7 @@ pub struct Leg {
 /// and runs `gocross verify` on its binaries: no Go, no module download, no build.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyContext {
+    /// One leg per target verified on its own runner.
     pub legs: Vec<VerifyLeg>,
 }
 

@@ -306,6 +306,7 @@ pub struct InitConfig {
     pub values: Imported,
     /// The targets to write, as given (groups included).
     pub targets: Vec<String>,
+    /// `verify:`, when the binaries can be run.
     pub verify: Option<InitVerify>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
@@ -316,6 +317,7 @@ pub struct InitConfig {
 /// `verify:` of a first gocross.yaml.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InitVerify {
+    /// `verify.args`.
     pub args: Vec<String>,
     /// One code, or the codes that pass.
     pub exit_codes: Vec<i32>,

@@ -21,7 +21,6 @@ mod render;
 pub use context::{Layout, WorkflowContext, go_release};
 
 use crate::config::{self, Config, GoMod};
-use crate::manifest;
 use crate::plan::{self, BuildPlan, PlanContext, PlanError};
 use std::path::{Path, PathBuf};
 
@@ -33,10 +32,20 @@ pub enum GenerateError {
     Template(minijinja::Error),
     /// The rendered text is not YAML: a bug in gocross.
     #[error("internal error: the rendered {template} is not valid YAML: {message}")]
-    InvalidYaml { template: String, message: String },
+    InvalidYaml {
+        /// The template.
+        template: String,
+        /// The YAML parser's message.
+        message: String,
+    },
     /// A leg would have no C toolchain even on its runner.
     #[error("cannot generate the workflow: {target}: {hint}")]
-    Toolchain { target: String, hint: String },
+    Toolchain {
+        /// The leg's target.
+        target: String,
+        /// What to install or configure.
+        hint: String,
+    },
     /// No gocross action reference: `ci.action` is unset and this binary does not know the
     /// commit it was built from.
     #[error("cannot generate the workflow: {0}")]
@@ -46,12 +55,19 @@ pub enum GenerateError {
     #[error(
         "Go {release} in gocross.yaml's `ci` is older than go.mod's `go {minimum}`, which that Go cannot build (the workflow sets GOTOOLCHAIN=local): raise it or drop it"
     )]
-    GoTooOld { release: String, minimum: String },
+    GoTooOld {
+        /// The workflow's Go release.
+        release: String,
+        /// go.mod's `go` line.
+        minimum: String,
+    },
     /// `image:` cannot be pushed by the workflow as it is.
     #[error("cannot generate the workflow: {0}")]
     Image(String),
+    /// gocross.yaml is not valid.
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    /// The plan cannot be made.
     #[error(transparent)]
     Plan(#[from] PlanError),
     /// More legs than one GitHub matrix runs.
@@ -59,24 +75,42 @@ pub enum GenerateError {
         "the build matrix would have {legs} legs, more than GitHub's limit of {}: list fewer targets or Go versions",
         context::MAX_MATRIX_LEGS
     )]
-    TooManyLegs { legs: usize },
+    TooManyLegs {
+        /// The legs the matrix would have.
+        legs: usize,
+    },
     /// The workflow differs from what gocross.yaml says.
     #[error(
         "{name} is out of date with gocross.yaml:\n{diff}\nrun `gocross ci generate` and commit the result"
     )]
-    Drift { name: String, diff: String },
+    Drift {
+        /// The workflow file, as shown.
+        name: String,
+        /// A unified diff from the committed file to the rendered one.
+        diff: String,
+    },
     /// The workflow file exists and gocross did not write it.
     #[error(
         "{path} exists and was not written by gocross (its first line is not `{GENERATED_MARKER} ...`): set `ci.workflow` to another file, or pass --force to replace it"
     )]
-    NotOurs { path: String },
+    NotOurs {
+        /// The workflow file.
+        path: String,
+    },
     /// A file would be overwritten without `--force`.
     #[error("{} exists; pass --force to replace it{hint}", path.display())]
-    Exists { path: PathBuf, hint: &'static str },
+    Exists {
+        /// The file.
+        path: PathBuf,
+        /// More advice, empty or starting with `; `.
+        hint: &'static str,
+    },
     /// A file cannot be read or written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         source: std::io::Error,
     },
     /// The module layout does not fit (no main package, several without a choice, a config
@@ -120,6 +154,7 @@ pub struct Workflow {
     pub path: PathBuf,
     /// The repository root ([`repository_root`]).
     pub repo_root: PathBuf,
+    /// The workflow's YAML, as written to the file.
     pub text: String,
     /// Legs of the build matrix.
     pub legs: usize,
@@ -269,8 +304,8 @@ pub fn write(path: &Path, text: &str) -> Result<(), GenerateError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    manifest::write_atomic(path, text.as_bytes()).map_err(|e| match e {
-        manifest::ManifestError::Write { cause, .. } => io(cause),
+    crate::dist::write_atomic(path, text.as_bytes()).map_err(|e| match e {
+        crate::dist::DistError::Write { cause, .. } => io(cause),
         other => io(std::io::Error::other(other.to_string())),
     })
 }

@@ -12,9 +12,9 @@
 
 use super::client::{Client, ClientError, Replay, Request};
 use crate::config::Config;
-use crate::gotest::{TestOutcome, TestReport, actions as test_actions};
-use crate::manifest::{Manifest, VerifyOutcome};
+use crate::manifest::{Artifact, Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
+use crate::test_results::{TestOutcome, TestReport, actions as test_actions};
 use indicatif::HumanBytes;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -67,11 +67,13 @@ pub fn configured_targets(config: &Config) -> Vec<ConfiguredTarget> {
 /// One row of the summary table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetRow {
+    /// The target, with its Go release when legs differ in it.
     pub target: String,
     /// The binary's name; `None` when it was not built.
     pub name: Option<String>,
     /// Size in bytes.
     pub size: Option<u64>,
+    /// Whether a leg built it.
     pub built: bool,
     /// `passed`, `failed (rule, ...)` or `not audited`.
     pub audit: String,
@@ -80,7 +82,9 @@ pub struct TargetRow {
     /// The module's tests on the target: `passed (270)`, `failed (2 of 273)`, `not run` or
     /// `—` (not tested).
     pub tests: String,
+    /// `static` or `dynamic`, when audited and ELF.
     pub linkage: Option<String>,
+    /// The glibc the binary needs at least, e.g. `2.17`.
     pub glibc_floor: Option<String>,
     /// Not built, failed its audit or verification, or failed its tests.
     pub failed: bool,
@@ -91,18 +95,24 @@ pub struct TargetRow {
 pub struct CheckAnnotation {
     /// File in the repository the annotation points at (gocross.yaml).
     pub path: String,
+    /// 1-based first line.
     pub start_line: u64,
+    /// 1-based last line.
     pub end_line: u64,
     /// `failure`, `warning` or `notice`.
     pub annotation_level: &'static str,
+    /// At most 255 characters.
     pub title: String,
+    /// At most 4000 characters.
     pub message: String,
 }
 
 /// Everything the report says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// One row per target (and Go release).
     pub rows: Vec<TargetRow>,
+    /// The check run's annotations.
     pub annotations: Vec<CheckAnnotation>,
     /// Rows that failed.
     pub failed: usize,
@@ -160,76 +170,128 @@ pub fn summarize(
     let mut rows = Vec::new();
     let mut annotations = Vec::new();
     for (label, a) in built {
-        let audit_failed = a.audit.as_ref().is_some_and(|x| !x.passed);
-        let audit = match &a.audit {
-            None => "not audited".to_string(),
-            Some(x) if x.passed => "passed".to_string(),
-            Some(x) => {
-                let rules: Vec<&str> = x.violations.iter().map(|v| v.rule.as_str()).collect();
-                format!("failed ({})", rules.join(", "))
+        rows.push(artifact_row(&label, a, &mut annotations, &annotation));
+    }
+    rows.extend(unbuilt_rows(
+        legs,
+        configured,
+        &mut annotations,
+        &annotation,
+    ));
+    for report in tests {
+        let label = |target: &str| {
+            if go_axis {
+                format!("{target} ({})", report.go)
+            } else {
+                target.to_string()
             }
         };
-        for v in a.audit.iter().flat_map(|x| &x.violations) {
-            annotations.push(annotation(
-                &a.target,
-                "failure",
-                format!("{}: audit `{}`", a.name, v.rule),
-                format!(
-                    "{} ({}) breaks the `{}` rule: found {}, allowed {}",
-                    a.name, label, v.rule, v.found, v.allowed
-                ),
-            ));
+        add_tests(
+            report,
+            &label,
+            &mut rows,
+            &mut annotations,
+            config_path,
+            &annotation,
+        );
+    }
+    let (failed, title) = verdict(&rows);
+    Report {
+        rows,
+        annotations,
+        failed,
+        conclusion: if failed == 0 { "success" } else { "failure" },
+        title,
+    }
+}
+
+/// The row of one built artifact (`label`: its target, with its Go when legs differ), with
+/// an annotation per audit violation, per failed verification and per binary not run.
+fn artifact_row(
+    label: &str,
+    a: &Artifact,
+    annotations: &mut Vec<CheckAnnotation>,
+    at_target: &dyn Fn(&str, &'static str, String, String) -> CheckAnnotation,
+) -> TargetRow {
+    let audit_failed = a.audit.as_ref().is_some_and(|x| !x.passed);
+    let audit = match &a.audit {
+        None => "not audited".to_string(),
+        Some(x) if x.passed => "passed".to_string(),
+        Some(x) => {
+            let rules: Vec<&str> = x.violations.iter().map(|v| v.rule.as_str()).collect();
+            format!("failed ({})", rules.join(", "))
         }
-        let (verify, verify_failed) = match &a.verify {
-            None => ("—".to_string(), false),
-            Some(v) => {
-                let reason = v.reason.as_deref().unwrap_or("no reason given");
-                match v.outcome {
-                    VerifyOutcome::Verified => (format!("verified ({})", v.method), false),
-                    VerifyOutcome::Failed => {
-                        let mut message = format!(
-                            "{} ({}) failed verification under {}: {reason}",
-                            a.name, label, v.method
-                        );
-                        if let Some(code) = v.exit_code {
-                            message.push_str(&format!(" (exit code {code})"));
-                        }
-                        if !v.stderr_tail.trim().is_empty() {
-                            message.push_str(&format!("\nstderr:\n{}", v.stderr_tail.trim()));
-                        }
-                        annotations.push(annotation(
-                            &a.target,
-                            "failure",
-                            format!("{}: verify", a.name),
-                            message,
-                        ));
-                        (format!("failed ({})", v.method), true)
+    };
+    for v in a.audit.iter().flat_map(|x| &x.violations) {
+        annotations.push(at_target(
+            &a.target,
+            "failure",
+            format!("{}: audit `{}`", a.name, v.rule),
+            format!(
+                "{} ({}) breaks the `{}` rule: found {}, allowed {}",
+                a.name, label, v.rule, v.found, v.allowed
+            ),
+        ));
+    }
+    let (verify, verify_failed) = match &a.verify {
+        None => ("—".to_string(), false),
+        Some(v) => {
+            let reason = v.reason.as_deref().unwrap_or("no reason given");
+            match v.outcome {
+                VerifyOutcome::Verified => (format!("verified ({})", v.method), false),
+                VerifyOutcome::Failed => {
+                    let mut message = format!(
+                        "{} ({}) failed verification under {}: {reason}",
+                        a.name, label, v.method
+                    );
+                    if let Some(code) = v.exit_code {
+                        message.push_str(&format!(" (exit code {code})"));
                     }
-                    VerifyOutcome::NotRun => {
-                        annotations.push(annotation(
-                            &a.target,
-                            "notice",
-                            format!("{}: not verified", a.name),
-                            format!("{} ({label}) was not run: {reason}", a.name),
-                        ));
-                        ("not run".to_string(), false)
+                    if !v.stderr_tail.trim().is_empty() {
+                        message.push_str(&format!("\nstderr:\n{}", v.stderr_tail.trim()));
                     }
+                    annotations.push(at_target(
+                        &a.target,
+                        "failure",
+                        format!("{}: verify", a.name),
+                        message,
+                    ));
+                    (format!("failed ({})", v.method), true)
+                }
+                VerifyOutcome::NotRun => {
+                    annotations.push(at_target(
+                        &a.target,
+                        "notice",
+                        format!("{}: not verified", a.name),
+                        format!("{} ({label}) was not run: {reason}", a.name),
+                    ));
+                    ("not run".to_string(), false)
                 }
             }
-        };
-        rows.push(TargetRow {
-            target: label.clone(),
-            name: Some(a.name.clone()),
-            size: Some(a.size),
-            built: true,
-            audit,
-            verify,
-            tests: "—".into(),
-            linkage: a.linkage().map(str::to_string),
-            glibc_floor: a.glibc_floor().map(str::to_string),
-            failed: audit_failed || verify_failed,
-        });
+        }
+    };
+    TargetRow {
+        target: label.to_string(),
+        name: Some(a.name.clone()),
+        size: Some(a.size),
+        built: true,
+        audit,
+        verify,
+        tests: "—".into(),
+        linkage: a.linkage().map(|l| l.as_str().to_string()),
+        glibc_floor: a.glibc_floor().map(str::to_string),
+        failed: audit_failed || verify_failed,
     }
+}
+
+/// The rows of the configured targets that no leg built, each failed and annotated.
+fn unbuilt_rows(
+    legs: &[Manifest],
+    configured: &[ConfiguredTarget],
+    annotations: &mut Vec<CheckAnnotation>,
+    at_target: &dyn Fn(&str, &'static str, String, String) -> CheckAnnotation,
+) -> Vec<TargetRow> {
+    let mut rows = Vec::new();
     for c in configured {
         if legs
             .iter()
@@ -237,7 +299,7 @@ pub fn summarize(
         {
             continue;
         }
-        annotations.push(annotation(
+        annotations.push(at_target(
             &c.target,
             "failure",
             format!("{}: not built", c.target),
@@ -259,23 +321,12 @@ pub fn summarize(
             failed: true,
         });
     }
-    for report in tests {
-        let label = |target: &str| {
-            if go_axis {
-                format!("{target} ({})", report.go)
-            } else {
-                target.to_string()
-            }
-        };
-        add_tests(
-            report,
-            &label,
-            &mut rows,
-            &mut annotations,
-            config_path,
-            &annotation,
-        );
-    }
+    rows
+}
+
+/// How many rows failed, and the check run's title: `3 targets: all passed`, `3 targets: 1
+/// failed`.
+fn verdict(rows: &[TargetRow]) -> (usize, String) {
     let failed = rows.iter().filter(|r| r.failed).count();
     let targets = match rows.len() {
         1 => "1 target".to_string(),
@@ -285,13 +336,7 @@ pub fn summarize(
         0 => format!("{targets}: all passed"),
         n => format!("{targets}: {n} failed"),
     };
-    Report {
-        rows,
-        annotations,
-        failed,
-        conclusion: if failed == 0 { "success" } else { "failure" },
-        title,
-    }
+    (failed, title)
 }
 
 /// Fills the rows' "tests" column from one leg's (or one run's) `tests`, marks the failed
@@ -488,8 +533,15 @@ struct EventHead {
 /// Errors finding the commit to report on.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The event file cannot be read or has no pull request.
     #[error("cannot read the event payload {}: {message}", path.display())]
-    Event { path: PathBuf, message: String },
+    Event {
+        /// The event file (`GITHUB_EVENT_PATH`).
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No commit to attach the check run to.
     #[error(
         "no commit to report on: GITHUB_SHA is not set and GITHUB_EVENT_PATH holds no pull request (both are set in every Actions job)"
     )]
@@ -549,11 +601,22 @@ impl PullRequest {
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Published {
     /// Created (check run) or written (comment) at `url`, in `requests` requests.
-    Created { url: String, requests: usize },
+    Created {
+        /// The comment's URL.
+        url: String,
+        /// The API requests it took.
+        requests: usize,
+    },
     /// An existing comment was updated in place (or already said the same).
-    Updated { url: String },
+    Updated {
+        /// The comment's URL.
+        url: String,
+    },
     /// The token may not do this (403, e.g. a fork pull request): GitHub's message.
-    Forbidden { message: String },
+    Forbidden {
+        /// GitHub's message.
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]

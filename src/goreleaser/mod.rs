@@ -76,14 +76,19 @@ pub struct Imported {
     /// which also writes targets that are not imported).
     #[serde(skip)]
     pub targets: Vec<Target>,
+    /// `cgo:`, from `CGO_ENABLED` in the builds' `env`.
     pub cgo: bool,
     /// `static: false` for cgo builds, which GoReleaser links dynamically.
     pub static_link: Option<bool>,
     /// Settings of every binary (`None`: each binary has its own).
     pub ldflags: Option<String>,
+    /// `flags:`, when every binary has the same.
     pub flags: Option<Vec<String>>,
+    /// `tags:`, when every binary has the same.
     pub tags: Vec<String>,
+    /// `env:`, when every binary has the same.
     pub env: BTreeMap<String, String>,
+    /// `upx:`.
     pub upx: bool,
     /// `overrides:` for targets whose GoReleaser build differs from the first one of the
     /// same binary.
@@ -107,35 +112,50 @@ pub struct Imported {
 /// One entry of `binaries:`; the settings are set where they differ between binaries.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Binary {
+    /// `binaries[].name`.
     pub name: String,
+    /// `binaries[].main`.
     pub main: String,
+    /// Its `ldflags`, when binaries differ in them.
     pub ldflags: Option<String>,
+    /// Its `flags`, when binaries differ in them.
     pub flags: Option<Vec<String>>,
+    /// Its `tags`, when binaries differ in them.
     pub tags: Option<Vec<String>>,
+    /// Its `env`, when binaries differ in it.
     pub env: BTreeMap<String, String>,
 }
 
 /// One entry of `overrides:`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Override {
+    /// `overrides[].targets`.
     pub targets: Vec<Target>,
+    /// `cgo:` for these targets.
     pub cgo: Option<bool>,
     /// `archive_format` (`format_overrides` of the GOOS).
     pub archive_format: Option<String>,
     /// `archive_name`: GoReleaser's archive name of these targets, where `archives.name`
     /// does not give it.
     pub archive_name: Option<String>,
+    /// `ldflags:` for these targets.
     pub ldflags: Option<String>,
+    /// `tags:` for these targets.
     pub tags: Option<Vec<String>>,
+    /// `env:` for these targets.
     pub env: BTreeMap<String, String>,
 }
 
 /// `archives:`; `None` fields keep gocross's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Archives {
+    /// `archives.format`.
     pub format: Option<String>,
+    /// `archives.files`.
     pub files: Option<Vec<String>>,
+    /// `archives.name`.
     pub name: Option<String>,
+    /// `archives.wrap_in_directory`.
     pub wrap_in_directory: Option<bool>,
 }
 
@@ -147,6 +167,7 @@ pub struct Note {
     pub line: u64,
     /// The key path, `builds[0].hooks`.
     pub key: String,
+    /// What was not imported as it was, and why.
     pub message: String,
 }
 
@@ -187,22 +208,33 @@ impl fmt::Display for Rename {
 /// Why a GoReleaser file cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file cannot be read.
     #[error("cannot read {}: {cause}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
     /// Not YAML, or a carried-over key with a value of the wrong shape.
     #[error(transparent)]
     Yaml(ConfigError),
+    /// The config's `version` is not one gocross imports.
     #[error("{}:{line}: version {found}: gocross imports GoReleaser configs of version 0, 1 and 2", path.display())]
     Version {
+        /// The file.
         path: PathBuf,
+        /// 1-based line of `version`.
         line: u64,
+        /// The version found.
         found: String,
     },
+    /// Nothing in the config builds a Go program.
     #[error("{}: no Go build to import (every build is skipped or uses another builder); write gocross.yaml with `gocross ci init --force` after removing the GoReleaser file from the way, or by hand", path.display())]
-    NoBuild { path: PathBuf },
+    NoBuild {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// Reads and maps the GoReleaser file at `path`; `module` (go.mod) names the project when the
@@ -312,7 +344,27 @@ impl Mapper<'_> {
 
     fn map(&mut self, config: &GoReleaserConfig, module: Option<&GoMod>) -> Imported {
         let mut out = Imported::default();
-        let project = config.project_name.as_ref().and_then(|p| {
+        let project = self.project_name(config);
+        let default_name = project
+            .clone()
+            .or_else(|| module.map(GoMod::binary_name))
+            .unwrap_or_else(|| "app".to_string());
+        let groups = self.build_groups(config, &default_name, project.as_deref());
+        if groups.is_empty() {
+            return out;
+        }
+        self.map_targets(&groups, &mut out);
+        self.map_settings(&groups, project, &mut out);
+        self.map_archives(config, &default_name, &mut out);
+        self.map_checksum(config, &mut out);
+        self.map_release(config, &mut out);
+        self.map_upx(config, &mut out);
+        out
+    }
+
+    /// `project_name`, when gocross can give files that name.
+    fn project_name(&mut self, config: &GoReleaserConfig) -> Option<String> {
+        config.project_name.as_ref().and_then(|p| {
             if is_safe_name(&p.value) {
                 Some(p.value.clone())
             } else {
@@ -326,15 +378,19 @@ impl Mapper<'_> {
                 );
                 None
             }
-        });
-        let default_name = project
-            .clone()
-            .or_else(|| module.map(GoMod::binary_name))
-            .unwrap_or_else(|| "app".to_string());
-        let global_env = self.env_list(&config.env, "env");
+        })
+    }
 
-        // 1. Builds, grouped by binary. GoReleaser v1 reads the singular `build:` when
-        // there is no `builds:`.
+    /// Step 1: the builds, grouped by binary (name and main package). GoReleaser v1 reads the
+    /// singular `build:` when there is no `builds:`; without either, GoReleaser's default is
+    /// one build of the project from `.`.
+    fn build_groups(
+        &mut self,
+        config: &GoReleaserConfig,
+        default_name: &str,
+        project: Option<&str>,
+    ) -> Vec<Group> {
+        let global_env = self.env_list(&config.env, "env");
         let builds: Vec<&Spanned<Build>> = match (&config.builds[..], &config.build) {
             ([], Some(one)) => {
                 self.single = true;
@@ -388,7 +444,7 @@ impl Mapper<'_> {
                     ),
                 }
             }
-            let name = self.binary_name(i, b, &default_name, project.as_deref());
+            let name = self.binary_name(i, b, default_name, project);
             let main = self.main_package(i, b);
             let (targets, removed) = targets::build_targets(b, before_v1_19);
             if !removed.is_empty() && !version_2 {
@@ -415,7 +471,7 @@ impl Mapper<'_> {
             // GoReleaser's default: one build of the project from `.`.
             let b = Build::default();
             groups.push(Group {
-                name: default_name.clone(),
+                name: default_name.to_string(),
                 main: ".".into(),
                 builds: vec![(
                     0,
@@ -425,12 +481,13 @@ impl Mapper<'_> {
                 )],
             });
         }
-        if groups.is_empty() {
-            return out;
-        }
+        groups
+    }
 
-        // 2. Targets: every binary is built for every target.
-        for g in &groups {
+    /// Step 2: the targets. gocross builds every binary for every target: a binary that
+    /// GoReleaser built for fewer gets a note.
+    fn map_targets(&mut self, groups: &[Group], out: &mut Imported) {
+        for g in groups {
             for (_, _, targets, _) in &g.builds {
                 for t in targets {
                     if !out.targets.contains(t) {
@@ -439,7 +496,7 @@ impl Mapper<'_> {
                 }
             }
         }
-        for g in &groups {
+        for g in groups {
             let own: Vec<Target> = g.builds.iter().flat_map(|b| b.2.iter().copied()).collect();
             let more: Vec<String> = out
                 .targets
@@ -460,10 +517,13 @@ impl Mapper<'_> {
                 );
             }
         }
+    }
 
-        // 3. Settings: per target within a binary, per binary, or for all.
+    /// Step 3: the settings, per target within a binary (overrides), per binary
+    /// (`binaries:`), or for all.
+    fn map_settings(&mut self, groups: &[Group], project: Option<String>, out: &mut Imported) {
         let several = groups.len() > 1;
-        for g in &groups {
+        for g in groups {
             let (_, _, _, base) = &g.builds[0];
             for (i, at, targets, s) in &g.builds[1..] {
                 if s == base {
@@ -551,11 +611,13 @@ impl Mapper<'_> {
                 })
                 .collect();
         }
+    }
 
-        // 4. Archives, checksum, release, upx.
+    /// Step 4: the archives and their names. An archive holds every binary of its target, so
+    /// gocross's archive names have no `{{binary}}`; GoReleaser's `.Binary` there is the one
+    /// binary's name.
+    fn map_archives(&mut self, config: &GoReleaserConfig, default_name: &str, out: &mut Imported) {
         out.archives = self.archives(config, &out.targets.clone(), &mut out.overrides);
-        // An archive holds every binary of its target, so gocross's archive names have no
-        // `{{binary}}`; GoReleaser's `.Binary` there is the one binary's name.
         if let Some(a) = &mut out.archives
             && let Some(name) = a.name.as_mut().filter(|n| n.contains("{{binary}}"))
         {
@@ -582,14 +644,21 @@ impl Mapper<'_> {
                 }
             }
         }
-        let project_name = out.project.clone().unwrap_or_else(|| default_name.clone());
+        let project_name = out
+            .project
+            .clone()
+            .unwrap_or_else(|| default_name.to_string());
         let binary = match out.binaries.as_slice() {
             [one] => one.name.clone(),
             _ => project_name.clone(),
         };
-        self.archive_names(config, &mut out, &project_name, &binary);
-        self.rename_archives(config, &out, &project_name, &binary);
-        self.rename_checksums(config, &out, &project_name);
+        self.archive_names(config, out, &project_name, &binary);
+        self.rename_archives(config, out, &project_name, &binary);
+        self.rename_checksums(config, out, &project_name);
+    }
+
+    /// Step 5: `checksum:`: whether there is one; its name and algorithm are gocross's.
+    fn map_checksum(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         if let Some(c) = &config.checksum {
             if let Some(d) = &c.disable {
                 match d.value.as_bool() {
@@ -619,6 +688,10 @@ impl Mapper<'_> {
                 );
             }
         }
+    }
+
+    /// Step 6: `release:`: disabled, or a draft.
+    fn map_release(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         if let Some(r) = &config.release {
             if let Some(d) = &r.disable {
                 match d.value.as_bool() {
@@ -633,6 +706,10 @@ impl Mapper<'_> {
                 }
             }
         }
+    }
+
+    /// Step 7: `upx:`: gocross packs every port UPX supports or none.
+    fn map_upx(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
         for (i, u) in config.upx.iter().enumerate() {
             let enabled = u.value.enabled.as_ref().map(Scalar::as_bool);
             let filtered =
@@ -647,7 +724,6 @@ impl Mapper<'_> {
                 ),
             }
         }
-        out
     }
 
     /// GoReleaser's name of each target's archive (archives[0]'s `name_template` with its

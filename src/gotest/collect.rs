@@ -9,7 +9,7 @@
 //! outside any test (`TestMain`, `init`).
 
 use super::event::{Action, Event};
-use super::{Counts, FailureKind, PackageOutcome, PackageResult, TestFailure};
+use crate::test_results::{Counts, FailureKind, PackageOutcome, PackageResult, TestFailure};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,7 @@ const GO_TIMEOUT: &str = "panic: test timed out after";
 /// paths `go test` prints to files relative to the module root.
 #[derive(Debug, Clone, Default)]
 pub struct ModuleInfo {
+    /// The module path (go.mod's `module`).
     pub path: String,
     /// Absolute.
     pub dir: PathBuf,

@@ -9,6 +9,7 @@
 //! through untouched; wine, whose server may keep output pipes open after the program
 //! exited, is run as a child whose output is forwarded until it exits.
 
+use crate::manifest::VerifyKind;
 use crate::plan::{BuildJob, QemuSysroot, VerifyMethod};
 use crate::targets::Target;
 use crate::verify::Runner;
@@ -37,9 +38,9 @@ const ALARM_MARGIN: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct ExecSpec {
     /// `linux/arm64`.
-    target: String,
-    /// [`VerifyMethod::name`]: `native`, `qemu`, `wine`, `wasm`.
-    method: String,
+    target: Target,
+    /// [`VerifyMethod::kind`]: `native`, `qemu`, `wine`, `wasm`.
+    method: VerifyKind,
     /// QEMU's `-L` for dynamic binaries.
     sysroot: Option<String>,
     /// The test binary's whole environment.
@@ -61,8 +62,8 @@ impl ExecSpec {
             _ => None,
         };
         ExecSpec {
-            target: job.target.to_string(),
-            method: job.test.method.name().to_string(),
+            target: job.target,
+            method: job.test.method.kind(),
             sysroot,
             env,
             deadline_ms: deadline
@@ -101,10 +102,10 @@ impl ExecSpec {
 
     /// The target and the method, rebuilt from the port table.
     fn resolve(&self) -> Result<(Target, VerifyMethod), String> {
-        let target: Target = self.target.parse().map_err(|e| format!("{e}"))?;
-        let method = match self.method.as_str() {
-            "native" => VerifyMethod::Native,
-            "qemu" => VerifyMethod::Qemu {
+        let target = self.target;
+        let method = match self.method {
+            VerifyKind::Native => VerifyMethod::Native,
+            VerifyKind::Qemu => VerifyMethod::Qemu {
                 qemu: target
                     .port()
                     .qemu()
@@ -114,9 +115,9 @@ impl ExecSpec {
                     package: None,
                 }),
             },
-            "wine" => VerifyMethod::Wine,
-            "wasm" => VerifyMethod::Wasm,
-            other => return Err(format!("{target} cannot be run here ({other})")),
+            VerifyKind::Wine => VerifyMethod::Wine,
+            VerifyKind::Wasm => VerifyMethod::Wasm,
+            VerifyKind::None => return Err(format!("{target} cannot be run here (none)")),
         };
         Ok((target, method))
     }
@@ -171,7 +172,7 @@ fn replace_with(cmd: Command) -> Result<i32, String> {
 /// (128 + the signal when a signal ended it) once it exited and its output was drained or
 /// [`DRAIN_GRACE`] passed.
 fn forward(mut cmd: Command) -> Result<i32, String> {
-    crate::build::interrupt::die_with_gocross(&mut cmd);
+    crate::interrupt::die_with_gocross(&mut cmd);
     cmd.stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -242,8 +243,8 @@ mod tests {
     #[test]
     fn specs_round_trip_and_resolve() {
         let spec = ExecSpec {
-            target: "linux/arm64".into(),
-            method: "qemu".into(),
+            target: "linux/arm64".parse().unwrap(),
+            method: crate::manifest::VerifyKind::Qemu,
             sysroot: Some("/usr/aarch64-linux-gnu".into()),
             env: BTreeMap::from([("HOME".into(), "/home/x".into())]),
             deadline_ms: None,
@@ -260,7 +261,7 @@ mod tests {
             }
         ));
         let none = ExecSpec {
-            method: "none".into(),
+            method: crate::manifest::VerifyKind::None,
             ..spec.clone()
         };
         assert!(none.resolve().is_err());
@@ -270,8 +271,8 @@ mod tests {
     fn go_timeout_is_moved_before_the_deadline() {
         let now = std::time::SystemTime::now();
         let spec = ExecSpec {
-            target: "linux/amd64".into(),
-            method: "native".into(),
+            target: "linux/amd64".parse().unwrap(),
+            method: crate::manifest::VerifyKind::Native,
             sysroot: None,
             env: BTreeMap::new(),
             deadline_ms: Some(

@@ -1,19 +1,21 @@
 //! One target's `go test -json` run: the command (the job's environment, tags and flags, and
 //! gocross as the `-exec` wrapper), its process group, its deadline, and the event stream.
 //!
-//! `go test` runs in a process group of its own ([`crate::build::interrupt::spawn`]), so the
+//! `go test` runs in a process group of its own ([`crate::interrupt::spawn`]), so the
 //! compilers, the wrapper, QEMU or wine and the test binaries all belong to it: at the
 //! target's deadline the whole group is killed at once, and Ctrl-C reaches every target's
 //! run. The caller's own Go and C settings (GOOS, GOFLAGS, CC, ...) and its secrets are
 //! removed from `go test`'s environment, as `go build`'s.
 
+use super::TestOptions;
 use super::collect::Collector;
 use super::event::Event;
 use super::exec::ExecSpec;
-use super::{FailureKind, TargetTests, TestOptions, TestOutcome};
-use crate::build::{CALLER_ENV, interrupt};
+use crate::build::CALLER_ENV;
 use crate::config::PLAN_OWNED_ENV;
+use crate::interrupt;
 use crate::plan::BuildJob;
+use crate::test_results::{FailureKind, TargetTests, TestOutcome};
 use crate::toolchain::CToolchain;
 use crate::verify::{Runner, env};
 use std::io::{BufRead, BufReader, Read};
@@ -30,7 +32,7 @@ const STDERR_LIMIT: usize = 64 * 1024;
 
 /// Runs `job`'s tests. Never fails: every problem is the result's outcome and reason.
 pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
-    let method = job.test.method.name();
+    let method = job.test.method.kind();
     let not_run = |reason: String| TargetTests::not_run(&job.target, method, reason);
     if let Some(reason) = &job.test.skip {
         return not_run(reason.clone());

@@ -2,7 +2,7 @@
 //! on it the way verification runs its binary (natively, QEMU user mode, wine, a wasm
 //! runtime).
 //!
-//! For each selected plan job ([`select`]), in parallel, at most `jobs` at a time:
+//! For each selected plan job ([`jobs_to_test`]), in parallel, at most `jobs` at a time:
 //! 1. a target that cannot run here (its plan's method, a missing QEMU or wine, `test: false`)
 //!    is `not run`, with the reason, and never counts as passed;
 //! 2. `go test -json -exec '<gocross> __test-exec'` runs in the module root with the job's
@@ -14,29 +14,26 @@
 //! 3. the event stream is collected (`collect`): packages and tests passed, failed and
 //!    skipped, each failure with its file and line; at the target's deadline the whole
 //!    process group is killed and the tests still running are reported by name;
-//! 4. the targets' failures are grouped by test across targets ([`group_failures`]), with the
+//! 4. the targets' failures are grouped by test across targets
+//!    ([`crate::test_results::group_failures`]), with the
 //!    pattern that tells them apart (big-endian only, 32-bit only);
-//! 5. the report is stored as `tests.json` in dist/ (`store`), where `gocross report`
+//! 5. the report is stored as `tests.json` in dist/ ([`crate::test_results`]), where `gocross report`
 //!    finds it beside the manifest.
 //!
 //! Go caches compiled test binaries as usual; it does not cache test results for runs with
 //! `-exec`, so every run runs the tests.
 
-pub mod actions;
 mod collect;
 mod event;
 mod exec;
 mod gorun;
-mod store;
 
 pub use collect::ModuleInfo;
 pub use exec::{EXEC_SUBCOMMAND, SPEC_ENV, exec_wrapper};
-pub use store::TESTS_FILE;
 
 use crate::plan::{BuildJob, BuildPlan};
-use crate::targets::Target;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::test_results::{TargetTests, TestReport};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -59,205 +56,9 @@ pub struct TestOptions {
     pub timeout: Option<u64>,
 }
 
-/// How one target's tests ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TestOutcome {
-    /// Every package compiled and every test passed (or was skipped).
-    Passed,
-    /// A test failed, crashed or timed out, a package did not compile, or `go test` failed.
-    Failed,
-    /// The tests could not run here (or the run was interrupted); never counted as passed.
-    NotRun,
-}
-
-/// How one package's tests ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PackageOutcome {
-    Passed,
-    /// A test failed, the package did not compile, or its test binary died or was killed.
-    Failed,
-    /// No test files.
-    Skipped,
-}
-
-/// Passed, failed and skipped counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub passed: u32,
-    pub failed: u32,
-    pub skipped: u32,
-}
-
-impl Counts {
-    /// Everything counted.
-    pub fn total(&self) -> u32 {
-        self.passed + self.failed + self.skipped
-    }
-
-    fn add(&mut self, other: &Counts) {
-        self.passed += other.passed;
-        self.failed += other.failed;
-        self.skipped += other.skipped;
-    }
-}
-
-/// What kind of failure a [`TestFailure`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FailureKind {
-    /// The test reported a failure (`t.Error`, `t.Fatal`, a recovered panic).
-    Failed,
-    /// The test binary died while the test ran (a signal, `os.Exit`, a fatal runtime error).
-    Crashed,
-    /// Go's `-timeout` alarm or the target's deadline stopped the test.
-    TimedOut,
-    /// The package (or one it imports) did not compile for the target.
-    Build,
-}
-
-impl FailureKind {
-    /// `failed`, `crashed`, `timed out`, `build failed`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            FailureKind::Failed => "failed",
-            FailureKind::Crashed => "crashed",
-            FailureKind::TimedOut => "timed out",
-            FailureKind::Build => "build failed",
-        }
-    }
-}
-
-/// One failure on one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TestFailure {
-    /// The package's import path.
-    pub package: String,
-    /// The test (`TestX/sub` for a subtest); `null` when the package failed outside any test
-    /// (it did not compile, `TestMain` or `init` failed, or it was killed before a test ran).
-    pub test: Option<String>,
-    pub kind: FailureKind,
-    /// The file `go test` reported, relative to the module root, when it is in the module.
-    pub file: Option<String>,
-    pub line: Option<u64>,
-    /// The test's output (or the compiler's), without test2json's `=== RUN` framing: the
-    /// first 6 KiB and the last 2 KiB, secrets redacted.
-    pub output: String,
-}
-
-/// One package on one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PackageResult {
-    /// The import path.
-    pub package: String,
-    pub outcome: PackageOutcome,
-    /// What `go test` reported for the package binary's run, in milliseconds.
-    pub elapsed_ms: u64,
-    pub tests: Counts,
-    /// Everything the package printed (first 256 KiB), for the log; not stored.
-    #[serde(skip)]
-    pub output: String,
-}
-
-/// One target's tests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TargetTests {
-    /// As the plan spells it, e.g. `linux/arm/7`.
-    pub target: String,
-    /// `native`, `qemu`, `wine`, `wasm` or `none`.
-    pub method: String,
-    pub outcome: TestOutcome,
-    /// Why the target failed (in one line) or was not run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Wall time of the target's `go test`, compilation included, in milliseconds.
-    pub duration_ms: u64,
-    /// Packages passed, failed, and skipped (no test files).
-    pub packages: Counts,
-    /// Tests (subtests included) passed, failed and skipped.
-    pub tests: Counts,
-    pub failures: Vec<TestFailure>,
-    pub package_results: Vec<PackageResult>,
-    /// The equivalent shell command, with the runner in place of gocross's `-exec`
-    /// wrapper; `null` when `go test` was not started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// `(package, test)` of the tests that passed, for [`group_failures`]; not stored.
-    #[serde(skip)]
-    pub passed_tests: BTreeSet<(String, String)>,
-}
-
-impl TargetTests {
-    /// A target whose tests were not run, and why.
-    pub fn not_run(target: &Target, method: &str, reason: String) -> TargetTests {
-        TargetTests {
-            target: target.to_string(),
-            method: method.to_string(),
-            outcome: TestOutcome::NotRun,
-            reason: Some(reason),
-            duration_ms: 0,
-            packages: Counts::default(),
-            tests: Counts::default(),
-            failures: Vec::new(),
-            package_results: Vec::new(),
-            command: None,
-            passed_tests: BTreeSet::new(),
-        }
-    }
-}
-
-/// One test (or package) that failed somewhere, with every target it failed and passed on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FailureGroup {
-    pub package: String,
-    /// `null` for a package-level failure (see [`TestFailure::test`]).
-    pub test: Option<String>,
-    /// Targets it failed on, in plan order.
-    pub failed_on: Vec<String>,
-    /// Targets of this run where it ran and passed, in plan order.
-    pub passed_on: Vec<String>,
-    /// What the failing targets share and the passing ones lack: `big-endian only`, `32-bit
-    /// only`, `windows only`, `qemu only`; `null` when nothing sets them apart.
-    pub pattern: Option<String>,
-}
-
-/// A whole `gocross test` run: the stable `--json` form, also stored as dist/tests.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TestReport {
-    /// `go env GOVERSION` of the Go that compiled the tests.
-    pub go: String,
-    /// The module path.
-    pub module: String,
-    /// True when no target failed (targets not run do not fail the run, and never pass).
-    pub passed: bool,
-    /// One per target, in plan order.
-    pub targets: Vec<TargetTests>,
-    /// The failures grouped by test across targets, in order of first appearance.
-    pub failures: Vec<FailureGroup>,
-    /// SIGINT or SIGTERM stopped the run.
-    #[serde(default)]
-    pub interrupted: bool,
-}
-
-impl TestReport {
-    /// A report of `targets`, with the verdict and the groups computed.
-    pub fn new(go: String, module: String, targets: Vec<TargetTests>, interrupted: bool) -> Self {
-        let failures = group_failures(&targets);
-        TestReport {
-            go,
-            module,
-            passed: !targets.iter().any(|t| t.outcome == TestOutcome::Failed),
-            targets,
-            failures,
-            interrupted,
-        }
-    }
-}
-
 /// The plan jobs `gocross test` runs: every job of `plan` when the targets were named on the
 /// command line (`named`), else those `test.targets` selects (every job when it is absent).
-pub fn select(plan: &BuildPlan, named: bool) -> Vec<&BuildJob> {
+pub fn jobs_to_test(plan: &BuildPlan, named: bool) -> Vec<&BuildJob> {
     plan.jobs
         .iter()
         .filter(|j| named || j.test.selected)
@@ -271,7 +72,7 @@ pub fn run(
     opts: &TestOptions,
     finished: &(dyn Fn(&TargetTests) + Sync),
 ) -> TestReport {
-    crate::build::interrupt::install();
+    crate::interrupt::install();
     let queue = Mutex::new((0..jobs.len()).collect::<VecDeque<_>>());
     let slots: Mutex<Vec<Option<TargetTests>>> = Mutex::new(vec![None; jobs.len()]);
     let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
@@ -296,188 +97,6 @@ pub fn run(
         opts.go.clone(),
         opts.module.path.clone(),
         targets,
-        crate::build::interrupt::interrupted(),
+        crate::interrupt::interrupted(),
     )
-}
-
-/// Groups the failures of every target by package and test, in order of first appearance,
-/// with the targets each passed on and the [`FailureGroup::pattern`] that sets the failing
-/// targets apart.
-pub fn group_failures(targets: &[TargetTests]) -> Vec<FailureGroup> {
-    let mut order: Vec<(String, Option<String>)> = Vec::new();
-    let mut failed: BTreeMap<(String, Option<String>), Vec<usize>> = BTreeMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        for f in &t.failures {
-            let key = (f.package.clone(), f.test.clone());
-            let on = failed.entry(key.clone()).or_default();
-            if on.is_empty() {
-                order.push(key);
-            }
-            if !on.contains(&i) {
-                on.push(i);
-            }
-        }
-    }
-    order
-        .into_iter()
-        .map(|key| {
-            let failed_on = &failed[&key];
-            let passed_on: Vec<usize> = match &key.1 {
-                Some(test) => targets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| t.passed_tests.contains(&(key.0.clone(), test.clone())))
-                    .map(|(i, _)| i)
-                    .collect(),
-                None => targets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| {
-                        t.package_results
-                            .iter()
-                            .any(|p| p.package == key.0 && p.outcome == PackageOutcome::Passed)
-                    })
-                    .map(|(i, _)| i)
-                    .collect(),
-            };
-            let names = |ix: &[usize]| ix.iter().map(|&i| targets[i].target.clone()).collect();
-            FailureGroup {
-                pattern: pattern(targets, failed_on, &passed_on),
-                package: key.0,
-                test: key.1,
-                failed_on: names(failed_on),
-                passed_on: names(&passed_on),
-            }
-        })
-        .collect()
-}
-
-/// The trait every failing target has and no passing one has, in the order byte order, word
-/// size, GOOS, run method; `None` without passing targets to compare with.
-fn pattern(targets: &[TargetTests], failed: &[usize], passed: &[usize]) -> Option<String> {
-    if passed.is_empty() || failed.is_empty() {
-        return None;
-    }
-    let parsed = |i: usize| targets[i].target.parse::<Target>().ok();
-    let traits: [&dyn Fn(usize) -> Option<String>; 4] = [
-        &|i| {
-            parsed(i).map(|t| {
-                if t.goarch().big_endian() {
-                    "big-endian".to_string()
-                } else {
-                    "little-endian".to_string()
-                }
-            })
-        },
-        &|i| parsed(i).map(|t| format!("{}-bit", t.goarch().bits())),
-        &|i| parsed(i).map(|t| t.goos().to_string()),
-        &|i| Some(targets[i].method.clone()),
-    ];
-    for of in traits {
-        let first = of(failed[0])?;
-        if failed.iter().all(|&i| of(i).as_ref() == Some(&first))
-            && passed.iter().all(|&i| of(i).as_ref() != Some(&first))
-        {
-            return Some(format!("{first} only"));
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn target(name: &str, method: &str, failed: &[&str], passed: &[&str]) -> TargetTests {
-        let mut t = TargetTests::not_run(&name.parse().unwrap(), method, String::new());
-        t.outcome = if failed.is_empty() {
-            TestOutcome::Passed
-        } else {
-            TestOutcome::Failed
-        };
-        t.failures = failed
-            .iter()
-            .map(|test| TestFailure {
-                package: "example.com/bugs".into(),
-                test: Some(test.to_string()),
-                kind: FailureKind::Failed,
-                file: None,
-                line: None,
-                output: String::new(),
-            })
-            .collect();
-        t.passed_tests = passed
-            .iter()
-            .map(|p| ("example.com/bugs".to_string(), p.to_string()))
-            .collect();
-        t
-    }
-
-    #[test]
-    fn groups_failures_with_the_pattern_that_sets_them_apart() {
-        let targets = vec![
-            target(
-                "linux/amd64",
-                "native",
-                &[],
-                &["TestOrder", "TestAtomic", "TestFlaky"],
-            ),
-            target(
-                "linux/s390x",
-                "qemu",
-                &["TestOrder"],
-                &["TestAtomic", "TestFlaky"],
-            ),
-            target("linux/ppc64", "qemu", &["TestOrder"], &["TestAtomic"]),
-            target(
-                "linux/386",
-                "native",
-                &["TestAtomic"],
-                &["TestOrder", "TestFlaky"],
-            ),
-            target(
-                "linux/arm/7",
-                "qemu",
-                &["TestAtomic", "TestFlaky"],
-                &["TestOrder"],
-            ),
-        ];
-        let report = TestReport::new("go1.26.8".into(), "example.com/bugs".into(), targets, false);
-        assert!(!report.passed);
-        let rows: Vec<(String, Vec<String>, Option<String>)> = report
-            .failures
-            .iter()
-            .map(|g| {
-                (
-                    g.test.clone().unwrap(),
-                    g.failed_on.clone(),
-                    g.pattern.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            rows,
-            [
-                (
-                    "TestOrder".to_string(),
-                    vec!["linux/s390x".to_string(), "linux/ppc64".to_string()],
-                    Some("big-endian only".to_string())
-                ),
-                (
-                    "TestAtomic".to_string(),
-                    vec!["linux/386".to_string(), "linux/arm/7".to_string()],
-                    Some("32-bit only".to_string())
-                ),
-                (
-                    "TestFlaky".to_string(),
-                    vec!["linux/arm/7".to_string()],
-                    None
-                ),
-            ]
-        );
-        assert_eq!(
-            report.failures[0].passed_on,
-            ["linux/amd64", "linux/386", "linux/arm/7"]
-        );
-    }
 }

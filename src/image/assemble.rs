@@ -11,10 +11,10 @@
 
 use super::ImageError;
 use super::base::BaseImage;
+use super::binaries::Selected;
 use super::labels::SourceFacts;
 use super::layer::{self, LAYER_MEDIA_TYPE};
 use super::layout::{Blobs, REF_NAME};
-use super::select::Selected;
 use crate::targets::{OciPlatform, Target};
 use oci_spec::image::{
     ANNOTATION_BASE_IMAGE_DIGEST, ANNOTATION_BASE_IMAGE_NAME, ANNOTATION_CREATED, ANNOTATION_TITLE,
@@ -40,6 +40,7 @@ pub const EMPTY_JSON: &[u8] = b"{}";
 pub struct ImageSpec {
     /// The binary's path in the image, e.g. `/hello`.
     pub binary_path: String,
+    /// The config's `Entrypoint`.
     pub entrypoint: Vec<String>,
     /// `UID:GID`.
     pub user: (u32, u32),
@@ -50,6 +51,7 @@ pub struct ImageSpec {
 /// One platform's image in the layout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlatformImage {
+    /// The target whose binary it holds.
     pub target: Target,
     /// `linux/arm/v7`.
     #[serde(serialize_with = "display")]
@@ -69,12 +71,15 @@ fn display<S: serde::Serializer>(p: &OciPlatform, s: S) -> Result<S::Ok, S::Erro
 /// What [`assemble`] made.
 #[derive(Debug, Clone)]
 pub struct Assembled {
+    /// Every blob, by digest.
     pub blobs: Blobs,
     /// The layout's index.json.
     pub layout_index: ImageIndex,
     /// `sha256:<hex>` of the multi-arch image index.
     pub index_digest: String,
+    /// The image index's size in bytes.
     pub index_size: u64,
+    /// One image per platform, in the index's order.
     pub platforms: Vec<PlatformImage>,
 }
 
@@ -88,17 +93,65 @@ pub fn assemble(
     base: Option<&BaseImage>,
     dist: &Path,
 ) -> Result<Assembled, ImageError> {
-    let io = |what: &str| {
-        let what = what.to_string();
-        move |e: std::io::Error| ImageError::Io {
-            path: what.clone().into(),
-            source: e,
-        }
-    };
     let mut blobs = Blobs::default();
     let labels = facts.labels(&spec.labels);
+    let (scratch, binaries) = compress_layers(selected, spec, facts, base);
+    let scratch = scratch.transpose().map_err(io("the scratch layer"))?;
+    let empty = blobs.put(MediaType::EmptyJSON, EMPTY_JSON.to_vec());
+    let mut entries = Vec::new();
+    let mut platforms = Vec::new();
+    let mut referrers = Vec::new();
+    for (s, binary) in selected.iter().zip(binaries) {
+        let binary = binary.map_err(io(&s.artifact.name))?;
+        let (manifest_desc, size) =
+            platform_manifest(&mut blobs, s, &binary, scratch.as_ref(), base, spec, facts)?;
+        let sbom_desc = sbom_referrer(&mut blobs, s, &manifest_desc, &empty, facts, dist)?;
+        platforms.push(PlatformImage {
+            target: s.target,
+            platform: s.platform,
+            digest: manifest_desc.digest().to_string(),
+            size,
+            sbom: sbom_desc.digest().to_string(),
+        });
+        entries.push(manifest_desc);
+        referrers.push(sbom_desc);
+    }
+    let (index_digest, index_size, layout_index) =
+        image_index(&mut blobs, entries, referrers, &labels, base, facts);
+    Ok(Assembled {
+        blobs,
+        layout_index,
+        index_digest,
+        index_size,
+        platforms,
+    })
+}
+
+/// The compressed scratch layer (when there is no base) and each binary's layer.
+type Layers = (
+    Option<std::io::Result<layer::Layer>>,
+    Vec<std::io::Result<layer::Layer>>,
+);
+
+/// An I/O error of `what` as an [`ImageError`].
+fn io(what: &str) -> impl Fn(std::io::Error) -> ImageError {
+    let what = what.to_string();
+    move |e: std::io::Error| ImageError::Io {
+        path: what.clone().into(),
+        source: e,
+    }
+}
+
+/// The layers, compressed (the work of an image: one thread per layer): the scratch layer
+/// (CA bundle, /etc/passwd, /etc/group, /tmp) when there is no base, and each binary's.
+fn compress_layers(
+    selected: &[Selected],
+    spec: &ImageSpec,
+    facts: &SourceFacts,
+    base: Option<&BaseImage>,
+) -> Layers {
     // Compressing the layers is the work: one thread per layer.
-    let (scratch, binaries) = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let scratch = base
             .is_none()
             .then(|| scope.spawn(|| layer::scratch_layer(spec.user.0, spec.user.1, facts.epoch)));
@@ -115,125 +168,151 @@ pub fn assemble(
             scratch.map(join),
             binaries.into_iter().map(join).collect::<Vec<_>>(),
         )
-    });
-    let scratch = scratch.transpose().map_err(io("the scratch layer"))?;
-    let empty = blobs.put(MediaType::EmptyJSON, EMPTY_JSON.to_vec());
-    let mut entries = Vec::new();
-    let mut platforms = Vec::new();
-    let mut referrers = Vec::new();
-    for (s, binary) in selected.iter().zip(binaries) {
-        let binary = binary.map_err(io(&s.artifact.name))?;
-        let mut layers: Vec<Descriptor> = Vec::new();
-        let mut diff_ids: Vec<String> = Vec::new();
-        let mut history = Vec::new();
-        let created_by = |what: &str| {
-            HistoryBuilder::default()
-                .created(facts.created.clone())
-                .created_by(format!("gocross image build: {what}"))
-                .build()
-                .expect("history fields are set")
-        };
-        let mut config_base: Option<ImageConfiguration> = None;
-        let mut annotations = HashMap::new();
-        match (base, &scratch) {
-            (Some(base), _) => {
-                let bp = base.platform(&s.platform).ok_or_else(|| ImageError::Base {
-                    base: base.reference.clone(),
-                    why: format!("it has no image for {}", s.platform),
-                })?;
-                for (desc, bytes) in &bp.layers {
-                    blobs.put(desc.media_type().clone(), bytes.clone());
-                    layers.push(desc.clone());
-                }
-                diff_ids.extend(bp.config.rootfs().diff_ids().iter().cloned());
-                history.extend(bp.config.history().clone().unwrap_or_default());
-                config_base = Some(bp.config.clone());
-                annotations.insert(ANNOTATION_BASE_IMAGE_NAME.to_string(), base.name.clone());
-                annotations.insert(
-                    ANNOTATION_BASE_IMAGE_DIGEST.to_string(),
-                    bp.manifest_digest.clone(),
-                );
-            }
-            (None, Some(sys)) => {
-                layers
-                    .push(blobs.put(MediaType::Other(LAYER_MEDIA_TYPE.into()), sys.bytes.clone()));
-                diff_ids.push(sys.diff_id.clone());
-                history.push(created_by("CA bundle, /etc/passwd, /etc/group, /tmp"));
-            }
-            (None, None) => unreachable!("scratch is built when there is no base"),
-        }
-        layers.push(blobs.put(
-            MediaType::Other(LAYER_MEDIA_TYPE.into()),
-            binary.bytes.clone(),
-        ));
-        diff_ids.push(binary.diff_id.clone());
-        history.push(created_by(&format!(
-            "{} from {} (sha256 {})",
-            spec.binary_path, s.artifact.name, s.artifact.sha256
-        )));
-        let mut platform_labels = labels.clone();
-        if let Some(why) = &s.unverified {
-            platform_labels.insert(super::labels::UNVERIFIED_LABEL.to_string(), why.clone());
-        }
-        let config = image_config(
-            config_base,
-            &s.platform,
-            spec,
-            &platform_labels,
-            &facts.created,
-            diff_ids,
-            history,
-        );
-        let config_desc = blobs.put_json(MediaType::ImageConfig, &config);
-        let layer_bytes: u64 = layers.iter().map(|l| l.size()).sum();
-        let mut manifest = ImageManifestBuilder::default()
-            .schema_version(2u32)
-            .media_type(MediaType::ImageManifest)
-            .config(config_desc.clone())
-            .layers(layers)
+    })
+}
+
+/// One platform's image: the base's layers (else the scratch layer), the binary's layer,
+/// the configuration and the manifest, each put in `blobs`; returns the manifest's
+/// descriptor (with its platform) and the platform's size in bytes (manifest, configuration
+/// and layers).
+fn platform_manifest(
+    blobs: &mut Blobs,
+    s: &Selected,
+    binary: &layer::Layer,
+    scratch: Option<&layer::Layer>,
+    base: Option<&BaseImage>,
+    spec: &ImageSpec,
+    facts: &SourceFacts,
+) -> Result<(Descriptor, u64), ImageError> {
+    let labels = facts.labels(&spec.labels);
+    let mut layers: Vec<Descriptor> = Vec::new();
+    let mut diff_ids: Vec<String> = Vec::new();
+    let mut history = Vec::new();
+    let created_by = |what: &str| {
+        HistoryBuilder::default()
+            .created(facts.created.clone())
+            .created_by(format!("gocross image build: {what}"))
             .build()
-            .expect("manifest fields are set");
-        if !annotations.is_empty() {
-            manifest.set_annotations(Some(annotations));
+            .expect("history fields are set")
+    };
+    let mut config_base: Option<ImageConfiguration> = None;
+    let mut annotations = HashMap::new();
+    match (base, scratch) {
+        (Some(base), _) => {
+            let bp = base.platform(&s.platform).ok_or_else(|| ImageError::Base {
+                base: base.reference.clone(),
+                why: format!("it has no image for {}", s.platform),
+            })?;
+            for (desc, bytes) in &bp.layers {
+                blobs.put(desc.media_type().clone(), bytes.clone());
+                layers.push(desc.clone());
+            }
+            diff_ids.extend(bp.config.rootfs().diff_ids().iter().cloned());
+            history.extend(bp.config.history().clone().unwrap_or_default());
+            config_base = Some(bp.config.clone());
+            annotations.insert(ANNOTATION_BASE_IMAGE_NAME.to_string(), base.name.clone());
+            annotations.insert(
+                ANNOTATION_BASE_IMAGE_DIGEST.to_string(),
+                bp.manifest_digest.clone(),
+            );
         }
-        let mut manifest_desc = blobs.put_json(MediaType::ImageManifest, &manifest);
-        manifest_desc.set_platform(Some(oci_platform(&s.platform)));
-        let sbom_bytes = sbom_of(s, dist)?;
-        let sbom_layer = {
-            let mut d = blobs.put(MediaType::Other(SBOM_MEDIA_TYPE.into()), sbom_bytes);
-            d.set_annotations(Some(HashMap::from([(
-                ANNOTATION_TITLE.to_string(),
-                crate::build::sbom_name(&s.artifact.name),
-            )])));
-            d
-        };
-        let mut subject = manifest_desc.clone();
-        subject.set_platform(None);
-        let sbom_manifest = ImageManifestBuilder::default()
-            .schema_version(2u32)
-            .media_type(MediaType::ImageManifest)
-            .artifact_type(MediaType::Other(SBOM_MEDIA_TYPE.into()))
-            .config(empty.clone())
-            .layers(vec![sbom_layer])
-            .subject(subject)
-            .annotations(HashMap::from([(
-                ANNOTATION_CREATED.to_string(),
-                facts.created.clone(),
-            )]))
-            .build()
-            .expect("manifest fields are set");
-        let mut sbom_desc = blobs.put_json(MediaType::ImageManifest, &sbom_manifest);
-        sbom_desc.set_artifact_type(Some(MediaType::Other(SBOM_MEDIA_TYPE.into())));
-        platforms.push(PlatformImage {
-            target: s.target,
-            platform: s.platform,
-            digest: manifest_desc.digest().to_string(),
-            size: manifest_desc.size() + config_desc.size() + layer_bytes,
-            sbom: sbom_desc.digest().to_string(),
-        });
-        entries.push(manifest_desc);
-        referrers.push(sbom_desc);
+        (None, Some(sys)) => {
+            layers.push(blobs.put(MediaType::Other(LAYER_MEDIA_TYPE.into()), sys.bytes.clone()));
+            diff_ids.push(sys.diff_id.clone());
+            history.push(created_by("CA bundle, /etc/passwd, /etc/group, /tmp"));
+        }
+        (None, None) => unreachable!("scratch is built when there is no base"),
     }
+    layers.push(blobs.put(
+        MediaType::Other(LAYER_MEDIA_TYPE.into()),
+        binary.bytes.clone(),
+    ));
+    diff_ids.push(binary.diff_id.clone());
+    history.push(created_by(&format!(
+        "{} from {} (sha256 {})",
+        spec.binary_path, s.artifact.name, s.artifact.sha256
+    )));
+    let mut platform_labels = labels.clone();
+    if let Some(why) = &s.unverified {
+        platform_labels.insert(super::labels::UNVERIFIED_LABEL.to_string(), why.clone());
+    }
+    let config = image_config(
+        config_base,
+        &s.platform,
+        spec,
+        &platform_labels,
+        &facts.created,
+        diff_ids,
+        history,
+    );
+    let config_desc = blobs.put_json(MediaType::ImageConfig, &config);
+    let layer_bytes: u64 = layers.iter().map(|l| l.size()).sum();
+    let mut manifest = ImageManifestBuilder::default()
+        .schema_version(2u32)
+        .media_type(MediaType::ImageManifest)
+        .config(config_desc.clone())
+        .layers(layers)
+        .build()
+        .expect("manifest fields are set");
+    if !annotations.is_empty() {
+        manifest.set_annotations(Some(annotations));
+    }
+    let mut manifest_desc = blobs.put_json(MediaType::ImageManifest, &manifest);
+    manifest_desc.set_platform(Some(oci_platform(&s.platform)));
+    let size = manifest_desc.size() + config_desc.size() + layer_bytes;
+    Ok((manifest_desc, size))
+}
+
+/// The SBOM of `s`'s binary as a referrer of its platform's manifest (`subject`), put in
+/// `blobs`; returns the referrer's descriptor.
+fn sbom_referrer(
+    blobs: &mut Blobs,
+    s: &Selected,
+    manifest_desc: &Descriptor,
+    empty: &Descriptor,
+    facts: &SourceFacts,
+    dist: &Path,
+) -> Result<Descriptor, ImageError> {
+    let sbom_bytes = sbom_of(s, dist)?;
+    let sbom_layer = {
+        let mut d = blobs.put(MediaType::Other(SBOM_MEDIA_TYPE.into()), sbom_bytes);
+        d.set_annotations(Some(HashMap::from([(
+            ANNOTATION_TITLE.to_string(),
+            crate::build::sbom_name(&s.artifact.name),
+        )])));
+        d
+    };
+    let mut subject = manifest_desc.clone();
+    subject.set_platform(None);
+    let sbom_manifest = ImageManifestBuilder::default()
+        .schema_version(2u32)
+        .media_type(MediaType::ImageManifest)
+        .artifact_type(MediaType::Other(SBOM_MEDIA_TYPE.into()))
+        .config(empty.clone())
+        .layers(vec![sbom_layer])
+        .subject(subject)
+        .annotations(HashMap::from([(
+            ANNOTATION_CREATED.to_string(),
+            facts.created.clone(),
+        )]))
+        .build()
+        .expect("manifest fields are set");
+    let mut sbom_desc = blobs.put_json(MediaType::ImageManifest, &sbom_manifest);
+    sbom_desc.set_artifact_type(Some(MediaType::Other(SBOM_MEDIA_TYPE.into())));
+    Ok(sbom_desc)
+}
+
+/// The image index of the platforms' manifests (annotated with the labels and the base),
+/// put in `blobs`, and the layout's own index, which lists it and the SBOM referrers;
+/// returns the image index's digest and size and the layout's index.
+fn image_index(
+    blobs: &mut Blobs,
+    entries: Vec<Descriptor>,
+    referrers: Vec<Descriptor>,
+    labels: &BTreeMap<String, String>,
+    base: Option<&BaseImage>,
+    facts: &SourceFacts,
+) -> (String, u64, ImageIndex) {
     let mut index_annotations: HashMap<String, String> = labels
         .iter()
         .filter(|(k, _)| k.starts_with(super::labels::OCI_PREFIX))
@@ -268,13 +347,7 @@ pub fn assemble(
         .manifests(listed)
         .build()
         .expect("index fields are set");
-    Ok(Assembled {
-        blobs,
-        layout_index,
-        index_digest,
-        index_size,
-        platforms,
-    })
+    (index_digest, index_size, layout_index)
 }
 
 /// An `oci-spec` platform from ours.

@@ -17,9 +17,11 @@ use oci_spec::image::{Descriptor, ImageConfiguration, ImageIndex, ImageManifest}
 /// One platform's image of the base.
 #[derive(Debug, Clone)]
 pub struct BasePlatform {
+    /// Its OCI platform.
     pub platform: OciPlatform,
     /// `sha256:<hex>` of the base's manifest for this platform.
     pub manifest_digest: String,
+    /// Its image configuration.
     pub config: ImageConfiguration,
     /// Each layer's descriptor (as the base's manifest has it) and its bytes.
     pub layers: Vec<(Descriptor, Vec<u8>)>,
@@ -34,6 +36,7 @@ pub struct BaseImage {
     pub name: String,
     /// The pinned digest.
     pub index_digest: String,
+    /// One entry per platform of the base.
     pub platforms: Vec<BasePlatform>,
 }
 

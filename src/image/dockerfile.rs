@@ -9,7 +9,7 @@
 //! stage starts from the configured base, copies the binary and sets the user and
 //! entrypoint; edit below the marked line.
 
-use super::select::Selected;
+use super::binaries::Selected;
 use std::fmt::Write as _;
 
 /// The Dockerfile text. `base`: `scratch` or a pinned image; `binary_path`: `/hello`.

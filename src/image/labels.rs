@@ -42,10 +42,15 @@ pub struct SourceFacts {
     pub created: String,
     /// Seconds since 1970 of `created`: the mtime of every layer entry.
     pub epoch: u64,
+    /// The version (`org.opencontainers.image.version`).
     pub version: String,
+    /// The project (`org.opencontainers.image.title`).
     pub title: String,
+    /// The commit (`org.opencontainers.image.revision`).
     pub revision: Option<String>,
+    /// The repository URL (`org.opencontainers.image.source`).
     pub source: Option<String>,
+    /// The SPDX license expression (`org.opencontainers.image.licenses`).
     pub licenses: Option<String>,
 }
 

@@ -142,6 +142,7 @@ pub fn write(out: &Path, blobs: &Blobs, index: &ImageIndex) -> Result<(), ImageE
 /// An image layout read from disk.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The layout's directory.
     pub dir: PathBuf,
     /// index.json.
     pub index: ImageIndex,

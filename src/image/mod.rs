@@ -1,7 +1,7 @@
 //! Multi-arch container images from the verified binaries, with no Docker daemon.
 //!
 //! The steps of `gocross image build`, each in its module:
-//! 1. [`select`]: the image's targets (`image.platforms`, else every configured linux target)
+//! 1. [`checked_binaries`]: the image's targets (`image.platforms`, else every configured linux target)
 //!    looked up in dist/manifest.json — the contract with the build, never a walk of dist/ —
 //!    and refused, each with its fix, when a binary failed its audit or verification, changed
 //!    since the build, is dynamically linked on `scratch`, or has no container-image platform
@@ -20,19 +20,19 @@
 
 pub mod assemble;
 pub mod base;
+pub mod binaries;
 pub mod dockerfile;
 pub mod labels;
 pub mod layer;
 pub mod layout;
 pub mod push;
 pub mod registry;
-pub mod select;
 
 pub use assemble::{Assembled, ImageSpec, PlatformImage, assemble};
+pub use binaries::{Selected, checked_binaries};
 pub use labels::SourceFacts;
 pub use layout::Layout;
 pub use push::PushReport;
-pub use select::{Selected, select};
 
 use crate::config::{Config, ImageConfig, image as image_config};
 use crate::manifest::Manifest;
@@ -46,6 +46,7 @@ pub const LAYOUT_DIR: &str = "image";
 /// Everything that can stop an image build or push. Messages say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
+    /// gocross.yaml has no `image:`.
     #[error(
         "gocross.yaml has no `image:` section: add one (`image: {{repository: ghcr.io/OWNER/NAME}}` is enough)"
     )]
@@ -53,35 +54,71 @@ pub enum ImageError {
     /// dist/ cannot become an image; each line says what and how to fix it.
     #[error("{} cannot become an image:\n{}", dist.display(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     NotReady {
+        /// dist/.
         dist: PathBuf,
+        /// Each problem, with its fix.
         problems: Vec<String>,
     },
+    /// The base image cannot be used.
     #[error("base image {base}: {why}")]
-    Base { base: String, why: String },
+    Base {
+        /// The base's reference.
+        base: String,
+        /// Why.
+        why: String,
+    },
+    /// A reference does not parse.
     #[error("`{reference}` is not an image reference: {why}")]
-    Reference { reference: String, why: String },
+    Reference {
+        /// The reference.
+        reference: String,
+        /// Why.
+        why: String,
+    },
+    /// The image layout cannot be read.
     #[error("{} is not an image layout gocross can push: {why}", dir.display())]
-    Layout { dir: PathBuf, why: String },
+    Layout {
+        /// Its directory.
+        dir: PathBuf,
+        /// Why.
+        why: String,
+    },
+    /// The registry refused the credentials.
     #[error(
         "{host} refused {what} with the credentials ({credentials}): {why}; check GOCROSS_REGISTRY_USERNAME/_PASSWORD (or GITHUB_TOKEN and `permissions: packages: write` for ghcr.io); nothing was tagged"
     )]
     Denied {
+        /// The registry.
         host: String,
+        /// What was refused.
         what: String,
+        /// Where the credentials came from (never their value).
         credentials: String,
+        /// The registry's answer.
         why: String,
     },
+    /// A registry request failed.
     #[error("{what}: {why}; nothing was tagged, run the push again")]
-    Registry { what: String, why: String },
+    Registry {
+        /// The request.
+        what: String,
+        /// The failure.
+        why: String,
+    },
+    /// No repository to push to.
     #[error(
         "no repository to push to: set `image.repository` in gocross.yaml or pass --repository"
     )]
     NoRepository,
+    /// A tag template cannot be filled (the reason).
     #[error("{0}")]
     Placeholder(String),
+    /// A file cannot be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         source: std::io::Error,
     },
 }
@@ -111,7 +148,7 @@ pub fn binary(config: &Config, image: &ImageConfig) -> String {
 }
 
 /// `manifest` with only the artifacts of `binary` (an artifact of an older manifest, which
-/// names no binary, is the project's), for [`select`].
+/// names no binary, is the project's), for [`checked_binaries`].
 pub fn only_binary(manifest: &Manifest, binary: &str) -> Manifest {
     let mut m = manifest.clone();
     m.artifacts

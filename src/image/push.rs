@@ -36,6 +36,7 @@ pub enum BlobAction {
     Existed,
     /// Mounted from the base's repository.
     Mounted,
+    /// Uploaded by this push.
     Uploaded,
 }
 
@@ -60,6 +61,7 @@ pub struct PushedPlatform {
     pub size: u64,
     /// `sha256:<hex>` of its SBOM artifact, and how it is listed.
     pub sbom: Option<String>,
+    /// How the SBOM referrer is listed, when it was pushed.
     pub sbom_listing: Option<ReferrerListing>,
 }
 
@@ -70,14 +72,19 @@ pub struct PushReport {
     pub image: String,
     /// `sha256:<hex>` of the image index.
     pub digest: String,
+    /// The repository pushed to.
     pub repository: String,
+    /// The tags set, in order.
     pub tags: Vec<String>,
+    /// One entry per platform.
     pub platforms: Vec<PushedPlatform>,
     /// Blobs uploaded, and their bytes.
     pub uploaded: usize,
+    /// Bytes uploaded.
     pub uploaded_bytes: u64,
     /// Blobs the repository already had, and blobs mounted from the base's repository.
     pub existed: usize,
+    /// Blobs mounted from another repository instead of uploaded.
     pub mounted: usize,
 }
 
@@ -115,11 +122,87 @@ pub async fn push(
             digest.to_string(),
         )
     };
+    // Read everything first: nothing is sent from a layout that does not check out.
+    let read = read_layout(layout)?;
+    let index_digest = read.index_digest.clone();
+
+    // 1. Log in.
+    let any = at(&index_digest);
+    registry.login(&any, RegistryOperation::Push).await?;
+    progress(&format!(
+        "pushing to {repository} as {}",
+        registry.credential_source()
+    ));
+
+    // 2. Blobs.
+    let mut report = PushReport {
+        image: format!("{repository}@{index_digest}"),
+        digest: index_digest.clone(),
+        repository: repository.to_string(),
+        tags: tags.to_vec(),
+        platforms: Vec::new(),
+        uploaded: 0,
+        uploaded_bytes: 0,
+        existed: 0,
+        mounted: 0,
+    };
+    let work = blob_work(&read, &repo);
+    push_blobs(&work, registry, layout, &at, &mut report, progress).await?;
+
+    // 3. Platform manifests.
+    push_platform_manifests(&read.images, registry, &at, &mut report).await?;
+
+    // 4. SBOM artifacts and their listing.
+    push_referrers(&read.referrers, registry, &at, &mut report).await?;
+    // 5. The index, by digest, then its tags.
+    registry
+        .put_manifest(
+            &at(&index_digest),
+            &read.index_bytes,
+            MediaType::ImageIndex.as_ref(),
+        )
+        .await?;
+    for tag in tags {
+        let reference = Reference::with_tag(
+            repo.resolve_registry().to_string(),
+            repo.repository().to_string(),
+            tag.clone(),
+        );
+        registry
+            .put_manifest(
+                &reference,
+                &read.index_bytes,
+                MediaType::ImageIndex.as_ref(),
+            )
+            .await?;
+        progress(&format!("tagged {repository}:{tag}"));
+    }
+    Ok(report)
+}
+
+/// A manifest of the layout: its descriptor, its bytes and what they parse to.
+type Stored = (Descriptor, Vec<u8>, ImageManifest);
+
+/// What a push sends, read and checked before anything is sent.
+struct LayoutContents {
+    /// The image index's digest and bytes.
+    index_digest: String,
+    index_bytes: Vec<u8>,
+    /// The platforms' manifests, in the index's order.
+    images: Vec<Stored>,
+    /// The SBOM artifacts, each with a subject.
+    referrers: Vec<Stored>,
+}
+
+/// Reads the image index, the platforms' manifests and the referrers of `layout`.
+///
+/// Errors: a blob that is missing or has the wrong digest, or a manifest that does not
+/// parse; an artifact without a subject.
+fn read_layout(layout: &Layout) -> Result<LayoutContents, ImageError> {
     let bad = |why: String| ImageError::Layout {
         dir: layout.dir.clone(),
         why,
     };
-    // Read everything first: nothing is sent from a layout that does not check out.
     let index_desc = layout.image_index()?.clone();
     let index_digest = index_desc.digest().to_string();
     let index_bytes = layout.blob(&index_digest, Some(index_desc.size()))?;
@@ -143,26 +226,21 @@ pub async fn push(
         referrers.push((d.clone(), bytes, m));
     }
 
-    // 1. Log in.
-    let any = at(&index_digest);
-    registry.login(&any, RegistryOperation::Push).await?;
-    progress(&format!(
-        "pushing to {repository} as {}",
-        registry.credential_source()
-    ));
+    Ok(LayoutContents {
+        index_digest,
+        index_bytes,
+        images,
+        referrers,
+    })
+}
 
-    // 2. Blobs.
-    let mut report = PushReport {
-        image: format!("{repository}@{index_digest}"),
-        digest: index_digest.clone(),
-        repository: repository.to_string(),
-        tags: tags.to_vec(),
-        platforms: Vec::new(),
-        uploaded: 0,
-        uploaded_bytes: 0,
-        existed: 0,
-        mounted: 0,
-    };
+/// Each blob of the manifests once, with what it is (for progress lines) and where it may
+/// be mounted from (the base image, when it is in another repository of the same registry).
+fn blob_work<'a>(
+    read: &'a LayoutContents,
+    repo: &Reference,
+) -> Vec<(String, &'a Descriptor, Option<Reference>)> {
+    let (images, referrers) = (&read.images, &read.referrers);
     let mut done: BTreeSet<String> = BTreeSet::new();
     let labelled = images
         .iter()
@@ -176,7 +254,6 @@ pub async fn push(
                 .unwrap_or_default();
             (format!("{of} SBOM artifact"), m)
         }));
-    // Each blob once, with what it is and where it may be mounted from.
     let mut work: Vec<(String, &Descriptor, Option<Reference>)> = Vec::new();
     for (owner, m) in labelled {
         let base = m
@@ -204,7 +281,19 @@ pub async fn push(
             work.push((role, blob, base.clone()));
         }
     }
-    // A few at a time, as registries and clients usually do.
+    work
+}
+
+/// Pushes the blobs, a few at a time (as registries and clients usually do), counting them
+/// in `report`.
+async fn push_blobs(
+    work: &[(String, &Descriptor, Option<Reference>)],
+    registry: &Registry,
+    layout: &Layout,
+    at: &dyn Fn(&str) -> Reference,
+    report: &mut PushReport,
+    progress: &dyn Fn(&str),
+) -> Result<(), ImageError> {
     let mut uploads =
         futures_util::stream::iter(work.iter().map(|(role, blob, base)| async move {
             let digest = blob.digest().to_string();
@@ -236,10 +325,19 @@ pub async fn push(
             ));
         }
     }
-    drop(uploads);
+    Ok(())
+}
 
+/// Puts each platform's manifest (unless the registry has it) and records the platform in
+/// `report`.
+async fn push_platform_manifests(
+    images: &[Stored],
+    registry: &Registry,
+    at: &dyn Fn(&str) -> Reference,
+    report: &mut PushReport,
+) -> Result<(), ImageError> {
     // 3. Platform manifests.
-    for (d, bytes, m) in &images {
+    for (d, bytes, m) in images {
         let reference = at(d.digest().as_ref());
         if !registry.manifest_exists(&reference).await? {
             registry
@@ -255,9 +353,19 @@ pub async fn push(
             sbom_listing: None,
         });
     }
+    Ok(())
+}
 
+/// Puts each SBOM artifact and lists it as a referrer of its platform's manifest (by the
+/// registry's referrers API, else the tag fallback), recorded in `report`.
+async fn push_referrers(
+    referrers: &[Stored],
+    registry: &Registry,
+    at: &dyn Fn(&str) -> Reference,
+    report: &mut PushReport,
+) -> Result<(), ImageError> {
     // 4. SBOM artifacts and their listing.
-    for (d, bytes, m) in &referrers {
+    for (d, bytes, m) in referrers {
         let subject = m.subject().as_ref().expect("checked above");
         let reference = at(d.digest().as_ref());
         let by_api = !registry.manifest_exists(&reference).await?
@@ -278,27 +386,7 @@ pub async fn push(
             p.sbom_listing = Some(listing);
         }
     }
-
-    // 5. The index, by digest, then its tags.
-    registry
-        .put_manifest(
-            &at(&index_digest),
-            &index_bytes,
-            MediaType::ImageIndex.as_ref(),
-        )
-        .await?;
-    for tag in tags {
-        let reference = Reference::with_tag(
-            repo.resolve_registry().to_string(),
-            repo.repository().to_string(),
-            tag.clone(),
-        );
-        registry
-            .put_manifest(&reference, &index_bytes, MediaType::ImageIndex.as_ref())
-            .await?;
-        progress(&format!("tagged {repository}:{tag}"));
-    }
-    Ok(report)
+    Ok(())
 }
 
 async fn push_blob(

@@ -40,6 +40,7 @@ pub type Progress = dyn Fn(&str) + Send + Sync;
 /// Where credentials came from, for messages (never the secret itself).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
+    /// The user name.
     pub username: String,
     password: String,
     /// e.g. `GOCROSS_REGISTRY_USERNAME/_PASSWORD`.
@@ -466,11 +467,9 @@ impl Registry {
 
     /// Prints the `::add-mask::` line for the password inside Actions.
     pub fn mask_in_actions(&self) {
-        if let Some(c) = &self.credentials
-            && crate::github::actions::is_actions()
-            && !c.password.is_empty()
-        {
-            println!("{}", crate::github::actions::add_mask(&c.password));
+        if let Some(c) = &self.credentials {
+            // Nothing to do about a log that cannot be written.
+            let _ = crate::actions_output::mask(&c.password);
         }
     }
 
@@ -482,6 +481,7 @@ impl Registry {
         }
     }
 
+    /// The registry's host.
     pub fn host(&self) -> &str {
         &self.host
     }

@@ -4,7 +4,7 @@
 //!
 //! A package starts from the manifest, as an archive does ([`crate::archive`]): it holds the
 //! binaries the manifest lists for its target that passed their checks, each read through
-//! [`open_in_dist`](crate::manifest::open_in_dist) and checked against its recorded SHA-256
+//! [`open_in_dist`](crate::dist::open_in_dist) and checked against its recorded SHA-256
 //! ([`crate::archive::read_binary`]), installed at `/usr/bin/NAME` (mode 0755, owned by
 //! root), and the `contents` files from the module root.
 //!
@@ -35,7 +35,7 @@ mod rpm;
 use crate::archive::{ArchiveError, read_binary};
 use crate::config::{PackageFormat, PackagesConfig, is_safe_name};
 use crate::digest::sha256_read;
-use crate::manifest::{Archive, Manifest};
+use crate::manifest::{self, Archive, Manifest};
 use crate::targets::{Goarch, Goos, Target, Variant};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,9 @@ const DIR_MODE: u32 = 0o755;
 /// One package to make: a linux target's binaries in one format.
 #[derive(Debug, Clone)]
 pub struct PackageJob {
+    /// The linux target whose binaries it holds.
     pub target: Target,
+    /// Its format.
     pub format: PackageFormat,
     /// The binaries' file names in dist/ (the manifest's artifact names), in plan order.
     pub binaries: Vec<String>,
@@ -55,38 +57,64 @@ pub struct PackageJob {
 /// Why a package could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PackageError {
+    /// A binary it holds cannot be read, or changed since the build.
     #[error(transparent)]
     Binary(#[from] ArchiveError),
+    /// The format has no architecture name for the target.
     #[error(
         "{format} has no architecture for {target}: remove {format} from `packages.formats`, or the target"
     )]
     Arch {
+        /// The package format.
         format: PackageFormat,
+        /// The target.
         target: Target,
     },
+    /// The build's version cannot be spelled in the format's version syntax.
     #[error(
         "the version `{version}` cannot be a {format} version: {why}; build with `--version 1.2.3` (or tag the commit v1.2.3)"
     )]
     Version {
+        /// The package format.
         format: PackageFormat,
+        /// The build's version.
         version: String,
+        /// What the format refuses in it.
         why: &'static str,
     },
+    /// The package's file name is not a safe file name.
     #[error(
         "the package name `{0}` may hold only letters, digits, `.`, `_` and `-`: build with another `--version`"
     )]
     Name(String),
+    /// A file of `packages.contents` cannot be packaged.
     #[error("`packages.contents`: {src}: {why}")]
-    Content { src: String, why: String },
+    Content {
+        /// Its `src`, relative to the module.
+        src: String,
+        /// Why.
+        why: String,
+    },
+    /// Two files would be installed at the same path (the argument).
     #[error("two files of the package would be installed at {0}: change `packages.contents`")]
     Duplicate(String),
+    /// The build date (the argument) is not RFC 3339.
     #[error("the build date `{0}` is not an RFC 3339 time")]
     Date(String),
+    /// The rpm writer refused the package.
     #[error("cannot write the rpm {name}: {why}")]
-    Rpm { name: String, why: String },
+    Rpm {
+        /// The package's file name.
+        name: String,
+        /// The writer's error.
+        why: String,
+    },
+    /// The package could not be written to dist/.
     #[error("cannot write {}: {cause}", path.display())]
     Write {
+        /// The file written.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
 }
@@ -335,12 +363,12 @@ pub fn make_all(
     config: &PackagesConfig,
     name: &str,
     manifest: &Manifest,
-    previous: &[Archive],
+    previous: &[manifest::Package],
     dist: &Path,
     module_dir: &Path,
     date: &str,
     workers: usize,
-) -> Vec<Result<Archive, PackageError>> {
+) -> Vec<Result<manifest::Package, PackageError>> {
     crate::pool::in_order(jobs, workers, |job| {
         make(
             job, config, name, manifest, previous, dist, module_dir, date,
@@ -350,7 +378,7 @@ pub fn make_all(
 
 /// Records `package` in `manifest`, replacing an earlier package of its target and format;
 /// packages stay sorted by name.
-pub fn record(manifest: &mut Manifest, package: Archive) {
+pub fn record(manifest: &mut Manifest, package: manifest::Package) {
     manifest
         .packages
         .retain(|p| !(p.target == package.target && p.format == package.format));
@@ -364,11 +392,11 @@ fn make(
     config: &PackagesConfig,
     name: &str,
     manifest: &Manifest,
-    previous: &[Archive],
+    previous: &[manifest::Package],
     dist: &Path,
     module_dir: &Path,
     date: &str,
-) -> Result<Archive, PackageError> {
+) -> Result<manifest::Package, PackageError> {
     let file_name = file_name(job, name, &manifest.version)?;
     let arch = arch(job.format, &job.target).expect("file_name checked the architecture");
     let mtime = humantime::parse_rfc3339(date)
@@ -452,8 +480,8 @@ fn make(
         PackageFormat::Apk => apk::write(&package).map_err(err)?,
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(crate::manifest::TEMP_PREFIX)
-        .suffix(crate::manifest::TEMP_SUFFIX)
+        .prefix(crate::dist::TEMP_PREFIX)
+        .suffix(crate::dist::TEMP_SUFFIX)
         .tempfile_in(dist)
         .map_err(err)?;
     tmp.write_all(&bytes).map_err(err)?;
@@ -471,7 +499,7 @@ fn make(
         target: job.target.to_string(),
         name: file_name.clone(),
         path: file_name,
-        format: job.format.to_string(),
+        format: job.format,
         size,
         sha256,
         binaries: job.binaries.clone(),

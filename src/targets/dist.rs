@@ -22,12 +22,15 @@ struct DistPort {
 /// Errors from running or reading `go tool dist list`.
 #[derive(Debug, thiserror::Error)]
 pub enum DistError {
+    /// `go tool dist list` did not start.
     #[error(
         "could not run `go tool dist list`: {0}; install Go (https://go.dev/dl/) and put `go` on PATH"
     )]
     Spawn(std::io::Error),
+    /// It failed (its stderr).
     #[error("`go tool dist list -json -broken` failed: {0}")]
     Failed(String),
+    /// Its JSON does not parse.
     #[error("`go tool dist list -json -broken` printed something that is not its JSON: {0}")]
     Parse(serde_json::Error),
 }

@@ -38,7 +38,7 @@ macro_rules! go_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $spelling:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[doc = concat!("`", $spelling, "`, as Go spells it.")] $variant),+ }
 
         impl $name {
             /// Every value, in Go's alphabetical order.
@@ -141,11 +141,14 @@ impl Goarch {
 /// per-platform fact (a host, a runner, what a binary was built for).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Platform {
+    /// The GOOS.
     pub goos: Goos,
+    /// The GOARCH.
     pub goarch: Goarch,
 }
 
 impl Platform {
+    /// The platform `goos/goarch`.
     pub const fn new(goos: Goos, goarch: Goarch) -> Self {
         Platform { goos, goarch }
     }
@@ -192,16 +195,19 @@ impl Serialize for Platform {
 /// A build target: `goos/goarch[/variant]`, as written in gocross.yaml (`linux/arm/7`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
+    /// GOOS and GOARCH.
     pub platform: Platform,
     /// The sub-architecture; `None` means Go's default for the GOARCH.
     pub variant: Option<Variant>,
 }
 
 impl Target {
+    /// The GOOS.
     pub fn goos(&self) -> Goos {
         self.platform.goos
     }
 
+    /// The GOARCH.
     pub fn goarch(&self) -> Goarch {
         self.platform.goarch
     }
@@ -238,24 +244,45 @@ impl Serialize for Target {
 /// Why a target spelling was refused. The message says what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
+    /// Not `goos/goarch[/variant]` (as given).
     #[error("`{0}` is not a target: write GOOS/GOARCH, optionally with a variant (linux/arm64, linux/arm/7), or a group ({groups})", groups = GROUPS.join(", "))]
     Malformed(String),
+    /// No Go port of that name.
     #[error("{given} is not a Go port{}", suggestion_text(.suggestion))]
     UnknownPort {
+        /// The name.
         given: String,
+        /// The port it is most like.
         suggestion: Option<String>,
     },
+    /// The port is broken or removed.
     #[error("{port} is {status}; pick another port or a Go release that supports it")]
-    Unsupported { port: Platform, status: PortStatus },
+    Unsupported {
+        /// The port.
+        port: Platform,
+        /// Its status.
+        status: PortStatus,
+    },
+    /// The variant is not a value of the port's variable.
     #[error("`{variant}` is not a {var} value for {port}: {expected}")]
     BadVariant {
+        /// The port.
         port: Platform,
+        /// The variant written.
         variant: String,
+        /// The variable (`GOARM`, ...).
         var: &'static str,
+        /// What it takes.
         expected: &'static str,
     },
+    /// The port has no variant variable.
     #[error("{port} has no sub-architecture variable, so `{variant}` cannot apply to it")]
-    NoVariant { port: Platform, variant: String },
+    NoVariant {
+        /// The port.
+        port: Platform,
+        /// The variant written.
+        variant: String,
+    },
 }
 
 fn suggestion_text(s: &Option<String>) -> String {

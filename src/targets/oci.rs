@@ -41,6 +41,7 @@ impl fmt::Display for OciPlatform {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{target} has no container-image platform: {reason}; {fix}")]
 pub struct NoOciPlatform {
+    /// The target.
     pub target: Target,
     /// What the registry world lacks.
     pub reason: &'static str,

@@ -24,6 +24,7 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "go")]
 pub enum PortStatus {
+    /// Go builds it.
     Supported,
     /// Listed by `go tool dist list -broken` only; `go build` refuses it.
     Broken,
@@ -44,9 +45,11 @@ impl fmt::Display for PortStatus {
 /// The facts of one GOARCH that hold on every GOOS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arch {
+    /// The GOARCH.
     pub goarch: Goarch,
     /// Pointer size in bits.
     pub bits: u8,
+    /// Whether it is big-endian.
     pub big_endian: bool,
     /// The sub-architecture environment variable (`GOARM`, `GOAMD64`, ...), if any.
     pub variant_var: Option<&'static str>,
@@ -61,106 +64,128 @@ pub struct Arch {
 /// One row per GOARCH, in [`Goarch::ALL`] order; the array length makes a new GOARCH a
 /// compile error until it has a row.
 pub static ARCHES: [Arch; Goarch::ALL.len()] = {
-    const fn arch(
-        goarch: Goarch,
-        bits: u8,
-        big_endian: bool,
-        variant_var: Option<&'static str>,
-        qemu: Option<&'static str>,
-        zig: Option<&'static str>,
-    ) -> Arch {
-        Arch {
-            goarch,
-            bits,
-            big_endian,
-            variant_var,
-            qemu: match qemu {
-                Some(q) => Some(QemuArch(q)),
-                None => None,
-            },
-            zig,
-        }
-    }
     use Goarch::*;
     [
-        arch(I386, 32, false, Some("GO386"), Some("i386"), Some("x86")),
-        arch(
-            Amd64,
-            64,
-            false,
-            Some("GOAMD64"),
-            Some("x86_64"),
-            Some("x86_64"),
-        ),
-        arch(Arm, 32, false, Some("GOARM"), Some("arm"), Some("arm")),
-        arch(
-            Arm64,
-            64,
-            false,
-            Some("GOARM64"),
-            Some("aarch64"),
-            Some("aarch64"),
-        ),
-        arch(
-            Loong64,
-            64,
-            false,
-            None,
-            Some("loongarch64"),
-            Some("loongarch64"),
-        ),
-        arch(Mips, 32, true, Some("GOMIPS"), Some("mips"), Some("mips")),
-        arch(
-            Mips64,
-            64,
-            true,
-            Some("GOMIPS64"),
-            Some("mips64"),
-            Some("mips64"),
-        ),
-        arch(
-            Mips64le,
-            64,
-            false,
-            Some("GOMIPS64"),
-            Some("mips64el"),
-            Some("mips64el"),
-        ),
-        arch(
-            Mipsle,
-            32,
-            false,
-            Some("GOMIPS"),
-            Some("mipsel"),
-            Some("mipsel"),
-        ),
-        arch(
-            Ppc64,
-            64,
-            true,
-            Some("GOPPC64"),
-            Some("ppc64"),
-            Some("powerpc64"),
-        ),
-        arch(
-            Ppc64le,
-            64,
-            false,
-            Some("GOPPC64"),
-            Some("ppc64le"),
-            Some("powerpc64le"),
-        ),
-        arch(
-            Riscv64,
-            64,
-            false,
-            Some("GORISCV64"),
-            Some("riscv64"),
-            Some("riscv64"),
-        ),
-        arch(S390x, 64, true, None, Some("s390x"), Some("s390x")),
-        arch(Sparc64, 64, true, None, Some("sparc64"), None),
-        arch(Wasm, 32, false, None, None, None),
+        Arch {
+            goarch: I386,
+            bits: 32,
+            big_endian: false,
+            variant_var: Some("GO386"),
+            qemu: Some(QemuArch("i386")),
+            zig: Some("x86"),
+        },
+        Arch {
+            goarch: Amd64,
+            bits: 64,
+            big_endian: false,
+            variant_var: Some("GOAMD64"),
+            qemu: Some(QemuArch("x86_64")),
+            zig: Some("x86_64"),
+        },
+        Arch {
+            goarch: Arm,
+            bits: 32,
+            big_endian: false,
+            variant_var: Some("GOARM"),
+            qemu: Some(QemuArch("arm")),
+            zig: Some("arm"),
+        },
+        Arch {
+            goarch: Arm64,
+            bits: 64,
+            big_endian: false,
+            variant_var: Some("GOARM64"),
+            qemu: Some(QemuArch("aarch64")),
+            zig: Some("aarch64"),
+        },
+        Arch {
+            goarch: Loong64,
+            bits: 64,
+            big_endian: false,
+            variant_var: None,
+            qemu: Some(QemuArch("loongarch64")),
+            zig: Some("loongarch64"),
+        },
+        Arch {
+            goarch: Mips,
+            bits: 32,
+            big_endian: true,
+            variant_var: Some("GOMIPS"),
+            qemu: Some(QemuArch("mips")),
+            zig: Some("mips"),
+        },
+        Arch {
+            goarch: Mips64,
+            bits: 64,
+            big_endian: true,
+            variant_var: Some("GOMIPS64"),
+            qemu: Some(QemuArch("mips64")),
+            zig: Some("mips64"),
+        },
+        Arch {
+            goarch: Mips64le,
+            bits: 64,
+            big_endian: false,
+            variant_var: Some("GOMIPS64"),
+            qemu: Some(QemuArch("mips64el")),
+            zig: Some("mips64el"),
+        },
+        Arch {
+            goarch: Mipsle,
+            bits: 32,
+            big_endian: false,
+            variant_var: Some("GOMIPS"),
+            qemu: Some(QemuArch("mipsel")),
+            zig: Some("mipsel"),
+        },
+        Arch {
+            goarch: Ppc64,
+            bits: 64,
+            big_endian: true,
+            variant_var: Some("GOPPC64"),
+            qemu: Some(QemuArch("ppc64")),
+            zig: Some("powerpc64"),
+        },
+        Arch {
+            goarch: Ppc64le,
+            bits: 64,
+            big_endian: false,
+            variant_var: Some("GOPPC64"),
+            qemu: Some(QemuArch("ppc64le")),
+            zig: Some("powerpc64le"),
+        },
+        Arch {
+            goarch: Riscv64,
+            bits: 64,
+            big_endian: false,
+            variant_var: Some("GORISCV64"),
+            qemu: Some(QemuArch("riscv64")),
+            zig: Some("riscv64"),
+        },
+        Arch {
+            goarch: S390x,
+            bits: 64,
+            big_endian: true,
+            variant_var: None,
+            qemu: Some(QemuArch("s390x")),
+            zig: Some("s390x"),
+        },
+        Arch {
+            goarch: Sparc64,
+            bits: 64,
+            big_endian: true,
+            variant_var: None,
+            qemu: Some(QemuArch("sparc64")),
+            zig: None,
+        },
+        Arch {
+            goarch: Wasm,
+            bits: 32,
+            big_endian: false,
+            variant_var: None,
+            qemu: None,
+            zig: None,
+        },
     ]
 };
 
@@ -174,11 +199,13 @@ impl Goarch {
 /// One row of the port table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Port {
+    /// GOOS and GOARCH.
     pub platform: Platform,
     /// A first-class port under Go's porting policy (a broken builder blocks a release).
     pub first_class: bool,
     /// `CgoSupported` in `go tool dist list -json`.
     pub cgo_supported: bool,
+    /// Whether Go 1.26 builds it.
     pub status: PortStatus,
     /// The Debian 12 (and Ubuntu) gcc cross compiler: `*-linux-gnu` gccs for Linux, mingw-w64
     /// for windows/386 and windows/amd64.

@@ -39,7 +39,9 @@ pub struct Goarm {
 /// A floating-point choice: GOMIPS/GOMIPS64, the GOARM suffix, GO386 (`sse2` is hard).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Float {
+    /// Hardware floating point.
     Hard,
+    /// Software floating point.
     Soft,
 }
 
@@ -50,9 +52,13 @@ pub struct Goamd64(pub u8);
 /// GOARM64: `v8.0` to `v8.9`, `v9.0` to `v9.5`, with optional `,lse` and `,crypto`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arm64Level {
+    /// The major version (8 or 9).
     pub major: u8,
+    /// The minor version (`v8.3` → 3).
     pub minor: u8,
+    /// `,lse`: large system extensions.
     pub lse: bool,
+    /// `,crypto`: the cryptographic extensions.
     pub crypto: bool,
 }
 
@@ -63,8 +69,11 @@ pub struct Goppc64(pub u8);
 /// GORISCV64 profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Goriscv64 {
+    /// `rva20u64`, the default.
     Rva20u64,
+    /// `rva22u64`.
     Rva22u64,
+    /// `rva23u64`.
     Rva23u64,
 }
 

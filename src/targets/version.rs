@@ -12,7 +12,9 @@ use std::str::FromStr;
 /// `major.minor[.patch]`.
 #[derive(Clone, Copy, Debug)]
 pub struct Version {
+    /// The first number.
     pub major: u32,
+    /// The second number.
     pub minor: u32,
     /// The third part when written (`1.26.8`); shown only then.
     pub patch: Option<u32>,

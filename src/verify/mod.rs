@@ -15,7 +15,7 @@ pub use locate::{NotHere, locate};
 
 use crate::audit::{self, AuditOptions, AuditReport, Policy};
 use crate::config::VerifyConfig;
-use crate::manifest::{ArtifactVerify, VerifyOutcome};
+use crate::manifest::{ArtifactVerify, VerifyKind, VerifyOutcome};
 use crate::plan::VerifyMethod;
 use crate::targets::{Goos, Target};
 use process::{Exit, Run};
@@ -31,10 +31,13 @@ pub const TAIL_BYTES: usize = 4096;
 /// What to run and what to expect.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
+    /// The binary.
     pub binary: &'a Path,
     /// The target the binary claims to be for.
     pub target: &'a Target,
+    /// How to run it.
     pub method: &'a VerifyMethod,
+    /// Arguments, expectations and timeout.
     pub settings: &'a VerifyConfig,
     /// The audit of `binary` when the caller already holds one (`gocross build` audits each
     /// binary right before; see [`crate::audit::audit_artifact`]); `None` reads the file
@@ -49,9 +52,9 @@ pub struct Request<'a> {
 /// reason. The binary sees only [`env::run_env`] of the settings' `env`; secrets in what it
 /// prints are redacted.
 pub fn verify(req: &Request<'_>) -> ArtifactVerify {
-    let method = req.method.name().to_string();
+    let method = req.method.kind();
     let not_run = |reason: String| ArtifactVerify {
-        method: method.clone(),
+        method,
         outcome: VerifyOutcome::NotRun,
         reason: Some(reason),
         ..Default::default()
@@ -96,7 +99,7 @@ pub fn verify(req: &Request<'_>) -> ArtifactVerify {
             ));
         }
     };
-    judge(req, &method, runner.program(), run)
+    judge(req, method, runner.program(), run)
 }
 
 /// How to verify a binary that no build job describes (`gocross verify FILE`), from its audit
@@ -270,7 +273,7 @@ fn wasm_runtime(target: &Target) -> Result<(PathBuf, Vec<std::ffi::OsString>), S
 }
 
 /// Compares a finished run with the expectations.
-fn judge(req: &Request<'_>, method: &str, runner: &Path, run: Run) -> ArtifactVerify {
+fn judge(req: &Request<'_>, method: VerifyKind, runner: &Path, run: Run) -> ArtifactVerify {
     let s = req.settings;
     let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     let failure = match run.exit {
@@ -296,7 +299,7 @@ fn judge(req: &Request<'_>, method: &str, runner: &Path, run: Run) -> ArtifactVe
         },
     };
     ArtifactVerify {
-        method: method.to_string(),
+        method,
         outcome: if failure.is_some() {
             VerifyOutcome::Failed
         } else {

@@ -33,9 +33,9 @@ pub struct Run {
 }
 
 /// Runs `cmd` with stdin closed, killing it at `timeout` or when gocross dies
-/// ([`crate::build::interrupt::die_with_gocross`]). Errors only when it cannot start.
+/// ([`crate::interrupt::die_with_gocross`]). Errors only when it cannot start.
 pub fn run(mut cmd: Command, timeout: Duration) -> std::io::Result<Run> {
-    crate::build::interrupt::die_with_gocross(&mut cmd);
+    crate::interrupt::die_with_gocross(&mut cmd);
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

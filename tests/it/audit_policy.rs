@@ -356,7 +356,7 @@ fn build_jobs_get_their_policy_and_a_manifest_verdict() {
     assert_eq!(good.problem, None);
     let good = good.audit;
     assert!(good.passed, "{:?}", good.violations);
-    assert_eq!(good.linkage.as_deref(), Some("static"));
+    assert_eq!(good.linkage, Some(gocross::manifest::Linkage::Static));
     assert_eq!(good.report["go"]["settings"]["GOOS"], "linux");
     let bad = audit_artifact(&pie_amd64(), &amd64);
     assert!(

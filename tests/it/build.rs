@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::*;
-use gocross::build::{LOCK_FILE, STAGING_DIR};
+use gocross::dist::{LOCK_FILE, STAGING_DIR};
 use gocross::manifest::{Manifest, VerifyOutcome};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -248,7 +248,11 @@ fn matrix_checksums_and_manifest_match_the_files() {
         let audit = a.audit.as_ref().expect("every artifact is audited");
         assert!(audit.passed, "{target}: {:?}", audit.violations);
         if target.starts_with("linux/") {
-            assert_eq!(audit.linkage.as_deref(), Some("static"), "{target}");
+            assert_eq!(
+                audit.linkage,
+                Some(gocross::manifest::Linkage::Static),
+                "{target}"
+            );
         }
         // Every binary that can run here ran and printed its own GOOS/GOARCH; the others say
         // why not (darwin, windows/arm64, windows/386 without 32-bit wine, freebsd).
@@ -980,7 +984,7 @@ fn sigint_stops_a_build_waiting_for_the_lock() {
 fn temp_files(dist: &Path) -> Vec<String> {
     dist_entries(dist)
         .into_iter()
-        .filter(|n| gocross::manifest::is_temp_name(n))
+        .filter(|n| gocross::dist::is_temp_name(n))
         .collect()
 }
 

@@ -8,7 +8,8 @@ use crate::common;
 use crate::fake_github;
 
 use fake_github::{FakeGitHub, OWNER, REPO};
-use gocross::manifest::{CHECKSUMS_FILE, Manifest};
+use gocross::dist::CHECKSUMS_FILE;
+use gocross::manifest::Manifest;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

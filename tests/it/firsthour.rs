@@ -7,7 +7,7 @@
 use crate::common;
 
 use common::*;
-use gocross::build::{LOCK_FILE, STAGING_DIR};
+use gocross::dist::{LOCK_FILE, STAGING_DIR};
 use std::path::Path;
 use std::process::Output;
 

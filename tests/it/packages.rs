@@ -412,7 +412,7 @@ fn bad_packages_sections_stop_the_build_at_their_place() {
         ),
         (
             "version: 1\nproject: ship\ntargets: [linux/arm/5]\npackages:\n  formats: [deb, apk]\n  maintainer: Jane Doe <jane@example.org>\n  description: Ships files\n",
-            "key `packages.formats`: apk has no architecture for linux/arm/5: remove apk, or the target",
+            "key `packages.formats`: apk has an architecture for none of the linux targets (linux/arm/5): remove apk, or add a target it has (linux/amd64)",
         ),
         (
             "version: 1\nproject: ship\ntargets: [linux/amd64]\npackages:\n  formats: [deb]\n  maintainer: Jane Doe <jane@example.org>\n  description: Ships files\n  homepage: \"https://example.org\\nEssential: yes\"\n",

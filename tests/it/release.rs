@@ -7,7 +7,8 @@ use crate::common;
 use crate::fake_github;
 
 use fake_github::{FakeGitHub, FaultKind, OWNER, REPO};
-use gocross::manifest::{ArtifactAudit, CHECKSUMS_FILE, Manifest};
+use gocross::dist::CHECKSUMS_FILE;
+use gocross::manifest::{ArtifactAudit, Manifest};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

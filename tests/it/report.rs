@@ -27,7 +27,7 @@ fn artifact(target: &str, violations: usize, verify: Option<VerifyOutcome>) -> A
         sha256: "ab".repeat(32),
         audit: Some(ArtifactAudit {
             passed: violations == 0,
-            linkage: Some("static".into()),
+            linkage: Some(gocross::manifest::Linkage::Static),
             violations: (0..violations)
                 .map(|i| Violation {
                     rule: format!("rule{i}"),
@@ -38,7 +38,7 @@ fn artifact(target: &str, violations: usize, verify: Option<VerifyOutcome>) -> A
             ..Default::default()
         }),
         verify: verify.map(|outcome| ArtifactVerify {
-            method: "qemu".into(),
+            method: gocross::manifest::VerifyKind::Qemu,
             outcome,
             reason: (outcome == VerifyOutcome::NotRun).then(|| "no runner for darwin".into()),
             ..Default::default()
@@ -414,7 +414,9 @@ async fn outside_a_pull_request_the_commit_is_github_sha() {
 
 #[tokio::test]
 async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
-    use gocross::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport};
+    use gocross::test_results::{
+        Counts, FailureKind, TargetTests, TestFailure, TestOutcome, TestReport,
+    };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("event.json"),
@@ -437,7 +439,11 @@ async fn the_legs_tests_become_a_column_and_annotations_at_the_test_file() {
         }
         .write(&leg)
         .unwrap();
-        let mut t = TargetTests::not_run(&target.parse().unwrap(), "qemu", String::new());
+        let mut t = TargetTests::not_run(
+            &target.parse().unwrap(),
+            gocross::manifest::VerifyKind::Qemu,
+            String::new(),
+        );
         t.reason = None;
         t.outcome = TestOutcome::Passed;
         t.tests = Counts {

@@ -8,8 +8,8 @@ use crate::fake_github;
 
 use common::{gocross, run};
 use fake_github::{FakeGitHub, OWNER, REPO};
-use gocross::gotest::{TargetTests, TestReport};
 use gocross::manifest::{Artifact, Manifest};
+use gocross::test_results::{TargetTests, TestReport};
 use std::path::Path;
 
 const TOKEN: &str = "ghs_Trust0Files1Token2";
@@ -76,7 +76,11 @@ fn archived_files_never_come_through_a_linked_directory() {
 #[tokio::test]
 async fn the_report_reads_no_leg_file_through_a_link() {
     let outside = tempfile::tempdir().unwrap();
-    let mut t = TargetTests::not_run(&"linux/amd64".parse().unwrap(), "qemu", OUTSIDE.into());
+    let mut t = TargetTests::not_run(
+        &"linux/amd64".parse().unwrap(),
+        gocross::manifest::VerifyKind::Qemu,
+        OUTSIDE.into(),
+    );
     t.reason = Some(OUTSIDE.into());
     TestReport::new("go1.26.0".into(), OUTSIDE.into(), vec![t], false)
         .store(outside.path())

@@ -57,45 +57,68 @@ pub type Progress = dyn Fn(&str) + Send + Sync;
 /// from a response is redacted before it lands here.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    /// No `GITHUB_TOKEN`.
     #[error(
         "GITHUB_TOKEN is not set: in a workflow, give the step `env: GITHUB_TOKEN: ${{{{ github.token }}}}`; locally, export a token that can write to the repository"
     )]
     NoToken,
+    /// The token holds characters no token has.
     #[error(
         "GITHUB_TOKEN holds characters no token has (only printable ASCII is allowed): check the secret it comes from"
     )]
     BadToken,
+    /// No repository named.
     #[error("no repository: pass `--repo OWNER/NAME` or set GITHUB_REPOSITORY")]
     NoRepo,
+    /// The repository is not `OWNER/NAME` (as given).
     #[error("`{0}` is not a repository: expected OWNER/NAME, e.g. `octo-org/hello`")]
     BadRepo(String),
+    /// An API URL variable is not an http(s) URL.
     #[error("{var} is `{value}`, not an http(s) URL such as {DEFAULT_API_URL}")]
-    BadUrl { var: &'static str, value: String },
+    BadUrl {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// The longest-sleep variable is not a number (its value).
     #[error("{MAX_SLEEP_VAR} is `{0}`, not a number of seconds")]
     BadSleep(String),
+    /// The HTTP client cannot be built (the reason).
     #[error("cannot set up the HTTP client: {0}")]
     Setup(String),
     /// No HTTP response, after the retries the request allows.
     #[error("{method} {url}: {message}")]
     Transport {
+        /// The request's method.
         method: Method,
+        /// The request's URL.
         url: String,
+        /// What went wrong.
         message: String,
     },
     /// An HTTP error status that retrying did not cure.
     #[error("{method} {url}: HTTP {status}: {message}{hint}")]
     Status {
+        /// The request's method.
         method: Method,
+        /// The request's URL.
         url: String,
+        /// The HTTP status.
         status: u16,
+        /// GitHub's message.
         message: String,
+        /// What to do about it, empty or starting with `: `.
         hint: String,
     },
     /// A successful response whose body is not what GitHub documents.
     #[error("{method} {url}: unexpected response body: {message}")]
     Decode {
+        /// The request's method.
         method: Method,
+        /// The request's URL.
         url: String,
+        /// What the body lacked.
         message: String,
     },
 }
@@ -135,6 +158,7 @@ impl Client {
         })
     }
 
+    /// The repository the client works on.
     pub fn repo(&self) -> &Repo {
         &self.repo
     }

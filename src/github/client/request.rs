@@ -8,11 +8,15 @@ use http::{HeaderMap, Method, StatusCode};
 /// The body of a request.
 #[derive(Debug, Clone)]
 pub enum Body {
+    /// No body.
     Empty,
+    /// A JSON body.
     Json(serde_json::Value),
     /// Bytes sent as they are, e.g. a release asset.
     Raw {
+        /// The `Content-Type` header.
         content_type: String,
+        /// The bytes.
         bytes: Bytes,
     },
 }
@@ -31,12 +35,15 @@ pub enum Replay {
 /// One request to GitHub.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The HTTP method.
     pub method: Method,
     /// Absolute URL.
     pub url: String,
+    /// The body.
     pub body: Body,
     /// The `Accept` header, [`JSON`] unless downloading an asset.
     pub accept: &'static str,
+    /// Whether it may be sent again after an unclear failure.
     pub replay: Replay,
 }
 
@@ -51,14 +58,17 @@ impl Request {
         }
     }
 
+    /// A GET of `url`.
     pub fn get(url: String) -> Request {
         Request::new(Method::GET, url, Body::Empty, Replay::Always)
     }
 
+    /// A POST of `json` to `url`.
     pub fn post(url: String, json: serde_json::Value, replay: Replay) -> Request {
         Request::new(Method::POST, url, Body::Json(json), replay)
     }
 
+    /// A PATCH of `json` to `url` (idempotent).
     pub fn patch(url: String, json: serde_json::Value) -> Request {
         Request::new(Method::PATCH, url, Body::Json(json), Replay::Always)
     }
@@ -70,6 +80,7 @@ impl Request {
         Request::new(Method::PUT, url, Body::Json(json), Replay::Always)
     }
 
+    /// A DELETE of `url` (idempotent).
     pub fn delete(url: String) -> Request {
         Request::new(Method::DELETE, url, Body::Empty, Replay::Always)
     }
@@ -94,8 +105,11 @@ impl Request {
 /// A complete HTTP response.
 #[derive(Debug, Clone)]
 pub struct Response {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The response headers.
     pub headers: HeaderMap,
+    /// The body, read whole.
     pub body: Bytes,
 }
 

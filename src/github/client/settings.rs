@@ -43,13 +43,7 @@ impl Token {
     /// Inside GitHub Actions, prints the `::add-mask::` command that hides the token in the
     /// rest of the job log (the runner consumes the line; it is not shown). Elsewhere nothing.
     pub fn mask_in_actions(&self) -> std::io::Result<()> {
-        if crate::github::actions::is_actions() {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", crate::github::actions::add_mask(&self.0))?;
-            out.flush()?;
-        }
-        Ok(())
+        crate::actions_output::mask(&self.0)
     }
 }
 
@@ -62,7 +56,9 @@ impl fmt::Debug for Token {
 /// A repository, `OWNER/NAME`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repo {
+    /// The owner (user or organization).
     pub owner: String,
+    /// The repository's name.
     pub name: String,
 }
 
@@ -112,7 +108,9 @@ impl fmt::Display for Repo {
 /// `https://HOST/api/v3` + `https://HOST/api/uploads`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
+    /// The REST API's base URL (`GITHUB_API_URL`, else <https://api.github.com>).
     pub api: String,
+    /// The uploads base URL for release assets.
     pub uploads: String,
 }
 
@@ -215,9 +213,13 @@ impl Default for RetryPolicy {
 /// Everything a [`Client`](super::Client) needs, usually read from the environment by [`Settings::from_env`].
 #[derive(Debug)]
 pub struct Settings {
+    /// The token, never printed.
     pub token: Token,
+    /// The repository.
     pub repo: Repo,
+    /// The API's URLs.
     pub endpoints: Endpoints,
+    /// How failed requests are retried.
     pub retry: RetryPolicy,
 }
 

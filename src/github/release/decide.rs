@@ -7,10 +7,13 @@ use octocrab::models::repos::{Asset, Release};
 /// An asset as GitHub lists it, reduced to what the decisions read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteAsset {
+    /// The asset's id.
     pub id: u64,
+    /// Its name.
     pub name: String,
     /// `uploaded`, or `starter` for an upload that never finished.
     pub state: String,
+    /// Its size in bytes.
     pub size: u64,
     /// `sha256:<hex>`, when the server reports it.
     pub digest: Option<String>,
@@ -34,7 +37,10 @@ pub enum Stage {
     /// Not visible to users: anything may change.
     Draft,
     /// Visible; an immutable release refuses any asset change.
-    Published { immutable: bool },
+    Published {
+        /// The repository makes published releases immutable.
+        immutable: bool,
+    },
 }
 
 impl Stage {
@@ -57,9 +63,17 @@ pub enum Decision {
     /// Absent.
     Upload,
     /// Broken or different: delete asset `id`, then upload.
-    Replace { id: u64, why: String },
+    Replace {
+        /// The asset to delete first.
+        id: u64,
+        /// Why it is replaced.
+        why: String,
+    },
     /// Same name and size, no digest reported: download asset `id` and compare.
-    Compare { id: u64 },
+    Compare {
+        /// The asset to download and compare.
+        id: u64,
+    },
     /// Different, and not to be changed without the user's word (or at all, when immutable).
     Conflict(String),
 }

@@ -6,7 +6,9 @@
 use super::ReleaseError;
 use crate::config::is_safe_name;
 use crate::digest::sha256_read;
-use crate::manifest::{CHECKSUMS_FILE, Manifest, open_in_dist};
+use crate::dist::{CHECKSUMS_FILE, open_in_dist};
+use crate::manifest::Manifest;
+use crate::targets::Target;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,7 +65,7 @@ pub struct Gate<'a> {
     pub allow_version_mismatch: bool,
     /// The configured targets (`linux/arm/7`), each of which must have an artifact; empty
     /// when there is no gocross.yaml to say.
-    pub targets: &'a [String],
+    pub targets: &'a [Target],
 }
 
 /// The tag to release: `--tag`, else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (the
@@ -122,7 +124,7 @@ pub fn expected_assets(
         ));
     }
     for target in gate.targets {
-        if !manifest.artifacts.iter().any(|a| &a.target == target) {
+        if !manifest.artifacts.iter().any(|a| a.is_for(target)) {
             problems.push(format!(
                 "{target} is configured but was not built: its leg failed or uploaded nothing"
             ));
@@ -153,16 +155,16 @@ pub fn expected_assets(
         }
     }
     let mut archives = Vec::new();
-    for x in manifest.archives.iter().chain(&manifest.packages) {
-        for entry in &x.entries {
-            if !crate::manifest::safe_relative(entry) {
+    for x in manifest.packed() {
+        for entry in x.entries {
+            if !crate::contained::safe_relative(entry) {
                 problems.push(format!(
                     "{}: holds `{entry}`, a path that leaves the archive's directory: run `gocross build` again",
                     x.name
                 ));
             }
         }
-        for binary in &x.binaries {
+        for binary in x.binaries {
             if !manifest
                 .artifacts
                 .iter()
@@ -174,7 +176,7 @@ pub fn expected_assets(
                 ));
             }
         }
-        match checked_asset(dist, &x.name, &x.path, x.size, &x.sha256) {
+        match checked_asset(dist, x.name, x.path, x.size, x.sha256) {
             Ok(asset) => archives.push(asset),
             Err(p) => problems.push(p),
         }
@@ -238,7 +240,7 @@ pub fn expected_assets(
     }
     if write_checksums && problems.is_empty() {
         let path = dist.join(CHECKSUMS_FILE);
-        match crate::manifest::write_atomic(&path, manifest.checksums().as_bytes()) {
+        match crate::dist::write_atomic(&path, manifest.checksums().as_bytes()) {
             Ok(()) => match local_asset(dist, CHECKSUMS_FILE, CHECKSUMS_FILE) {
                 Ok(asset) => assets.push(asset),
                 Err(p) => problems.push(p),

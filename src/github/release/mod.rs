@@ -43,41 +43,77 @@ pub enum ReleaseError {
     /// dist/ cannot be released as it is; each line says what and how to fix it.
     #[error("{} is not ready for a release:\n{}", dist.display(), bullets(problems))]
     NotReady {
+        /// dist/.
         dist: PathBuf,
+        /// Each problem, with its fix.
         problems: Vec<String>,
     },
+    /// The tag is not a tag name (as given).
     #[error("`{0}` is not a tag name: use something like v1.2.3 (no spaces or control characters)")]
     BadTag(String),
+    /// The token cannot write to the repository.
     #[error("the token cannot write to {repo}: {why}")]
-    NoWriteAccess { repo: String, why: String },
+    NoWriteAccess {
+        /// The repository.
+        repo: String,
+        /// GitHub's answer.
+        why: String,
+    },
+    /// Several releases exist for the tag.
     #[error(
         "{} releases exist for tag {tag} (ids {}): delete the extra drafts on GitHub, then run this again",
         ids.len(),
         ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
     )]
-    Ambiguous { tag: String, ids: Vec<u64> },
+    Ambiguous {
+        /// The tag.
+        tag: String,
+        /// Their ids.
+        ids: Vec<u64>,
+    },
     /// The release exists and differs from dist/ in ways gocross will not change on its own.
     /// Reported before any change.
     #[error(
         "release {tag} cannot be brought in line with dist/; nothing was changed:\n{}",
         bullets(conflicts)
     )]
-    Conflicts { tag: String, conflicts: Vec<String> },
+    Conflicts {
+        /// The tag.
+        tag: String,
+        /// Each difference.
+        conflicts: Vec<String>,
+    },
+    /// An asset was not stored intact after every upload round.
     #[error(
         "{name}: not stored intact after {} uploads (last: {last})",
         sync::UPLOAD_ROUNDS
     )]
-    Unsettled { name: String, last: String },
+    Unsettled {
+        /// The asset.
+        name: String,
+        /// What the last round found.
+        last: String,
+    },
+    /// After the uploads, the release does not hold what dist/ holds.
     #[error(
         "release {tag} does not hold what dist/ holds after the uploads:\n{}",
         bullets(problems)
     )]
-    Mismatch { tag: String, problems: Vec<String> },
+    Mismatch {
+        /// The tag.
+        tag: String,
+        /// Each difference.
+        problems: Vec<String>,
+    },
+    /// A file of dist/ cannot be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         source: std::io::Error,
     },
+    /// A GitHub API request failed.
     #[error(transparent)]
     Api(#[from] ClientError),
     /// A failure after the release exists: what happened, and how to resume.
@@ -86,8 +122,11 @@ pub enum ReleaseError {
         if *draft { " and still a draft" } else { "" }
     )]
     Interrupted {
+        /// The tag.
         tag: String,
+        /// The release is still a draft.
         draft: bool,
+        /// What failed.
         error: Box<ReleaseError>,
     },
 }

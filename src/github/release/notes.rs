@@ -1,7 +1,8 @@
 //! The release body: a table of the released files from the manifest (archives and Linux
 //! packages with their targets, then bare binaries), the Go that built them, then the user's notes.
 
-use crate::manifest::{Artifact, CHECKSUMS_FILE, Manifest, VerifyOutcome};
+use crate::dist::CHECKSUMS_FILE;
+use crate::manifest::{Artifact, Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
 use indicatif::HumanBytes;
 
@@ -20,7 +21,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
         "Verified",
     ])
     .align(2, Align::Right);
-    for x in manifest.archives.iter().chain(&manifest.packages) {
+    for x in manifest.packed() {
         let held: Vec<&Artifact> = x
             .binaries
             .iter()
@@ -31,7 +32,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
             values.dedup();
             Cell::text(values.join(", "))
         };
-        let mut file = Cell::code(&x.name).then(Cell::text(" ("));
+        let mut file = Cell::code(x.name).then(Cell::text(" ("));
         for (i, a) in held.iter().enumerate() {
             if i > 0 {
                 file = file.then(Cell::text(", "));
@@ -43,11 +44,11 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
             }));
         }
         table.push([
-            Cell::text(&x.target),
+            Cell::text(x.target),
             file.then(Cell::text(")")),
             Cell::text(HumanBytes(x.size).to_string()),
-            Cell::code(&x.sha256),
-            column(&|a| a.linkage().unwrap_or("—").to_string()),
+            Cell::code(x.sha256),
+            column(&|a| a.linkage().map_or("—", |l| l.as_str()).to_string()),
             column(&|a| a.glibc_floor().unwrap_or("—").to_string()),
             column(&verified),
         ]);
@@ -58,7 +59,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
             Cell::code(&a.name),
             Cell::text(HumanBytes(a.size).to_string()),
             Cell::code(&a.sha256),
-            Cell::text(a.linkage().unwrap_or("—")),
+            Cell::text(a.linkage().map_or("—", |l| l.as_str())),
             Cell::text(a.glibc_floor().unwrap_or("—")),
             Cell::text(verified(a)),
         ]);

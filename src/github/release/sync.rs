@@ -33,6 +33,7 @@ const PER_PAGE: usize = 100;
 pub enum AssetAction {
     /// Already there with the same content.
     Kept,
+    /// Uploaded by this run.
     Uploaded,
     /// A broken or different asset was deleted and this one uploaded.
     Replaced,
@@ -55,16 +56,22 @@ impl AssetAction {
 /// One line of the result.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssetReport {
+    /// The asset's name.
     pub name: String,
+    /// Its size in bytes.
     pub size: u64,
+    /// Its SHA-256, lowercase hex.
     pub sha256: String,
+    /// What this run did with it.
     pub action: AssetAction,
 }
 
 /// What [`publish`] did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseReport {
+    /// The tag.
     pub tag: String,
+    /// The release's id.
     pub id: u64,
     /// The release page.
     pub url: String,
@@ -76,6 +83,7 @@ pub struct ReleaseReport {
     pub published_now: bool,
     /// The notes were written or changed by this run.
     pub notes_updated: bool,
+    /// Every asset, sorted by name.
     pub assets: Vec<AssetReport>,
 }
 
@@ -113,6 +121,7 @@ impl ReleaseReport {
 /// What to release.
 #[derive(Debug, Clone)]
 pub struct ReleaseOptions {
+    /// The tag to release.
     pub tag: String,
     /// Stop before publishing (a published release stays published).
     pub draft: bool,

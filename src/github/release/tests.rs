@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::digest::sha256_hex;
+use crate::dist::CHECKSUMS_FILE;
 use crate::manifest::{
-    Artifact, ArtifactAudit, ArtifactVerify, CHECKSUMS_FILE, Manifest, VerifyOutcome, Violation,
+    Artifact, ArtifactAudit, ArtifactVerify, Manifest, VerifyOutcome, Violation,
 };
 use std::path::{Path, PathBuf};
 
@@ -156,7 +157,10 @@ fn a_version_that_disagrees_or_a_missing_target_stops_the_release() {
         artifacts: vec![artifact(dir.path(), "hello_linux_amd64", b"ELF")],
         ..Default::default()
     };
-    let targets = ["linux/amd64".to_string(), "linux/arm64".to_string()];
+    let targets: [crate::targets::Target; 2] = [
+        "linux/amd64".parse().unwrap(),
+        "linux/arm64".parse().unwrap(),
+    ];
     let mut g = Gate {
         tag: "v1.2.3",
         targets: &targets,
@@ -265,7 +269,7 @@ fn every_problem_of_a_dist_is_reported_at_once() {
     });
     let mut unverified = artifact(dir.path(), "hello_linux_riscv64", b"ELF2");
     unverified.verify = Some(ArtifactVerify {
-        method: "qemu".into(),
+        method: crate::manifest::VerifyKind::Qemu,
         outcome: VerifyOutcome::Failed,
         reason: Some("exit code 2".into()),
         ..Default::default()
@@ -314,12 +318,12 @@ fn notes_hold_the_table_then_the_users_notes() {
             sha256: "ab".repeat(32),
             audit: Some(ArtifactAudit {
                 passed: true,
-                linkage: Some("dynamic".into()),
+                linkage: Some(crate::manifest::Linkage::Dynamic),
                 glibc_floor: Some("2.17".into()),
                 ..Default::default()
             }),
             verify: Some(ArtifactVerify {
-                method: "qemu".into(),
+                method: crate::manifest::VerifyKind::Qemu,
                 outcome: VerifyOutcome::NotRun,
                 reason: Some("no sysroot | skipped".into()),
                 ..Default::default()
@@ -364,7 +368,7 @@ fn archived(dir: &Path) -> Manifest {
             target: "linux/amd64".into(),
             name: "age_1.0.0_linux_amd64.tar.gz".into(),
             path: "age_1.0.0_linux_amd64.tar.gz".into(),
-            format: "tar.gz".into(),
+            format: crate::config::ArchiveFormat::TarGz,
             size: bytes.len() as u64,
             sha256: sha256_hex(bytes),
             binaries: vec!["age_linux_amd64".into(), "age-keygen_linux_amd64".into()],

@@ -19,12 +19,12 @@ fn manifest() -> Manifest {
                 size: 1024,
                 audit: Some(ArtifactAudit {
                     passed: true,
-                    linkage: Some("dynamic".into()),
+                    linkage: Some(crate::manifest::Linkage::Dynamic),
                     glibc_floor: Some("2.17".into()),
                     ..Default::default()
                 }),
                 verify: Some(ArtifactVerify {
-                    method: "qemu".into(),
+                    method: crate::manifest::VerifyKind::Qemu,
                     outcome: VerifyOutcome::Failed,
                     reason: Some("stdout did not match `^hello `".into()),
                     exit_code: Some(0),
@@ -87,8 +87,12 @@ fn rows_cover_built_and_missing_targets() {
 
 #[test]
 fn the_tests_column_and_annotations_come_from_tests_json() {
-    use crate::gotest::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome};
-    let mut arm = TargetTests::not_run(&"linux/arm64".parse().unwrap(), "qemu", String::new());
+    use crate::test_results::{Counts, FailureKind, TargetTests, TestFailure, TestOutcome};
+    let mut arm = TargetTests::not_run(
+        &"linux/arm64".parse().unwrap(),
+        crate::manifest::VerifyKind::Qemu,
+        String::new(),
+    );
     arm.outcome = TestOutcome::Failed;
     arm.reason = Some("1 test failed".into());
     arm.tests = Counts {
@@ -106,7 +110,7 @@ fn the_tests_column_and_annotations_come_from_tests_json() {
     }];
     let win = TargetTests::not_run(
         &"windows/amd64".parse().unwrap(),
-        "none",
+        crate::manifest::VerifyKind::None,
         "wine is not installed".into(),
     );
     let tests = TestReport::new(
@@ -220,9 +224,9 @@ fn legs_of_several_go_releases_keep_a_row_each() {
     };
     // Each leg's tests.json goes to its own row.
     let tested = |go: &str, outcome| {
-        let mut t = crate::gotest::TargetTests::not_run(
+        let mut t = crate::test_results::TargetTests::not_run(
             &"linux/amd64".parse().unwrap(),
-            "native",
+            crate::manifest::VerifyKind::Native,
             String::new(),
         );
         t.outcome = outcome;

@@ -56,7 +56,7 @@ pub fn run_ok(cmd: &mut Command) -> String {
 
 /// Whether CI is running the tests (gocross's own definition): then nothing is skipped.
 pub fn in_ci() -> bool {
-    gocross::github::actions::in_ci()
+    gocross::actions_output::in_ci()
 }
 
 /// Whether `tool` is on PATH. When it is not: [`skip`] (under CI the test fails with the

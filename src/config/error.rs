@@ -18,7 +18,9 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read {}: {cause}; run `gocross ci init` to create one", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
     /// A YAML, schema or validation error at a place in the file. `line` and `column` are
@@ -26,24 +28,45 @@ pub enum ConfigError {
     /// column.
     #[error("{}:{line}:{column}: {message}\n{snippet}", path.display())]
     At {
+        /// The file.
         path: PathBuf,
+        /// 1-based line.
         line: u64,
+        /// 1-based column, in characters.
         column: u64,
+        /// What is wrong, and the fix.
         message: String,
+        /// The line with a caret under the column.
         snippet: String,
     },
     /// gocross runs in a directory below a Go module's root (no go.mod there, one above).
     #[error("{} is inside the Go module at {}, below its root: run gocross at the root, or pass `-C {}`", shown_dir(dir), root.display(), root.display())]
-    BelowModuleRoot { dir: PathBuf, root: PathBuf },
+    BelowModuleRoot {
+        /// Where gocross runs.
+        dir: PathBuf,
+        /// The module's root.
+        root: PathBuf,
+    },
     /// The file does not say `version: 1`.
     #[error("{}: add `version: 1` as the first line", path.display())]
-    NoVersion { path: PathBuf },
+    NoVersion {
+        /// The file.
+        path: PathBuf,
+    },
     /// Neither `project` nor a go.mod to take the name from.
     #[error("{}: cannot choose a binary name: set `project:` or run gocross in a Go module (no go.mod found)", path.display())]
-    NoProject { path: PathBuf },
+    NoProject {
+        /// The file.
+        path: PathBuf,
+    },
     /// The binary name taken from `main` or go.mod's module path does not fit in file names.
     #[error("{}: the binary name `{name}`, taken from `main` or go.mod, must hold only letters, digits, `.`, `_` and `-` (it names files and release assets): set `project:`", path.display())]
-    UnsafeProject { path: PathBuf, name: String },
+    UnsafeProject {
+        /// The file.
+        path: PathBuf,
+        /// The name that does not fit.
+        name: String,
+    },
 }
 
 /// A directory in a message: `this directory` for `.`.

@@ -11,7 +11,9 @@ use crate::toolchain::CToolchain;
 /// A target left out of a local build, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
+    /// The target left out.
     pub target: Target,
+    /// Why, with what to do instead.
     pub reason: String,
 }
 

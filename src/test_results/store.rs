@@ -8,18 +8,16 @@
 //! one report per leg (legs of different Go releases test the same target).
 
 use super::{TargetTests, TestReport};
-use crate::manifest::{ManifestError, leg_files, read_in_dist, write_atomic};
+use crate::dist::{DistError, TESTS_FILE, leg_files, read_in_dist, write_atomic};
+use crate::manifest::ManifestError;
 use std::path::Path;
-
-/// The file's name inside a dist directory.
-pub const TESTS_FILE: &str = "tests.json";
 
 impl TestReport {
     /// Writes `<dist>/tests.json` (creating dist/), keeping the entries of targets this run
     /// did not test from a report already there. The caller holds dist/'s lock
-    /// ([`crate::build::DistLock`]), so that no other run's entries are lost.
+    /// ([`crate::dist::DistLock`]), so that no other run's entries are lost.
     pub fn store(&self, dist: &Path) -> Result<TestReport, ManifestError> {
-        std::fs::create_dir_all(dist).map_err(|cause| ManifestError::Write {
+        std::fs::create_dir_all(dist).map_err(|cause| DistError::Write {
             path: dist.to_path_buf(),
             cause,
         })?;
@@ -81,7 +79,11 @@ mod tests {
         let targets = targets
             .iter()
             .map(|(t, outcome)| {
-                let mut r = TargetTests::not_run(&t.parse().unwrap(), "qemu", String::new());
+                let mut r = TargetTests::not_run(
+                    &t.parse().unwrap(),
+                    crate::manifest::VerifyKind::Qemu,
+                    String::new(),
+                );
                 r.outcome = *outcome;
                 r
             })

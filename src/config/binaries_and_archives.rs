@@ -7,7 +7,7 @@
 //! [`validate`]: names listed once, `main` and `binaries` not both, an archive name that
 //! tells the targets apart, and a release that uploads something.
 
-use super::located::ConfigError;
+use super::error::ConfigError;
 use super::validate;
 use super::{Config, is_safe_name};
 use crate::template::{Placeholder, Template, Values};
@@ -109,12 +109,15 @@ fn default_name() -> Spanned<String> {
 /// How a target's binaries are packed for the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, JsonSchema, serde::Serialize)]
 pub enum ArchiveFormat {
+    /// A gzip-compressed tar archive (`tar.gz`, also written `tgz`).
     #[serde(rename = "tar.gz")]
     #[schemars(rename = "tar.gz")]
     TarGz,
+    /// An xz-compressed tar archive (`tar.xz`, also written `txz`).
     #[serde(rename = "tar.xz")]
     #[schemars(rename = "tar.xz")]
     TarXz,
+    /// A zip archive (`zip`), the default for Windows.
     #[serde(rename = "zip")]
     #[schemars(rename = "zip")]
     Zip,

@@ -5,7 +5,7 @@
 //! grouped failures for the step summary.
 
 use super::{FailureGroup, PackageOutcome, TargetTests, TestFailure, TestOutcome, TestReport};
-use crate::github::actions::{self, Annotation, Annotator, Level};
+use crate::actions_output::{self, Annotation, Annotator, Level};
 use crate::table::{Cell, Output, Table};
 
 /// The log of one finished target: a group per package, titled with the target, package,
@@ -25,25 +25,25 @@ pub fn groups(t: &TargetTests) -> String {
             p.elapsed_ms as f64 / 1000.0,
             p.tests.total()
         );
-        log.push_str(&actions::group(&title));
+        log.push_str(&actions_output::group(&title));
         log.push('\n');
         if !p.output.is_empty() {
-            log.push_str(&actions::inert(&p.output));
+            log.push_str(&actions_output::inert(&p.output));
         }
-        log.push_str(actions::END_GROUP);
+        log.push_str(actions_output::END_GROUP);
         log.push('\n');
     }
     if t.package_results.is_empty()
         && let Some(reason) = &t.reason
     {
-        log.push_str(&actions::group(&format!(
+        log.push_str(&actions_output::group(&format!(
             "{} {}",
             t.target,
             outcome_word(t)
         )));
         log.push('\n');
-        log.push_str(&actions::inert(reason));
-        log.push_str(actions::END_GROUP);
+        log.push_str(&actions_output::inert(reason));
+        log.push_str(actions_output::END_GROUP);
         log.push('\n');
     }
     log
@@ -185,7 +185,7 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
                 };
                 [
                     Cell::code(&t.target),
-                    Cell::text(&t.method),
+                    Cell::text(t.method.as_str()),
                     Cell::text(result),
                     Cell::text(counts(&t.packages)),
                     Cell::text(counts(&t.tests)),
@@ -207,7 +207,7 @@ pub fn targets_table(report: &TestReport, output: Output) -> Table {
                 };
                 [
                     Cell::text(&t.target),
-                    Cell::text(&t.method),
+                    Cell::text(t.method.as_str()),
                     Cell::text(result),
                     ran(counts(&t.packages)),
                     ran(counts(&t.tests)),

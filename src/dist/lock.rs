@@ -9,7 +9,7 @@
 //! of the commands: polled every [`POLL`], so that SIGINT or SIGTERM still stop the wait) or
 //! fails at once ([`WhenBusy::Fail`], `--no-wait`).
 
-use super::interrupt;
+use crate::interrupt;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
@@ -43,15 +43,20 @@ pub enum LockError {
     /// Another process holds it: the pid it wrote, when readable ([`WhenBusy::Fail`]).
     #[error("another gocross build{} is writing {}", pid_words(*.pid), .dist.display())]
     Busy {
+        /// dist/, as given.
         dist: std::path::PathBuf,
+        /// The holder's pid, when readable.
         pid: Option<u32>,
     },
     /// SIGINT or SIGTERM arrived while waiting ([`WhenBusy::Wait`]).
     #[error("interrupted while waiting for another gocross build to finish writing {}", .0.display())]
     Interrupted(std::path::PathBuf),
+    /// The lock file cannot be created or locked.
     #[error("cannot lock {} ({LOCK_FILE}): {cause}", .dist.display())]
     Io {
+        /// dist/, as given.
         dist: std::path::PathBuf,
+        /// What went wrong.
         cause: std::io::Error,
     },
 }

@@ -10,7 +10,7 @@
 //! the binary's build info). Every problem is reported at once, each with its fix.
 
 use super::ImageError;
-use crate::manifest::{Artifact, Manifest, VerifyOutcome};
+use crate::manifest::{Artifact, Linkage, Manifest, VerifyOutcome};
 use crate::targets::{OciPlatform, Target};
 use std::path::Path;
 
@@ -36,7 +36,7 @@ pub struct Selected {
 /// refused.
 ///
 /// Errors: [`ImageError::NotReady`] listing every problem.
-pub fn select(
+pub fn checked_binaries(
     dist: &Path,
     manifest: &Manifest,
     targets: &[Target],
@@ -52,14 +52,10 @@ pub fn select(
         );
     }
     for target in targets {
-        let Some(artifact) = manifest
-            .artifacts
-            .iter()
-            .find(|a| a.target.parse::<Target>().ok().as_ref() == Some(target))
-        else {
+        let Some(artifact) = manifest.artifacts.iter().find(|a| a.is_for(target)) else {
             problems.push(format!(
                 "{target} is not in {}: run `gocross build` (or `gocross build --target {target}`) first",
-                dist.join(crate::manifest::MANIFEST_FILE).display()
+                dist.join(crate::dist::MANIFEST_FILE).display()
             ));
             continue;
         };
@@ -70,7 +66,7 @@ pub fn select(
                 "{label} was not audited: build it with `gocross build`, which audits every binary"
             )),
             Some(audit) if !audit.passed => {}
-            Some(audit) if scratch && audit.linkage.as_deref() == Some("dynamic") => {
+            Some(audit) if scratch && audit.linkage == Some(Linkage::Dynamic) => {
                 problems.push(format!(
                     "{label} is dynamically linked, and a `scratch` image has no C library or loader to run it: build it static (`static: true`; with cgo, musl through zig), or set `image.base` to an image with its libc pinned by digest (e.g. gcr.io/distroless/base-debian12@sha256:...)"
                 ));
@@ -148,11 +144,11 @@ pub fn select(
 }
 
 /// The artifact's bytes, read through the one contained open of dist/
-/// ([`crate::manifest::open_in_dist`]: the manifest is input from outside the process) and
+/// ([`crate::dist::open_in_dist`]: the manifest is input from outside the process) and
 /// checked against the manifest's size and SHA-256.
 fn read_verified(dist: &Path, artifact: &Artifact) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let (mut file, _) = crate::manifest::open_in_dist(dist, &artifact.path).map_err(|e| {
+    let (mut file, _) = crate::dist::open_in_dist(dist, &artifact.path).map_err(|e| {
         format!("{e}: run `gocross build` (or download every build leg into dist/)")
     })?;
     let mut bytes = Vec::new();
@@ -194,11 +190,11 @@ mod tests {
             sha256: crate::digest::sha256_hex(bytes),
             audit: Some(ArtifactAudit {
                 passed: true,
-                linkage: Some("static".into()),
+                linkage: Some(crate::manifest::Linkage::Static),
                 ..Default::default()
             }),
             verify: Some(ArtifactVerify {
-                method: "qemu".into(),
+                method: crate::manifest::VerifyKind::Qemu,
                 outcome: VerifyOutcome::Verified,
                 ..Default::default()
             }),
@@ -220,7 +216,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let s = select(
+        let s = checked_binaries(
             dist.path(),
             &m,
             &targets(&["linux/arm/7", "linux/amd64"]),
@@ -241,7 +237,7 @@ mod tests {
             ("h_linux_riscv64", b"rv"),
         ]);
         let mut dynamic = artifact("linux/arm64", "h_linux_arm64", b"dyn");
-        dynamic.audit.as_mut().unwrap().linkage = Some("dynamic".into());
+        dynamic.audit.as_mut().unwrap().linkage = Some(crate::manifest::Linkage::Dynamic);
         let mut failed = artifact("linux/riscv64", "h_linux_riscv64", b"rv");
         failed.audit = Some(ArtifactAudit {
             passed: false,
@@ -253,7 +249,7 @@ mod tests {
             ..Default::default()
         });
         failed.verify = Some(ArtifactVerify {
-            method: "qemu".into(),
+            method: crate::manifest::VerifyKind::Qemu,
             outcome: VerifyOutcome::Failed,
             reason: Some("exit code 2".into()),
             ..Default::default()
@@ -269,7 +265,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let err = select(
+        let err = checked_binaries(
             dist.path(),
             &m,
             &targets(&[
@@ -305,7 +301,7 @@ mod tests {
             artifacts: vec![a],
             ..Default::default()
         };
-        let s = select(dist.path(), &m, &targets(&["linux/arm"]), true, false).unwrap();
+        let s = checked_binaries(dist.path(), &m, &targets(&["linux/arm"]), true, false).unwrap();
         assert_eq!(s[0].platform.to_string(), "linux/arm/v6");
     }
 }

@@ -71,8 +71,11 @@ pub fn escape_property(s: &str) -> String {
 /// Severity of an annotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
+    /// An error: fails nothing by itself, shown in red.
     Error,
+    /// A warning, shown in yellow.
     Warning,
+    /// A notice, shown in grey.
     Notice,
 }
 
@@ -89,14 +92,20 @@ impl fmt::Display for Level {
 /// One annotation: a message, optionally tied to a file (and line) and with a title.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
+    /// Its severity.
     pub level: Level,
+    /// The text shown (escaped when printed).
     pub message: String,
+    /// A short title above the message.
     pub title: Option<String>,
+    /// The file it points at, relative to the repository root ([`repo_relative`]).
     pub file: Option<String>,
+    /// The 1-based line in `file`.
     pub line: Option<u64>,
 }
 
 impl Annotation {
+    /// An annotation of `level` with `message`, tied to no file.
     pub fn new(level: Level, message: impl Into<String>) -> Self {
         Annotation {
             level,
@@ -107,11 +116,13 @@ impl Annotation {
         }
     }
 
+    /// Sets the title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
 
+    /// Ties it to `file` (see [`Annotation::file`]).
     pub fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
         self
@@ -152,6 +163,7 @@ pub struct Annotator {
 }
 
 impl Annotator {
+    /// Queues an annotation; [`Annotator::emit`] prints them.
     pub fn push(&mut self, a: Annotation) {
         self.pending.push(a);
     }
@@ -180,11 +192,8 @@ impl Annotator {
 
     /// Prints the commands on stdout.
     pub fn emit(&self) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        for line in self.commands() {
-            writeln!(out, "{line}")?;
-        }
-        out.flush()
+        let text: String = self.commands().iter().map(|l| format!("{l}\n")).collect();
+        print_commands(&text)
     }
 }
 
@@ -224,6 +233,29 @@ pub fn inert(text: &str) -> String {
 /// The line that masks a secret in the rest of the log.
 pub fn add_mask(secret: &str) -> String {
     format!("::add-mask::{}", escape_data(secret))
+}
+
+/// Inside GitHub Actions, prints the [`add_mask`] line that hides `secret` in the rest of the
+/// job log (the runner consumes the line; it is not shown). Elsewhere, or for an empty
+/// secret, nothing.
+///
+/// Errors: stdout cannot be written.
+pub fn mask(secret: &str) -> std::io::Result<()> {
+    if is_actions() && !secret.is_empty() {
+        print_commands(&format!("{}\n", add_mask(secret)))?;
+    }
+    Ok(())
+}
+
+/// Writes `text` (workflow command lines and the log lines between them, each ending in a
+/// newline) to stdout, where the runner reads workflow commands, in one write, flushed, so
+/// that what parallel workers print does not interleave inside a group.
+///
+/// Errors: stdout cannot be written.
+pub fn print_commands(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn env_file(var: &str) -> Option<PathBuf> {
