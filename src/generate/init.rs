@@ -313,6 +313,10 @@ pub struct InitConfig {
     pub overrides: Vec<goreleaser::Override>,
     pub verify: Option<InitVerify>,
     pub archives: Option<goreleaser::Archives>,
+    pub packages: Option<goreleaser::Packages>,
+    pub universal_binaries: bool,
+    pub homebrew: Option<goreleaser::Channel>,
+    pub scoop: Option<goreleaser::Channel>,
     pub release: Option<InitRelease>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
@@ -332,6 +336,7 @@ pub struct InitRelease {
     pub enabled: bool,
     pub checksums: bool,
     pub draft: bool,
+    pub sign: bool,
 }
 
 impl InitConfig {
@@ -386,12 +391,14 @@ impl InitConfig {
         imported: &Imported,
         default_branch: Option<String>,
     ) -> InitConfig {
-        let release = (imported.release_disabled || imported.no_checksums || imported.draft)
-            .then_some(InitRelease {
-                enabled: !imported.release_disabled,
-                checksums: !imported.no_checksums,
-                draft: imported.draft,
-            });
+        let release =
+            (imported.release_disabled || imported.no_checksums || imported.draft || imported.sign)
+                .then_some(InitRelease {
+                    enabled: !imported.release_disabled,
+                    checksums: !imported.no_checksums,
+                    draft: imported.draft,
+                    sign: imported.sign,
+                });
         InitConfig {
             module: module.module.clone(),
             project: imported.project.clone(),
@@ -407,6 +414,10 @@ impl InitConfig {
             upx: imported.upx,
             overrides: imported.overrides.clone(),
             archives: imported.archives.clone(),
+            packages: imported.packages.clone(),
+            universal_binaries: imported.universal_binaries,
+            homebrew: imported.homebrew.clone(),
+            scoop: imported.scoop.clone(),
             release,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
             ..InitConfig::default()
