@@ -150,7 +150,7 @@ impl Mapper<'_> {
             return None;
         }
         let mut formats = Vec::new();
-        for f in &n.formats {
+        for (i, f) in n.formats.iter().enumerate() {
             match f.value.as_str() {
                 "deb" | "rpm" | "apk" if !formats.contains(&f.value) => {
                     formats.push(f.value.clone())
@@ -158,7 +158,7 @@ impl Mapper<'_> {
                 "deb" | "rpm" | "apk" => {}
                 other => self.note(
                     line_of(&f.referenced),
-                    "nfpms[0].formats",
+                    format!("nfpms[0].formats[{i}]"),
                     format!("gocross writes deb, rpm and apk packages, not {other}"),
                 ),
             }
@@ -180,7 +180,9 @@ impl Mapper<'_> {
             let line = n
                 .maintainer
                 .as_ref()
-                .map_or(self.entry_line("nfpms[0]", at), |m| line_of(&m.referenced));
+                .map_or(self.entry_line("nfpms[0]", at), |m| {
+                    self.line("nfpms[0].maintainer", line_of(&m.referenced))
+                });
             self.note(
                 line,
                 "nfpms[0].maintainer",
@@ -190,20 +192,30 @@ impl Mapper<'_> {
                 ),
             );
         }
-        let description = n
-            .description
-            .as_ref()
-            .map(|d| d.value.trim().to_string())
-            .filter(|d| !d.is_empty() && !d.contains('\n'));
+        // The package's summary is one line: the first of a longer text.
+        let description = n.description.as_ref().and_then(|d| {
+            let mut lines = d.value.trim().lines();
+            let first = lines.next().map(str::trim).filter(|l| !l.is_empty())?;
+            if lines.next().is_some() {
+                self.note(
+                    self.line("nfpms[0].description", line_of(&d.referenced)),
+                    "nfpms[0].description",
+                    "gocross's package description is one line (the summary): the first line is kept",
+                );
+            }
+            Some(first.to_string())
+        });
         if description.is_none() {
             let line = n
                 .description
                 .as_ref()
-                .map_or(self.entry_line("nfpms[0]", at), |d| line_of(&d.referenced));
+                .map_or(self.entry_line("nfpms[0]", at), |d| {
+                    self.line("nfpms[0].description", line_of(&d.referenced))
+                });
             self.note(
                 line,
                 "nfpms[0].description",
-                "gocross needs the packages' description, one line: packages are not imported; add `packages:` with `description:` by hand",
+                "gocross needs the packages' description: packages are not imported; add `packages:` with `description:` by hand",
             );
         }
         let name = n.package_name.as_ref().and_then(|p| {

@@ -566,7 +566,7 @@ fn channels_map_onto_packages_homebrew_scoop_universal_and_sign() {
         notes(&i),
         [
             "7: nfpms[0].vendor: gocross's packages name no vendor",
-            "12: nfpms[0].formats: gocross writes deb, rpm and apk packages, not archlinux",
+            "12: nfpms[0].formats[3]: gocross writes deb, rpm and apk packages, not archlinux",
             "13: nfpms[0].bindir: gocross installs the binaries to /usr/bin, not /usr/local/bin",
             "21: nfpms[0].contents[0].file_info.owner: gocross's package files are root-owned, dated by the commit",
             "22: nfpms[0].contents[1]: gocross packages one file of the module at an absolute path: `completions/*` -> `/usr/share/tool/` is left out; add it to `packages.contents` by hand",
