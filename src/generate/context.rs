@@ -5,8 +5,11 @@
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
 //!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
 //!   Go tests for its target first), `verify` (the binaries of legs whose runner cannot run
-//!   them, on the target's native runner), `attest` (tags; `release.attest`),
-//!   `release` (tags; after check, build and verify), `report` (pull requests, from the
+//!   them, on the target's native runner), `attest` (tags; `release.attest`), `checksums`
+//!   and `sign` (tags in public repositories; `release.sign`: the joint checksums.txt, then
+//!   its cosign keyless bundle, with no gocross where the OIDC token is),
+//!   `release` (tags; after check, build, verify and the signature; the only job that gets
+//!   the `homebrew:`/`scoop:` tokens), `report` (pull requests, from the
 //!   legs' manifest artifacts), and with `image:` `image` (after check,
 //!   build and, on a tag, the release) and `sign-image` (`release.attest`), each with the
 //!   least permissions it needs;
