@@ -92,7 +92,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
     // `release.sign`: the bundle of checksums.txt that the workflow's sign job made, when it
     // ran (public repositories only).
-    if settings.sign
+    if settings.signs()
         && let Some(checksums) = expected
             .iter()
             .find(|a| a.name == gocross::manifest::CHECKSUMS_FILE)

@@ -605,7 +605,7 @@ impl WorkflowContext {
                 needs.push("verify");
                 gates.push("needs.verify.result == 'success'");
             }
-            let sign = config.release.sign.then(|| SignChecksumsContext {
+            let sign = config.release.signs().then(|| SignChecksumsContext {
                 condition: format!("github.ref_type == 'tag' && {PUBLIC_REPOSITORY}"),
                 needs: needs.clone(),
                 unsigned: "checksums",

@@ -606,7 +606,7 @@ fn channels_map_onto_packages_homebrew_scoop_universal_and_sign() {
         "SCOOP_BUCKET_GITHUB_TOKEN"
     );
     assert!(c.universal_binaries.as_ref().unwrap().value);
-    assert!(c.release.sign);
+    assert!(c.release.signs());
 }
 
 #[test]
