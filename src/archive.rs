@@ -30,7 +30,7 @@ use crate::contained;
 use crate::digest::sha256_read;
 use crate::manifest::{Archive, Manifest, open_in_dist};
 use crate::plan::ArchivePlan;
-use crate::targets::Target;
+use crate::targets::Goos;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,11 @@ pub const FILE_MODE: u32 = 0o644;
 /// One target's archive to make.
 #[derive(Debug, Clone)]
 pub struct ArchiveJob {
-    pub target: Target,
+    /// The target as manifest.json names it (`linux/arm/7`, or `darwin/all` for the universal
+    /// binaries, [`crate::universal::TARGET`]).
+    pub target: String,
+    /// The GOOS of its binaries (whether they end in `.exe`).
+    pub goos: Goos,
     /// The name without extension, placeholders filled.
     pub name: String,
     pub plan: ArchivePlan,
@@ -66,7 +70,7 @@ pub enum ArchiveError {
     )]
     Name(String),
     #[error("{binary} is not in manifest.json as a binary of {target} that passed its checks")]
-    NotBuilt { binary: String, target: Target },
+    NotBuilt { binary: String, target: String },
     #[error("{0}: changed since the build (its SHA-256 differs from manifest.json's)")]
     Changed(String),
     #[error("{0}")]
@@ -137,7 +141,7 @@ pub fn pack_all(
 ) -> Vec<Result<Archive, ArchiveError>> {
     crate::pool::in_order(jobs, workers, |job| {
         let p = prepare(job, manifest, dist, module_dir, date)?;
-        let before = previous.iter().find(|a| a.target == job.target.to_string());
+        let before = previous.iter().find(|a| a.target == job.target);
         match before.filter(|a| p.unchanged(a, dist)) {
             Some(a) => Ok(a.clone()),
             None => p.write(dist),
@@ -176,10 +180,10 @@ fn prepare<'a>(
         let artifact = manifest
             .artifacts
             .iter()
-            .find(|a| &a.name == output && a.target == job.target.to_string() && a.passed())
+            .find(|a| &a.name == output && a.target == job.target && a.passed())
             .ok_or_else(|| ArchiveError::NotBuilt {
                 binary: output.clone(),
-                target: job.target,
+                target: job.target.clone(),
             })?;
         let binary = if artifact.binary.is_empty() {
             &manifest.project
@@ -187,7 +191,7 @@ fn prepare<'a>(
             &artifact.binary
         };
         entries.push(Entry {
-            path: format!("{binary}{}", job.target.goos().exe_suffix()),
+            path: format!("{binary}{}", job.goos.exe_suffix()),
             mode: BINARY_MODE,
             sha256: artifact.sha256.clone(),
             binary: Some(artifact.path.clone()),
@@ -242,10 +246,7 @@ impl Prepared<'_> {
         before.name == self.file_name
             && before.path == self.file_name
             && before.inputs.as_deref() == Some(self.inputs.as_str())
-            && open_in_dist(dist, &before.path)
-                .ok()
-                .and_then(|(file, _)| sha256_read(file).ok())
-                .is_some_and(|(size, sha256)| size == before.size && sha256 == before.sha256)
+            && intact(dist, before)
     }
 
     /// Reads the binaries through [`open_in_dist`], each checked against its recorded
@@ -262,12 +263,7 @@ impl Prepared<'_> {
         } = self;
         for e in &mut entries {
             let Some(path) = &e.binary else { continue };
-            let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
-            file.read_to_end(&mut e.bytes)
-                .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
-            if hex(&Sha256::digest(&e.bytes)) != e.sha256 {
-                return Err(ArchiveError::Changed(path.clone()));
-            }
+            e.bytes = read_binary(dist, path, &e.sha256)?;
         }
         let dest = dist.join(&file_name);
         let err = |cause: std::io::Error| ArchiveError::Write {
@@ -312,7 +308,7 @@ impl Prepared<'_> {
         let (size, sha256) = sha256_read(tmp.reopen().map_err(err)?).map_err(err)?;
         tmp.persist(&dest).map_err(|e| err(e.error))?;
         Ok(Archive {
-            target: job.target.to_string(),
+            target: job.target.clone(),
             name: file_name.clone(),
             path: file_name,
             format: job.plan.format.to_string(),
@@ -323,6 +319,31 @@ impl Prepared<'_> {
             inputs: Some(inputs),
         })
     }
+}
+
+/// Whether the file of `record` (an archive or a package) in `dist`, opened through
+/// [`open_in_dist`], still has the size and SHA-256 the manifest records.
+pub fn intact(dist: &Path, record: &Archive) -> bool {
+    open_in_dist(dist, &record.path)
+        .ok()
+        .and_then(|(file, _)| sha256_read(file).ok())
+        .is_some_and(|(size, sha256)| size == record.size && sha256 == record.sha256)
+}
+
+/// The bytes of the binary at `path` in `dist` (read through [`open_in_dist`]), which must
+/// still have the SHA-256 (lowercase hex) manifest.json records for it: what an archive or a
+/// package ([`crate::package`]) holds.
+///
+/// Errors: the file cannot be opened or read, or its SHA-256 differs.
+pub fn read_binary(dist: &Path, path: &str, sha256: &str) -> Result<Vec<u8>, ArchiveError> {
+    let (mut file, _) = open_in_dist(dist, path).map_err(ArchiveError::Dist)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|err| ArchiveError::Dist(format!("{path}: {err}")))?;
+    if hex(&Sha256::digest(&bytes)) != sha256 {
+        return Err(ArchiveError::Changed(path.to_string()));
+    }
+    Ok(bytes)
 }
 
 /// The files `globs` match under `module_dir`, directories expanded, anything under `dist`
@@ -480,6 +501,7 @@ fn hex(digest: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::manifest::Artifact;
+    use crate::targets::Target;
 
     fn setup(format: ArchiveFormat) -> (tempfile::TempDir, Manifest, ArchiveJob) {
         let dir = tempfile::tempdir().unwrap();
@@ -509,7 +531,8 @@ mod tests {
             });
         }
         let job = ArchiveJob {
-            target,
+            target: target.to_string(),
+            goos: target.goos(),
             name: "tool_1.0.0_windows_amd64".into(),
             plan: ArchivePlan {
                 format,

@@ -28,7 +28,8 @@
 //!     and the pull-request report (check run, step summary, sticky comment); workflow
 //!     commands, outputs and the step summary inside a job.
 //!
-//! [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
+//! [`project`] opens a module for planning (config, go.mod, the Go that builds, the plan
+//! context), the start every planning command shares. [`template`] parses and fills the placeholders of gocross.yaml's strings (ldflags, archive
 //! names, image tags). [`table`] renders every table for a terminal or as Markdown, escaping
 //! each cell for its output. [`gotool`] asks the `go` on PATH about itself. [`contained`]
 //! walks paths inside a directory without following symbolic links (dist/, archived files). The command line (`src/cli/`) only converts
@@ -37,6 +38,7 @@
 pub mod archive;
 pub mod audit;
 pub mod build;
+pub mod channels;
 pub mod config;
 pub mod contained;
 pub mod digest;
@@ -50,11 +52,14 @@ pub mod gotool;
 pub mod image;
 pub mod manifest;
 pub mod origin;
+pub mod package;
 pub mod plan;
 pub mod pool;
+pub mod project;
 pub mod secrets;
 pub mod table;
 pub mod targets;
 pub mod template;
 pub mod toolchain;
+pub mod universal;
 pub mod verify;

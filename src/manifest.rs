@@ -10,7 +10,7 @@
 //! change that removes, renames or re-means a field raises the format; a gocross refuses a
 //! manifest of a format above its own, and says to upgrade. Added within format 1: each
 //! archive's optional `inputs` ([`Archive::inputs`]; without it, the next build writes the
-//! archive again).
+//! archive again); `packages` ([`Manifest::packages`], the Linux packages, absent when none).
 //!
 //! # Commit order
 //!
@@ -50,8 +50,8 @@
 //!                "entries": ["LICENSE", "README.md", "hello"], "inputs": "…"}]}
 //! ```
 //!
-//! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the
-//! binaries marked `released` that passed their audit, and their SBOMs.
+//! The release uploads exactly what [`Manifest::checksums`] lists: the archives, the Linux
+//! packages, the binaries marked `released` that passed their audit, and their SBOMs.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -133,6 +133,12 @@ pub struct Manifest {
     /// manifests of builds without archives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub archives: Vec<Archive>,
+    /// The Linux packages (`packages:` in gocross.yaml, [`crate::package`]): one per linux
+    /// target and format, each recorded like an archive, its `format` `deb`, `rpm` or `apk`
+    /// and its `entries` the paths it installs, relative to `/` (`usr/bin/hello`). Added within format 1; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<Archive>,
 }
 
 impl Default for Manifest {
@@ -147,6 +153,7 @@ impl Default for Manifest {
             dirty: false,
             artifacts: Vec::new(),
             archives: Vec::new(),
+            packages: Vec::new(),
         }
     }
 }
@@ -454,10 +461,20 @@ impl Manifest {
                 }
                 merged.archives.push(a);
             }
+            for p in m.packages {
+                if let Some(twin) = merged.packages.iter().find(|b| b.name == p.name) {
+                    return Err(ManifestError::Inconsistent(format!(
+                        "{} was made twice ({} and {}); give each leg its own target",
+                        p.name, twin.path, p.path
+                    )));
+                }
+                merged.packages.push(p);
+            }
         }
         if several {
             merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
             merged.archives.sort_by(|a, b| a.name.cmp(&b.name));
+            merged.packages.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Ok(merged)
     }
@@ -486,7 +503,7 @@ impl Manifest {
                         *sbom = format!("{dir}/{sbom}");
                     }
                 }
-                for a in &mut m.archives {
+                for a in m.archives.iter_mut().chain(&mut m.packages) {
                     a.path = format!("{dir}/{}", a.path);
                 }
                 Ok(m)
@@ -519,7 +536,7 @@ impl Manifest {
     }
 
     /// This manifest without the artifacts for which `gone` is true and without the archives
-    /// of their targets (an archive holds every binary of its target): the retraction of the
+    /// and packages of their targets (each holds every binary of its target): the retraction of the
     /// [commit order](crate::manifest#commit-order).
     pub fn without(&self, gone: impl Fn(&Artifact) -> bool) -> Manifest {
         let (gone, kept): (Vec<&Artifact>, Vec<&Artifact>) =
@@ -528,6 +545,12 @@ impl Manifest {
             artifacts: kept.into_iter().cloned().collect(),
             archives: self
                 .archives
+                .iter()
+                .filter(|x| !gone.iter().any(|a| a.target == x.target))
+                .cloned()
+                .collect(),
+            packages: self
+                .packages
                 .iter()
                 .filter(|x| !gone.iter().any(|a| a.target == x.target))
                 .cloned()
@@ -545,7 +568,7 @@ impl Manifest {
     }
 
     /// The checksums file of every file the release uploads besides itself: the archives,
-    /// the binaries marked `released` that passed their audit (an artifact without an audit
+    /// the packages, the binaries marked `released` that passed their audit (an artifact without an audit
     /// counts as passed), and the SBOMs of the binaries that passed. `<sha256>  <name>\n`
     /// per file, sorted by name, as `sha256sum -c` reads it.
     pub fn checksums(&self) -> String {
@@ -567,6 +590,7 @@ impl Manifest {
             .chain(
                 self.archives
                     .iter()
+                    .chain(&self.packages)
                     .map(|a| (a.name.as_str(), a.sha256.as_str())),
             )
             .collect();

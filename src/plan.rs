@@ -488,6 +488,17 @@ fn selects(wanted: &Target, configured: &Target) -> bool {
     wanted == configured || (wanted.variant.is_none() && wanted.platform == configured.platform)
 }
 
+/// The `verify:` settings of `target`'s job: the top-level `verify:`, replaced by the `verify:`
+/// of each override that names the target, the last one winning; `None` when neither has
+/// one. `gocross build` ([`VerifyPlan::settings`]) and `gocross verify` both take this.
+pub fn verify_settings(config: &Config, target: &Target) -> Option<VerifyConfig> {
+    config
+        .overrides_for(target)
+        .fold(config.verify.clone(), |verify, o| {
+            o.verify.clone().or(verify)
+        })
+}
+
 fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     // 1. Merge settings.
     let mut cgo = config.cgo;
@@ -496,7 +507,7 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
     let mut glibc = config.glibc;
     let mut runner = None;
     let mut archive_format = None;
-    let mut verify = config.verify.clone();
+    let verify = verify_settings(config, target);
     let mut upx = config.upx;
     let mut test_enabled = true;
     let mut test_args = Vec::new();
@@ -512,7 +523,6 @@ fn plan_job(config: &Config, ctx: &PlanContext, target: &Target) -> BuildJob {
         glibc = o.glibc.or(glibc);
         runner = o.runner.clone().or(runner);
         archive_format = o.archive_format.or(archive_format);
-        verify = o.verify.clone().or(verify);
     }
     let cgo = cgo && target.port().cgo_supported;
     let upx = upx && target.port().upx;

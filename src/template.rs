@@ -310,6 +310,25 @@ impl Template {
         Ok(out)
     }
 
+    /// The template with `{{goarch}}` written as `goarch` and `{{variant}}` as nothing: the
+    /// name of something that spans architectures, such as a universal binary's archive
+    /// (`darwin_all`).
+    pub fn with_goarch(&self, goarch: &str) -> Template {
+        let pieces = self
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Value(Placeholder::Goarch) => Piece::Text(goarch.to_string()),
+                Piece::Value(Placeholder::Variant) => Piece::Text(String::new()),
+                other => other.clone(),
+            })
+            .collect();
+        Template {
+            source: self.source.clone(),
+            pieces,
+        }
+    }
+
     /// The template with every placeholder that only the build knows (version, tag, commit,
     /// date, the environment) as `*`, and the others filled: a glob that matches every
     /// rendering for `values`' project, binary and target (the workflow's attestation

@@ -23,9 +23,9 @@
 //! 5. merge the results into the manifest already in dist/ (a CI leg builds one target and
 //!    keeps the other targets' entries), pack each target whose binaries all passed into its
 //!    archive ([`crate::archive`], from the manifest's entries and digests; up to `jobs` at a
-//!    time; an earlier archive whose inputs are unchanged is kept), then write
-//!    `manifest.json`, then `checksums.txt`,
-//!    atomically.
+//!    time; an earlier archive whose inputs are unchanged is kept), and each linux target's
+//!    Linux packages ([`crate::package`], `packages:`), then write `manifest.json`, then
+//!    `checksums.txt`, atomically.
 
 mod actions_report;
 mod checks;
@@ -50,10 +50,13 @@ pub use stamp::{DEV_VERSION, NO_COMMIT, NO_DATE, Stamp, StampError};
 pub use summary::{FailureGroup, NotRun, NotRunGroup, Summary, failures, not_run, results_table};
 
 use crate::archive::{self, ArchiveJob};
+use crate::config::PackagesConfig;
 use crate::manifest::{self, Artifact, Manifest, ManifestError};
+use crate::package::{self, PackageJob};
 use crate::plan::BuildPlan;
 use crate::targets::Target;
 use crate::template::{Placeholder, Template};
+use crate::universal;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,6 +85,11 @@ pub struct BuildOptions {
     pub configured: Option<Configured>,
     /// Start dist/ afresh (`--clean`): remove everything in it but its lock first.
     pub clean: bool,
+    /// `universal_binaries: true`: join each binary's darwin/amd64 and darwin/arm64 builds
+    /// into a universal binary ([`crate::universal`]) whenever this build makes either.
+    pub universal: bool,
+    /// The Linux packages to make of each linux target (`packages:`); `None`: none.
+    pub packages: Option<PackagesConfig>,
 }
 
 /// What gocross.yaml configures, from the whole plan (before `--target` and `local: false`
@@ -92,12 +100,20 @@ pub struct Configured {
     pub outputs: BTreeSet<String>,
     /// The targets that have an archive (`linux/arm/7`).
     pub archives: BTreeSet<String>,
+    /// The packages: each target that has them with a format (`linux/amd64`, `deb`).
+    pub packages: BTreeSet<(String, String)>,
 }
 
 impl Configured {
-    /// What `plan` (the whole plan of gocross.yaml) builds.
-    pub fn of(plan: &BuildPlan) -> Configured {
-        Configured {
+    /// What `plan` (the whole plan of gocross.yaml) builds, with the universal binaries of
+    /// its darwin/amd64 and darwin/arm64 binaries when `universal` (`universal_binaries`), and
+    /// `packages` (`packages:`).
+    pub fn of(plan: &BuildPlan, universal: bool, packages: Option<&PackagesConfig>) -> Configured {
+        let mut configured = Configured {
+            packages: package_jobs(plan, packages)
+                .into_iter()
+                .map(|j| (j.target.to_string(), j.format.to_string()))
+                .collect(),
             outputs: plan
                 .jobs
                 .iter()
@@ -109,7 +125,26 @@ impl Configured {
                 .filter(|j| j.archive.is_some())
                 .map(|j| j.target.to_string())
                 .collect(),
+        };
+        if universal {
+            for job in plan
+                .jobs
+                .iter()
+                .filter(|j| crate::universal::is_slice(&j.target))
+            {
+                configured.outputs.extend(
+                    job.binaries
+                        .iter()
+                        .map(|b| crate::universal::output_name(&b.name)),
+                );
+                if job.archive.is_some() {
+                    configured
+                        .archives
+                        .insert(crate::universal::TARGET.to_string());
+                }
+            }
         }
+        configured
     }
 }
 
@@ -157,7 +192,9 @@ pub struct BuildReport {
     /// One per plan job and binary, in plan order.
     pub results: Vec<TargetResult>,
     /// The targets whose archive could not be made, and why (their binaries are built).
-    pub archive_failures: Vec<(Target, String)>,
+    pub archive_failures: Vec<(String, String)>,
+    /// The packages that could not be made (target, format), and why.
+    pub package_failures: Vec<(Target, crate::config::PackageFormat, String)>,
     /// SIGINT or SIGTERM arrived during the build.
     pub interrupted: bool,
 }
@@ -167,6 +204,7 @@ impl BuildReport {
     pub fn success(&self) -> bool {
         !self.interrupted
             && self.archive_failures.is_empty()
+            && self.package_failures.is_empty()
             && self
                 .results
                 .iter()
@@ -183,14 +221,14 @@ pub enum BuildError {
     #[error("{0}")]
     Template(#[from] crate::template::TemplateError),
     #[error(
-        "cannot write to the output directory {}: {reason}; choose another with --out",
+        "cannot write to the output directory {}: {reason}; choose another with --dist",
         path.display()
     )]
     Dist { path: PathBuf, reason: String },
-    #[error("{0}; remove it, or build into another directory with --out")]
+    #[error("{0}; remove it, or build into another directory with --dist")]
     ForeignManifest(ManifestError),
     #[error(
-        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --out",
+        "another gocross build{} is writing {}; wait for it to finish, or build into another directory with --dist",
         pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
         path.display()
     )]
@@ -229,13 +267,35 @@ pub fn build(
             let name =
                 Template::parse(&a.name, Placeholder::ARCHIVE_NAME)?.render(&values, &env)?;
             archive_jobs.push(ArchiveJob {
-                target: job.target,
+                target: job.target.to_string(),
+                goos: job.target.goos(),
                 name,
                 plan: a.clone(),
                 binaries: job.binaries.iter().map(|b| b.output.clone()).collect(),
             });
         }
     }
+    // The universal binaries' archive: named like the darwin archives, `{{goarch}}` as `all`.
+    let universal_rebuilt =
+        opts.universal && plan.jobs.iter().any(|j| universal::is_slice(&j.target));
+    let mut universal_archive = match plan
+        .jobs
+        .iter()
+        .find(|j| universal_rebuilt && universal::is_slice(&j.target))
+    {
+        // In plan order, as the darwin archives hold them; those joined are kept.
+        Some(job) => universal::archive_job(
+            job,
+            &plan.project,
+            &opts.stamp,
+            job.binaries
+                .iter()
+                .map(|b| universal::output_name(&b.name))
+                .collect(),
+        )?,
+        None => None,
+    };
+    let package_jobs = package_jobs(plan, opts.packages.as_ref());
     // 2. dist/, its lock, and what a killed run left.
     let dist_abs = prepare_dist(&opts.dist)?;
     // One build at a time per dist/, from reading its manifest to writing the new one.
@@ -292,7 +352,11 @@ pub fn build(
         .iter()
         .flat_map(|j| j.binaries.iter().map(|b| b.output.as_str()))
         .collect();
-    let rebuilt = |a: &Artifact| targets.contains(&a.target) || outputs.contains(a.name.as_str());
+    let rebuilt = |a: &Artifact| {
+        targets.contains(&a.target)
+            || outputs.contains(a.name.as_str())
+            || (universal_rebuilt && a.target == universal::TARGET)
+    };
     retract(previous.as_ref(), &rebuilt, &dist_abs)?;
 
     // 4. Jobs.
@@ -333,11 +397,27 @@ pub fn build(
             TargetOutcome::Interrupted => {}
         }
     }
+    if universal_rebuilt {
+        replaced.insert(universal::TARGET.to_string());
+    }
     // The earlier build's archives of the rebuilt targets: each is kept if its inputs are
     // unchanged (step 5), else removed.
     let earlier_archives: Vec<manifest::Archive> = previous
         .iter()
         .flat_map(|p| &p.archives)
+        .filter(|a| replaced.contains(&a.target))
+        .cloned()
+        .collect();
+    // Likewise the earlier universal binaries, made again below from the darwin binaries.
+    let earlier_universal: Vec<String> = previous
+        .iter()
+        .flat_map(|p| &p.artifacts)
+        .filter(|a| universal_rebuilt && a.target == universal::TARGET)
+        .map(|a| a.path.clone())
+        .collect();
+    let earlier_packages: Vec<manifest::Archive> = previous
+        .iter()
+        .flat_map(|p| &p.packages)
         .filter(|a| replaced.contains(&a.target))
         .cloned()
         .collect();
@@ -353,15 +433,54 @@ pub fn build(
     };
     let mut manifest = merge(previous, current, &replaced, &dist_abs);
 
-    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
+    // The universal binaries, from the darwin binaries the manifest now lists.
     let mut archive_failures = Vec::new();
+    if universal_rebuilt && !interrupted {
+        // The policy of the darwin jobs (one that this build ran).
+        let policy = plan
+            .jobs
+            .iter()
+            .find(|j| universal::is_slice(&j.target))
+            .map(|j| j.policy.clone())
+            .unwrap_or_default();
+        let joined: Vec<_> = universal::pairs(&manifest)
+            .into_iter()
+            .map(|pair| universal::join(pair, &dist_abs, &dist_abs, &policy))
+            .collect();
+        for j in joined {
+            match j {
+                Ok(a) => manifest.artifacts.push(a),
+                Err(e) => {
+                    archive_failures.push((
+                        universal::TARGET.to_string(),
+                        format!("the universal binary could not be made: {e}"),
+                    ));
+                    universal_archive = None;
+                }
+            }
+        }
+        manifest.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Some(job) = &mut universal_archive {
+            job.binaries.retain(|name| {
+                manifest
+                    .artifacts
+                    .iter()
+                    .any(|a| &a.name == name && a.target == universal::TARGET)
+            });
+            if job.binaries.is_empty() {
+                universal_archive = None;
+            }
+        }
+        archive_jobs.extend(universal_archive);
+    }
+    // 5. Archives, from the manifest, on the build's workers; recorded in plan order.
     if !interrupted {
         let ready: Vec<&ArchiveJob> = archive_jobs
             .iter()
             .filter(|job| {
                 results
                     .iter()
-                    .filter(|r| r.target == job.target)
+                    .filter(|r| r.target.to_string() == job.target)
                     .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
             })
             .collect();
@@ -377,14 +496,55 @@ pub fn build(
         for (job, packed) in ready.iter().zip(packed) {
             match packed {
                 Ok(a) => archive::record(&mut manifest, a),
-                Err(e) => archive_failures.push((job.target, e.to_string())),
+                Err(e) => archive_failures.push((job.target.clone(), e.to_string())),
             }
         }
     }
-    // An earlier archive of a rebuilt target that was neither kept nor rewritten in place is
-    // not this source's: remove it.
+    // 5. Packages of the linux targets whose binaries all passed, as archives; an earlier
+    // package whose inputs are unchanged is kept.
+    let mut package_failures = Vec::new();
+    if !interrupted && let Some(config) = &opts.packages {
+        let ready: Vec<&PackageJob> = package_jobs
+            .iter()
+            .filter(|job| {
+                results
+                    .iter()
+                    .filter(|r| r.target == job.target)
+                    .all(|r| matches!(r.outcome, TargetOutcome::Built(_)))
+            })
+            .collect();
+        let made = package::make_all(
+            &ready,
+            config,
+            config.name_or(&plan.project),
+            &manifest,
+            &earlier_packages,
+            &dist_abs,
+            &opts.module_dir,
+            &opts.stamp.date,
+            opts.jobs,
+        );
+        for (job, made) in ready.iter().zip(made) {
+            match made {
+                Ok(p) => package::record(&mut manifest, p),
+                Err(e) => package_failures.push((job.target, job.format, e.to_string())),
+            }
+        }
+    }
+    // An earlier archive or package of a rebuilt target that was neither kept nor rewritten
+    // in place is not this source's: remove it.
     for a in &earlier_archives {
         if manifest::safe_relative(&a.path) && !manifest.archives.iter().any(|x| x.path == a.path) {
+            let _ = std::fs::remove_file(dist_abs.join(&a.path));
+        }
+    }
+    for path in &earlier_universal {
+        if manifest::safe_relative(path) && !manifest.artifacts.iter().any(|a| &a.path == path) {
+            let _ = std::fs::remove_file(dist_abs.join(path));
+        }
+    }
+    for a in &earlier_packages {
+        if manifest::safe_relative(&a.path) && !manifest.packages.iter().any(|x| x.path == a.path) {
             let _ = std::fs::remove_file(dist_abs.join(&a.path));
         }
     }
@@ -394,8 +554,28 @@ pub fn build(
         manifest,
         results,
         archive_failures,
+        package_failures,
         interrupted,
     })
+}
+
+/// The packages to make of `plan`'s linux targets: one per target and format of
+/// `packages`, holding every binary of the target.
+fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<PackageJob> {
+    let Some(packages) = packages else {
+        return Vec::new();
+    };
+    plan.jobs
+        .iter()
+        .filter(|j| j.target.goos() == crate::targets::Goos::Linux)
+        .flat_map(|j| {
+            packages.formats.iter().map(|&format| PackageJob {
+                target: j.target,
+                format,
+                binaries: j.binaries.iter().map(|b| b.output.clone()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// Runs the builds (one per job and binary) on `workers` threads, in plan order, each
@@ -500,6 +680,11 @@ fn drop_stale(
     let mut kept = previous.without(stale);
     kept.archives
         .retain(|x| configured.archives.contains(&x.target));
+    kept.packages.retain(|x| {
+        configured
+            .packages
+            .contains(&(x.target.clone(), x.format.clone()))
+    });
     if kept == previous {
         return Ok(previous);
     }
@@ -513,7 +698,8 @@ fn drop_stale(
             previous
                 .archives
                 .iter()
-                .filter(|x| !kept.archives.contains(x))
+                .chain(&previous.packages)
+                .filter(|x| !kept.archives.contains(x) && !kept.packages.contains(x))
                 .map(|x| x.path.as_str()),
         );
     for path in files.filter(|p| manifest::safe_relative(p)) {
@@ -572,9 +758,15 @@ fn merge(
                 .into_iter()
                 .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
         );
+        current.packages.extend(
+            prev.packages
+                .into_iter()
+                .filter(|a| !replaced.contains(&a.target) && dist.join(&a.path).is_file()),
+        );
     }
     current.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     current.archives.sort_by(|a, b| a.name.cmp(&b.name));
+    current.packages.sort_by(|a, b| a.name.cmp(&b.name));
     current
 }
 
@@ -599,9 +791,19 @@ mod tests {
             "x_linux_386",
             "x_linux_386.cdx.json",
             "x_1_linux_386.tar.gz",
+            "x_1_amd64.deb",
+            "x-1-1.x86_64.rpm",
         ] {
             std::fs::write(dist.path().join(f), b"x").unwrap();
         }
+        // A package of a format still configured, and one of a format no longer configured.
+        let package = |name: &str, format: &str| manifest::Archive {
+            target: "linux/amd64".into(),
+            name: name.into(),
+            path: name.into(),
+            format: format.into(),
+            ..Default::default()
+        };
         let mut gone = artifact("linux/386", "x_linux_386");
         gone.sbom = Some("x_linux_386.cdx.json".into());
         let previous = Manifest {
@@ -613,15 +815,21 @@ mod tests {
                 path: "x_1_linux_386.tar.gz".into(),
                 ..Default::default()
             }],
+            packages: vec![
+                package("x-1-1.x86_64.rpm", "rpm"),
+                package("x_1_amd64.deb", "deb"),
+            ],
             ..Manifest::default()
         };
         let configured = Configured {
             outputs: BTreeSet::from(["x_linux_amd64".to_string()]),
             archives: BTreeSet::new(),
+            packages: BTreeSet::from([("linux/amd64".to_string(), "deb".to_string())]),
         };
         let kept = drop_stale(previous, &configured, dist.path()).unwrap();
         assert_eq!(kept.artifacts.len(), 1);
         assert!(kept.archives.is_empty());
+        assert_eq!(kept.packages, [package("x_1_amd64.deb", "deb")]);
         assert_eq!(
             Manifest::read(dist.path()).unwrap(),
             kept,
@@ -632,7 +840,15 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["checksums.txt", "manifest.json", "x_linux_amd64"]);
+        assert_eq!(
+            left,
+            [
+                "checksums.txt",
+                "manifest.json",
+                "x_1_amd64.deb",
+                "x_linux_amd64"
+            ]
+        );
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod tests {
     use super::*;
     use crate::config::{Config, GoMod};
     use crate::plan::{PlanContext, plan};
+    use crate::toolchain::Toolbox;
     use std::path::Path;
 
     #[test]
@@ -66,9 +67,17 @@ mod tests {
             Some(&module),
         )
         .unwrap();
-        let mut ctx = PlanContext::machine(&config, None, None);
+        // A linux/amd64 machine whose PATH holds musl-gcc and nothing else: the static cgo
+        // build of linux/amd64 has its toolchain, the darwin ones have none.
         let host: crate::targets::Target = "linux/amd64".parse().unwrap();
-        ctx.host = crate::plan::Host::Machine(Some(host.platform));
+        let mut ctx = PlanContext {
+            host: crate::plan::Host::Machine(Some(host.platform)),
+            go: crate::targets::GoVersion::LATEST_KNOWN,
+            tools: Toolbox {
+                commands: ["musl-gcc".to_string()].into(),
+                ..Toolbox::default()
+            },
+        };
         let full = plan(&config, &ctx, &[]).unwrap();
 
         let mut p = full.clone();
@@ -100,6 +109,19 @@ mod tests {
         assert!(
             select_local(&mut p, true, false).is_empty(),
             "--target builds what it names"
+        );
+
+        // Without any C compiler, linux/amd64 is left out as well, with the install hint.
+        ctx.tools = Toolbox::default();
+        let mut p = plan(&config, &ctx, &[]).unwrap();
+        let skipped = select_local(&mut p, false, true);
+        assert!(p.jobs.is_empty(), "{:?}", p.jobs);
+        assert_eq!(skipped[0].target, host);
+        assert!(
+            skipped[0].reason.starts_with("--skip-unbuildable: ")
+                && skipped[0].reason.contains("musl"),
+            "{}",
+            skipped[0].reason
         );
     }
 }

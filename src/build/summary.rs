@@ -357,6 +357,7 @@ mod tests {
             manifest: Manifest::default(),
             results,
             archive_failures: Vec::new(),
+            package_failures: Vec::new(),
             interrupted: false,
         }
     }

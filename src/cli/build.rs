@@ -1,4 +1,4 @@
-//! `gocross build [--target T]... [--jobs N] [--out DIR] [--version V] [--no-wait]`: builds the plan's
+//! `gocross build [--target T]... [--jobs N] [--dist DIR] [--version V] [--no-wait]`: builds the plan's
 //! targets into dist/, shows live progress, and prints a summary table.
 
 use super::{Global, Outcome, output};
@@ -7,13 +7,14 @@ use gocross::build::{
     self, BuildOptions, Checks, PlainProgress, Progress, Stamp, TargetOutcome, TerminalProgress,
 };
 use gocross::github::actions;
+use gocross::project::{Missing, Mode};
 use gocross::table::Output;
 use gocross::targets::Target;
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("dist", super::OUT_ALIAS))]
 pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it; `host` is
     /// this machine's own), `local: false` ones too; other targets' entries in an existing
@@ -23,9 +24,8 @@ pub struct Args {
     /// Targets built at the same time. Default: the number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Output directory, relative to the module root (-C). Default: dist.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// The version stamped as {{version}} in ldflags. Default: `git describe --tags`, else
     /// 0.0.0-dev.
     #[arg(long, value_name = "V")]
@@ -60,25 +60,24 @@ pub(super) fn when_busy(no_wait: bool) -> build::WhenBusy {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let (config, defaulted) =
-        gocross::config::load_or_default(global.config.as_deref(), &global.dir)?;
-    if defaulted {
+    // The module and the Go that builds (no Go on PATH stops here, before anything is
+    // written), and the version stamp from git, asked side by side.
+    let (project, stamp) = std::thread::scope(|s| {
+        let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
+        let project = global.open(Mode::Local, Missing::Defaults);
+        (
+            project,
+            stamp.join().expect("the stamp thread does not panic"),
+        )
+    });
+    let project = project?;
+    if project.defaulted {
         output::eprint_line(
             "no gocross.yaml: building the default targets; `gocross ci init` writes them down",
         );
     }
-    let module_go = gocross::config::GoMod::read(&global.dir)
-        .ok()
-        .and_then(|m| m.go);
-    // The Go that builds (no Go on PATH stops here, before anything is written) and the
-    // version stamp from git, asked side by side.
-    let (go, stamp) = std::thread::scope(|s| {
-        let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
-        let go = gocross::gotool::version_string();
-        (go, stamp.join().expect("the stamp thread does not panic"))
-    });
-    let (go, stamp) = (go?, stamp?);
-    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), module_go);
+    let (config, ctx) = (project.config, project.ctx);
+    let (go, stamp) = (project.go?, stamp?);
     let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let configured = if args.targets.is_empty() {
         full_plan.clone()
@@ -99,15 +98,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             skipped.len()
         );
     }
-    let dist = match args.out {
-        Some(out) if out.is_absolute() => out,
-        Some(out) => global.dir.join(out),
-        None => global.dir.join("dist"),
-    };
+    let dist = args.dist.dir(global);
     let jobs = args
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
+    let universal = config.universal_binaries.as_ref().is_some_and(|u| u.value);
     let opts = BuildOptions {
         go,
         module_dir: global.dir.clone(),
@@ -116,8 +112,14 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         stamp,
         checks: Checks::for_config(&config, !args.no_verify),
         when_busy: when_busy(args.no_wait),
-        configured: Some(build::Configured::of(&configured)),
+        configured: Some(build::Configured::of(
+            &configured,
+            universal,
+            config.packages.as_ref().map(|p| &p.value),
+        )),
         clean: args.clean,
+        universal,
+        packages: config.packages.as_ref().map(|p| p.value.clone()),
     };
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions::is_actions();
@@ -174,8 +176,33 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .collect();
         output::print(&format!("archives: {}", names.join(", ")))?;
     }
+    let universal: Vec<&str> = report
+        .manifest
+        .artifacts
+        .iter()
+        .filter(|a| a.target == gocross::universal::TARGET)
+        .map(|a| a.name.as_str())
+        .collect();
+    if !universal.is_empty() {
+        output::print(&format!(
+            "universal (darwin/amd64 + darwin/arm64): {}",
+            universal.join(", ")
+        ))?;
+    }
+    if !report.manifest.packages.is_empty() {
+        let names: Vec<&str> = report
+            .manifest
+            .packages
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        output::print(&format!("packages: {}", names.join(", ")))?;
+    }
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
+    }
+    for (target, format, why) in &report.package_failures {
+        output::eprint_line(&format!("\nerror: {target}: no {format} package: {why}"));
     }
     for r in &report.results {
         if let TargetOutcome::Rejected { artifact, reason } = &r.outcome {

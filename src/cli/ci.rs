@@ -47,6 +47,10 @@ struct InitArgs {
     /// Replace gocross.yaml and the workflow when they exist.
     #[arg(long)]
     force: bool,
+    /// `ci.action` for the new gocross.yaml: the gocross action the workflow runs, pinned
+    /// to a commit (`OWNER/REPO@<40-hex commit>`). Default: this gocross's own commit.
+    #[arg(long, value_name = "OWNER/REPO@SHA")]
+    action: Option<String>,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -97,6 +101,7 @@ fn run_init(global: &Global, args: InitArgs) -> Result<Outcome> {
         targets: args.targets,
         main: args.main,
         force: args.force,
+        action: args.action,
     };
     // Several main packages and no --main: every one as `binaries`; a terminal may untick some.
     let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();

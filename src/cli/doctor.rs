@@ -6,6 +6,7 @@
 use super::{Global, Outcome, output};
 use anyhow::Result;
 use gocross::doctor::{self, Status};
+use gocross::project::{Missing, Mode};
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
 
@@ -24,30 +25,24 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let config = if args.ci {
-        global.load_config()?
+    let (mode, missing) = if args.ci {
+        (Mode::Workflow, Missing::Fail)
     } else {
-        let (config, defaulted) =
-            gocross::config::load_or_default(global.config.as_deref(), &global.dir)?;
-        if defaulted {
-            output::eprint_line(
-                "no gocross.yaml: checking the default targets; `gocross ci init` writes them down",
-            );
-        }
-        config
+        (Mode::Local, Missing::Defaults)
     };
+    let project = global.open(mode, missing)?;
+    if project.defaulted {
+        output::eprint_line(
+            "no gocross.yaml: checking the default targets; `gocross ci init` writes them down",
+        );
+    }
     let go_env = gocross::gotool::env(doctor::GO_ENV);
     let checks = if args.ci {
-        doctor::diagnose_ci(&global.dir, &global.config_path(), &config, &go_env)
+        doctor::diagnose_ci(&global.dir, &global.config_path(), &project.config, &go_env)
     } else {
-        let module_go = gocross::config::GoMod::read(&global.dir)
-            .ok()
-            .and_then(|m| m.go);
-        let ctx =
-            gocross::plan::PlanContext::machine(&config, gocross::gotool::version(), module_go);
-        let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+        let plan = gocross::plan::plan(&project.config, &project.ctx, &args.targets)?;
         gocross::plan::preflight(&plan, &global.dir)?;
-        doctor::diagnose(&plan, &go_env, module_go)
+        doctor::diagnose(&plan, &go_env, project.module_go())
     };
     if args.json {
         output::print_json(&checks)?;

@@ -1,5 +1,5 @@
-//! `gocross image build [--out DIR]`, `gocross image push [--tag T]... [--repository R]
-//! [--insecure]` and `gocross image dockerfile [--output FILE]`: the container image of the
+//! `gocross image build [--dist DIR] [--layout DIR]`, `gocross image push [--tag T]...
+//! [--repository R] [--insecure]` and `gocross image dockerfile [--output FILE]`: the container image of the
 //! verified Linux binaries in dist/.
 
 use super::{Global, Outcome, output};
@@ -36,12 +36,11 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct BuildArgs {
-    /// The build's output directory, relative to the module root. Default: dist.
-    #[arg(long, value_name = "DIR")]
-    dist: Option<PathBuf>,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Where to write the layout. Default: <dist>/image.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[arg(long, alias = "out", value_name = "DIR")]
+    layout: Option<PathBuf>,
     /// Plain HTTP to the base image's registry (loopback hosts always use it).
     #[arg(long)]
     insecure: bool,
@@ -65,9 +64,8 @@ struct PushArgs {
     /// Plain HTTP to the registry (loopback hosts always use it).
     #[arg(long)]
     insecure: bool,
-    /// The build's output directory. Default: dist.
-    #[arg(long, value_name = "DIR")]
-    dist: Option<PathBuf>,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// The layout to push. Default: <dist>/image.
     #[arg(long, value_name = "DIR")]
     layout: Option<PathBuf>,
@@ -78,9 +76,9 @@ struct PushArgs {
 
 #[derive(Debug, clap::Args)]
 struct DockerfileArgs {
-    /// The build's output directory, as the Dockerfile's COPY sources name it. Default: dist.
-    #[arg(long, value_name = "DIR")]
-    dist: Option<PathBuf>,
+    /// The build's output directory, as the Dockerfile's COPY sources name it.
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Write here instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -94,11 +92,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
 }
 
-fn under(global: &Global, dir: Option<PathBuf>, default: &str) -> PathBuf {
-    match dir {
-        Some(d) if d.is_absolute() => d,
-        Some(d) => global.dir.join(d),
-        None => global.dir.join(default),
+/// `path` as given when absolute, else relative to the module root.
+fn under(global: &Global, path: PathBuf) -> PathBuf {
+    if path.is_absolute() {
+        path
+    } else {
+        global.dir.join(path)
     }
 }
 
@@ -129,9 +128,9 @@ fn registry_for(host: &str, insecure: bool) -> Result<registry::Registry> {
 fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
     let config = global.load_config()?;
     let image = image::image_config(&config)?;
-    let dist = under(global, args.dist, "dist");
-    let out = match args.out {
-        Some(o) => under(global, Some(o), "dist"),
+    let dist = args.dist.dir(global);
+    let out = match args.layout {
+        Some(l) => under(global, l),
         None => dist.join(image::LAYOUT_DIR),
     };
     let manifest = Manifest::read(&dist)?;
@@ -198,9 +197,9 @@ fn build(global: &Global, args: BuildArgs) -> Result<Outcome> {
 fn push(global: &Global, args: PushArgs) -> Result<Outcome> {
     let config = global.load_config()?;
     let image = image::image_config(&config)?;
-    let dist = under(global, args.dist, "dist");
+    let dist = args.dist.dir(global);
     let layout_dir = match args.layout {
-        Some(l) => under(global, Some(l), "dist"),
+        Some(l) => under(global, l),
         None => dist.join(image::LAYOUT_DIR),
     };
     let layout =
@@ -256,12 +255,11 @@ fn version_and_commit(layout: &Layout, dist: &Path) -> (String, String) {
         let bytes = layout.blob(d.digest().as_ref(), Some(d.size())).ok()?;
         let index: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let a = index.get("annotations")?;
-        let get = |k: &str| {
-            a.get(format!("org.opencontainers.image.{k}"))
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        Some((get("version")?, get("revision").unwrap_or_default()))
+        let get = |k: &str| a.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        Some((
+            get(oci_spec::image::ANNOTATION_VERSION)?,
+            get(oci_spec::image::ANNOTATION_REVISION).unwrap_or_default(),
+        ))
     };
     from_layout()
         .or_else(|| Manifest::read(dist).ok().map(|m| (m.version, m.commit)))
@@ -292,8 +290,11 @@ fn warn_unverified(selected: &[image::Selected], labelled: bool) {
 fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let config: Config = global.load_config()?;
     let image = image::image_config(&config)?;
-    let dist_arg = args.dist.unwrap_or_else(|| PathBuf::from("dist"));
-    let dist = under(global, Some(dist_arg.clone()), "dist");
+    let dist = args.dist.dir(global);
+    let copy_from = args
+        .dist
+        .dist
+        .unwrap_or_else(|| PathBuf::from(gocross::project::DIST_DIR));
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));
@@ -312,11 +313,11 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
         &spec.binary_path,
         &spec.entrypoint,
         spec.user,
-        &dist_arg.to_string_lossy(),
+        &copy_from.to_string_lossy(),
     );
     match args.output {
         Some(path) => {
-            let path = under(global, Some(path), "Dockerfile");
+            let path = under(global, path);
             gocross::manifest::write_atomic(&path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }

@@ -181,10 +181,44 @@ impl Global {
         Ok(config::load(self.config.as_deref(), &self.dir)?)
     }
 
+    /// The module opened for planning in `mode` ([`gocross::project::open`]).
+    pub fn open(
+        &self,
+        mode: gocross::project::Mode,
+        missing: gocross::project::Missing,
+    ) -> Result<gocross::project::Project> {
+        Ok(gocross::project::open(
+            &self.dir,
+            self.config.as_deref(),
+            mode,
+            missing,
+        )?)
+    }
+
     /// The config when there is one, for the commands that start from artifacts (`verify`,
     /// `audit`, `release`, `report`); a broken one is an error.
     pub fn optional_config(&self) -> Result<Option<Config>> {
         Ok(config::load_optional(self.config.as_deref(), &self.dir)?)
+    }
+}
+
+/// `--dist DIR`, the build's output directory, as every command that writes or reads it takes
+/// it. `build` and `test` also take it as `--out`, its former name there
+/// ([`OUT_ALIAS`]).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DistArg {
+    /// The build's output directory, relative to the module root (-C). Default: dist.
+    #[arg(long = "dist", value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+}
+
+/// The hidden alias `--out` of [`DistArg`], for `#[command(mut_arg("dist", OUT_ALIAS))]`.
+pub const OUT_ALIAS: fn(clap::Arg) -> clap::Arg = |arg| arg.alias("out");
+
+impl DistArg {
+    /// The directory ([`gocross::project::dist_dir`]).
+    pub fn dir(&self, global: &Global) -> PathBuf {
+        gocross::project::dist_dir(&global.dir, self.dist.as_deref())
     }
 }
 
@@ -195,4 +229,51 @@ fn timeout_arg(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("`{s}` is not a number of seconds"))?;
     config::timeout_seconds(seconds)?;
     Ok(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::{CommandFactory, Parser};
+    use std::path::Path;
+
+    /// clap's own consistency checks over every subcommand (no flag defined twice).
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// `--dist` names the build's output in every command; `--out` still works in `build`
+    /// and `test`, and still names the layout in `image build`.
+    #[test]
+    fn dist_is_one_flag_and_out_an_alias() {
+        for line in [
+            "gocross build --dist d",
+            "gocross build --out d",
+            "gocross test --out d",
+            "gocross release --dist d",
+            "gocross report --dist d",
+            "gocross image build --dist d --out l",
+            "gocross image push --dist d --layout l",
+            "gocross image dockerfile --dist d",
+        ] {
+            let cli =
+                Cli::try_parse_from(line.split(' ')).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let debug = format!("{cli:?}");
+            assert!(debug.contains(r#"dist: Some("d")"#), "{line}: {debug}");
+            if line.ends_with(" l") {
+                assert!(debug.contains(r#"layout: Some("l")"#), "{line}: {debug}");
+            }
+        }
+        let help = Cli::command()
+            .find_subcommand_mut("build")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("--dist") && !help.contains("--out"), "{help}");
+        assert_eq!(
+            gocross::project::dist_dir(Path::new("/m"), None),
+            Path::new("/m/dist")
+        );
+    }
 }

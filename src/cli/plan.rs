@@ -4,9 +4,10 @@
 
 use super::{Global, Outcome, output};
 use anyhow::Result;
-use gocross::plan::{self, PlanContext};
+use gocross::plan;
+use gocross::project::{Missing, Mode, Project};
 use gocross::table::{Output, Table};
-use gocross::targets::{GoVersion, Goos, Target, runners};
+use gocross::targets::{Goos, Target, runners};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,15 +23,8 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    let config = global.load_config()?;
-    let module_go = gocross::config::GoMod::read(&global.dir)
-        .ok()
-        .and_then(|m| m.go);
-    let ctx = if args.ci {
-        PlanContext::runners(module_go.unwrap_or(GoVersion::LATEST_KNOWN))
-    } else {
-        PlanContext::machine(&config, gocross::gotool::version(), module_go)
-    };
+    let mode = if args.ci { Mode::Workflow } else { Mode::Local };
+    let Project { config, ctx, .. } = global.open(mode, Missing::Fail)?;
     let plan = plan::plan(&config, &ctx, &args.targets)?;
     plan::preflight(&plan, &global.dir)?;
     if args.json {

@@ -3,12 +3,16 @@
 
 use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
+use gocross::channels;
 use gocross::config::ReleaseConfig;
 use gocross::github::actions;
+use gocross::github::client::{Endpoints, Repo, RetryPolicy, Token};
 use gocross::github::release::{self, AssetAction, ReleaseOptions, ReleaseReport};
 use gocross::manifest::Manifest;
 use gocross::table::Output;
+use gocross::universal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     allow_version_mismatch: bool,
     /// The directory `gocross build` wrote (manifest.json, checksums.txt, binaries).
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    dist: PathBuf,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Leave the release as a draft (also `release: {draft: true}` in gocross.yaml).
     #[arg(long)]
     draft: bool,
@@ -69,7 +73,26 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .flat_map(|c| c.targets())
         .map(|t| t.to_string())
         .collect();
-    let dist = global.dir.join(&args.dist);
+    let dist = args.dist.dir(global);
+    // Legs of one target each (the workflow's release job): the universal binaries are made
+    // here, from the legs' verified darwin binaries.
+    if let Some(c) = &config
+        && c.universal_binaries.as_ref().is_some_and(|u| u.value)
+    {
+        let darwin: Vec<_> = c
+            .targets()
+            .into_iter()
+            .filter(universal::is_slice)
+            .collect();
+        let ctx = gocross::plan::PlanContext::machine(c, None, None);
+        let plan = gocross::plan::plan(c, &ctx, &darwin)?;
+        if universal::release_leg(&dist, &global.dir, &plan, &tag)? {
+            output::eprint_line(&format!(
+                "universal binaries: joined the darwin legs' binaries into {}/",
+                dist.join(universal::LEG_DIR).display()
+            ));
+        }
+    }
     let manifest = Manifest::read(&dist)?;
     let mut expected = release::expected_assets(
         &dist,
@@ -84,9 +107,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if args.prepare {
         output::print(&format!(
             "{} is ready for release {tag}: {} assets, {} written\n",
-            args.dist.display(),
+            dist.display(),
             expected.len(),
-            args.dist.join(gocross::manifest::CHECKSUMS_FILE).display()
+            dist.join(gocross::manifest::CHECKSUMS_FILE).display()
         ))?;
         return Ok(Outcome::Success);
     }
@@ -99,6 +122,35 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         && let Some(bundle) = release::signature_bundle(&dist, checksums)?
     {
         expected.push(bundle);
+    }
+    // The tap's and the bucket's files, written to dist/ before the release's first request,
+    // which an unset token variable stops.
+    let prepared = match &config {
+        Some(c) if c.homebrew.is_some() || c.scoop.is_some() => {
+            let repository = Repo::from_arg_or_env(args.repo.as_deref())?;
+            let server = env("GITHUB_SERVER_URL")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "https://github.com".to_string());
+            let release = channels::Release {
+                manifest: &manifest,
+                assets: &expected,
+                tag: &tag,
+                repository: &repository,
+                server: &server,
+            };
+            channels::prepare(c, &release, &dist)?
+        }
+        _ => Vec::new(),
+    };
+    for p in &prepared {
+        output::eprint_line(&format!(
+            "{}: wrote {}",
+            p.section,
+            p.local
+                .strip_prefix(&global.dir)
+                .unwrap_or(&p.local)
+                .display()
+        ));
     }
     let user_notes = match &args.notes {
         Some(path) => {
@@ -120,9 +172,31 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .ok()
             .filter(|s| !s.trim().is_empty()),
     };
+    let draft = opts.draft;
     let report = github::runtime()?.block_on(async {
         let client = github::client(args.repo.as_deref())?;
-        anyhow::Ok(release::publish(&client, &expected, &opts).await?)
+        let report = release::publish(&client, &expected, &opts).await?;
+        for p in &prepared {
+            let whither = format!("{} in {}", p.path, p.repository);
+            if draft {
+                output::eprint_line(&format!(
+                    "{}: {whither} not pushed: the release is a draft, whose assets cannot be downloaded; publish it, then run this again",
+                    p.section
+                ));
+                continue;
+            }
+            Token::new(&p.token)?.mask_in_actions()?;
+            let outcome = channels::push(
+                p,
+                Endpoints::from_env()?,
+                RetryPolicy::from_env()?,
+                Arc::new(|line: &str| output::eprint_line(line)),
+            )
+            .await
+            .with_context(|| format!("the release is published, but {whither} is not updated; run this again"))?;
+            output::eprint_line(&format!("{}: {whither}: {}", p.section, outcome.as_str()));
+        }
+        anyhow::Ok(report)
     })?;
     actions::set_output("release-url", &report.url)?;
     actions::append_summary(&summary_markdown(&report))?;

@@ -11,13 +11,12 @@ use gocross::gotest::TestReport;
 use gocross::manifest::Manifest;
 use gocross::table::Output;
 use serde::Serialize;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The directory `gocross build` wrote (manifest.json).
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    dist: PathBuf,
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Also write one pull-request comment, updated in place on later runs.
     #[arg(long)]
     comment: bool,
@@ -43,7 +42,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         .as_ref()
         .map(report::configured_targets)
         .unwrap_or_default();
-    let dist = global.dir.join(&args.dist);
+    let dist = args.dist.dir(global);
     let legs = Manifest::read_legs(&dist)?;
     let tests = TestReport::read_legs(&dist)?;
     let report = report::summarize(

@@ -9,13 +9,14 @@ use gocross::github::actions as gha;
 use gocross::gotest::{
     self, FailureGroup, ModuleInfo, TargetTests, TestOptions, TestOutcome, TestReport, actions,
 };
+use gocross::project::{Missing, Mode};
 use gocross::table::{Output, Table};
 use gocross::targets::Target;
 use std::io::Write;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("dist", super::OUT_ALIAS))]
 pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it). Default:
     /// gocross.yaml's `test.targets`, else every configured target.
@@ -31,9 +32,9 @@ pub struct Args {
     /// Package patterns (default: `test.packages`, else ./...).
     #[arg(long = "package", short = 'p', value_name = "PATTERN")]
     packages: Vec<String>,
-    /// Where tests.json is written, relative to the module root (-C). Default: dist.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    /// Where tests.json is written: the build's output directory.
+    #[command(flatten)]
+    dist: super::DistArg,
     /// Print the run as JSON (the shape of dist/tests.json).
     #[arg(long)]
     json: bool,
@@ -54,15 +55,15 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     {
         anyhow::bail!("{why}");
     }
-    let config = global.load_config()?;
-    let gomod = gocross::config::GoMod::read(&global.dir).with_context(|| {
+    let project = global.open(Mode::Local, Missing::Fail)?;
+    let (config, ctx) = (project.config, project.ctx);
+    let gomod = project.gomod.with_context(|| {
         format!(
             "`gocross test` runs in a Go module: cannot read {}",
             global.dir.join("go.mod").display()
         )
     })?;
-    let go = gocross::gotool::version_string()?;
-    let ctx = gocross::plan::PlanContext::machine(&config, go.parse().ok(), gomod.go);
+    let go = project.go?;
     let plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let jobs = gotest::select(&plan, !args.targets.is_empty());
     let module_dir = std::fs::canonicalize(&global.dir)
@@ -92,11 +93,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             let _ = out.flush();
         }
     });
-    let dist = match &args.out {
-        Some(out) if out.is_absolute() => out.clone(),
-        Some(out) => global.dir.join(out),
-        None => global.dir.join("dist"),
-    };
+    let dist = args.dist.dir(global);
     // tests.json is merged with the one already there: one writer of dist/ at a time.
     let lock =
         gocross::build::DistLock::take(&dist, super::build::when_busy(args.no_wait), &mut |pid| {

@@ -17,8 +17,8 @@ pub struct Args {
     /// The target the binary is for.
     #[arg(long, short = 't', value_name = "GOOS/GOARCH[/VARIANT]")]
     target: Target,
-    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout`, else 60;
-    /// at most six hours).
+    /// Seconds before the run is killed (default: gocross.yaml's `verify.timeout` for the
+    /// target, an override's first, else 60; at most six hours).
     #[arg(long, value_parser = super::timeout_arg)]
     timeout: Option<u64>,
     /// Regular expression stdout must match (default: gocross.yaml's `verify.expect`).
@@ -49,9 +49,11 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     if let Some(missing) = args.files.iter().find(|f| !f.is_file()) {
         anyhow::bail!("{} is not a file", missing.display());
     }
+    // The settings `gocross build` verifies the target's binaries with: the top-level
+    // `verify:` and the target's overrides.
     let mut settings = global
         .optional_config()?
-        .and_then(|c| c.verify)
+        .and_then(|c| gocross::plan::verify_settings(&c, &args.target))
         .unwrap_or_default();
     merge(&mut settings, &args);
     let mut outcome = Outcome::Success;

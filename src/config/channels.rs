@@ -78,17 +78,27 @@ pub struct PackagesConfig {
     #[serde(deserialize_with = "description")]
     pub description: String,
     /// The license, as an SPDX identifier (`MIT`, `Apache-2.0`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_line")]
     pub license: Option<String>,
     /// The project's home page URL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_line")]
     pub homepage: Option<String>,
     /// Extra files of the package, besides the binaries.
     #[serde(default)]
     pub contents: Vec<PackageFile>,
-    /// Package dependencies per format, e.g. `{deb: [ca-certificates]}`.
-    #[serde(default)]
+    /// Package dependencies per format, e.g. `{deb: [ca-certificates]}`, each as the
+    /// format writes one: deb `name (>= 1.2)` (Debian's `Depends`), rpm `name >= 1.2` (a
+    /// spec file's `Requires`), apk `name>=1.2` (`.PKGINFO`'s `depend`).
+    #[serde(default, deserialize_with = "depends")]
     pub depends: BTreeMap<PackageFormat, Vec<String>>,
+}
+
+impl PackagesConfig {
+    /// The packages' name: `name`, else `project` (which the config's rules checked is a
+    /// package name then).
+    pub fn name_or<'a>(&'a self, project: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(project)
+    }
 }
 
 /// One extra file of a package (`packages.contents` entries).
@@ -195,8 +205,45 @@ fn package_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     validate::optional(d, package_name_rule)
 }
 
+/// A value a package writes into a line of its metadata (a deb's control file, an apk's
+/// `.PKGINFO`), where a line break would start another field: one line, no control
+/// characters.
+fn one_line(s: &str) -> Result<(), String> {
+    if s.chars().any(char::is_control) {
+        Err(format!(
+            "`{}` holds a line break or a control character: write it on one line",
+            s.escape_debug()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn optional_line<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    validate::optional(d, |s: &String| one_line(s))
+}
+
+fn depends<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<PackageFormat, Vec<String>>, D::Error> {
+    validate::checked(d, |depends: &BTreeMap<PackageFormat, Vec<String>>| {
+        for (format, entries) in depends {
+            for entry in entries {
+                if entry.trim().is_empty() {
+                    return Err(format!(
+                        "`{format}` lists an empty dependency: name a package"
+                    ));
+                }
+                one_line(entry)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 fn maintainer<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     validate::checked(d, |m: &String| {
+        one_line(m)?;
         let m = m.trim();
         let well_formed = m.split_once(" <").is_some_and(|(name, rest)| {
             !name.trim().is_empty() && rest.ends_with('>') && rest.contains('@')
@@ -343,6 +390,19 @@ pub(super) fn validate(
                 &packages.referenced,
                 "key `packages`: no linux target is configured, so there is nothing to package: add one (linux/amd64), or remove this".to_string(),
             ));
+        }
+        for format in &packages.value.formats {
+            if let Some(t) = targets
+                .iter()
+                .find(|t| t.goos() == Goos::Linux && crate::package::arch(*format, t).is_none())
+            {
+                return Err(at(
+                    &packages.referenced,
+                    format!(
+                        "key `packages.formats`: {format} has no architecture for {t}: remove {format}, or the target"
+                    ),
+                ));
+            }
         }
         if packages.value.name.is_none() && !is_package_name(&config.project) {
             return Err(at(

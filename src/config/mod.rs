@@ -65,22 +65,19 @@ pub const DEFAULT_TARGETS: &[&str] = &[
 ];
 
 /// Environment variables the plan derives from the target, `cgo` and `cc`; `env:` may not set
-/// them.
-pub const PLAN_OWNED_ENV: &[&str] = &[
-    "GOOS",
-    "GOARCH",
-    "GOARM",
-    "GOAMD64",
-    "GOARM64",
-    "GO386",
-    "GOMIPS",
-    "GOMIPS64",
-    "GOPPC64",
-    "GORISCV64",
-    "CGO_ENABLED",
-    "CC",
-    "CXX",
-];
+/// them: GOOS, GOARCH, every sub-architecture variable of [`targets::ARCHES`] (GOARM,
+/// GOAMD64, ...), CGO_ENABLED, CC and CXX.
+pub static PLAN_OWNED_ENV: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut vars = vec!["GOOS", "GOARCH"];
+        for var in targets::ARCHES.iter().filter_map(|a| a.variant_var) {
+            if !vars.contains(&var) {
+                vars.push(var);
+            }
+        }
+        vars.extend(["CGO_ENABLED", "CC", "CXX"]);
+        vars
+    });
 
 /// The whole of `gocross.yaml`. Field docs are the reference (they also become the JSON
 /// Schema's descriptions, printed by `gocross schema`).

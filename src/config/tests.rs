@@ -630,3 +630,27 @@ fn channels_refuse_what_cannot_ship_with_the_fix() {
     let (_, _, message) = error(&format!("version: 1\nproject: Hello_World\n{PACKAGES}"));
     assert!(message.contains("set `name: hello-world`"), "{message}");
 }
+
+#[test]
+fn the_plan_owns_every_variable_it_derives_from_the_target() {
+    let mut owned: Vec<&str> = PLAN_OWNED_ENV.to_vec();
+    owned.sort_unstable();
+    assert_eq!(
+        owned,
+        [
+            "CC",
+            "CGO_ENABLED",
+            "CXX",
+            "GO386",
+            "GOAMD64",
+            "GOARCH",
+            "GOARM",
+            "GOARM64",
+            "GOMIPS",
+            "GOMIPS64",
+            "GOOS",
+            "GOPPC64",
+            "GORISCV64",
+        ]
+    );
+}

@@ -172,7 +172,7 @@ pub fn owned_flag(flag: &str) -> Option<&'static str> {
     let name = name.split_once('=').map_or(name, |(n, _)| n);
     match (flag.starts_with('-'), name) {
         (true, "o") => {
-            Some("gocross names the binaries: set `project` (and `--out` for the directory)")
+            Some("gocross names the binaries: set `project` (and `--dist` for the directory)")
         }
         (true, "C") => Some("gocross builds in the module root: run `gocross -C DIR`"),
         (true, "toolexec" | "exec" | "overlay") => Some(

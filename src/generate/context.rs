@@ -517,7 +517,7 @@ impl WorkflowContext {
         } else {
             go_versions.iter().map(Some).collect()
         };
-        let dist = layout.in_module("dist");
+        let dist = layout.in_module(crate::project::DIST_DIR);
         let mut legs = Vec::new();
         let mut verify_legs = Vec::new();
         for job in &plan.jobs {
@@ -555,7 +555,7 @@ impl WorkflowContext {
                         files: job
                             .binaries
                             .iter()
-                            .map(|b| format!("dist/{}", b.output))
+                            .map(|b| format!("{}/{}", crate::project::DIST_DIR, b.output))
                             .collect::<Vec<_>>()
                             .join(" "),
                         go: leg.go.clone(),

@@ -10,7 +10,6 @@ use crate::config::{self, Config, GoMod};
 use crate::goreleaser::{self, Imported, Note, Rename};
 use crate::targets;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What `gocross ci init` is asked for.
@@ -28,6 +27,9 @@ pub struct InitRequest {
     pub main: Option<String>,
     /// Replace gocross.yaml and the workflow when they exist (`--force`).
     pub force: bool,
+    /// `ci.action` of a new gocross.yaml (`--action`, `OWNER/REPO@<40-hex commit>`): the
+    /// gocross action the workflow runs; `None` pins the commit this gocross was built from.
+    pub action: Option<String>,
 }
 
 /// What `gocross ci init` writes.
@@ -82,6 +84,7 @@ pub fn init(
         let imported = goreleaser::import_file(file, Some(&gomod))
             .map_err(|e| GenerateError::Module(e.to_string()))?;
         let mut init = InitConfig::imported(&gomod, &imported, branch);
+        init.action = req.action.clone();
         init.imported_from = file.file_name().map(|n| n.to_string_lossy().into_owned());
         let mains: Vec<&str> = if imported.binaries.is_empty() {
             vec![imported.main.as_deref().unwrap_or(".")]
@@ -108,16 +111,17 @@ pub fn init(
             targets::expand(t).map_err(|e| GenerateError::Module(format!("--targets: {e}")))?;
         }
         let mut init = InitConfig::new(&gomod, &mains, targets, branch)?;
+        init.action = req.action.clone();
         let mains: Vec<&str> = mains.iter().map(String::as_str).collect();
         init.verify = Some(verify_for(dir, &mains));
         let text = init.render()?;
         let config = Config::parse(&text, &req.config_path, Some(&gomod))?;
         (config, Some(text))
     } else {
-        if !req.targets.is_empty() || req.main.is_some() {
+        if !req.targets.is_empty() || req.main.is_some() || req.action.is_some() {
             return Err(GenerateError::Exists {
                 path: req.config_path.clone(),
-                hint: " (--targets and --main only shape a new gocross.yaml; or edit it)",
+                hint: " (--targets, --main and --action only shape a new gocross.yaml; or edit it)",
             });
         }
         (Config::load_from(&req.config_path, dir)?, None)
@@ -288,38 +292,25 @@ pub fn default_branch(repo_root: &Path) -> Option<String> {
     .or_else(|| read_ref(&git_dir.join("HEAD"), "refs/heads/"))
 }
 
-/// The values of a first gocross.yaml. `None` and empty values are left out of the file
-/// (gocross's defaults).
+/// The values of a first gocross.yaml, as `templates/gocross.yaml` renders them. `None` and
+/// empty values are left out of the file (gocross's defaults).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct InitConfig {
     /// The module path, for the header comment.
     pub module: String,
     /// The GoReleaser file it was imported from, for the header comment.
     pub imported_from: Option<String>,
-    pub project: Option<String>,
-    /// The main package, `None` for the default `.`.
-    pub main: Option<String>,
-    /// `binaries:` (imported), empty for one binary.
-    pub binaries: Vec<goreleaser::Binary>,
-    /// The targets to write, as given.
+    /// The build and release settings: imported from a GoReleaser file, or, for a new
+    /// config, only `main` (`None` for the default `.`) or `binaries`.
+    #[serde(flatten)]
+    pub values: Imported,
+    /// The targets to write, as given (groups included).
     pub targets: Vec<String>,
-    pub cgo: bool,
-    pub static_link: Option<bool>,
-    pub ldflags: Option<String>,
-    pub flags: Option<Vec<String>>,
-    pub tags: Vec<String>,
-    pub env: BTreeMap<String, String>,
-    pub upx: bool,
-    pub overrides: Vec<goreleaser::Override>,
     pub verify: Option<InitVerify>,
-    pub archives: Option<goreleaser::Archives>,
-    pub packages: Option<goreleaser::Packages>,
-    pub universal_binaries: bool,
-    pub homebrew: Option<goreleaser::Channel>,
-    pub scoop: Option<goreleaser::Channel>,
-    pub release: Option<InitRelease>,
     /// Push branches, empty for the default `[main]`.
     pub branches: Vec<String>,
+    /// `ci.action`, `None` for the action at the commit of this gocross.
+    pub action: Option<String>,
 }
 
 /// `verify:` of a first gocross.yaml.
@@ -328,15 +319,6 @@ pub struct InitVerify {
     pub args: Vec<String>,
     /// One code, or the codes that pass.
     pub exit_codes: Vec<i32>,
-}
-
-/// `release:` of an imported gocross.yaml, written when one of them is not the default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InitRelease {
-    pub enabled: bool,
-    pub checksums: bool,
-    pub draft: bool,
-    pub sign: bool,
 }
 
 impl InitConfig {
@@ -373,11 +355,14 @@ impl InitConfig {
         }
         Ok(InitConfig {
             module: module.module.clone(),
-            main: match mains {
-                [one] if one != "." => Some(one.clone()),
-                _ => None,
+            values: Imported {
+                main: match mains {
+                    [one] if one != "." => Some(one.clone()),
+                    _ => None,
+                },
+                binaries,
+                ..Imported::default()
             },
-            binaries,
             targets,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
             ..InitConfig::default()
@@ -391,34 +376,10 @@ impl InitConfig {
         imported: &Imported,
         default_branch: Option<String>,
     ) -> InitConfig {
-        let release =
-            (imported.release_disabled || imported.no_checksums || imported.draft || imported.sign)
-                .then_some(InitRelease {
-                    enabled: !imported.release_disabled,
-                    checksums: !imported.no_checksums,
-                    draft: imported.draft,
-                    sign: imported.sign,
-                });
         InitConfig {
             module: module.module.clone(),
-            project: imported.project.clone(),
-            main: imported.main.clone(),
-            binaries: imported.binaries.clone(),
+            values: imported.clone(),
             targets: imported.targets.iter().map(ToString::to_string).collect(),
-            cgo: imported.cgo,
-            static_link: imported.static_link,
-            ldflags: imported.ldflags.clone(),
-            flags: imported.flags.clone(),
-            tags: imported.tags.clone(),
-            env: imported.env.clone(),
-            upx: imported.upx,
-            overrides: imported.overrides.clone(),
-            archives: imported.archives.clone(),
-            packages: imported.packages.clone(),
-            universal_binaries: imported.universal_binaries,
-            homebrew: imported.homebrew.clone(),
-            scoop: imported.scoop.clone(),
-            release,
             branches: default_branch.filter(|b| b != "main").into_iter().collect(),
             ..InitConfig::default()
         }

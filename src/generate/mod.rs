@@ -125,6 +125,14 @@ pub struct Workflow {
     pub legs: usize,
 }
 
+/// The Go release the workflow sets up ([`go_release`]) and the context its plan is made
+/// with: each job on its GitHub runner, planned for that release.
+pub fn workflow_context(config: &Config, gomod: Option<&GoMod>) -> (String, PlanContext) {
+    let go = go_release(config, gomod);
+    let ctx = PlanContext::runners(context::planned_go(&go));
+    (go, ctx)
+}
+
 impl Workflow {
     /// Renders the workflow of the module in `module_dir` with `config` (read from
     /// `config_path`): the Go release from the config or go.mod, the plan for GitHub's runners,
@@ -138,7 +146,7 @@ impl Workflow {
         config: &Config,
     ) -> Result<Workflow, GenerateError> {
         let gomod = GoMod::read(module_dir).ok();
-        let go = go_release(config, gomod.as_ref());
+        let (go, ctx) = workflow_context(config, gomod.as_ref());
         if let Some(minimum) = gomod.as_ref().and_then(|m| m.go) {
             let releases = std::iter::once(&go).chain(&config.ci.go_versions);
             for release in releases {
@@ -153,7 +161,6 @@ impl Workflow {
                 }
             }
         }
-        let ctx = PlanContext::runners(context::planned_go(&go));
         let plan = plan::plan(config, &ctx, &[])?;
         plan.buildable()?;
         let repo_root = repository_root(module_dir);

@@ -37,7 +37,8 @@ mod schema;
 mod targets;
 pub mod template;
 
-use crate::config::{ConfigError, GoMod, PLAN_OWNED_ENV, is_safe_name};
+// gocross's default archive name is also what GoReleaser's default name template gives.
+use crate::config::{ConfigError, DEFAULT_ARCHIVE_NAME, GoMod, PLAN_OWNED_ENV, is_safe_name};
 use crate::targets::Target;
 pub use channels::{Channel, PackageFile, Packages};
 use schema::{ArchiveFile, Build, GoReleaserConfig, Key, Scalar, Words, line_of};
@@ -63,11 +64,11 @@ pub fn find(module_dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// gocross's default archive name, which GoReleaser's default name template also gives.
-pub const DEFAULT_ARCHIVE_NAME: &str = "{{project}}_{{version}}_{{goos}}_{{goarch}}{{variant}}";
-
-/// A GoReleaser config in gocross's terms: the values of the gocross.yaml to write.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A GoReleaser config in gocross's terms: the values of the gocross.yaml to write, as
+/// `templates/gocross.yaml` takes them (through [`crate::generate::init::InitConfig`], which
+/// adds what `gocross ci init` decides besides; a first gocross.yaml without GoReleaser fills
+/// the main packages only).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Imported {
     /// `project:`; `None` leaves gocross's default (the module's name).
     pub project: Option<String>,
@@ -76,7 +77,9 @@ pub struct Imported {
     /// `binaries:`, when the project ships several, or one named other than the project.
     /// Empty: one binary named `project`, built from `main`.
     pub binaries: Vec<Binary>,
-    /// `targets:`, in GoReleaser's order.
+    /// `targets:`, in GoReleaser's order (written by [`crate::generate::init::InitConfig`],
+    /// which also writes targets that are not imported).
+    #[serde(skip)]
     pub targets: Vec<Target>,
     pub cgo: bool,
     /// `static: false` for cgo builds, which GoReleaser links dynamically.
@@ -109,8 +112,10 @@ pub struct Imported {
     /// `release.sign: true` (a cosign `signs` entry on the checksums file).
     pub sign: bool,
     /// What could not be carried over, in file order.
+    #[serde(skip)]
     pub notes: Vec<Note>,
     /// The release assets whose names change, in target order.
+    #[serde(skip)]
     pub renames: Vec<Rename>,
 }
 
@@ -1618,7 +1623,7 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
         ["includes" | "variables" | "template_files", ..] => {
             Err("gocross reads this file alone: write what it includes into gocross.yaml by hand")
         }
-        ["dist", ..] => Err("gocross builds into dist/ (`gocross build --out DIR`)"),
+        ["dist", ..] => Err("gocross builds into dist/ (`gocross build --dist DIR`)"),
         _ => Err("gocross has no equivalent"),
     }
 }

@@ -17,6 +17,7 @@ use super::layout::{Blobs, REF_NAME};
 use super::select::Selected;
 use crate::targets::{OciPlatform, Target};
 use oci_spec::image::{
+    ANNOTATION_BASE_IMAGE_DIGEST, ANNOTATION_BASE_IMAGE_NAME, ANNOTATION_CREATED, ANNOTATION_TITLE,
     Arch, ConfigBuilder, Descriptor, HistoryBuilder, ImageConfiguration, ImageConfigurationBuilder,
     ImageIndex, ImageIndexBuilder, ImageManifestBuilder, MediaType, Os, Platform, PlatformBuilder,
     RootFsBuilder,
@@ -147,12 +148,9 @@ pub fn assemble(
                 diff_ids.extend(bp.config.rootfs().diff_ids().iter().cloned());
                 history.extend(bp.config.history().clone().unwrap_or_default());
                 config_base = Some(bp.config.clone());
+                annotations.insert(ANNOTATION_BASE_IMAGE_NAME.to_string(), base.name.clone());
                 annotations.insert(
-                    "org.opencontainers.image.base.name".to_string(),
-                    base.name.clone(),
-                );
-                annotations.insert(
-                    "org.opencontainers.image.base.digest".to_string(),
+                    ANNOTATION_BASE_IMAGE_DIGEST.to_string(),
                     bp.manifest_digest.clone(),
                 );
             }
@@ -204,7 +202,7 @@ pub fn assemble(
         let sbom_layer = {
             let mut d = blobs.put(MediaType::Other(SBOM_MEDIA_TYPE.into()), sbom_bytes);
             d.set_annotations(Some(HashMap::from([(
-                "org.opencontainers.image.title".to_string(),
+                ANNOTATION_TITLE.to_string(),
                 crate::build::sbom_name(&s.artifact.name),
             )])));
             d
@@ -219,7 +217,7 @@ pub fn assemble(
             .layers(vec![sbom_layer])
             .subject(subject)
             .annotations(HashMap::from([(
-                "org.opencontainers.image.created".to_string(),
+                ANNOTATION_CREATED.to_string(),
                 facts.created.clone(),
             )]))
             .build()
@@ -238,16 +236,13 @@ pub fn assemble(
     }
     let mut index_annotations: HashMap<String, String> = labels
         .iter()
-        .filter(|(k, _)| k.starts_with("org.opencontainers.image."))
+        .filter(|(k, _)| k.starts_with(super::labels::OCI_PREFIX))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if let Some(base) = base {
+        index_annotations.insert(ANNOTATION_BASE_IMAGE_NAME.into(), base.name.clone());
         index_annotations.insert(
-            "org.opencontainers.image.base.name".into(),
-            base.name.clone(),
-        );
-        index_annotations.insert(
-            "org.opencontainers.image.base.digest".into(),
+            ANNOTATION_BASE_IMAGE_DIGEST.into(),
             base.index_digest.clone(),
         );
     }

@@ -12,10 +12,19 @@
 //!   MIT, ISC, BSD-2-Clause, BSD-3-Clause, MPL-2.0, Unlicense). GPL texts do not say
 //!   "only" or "or later", so they are left out rather than guessed.
 //!
-//! Label keys and meanings: the OCI image spec's annotations.md. Besides them,
+//! Label keys and meanings: the OCI image spec's annotations.md
+//! (https://github.com/opencontainers/image-spec/blob/main/annotations.md), whose keys the
+//! `oci-spec` crate names (`ANNOTATION_*`); gocross spells none of them itself. Besides them,
 //! [`UNVERIFIED_LABEL`] marks a platform image whose binary was not verified.
 
 use crate::build::Stamp;
+use oci_spec::image::{
+    ANNOTATION_CREATED, ANNOTATION_LICENSES, ANNOTATION_REVISION, ANNOTATION_SOURCE,
+    ANNOTATION_TITLE, ANNOTATION_VERSION,
+};
+
+/// What every key of the OCI image spec's pre-defined annotations starts with.
+pub const OCI_PREFIX: &str = "org.opencontainers.image.";
 
 /// The label of a platform image whose binary was not verified (taken with
 /// `image.allow_unverified`): its value says why (`not run on its target: ...`).
@@ -96,15 +105,15 @@ impl SourceFacts {
         let mut labels = BTreeMap::new();
         let mut put = |key: &str, value: Option<&String>| {
             if let Some(v) = value {
-                labels.insert(format!("org.opencontainers.image.{key}"), v.clone());
+                labels.insert(key.to_string(), v.clone());
             }
         };
-        put("created", Some(&self.created));
-        put("version", Some(&self.version));
-        put("title", Some(&self.title));
-        put("revision", self.revision.as_ref());
-        put("source", self.source.as_ref());
-        put("licenses", self.licenses.as_ref());
+        put(ANNOTATION_CREATED, Some(&self.created));
+        put(ANNOTATION_VERSION, Some(&self.version));
+        put(ANNOTATION_TITLE, Some(&self.title));
+        put(ANNOTATION_REVISION, self.revision.as_ref());
+        put(ANNOTATION_SOURCE, self.source.as_ref());
+        put(ANNOTATION_LICENSES, self.licenses.as_ref());
         labels.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         labels
     }

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The annotation that names an entry of index.json.
-pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
+pub use oci_spec::image::ANNOTATION_REF_NAME as REF_NAME;
 
 /// The bytes of `value` as canonical JSON: object keys sorted at every level, no insignificant
 /// whitespace.

@@ -182,7 +182,7 @@ pub async fn push(
         let base = m
             .annotations()
             .as_ref()
-            .and_then(|a| a.get("org.opencontainers.image.base.name"))
+            .and_then(|a| a.get(oci_spec::image::ANNOTATION_BASE_IMAGE_NAME))
             .and_then(|n| parse_reference(n).ok())
             .filter(|b| {
                 b.resolve_registry() == repo.resolve_registry()

@@ -990,12 +990,21 @@ mod tests {
         };
         let both = env(&[
             ("GOCROSS_REGISTRY_USERNAME", "u"),
-            ("GOCROSS_REGISTRY_PASSWORD", "p\n"),
+            ("GOCROSS_REGISTRY_PASSWORD", "pw-secret\n"),
             ("GITHUB_TOKEN", "t"),
         ]);
         let c = Credentials::find("ghcr.io", &both).unwrap();
-        assert_eq!((c.username.as_str(), c.password.as_str()), ("u", "p"));
-        assert!(!format!("{c:?}").contains('p') || format!("{c:?}").contains("***"));
+        assert_eq!(
+            (c.username.as_str(), c.password.as_str()),
+            ("u", "pw-secret")
+        );
+        // The debug form (what a log or a panic shows) names the user and the source only.
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("pw-secret"), "{shown}");
+        assert_eq!(
+            shown,
+            "Credentials(u from GOCROSS_REGISTRY_USERNAME/_PASSWORD, ***)"
+        );
         let gh = env(&[("GITHUB_TOKEN", "ghs_x"), ("GITHUB_ACTOR", "octocat")]);
         let c = Credentials::find("ghcr.io", &gh).unwrap();
         assert_eq!(

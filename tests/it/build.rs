@@ -695,7 +695,7 @@ fn an_unwritable_output_directory_is_a_clear_error() {
             stderr.contains(&format!(
                 "error: cannot write to the output directory {}",
                 out_dir.display()
-            )) && stderr.contains("choose another with --out"),
+            )) && stderr.contains("choose another with --dist"),
             "{stderr}"
         );
     }

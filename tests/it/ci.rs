@@ -55,7 +55,7 @@ const CASES: &[(&str, &str, &str)] = &[
     (
         "pinned_action",
         ".",
-        "version: 1\ntargets: [linux/amd64]\nci:\n  action: gocross/gocross@0123456789abcdef0123456789abcdef01234567\n",
+        "version: 1\ntargets: [linux/amd64]\nci:\n  action: acme/gocross-fork@fedcba9876543210fedcba9876543210fedcba98\n",
     ),
     (
         "comment_no_attest_go",
@@ -89,7 +89,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// A repository (a `.git` directory) holding a Go module at `module` with this gocross.yaml.
+/// A repository (a `.git` directory) holding a Go module at `module` with this gocross.yaml,
+/// its action pinned ([`common::pin_action`]).
 fn repository(module: &str, config: &str) -> (tempfile::TempDir, PathBuf) {
     let repo = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(repo.path().join(".git")).unwrap();
@@ -97,7 +98,7 @@ fn repository(module: &str, config: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.25\n").unwrap();
     std::fs::write(dir.join("main.go"), MAIN_GO).unwrap();
-    std::fs::write(dir.join("gocross.yaml"), config).unwrap();
+    std::fs::write(dir.join("gocross.yaml"), common::pin_action(config)).unwrap();
     (repo, dir)
 }
 
@@ -105,13 +106,12 @@ fn workflow_path(repo: &Path) -> PathBuf {
     repo.join(".github/workflows/gocross.yml")
 }
 
-/// The gocross version and the commit its action is pinned to change with every commit;
-/// nothing else in the file should churn.
+/// The gocross version changes with every release; nothing else in the file should churn (the
+/// configs pin the action, [`common::pin_action`]).
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({filters => vec![
         (r"gocross \d+\.\d+\.\d+\S*", "gocross [VERSION]"),
         (r"version: '\d+\.\d+\.\d+[^']*'", "version: '[VERSION]'"),
-        (r"gocross/gocross@[0-9a-f]{40} # v\d+\.\d+\.\d+", "gocross/gocross@[COMMIT] # v[VERSION]"),
     ]}, {
         insta::assert_snapshot!(name, text);
     });
@@ -133,9 +133,6 @@ fn legs(workflow: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let out = tempfile::tempdir().unwrap();
     let workflows = out.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
@@ -210,14 +207,89 @@ fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
     }
 }
 
+/// The Go release the workflow's build legs set up: the first leg's `go` (the release a tag
+/// releases, with `ci.go_versions`), else the build job's actions/setup-go `go-version`.
+fn workflow_go(workflow: &Value) -> String {
+    let build = &workflow["jobs"]["build"];
+    if let Some(go) = build["strategy"]["matrix"]["include"][0]["go"].as_str() {
+        return go.to_string();
+    }
+    build["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/setup-go@"))
+        })
+        .and_then(|s| s["with"]["go-version"].as_str())
+        .expect("the build job sets up Go")
+        .to_string()
+}
+
+/// `gocross plan --ci --json` plans with the Go the generated workflow sets up, for every
+/// config of the gallery, the example modules, and a go.mod whose `toolchain` line names a
+/// newer Go than its `go` line: a release plans as itself, `stable` as the newest release
+/// gocross knows.
+#[test]
+fn plan_ci_plans_with_the_go_the_workflow_sets_up() {
+    let mut modules: Vec<(String, tempfile::TempDir, PathBuf)> = CASES
+        .iter()
+        .map(|(name, module, config)| {
+            let (repo, dir) = repository(module, config);
+            (name.to_string(), repo, dir)
+        })
+        .collect();
+    for example in ["hello", "cgo-hello", "ship"] {
+        let repo = common::copy_module(&common::example(example));
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        let config = repo.path().join("gocross.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, common::pin_action(&text)).unwrap();
+        let dir = repo.path().to_path_buf();
+        modules.push((format!("examples/{example}"), repo, dir));
+    }
+    let (repo, dir) = repository(".", "version: 1\ntargets: [linux/amd64]\n");
+    std::fs::write(
+        dir.join("go.mod"),
+        "module example.com/hello\n\ngo 1.22\n\ntoolchain go1.25.4\n",
+    )
+    .unwrap();
+    modules.push(("toolchain_line".into(), repo, dir));
+
+    for (name, repo, dir) in &modules {
+        run_ok(gocross().arg("-C").arg(dir).args(["ci", "generate"]));
+        let text = std::fs::read_to_string(workflow_path(repo.path())).unwrap();
+        let workflow: Value = serde_saphyr::from_str(&text).unwrap();
+        let release = workflow_go(&workflow);
+        let plan: Value = serde_json::from_str(&run_ok(
+            gocross()
+                .arg("-C")
+                .arg(dir)
+                .args(["plan", "--ci", "--json"]),
+        ))
+        .unwrap();
+        let expected = if release.starts_with(|c: char| c.is_ascii_digit()) {
+            release.clone()
+        } else {
+            gocross::targets::GoVersion::LATEST_KNOWN.to_string()
+        };
+        assert_eq!(
+            plan["go"], expected,
+            "{name}: the workflow sets up Go {release}"
+        );
+    }
+}
+
 #[test]
 fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let repo = common::copy_module(&common::example("hello"));
     std::fs::create_dir_all(repo.path().join(".git")).unwrap();
     let dir = repo.path();
+    let config = dir.join("gocross.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, common::pin_action(&text)).unwrap();
     let ci = |args: &[&str]| {
         let mut cmd = gocross();
         cmd.arg("-C").arg(dir).arg("ci").args(args);
@@ -237,7 +309,6 @@ fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr.contains("exists; pass --force"), "{stderr}");
 
-    let config = dir.join("gocross.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(
         &config,
@@ -294,9 +365,6 @@ fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
 
 #[test]
 fn init_writes_a_config_for_the_chosen_main_package() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let repo = tempfile::tempdir().unwrap();
     let dir = repo.path();
     std::fs::create_dir_all(dir.join(".git")).unwrap();
@@ -314,7 +382,9 @@ fn init_writes_a_config_for_the_chosen_main_package() {
     }
     let init = |args: &[&str]| {
         let mut cmd = gocross();
-        cmd.args(["ci", "init", "--dir"]).arg(dir).args(args);
+        cmd.args(["ci", "init", "--action", common::PINNED_ACTION, "--dir"])
+            .arg(dir)
+            .args(args);
         cmd.stdin(std::process::Stdio::null());
         cmd
     };
@@ -396,6 +466,40 @@ fn init_writes_a_config_for_the_chosen_main_package() {
     assert!(config.contains("main: ./cmd/alpha"), "{config}");
 }
 
+/// Without `ci.action`, the workflow runs the gocross action at the commit this gocross was
+/// built from; a gocross that does not know its commit (built from a tree with uncommitted
+/// changes) refuses and says to set `ci.action`. Both ways are checked, whichever build runs.
+#[test]
+fn without_ci_action_the_workflow_pins_the_commit_of_this_gocross() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    let dir = repo.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.25\n").unwrap();
+    std::fs::write(dir.join("main.go"), MAIN_GO).unwrap();
+    std::fs::write(dir.join("gocross.yaml"), "version: 1\n").unwrap();
+    let (o, _, stderr) = run(gocross().arg("-C").arg(dir).args(["ci", "generate"]));
+    match common::build_commit() {
+        Some(commit) => {
+            assert!(o.status.success(), "{stderr}");
+            let text = std::fs::read_to_string(workflow_path(dir)).unwrap();
+            let pinned = format!(
+                "uses: gocross/gocross@{commit} # v{}",
+                env!("CARGO_PKG_VERSION")
+            );
+            assert!(text.contains(&pinned), "{pinned} missing:\n{text}");
+        }
+        None => {
+            assert_eq!(o.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.contains("uncommitted changes")
+                    && stderr.contains("set `ci.action: gocross/gocross@<40-hex commit>`"),
+                "{stderr}"
+            );
+            assert!(!workflow_path(dir).exists());
+        }
+    }
+}
+
 #[test]
 fn help_lists_the_ci_commands() {
     snapshot("help", &run_ok(gocross().arg("--help")));
@@ -417,10 +521,7 @@ fn job_runners(job: &Value) -> Vec<String> {
 
 #[test]
 fn the_default_config_builds_on_linux_verifies_natively_and_caches_nothing_on_tags() {
-    let (repo, dir) = repository(
-        ".",
-        "version: 1\nci:\n  action: gocross/gocross@0123456789abcdef0123456789abcdef01234567\n",
-    );
+    let (repo, dir) = repository(".", "version: 1\n");
     run_ok(gocross().arg("-C").arg(&dir).args(["ci", "generate"]));
     let text = std::fs::read_to_string(workflow_path(repo.path())).unwrap();
     let workflow: Value = serde_saphyr::from_str(&text).unwrap();

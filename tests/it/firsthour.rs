@@ -175,15 +175,12 @@ fn doctor_and_the_build_find_the_same_tools() {
 
 #[test]
 fn ci_init_turns_verification_on_with_what_any_go_cli_passes() {
-    if !require_pinned_build() {
-        return;
-    }
     // A main package with a version flag is verified with --version.
     let dir = copy_module(&example("hello"));
     std::fs::remove_file(dir.path().join("gocross.yaml")).unwrap();
     run_ok(
         gocross()
-            .args(["ci", "init", "--yes", "--dir"])
+            .args(["ci", "init", "--yes", "--action", PINNED_ACTION, "--dir"])
             .arg(dir.path()),
     );
     let config = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();
@@ -197,7 +194,7 @@ fn ci_init_turns_verification_on_with_what_any_go_cli_passes() {
     );
     run_ok(
         gocross()
-            .args(["ci", "init", "--yes", "--dir"])
+            .args(["ci", "init", "--yes", "--action", PINNED_ACTION, "--dir"])
             .arg(dir.path()),
     );
     let config = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();

@@ -109,7 +109,9 @@ fn targets_that_need_a_platform_sdk_are_refused_alike_and_never_scheduled() {
     // NDK's clang.
     write_config(
         dir.path(),
-        "version: 1\nproject: hello\ntargets: [linux/amd64, ios/arm64, android/amd64]\noverrides:\n  - targets: [ios/arm64]\n    cgo: true\n    local: false\n  - targets: [android/amd64]\n    cgo: true\n    cc: /opt/android-ndk/toolchains/llvm/prebuilt/linux-x86_64/bin/x86_64-linux-android21-clang\n",
+        &pin_action(
+            "version: 1\nproject: hello\ntargets: [linux/amd64, ios/arm64, android/amd64]\noverrides:\n  - targets: [ios/arm64]\n    cgo: true\n    local: false\n  - targets: [android/amd64]\n    cgo: true\n    cc: /opt/android-ndk/toolchains/llvm/prebuilt/linux-x86_64/bin/x86_64-linux-android21-clang\n",
+        ),
     );
     let plan = run_ok(
         gocross()

@@ -314,19 +314,20 @@ fn module_copy(case: &Case, src: &Path) -> tempfile::TempDir {
 /// Needs the `binaries:` and `archives:` keys of gocross.yaml, which the import writes.
 #[test]
 fn imported_configs_plan_what_goreleaser_builds() {
-    if !common::require_tool("go", "install Go from https://go.dev/dl/")
-        || !common::require_pinned_build()
-    {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
         return;
     }
     for case in CASES {
         let src = download(case);
         let dir = module_copy(case, &src);
         let text = std::fs::read_to_string(src.join(case.file)).unwrap();
-        let (out, stdout, stderr) = run(gocross()
-            .arg("-C")
-            .arg(dir.path())
-            .args(["ci", "init", "--yes"]));
+        let (out, stdout, stderr) = run(gocross().arg("-C").arg(dir.path()).args([
+            "ci",
+            "init",
+            "--yes",
+            "--action",
+            common::PINNED_ACTION,
+        ]));
         assert!(out.status.success(), "{}: {stdout}\n{stderr}", case.module);
         let file = dir.path().join(case.file);
         assert!(
@@ -422,9 +423,7 @@ fn target_of(field: &dyn Fn(&str) -> Option<String>) -> String {
 /// name or a printed `renamed: ... old -> new` line that gives both names.
 #[test]
 fn imports_plan_what_goreleaser_itself_made() {
-    if !common::require_tool("go", "install Go from https://go.dev/dl/")
-        || !common::require_pinned_build()
-    {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
         return;
     }
     use gocross::template::{Placeholder, Template, Values};
@@ -456,10 +455,13 @@ fn imports_plan_what_goreleaser_itself_made() {
             "{name}: the committed config is the module's"
         );
         let dir = common::copy_module(&src);
-        let (status, stdout, stderr) = run(gocross()
-            .arg("-C")
-            .arg(dir.path())
-            .args(["ci", "init", "--yes"]));
+        let (status, stdout, stderr) = run(gocross().arg("-C").arg(dir.path()).args([
+            "ci",
+            "init",
+            "--yes",
+            "--action",
+            common::PINNED_ACTION,
+        ]));
         assert!(status.status.success(), "{name}: {stdout}\n{stderr}");
         let plan: serde_json::Value = serde_json::from_str(&run_ok(
             gocross().arg("-C").arg(dir.path()).args(["plan", "--json"]),
@@ -670,9 +672,7 @@ fn imports_plan_what_goreleaser_itself_made() {
 /// its line; the file it writes loads with them.
 #[test]
 fn imported_channels_load_with_the_new_keys() {
-    if !common::require_tool("go", "install Go from https://go.dev/dl/")
-        || !common::require_pinned_build()
-    {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
         return;
     }
     // (fixture, packages' formats and maintainer, Homebrew tap and token variable, Scoop
@@ -736,7 +736,7 @@ fn imported_channels_load_with_the_new_keys() {
             gocross()
                 .arg("-C")
                 .arg(dir.path())
-                .args(["ci", "init", "--yes"]),
+                .args(["ci", "init", "--yes", "--action", common::PINNED_ACTION]),
         );
         let text = std::fs::read_to_string(fixture.join(file)).unwrap();
         for (key, start) in *notes {

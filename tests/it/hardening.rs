@@ -270,9 +270,6 @@ async fn output_cannot_smuggle_workflow_commands() {
 /// `--force`.
 #[test]
 fn ci_generate_keeps_a_hand_written_workflow() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let repo = common::copy_module(&common::example("hello"));
     std::fs::create_dir_all(repo.path().join(".git")).unwrap();
     let workflow = repo.path().join(".github/workflows/release.yml");
@@ -281,7 +278,11 @@ fn ci_generate_keeps_a_hand_written_workflow() {
     std::fs::write(&workflow, hand_written).unwrap();
     let mut config = std::fs::read_to_string(repo.path().join("gocross.yaml")).unwrap();
     config.push_str("ci:\n  workflow: .github/workflows/release.yml\n");
-    std::fs::write(repo.path().join("gocross.yaml"), config).unwrap();
+    std::fs::write(
+        repo.path().join("gocross.yaml"),
+        common::pin_action(&config),
+    )
+    .unwrap();
     let generate = |extra: &[&str]| {
         common::run(
             common::gocross()
@@ -384,9 +385,6 @@ fn main_and_flags_cannot_run_or_write_anything() {
 /// renders a workflow that zizmor (pedantic) and actionlint pass.
 #[test]
 fn hostile_ci_values_are_refused_and_accepted_ones_pass_the_checkers() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let pin = "0123456789abcdef0123456789abcdef01234567";
     let hostile = [
         format!(
@@ -421,7 +419,9 @@ fn hostile_ci_values_are_refused_and_accepted_ones_pass_the_checkers() {
     }
     // Expressions where GitHub does not paste them into code are fine.
     let accepted = "ci:\n  steps_after_build:\n    - name: Tell\n      if: ${{ github.event_name == 'push' }}\n      shell: bash\n      env:\n        TITLE: ${{ github.event.pull_request.title }}\n      run: echo \"$TITLE\"\n  env:\n    GOPRIVATE: ${{ vars.GOPRIVATE }}\n";
-    let dir = module_with(&format!("version: 1\ntargets: [linux/amd64]\n{accepted}"));
+    let dir = module_with(&common::pin_action(&format!(
+        "version: 1\ntargets: [linux/amd64]\n{accepted}"
+    )));
     common::run_ok(
         common::gocross()
             .arg("-C")
@@ -452,14 +452,11 @@ fn hostile_ci_values_are_refused_and_accepted_ones_pass_the_checkers() {
 /// NEL, U+2028 and U+2029 escaped), or is refused with its place.
 #[test]
 fn control_characters_read_back_unchanged() {
-    if !common::require_pinned_build() {
-        return;
-    }
     let value = "a\u{7F}b\u{85}c\u{2028}d\u{2029}e\u{FEFF}f";
     let escaped = "a\\x7Fb\\Nc\\Ld\\Pe\\uFEFFf";
-    let dir = module_with(&format!(
+    let dir = module_with(&common::pin_action(&format!(
         "version: 1\ntargets: [linux/amd64]\nci:\n  env:\n    ODD: \"{escaped}\"\n"
-    ));
+    )));
     common::run_ok(
         common::gocross()
             .arg("-C")
@@ -715,12 +712,13 @@ fn secret_variables_never_fill_a_placeholder() {
         "version: 2\nbuilds:\n  - main: .\n    ldflags:\n      - -s -w -X main.version={{.Version}} -X main.token={{ .Env.GITHUB_TOKEN }}\n    goos: [linux]\n    goarch: [amd64]\narchives:\n  - name_template: \"{{ .ProjectName }}_{{ .Env.NPM_TOKEN }}\"\n",
     )
     .unwrap();
-    let (out, stdout, stderr) = common::run(
-        common::gocross()
-            .arg("-C")
-            .arg(dir.path())
-            .args(["ci", "init", "--yes"]),
-    );
+    let (out, stdout, stderr) = common::run(common::gocross().arg("-C").arg(dir.path()).args([
+        "ci",
+        "init",
+        "--yes",
+        "--action",
+        common::PINNED_ACTION,
+    ]));
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let written = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();
     assert!(

@@ -264,3 +264,71 @@ fn several_binaries_run_one_after_another_and_any_failure_fails() {
         "{stderr}"
     );
 }
+
+/// `gocross verify --target T` runs a binary with the `verify:` settings `gocross build`
+/// gives T's job: an override's `verify:` replaces the top-level one for its targets.
+#[test]
+fn verify_takes_the_targets_override_as_build_does() {
+    let module = common::copy_module(&example("hello"));
+    let dir = module.path();
+    std::fs::write(
+        dir.join("gocross.yaml"),
+        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/386]\nverify:\n  args: [--version]\n  expect: '^hello '\noverrides:\n  - targets: [linux/386]\n    verify:\n      args: [no-such-command]\n      exit_code: 2\n      expect: '^$'\n",
+    )
+    .unwrap();
+    let verify_in_module = |target: &str, binary: &Path| {
+        let (out, stdout, stderr) = run(gocross()
+            .arg("-C")
+            .arg(dir)
+            .args(["verify", "--json", "--target", target])
+            .arg(binary));
+        let value: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+        (out.status.code().unwrap(), value)
+    };
+
+    // linux/386 runs `hello no-such-command`, which prints its usage and exits 2.
+    let (code, result) = verify_in_module("linux/386", &hello("linux", "386", &[]));
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(result["outcome"], "verified", "{result}");
+    assert_eq!(result["exit_code"], 2, "{result}");
+    assert!(
+        result["stderr_tail"]
+            .as_str()
+            .unwrap()
+            .contains("usage: hello"),
+        "{result}"
+    );
+    // linux/amd64 keeps the top-level settings.
+    let (code, result) = verify_in_module("linux/amd64", &hello("linux", "amd64", &[]));
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(result["exit_code"], 0, "{result}");
+    assert!(
+        result["stdout_tail"]
+            .as_str()
+            .unwrap()
+            .starts_with("hello "),
+        "{result}"
+    );
+
+    // `gocross build` verifies with the same settings.
+    common::run_ok(gocross().arg("-C").arg(dir).arg("build"));
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("dist/manifest.json")).unwrap())
+            .unwrap();
+    let codes: Vec<(String, i64)> = manifest["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["target"].as_str().unwrap().to_string(),
+                a["verify"]["exit_code"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [("linux/386".to_string(), 2), ("linux/amd64".to_string(), 0)]
+    );
+}

@@ -63,6 +63,13 @@ impl Request {
         Request::new(Method::PATCH, url, Body::Json(json), Replay::Always)
     }
 
+    /// A `PUT` of a JSON body (a file through the contents API), sent again after a 5xx: a
+    /// replay of a write that landed answers 409 (its `sha` is no longer current), which the
+    /// caller reconciles by reading the file.
+    pub fn put(url: String, json: serde_json::Value) -> Request {
+        Request::new(Method::PUT, url, Body::Json(json), Replay::Always)
+    }
+
     pub fn delete(url: String) -> Request {
         Request::new(Method::DELETE, url, Body::Empty, Replay::Always)
     }

@@ -1,5 +1,5 @@
 //! What a release of a dist directory must hold, checked without the network: the assets
-//! from the manifest (archives, released binaries, SBOMs), the audit and verify gates, each
+//! from the manifest (archives, Linux packages, released binaries, SBOMs), the audit and verify gates, each
 //! file's size and SHA-256, the tag and the stamped version, the configured targets,
 //! `checksums.txt`, safe and unique names.
 
@@ -41,6 +41,9 @@ pub fn content_type(name: &str) -> &'static str {
         (".tgz", "application/gzip"),
         (".tar.xz", "application/x-xz"),
         (".zip", "application/zip"),
+        // IANA's registered type for Debian packages; rpm and apk have none registered.
+        (".deb", "application/vnd.debian.binary-package"),
+        (".rpm", "application/x-rpm"),
         (".wasm", "application/wasm"),
     ];
     types
@@ -81,7 +84,8 @@ pub fn version_agrees(version: &str, tag: &str) -> bool {
     version == tag || tag.strip_prefix('v') == Some(version)
 }
 
-/// The assets a release of `dist` must hold, in upload order: the archives, the binaries
+/// The assets a release of `dist` must hold, in upload order: the archives, the Linux
+/// packages (checked as archives are), the binaries
 /// marked `released` in manifest order, the SBOMs, then `checksums.txt` (when
 /// `gate.checksums`). An archive is checked like a binary (its recorded size and SHA-256),
 /// and so are its contents as the manifest records them: paths that stay inside it, and
@@ -149,7 +153,7 @@ pub fn expected_assets(
         }
     }
     let mut archives = Vec::new();
-    for x in &manifest.archives {
+    for x in manifest.archives.iter().chain(&manifest.packages) {
         for entry in &x.entries {
             if !crate::manifest::safe_relative(entry) {
                 problems.push(format!(

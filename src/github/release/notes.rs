@@ -1,5 +1,5 @@
-//! The release body: a table of the released files from the manifest (archives with their
-//! targets, then bare binaries), the Go that built them, then the user's notes.
+//! The release body: a table of the released files from the manifest (archives and Linux
+//! packages with their targets, then bare binaries), the Go that built them, then the user's notes.
 
 use crate::manifest::{Artifact, CHECKSUMS_FILE, Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
@@ -20,7 +20,7 @@ pub fn release_notes(manifest: &Manifest, user_notes: Option<&str>) -> String {
         "Verified",
     ])
     .align(2, Align::Right);
-    for x in &manifest.archives {
+    for x in manifest.archives.iter().chain(&manifest.packages) {
         let held: Vec<&Artifact> = x
             .binaries
             .iter()

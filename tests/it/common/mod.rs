@@ -59,17 +59,13 @@ pub fn in_ci() -> bool {
     gocross::github::actions::in_ci()
 }
 
-/// Whether `tool` is on PATH. When it is not: under CI the test fails with the install hint;
-/// elsewhere the test prints why it is skipped and the caller returns early.
+/// Whether `tool` is on PATH. When it is not: [`skip`] (under CI the test fails with the
+/// install hint; elsewhere it says loudly why it is skipped and the caller returns early).
 pub fn require_tool(tool: &str, install: &str) -> bool {
-    if which(tool).is_some() {
-        return true;
-    }
-    if in_ci() {
-        panic!("{tool} is required by this test and missing: {install} (scripts/test installs it)");
-    }
-    eprintln!("skipped: {tool} is not installed ({install}; scripts/test installs it)");
-    false
+    which(tool).is_some()
+        || skip(&format!(
+            "{tool} is required and not installed ({install}; scripts/test installs it)"
+        ))
 }
 
 /// The commit the gocross under test was built from, as `gocross --version` prints it; `None`
@@ -80,21 +76,46 @@ pub fn build_commit() -> Option<String> {
     (commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())).then_some(commit)
 }
 
-/// Whether the gocross under test knows its commit, so that `gocross ci init` pins the
-/// gocross action without `ci.action`. When it does not (uncommitted changes): fails under
-/// CI, which builds a clean checkout; elsewhere reports and skips, as [`require_tool`].
-pub fn require_pinned_build() -> bool {
-    if build_commit().is_some() {
-        return true;
+/// A gocross action pinned to a fixed commit, for the `ci.action` of the configs of tests that
+/// write a workflow: the workflow then does not depend on the commit the gocross under test
+/// was built from, so these tests run (and compare snapshots) in a tree with uncommitted
+/// changes as well. `gocross ci init --action` takes it too.
+pub const PINNED_ACTION: &str = "gocross/gocross@0123456789abcdef0123456789abcdef01234567";
+
+/// `config` (gocross.yaml text) with `ci.action: PINNED_ACTION`: added to its top-level
+/// `ci:` block (indented by two spaces), or in a new one at the end; a config that already
+/// sets `ci.action` is returned as it is.
+pub fn pin_action(config: &str) -> String {
+    if config.contains("\n  action: ") {
+        return config.to_string();
     }
+    let line = format!("  action: {PINNED_ACTION}\n");
+    if let Some(rest) = config.strip_prefix("ci:\n") {
+        return format!("ci:\n{line}{rest}");
+    }
+    match config.find("\nci:\n") {
+        Some(at) => {
+            let (head, tail) = config.split_at(at + "\nci:\n".len());
+            format!("{head}{line}{tail}")
+        }
+        None => {
+            let sep = if config.is_empty() || config.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            format!("{config}{sep}ci:\n{line}")
+        }
+    }
+}
+
+/// Ends a test that cannot run here: fails under CI (which installs everything), else prints
+/// a loud `SKIPPED` line with `why` and returns `false` for the caller to return early.
+pub fn skip(why: &str) -> bool {
     if in_ci() {
-        panic!(
-            "gocross was built from a tree with uncommitted changes, so it cannot pin its action: CI builds a clean checkout"
-        );
+        panic!("this test cannot run: {why} (CI=true runs every test)");
     }
-    eprintln!(
-        "skipped: gocross was built from a tree with uncommitted changes (commit them to run this test)"
-    );
+    eprintln!("\n*** SKIPPED: {why} (CI=true makes this a failure) ***\n");
     false
 }
 
@@ -199,18 +220,9 @@ pub fn require_python_module(module: &str, install: &str) -> bool {
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    if ok {
-        return true;
-    }
-    if in_ci() {
-        panic!(
-            "python module {module} is required by this test and missing: {install} (scripts/test installs it)"
-        );
-    }
-    eprintln!(
-        "skipped: python module {module} is not installed ({install}; scripts/test installs it)"
-    );
-    false
+    ok || skip(&format!(
+        "python module {module} is required and not installed ({install}; scripts/test installs it)"
+    ))
 }
 
 /// A fresh directory under `target/test-builds/<name>`, for build outputs that several tests

@@ -1,13 +1,15 @@
 //! A stand-in for the parts of GitHub's REST API that `gocross release` and `gocross report`
 //! use, with state: repositories, releases (drafts included), assets (with `digest`,
 //! `starter` uploads and 422 `already_exists`), asset downloads through a redirect, check
-//! runs and issue comments. It runs on wiremock, one `Respond` impl routing every request, so
+//! runs and issue comments, and any repository's files through the contents API (`GET`, and
+//! `PUT` that creates, or replaces given the current blob `sha`, 409 on a stale one). It runs on wiremock, one `Respond` impl routing every request, so
 //! wiremock records the requests for the tests to compare. Faults are injected per request
 //! (by method and a substring of the path and query) and consumed as they fire.
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
 
@@ -95,6 +97,10 @@ pub struct State {
     pub faults: Vec<Fault>,
     /// How often a release went from draft to published.
     pub publishes: u32,
+    /// Files of any repository by `owner/name/path`: blob sha and bytes (contents API).
+    pub contents: BTreeMap<String, (String, Vec<u8>)>,
+    /// The token the contents API takes, when it is not `token` (a tap's own token).
+    pub contents_token: Option<String>,
     next_id: u64,
 }
 
@@ -126,6 +132,8 @@ impl FakeGitHub {
             comments: Vec::new(),
             faults: Vec::new(),
             publishes: 0,
+            contents: BTreeMap::new(),
+            contents_token: None,
             next_id: 0,
         }));
         Mock::given(any())
@@ -294,6 +302,9 @@ impl Router {
                 }
                 None => not_found(),
             };
+        }
+        if let Some(key) = contents_path(req) {
+            return contents(s, req, key);
         }
         let prefix = format!("/repos/{OWNER}/{REPO}");
         let Some(rest) = path.strip_prefix(&prefix) else {
@@ -585,6 +596,67 @@ fn comment_json(c: &FakeComment) -> Value {
     })
 }
 
+/// `owner/name/path` of a contents API request (`/repos/{owner}/{name}/contents/{path}`).
+fn contents_path(req: &wiremock::Request) -> Option<String> {
+    let path = api_path(req);
+    let rest = path.strip_prefix("/repos/")?;
+    let mut parts = rest.splitn(4, '/');
+    let (owner, name, word, file) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    (word == "contents" && !file.is_empty())
+        .then(|| format!("{owner}/{name}/{}", percent_decode(file)))
+}
+
+/// The contents API on `key` (`owner/name/path`): the file as GitHub answers it, or its
+/// creation or replacement.
+fn contents(s: &mut State, req: &wiremock::Request, key: String) -> ResponseTemplate {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let blob_sha = |bytes: &[u8]| {
+        // Git's blob id: SHA-1 of `blob <len>\0<bytes>`; any id that changes with the bytes does.
+        sha256(&[format!("blob {}\0", bytes.len()).as_bytes(), bytes].concat())[..40].to_string()
+    };
+    let file_json = |sha: &str, bytes: &[u8]| {
+        // GitHub wraps the base64 text every 60 characters.
+        let encoded = b64.encode(bytes);
+        let wrapped: Vec<String> = encoded
+            .as_bytes()
+            .chunks(60)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        json!({"type": "file", "encoding": "base64", "sha": sha, "size": bytes.len(),
+               "path": key.splitn(3, '/').nth(2), "content": wrapped.join("\n") + "\n"})
+    };
+    match req.method.as_str() {
+        "GET" => match s.contents.get(&key) {
+            Some((sha, bytes)) => ResponseTemplate::new(200).set_body_json(file_json(sha, bytes)),
+            None => not_found(),
+        },
+        "PUT" => {
+            let Some(bytes) = body["content"].as_str().and_then(|c| b64.decode(c).ok()) else {
+                return message(422, "Invalid request: content is not base64");
+            };
+            if body["message"].as_str().is_none_or(str::is_empty) {
+                return message(422, "Invalid request: message is missing");
+            }
+            let given = body["sha"].as_str();
+            let status = match (s.contents.get(&key), given) {
+                (None, None) => 201,
+                (Some((sha, _)), Some(g)) if sha == g => 200,
+                (Some(_), None) => {
+                    return message(422, "Invalid request: \"sha\" wasn't supplied.");
+                }
+                _ => return message(409, &format!("{key} does not match the given sha")),
+            };
+            let sha = blob_sha(&bytes);
+            let answer = json!({"content": file_json(&sha, &bytes), "commit": {"sha": sha}});
+            s.contents.insert(key.clone(), (sha, bytes));
+            ResponseTemplate::new(status).set_body_json(answer)
+        }
+        _ => message(405, "Method not allowed"),
+    }
+}
+
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
@@ -611,7 +683,11 @@ impl Respond for Router {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let on_storage = req.url.path().starts_with("/storage/");
-        if !on_storage && auth != format!("Bearer {}", s.token) {
+        let token = match &s.contents_token {
+            Some(t) if contents_path(req).is_some() => t.clone(),
+            _ => s.token.clone(),
+        };
+        if !on_storage && auth != format!("Bearer {token}") {
             // GitHub does not echo credentials; this fake does, to prove gocross redacts
             // whatever an error body holds.
             return message(401, &format!("Bad credentials: {auth}"));
