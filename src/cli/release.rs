@@ -1,5 +1,5 @@
-//! `gocross release --tag TAG [--dist DIR] [--draft] [--notes FILE] [--replace]`: the GitHub
-//! release of a dist directory, published once its assets are checked.
+//! `gocross release --tag TAG [--dist DIR] [--draft] [--notes FILE] [--replace] [--prepare]`:
+//! the GitHub release of a dist directory, published once its assets are checked.
 
 use super::{Global, Outcome, github, output};
 use anyhow::{Context, Result};
@@ -45,6 +45,11 @@ pub struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Check dist/ as a release would and write the joint checksums.txt of the downloaded
+    /// build legs, then stop: no request to GitHub, no token. The generated workflow's
+    /// `checksums` job runs this before the checksums are signed (`release.sign`).
+    #[arg(long, conflicts_with_all = ["draft", "notes", "replace", "repo", "json"])]
+    prepare: bool,
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
@@ -85,16 +90,35 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
     }
     let manifest = Manifest::read(&dist)?;
-    let expected = release::expected_assets(
+    let mut expected = release::expected_assets(
         &dist,
         &manifest,
         &release::Gate {
-            checksums: settings.checksums,
+            checksums: settings.checksums || args.prepare,
             tag: &tag,
             allow_version_mismatch: args.allow_version_mismatch,
             targets: &targets,
         },
     )?;
+    if args.prepare {
+        output::print(&format!(
+            "{} is ready for release {tag}: {} assets, {} written\n",
+            dist.display(),
+            expected.len(),
+            dist.join(gocross::dist::CHECKSUMS_FILE).display()
+        ))?;
+        return Ok(Outcome::Success);
+    }
+    // `release.sign`: the bundle of checksums.txt that the workflow's sign job made, when it
+    // ran (public repositories only).
+    if settings.signs()
+        && let Some(checksums) = expected
+            .iter()
+            .find(|a| a.name == gocross::dist::CHECKSUMS_FILE)
+        && let Some(bundle) = release::signature_bundle(&dist, checksums)?
+    {
+        expected.push(bundle);
+    }
     // The tap's and the bucket's files, written to dist/ before the release's first request,
     // which an unset token variable stops.
     let prepared = match &config {

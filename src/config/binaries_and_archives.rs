@@ -398,5 +398,14 @@ pub(super) fn validate(config: &Config, path: &Path, source: &str) -> Result<(),
             "key `release.binaries`: without archives, the binaries are what the release uploads: add an `archives:` section, or remove this".to_string(),
         ));
     }
+    if let Some(sign) = &config.release.sign
+        && sign.value
+        && !(config.release.enabled && config.release.checksums)
+    {
+        return Err(at(
+            &sign.referenced,
+            "key `release.sign`: it signs the release's checksums.txt, which `release.enabled: false` or `release.checksums: false` leaves out: remove one of them".to_string(),
+        ));
+    }
     Ok(())
 }

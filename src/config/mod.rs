@@ -375,7 +375,15 @@ pub struct ReleaseConfig {
     /// writes to Sigstore's public transparency log, so, as `attest: auto`, it is done in
     /// public repositories only. Default false.
     #[serde(default)]
-    pub sign: bool,
+    #[schemars(with = "Option<bool>")]
+    pub sign: Option<Spanned<bool>>,
+}
+
+impl ReleaseConfig {
+    /// `sign: true`.
+    pub fn signs(&self) -> bool {
+        self.sign.as_ref().is_some_and(|s| s.value)
+    }
 }
 
 impl Default for ReleaseConfig {
@@ -388,7 +396,7 @@ impl Default for ReleaseConfig {
             draft: false,
             sbom: false,
             attest: Attest::Auto,
-            sign: false,
+            sign: None,
         }
     }
 }

@@ -546,6 +546,9 @@ refused_at! {
     override_targets_is_a_list:
         "version: 1\noverrides:\n  - targets: linux/amd64\n    cgo: true\n"
         => (3, 14), "key `overrides[0].targets`: targets must be a list: write `targets: [linux/amd64]`";
+    release_sign_needs_the_checksums:
+        "version: 1\nrelease:\n  checksums: false\n  sign: true\n"
+        => (4, 9), "key `release.sign`: it signs the release's checksums.txt, which `release.enabled: false` or `release.checksums: false` leaves out";
     release_attest_is_auto_true_or_false:
         "version: 1\nrelease:\n  attest: sometimes\n"
         => (3, 11), "key `release.attest`: `sometimes` is not a value of `attest`: write auto, true or false";
@@ -572,7 +575,7 @@ fn channels_take_packages_homebrew_scoop_and_universal_binaries() {
     );
     let scoop = &c.scoop.as_ref().unwrap().value;
     assert_eq!(scoop.token_env_or(DEFAULT_SCOOP_TOKEN_ENV), "BUCKET_TOKEN");
-    assert!(c.release.sign);
+    assert!(c.release.signs());
 }
 
 #[test]

@@ -5,8 +5,11 @@
 //! - the jobs: `check` (config, plan and workflow drift, on a bare runner), `build` (one matrix
 //!   leg per plan job, times each of `ci.go_versions`; with `test:`, the leg runs the module's
 //!   Go tests for its target first), `verify` (the binaries of legs whose runner cannot run
-//!   them, on the target's native runner), `attest` (tags; `release.attest`),
-//!   `release` (tags; after check, build and verify), `report` (pull requests, from the
+//!   them, on the target's native runner), `attest` (tags; `release.attest`), `checksums`
+//!   and `sign` (tags in public repositories; `release.sign`: the joint checksums.txt, then
+//!   its cosign keyless bundle, with no gocross where the OIDC token is),
+//!   `release` (tags; after check, build, verify and the signature; the only job that gets
+//!   the `homebrew:`/`scoop:` tokens), `report` (pull requests, from the
 //!   legs' manifest artifacts), and with `image:` `image` (after check,
 //!   build and, on a tag, the release) and `sign-image` (`release.attest`), each with the
 //!   least permissions it needs;
@@ -23,6 +26,8 @@
 use super::GenerateError;
 use super::pins::{self, Pin};
 use crate::config::{self, Attest, Config, GoMod};
+use crate::dist::CHECKSUMS_FILE;
+use crate::github::release::SIGNATURE_BUNDLE_FILE;
 use crate::origin;
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::{GoVersion, runners};
@@ -239,6 +244,10 @@ pub struct Jobs {
     pub image: JobSettings,
     /// The image signing job.
     pub sign_image: JobSettings,
+    /// The checksums job of `release.sign`: the legs' joint checksums.txt.
+    pub checksums: JobSettings,
+    /// The sign job of `release.sign`: `cosign sign-blob` of that checksums.txt.
+    pub sign: JobSettings,
     /// The verify job; its legs take their runner from the matrix.
     pub verify: JobSettings,
 }
@@ -296,6 +305,15 @@ impl Jobs {
                     READ_CONTENTS,
                     permission("packages", "write", "push the image"),
                 ],
+            ),
+            checksums: job(10, vec![READ_CONTENTS]),
+            sign: job(
+                10,
+                vec![permission(
+                    "id-token",
+                    "write",
+                    "sign checksums.txt keyless (Sigstore)",
+                )],
             ),
             sign_image: job(
                 10,
@@ -423,6 +441,44 @@ pub struct ReleaseContext {
     pub needs: Vec<&'static str>,
     /// The job's `if:` condition.
     pub condition: String,
+    /// The signature of checksums.txt (`release.sign`); `None` without it.
+    pub sign: Option<SignChecksumsContext>,
+    /// The tokens of the tap and bucket repositories (`homebrew:`, `scoop:`), passed to the
+    /// publish step only, each from the repository secret of its name; sorted, each once.
+    pub secrets: Vec<SecretEnv>,
+}
+
+/// One variable of a step's `env:` set from a repository secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SecretEnv {
+    /// The variable's name, also the secret's (`HOMEBREW_TAP_GITHUB_TOKEN`).
+    pub name: String,
+    /// `${{ secrets.NAME }}`.
+    pub value: String,
+}
+
+/// The two jobs of `release.sign`, between the legs and the release: `checksums` runs
+/// `gocross release --prepare` (the joint checksums.txt of every leg, checked like a
+/// release, no request to GitHub) and uploads it; `sign` signs it with cosign keyless, with
+/// the one OIDC token of the run and no gocross code, and uploads it with its bundle, which
+/// the release job downloads into dist/ so that `gocross release` publishes all or nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignChecksumsContext {
+    /// The `if:` condition of both jobs: tags, in public repositories (Sigstore's
+    /// transparency log is public).
+    pub condition: String,
+    /// The jobs the checksums job needs: `check`, `build`, and `verify` when there is one.
+    pub needs: Vec<&'static str>,
+    /// The artifact of the checksums job (checksums.txt).
+    pub unsigned: &'static str,
+    /// The artifact of the sign job (checksums.txt and its bundle).
+    pub signed: &'static str,
+    /// The sign step's command, run in the dist directory.
+    pub command: String,
+    /// What the checksums job uploads (checksums.txt), relative to the repository root.
+    pub unsigned_path: String,
+    /// What the sign job uploads: checksums.txt and the bundle, one path a line.
+    pub signed_paths: String,
 }
 
 /// The container image jobs: `image` builds and pushes it with gocross; `sign_image` signs
@@ -565,27 +621,64 @@ impl WorkflowContext {
         let verify = (!verify_legs.is_empty()).then_some(VerifyContext { legs: verify_legs });
         let release = release.then(|| {
             let mut needs = vec!["check", "build"];
-            let mut verified = "";
+            let mut gates = vec![
+                "needs.check.result == 'success'",
+                "needs.build.result == 'success'",
+            ];
             if verify.is_some() {
                 needs.push("verify");
-                verified = " && needs.verify.result == 'success'";
+                gates.push("needs.verify.result == 'success'");
             }
+            let sign = config.release.signs().then(|| SignChecksumsContext {
+                condition: format!("github.ref_type == 'tag' && {PUBLIC_REPOSITORY}"),
+                needs: needs.clone(),
+                unsigned: "checksums",
+                signed: "signed-checksums",
+                command: format!("cosign sign-blob --yes --bundle {SIGNATURE_BUNDLE_FILE} {CHECKSUMS_FILE}"),
+                unsigned_path: format!("{dist}/{CHECKSUMS_FILE}"),
+                signed_paths: format!("{dist}/{CHECKSUMS_FILE}\n{dist}/{SIGNATURE_BUNDLE_FILE}\n"),
+            });
             if attest.is_some() {
+                // The attestation job is skipped on private repositories with `attest:
+                // auto`; the release still runs then, and never after a failed or
+                // cancelled one.
                 needs.push("attest");
+                gates.push("(needs.attest.result == 'success' || needs.attest.result == 'skipped')");
             }
+            if sign.is_some() {
+                // Both jobs are skipped in private repositories; in a public one the release
+                // waits for the signature and never publishes without it.
+                needs.extend(["checksums", "sign"]);
+                gates.push("(needs.sign.result == 'success' || (needs.checksums.result == 'skipped' && needs.sign.result == 'skipped'))");
+            }
+            let secrets = [
+                (&config.homebrew, config::DEFAULT_HOMEBREW_TOKEN_ENV),
+                (&config.scoop, config::DEFAULT_SCOOP_TOKEN_ENV),
+            ]
+            .into_iter()
+            .filter_map(|(channel, default)| {
+                let name = channel.as_ref()?.value.token_env_or(default);
+                Some(SecretEnv {
+                    name: name.to_string(),
+                    value: format!("${{{{ secrets.{name} }}}}"),
+                })
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
             ReleaseContext {
                 pattern: release_pattern.clone(),
                 needs,
-                condition: if attest.is_some() {
-                    // The attestation job is skipped on private repositories with `attest:
-                    // auto`; the release still runs then, and never after a failed or
-                    // cancelled one.
+                condition: if attest.is_some() || sign.is_some() {
                     format!(
-                        "${{{{ !cancelled() && github.ref_type == 'tag' && needs.check.result == 'success' && needs.build.result == 'success'{verified} && (needs.attest.result == 'success' || needs.attest.result == 'skipped') }}}}"
+                        "${{{{ !cancelled() && github.ref_type == 'tag' && {} }}}}",
+                        gates.join(" && ")
                     )
                 } else {
                     "github.ref_type == 'tag'".into()
                 },
+                sign,
+                secrets,
             }
         });
         let image = image_context(config, &release_pattern, release.is_some())?;

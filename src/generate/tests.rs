@@ -514,3 +514,113 @@ fn the_concurrency_comment_says_what_github_does_with_a_pending_run() {
         "${{ github.event_name == 'pull_request' }}"
     );
 }
+
+const CHANNELS: &str = "version: 1\ntargets: [linux/amd64, darwin/arm64, windows/amd64]\nhomebrew:\n  repository: acme/homebrew-tap\nscoop:\n  repository: acme/scoop-bucket\n  token_env: ACME_SCOOP_TOKEN\n";
+
+#[test]
+fn signing_checksums_runs_cosign_alone_before_the_release() {
+    let (_, w) = rendered(
+        &format!("{CHANNELS}release:\n  sign: true\n"),
+        &Layout::default(),
+    );
+    let jobs = &w["jobs"];
+    let public = "github.ref_type == 'tag' && !github.event.repository.private";
+    assert_eq!(jobs["checksums"]["if"], public);
+    assert_eq!(jobs["sign"]["if"], public);
+    assert_eq!(
+        jobs["checksums"]["needs"],
+        serde_json::json!(["check", "build", "verify"])
+    );
+    assert_eq!(jobs["sign"]["needs"], "checksums");
+    let prepare = steps(&w, "checksums")
+        .iter()
+        .find(|s| s["with"]["command"] == "release")
+        .unwrap();
+    assert_eq!(
+        prepare["with"]["args"],
+        "--prepare --tag ${{ github.ref_name }}"
+    );
+    // The OIDC token's job: nothing but id-token, and no gocross (nor any action but the
+    // pinned artifact actions and cosign's installer).
+    assert_eq!(
+        jobs["sign"]["permissions"],
+        serde_json::json!({"id-token": "write"})
+    );
+    let mut signed = false;
+    for step in steps(&w, "sign") {
+        if let Some(uses) = step["uses"].as_str() {
+            assert!(
+                [
+                    pins::DOWNLOAD_ARTIFACT,
+                    pins::UPLOAD_ARTIFACT,
+                    pins::COSIGN_INSTALLER
+                ]
+                .iter()
+                .any(|p| p.uses() == uses),
+                "{uses} runs where the OIDC token is"
+            );
+        }
+        if let Some(run) = step["run"].as_str() {
+            assert_eq!(
+                run,
+                "cosign sign-blob --yes --bundle checksums.txt.sigstore.json checksums.txt"
+            );
+            assert_eq!(step["working-directory"], "dist");
+            signed = true;
+        }
+    }
+    assert!(signed);
+    // The release waits for the signature and publishes the bundle with everything else.
+    let release = &jobs["release"];
+    assert_eq!(
+        release["needs"],
+        serde_json::json!(["check", "build", "verify", "attest", "checksums", "sign"])
+    );
+    let condition = release["if"].as_str().unwrap();
+    assert!(
+        condition.contains("&& (needs.sign.result == 'success' || (needs.checksums.result == 'skipped' && needs.sign.result == 'skipped')) }}"),
+        "{condition}"
+    );
+    let download = steps(&w, "release")
+        .iter()
+        .find(|s| s["with"]["name"] == "signed-checksums")
+        .unwrap();
+    assert_eq!(download["if"], "needs.sign.result == 'success'");
+    assert_eq!(download["with"]["path"], "dist");
+
+    let (_, w) = rendered(CHANNELS, &Layout::default());
+    assert!(w["jobs"].get("checksums").is_none() && w["jobs"].get("sign").is_none());
+    assert!(!w["jobs"]["release"]["needs"].to_string().contains("sign"));
+}
+
+#[test]
+fn only_the_release_step_gets_the_tap_and_bucket_tokens() {
+    let (_, w) = rendered(CHANNELS, &Layout::default());
+    let publish = steps(&w, "release")
+        .iter()
+        .find(|s| s["with"]["command"] == "release")
+        .unwrap();
+    assert_eq!(
+        publish["env"],
+        serde_json::json!({
+            "GITHUB_TOKEN": "${{ github.token }}",
+            "ACME_SCOOP_TOKEN": "${{ secrets.ACME_SCOOP_TOKEN }}",
+            "HOMEBREW_TAP_GITHUB_TOKEN": "${{ secrets.HOMEBREW_TAP_GITHUB_TOKEN }}",
+        })
+    );
+    let text = serde_json::to_string(&w).unwrap();
+    assert_eq!(text.matches("secrets.").count(), 2, "{text}");
+
+    // One name for both: one variable. Neither section: no secret at all.
+    let (_, w) = rendered(
+        &CHANNELS.replace("ACME_SCOOP_TOKEN", "HOMEBREW_TAP_GITHUB_TOKEN"),
+        &Layout::default(),
+    );
+    let text = serde_json::to_string(&w).unwrap();
+    assert_eq!(text.matches("secrets.").count(), 1, "{text}");
+    let (_, w) = rendered(
+        "version: 1\ntargets: [linux/amd64, darwin/arm64, windows/amd64]\n",
+        &Layout::default(),
+    );
+    assert!(!serde_json::to_string(&w).unwrap().contains("secrets."));
+}

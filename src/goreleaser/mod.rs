@@ -16,6 +16,9 @@
 //!    other GOOS get an override's `archive_format`), the files, the name template where it
 //!    maps, `wrap_in_directory`;
 //! 3. **checksum** and **release**: `disable`, `draft`; **upx**.
+//! 4. the channels (`channels.rs`): **nfpms** as `packages:`, **brews**/**homebrew_casks**
+//!    as `homebrew:`, **scoops** as `scoop:`, **universal_binaries**, and a cosign **signs**
+//!    entry on the checksums file as `release.sign`.
 //!
 //! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
 //! `replacements`, or its default) and checksums name are evaluated for every target
@@ -24,10 +27,12 @@
 //! `archive_name`. Then each asset whose file name still changes is a [`Rename`], printed
 //! old -> new.
 //!
-//! Every key the mapping cannot carry over (hooks, brews, dockers, nfpms, signs, a template
+//! Every key the mapping cannot carry over (hooks, dockers, a brews entry's own install
+//! block, a signs entry on other artifacts, a template
 //! with no placeholder, a second archive...) becomes a [`Note`] with its line, found through
 //! `Spanned` values and the file's key list (`schema::keys`), never by searching the text.
 
+mod channels;
 mod render;
 mod schema;
 mod targets;
@@ -36,6 +41,7 @@ pub mod template;
 // gocross's default archive name is also what GoReleaser's default name template gives.
 use crate::config::{ConfigError, DEFAULT_ARCHIVE_NAME, GoMod, PLAN_OWNED_ENV, is_safe_name};
 use crate::targets::Target;
+pub use channels::{Channel, PackageFile, Packages};
 use schema::{ArchiveFile, Build, GoReleaserConfig, Key, Scalar, Words, line_of};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -101,6 +107,16 @@ pub struct Imported {
     pub draft: bool,
     /// `release.checksums: false` (`checksum.disable`).
     pub no_checksums: bool,
+    /// `packages:` (the first of `nfpms`).
+    pub packages: Option<Packages>,
+    /// `universal_binaries: true`.
+    pub universal_binaries: bool,
+    /// `homebrew:` (the first of `brews`, else of `homebrew_casks`).
+    pub homebrew: Option<Channel>,
+    /// `scoop:` (the first of `scoops`, or `scoop`).
+    pub scoop: Option<Channel>,
+    /// `release.sign: true` (a cosign `signs` entry on the checksums file).
+    pub sign: bool,
     /// What could not be carried over, in file order.
     #[serde(skip)]
     pub notes: Vec<Note>,
@@ -334,6 +350,18 @@ impl Mapper<'_> {
         }
     }
 
+    /// The line of the list entry at `path` (`nfpms[1]`): of its first key, else `fallback`.
+    fn entry_line(&self, path: &str, fallback: u64) -> u64 {
+        self.keys
+            .iter()
+            .find(|k| {
+                k.path
+                    .strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+            .map_or(fallback, |k| k.line)
+    }
+
     /// The line of the key at `path` (`builds[0].ldflags`), else of `fallback`.
     fn line(&self, path: &str, fallback: u64) -> u64 {
         self.keys
@@ -359,6 +387,7 @@ impl Mapper<'_> {
         self.map_checksum(config, &mut out);
         self.map_release(config, &mut out);
         self.map_upx(config, &mut out);
+        self.channels(config, &mut out);
         out
     }
 
@@ -1586,28 +1615,82 @@ fn carried(names: &[String]) -> Result<(), &'static str> {
             Err("gocross runs no hooks: put the commands in `ci.steps_before_build`")
         }
         [
-            "brews" | "brew" | "homebrew_casks" | "scoops" | "scoop" | "winget" | "nix" | "aurs"
-            | "aur_sources" | "krews" | "chocolateys" | "npms",
+            "nfpms" | "universal_binaries" | "signs" | "brews" | "homebrew_casks" | "scoops"
+            | "scoop",
+        ] => Ok(()),
+        [
+            "nfpms",
+            "formats" | "package_name" | "maintainer" | "description" | "license" | "homepage"
+            | "bindir" | "file_name_template" | "dependencies",
             ..,
-        ] => Err("gocross publishes no package-manager manifests"),
+        ] => Ok(()),
+        ["nfpms", "contents"] => Ok(()),
+        ["nfpms", "contents", "src" | "dst" | "type"] => Ok(()),
+        ["nfpms", "contents", "file_info"] => Ok(()),
+        ["nfpms", "contents", "file_info", "mode"] => Ok(()),
+        ["nfpms", "contents", ..] => {
+            Err("gocross's package files are root-owned, dated by the commit")
+        }
+        ["nfpms", "id" | "ids" | "builds"] => {
+            Err("gocross packages every binary of every linux target")
+        }
+        ["nfpms", "vendor", ..] => Err("gocross's packages name no vendor"),
+        ["nfpms", "overrides" | "deb" | "rpm" | "apk", ..] => {
+            Err("per-format settings: gocross has `packages.depends` per format only")
+        }
+        ["nfpms", "scripts", ..] => Err("gocross's packages run no install scripts"),
+        ["nfpms", _, ..] => Err("gocross has no equivalent package setting"),
+        [
+            "brews" | "homebrew_casks",
+            "repository" | "tap",
+            "owner" | "name" | "token",
+        ] => Ok(()),
+        [
+            "scoops" | "scoop",
+            "repository" | "bucket",
+            "owner" | "name" | "token",
+        ] => Ok(()),
+        [
+            "brews" | "homebrew_casks" | "scoops" | "scoop",
+            "repository" | "tap" | "bucket",
+        ] => Ok(()),
+        [
+            "brews" | "homebrew_casks" | "scoops" | "scoop",
+            "repository" | "tap" | "bucket",
+            ..,
+        ] => Err("gocross pushes to the default branch of `owner/name` through the contents API"),
+        ["brews" | "homebrew_casks" | "scoops" | "scoop", _, ..] => Err(
+            "gocross writes the file itself from the release's own assets (every command, a `--version` test)",
+        ),
+        ["universal_binaries", "replace"] => Err(
+            "gocross releases the universal binary beside the darwin/amd64 and darwin/arm64 ones",
+        ),
+        ["universal_binaries", _, ..] => {
+            Err("gocross makes one universal binary per command, named as a target's")
+        }
+        ["signs", "cmd" | "artifacts"] => Ok(()),
+        ["signs", _, ..] => Err(
+            "gocross runs `cosign sign-blob --bundle` keyless on checksums.txt in its workflow, with its own arguments; the release holds checksums.txt.sigstore.json",
+        ),
+        [
+            "brew" | "winget" | "nix" | "aurs" | "aur_sources" | "krews" | "chocolateys" | "npms",
+            ..,
+        ] => Err("gocross publishes no package-manager manifests besides Homebrew and Scoop"),
         ["dockers" | "docker_manifests" | "dockers_v2" | "kos", ..] => {
             Err("gocross builds the multi-arch image itself: see `image:` in its README")
         }
         [
-            "nfpms" | "snapcrafts" | "flatpaks" | "appimages" | "msi" | "dmg" | "pkgs"
-            | "app_bundles" | "makeselfs",
+            "snapcrafts" | "flatpaks" | "appimages" | "msi" | "dmg" | "pkgs" | "app_bundles"
+            | "makeselfs",
             ..,
-        ] => Err("gocross makes no OS packages or installers"),
-        ["signs" | "docker_signs" | "binary_signs" | "notarize", ..] => Err(
-            "gocross signs nothing itself; its workflow attests build provenance (`release.attest`)",
+        ] => Err("gocross makes no OS packages or installers besides deb, rpm and apk"),
+        ["docker_signs" | "binary_signs" | "notarize", ..] => Err(
+            "gocross signs only checksums.txt (`release.sign`); its workflow attests build provenance (`release.attest`)",
         ),
         ["sboms", ..] => Err("`release.sbom: true` writes a CycloneDX SBOM per binary instead"),
         ["changelog", ..] => Err(
             "gocross's release notes list the targets; `gocross release --notes FILE` adds yours",
         ),
-        ["universal_binaries", ..] => {
-            Err("gocross ships darwin/amd64 and darwin/arm64 binaries, not universal ones")
-        }
         ["snapshot" | "nightly", ..] => {
             Err("gocross stamps `git describe --tags` (or --version) as the version")
         }

@@ -29,6 +29,86 @@ pub struct GoReleaserConfig {
     pub checksum: Option<Checksum>,
     pub release: Option<Release>,
     pub upx: Vec<Spanned<Upx>>,
+    pub nfpms: Vec<Spanned<Nfpm>>,
+    pub brews: Vec<Spanned<Publisher>>,
+    pub homebrew_casks: Vec<Spanned<Publisher>>,
+    pub scoops: Vec<Spanned<Publisher>>,
+    /// Config versions 0 and 1: the one Scoop manifest, before `scoops`.
+    pub scoop: Option<Spanned<Publisher>>,
+    pub universal_binaries: Vec<Spanned<serde::de::IgnoredAny>>,
+    pub signs: Vec<Spanned<Sign>>,
+}
+
+/// One entry of `nfpms`: the values gocross's `packages:` takes; [`super::carried`] names
+/// every other key.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Nfpm {
+    /// `deb`, `rpm`, `apk`, `archlinux`, `ipk`, `termux.deb`.
+    pub formats: Vec<Spanned<String>>,
+    pub package_name: Option<Spanned<String>>,
+    pub maintainer: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub license: Option<Spanned<String>>,
+    pub homepage: Option<Spanned<String>>,
+    /// Default `/usr/bin`, where gocross installs the binaries too.
+    pub bindir: Option<Spanned<String>>,
+    /// Default `{{ .ConventionalFileName }}`, gocross's naming.
+    pub file_name_template: Option<Spanned<String>>,
+    /// Dependencies of every format.
+    pub dependencies: Vec<String>,
+    pub contents: Vec<Spanned<NfpmContent>>,
+}
+
+/// One entry of an nfpm's `contents`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NfpmContent {
+    pub src: Option<String>,
+    pub dst: Option<String>,
+    /// `config`, `symlink`, `dir`, ...; absent for a plain file.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub file_info: Option<FileInfo>,
+}
+
+/// An nfpm content's `file_info`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FileInfo {
+    pub mode: Option<Spanned<Scalar>>,
+}
+
+/// One entry of `brews`, `homebrew_casks`, `scoops` (or the `scoop` of config version 1):
+/// the repository it is pushed to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Publisher {
+    pub repository: Option<Spanned<Repository>>,
+    /// Config version 1's name of `repository` in `brews`.
+    pub tap: Option<Spanned<Repository>>,
+    /// Config version 1's name of `repository` in `scoop`.
+    pub bucket: Option<Spanned<Repository>>,
+}
+
+/// A repository a GoReleaser publisher pushes to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Repository {
+    pub owner: Option<String>,
+    pub name: Option<String>,
+    /// The token, usually `{{ .Env.NAME }}`.
+    pub token: Option<Spanned<String>>,
+}
+
+/// One entry of `signs`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Sign {
+    /// Default `gpg`.
+    pub cmd: Option<String>,
+    /// Default `none`; `checksum` signs the checksums file.
+    pub artifacts: Option<String>,
 }
 
 /// One entry of `builds`.

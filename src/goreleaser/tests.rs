@@ -1,5 +1,6 @@
 use super::*;
 use crate::generate::init::InitConfig;
+use channels::PackageFile;
 
 fn module() -> GoMod {
     GoMod::parse("module example.com/tool/v2\n").unwrap()
@@ -150,7 +151,7 @@ fn every_key_not_carried_over_is_named_once_with_its_line() {
             "9: builds[0].env[2]: `VERSION={{ .Version }}` is left out: gocross passes `env:` values as written, without templates or variables",
             "10: builds[0].hooks: gocross runs no build hooks: put the commands in `ci.steps_before_build`",
             "14: builds[0].ldflags: `-X main.dirty={{ .IsGitDirty }}` is left out: {{ .IsGitDirty }} has no gocross placeholder",
-            "16: brews: gocross publishes no package-manager manifests",
+            "17: brews[0].name: gocross writes the file itself from the release's own assets (every command, a `--version` test)",
             "19: dockers: gocross builds the multi-arch image itself: see `image:` in its README",
             "22: checksum.name_template: gocross names the checksums file checksums.txt, not `{{ .ProjectName }}_checksums.txt`",
             "23: checksum.algorithm: gocross's checksums are sha256, not sha512",
@@ -478,4 +479,159 @@ fn per_target_names_written_and_planned_are_goreleasers() {
             "darwin/arm64: tool_Darwin_arm64_1.2.3",
         ]
     );
+}
+
+const CHANNELS: &str = r#"version: 2
+builds:
+  - goos: [linux, darwin, windows]
+    goarch: [amd64, arm64]
+nfpms:
+  - package_name: tool
+    vendor: Acme
+    maintainer: Jane Doe <jane@example.org>
+    description: Does things
+    license: MIT
+    homepage: https://example.org/tool
+    formats: [deb, rpm, apk, archlinux]
+    bindir: /usr/local/bin
+    dependencies: [git]
+    file_name_template: "{{ .ConventionalFileName }}"
+    contents:
+      - src: ./LICENSE
+        dst: /usr/share/doc/tool/copyright
+        file_info:
+          mode: 0644
+          owner: root
+      - src: completions/*
+        dst: /usr/share/tool/
+      - dst: /etc/tool
+        type: dir
+  - id: second
+    formats: [deb]
+brews:
+  - name: tool
+    repository:
+      owner: acme
+      name: homebrew-tap
+      token: "{{ .Env.TAP_GITHUB_TOKEN }}"
+      branch: main
+    directory: Formula
+homebrew_casks:
+  - repository: {owner: acme, name: homebrew-tap}
+scoops:
+  - repository:
+      owner: acme
+      name: scoop-bucket
+      token: "{{ .Env.SCOOP_PAT }}"
+    license: MIT
+universal_binaries:
+  - replace: true
+signs:
+  - cmd: cosign
+    artifacts: checksum
+    certificate: "${artifact}.pem"
+    args: [sign-blob, "--output-signature=${signature}", "${artifact}", --yes]
+  - artifacts: all
+"#;
+
+#[test]
+fn channels_map_onto_packages_homebrew_scoop_universal_and_sign() {
+    let i = imported(CHANNELS);
+    let p = i.packages.clone().unwrap();
+    assert_eq!(p.formats, ["deb", "rpm", "apk"]);
+    assert_eq!(p.name.as_deref(), Some("tool"));
+    assert_eq!(p.maintainer, "Jane Doe <jane@example.org>");
+    assert_eq!(p.description, "Does things");
+    assert_eq!(p.license.as_deref(), Some("MIT"));
+    assert_eq!(p.homepage.as_deref(), Some("https://example.org/tool"));
+    assert_eq!(
+        p.contents,
+        [PackageFile {
+            src: "LICENSE".into(),
+            dst: "/usr/share/doc/tool/copyright".into(),
+            mode: Some("0644".into()),
+        }]
+    );
+    assert_eq!(p.depends.len(), 3);
+    assert_eq!(p.depends["rpm"], ["git"]);
+    let homebrew = i.homebrew.clone().unwrap();
+    assert_eq!(homebrew.repository, "acme/homebrew-tap");
+    assert_eq!(homebrew.token_env.as_deref(), Some("TAP_GITHUB_TOKEN"));
+    let scoop = i.scoop.clone().unwrap();
+    assert_eq!(scoop.repository, "acme/scoop-bucket");
+    assert_eq!(scoop.token_env, None, "SCOOP_PAT does not mark a secret");
+    assert!(i.universal_binaries);
+    assert!(i.sign);
+    assert_eq!(
+        notes(&i),
+        [
+            "7: nfpms[0].vendor: gocross's packages name no vendor",
+            "12: nfpms[0].formats[3]: gocross writes deb, rpm and apk packages, not archlinux",
+            "13: nfpms[0].bindir: gocross installs the binaries to /usr/bin, not /usr/local/bin",
+            "21: nfpms[0].contents[0].file_info.owner: gocross's package files are root-owned, dated by the commit",
+            "22: nfpms[0].contents[1]: gocross packages one file of the module at an absolute path: `completions/*` -> `/usr/share/tool/` is left out; add it to `packages.contents` by hand",
+            "24: nfpms[0].contents[2].type: gocross packages plain files, not a `dir` entry; the entry is left out",
+            "26: nfpms[1].id: gocross packages every binary of every linux target",
+            "26: nfpms[1]: gocross.yaml has one `packages:` section, from the first entry",
+            "29: brews[0].name: gocross writes the file itself from the release's own assets (every command, a `--version` test)",
+            "34: brews[0].repository.branch: gocross pushes to the default branch of `owner/name` through the contents API",
+            "35: brews[0].directory: gocross writes the file itself from the release's own assets (every command, a `--version` test)",
+            "36: homebrew_casks: gocross pushes one Homebrew file, from `brews[0]`",
+            "42: scoops[0].repository.token: `{{ .Env.SCOOP_PAT }}` is not `{{ .Env.NAME }}` with a NAME that marks a secret (TOKEN in it); gocross's default variable is used",
+            "43: scoops[0].license: gocross writes the file itself from the release's own assets (every command, a `--version` test)",
+            "45: universal_binaries[0].replace: gocross releases the universal binary beside the darwin/amd64 and darwin/arm64 ones",
+            "49: signs[0].certificate: gocross runs `cosign sign-blob --bundle` keyless on checksums.txt in its workflow, with its own arguments; the release holds checksums.txt.sigstore.json",
+            "50: signs[0].args: gocross runs `cosign sign-blob --bundle` keyless on checksums.txt in its workflow, with its own arguments; the release holds checksums.txt.sigstore.json",
+            "51: signs[1]: gocross signs checksums.txt with cosign keyless (`release.sign: true`) and nothing else",
+        ]
+    );
+
+    // The gocross.yaml it writes loads, with every section.
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    let c = crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module()))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let packages = &c.packages.as_ref().unwrap().value;
+    assert_eq!(packages.contents[0].mode, 0o644);
+    assert_eq!(packages.depends.len(), 3);
+    assert_eq!(
+        c.homebrew.as_ref().unwrap().value.token_env.as_deref(),
+        Some("TAP_GITHUB_TOKEN")
+    );
+    assert_eq!(
+        c.scoop
+            .as_ref()
+            .unwrap()
+            .value
+            .token_env_or(crate::config::DEFAULT_SCOOP_TOKEN_ENV),
+        "SCOOP_BUCKET_GITHUB_TOKEN"
+    );
+    assert!(c.universal_binaries.as_ref().unwrap().value);
+    assert!(c.release.signs());
+}
+
+#[test]
+fn channels_that_gocross_yaml_would_refuse_are_notes() {
+    // No email in the maintainer (as dive's and k9s's), no windows target for Scoop, one
+    // darwin port only, a repository written as a template, gpg signatures.
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux, darwin]\n    goarch: [arm64]\nnfpms:\n  - maintainer: Alex Goodman\n    description: Explores layers\n    formats: [deb]\nbrews:\n  - repository:\n      owner: '{{ .Env.OWNER }}'\n      name: tap\nscoops:\n  - repository: {owner: a, name: b}\nuniversal_binaries:\n  - id: x\nsigns:\n  - artifacts: checksum\n",
+    );
+    assert_eq!(i.packages, None);
+    assert_eq!(i.homebrew, None);
+    assert_eq!(i.scoop, None);
+    assert!(!i.universal_binaries && !i.sign);
+    assert_eq!(
+        notes(&i),
+        [
+            "6: nfpms[0].maintainer: gocross needs the packages' maintainer as `Name <email>` (now `Alex Goodman`): packages are not imported; add `packages:` with `maintainer: Jane Doe <jane@example.org>` by hand",
+            "10: brews[0].repository: `{{ .Env.OWNER }}/tap` is not a repository gocross can push to (`owner/name`, no template): add it by hand",
+            "14: scoops[0]: no windows target is built, so there is nothing to install",
+            "16: universal_binaries[0].id: gocross makes one universal binary per command, named as a target's",
+            "16: universal_binaries: a universal binary joins darwin/amd64 and darwin/arm64, which the builds do not both have",
+            "18: signs[0]: gocross signs checksums.txt with cosign keyless (`release.sign: true`) and nothing else",
+        ]
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module()))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
 }

@@ -82,6 +82,11 @@ const CASES: &[(&str, &str, &str)] = &[
         ".",
         "version: 1\ncgo: true\nstatic: false\ntargets: [linux/riscv64, linux/s390x]\noverrides:\n  - targets: [linux/riscv64]\n    cc: gnu\nrelease:\n  attest: true\n",
     ),
+    (
+        "channels_signed",
+        ".",
+        "version: 1\ntargets: [linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64]\npackages:\n  formats: [deb, rpm, apk]\n  maintainer: Jane Doe <jane@example.org>\n  description: Says hello\nuniversal_binaries: true\nhomebrew:\n  repository: acme/homebrew-tap\nscoop:\n  repository: acme/scoop-bucket\n  token_env: ACME_SCOOP_TOKEN\nrelease:\n  sign: true\n",
+    ),
 ];
 
 /// A repository (a `.git` directory) holding a Go module at `module` with this gocross.yaml,
@@ -327,6 +332,29 @@ fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
 
     run_ok(&mut ci(&["generate"]));
     run_ok(&mut ci(&["check"]));
+
+    // `release.sign` adds the checksums and sign jobs: turned on, then off again, without
+    // regenerating, the committed workflow has drifted each time.
+    let unsigned = std::fs::read_to_string(&config).unwrap();
+    let signed = match unsigned.split_once("\nrelease:\n") {
+        Some((before, after)) => format!("{before}\nrelease:\n  sign: true\n{after}"),
+        None => format!("{unsigned}release:\n  sign: true\n"),
+    };
+    std::fs::write(&config, &signed).unwrap();
+    let (o, stdout, _) = run(&mut ci(&["check"]));
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("+  sign:"), "{stdout}");
+    assert!(
+        stdout.contains("+        run: cosign sign-blob --yes --bundle checksums.txt.sigstore.json checksums.txt"),
+        "{stdout}"
+    );
+    run_ok(&mut ci(&["generate"]));
+    run_ok(&mut ci(&["check"]));
+    std::fs::write(&config, &unsigned).unwrap();
+    let (o, stdout, _) = run(&mut ci(&["check"]));
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("-  sign:"), "{stdout}");
+    run_ok(&mut ci(&["generate"]));
 
     // A missing workflow counts as empty.
     std::fs::remove_file(workflow_path(dir)).unwrap();

@@ -101,8 +101,8 @@ const CASES: &[Case] = &[
                 "checksum.name_template",
                 "  name_template: \"checksums.sha256\"",
             ),
-            ("brews", "brews:"),
-            ("nfpms", "nfpms:"),
+            ("brews[0].name", "  - name: k9s"),
+            ("nfpms[0].maintainer", "    maintainer: Fernand Galiana"),
             ("sboms", "sboms:"),
         ],
     },
@@ -136,8 +136,9 @@ const CASES: &[Case] = &[
         notes: &[
             ("builds[0].mod_timestamp", "    mod_timestamp:"),
             ("builds[0].ldflags", "    ldflags:"),
-            ("nfpms", "nfpms:"),
-            ("homebrew_casks", "homebrew_casks:"),
+            ("nfpms[0].vendor", "  - vendor: Task"),
+            ("nfpms[0].file_name_template", "    file_name_template:"),
+            ("homebrew_casks[0].name", "  - name: go-task"),
             ("winget", "winget:"),
             ("npms", "npms:"),
         ],
@@ -167,10 +168,15 @@ const CASES: &[Case] = &[
         notes: &[
             ("before", "before:"),
             ("builds[0].ldflags", "    ldflags:"),
-            ("universal_binaries", "universal_binaries:"),
+            ("universal_binaries[0].replace", "  - replace: false"),
             ("dockers", "dockers:"),
-            ("brews", "brews:"),
-            ("signs", "signs:"),
+            ("brews[0].goarm", "    goarm: \"7\""),
+            ("nfpms[0].description", "    description: |-"),
+            ("nfpms[0].formats[3]", "      - archlinux"),
+            (
+                "signs[0].certificate",
+                "    certificate: \"${artifact}.pem\"",
+            ),
         ],
     },
 ];
@@ -658,5 +664,113 @@ fn imports_plan_what_goreleaser_itself_made() {
                 "{name}: {line}"
             );
         }
+    }
+}
+
+/// `gocross ci init` on the recorded projects' own files carries their packages, Homebrew
+/// tap and Scoop bucket over to gocross.yaml's keys, and what it cannot carry is named at
+/// its line; the file it writes loads with them.
+#[test]
+fn imported_channels_load_with_the_new_keys() {
+    if !common::require_tool("go", "install Go from https://go.dev/dl/") {
+        return;
+    }
+    // (fixture, packages' formats and maintainer, Homebrew tap and token variable, Scoop
+    // bucket, notes as (key, start of its line)).
+    type Expected = (
+        &'static str,
+        Option<(&'static [&'static str], &'static str)>,
+        Option<(&'static str, Option<&'static str>)>,
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+    );
+    const EXPECTED: &[Expected] = &[
+        (
+            "croc",
+            Some((&["deb"], "Zack Scholl <zack.scholl@gmail.com>")),
+            Some(("schollz/homebrew-tap", None)),
+            Some("schollz/scoop-bucket"),
+            &[
+                ("nfpms[0].vendor", "    vendor: \"schollz.com\""),
+                ("nfpms[0].file_name_template", "    file_name_template:"),
+                ("nfpms[0].replacements", "    replacements:"),
+                ("brews[0].folder", "    folder: Formula"),
+                ("scoop.homepage", "  homepage:"),
+            ],
+        ),
+        (
+            "dive",
+            None,
+            Some(("wagoodman/homebrew-dive", Some("TAP_GITHUB_TOKEN"))),
+            None,
+            &[("nfpms[0].maintainer", "    maintainer: Alex Goodman")],
+        ),
+        (
+            "k9s",
+            None,
+            Some(("derailed/homebrew-k9s", None)),
+            None,
+            &[
+                ("brews[0].commit_author", "    commit_author:"),
+                ("nfpms[0].maintainer", "    maintainer: Fernand Galiana"),
+            ],
+        ),
+    ];
+    for (name, packages, homebrew, scoop, notes) in EXPECTED {
+        let file = RECORDED.iter().find(|(n, _)| n == name).unwrap().1;
+        let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
+        let recorded: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture.join("goreleaser.json")).unwrap(),
+        )
+        .unwrap();
+        let out = run_ok(
+            Command::new("go")
+                .args(["mod", "download", "-json"])
+                .arg(recorded["module"].as_str().unwrap())
+                .env("GOFLAGS", "-mod=mod")
+                .current_dir(std::env::temp_dir()),
+        );
+        let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let dir = common::copy_module(Path::new(info["Dir"].as_str().unwrap()));
+        let stdout = run_ok(gocross().arg("-C").arg(dir.path()).args([
+            "ci",
+            "init",
+            "--yes",
+            "--action",
+            common::PINNED_ACTION,
+        ]));
+        let text = std::fs::read_to_string(fixture.join(file)).unwrap();
+        for (key, start) in *notes {
+            let expected = format!(
+                "{}:{}: not carried over: {key}: ",
+                dir.path().join(file).display(),
+                line_of(&text, start)
+            );
+            assert!(stdout.contains(&expected), "{name}: {expected}\n{stdout}");
+        }
+        let written = std::fs::read_to_string(dir.path().join("gocross.yaml")).unwrap();
+        let config = gocross::config::Config::parse(
+            &written,
+            &dir.path().join("gocross.yaml"),
+            Some(&GoMod::read(dir.path()).unwrap()),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{written}"));
+        match (packages, &config.packages) {
+            (Some((formats, maintainer)), Some(p)) => {
+                let got: Vec<&str> = p.value.formats.iter().map(|f| f.as_str()).collect();
+                assert_eq!(&got, formats, "{name}");
+                assert_eq!(&p.value.maintainer, maintainer, "{name}");
+                assert!(!p.value.description.is_empty());
+            }
+            (None, None) => {}
+            (want, got) => panic!("{name}: packages {want:?}, got {got:?}\n{written}"),
+        }
+        let tap = config
+            .homebrew
+            .as_ref()
+            .map(|h| (h.value.repository.as_str(), h.value.token_env.as_deref()));
+        assert_eq!(tap, *homebrew, "{name}\n{written}");
+        let bucket = config.scoop.as_ref().map(|s| s.value.repository.as_str());
+        assert_eq!(bucket, *scoop, "{name}\n{written}");
     }
 }

@@ -773,13 +773,10 @@ async fn release_settings_come_from_gocross_yaml() {
     );
 }
 
-#[tokio::test]
-async fn the_workflow_layout_of_one_directory_per_build_leg_is_released_whole() {
-    let Some(dir) = dist() else { return };
-    // The release job downloads each leg's dist/ into dist/<artifact>/: split the dist the
-    // same way, one manifest per target, and no joint checksums.txt.
-    let dist = dist_of(&dir);
-    let whole = Manifest::read(&dist).unwrap();
+/// The release job downloads each leg's dist/ into dist/<artifact>/: splits `dist` the same
+/// way, one manifest per target, and no joint checksums.txt. Returns the whole manifest.
+fn split_into_legs(dist: &Path) -> Manifest {
+    let whole = Manifest::read(dist).unwrap();
     for artifact in &whole.artifacts {
         let leg = dist.join(format!("gocross-{}", artifact.name));
         std::fs::create_dir(&leg).unwrap();
@@ -793,6 +790,94 @@ async fn the_workflow_layout_of_one_directory_per_build_leg_is_released_whole() 
     }
     std::fs::remove_file(dist.join("manifest.json")).unwrap();
     std::fs::remove_file(dist.join(CHECKSUMS_FILE)).unwrap();
+    whole
+}
+
+/// The workflow's path with `release.sign`: `--prepare` writes the joint checksums.txt of the
+/// legs without a request or a token; cosign signs it (here with a key, as the workflow's
+/// keyless signature writes the same bundle format); the release refuses a bundle of other
+/// bytes before its first request, and publishes a matching one with everything else.
+#[tokio::test]
+async fn signed_checksums_are_prepared_offline_then_released_with_their_bundle() {
+    let Some(dir) = dist() else { return };
+    if !common::require_tool("cosign", "scripts/test installs cosign") {
+        return;
+    }
+    std::fs::write(
+        dir.path().join("gocross.yaml"),
+        "version: 1\nproject: hello\ntargets: [linux/amd64, linux/arm64, darwin/arm64, windows/amd64]\nrelease:\n  sign: true\n",
+    )
+    .unwrap();
+    let dist = dist_of(&dir);
+    let whole = split_into_legs(&dist);
+    let fake = FakeGitHub::start(TOKEN).await;
+
+    let mut prepare = release(&fake, dir.path(), &["--prepare"]);
+    prepare.env_remove("GITHUB_TOKEN");
+    let out = run_ok(&mut prepare);
+    assert!(out.contains("ready for release v1.0.0"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dist.join(CHECKSUMS_FILE)).unwrap(),
+        whole.checksums()
+    );
+    assert!(fake.requests().await.is_empty(), "--prepare sends nothing");
+
+    let keys = tempfile::tempdir().unwrap();
+    common::run_ok(
+        Command::new("cosign")
+            .current_dir(keys.path())
+            .arg("generate-key-pair")
+            .env("COSIGN_PASSWORD", ""),
+    );
+    let bundle = dist.join("checksums.txt.sigstore.json");
+    let sign = |file: &Path| {
+        common::run_ok(
+            Command::new("cosign")
+                .args([
+                    "sign-blob",
+                    "--yes",
+                    "--new-bundle-format",
+                    "--tlog-upload=false",
+                ])
+                .arg("--key")
+                .arg(keys.path().join("cosign.key"))
+                .arg("--bundle")
+                .arg(&bundle)
+                .arg(file)
+                .env("COSIGN_PASSWORD", ""),
+        );
+    };
+    let other = keys.path().join("other.txt");
+    std::fs::write(&other, "0123  hello_linux_amd64\n").unwrap();
+    sign(&other);
+    let out = run_fails(&mut release(&fake, dir.path(), &[]));
+    assert!(
+        out.contains("checksums.txt.sigstore.json: signs sha256 "),
+        "{out}"
+    );
+    assert!(
+        non_get(&fake.requests().await).is_empty(),
+        "nothing changed"
+    );
+
+    sign(&dist.join(CHECKSUMS_FILE));
+    let out = run_ok(&mut release(&fake, dir.path(), &[]));
+    assert!(out.contains("release v1.0.0: published, 6 assets"), "{out}");
+    let s = fake.state();
+    let published = s.releases.iter().find(|r| r.tag == TAG).unwrap();
+    let held = published
+        .assets
+        .iter()
+        .find(|a| a.name == "checksums.txt.sigstore.json")
+        .expect("the bundle is released");
+    assert_eq!(held.bytes, std::fs::read(&bundle).unwrap());
+}
+
+#[tokio::test]
+async fn the_workflow_layout_of_one_directory_per_build_leg_is_released_whole() {
+    let Some(dir) = dist() else { return };
+    let dist = dist_of(&dir);
+    let whole = split_into_legs(&dist);
 
     let fake = FakeGitHub::start(TOKEN).await;
     let out = run_ok(&mut release(&fake, dir.path(), &[]));

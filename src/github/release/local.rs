@@ -290,6 +290,65 @@ fn local_asset(dist: &Path, name: &str, rel: &str) -> Result<ExpectedAsset, Stri
     })
 }
 
+/// The Sigstore bundle of `checksums.txt` that `cosign sign-blob --bundle` writes in the
+/// generated workflow's sign job (`release.sign`), released beside it.
+pub const SIGNATURE_BUNDLE_FILE: &str = "checksums.txt.sigstore.json";
+
+/// The signature bundle of the release's `checksums.txt` (the asset `checksums`), when
+/// dist/ holds one: a Sigstore bundle (<https://docs.sigstore.dev/about/bundle/>,
+/// `mediaType` `application/vnd.dev.sigstore.bundle...`) whose
+/// `messageSignature.messageDigest` is the SHA-256 (base64) of exactly that checksums.txt.
+/// The signature itself is for `cosign verify-blob` to check; this only makes sure the
+/// bundle belongs to the file it is released with. `None` when there is no bundle (a
+/// private repository skips signing).
+///
+/// Errors ([`ReleaseError::NotReady`]): a bundle that cannot be read, is not a Sigstore
+/// bundle of a message, or signs other bytes.
+pub fn signature_bundle(
+    dist: &Path,
+    checksums: &ExpectedAsset,
+) -> Result<Option<ExpectedAsset>, ReleaseError> {
+    use base64::Engine as _;
+    if std::fs::symlink_metadata(dist.join(SIGNATURE_BUNDLE_FILE)).is_err() {
+        return Ok(None);
+    }
+    let not_ready = |problem: String| ReleaseError::NotReady {
+        dist: dist.to_path_buf(),
+        problems: vec![format!(
+            "{SIGNATURE_BUNDLE_FILE}: {problem}: sign this checksums.txt again (`cosign sign-blob --yes --bundle {SIGNATURE_BUNDLE_FILE} checksums.txt`), or delete the bundle"
+        )],
+    };
+    let text = crate::contained::read(dist, SIGNATURE_BUNDLE_FILE, "dist/")
+        .map_err(|e| not_ready(e.to_string()))?;
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| not_ready(format!("not JSON ({e})")))?;
+    let media_type = bundle["mediaType"].as_str().unwrap_or_default();
+    if !media_type.starts_with("application/vnd.dev.sigstore.bundle") {
+        return Err(not_ready(format!(
+            "not a Sigstore bundle (mediaType `{media_type}`)"
+        )));
+    }
+    let digest = &bundle["messageSignature"]["messageDigest"];
+    let signed = digest["digest"]
+        .as_str()
+        .filter(|_| digest["algorithm"] == "SHA2_256")
+        .and_then(|d| base64::engine::general_purpose::STANDARD.decode(d).ok())
+        .ok_or_else(|| not_ready("holds no SHA-256 message digest".into()))?;
+    let signed = crate::digest::hex(&signed);
+    if signed != checksums.sha256 {
+        return Err(not_ready(format!(
+            "signs sha256 {signed}, but checksums.txt is sha256 {}",
+            checksums.sha256
+        )));
+    }
+    local_asset(dist, SIGNATURE_BUNDLE_FILE, SIGNATURE_BUNDLE_FILE)
+        .map(Some)
+        .map_err(|p| ReleaseError::NotReady {
+            dist: dist.to_path_buf(),
+            problems: vec![p],
+        })
+}
+
 /// Whether `tag` can name a release: non-empty, at most 255 characters, no whitespace or
 /// control characters.
 pub fn check_tag(tag: &str) -> Result<(), ReleaseError> {

@@ -29,7 +29,8 @@ mod sync;
 
 pub use decide::{Decision, RemoteAsset, Stage, decide};
 pub use local::{
-    ExpectedAsset, Gate, check_tag, content_type, expected_assets, tag_from, version_agrees,
+    ExpectedAsset, Gate, SIGNATURE_BUNDLE_FILE, check_tag, content_type, expected_assets,
+    signature_bundle, tag_from, version_agrees,
 };
 pub use notes::release_notes;
 pub use sync::{AssetAction, AssetReport, ReleaseOptions, ReleaseReport, publish};

@@ -434,3 +434,56 @@ fn an_archive_is_checked_like_a_binary() {
         assert!(err.contains(problem), "{problem}: {err}");
     }
 }
+
+/// A Sigstore bundle as `cosign sign-blob --bundle` writes it, its message digest that of
+/// `signed` (the verification material left out: gocross does not read it).
+fn bundle(signed: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(signed));
+    serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {},
+        "messageSignature": {
+            "messageDigest": {"algorithm": "SHA2_256", "digest": digest},
+            "signature": "MEUCIQ=="
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn the_signature_bundle_is_released_only_with_the_checksums_it_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let checksums = b"0123  hello_linux_amd64\n";
+    std::fs::write(dir.path().join(CHECKSUMS_FILE), checksums).unwrap();
+    let asset = expected(CHECKSUMS_FILE, checksums);
+    // No bundle: a private repository skipped signing.
+    assert!(signature_bundle(dir.path(), &asset).unwrap().is_none());
+
+    let path = dir.path().join(SIGNATURE_BUNDLE_FILE);
+    std::fs::write(&path, bundle(checksums)).unwrap();
+    let released = signature_bundle(dir.path(), &asset).unwrap().unwrap();
+    assert_eq!(released.name, "checksums.txt.sigstore.json");
+    assert_eq!(released.content_type, "application/json");
+
+    for (text, problem) in [
+        (bundle(b"other checksums"), "signs sha256 "),
+        (
+            "{\"base64Signature\": \"MEUC\"}".to_string(),
+            "not a Sigstore bundle",
+        ),
+        ("not json".to_string(), "not JSON"),
+        (
+            bundle(checksums).replace("SHA2_256", "SHA2_384"),
+            "holds no SHA-256 message digest",
+        ),
+    ] {
+        std::fs::write(&path, &text).unwrap();
+        let e = signature_bundle(dir.path(), &asset)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(problem), "{e}");
+        assert!(e.contains("cosign sign-blob --yes --bundle"), "{e}");
+    }
+}
