@@ -27,12 +27,22 @@
 
 use super::ImageError;
 use crate::github::client::RetryPolicy;
-use oci_client::{Reference, RegistryOperation};
+use oci_spec::distribution::Reference;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What a bearer token is asked for: the `actions` of the token scope
+/// `repository:<name>:<actions>` (<https://distribution.github.io/distribution/spec/auth/scope/>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryOperation {
+    /// `pull`: read manifests and blobs.
+    Pull,
+    /// `pull,push`: also upload blobs, mount them and put manifests.
+    Push,
+}
 
 /// A callback that shows one line of progress.
 pub type Progress = dyn Fn(&str) + Send + Sync;
@@ -631,7 +641,7 @@ impl Registry {
             return Ok(self.credentials.as_ref().map(|_| Authorization::Basic));
         };
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let realm = param("realm")
+        let mut realm = param("realm")
             .and_then(|r| reqwest::Url::parse(r).ok())
             .filter(|r| r.scheme() == "https" || (r.scheme() == "http" && self.scheme == "http"))
             .ok_or_else(|| {
@@ -639,11 +649,14 @@ impl Registry {
                     "the registry asked for a token from a realm that is not an https URL".into(),
                 )
             })?;
-        let mut query = vec![("scope", scope)];
-        if let Some(service) = param("service") {
-            query.push(("service", service));
+        {
+            let mut query = realm.query_pairs_mut();
+            query.append_pair("scope", scope);
+            if let Some(service) = param("service") {
+                query.append_pair("service", service);
+            }
         }
-        let mut req = self.http.get(realm).query(&query);
+        let mut req = self.http.get(realm);
         if let Some(c) = &self.credentials {
             req = req.basic_auth(&c.username, Some(&c.password));
         }
