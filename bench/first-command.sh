@@ -17,12 +17,13 @@ if [ $# -gt 0 ]; then
   base=$(git rev-parse "$1^{commit}")
 else
   # The newest commit whose release profile was still fat LTO.
-  base=$(git rev-list HEAD -- Cargo.toml | while read -r c; do
+  base=""
+  for c in $(git rev-list HEAD -- Cargo.toml); do
     if git show "$c:Cargo.toml" | sed -n '/^\[profile.release\]/,/^\[/p' | grep -q '^lto = "fat"'; then
-      echo "$c"
+      base=$c
       break
     fi
-  done)
+  done
   [ -n "$base" ] || { echo "no commit with fat LTO in [profile.release]: name a baseline commit" >&2; exit 2; }
 fi
 git diff --quiet HEAD || echo "note: uncommitted changes are not measured (HEAD $head is)" >&2
