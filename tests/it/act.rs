@@ -1029,11 +1029,11 @@ async fn macos_and_windows_arm_build_on_linux_and_their_verify_jobs_are_skipped_
             .lines()
             .filter(|l| l.starts_with(&format!("[gocross/Verify {target} on {runner}")))
             .collect();
+        // The one line of a skipped job (act's hint names the matrix's first unmapped
+        // runner, whichever leg it skips).
         assert_eq!(verify_lines.len(), 1, "{}", pr.log);
         assert!(
-            verify_lines[0].contains(&format!(
-                "Skipping unsupported platform -- Try running with `-P {runner}=...`"
-            )),
+            verify_lines[0].contains("Skipping unsupported platform -- Try running with `-P "),
             "{}",
             verify_lines[0]
         );
