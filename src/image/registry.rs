@@ -1183,6 +1183,58 @@ mod tests {
         assert!(lines.lock().unwrap().is_empty(), "a refusal is not retried");
     }
 
+    #[tokio::test]
+    async fn a_bearer_challenge_is_answered_with_a_token_for_the_scope_and_service() {
+        use wiremock::matchers::{header, method as m, path as p, query_param};
+        use wiremock::{Mock, ResponseTemplate};
+        let server = wiremock::MockServer::start().await;
+        let blob = format!("/v2/acme/hello/blobs/{DIGEST}");
+        // The realm's own query is kept; scope and service are added to it, URL-encoded.
+        let challenge = format!(
+            r#"Bearer realm="{}/token?account=ci",service="reg.test",scope="ignored""#,
+            server.uri()
+        );
+        Mock::given(m("HEAD"))
+            .and(p(blob.as_str()))
+            .and(header("authorization", "Bearer tok-1"))
+            .respond_with(ResponseTemplate::new(200))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(m("HEAD"))
+            .and(p(blob.as_str()))
+            .respond_with(
+                ResponseTemplate::new(401).insert_header("www-authenticate", challenge.as_str()),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(m("GET"))
+            .and(p("/token"))
+            .and(query_param("account", "ci"))
+            .and(query_param("scope", "repository:acme/hello:pull"))
+            .and(query_param("service", "reg.test"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"token":"tok-1"}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let host = server.address().to_string();
+        let (r, _) = registry(&host, None);
+        let reference = parse_reference(&format!("{host}/acme/hello")).unwrap();
+        assert!(r.blob_exists(&reference, DIGEST).await.unwrap());
+        let token = server
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|q| q.url.path() == "/token")
+            .expect("a token was asked for");
+        assert_eq!(
+            token.url.query(),
+            Some("account=ci&scope=repository%3Aacme%2Fhello%3Apull&service=reg.test")
+        );
+    }
+
     #[test]
     fn only_loopback_hosts_get_plain_http() {
         assert!(is_loopback("localhost:5000"));
