@@ -16,9 +16,9 @@
 
 use super::ImageError;
 use super::layout::Layout;
-use super::registry::{Registry, parse_reference};
+use super::registry::{Registry, RegistryOperation, parse_reference};
 use futures_util::StreamExt as _;
-use oci_client::{Reference, RegistryOperation};
+use oci_spec::distribution::Reference;
 use oci_spec::image::{
     Descriptor, ImageIndex, ImageIndexBuilder, ImageManifest, MediaType, Platform,
 };

@@ -27,12 +27,22 @@
 
 use super::ImageError;
 use crate::github::client::RetryPolicy;
-use oci_client::{Reference, RegistryOperation};
+use oci_spec::distribution::Reference;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What a bearer token is asked for: the `actions` of the token scope
+/// `repository:<name>:<actions>` (<https://distribution.github.io/distribution/spec/auth/scope/>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryOperation {
+    /// `pull`: read manifests and blobs.
+    Pull,
+    /// `pull,push`: also upload blobs, mount them and put manifests.
+    Push,
+}
 
 /// A callback that shows one line of progress.
 pub type Progress = dyn Fn(&str) + Send + Sync;
@@ -631,7 +641,7 @@ impl Registry {
             return Ok(self.credentials.as_ref().map(|_| Authorization::Basic));
         };
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let realm = param("realm")
+        let mut realm = param("realm")
             .and_then(|r| reqwest::Url::parse(r).ok())
             .filter(|r| r.scheme() == "https" || (r.scheme() == "http" && self.scheme == "http"))
             .ok_or_else(|| {
@@ -639,11 +649,14 @@ impl Registry {
                     "the registry asked for a token from a realm that is not an https URL".into(),
                 )
             })?;
-        let mut query = vec![("scope", scope)];
-        if let Some(service) = param("service") {
-            query.push(("service", service));
+        {
+            let mut query = realm.query_pairs_mut();
+            query.append_pair("scope", scope);
+            if let Some(service) = param("service") {
+                query.append_pair("service", service);
+            }
         }
-        let mut req = self.http.get(realm).query(&query);
+        let mut req = self.http.get(realm);
         if let Some(c) = &self.credentials {
             req = req.basic_auth(&c.username, Some(&c.password));
         }
@@ -1177,6 +1190,58 @@ mod tests {
         );
         assert!(!text.contains(secret));
         assert!(lines.lock().unwrap().is_empty(), "a refusal is not retried");
+    }
+
+    #[tokio::test]
+    async fn a_bearer_challenge_is_answered_with_a_token_for_the_scope_and_service() {
+        use wiremock::matchers::{header, method as m, path as p, query_param};
+        use wiremock::{Mock, ResponseTemplate};
+        let server = wiremock::MockServer::start().await;
+        let blob = format!("/v2/acme/hello/blobs/{DIGEST}");
+        // The realm's own query is kept; scope and service are added to it, URL-encoded.
+        let challenge = format!(
+            r#"Bearer realm="{}/token?account=ci",service="reg.test",scope="ignored""#,
+            server.uri()
+        );
+        Mock::given(m("HEAD"))
+            .and(p(blob.as_str()))
+            .and(header("authorization", "Bearer tok-1"))
+            .respond_with(ResponseTemplate::new(200))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(m("HEAD"))
+            .and(p(blob.as_str()))
+            .respond_with(
+                ResponseTemplate::new(401).insert_header("www-authenticate", challenge.as_str()),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(m("GET"))
+            .and(p("/token"))
+            .and(query_param("account", "ci"))
+            .and(query_param("scope", "repository:acme/hello:pull"))
+            .and(query_param("service", "reg.test"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"token":"tok-1"}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let host = server.address().to_string();
+        let (r, _) = registry(&host, None);
+        let reference = parse_reference(&format!("{host}/acme/hello")).unwrap();
+        assert!(r.blob_exists(&reference, DIGEST).await.unwrap());
+        let token = server
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|q| q.url.path() == "/token")
+            .expect("a token was asked for");
+        assert_eq!(
+            token.url.query(),
+            Some("account=ci&scope=repository%3Aacme%2Fhello%3Apull&service=reg.test")
+        );
     }
 
     #[test]

@@ -984,15 +984,17 @@ async fn the_image_waits_for_check_and_release_and_is_tagged_with_the_described_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn macos_builds_on_linux_and_its_verify_job_is_skipped_under_act_which_holds_the_release() {
+async fn macos_and_windows_arm_build_on_linux_and_their_verify_jobs_are_skipped_under_act_which_holds_the_release()
+ {
     let Some(p) = Project::new(
         "hello",
-        "version: 1\nproject: hello\ntargets: [linux/amd64, darwin/arm64]\nldflags: -s -w -X main.version={{version}}\nverify:\n  expect: \"^hello \"\n",
+        "version: 1\nproject: hello\ntargets: [linux/amd64, darwin/arm64, windows/arm64]\nldflags: -s -w -X main.version={{version}}\nverify:\n  expect: \"^hello \"\n",
     ) else {
         return;
     };
-    // The darwin leg runs on the Linux runner act has; the verify job asks for macos-15, a
-    // platform act is not given (`-P` maps ubuntu-24.04 only), so act skips it and says so.
+    // Every leg runs on the Linux runner act has; the verify jobs ask for macos-15 and
+    // windows-11-arm, platforms act is not given (`-P` maps ubuntu-24.04 only, and this host
+    // can run neither), so act skips them and says so.
     let fake = FakeGitHub::start(TOKEN).await;
     let pr = p.pull_request(&fake);
     assert_pull_request(&p, &fake, &pr);
@@ -1004,24 +1006,41 @@ async fn macos_builds_on_linux_and_its_verify_job_is_skipped_under_act_which_hol
             verify: "native",
         }],
     );
-    let mac = &pr.manifest("gocross-hello_darwin_arm64")["artifacts"][0];
-    assert_eq!(mac["target"], "darwin/arm64");
-    assert_eq!(mac["audit"]["passed"], true, "{mac}");
-    assert_eq!(mac["verify"]["outcome"], "not_run", "{mac}");
-    let verify_lines: Vec<&str> = pr
-        .log
-        .lines()
-        .filter(|l| l.starts_with("[gocross/Verify darwin/arm64 on macos-15"))
-        .collect();
-    assert_eq!(verify_lines.len(), 1, "{}", pr.log);
-    assert!(
-        verify_lines[0]
-            .contains("Skipping unsupported platform -- Try running with `-P macos-15=...`"),
-        "{}",
-        verify_lines[0]
-    );
+    for (target, runner) in [
+        ("darwin/arm64", "macos-15"),
+        ("windows/arm64", "windows-11-arm"),
+    ] {
+        let artifact = format!("gocross-hello_{}", target.replace('/', "_"));
+        let built = &pr.manifest(&artifact)["artifacts"][0];
+        assert_eq!(built["target"], target);
+        assert_eq!(built["audit"]["passed"], true, "{built}");
+        assert_eq!(built["verify"]["outcome"], "not_run", "{built}");
+        // act runs the ubuntu-24.04 jobs alone: a leg that built ran on Linux.
+        let leg = format!("[gocross/Build {target}-");
+        let built_step = format!("Success - Main Build, audit and verify {target} ");
+        assert!(
+            pr.log
+                .lines()
+                .any(|l| l.starts_with(&leg) && l.contains(&built_step)),
+            "{target} was not built on Linux:\n{}",
+            pr.log
+        );
+        let verify_lines: Vec<&str> = pr
+            .log
+            .lines()
+            .filter(|l| l.starts_with(&format!("[gocross/Verify {target} on {runner}")))
+            .collect();
+        // The one line of a skipped job (act's hint names the matrix's first unmapped
+        // runner, whichever leg it skips).
+        assert_eq!(verify_lines.len(), 1, "{}", pr.log);
+        assert!(
+            verify_lines[0].contains("Skipping unsupported platform -- Try running with `-P "),
+            "{}",
+            verify_lines[0]
+        );
+    }
     // Each leg restored and saved its Go caches; the report got the manifests alone.
-    for target in ["linux/amd64", "darwin/arm64"] {
+    for target in ["linux/amd64", "darwin/arm64", "windows/arm64"] {
         for op in ["restore", "save"] {
             assert!(
                 pr.cached
@@ -1039,22 +1058,31 @@ async fn macos_builds_on_linux_and_its_verify_job_is_skipped_under_act_which_hol
         .collect();
     assert_eq!(files, ["manifest.json"]);
 
-    // The tag: both legs build on Linux without a cache. The release waits for the verify
-    // job, which act cannot run: nothing ships that nobody ran on its own OS.
+    // The tag: every leg builds on Linux without a cache. The release waits for the verify
+    // jobs, which act cannot run: nothing ships that nobody ran on its own OS.
     let fake = FakeGitHub::start(TOKEN).await;
     let tag = p.tag_push(&fake, false);
     assert!(tag.ok, "the tag run failed:\n{}", tag.log);
-    for artifact in ["gocross-hello_linux_amd64", "gocross-hello_darwin_arm64"] {
+    for artifact in [
+        "gocross-hello_linux_amd64",
+        "gocross-hello_darwin_arm64",
+        "gocross-hello_windows_arm64",
+    ] {
         assert_eq!(tag.manifest(artifact)["version"], "1.2.3", "{artifact}");
     }
-    assert!(
-        tag.log.lines().any(
-            |l| l.starts_with("[gocross/Verify darwin/arm64 on macos-15")
-                && l.contains("Skipping unsupported platform")
-        ),
-        "{}",
-        tag.log
-    );
+    for verify in [
+        "Verify darwin/arm64 on macos-15",
+        "Verify windows/arm64 on windows-11-arm",
+    ] {
+        assert!(
+            tag.log
+                .lines()
+                .any(|l| l.starts_with(&format!("[gocross/{verify}"))
+                    && l.contains("Skipping unsupported platform")),
+            "{verify}: {}",
+            tag.log
+        );
+    }
     assert!(!job_ran(&tag, "Release"), "{}", tag.log);
     assert!(
         fake.state().releases.is_empty(),
