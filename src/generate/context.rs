@@ -25,7 +25,7 @@
 
 use super::GenerateError;
 use super::pins::{self, Pin};
-use crate::config::{self, Attest, Config, GoMod};
+use crate::config::{self, Attest, Config, GoMod, PackagesConfig};
 use crate::dist::CHECKSUMS_FILE;
 use crate::github::release::SIGNATURE_BUNDLE_FILE;
 use crate::origin;
@@ -614,7 +614,9 @@ impl WorkflowContext {
             subjects: plan
                 .jobs
                 .iter()
-                .flat_map(|j| release_globs(&plan.project, j))
+                .flat_map(|j| {
+                    release_globs(&plan.project, config.packages.as_ref().map(|p| &p.value), j)
+                })
                 .map(|glob| format!("{dist}/**/{glob}\n"))
                 .collect(),
         });
@@ -803,10 +805,19 @@ fn image_context(
     }))
 }
 
-/// The files of a job that a tag releases, as globs: its archive (the build's values, such
-/// as the version, as `*`), and its bare binaries unless only the archive ships them.
-fn release_globs(project: &str, job: &BuildJob) -> Vec<String> {
+/// The files of a job that a tag releases, as globs: its Linux packages, its archive (the
+/// build's values, such as the version, as `*`), and its bare binaries unless only the
+/// archive ships them.
+fn release_globs(project: &str, packages: Option<&PackagesConfig>, job: &BuildJob) -> Vec<String> {
     let mut globs = Vec::new();
+    if let Some(p) = packages {
+        let name = p.name_or(project);
+        globs.extend(
+            p.formats
+                .iter()
+                .filter_map(|&format| crate::package::file_glob(format, name, &job.target)),
+        );
+    }
     if let Some(a) = &job.archive {
         let values = Values {
             version: "",

@@ -251,18 +251,31 @@ pub fn file_name(job: &PackageJob, name: &str, version: &str) -> Result<String, 
         format: job.format,
         target: job.target,
     })?;
-    let file = match job.format {
-        PackageFormat::Deb => format!("{name}_{version}_{arch}.deb"),
-        PackageFormat::Rpm => format!("{name}-{version}-1.{arch}.rpm"),
-        PackageFormat::Apk => format!(
-            "{name}_{}-r0_{arch}.apk",
-            self::version(PackageFormat::Apk, version)?
-        ),
+    let version = match job.format {
+        PackageFormat::Apk => self::version(PackageFormat::Apk, version)?,
+        _ => version.to_string(),
     };
+    let file = spelled(job.format, name, &version, arch);
     if is_safe_name(&file) {
         Ok(file)
     } else {
         Err(PackageError::Name(file))
+    }
+}
+
+/// The glob of every version's file name of `name`'s package for `target` in `format`
+/// (`ship_*_amd64.deb`): what the workflow attests; `None` when the format has no
+/// architecture for the target.
+pub fn file_glob(format: PackageFormat, name: &str, target: &Target) -> Option<String> {
+    arch(format, target).map(|arch| spelled(format, name, "*", arch))
+}
+
+/// A package's file name, each distribution's convention, with `version` as given.
+fn spelled(format: PackageFormat, name: &str, version: &str, arch: &str) -> String {
+    match format {
+        PackageFormat::Deb => format!("{name}_{version}_{arch}.deb"),
+        PackageFormat::Rpm => format!("{name}-{version}-1.{arch}.rpm"),
+        PackageFormat::Apk => format!("{name}_{version}-r0_{arch}.apk"),
     }
 }
 

@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TOKEN: &str = "ghs_0123456789abcdefACTTOKEN";
+/// The tap's and the bucket's token, a secret of its own that only the release step gets.
+const TAP_TOKEN: &str = "ghp_Tap0Token1Of2The3Act4Run5";
 const TAG: &str = "v1.2.3";
 
 /// What a bare ubuntu-24.04 runner offers the workflow before any install: a shell and the
@@ -302,6 +304,10 @@ impl Project {
             "--no-skip-checkout",
             "-s",
             &format!("GITHUB_TOKEN={TOKEN}"),
+            "-s",
+            &format!("HOMEBREW_TAP_GITHUB_TOKEN={TAP_TOKEN}"),
+            "-s",
+            &format!("SCOOP_BUCKET_GITHUB_TOKEN={TAP_TOKEN}"),
         ]);
         for (name, value) in [
             ("GITHUB_API_URL", fake.url()),
@@ -323,6 +329,10 @@ impl Project {
         let (out, stdout, stderr) = run(&mut cmd);
         let log = format!("{stdout}{stderr}");
         assert!(!log.contains(TOKEN), "the token leaked into the log");
+        assert!(
+            !log.contains(TAP_TOKEN),
+            "the tap token leaked into the log"
+        );
         WorkflowRun {
             ok: out.status.success(),
             log,
@@ -837,6 +847,100 @@ async fn two_commands_released_as_archives() {
         ),
         "{body}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tag_ships_linux_packages_a_formula_and_a_scoop_manifest() {
+    if !require_tool("ruby", "apt-get install ruby")
+        || !require_tool("dpkg-deb", "apt-get install dpkg")
+    {
+        return;
+    }
+    let config = std::fs::read_to_string(example("ship").join("gocross.yaml"))
+        .unwrap()
+        .replace(
+            "targets: [linux/amd64, linux/arm/7, windows/amd64, darwin/arm64]",
+            "targets: [linux/amd64, linux/riscv64, windows/amd64]",
+        )
+        + "packages:\n  formats: [deb, rpm, apk]\n  maintainer: Jane Doe <jane@example.org>\n  description: Ships files\n  license: MIT\nhomebrew:\n  repository: octo-org/homebrew-tap\nscoop:\n  repository: octo-org/scoop-bucket\n";
+    let Some(p) = Project::new("ship", &config) else {
+        return;
+    };
+    // Each Linux leg packs its binaries into a deb, an rpm and an apk beside its archive; the
+    // release job publishes them all, then pushes the formula and the Scoop manifest of those
+    // assets with the tap's token, which no other step gets.
+    let fake = FakeGitHub::start(TOKEN).await;
+    fake.state().contents_token = Some(TAP_TOKEN.to_string());
+    let tag = p.tag_push(&fake, false);
+    let packages = [
+        "ship_1.2.3_amd64.deb",
+        "ship-1.2.3-1.x86_64.rpm",
+        "ship_1.2.3-r0_x86_64.apk",
+        "ship_1.2.3_riscv64.deb",
+        "ship-1.2.3-1.riscv64.rpm",
+        "ship_1.2.3-r0_riscv64.apk",
+    ];
+    let archives = [
+        "ship_1.2.3_linux_amd64.tar.gz",
+        "ship_1.2.3_linux_riscv64.tar.gz",
+        "ship_1.2.3_windows_amd64.zip",
+    ];
+    let assets: Vec<&str> = archives.iter().chain(&packages).copied().collect();
+    assert_release(&fake, &tag, &assets, &[], true);
+    let s = fake.state();
+    let release = &s.releases[0];
+    let asset = |name: &str| {
+        release
+            .assets
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name} was not released"))
+    };
+
+    // The released deb is what dpkg reads: the project's name, the riscv64 architecture.
+    let dir = tempfile::tempdir().unwrap();
+    let deb = dir.path().join("ship.deb");
+    std::fs::write(&deb, &asset("ship_1.2.3_riscv64.deb").bytes).unwrap();
+    let info = run_ok(Command::new("dpkg-deb").arg("-f").arg(&deb));
+    assert!(info.contains("Package: ship\n"), "{info}");
+    assert!(info.contains("Architecture: riscv64\n"), "{info}");
+
+    // The formula: its one platform's url is the linux/amd64 archive, with its digest.
+    let (_, formula) = s
+        .contents
+        .get("octo-org/homebrew-tap/Formula/ship.rb")
+        .unwrap_or_else(|| panic!("no formula was pushed:\n{}", tag.log));
+    let rb = dir.path().join("ship.rb");
+    std::fs::write(&rb, formula).unwrap();
+    let stub = dir.path().join("stub.rb");
+    std::fs::write(&stub, crate::channels::DSL_STUB).unwrap();
+    let evaluated = run_ok(Command::new("ruby").arg(&stub).arg(&rb));
+    let download = format!("https://github.com/{OWNER}/{REPO}/releases/download/{TAG}/");
+    let archive = asset("ship_1.2.3_linux_amd64.tar.gz");
+    assert_eq!(
+        evaluated
+            .lines()
+            .filter(|l| l.starts_with("url "))
+            .collect::<Vec<_>>(),
+        [format!(
+            "url linux intel {download}ship_1.2.3_linux_amd64.tar.gz {}",
+            sha256(&archive.bytes)
+        )],
+        "{evaluated}"
+    );
+
+    // The Scoop manifest: the windows archive, with its digest.
+    let (_, manifest) = s
+        .contents
+        .get("octo-org/scoop-bucket/bucket/ship.json")
+        .unwrap_or_else(|| panic!("no Scoop manifest was pushed:\n{}", tag.log));
+    let scoop: Value = serde_json::from_slice(manifest).unwrap();
+    let zip = asset("ship_1.2.3_windows_amd64.zip");
+    assert_eq!(
+        scoop["architecture"]["64bit"]["url"],
+        format!("{download}ship_1.2.3_windows_amd64.zip")
+    );
+    assert_eq!(scoop["architecture"]["64bit"]["hash"], sha256(&zip.bytes));
 }
 
 /// `crane registry serve` on 127.0.0.1 (plain HTTP, no auth), killed when dropped.

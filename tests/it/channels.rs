@@ -96,7 +96,7 @@ fn checksums(dist: &Path) -> BTreeMap<String, String> {
 /// A stub of Homebrew's formula DSL: loads the formula, prints one `url OS CPU URL SHA256`
 /// line per pair, then `install` with what `def install` puts in bin, then `test` with
 /// whether a test block exists.
-const DSL_STUB: &str = r##"
+pub(crate) const DSL_STUB: &str = r##"
 $pairs = []
 class Bin
   attr_reader :got
