@@ -14,7 +14,8 @@ pub struct Args {
     /// Only these targets (a target without a variant selects every variant of it).
     #[arg(long = "target", short = 't', value_name = "GOOS/GOARCH[/VARIANT]", value_parser = super::target_arg)]
     targets: Vec<Target>,
-    /// Print `{"project", "go", "jobs": [...]}` as JSON.
+    /// Print `{"project", "go", "jobs": [...]}` as JSON (with `--ci`, also `go_release`: the
+    /// Go release the workflow sets up, such as `1.26.8` or `stable`).
     #[arg(long)]
     json: bool,
     /// Plan for the generated workflow: each job on its own runner, toolchains installed there.
@@ -24,11 +25,25 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let mode = if args.ci { Mode::Workflow } else { Mode::Local };
-    let Project { config, ctx, .. } = global.open(mode, Missing::Fail)?;
+    let Project {
+        config, ctx, go, ..
+    } = global.open(mode, Missing::Fail)?;
     let plan = plan::plan(&config, &ctx, &args.targets)?;
     plan::preflight(&plan, &global.dir)?;
+    // The workflow's Go release, which the plan's Go is read from.
+    let release = go.ok().filter(|_| args.ci);
     if args.json {
-        output::print_json(&plan)?;
+        #[derive(serde::Serialize)]
+        struct Printed<'a> {
+            #[serde(flatten)]
+            plan: &'a plan::BuildPlan,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            go_release: Option<&'a str>,
+        }
+        output::print_json(&Printed {
+            plan: &plan,
+            go_release: release.as_deref(),
+        })?;
         return Ok(Outcome::Success);
     }
     let mut table = Table::new([
@@ -65,10 +80,13 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         ]);
     }
     output::print(&format!(
-        "{}: {} targets, Go {}\n{}",
+        "{}: {} targets, Go {}{}\n{}",
         plan.project,
         plan.jobs.len(),
         plan.go,
+        release
+            .map(|r| format!(" (the workflow sets up `{r}`)"))
+            .unwrap_or_default(),
         table.render(Output::Terminal)
     ))?;
     for job in &plan.jobs {

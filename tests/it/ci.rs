@@ -152,9 +152,32 @@ fn generated_workflows_match_snapshots_the_plan_and_the_validators() {
                 .args(["plan", "--ci", "--json"]),
         ))
         .unwrap();
-        let go_versions = workflow["jobs"]["build"]["strategy"]["matrix"]["include"][0]
-            .get("go")
-            .map_or(1, |_| 2);
+        let first_leg = &workflow["jobs"]["build"]["strategy"]["matrix"]["include"][0];
+        let go_versions = first_leg.get("go").map_or(1, |_| 2);
+
+        // The Go the build legs set up is the Go the plan was made with: `go_release` as
+        // written, and for a numbered release the plan's `go` is its minor release.
+        let set_up = workflow["jobs"]["build"]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|s| s["with"]["go-version"].as_str())
+            .unwrap_or_else(|| panic!("{name}: no build step sets up Go"));
+        let set_up = match set_up {
+            "${{ matrix.go }}" => first_leg["go"].as_str().unwrap(),
+            literal => literal,
+        };
+        assert_eq!(
+            plan["go_release"], set_up,
+            "{name}: plan --ci --json's Go release"
+        );
+        let go = plan["go"].as_str().unwrap();
+        if set_up.starts_with(|c: char| c.is_ascii_digit()) {
+            assert!(
+                set_up == go || set_up.starts_with(&format!("{go}.")),
+                "{name}: the workflow sets up Go {set_up}, the plan is for Go {go}"
+            );
+        }
         let expected: Vec<(String, String)> = plan["jobs"]
             .as_array()
             .unwrap()
