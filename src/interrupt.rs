@@ -146,7 +146,7 @@ pub fn die_with_gocross(cmd: &mut Command) {
 const ORPHAN_GRACE: Duration = Duration::from_millis(500);
 
 /// While alive, gocross adopts the processes orphaned below it (see the module docs); when
-/// dropped, it stops every one of them: SIGTERM, then SIGKILL after [`ORPHAN_GRACE`], each
+/// dropped, it stops every one of them: SIGTERM, then SIGKILL after `ORPHAN_GRACE`, each
 /// reaped, until none is left.
 #[must_use = "the orphans are stopped when this is dropped"]
 pub struct Orphans(());

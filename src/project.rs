@@ -12,21 +12,7 @@ use crate::config::{self, Config, ConfigError, GoMod};
 use crate::generate;
 use crate::gotool::{self, GoToolError};
 use crate::plan::PlanContext;
-use std::path::{Path, PathBuf};
-
-/// The directory `gocross build` writes (binaries, manifest.json, checksums.txt, archives) and
-/// the later commands read, relative to the module root, unless `--dist` names another.
-pub const DIST_DIR: &str = "dist";
-
-/// The build's output directory: `dist` (`--dist`) as given when absolute, else relative to
-/// `module_dir`; [`DIST_DIR`] in the module without one.
-pub fn dist_dir(module_dir: &Path, dist: Option<&Path>) -> PathBuf {
-    match dist {
-        Some(d) if d.is_absolute() => d.to_path_buf(),
-        Some(d) => module_dir.join(d),
-        None => module_dir.join(DIST_DIR),
-    }
-}
+use std::path::Path;
 
 /// Where the plan's jobs run, and so which Go and which C toolchains plan them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -713,7 +713,7 @@ fn make_packages(
 }
 
 /// The packages to make of `plan`'s linux targets: one per target and format of
-/// `packages` that has an architecture for the target ([`package::arch`]), holding every
+/// `packages` that has an architecture for the target ([`PackageFormat::arch`]), holding every
 /// binary of the target.
 fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<PackageJob> {
     let Some(packages) = packages else {
@@ -726,7 +726,7 @@ fn package_jobs(plan: &BuildPlan, packages: Option<&PackagesConfig>) -> Vec<Pack
             packages
                 .formats
                 .iter()
-                .filter(|&&format| package::arch(format, &j.target).is_some())
+                .filter(|&&format| format.arch(&j.target).is_some())
                 .map(|&format| PackageJob {
                     target: j.target,
                     format,

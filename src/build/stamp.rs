@@ -44,7 +44,7 @@ pub struct Stamp {
     /// RFC 3339 UTC date, e.g. `2026-03-01T12:00:00Z`.
     pub date: String,
     /// The module directory had uncommitted changes to tracked files: the version ends in
-    /// [`DIRTY_SUFFIX`], and `gocross release` refuses the build.
+    /// `DIRTY_SUFFIX` (`-dirty`), and `gocross release` refuses the build.
     pub dirty: bool,
 }
 

@@ -294,7 +294,7 @@ fn dockerfile(global: &Global, args: DockerfileArgs) -> Result<Outcome> {
     let copy_from = args
         .dist
         .dist
-        .unwrap_or_else(|| PathBuf::from(gocross::project::DIST_DIR));
+        .unwrap_or_else(|| PathBuf::from(gocross::dist::DIST_DIR));
     let manifest = Manifest::read(&dist)?;
     let targets = image::targets(&config, image);
     let only = image::only_binary(&manifest, &image::binary(&config, image));

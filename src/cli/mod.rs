@@ -216,9 +216,9 @@ pub struct DistArg {
 pub const OUT_ALIAS: fn(clap::Arg) -> clap::Arg = |arg| arg.alias("out");
 
 impl DistArg {
-    /// The directory ([`gocross::project::dist_dir`]).
+    /// The directory ([`gocross::dist::dist_dir`]).
     pub fn dir(&self, global: &Global) -> PathBuf {
-        gocross::project::dist_dir(&global.dir, self.dist.as_deref())
+        gocross::dist::dist_dir(&global.dir, self.dist.as_deref())
     }
 }
 
@@ -272,7 +272,7 @@ mod tests {
             .to_string();
         assert!(help.contains("--dist") && !help.contains("--out"), "{help}");
         assert_eq!(
-            gocross::project::dist_dir(Path::new("/m"), None),
+            gocross::dist::dist_dir(Path::new("/m"), None),
             Path::new("/m/dist")
         );
     }

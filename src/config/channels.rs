@@ -13,7 +13,7 @@
 
 use super::error::ConfigError;
 use super::validate;
-use crate::targets::{Goarch, Goos};
+use crate::targets::{Goarch, Goos, Target, Variant};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -43,6 +43,65 @@ pub enum PackageFormat {
 }
 
 impl PackageFormat {
+    /// The architecture name this format gives `target` (a linux target), or `None` when the
+    /// distribution has none for it. GOARM 7 (the default Go cross-compiles for) is Debian's
+    /// `armhf`, rpm's `armv7hl` and Alpine's `armv7`; GOARM 5 and 6 are Debian's `armel`;
+    /// GOARM 6 is Alpine's `armhf` (Raspberry Pi 1). Sources:
+    /// <https://wiki.debian.org/SupportedArchitectures>,
+    /// <https://wiki.alpinelinux.org/wiki/Architecture>, rpm's `rpmrc.in` (`arch_compat`).
+    pub fn arch(self, target: &Target) -> Option<&'static str> {
+        if target.goos() != Goos::Linux {
+            return None;
+        }
+        let arm = match target.variant {
+            Some(Variant::Goarm(goarm)) => goarm.version,
+            _ => 7,
+        };
+        use Goarch::*;
+        use PackageFormat::*;
+        Some(match (self, target.goarch()) {
+            (Deb, Amd64) => "amd64",
+            (Deb, Arm64) => "arm64",
+            (Deb, Arm) if arm == 7 => "armhf",
+            (Deb, Arm) => "armel",
+            (Deb, I386) => "i386",
+            (Deb, Ppc64le) => "ppc64el",
+            (Deb, Ppc64) => "ppc64",
+            (Deb, S390x) => "s390x",
+            (Deb, Riscv64) => "riscv64",
+            (Deb, Loong64) => "loong64",
+            (Deb, Mips64le) => "mips64el",
+            (Deb, Mipsle) => "mipsel",
+            (Deb, Mips) => "mips",
+            (Deb, Mips64) => "mips64",
+            (Rpm, Amd64) => "x86_64",
+            (Rpm, Arm64) => "aarch64",
+            (Rpm, Arm) if arm == 7 => "armv7hl",
+            (Rpm, Arm) if arm == 6 => "armv6hl",
+            (Rpm, Arm) => "armv5tel",
+            (Rpm, I386) => "i686",
+            (Rpm, Ppc64le) => "ppc64le",
+            (Rpm, Ppc64) => "ppc64",
+            (Rpm, S390x) => "s390x",
+            (Rpm, Riscv64) => "riscv64",
+            (Rpm, Loong64) => "loongarch64",
+            (Rpm, Mips64le) => "mips64el",
+            (Rpm, Mipsle) => "mipsel",
+            (Rpm, Mips) => "mips",
+            (Rpm, Mips64) => "mips64",
+            (Apk, Amd64) => "x86_64",
+            (Apk, Arm64) => "aarch64",
+            (Apk, Arm) if arm == 7 => "armv7",
+            (Apk, Arm) if arm == 6 => "armhf",
+            (Apk, I386) => "x86",
+            (Apk, Ppc64le) => "ppc64le",
+            (Apk, S390x) => "s390x",
+            (Apk, Riscv64) => "riscv64",
+            (Apk, Loong64) => "loongarch64",
+            _ => return None,
+        })
+    }
+
     /// As gocross.yaml writes it, and the file extension without its dot.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -400,10 +459,7 @@ pub(super) fn validate(
             .map(|t| t.to_string())
             .collect();
         for format in &packages.value.formats {
-            if !targets
-                .iter()
-                .any(|t| crate::package::arch(*format, t).is_some())
-            {
+            if !targets.iter().any(|t| format.arch(t).is_some()) {
                 return Err(at(
                     &packages.referenced,
                     format!(

@@ -27,6 +27,20 @@ pub use lock::{DistLock, LOCK_FILE, LockError, WhenBusy, waiting_message};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The directory `gocross build` writes (binaries, manifest.json, checksums.txt, archives) and
+/// the later commands read, relative to the module root, unless `--dist` names another.
+pub const DIST_DIR: &str = "dist";
+
+/// The build's output directory: `dist` (`--dist`) as given when absolute, else relative to
+/// `module_dir`; [`DIST_DIR`] in the module without one.
+pub fn dist_dir(module_dir: &Path, dist: Option<&Path>) -> PathBuf {
+    match dist {
+        Some(d) if d.is_absolute() => d.to_path_buf(),
+        Some(d) => module_dir.join(d),
+        None => module_dir.join(DIST_DIR),
+    }
+}
+
 /// The manifest's file name inside a dist directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The checksums file's name inside a dist directory.

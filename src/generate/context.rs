@@ -52,7 +52,7 @@ pub const MANIFEST_PREFIX: &str = "manifest-";
 
 /// Days GitHub keeps the legs' artifacts: the later jobs of the run, and a re-run of them,
 /// read them within hours; the release keeps what ships (GitHub's default is 90 days,
-/// https://docs.github.com/en/actions/how-tos/manage-workflow-runs/remove-workflow-artifacts).
+/// <https://docs.github.com/en/actions/how-tos/manage-workflow-runs/remove-workflow-artifacts>).
 pub const ARTIFACT_RETENTION_DAYS: u32 = 7;
 
 /// Where the module sits in the repository, as the workflow sees it.
@@ -541,7 +541,7 @@ impl WorkflowContext {
         } else {
             go_versions.iter().map(Some).collect()
         };
-        let dist = layout.in_module(crate::project::DIST_DIR);
+        let dist = layout.in_module(crate::dist::DIST_DIR);
         let mut legs = Vec::new();
         let mut verify_legs = Vec::new();
         for job in &plan.jobs {
@@ -579,7 +579,7 @@ impl WorkflowContext {
                         files: job
                             .binaries
                             .iter()
-                            .map(|b| format!("{}/{}", crate::project::DIST_DIR, b.output))
+                            .map(|b| format!("{}/{}", crate::dist::DIST_DIR, b.output))
                             .collect::<Vec<_>>()
                             .join(" "),
                         go: leg.go.clone(),

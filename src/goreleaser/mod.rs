@@ -196,7 +196,7 @@ impl fmt::Display for Note {
 /// A release asset that gocross names differently from GoReleaser, shown as
 /// `.goreleaser.yml:52: renamed: archives[0].name_template: linux/amd64:
 /// croc_1.2.3_Linux-64bit.tar.gz -> croc_1.2.3_linux_amd64.tar.gz` (both names for the
-/// example version [`render::SAMPLE_VERSION`]).
+/// example version `SAMPLE_VERSION`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rename {
     /// 1-based line of the key that names the asset (1 for a default name).

@@ -13,7 +13,7 @@
 //!   "only" or "or later", so they are left out rather than guessed.
 //!
 //! Label keys and meanings: the OCI image spec's annotations.md
-//! (https://github.com/opencontainers/image-spec/blob/main/annotations.md), whose keys the
+//! (<https://github.com/opencontainers/image-spec/blob/main/annotations.md>), whose keys the
 //! `oci-spec` crate names (`ANNOTATION_*`); gocross spells none of them itself. Besides them,
 //! [`UNVERIFIED_LABEL`] marks a platform image whose binary was not verified.
 

@@ -8,7 +8,7 @@
 //!    ([`crate::targets::Target::oci_platform`], the one table of that mapping);
 //! 2. [`base`] (only for a base other than `scratch`): the base's index pulled by the pinned
 //!    digest, and its image for each platform; a missing platform is named;
-//! 3. [`assemble`]: per platform, the layers ([`layer`]: reproducible tars, gzipped without a
+//! 3. [`assemble`](mod@assemble): per platform, the layers ([`layer`]: reproducible tars, gzipped without a
 //!    name or time), the config (the labels from [`labels`]), the manifest and the SBOM
 //!    artifact that refers to it; then the image index;
 //! 4. [`layout`]: the OCI image layout written to dist/image/ as a whole.

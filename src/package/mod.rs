@@ -8,7 +8,7 @@
 //! ([`crate::archive::read_binary`]), installed at `/usr/bin/NAME` (mode 0755, owned by
 //! root), and the `contents` files from the module root.
 //!
-//! Names follow each distribution's convention, with its architecture names ([`arch`]):
+//! Names follow each distribution's convention, with its architecture names ([`PackageFormat::arch`]):
 //! - deb: `NAME_VERSION_ARCH.deb` (Debian's `dpkg-name` form,
 //!   <https://manpages.debian.org/dpkg-name>);
 //! - rpm: `NAME-VERSION-1.ARCH.rpm` (rpm's `%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm`);
@@ -36,7 +36,7 @@ use crate::archive::{ArchiveError, read_binary};
 use crate::config::{PackageFormat, PackagesConfig, is_safe_name};
 use crate::digest::sha256_read;
 use crate::manifest::{self, Archive, Manifest};
-use crate::targets::{Goarch, Goos, Target, Variant};
+use crate::targets::Target;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -119,65 +119,6 @@ pub enum PackageError {
     },
 }
 
-/// The architecture name `format` gives `target` (a linux target), or `None` when the
-/// distribution has none for it. GOARM 7 (the default Go cross-compiles for) is Debian's
-/// `armhf`, rpm's `armv7hl` and Alpine's `armv7`; GOARM 5 and 6 are Debian's `armel`;
-/// GOARM 6 is Alpine's `armhf` (Raspberry Pi 1). Sources:
-/// <https://wiki.debian.org/SupportedArchitectures>,
-/// <https://wiki.alpinelinux.org/wiki/Architecture>, rpm's `rpmrc.in` (`arch_compat`).
-pub fn arch(format: PackageFormat, target: &Target) -> Option<&'static str> {
-    if target.goos() != Goos::Linux {
-        return None;
-    }
-    let arm = match target.variant {
-        Some(Variant::Goarm(goarm)) => goarm.version,
-        _ => 7,
-    };
-    use Goarch::*;
-    use PackageFormat::*;
-    Some(match (format, target.goarch()) {
-        (Deb, Amd64) => "amd64",
-        (Deb, Arm64) => "arm64",
-        (Deb, Arm) if arm == 7 => "armhf",
-        (Deb, Arm) => "armel",
-        (Deb, I386) => "i386",
-        (Deb, Ppc64le) => "ppc64el",
-        (Deb, Ppc64) => "ppc64",
-        (Deb, S390x) => "s390x",
-        (Deb, Riscv64) => "riscv64",
-        (Deb, Loong64) => "loong64",
-        (Deb, Mips64le) => "mips64el",
-        (Deb, Mipsle) => "mipsel",
-        (Deb, Mips) => "mips",
-        (Deb, Mips64) => "mips64",
-        (Rpm, Amd64) => "x86_64",
-        (Rpm, Arm64) => "aarch64",
-        (Rpm, Arm) if arm == 7 => "armv7hl",
-        (Rpm, Arm) if arm == 6 => "armv6hl",
-        (Rpm, Arm) => "armv5tel",
-        (Rpm, I386) => "i686",
-        (Rpm, Ppc64le) => "ppc64le",
-        (Rpm, Ppc64) => "ppc64",
-        (Rpm, S390x) => "s390x",
-        (Rpm, Riscv64) => "riscv64",
-        (Rpm, Loong64) => "loongarch64",
-        (Rpm, Mips64le) => "mips64el",
-        (Rpm, Mipsle) => "mipsel",
-        (Rpm, Mips) => "mips",
-        (Rpm, Mips64) => "mips64",
-        (Apk, Amd64) => "x86_64",
-        (Apk, Arm64) => "aarch64",
-        (Apk, Arm) if arm == 7 => "armv7",
-        (Apk, Arm) if arm == 6 => "armhf",
-        (Apk, I386) => "x86",
-        (Apk, Ppc64le) => "ppc64le",
-        (Apk, S390x) => "s390x",
-        (Apk, Riscv64) => "riscv64",
-        (Apk, Loong64) => "loongarch64",
-        _ => return None,
-    })
-}
-
 /// The build's `version` (`1.2.3`, `1.2.0-rc.1`, `1.2.3-4-gdeadbee`) as `format` writes and
 /// orders it:
 /// - deb and rpm: each `-` becomes `~`, which sorts before the release it precedes
@@ -247,7 +188,7 @@ pub fn version(format: PackageFormat, version: &str) -> Result<String, PackageEr
 ///
 /// Errors: a target the format has no architecture for, an unsafe name.
 pub fn file_name(job: &PackageJob, name: &str, version: &str) -> Result<String, PackageError> {
-    let arch = arch(job.format, &job.target).ok_or(PackageError::Arch {
+    let arch = job.format.arch(&job.target).ok_or(PackageError::Arch {
         format: job.format,
         target: job.target,
     })?;
@@ -267,7 +208,9 @@ pub fn file_name(job: &PackageJob, name: &str, version: &str) -> Result<String, 
 /// (`ship_*_amd64.deb`): what the workflow attests; `None` when the format has no
 /// architecture for the target.
 pub fn file_glob(format: PackageFormat, name: &str, target: &Target) -> Option<String> {
-    arch(format, target).map(|arch| spelled(format, name, "*", arch))
+    format
+        .arch(target)
+        .map(|arch| spelled(format, name, "*", arch))
 }
 
 /// A package's file name, each distribution's convention, with `version` as given.
@@ -411,7 +354,10 @@ fn make(
     date: &str,
 ) -> Result<manifest::Package, PackageError> {
     let file_name = file_name(job, name, &manifest.version)?;
-    let arch = arch(job.format, &job.target).expect("file_name checked the architecture");
+    let arch = job
+        .format
+        .arch(&job.target)
+        .expect("file_name checked the architecture");
     let mtime = humantime::parse_rfc3339(date)
         .map_err(|_| PackageError::Date(date.to_string()))?
         .duration_since(std::time::UNIX_EPOCH)
@@ -613,12 +559,12 @@ mod tests {
     fn architectures_by_distribution() {
         let t = |s: &str| s.parse::<Target>().unwrap();
         use PackageFormat::*;
-        assert_eq!(arch(Deb, &t("linux/arm/7")), Some("armhf"));
-        assert_eq!(arch(Deb, &t("linux/arm/6")), Some("armel"));
-        assert_eq!(arch(Deb, &t("linux/ppc64le")), Some("ppc64el"));
-        assert_eq!(arch(Rpm, &t("linux/386")), Some("i686"));
-        assert_eq!(arch(Apk, &t("linux/arm/6")), Some("armhf"));
-        assert_eq!(arch(Apk, &t("linux/arm/5")), None);
-        assert_eq!(arch(Deb, &t("darwin/arm64")), None);
+        assert_eq!(Deb.arch(&t("linux/arm/7")), Some("armhf"));
+        assert_eq!(Deb.arch(&t("linux/arm/6")), Some("armel"));
+        assert_eq!(Deb.arch(&t("linux/ppc64le")), Some("ppc64el"));
+        assert_eq!(Rpm.arch(&t("linux/386")), Some("i686"));
+        assert_eq!(Apk.arch(&t("linux/arm/6")), Some("armhf"));
+        assert_eq!(Apk.arch(&t("linux/arm/5")), None);
+        assert_eq!(Deb.arch(&t("darwin/arm64")), None);
     }
 }

@@ -1,6 +1,6 @@
 //! What `gocross test` found, as data: one [`TargetTests`] per target, the failures grouped
 //! across targets ([`group_failures`]), the whole run as a [`TestReport`], stored as
-//! dist/tests.json ([`store`]) and shown in the job log and step summary ([`actions`]).
+//! dist/tests.json (`store`) and shown in the job log and step summary ([`actions`]).
 //! [`crate::gotest`] runs the tests and writes these values; [`crate::github`]'s report reads
 //! them, as it reads the manifest.
 
