@@ -191,6 +191,12 @@ pub struct BuildJob {
 }
 
 impl BuildJob {
+    /// The C toolchain this job needs is not on this machine ([`CToolchain::Missing`]): it
+    /// cannot build here (`--skip-unbuildable` leaves it out).
+    pub fn lacks_toolchain(&self) -> bool {
+        matches!(self.toolchain, Some(CToolchain::Missing { .. }))
+    }
+
     /// The runner on which the workflow runs this job's binaries on their own platform: the
     /// verify job's, else the leg's when it is that platform; `None` when no runner gocross
     /// knows does (freebsd, a self-hosted label).

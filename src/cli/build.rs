@@ -60,7 +60,7 @@ pub(super) fn when_busy(no_wait: bool) -> gocross::dist::WhenBusy {
 }
 
 pub fn run(global: &Global, args: Args) -> Result<Outcome> {
-    // The module and the Go that builds (no Go on PATH stops here, before anything is
+    // 1. The module and the Go that builds (no Go on PATH stops here, before anything is
     // written), and the version stamp from git, asked side by side.
     let (project, stamp) = std::thread::scope(|s| {
         let stamp = s.spawn(|| Stamp::detect(&global.dir, args.version.as_deref()));
@@ -78,6 +78,9 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     }
     let (config, ctx) = (project.config, project.ctx);
     let (go, stamp) = (project.go?, stamp?);
+
+    // 2. The plan: what was asked, what gocross.yaml configures (what dist/ keeps), and
+    // what this machine builds of it.
     let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let configured = if args.targets.is_empty() {
         full_plan.clone()
@@ -88,49 +91,18 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     let skipped = build::select_local(&mut plan, !args.targets.is_empty(), args.skip_unbuildable);
     gocross::plan::preflight(&plan, &global.dir)?;
     if plan.jobs.is_empty() && !args.allow_empty {
-        let mut text = String::new();
-        for s in &skipped {
-            text.push_str(&format!("skipped: {}: {}\n", s.target, s.reason));
-        }
-        output::print(&text)?;
+        output::print(&skipped_lines(&skipped))?;
         anyhow::bail!(
             "no target was built: all {} were skipped; build one with `--target`, or pass --allow-empty to accept a build of nothing",
             skipped.len()
         );
     }
-    let dist = args.dist.dir(global);
-    let jobs = args
-        .jobs
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
-    let universal = config.universal_binaries.as_ref().is_some_and(|u| u.value);
-    let opts = BuildOptions {
-        go,
-        module_dir: global.dir.clone(),
-        dist,
-        jobs,
-        stamp,
-        checks: Checks::for_config(&config, !args.no_verify),
-        when_busy: when_busy(args.no_wait),
-        configured: Some(build::Configured::of(
-            &configured,
-            universal,
-            config.packages.as_ref().map(|p| &p.value),
-        )),
-        clean: args.clean,
-        universal,
-        packages: config.packages.as_ref().map(|p| p.value.clone()),
-    };
+
+    // 3. The build.
+    let opts = options(global, &args, &config, &configured, go, stamp);
     let verification = !args.no_verify && config.verify.is_some();
     let in_actions = actions_output::is_actions();
-    let progress: Box<dyn Progress> = if in_actions {
-        Box::new(PlainProgress::new(true))
-    } else if std::io::stderr().is_terminal() && !actions_output::in_ci() {
-        Box::new(TerminalProgress::default())
-    } else {
-        Box::new(PlainProgress::new(false))
-    };
-    let report = match build::build(&plan, &opts, progress.as_ref()) {
+    let report = match build::build(&plan, &opts, progress(in_actions).as_ref()) {
         Err(e @ build::BuildError::Interrupted { .. }) => {
             output::eprint_line(&e.to_string());
             return Ok(Outcome::Interrupted);
@@ -138,8 +110,90 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         other => other?,
     };
 
-    let table = build::results_table(&report, Output::Terminal).render(Output::Terminal);
+    // 4. What it made, then what failed, then the Actions summary.
     let summary = build::Summary::of(&report, verification);
+    print_results(&report, &plan, &summary, &skipped, &args)?;
+    print_failures(&report, &full_plan);
+    if in_actions {
+        build::report_to_actions(&report)?;
+    }
+    Ok(if report.interrupted {
+        eprintln!(
+            "interrupted: the {} finished targets are in {}",
+            summary.built,
+            report.dist.join(gocross::dist::MANIFEST_FILE).display()
+        );
+        Outcome::Interrupted
+    } else if report.success() {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}
+
+/// `skipped: TARGET: REASON` lines, one per target the machine does not build.
+fn skipped_lines(skipped: &[build::Skipped]) -> String {
+    skipped
+        .iter()
+        .map(|s| format!("skipped: {}: {}\n", s.target, s.reason))
+        .collect()
+}
+
+/// The build's options from the command line and gocross.yaml; `configured` is the plan of
+/// every configured target (what dist/ keeps of an earlier build).
+fn options(
+    global: &Global,
+    args: &Args,
+    config: &gocross::config::Config,
+    configured: &gocross::plan::BuildPlan,
+    go: String,
+    stamp: Stamp,
+) -> BuildOptions {
+    let universal = config.universal_binaries.as_ref().is_some_and(|u| u.value);
+    BuildOptions {
+        go,
+        module_dir: global.dir.clone(),
+        dist: args.dist.dir(global),
+        jobs: args
+            .jobs
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(1, NonZeroUsize::get),
+        stamp,
+        checks: Checks::for_config(config, !args.no_verify),
+        when_busy: when_busy(args.no_wait),
+        configured: Some(build::Configured::of(
+            configured,
+            universal,
+            config.packages.as_ref().map(|p| &p.value),
+        )),
+        clean: args.clean,
+        universal,
+        packages: config.packages.as_ref().map(|p| p.value.clone()),
+    }
+}
+
+/// Where progress goes: plain lines in GitHub Actions (with groups) and when stderr is not
+/// a terminal or in CI, else a live display.
+fn progress(in_actions: bool) -> Box<dyn Progress> {
+    if in_actions {
+        Box::new(PlainProgress::new(true))
+    } else if std::io::stderr().is_terminal() && !actions_output::in_ci() {
+        Box::new(TerminalProgress::default())
+    } else {
+        Box::new(PlainProgress::new(false))
+    }
+}
+
+/// Prints the results table, the targets not run or skipped with why, whether
+/// verification was on, and the archives, universal binaries and packages made.
+fn print_results(
+    report: &build::BuildReport,
+    plan: &gocross::plan::BuildPlan,
+    summary: &build::Summary,
+    skipped: &[build::Skipped],
+    args: &Args,
+) -> Result<()> {
+    let table = build::results_table(report, Output::Terminal).render(Output::Terminal);
     let mut text = format!(
         "{} {} ({}) into {}: {summary}\n{table}\n",
         report.manifest.project,
@@ -147,7 +201,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         report.manifest.go,
         report.dist.display()
     );
-    for group in build::not_run(&report, &plan) {
+    for group in build::not_run(report, plan) {
         for n in &group.targets {
             text.push_str(&format!("not run: {}: {}\n", n.target, n.reason));
         }
@@ -156,10 +210,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             text.push_str(&format!("  fix for {}: {fix}\n", targets.join(", ")));
         }
     }
-    for s in &skipped {
-        text.push_str(&format!("skipped: {}: {}\n", s.target, s.reason));
-    }
-    if !verification {
+    text.push_str(&skipped_lines(skipped));
+    if !summary.verification {
         text.push_str(if args.no_verify {
             "verification is off (--no-verify): the binaries were audited, not run\n"
         } else {
@@ -167,37 +219,40 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         });
     }
     output::print(&text)?;
-    if !report.manifest.archives.is_empty() {
-        let names: Vec<&str> = report
-            .manifest
-            .archives
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect();
-        output::print(&format!("archives: {}", names.join(", ")))?;
-    }
-    let universal: Vec<&str> = report
-        .manifest
+    let m = &report.manifest;
+    let universal = m
         .artifacts
         .iter()
-        .filter(|a| a.target == gocross::universal::TARGET)
-        .map(|a| a.name.as_str())
-        .collect();
-    if !universal.is_empty() {
-        output::print(&format!(
-            "universal (darwin/amd64 + darwin/arm64): {}",
-            universal.join(", ")
-        ))?;
+        .filter(|a| a.target == gocross::universal::TARGET);
+    for (label, names) in [
+        (
+            "archives",
+            m.archives
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "universal (darwin/amd64 + darwin/arm64)",
+            universal.map(|a| a.name.as_str()).collect(),
+        ),
+        (
+            "packages",
+            m.packages.iter().map(|a| a.name.as_str()).collect(),
+        ),
+    ] {
+        if !names.is_empty() {
+            output::print(&format!("{label}: {}", names.join(", ")))?;
+        }
     }
-    if !report.manifest.packages.is_empty() {
-        let names: Vec<&str> = report
-            .manifest
-            .packages
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect();
-        output::print(&format!("packages: {}", names.join(", ")))?;
-    }
+    Ok(())
+}
+
+/// Prints each failure with its fix: archives and packages not made, binaries that failed
+/// their checks, and `go build` failures grouped by message, with the hint to leave out a
+/// target whose C toolchain this machine lacks (`full_plan`: the plan before that
+/// selection).
+fn print_failures(report: &build::BuildReport, full_plan: &gocross::plan::BuildPlan) {
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
     }
@@ -212,7 +267,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             ));
         }
     }
-    for group in build::failures(&report) {
+    for group in build::failures(report) {
         let mut text = match group.targets.as_slice() {
             [one] => format!("\nerror: {one}: {}", group.message),
             many => format!(
@@ -225,13 +280,10 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             ),
         };
         let unbuildable = group.targets.iter().any(|t| {
-            full_plan.jobs.iter().any(|j| {
-                j.target == *t
-                    && matches!(
-                        j.toolchain,
-                        Some(gocross::toolchain::CToolchain::Missing { .. })
-                    )
-            })
+            full_plan
+                .jobs
+                .iter()
+                .any(|j| j.target == *t && j.lacks_toolchain())
         });
         if unbuildable {
             text.push_str(
@@ -245,19 +297,4 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         text.push_str(&group.log);
         eprint!("{}", gocross::actions_output::guard(&text));
     }
-    let built = summary.built;
-    if in_actions {
-        build::report_to_actions(&report)?;
-    }
-    Ok(if report.interrupted {
-        eprintln!(
-            "interrupted: the {built} finished targets are in {}",
-            report.dist.join(gocross::dist::MANIFEST_FILE).display()
-        );
-        Outcome::Interrupted
-    } else if report.success() {
-        Outcome::Success
-    } else {
-        Outcome::Failed
-    })
 }
