@@ -16,8 +16,9 @@
 //! 7. [`verify`]: run on its target (natively, QEMU user mode, wine) with a timeout and the
 //!    expected exit code and output.
 //! 8. [`manifest`]: what the build produced (`dist/manifest.json`, `dist/checksums.txt`), the
-//!    contract with what follows; [`archive`] packs each target's binaries from it into the
-//!    release archive.
+//!    contract with what follows, in the order [`build::build`] runs: [`universal`] joins the
+//!    two darwin binaries into a fat one, [`archive`] packs each target's binaries into the
+//!    release archive, [`package`] into deb, rpm and apk packages.
 //! 9. [`gotest`]: beside the build, the module's own Go tests, compiled with each job's plan
 //!    and run where and how its binary would be verified (`gocross test`); the results
 //!    ([`test_results`], data like the manifest) go to `dist/tests.json`.
@@ -26,7 +27,8 @@
 //!     registry with no Docker daemon.
 //! 11. [`github`]: the manifest published — a GitHub release checked before it goes public,
 //!     and the pull-request report (check run, step summary, sticky comment), read from the
-//!     manifest and the test results.
+//!     manifest and the test results; then [`channels`]: the release's Homebrew formula and
+//!     Scoop manifest pushed to their repositories.
 //!
 //! Below them all: [`dist`] owns dist/'s layout, its lock and every write and read there;
 //! [`actions_output`] is the one producer of GitHub Actions output (workflow commands,

@@ -169,16 +169,24 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .filter(|s| !s.trim().is_empty()),
     };
     let draft = opts.draft;
+    let mut channels_pushed = Vec::new();
     let report = github::runtime()?.block_on(async {
         let client = github::client(args.repo.as_deref())?;
         let report = release::publish(&client, &expected, &opts).await?;
         for p in &prepared {
             let whither = format!("{} in {}", p.path, p.repository);
+            let mut pushed = ChannelUpdate {
+                section: p.section,
+                repository: p.repository.to_string(),
+                path: p.path.clone(),
+                outcome: "not_pushed",
+            };
             if draft {
                 output::eprint_line(&format!(
                     "{}: {whither} not pushed: the release is a draft, whose assets cannot be downloaded; publish it, then run this again",
                     p.section
                 ));
+                channels_pushed.push(pushed);
                 continue;
             }
             Token::new(&p.token)?.mask_in_actions()?;
@@ -191,17 +199,41 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             .await
             .with_context(|| format!("the release is published, but {whither} is not updated; run this again"))?;
             output::eprint_line(&format!("{}: {whither}: {}", p.section, outcome.as_str()));
+            pushed.outcome = outcome.as_str();
+            channels_pushed.push(pushed);
         }
         anyhow::Ok(report)
     })?;
     actions_output::set_output("release-url", &report.url)?;
     actions_output::append_summary(&summary_markdown(&report))?;
     if args.json {
-        output::print_json(&report)?;
+        #[derive(serde::Serialize)]
+        struct Printed<'a> {
+            #[serde(flatten)]
+            report: &'a ReleaseReport,
+            channels: &'a [ChannelUpdate],
+        }
+        output::print_json(&Printed {
+            report: &report,
+            channels: &channels_pushed,
+        })?;
     } else {
         output::print(&text(&report))?;
     }
     Ok(Outcome::Success)
+}
+
+/// One file of a tap or bucket, as `release --json` reports it under `channels`.
+#[derive(Debug, serde::Serialize)]
+struct ChannelUpdate {
+    /// `homebrew` or `scoop`.
+    section: &'static str,
+    /// `owner/name`.
+    repository: String,
+    /// The file's path in it.
+    path: String,
+    /// `created`, `updated`, `unchanged`, or `not_pushed` (a draft release).
+    outcome: &'static str,
 }
 
 fn state(report: &ReleaseReport) -> &'static str {

@@ -373,11 +373,25 @@ async fn the_formula_and_the_manifest_are_pushed_created_updated_and_converge() 
         entry.0.clone()
     };
     let n = fake.requests().await.len();
-    let (ok, out) = run(&mut release(&fake, dir.path()));
+    let (ok, out) = run(release(&fake, dir.path()).arg("--json"));
     assert!(ok, "{out}");
     assert!(
         out.contains("Formula/ship.rb in octo-org/homebrew-tap: updated"),
         "{out}"
+    );
+    // `--json` reports each file with what became of it.
+    let json_start = out.find("{\n").expect("a JSON report");
+    let printed: serde_json::Value = serde_json::Deserializer::from_str(&out[json_start..])
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        printed["channels"],
+        serde_json::json!([
+            {"section": "homebrew", "repository": "octo-org/homebrew-tap", "path": "Formula/ship.rb", "outcome": "updated"},
+            {"section": "scoop", "repository": "octo-org/scoop-bucket", "path": "bucket/ship.json", "outcome": "unchanged"},
+        ])
     );
     assert!(
         out.contains("bucket/ship.json in octo-org/scoop-bucket: unchanged"),
