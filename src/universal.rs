@@ -54,7 +54,7 @@ pub const ALIGN_LOG2: u32 = 14;
 const FAT_MAGIC: u32 = 0xcafe_babe;
 
 /// The architectures a universal binary joins, in the order of its slices.
-pub const SLICES: [Goarch; 2] = [Goarch::Amd64, Goarch::Arm64];
+pub const SLICES: [Goarch; 2] = crate::config::UNIVERSAL_SLICES;
 
 /// The file name of `binary`'s universal binary: `<binary>_darwin_all`.
 pub fn output_name(binary: &str) -> String {

@@ -21,9 +21,7 @@ pub mod contents;
 pub mod homebrew;
 pub mod scoop;
 
-use crate::config::{
-    ChannelRepository, Config, DEFAULT_HOMEBREW_TOKEN_ENV, DEFAULT_SCOOP_TOKEN_ENV,
-};
+use crate::config::{ChannelRepository, Config};
 use crate::dist::{self, DistError};
 use crate::github::client::{ClientError, Repo};
 use crate::github::release::ExpectedAsset;
@@ -265,9 +263,8 @@ impl About {
 fn token(
     section: &'static str,
     channel: &ChannelRepository,
-    default: &str,
+    var: &str,
 ) -> Result<String, ChannelError> {
-    let var = channel.token_env_or(default);
     crate::secrets::var(var)
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| ChannelError::NoToken {
@@ -290,8 +287,8 @@ pub fn prepare(
     let about = About::of(config, release);
     let mut out = Vec::new();
     let message = format!("{} {}", about.name, release.tag);
-    if let Some(channel) = &config.homebrew {
-        let token = token("homebrew", &channel.value, DEFAULT_HOMEBREW_TOKEN_ENV)?;
+    if let (Some(channel), Some(var)) = (&config.homebrew, config.homebrew_token_env()) {
+        let token = token("homebrew", &channel.value, var)?;
         let content = homebrew::formula(&about, release)?;
         let file = format!("{}.rb", about.name);
         out.push(Prepared {
@@ -304,8 +301,8 @@ pub fn prepare(
             message: message.clone(),
         });
     }
-    if let Some(channel) = &config.scoop {
-        let token = token("scoop", &channel.value, DEFAULT_SCOOP_TOKEN_ENV)?;
+    if let (Some(channel), Some(var)) = (&config.scoop, config.scoop_token_env()) {
+        let token = token("scoop", &channel.value, var)?;
         let content = scoop::manifest(&about, release, config.release.checksums)?;
         let file = format!("{}.json", about.name);
         out.push(Prepared {

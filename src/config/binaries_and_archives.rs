@@ -5,7 +5,8 @@
 //! in file names, a `files` glob stays inside the module, templates use only the
 //! placeholders their setting has ([`crate::template`]). The rules across values run in
 //! [`validate`]: names listed once, `main` and `binaries` not both, an archive name that
-//! tells the targets apart, and a release that uploads something.
+//! tells the targets apart, a release that uploads something, and a `release.sign` with a
+//! checksums.txt to sign.
 
 use super::error::ConfigError;
 use super::validate;

@@ -48,7 +48,8 @@ impl PackageFormat {
     /// `armhf`, rpm's `armv7hl` and Alpine's `armv7`; GOARM 5 and 6 are Debian's `armel`;
     /// GOARM 6 is Alpine's `armhf` (Raspberry Pi 1). Sources:
     /// <https://wiki.debian.org/SupportedArchitectures>,
-    /// <https://wiki.alpinelinux.org/wiki/Architecture>, rpm's `rpmrc.in` (`arch_compat`).
+    /// <https://wiki.alpinelinux.org/wiki/Architecture>,
+    /// <https://docs.fedoraproject.org/en-US/packaging-guidelines/#_architecture_support>.
     pub fn arch(self, target: &Target) -> Option<&'static str> {
         if target.goos() != Goos::Linux {
             return None;
@@ -250,8 +251,9 @@ fn package_name_rule(name: &String) -> Result<(), String> {
     }
 }
 
-/// `name` lowercased with every other character as `-`: the suggestion of an error.
-fn suggest_package_name(name: &str) -> String {
+/// `name` lowercased with every other character as `-`: the `packages.name` an error
+/// suggests, and the GoReleaser import writes, for a project that is no package name.
+pub fn suggest_package_name(name: &str) -> String {
     name.chars()
         .map(|c| match c.to_ascii_lowercase() {
             c @ ('a'..='z' | '0'..='9' | '+' | '-' | '.') => c,
@@ -300,18 +302,23 @@ fn depends<'de, D: Deserializer<'de>>(
     })
 }
 
+/// Whether `m` is a package maintainer as Debian's `Maintainer` field writes it:
+/// `Name <email>` (<https://www.debian.org/doc/debian-policy/ch-controlfields.html#maintainer>).
+pub fn is_maintainer(m: &str) -> bool {
+    m.trim().split_once(" <").is_some_and(|(name, rest)| {
+        !name.trim().is_empty() && rest.ends_with('>') && rest.contains('@')
+    })
+}
+
 fn maintainer<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     validate::checked(d, |m: &String| {
         one_line(m)?;
-        let m = m.trim();
-        let well_formed = m.split_once(" <").is_some_and(|(name, rest)| {
-            !name.trim().is_empty() && rest.ends_with('>') && rest.contains('@')
-        });
-        if well_formed {
+        if is_maintainer(m) {
             Ok(())
         } else {
             Err(format!(
-                "`{m}` is not `Name <email>`: write the maintainer as `Jane Doe <jane@example.org>`"
+                "`{}` is not `Name <email>`: write the maintainer as `Jane Doe <jane@example.org>`",
+                m.trim()
             ))
         }
     })
@@ -329,15 +336,27 @@ fn description<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     })
 }
 
+/// Whether `src` of `packages.contents` names a file inside the module: relative,
+/// `/`-separated, no `..`.
+pub fn is_content_src(src: &str) -> bool {
+    !(src.trim().is_empty()
+        || src.starts_with('/')
+        || src.contains('\\')
+        || Path::new(src).is_absolute()
+        || src.split('/').any(|p| p == ".."))
+}
+
+/// Whether `dst` of `packages.contents` is an absolute file path: starts with `/`, does not
+/// end with one, no `..`.
+pub fn is_content_dst(dst: &str) -> bool {
+    dst.starts_with('/') && !dst.ends_with('/') && !dst.split('/').any(|p| p == "..")
+}
+
 fn content_src<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     validate::checked(d, |src: &String| {
-        let leaves = src.starts_with('/')
-            || src.contains('\\')
-            || Path::new(src).is_absolute()
-            || src.split('/').any(|p| p == "..");
         if src.trim().is_empty() {
             Err("`src` is empty: name a file relative to the module root, such as LICENSE".into())
-        } else if leaves {
+        } else if !is_content_src(src) {
             Err(format!(
                 "`{src}` leaves the module: name a file relative to the module root, such as LICENSE"
             ))
@@ -349,7 +368,7 @@ fn content_src<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 fn content_dst<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     validate::checked(d, |dst: &String| {
-        if !dst.starts_with('/') || dst.ends_with('/') || dst.split('/').any(|p| p == "..") {
+        if !is_content_dst(dst) {
             Err(format!(
                 "`{dst}` is not an absolute file path: write where the file is installed, such as /usr/share/doc/NAME/copyright"
             ))
@@ -357,6 +376,14 @@ fn content_dst<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
             Ok(())
         }
     })
+}
+
+/// A file mode written in octal (`0644`, `0o755`), at most `0o7777`.
+pub fn parse_mode(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix("0o").unwrap_or(text);
+    u32::from_str_radix(digits, 8)
+        .ok()
+        .filter(|mode| *mode <= 0o7777)
 }
 
 /// A mode as written: quoted octal. A bare number is refused rather than guessed: YAML 1.1
@@ -369,10 +396,9 @@ fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
             f.write_str("a file mode in octal, quoted")
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<u32, E> {
-            let digits = text.strip_prefix("0o").unwrap_or(text);
-            match u32::from_str_radix(digits, 8) {
-                Ok(mode) if mode <= 0o7777 => Ok(mode),
-                _ => Err(E::custom(format!(
+            match parse_mode(text) {
+                Some(mode) => Ok(mode),
+                None => Err(E::custom(format!(
                     "`{text}` is not a file mode: write it in octal, quoted, such as \"0644\" or \"0755\""
                 ))),
             }
@@ -430,9 +456,64 @@ fn token_env<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error
     })
 }
 
-/// The rules across values: packages of a project with a linux target, a universal binary
-/// of a project with both darwin ports, a Scoop manifest of a project with a windows target.
-/// Each error points at the section that broke the rule.
+impl super::Config {
+    /// The variable `gocross release` reads the Homebrew tap's token from (`homebrew.token_env`,
+    /// else [`DEFAULT_HOMEBREW_TOKEN_ENV`]), and the workflow passes to its release step;
+    /// `None` without `homebrew:`.
+    pub fn homebrew_token_env(&self) -> Option<&str> {
+        let h = &self.homebrew.as_ref()?.value;
+        Some(h.token_env_or(DEFAULT_HOMEBREW_TOKEN_ENV))
+    }
+
+    /// The same for the Scoop bucket (`scoop.token_env`, else [`DEFAULT_SCOOP_TOKEN_ENV`]).
+    pub fn scoop_token_env(&self) -> Option<&str> {
+        let s = &self.scoop.as_ref()?.value;
+        Some(s.token_env_or(DEFAULT_SCOOP_TOKEN_ENV))
+    }
+}
+
+/// The GOARCHes whose darwin builds a universal binary joins, in the order of its slices.
+pub const UNIVERSAL_SLICES: [Goarch; 2] = [Goarch::Amd64, Goarch::Arm64];
+
+/// What the configured targets allow of the channel sections: the rules across values, which
+/// [`validate`] enforces and the GoReleaser import follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetsAllow {
+    /// `packages`: a linux target is configured.
+    pub packages: bool,
+    /// `universal_binaries`: darwin/amd64 and darwin/arm64 ([`UNIVERSAL_SLICES`]) are.
+    pub universal: bool,
+    /// `homebrew`: a darwin or a linux target is.
+    pub homebrew: bool,
+    /// `scoop`: a windows target is.
+    pub scoop: bool,
+}
+
+impl TargetsAllow {
+    /// What `targets` (the configured ones) allow.
+    pub fn of(targets: &[Target]) -> TargetsAllow {
+        let has = |goos: Goos| targets.iter().any(|t| t.goos() == goos);
+        TargetsAllow {
+            packages: has(Goos::Linux),
+            universal: UNIVERSAL_SLICES.iter().all(|arch| {
+                targets
+                    .iter()
+                    .any(|t| t.goos() == Goos::Darwin && t.goarch() == *arch)
+            }),
+            homebrew: has(Goos::Darwin) || has(Goos::Linux),
+            scoop: has(Goos::Windows),
+        }
+    }
+}
+
+/// Whether `format` has an architecture for one of `targets` at least (a format is made for
+/// those it has one for, [`PackageFormat::arch`]).
+pub fn packages_any(format: PackageFormat, targets: &[Target]) -> bool {
+    targets.iter().any(|t| format.arch(t).is_some())
+}
+
+/// The rules across values ([`TargetsAllow`], formats with an architecture for a linux
+/// target, a package name when the project is none). Each error points at the section that broke the rule.
 pub(super) fn validate(
     config: &super::Config,
     path: &Path,
@@ -442,9 +523,9 @@ pub(super) fn validate(
         ConfigError::at(path, source, place, message)
     };
     let targets = config.targets();
-    let has_goos = |goos: Goos| targets.iter().any(|t| t.goos() == goos);
+    let allow = TargetsAllow::of(&targets);
     if let Some(packages) = &config.packages {
-        if !has_goos(Goos::Linux) {
+        if !allow.packages {
             return Err(at(
                 &packages.referenced,
                 "key `packages`: no linux target is configured, so there is nothing to package: add one (linux/amd64), or remove this".to_string(),
@@ -459,7 +540,7 @@ pub(super) fn validate(
             .map(|t| t.to_string())
             .collect();
         for format in &packages.value.formats {
-            if !targets.iter().any(|t| format.arch(t).is_some()) {
+            if !packages_any(*format, &targets) {
                 return Err(at(
                     &packages.referenced,
                     format!(
@@ -482,21 +563,15 @@ pub(super) fn validate(
     }
     if let Some(universal) = &config.universal_binaries
         && universal.value
+        && !allow.universal
     {
-        let darwin = |arch: Goarch| {
-            targets
-                .iter()
-                .any(|t| t.goos() == Goos::Darwin && t.goarch() == arch)
-        };
-        if !(darwin(Goarch::Amd64) && darwin(Goarch::Arm64)) {
-            return Err(at(
-                &universal.referenced,
-                "key `universal_binaries`: a universal binary joins darwin/amd64 and darwin/arm64: configure both targets, or remove this".to_string(),
-            ));
-        }
+        return Err(at(
+            &universal.referenced,
+            "key `universal_binaries`: a universal binary joins darwin/amd64 and darwin/arm64: configure both targets, or remove this".to_string(),
+        ));
     }
     if let Some(scoop) = &config.scoop
-        && !has_goos(Goos::Windows)
+        && !allow.scoop
     {
         return Err(at(
             &scoop.referenced,
@@ -504,7 +579,7 @@ pub(super) fn validate(
         ));
     }
     if let Some(homebrew) = &config.homebrew
-        && !(has_goos(Goos::Darwin) || has_goos(Goos::Linux))
+        && !allow.homebrew
     {
         return Err(at(
             &homebrew.referenced,

@@ -24,7 +24,8 @@ pub use binaries_and_archives::{
 };
 pub use channels::{
     ChannelRepository, DEFAULT_HOMEBREW_TOKEN_ENV, DEFAULT_SCOOP_TOKEN_ENV, PackageFile,
-    PackageFormat, PackagesConfig, is_package_name, is_repository,
+    PackageFormat, PackagesConfig, TargetsAllow, UNIVERSAL_SLICES, is_content_dst, is_content_src,
+    is_maintainer, is_package_name, is_repository, packages_any, parse_mode, suggest_package_name,
 };
 pub use ci::{MAX_TIMEOUT_MINUTES, STEP_KEYS, is_pinned};
 pub use error::ConfigError;

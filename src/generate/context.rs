@@ -653,17 +653,12 @@ impl WorkflowContext {
                 needs.extend(["checksums", "sign"]);
                 gates.push("(needs.sign.result == 'success' || (needs.checksums.result == 'skipped' && needs.sign.result == 'skipped'))");
             }
-            let secrets = [
-                (&config.homebrew, config::DEFAULT_HOMEBREW_TOKEN_ENV),
-                (&config.scoop, config::DEFAULT_SCOOP_TOKEN_ENV),
-            ]
+            let secrets = [config.homebrew_token_env(), config.scoop_token_env()]
             .into_iter()
-            .filter_map(|(channel, default)| {
-                let name = channel.as_ref()?.value.token_env_or(default);
-                Some(SecretEnv {
-                    name: name.to_string(),
-                    value: format!("${{{{ secrets.{name} }}}}"),
-                })
+            .flatten()
+            .map(|name| SecretEnv {
+                name: name.to_string(),
+                value: format!("${{{{ secrets.{name} }}}}"),
             })
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()

@@ -5,15 +5,19 @@
 //! `release.sign: true`. Each value that cannot be carried over becomes a [`Note`] with its
 //! line; the sub-keys gocross has no equivalent for are named by [`super::carried`].
 //!
-//! A section is written only when gocross.yaml would load with it (the rules of
-//! `src/config/channels.rs`: a maintainer written `Name <email>`, a repository `owner/name`,
-//! a linux target for packages, a windows one for Scoop, both darwin ports for a universal
-//! binary); otherwise the note says what to add.
+//! A section is written only when gocross.yaml would load with it, by config's own rules
+//! ([`crate::config::TargetsAllow`], [`crate::config::is_maintainer`], ...): a maintainer
+//! written `Name <email>`, a repository `owner/name`, a linux target for packages (and one
+//! each format has an architecture for), a windows one for Scoop, both darwin ports for a
+//! universal binary, checksums and a release for a signature; otherwise the note says what to
+//! add.
 
 use super::schema::{GoReleaserConfig, Publisher, Scalar, line_of};
 use super::{Imported, Mapper, template};
-use crate::config::{is_package_name, is_repository};
-use crate::targets::{Goarch, Goos};
+use crate::config::{
+    PackageFormat, TargetsAllow, is_content_dst, is_content_src, is_maintainer, is_package_name,
+    is_repository, packages_any, parse_mode, suggest_package_name,
+};
 use serde::Serialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -65,20 +69,24 @@ pub struct Channel {
 const CONVENTIONAL_FILE_NAME: &str = "{{ .ConventionalFileName }}";
 
 impl Mapper<'_> {
-    /// Step 8: the channels, onto `out` (whose targets are known).
-    pub(super) fn channels(&mut self, config: &GoReleaserConfig, out: &mut Imported) {
-        let has = |goos: Goos| out.targets.iter().any(|t| t.goos() == goos);
-        let (linux, windows) = (has(Goos::Linux), has(Goos::Windows));
-        let darwin_both = [Goarch::Amd64, Goarch::Arm64].iter().all(|arch| {
-            out.targets
-                .iter()
-                .any(|t| t.goos() == Goos::Darwin && t.goarch() == *arch)
-        });
+    /// Step 8: the channels, onto `out` (whose targets and release settings are known);
+    /// `project` is the project gocross.yaml will have.
+    pub(super) fn channels(
+        &mut self,
+        config: &GoReleaserConfig,
+        project: &str,
+        out: &mut Imported,
+    ) {
+        let allow = TargetsAllow::of(&out.targets);
         if let Some(first) = config.nfpms.first() {
             self.others("nfpms", config.nfpms.len(), "packages");
-            out.packages = self.packages(&first.value, line_of(&first.referenced), linux);
+            out.packages = self.packages(&first.value, line_of(&first.referenced), allow.packages);
+            if let Some(p) = &mut out.packages {
+                self.fit_packages(p, &out.targets, project, line_of(&first.referenced));
+            }
+            out.packages = out.packages.take().filter(|p| !p.formats.is_empty());
         }
-        let homebrew_target = has(Goos::Darwin) || linux;
+        let homebrew_target = allow.homebrew;
         if let Some(first) = config.brews.first() {
             self.others("brews", config.brews.len(), "homebrew");
             if !config.homebrew_casks.is_empty() {
@@ -105,10 +113,10 @@ impl Mapper<'_> {
         };
         if let Some((key, first)) = scoop {
             self.others("scoops", config.scoops.len(), "scoop");
-            out.scoop = self.channel(key, first, windows, "windows");
+            out.scoop = self.channel(key, first, allow.scoop, "windows");
         }
         if let Some(first) = config.universal_binaries.first() {
-            if darwin_both {
+            if allow.universal {
                 out.universal_binaries = true;
             } else {
                 self.note(
@@ -122,8 +130,15 @@ impl Mapper<'_> {
             let s = &sign.value;
             let cosign = s.cmd.as_deref() == Some("cosign");
             let checksum = s.artifacts.as_deref() == Some("checksum");
-            if cosign && checksum && !out.sign {
+            let signed = !(out.release_disabled || out.no_checksums);
+            if cosign && checksum && !out.sign && signed {
                 out.sign = true;
+            } else if cosign && checksum && !signed {
+                self.note(
+                    line_of(&sign.referenced),
+                    format!("signs[{i}]"),
+                    "the checksums are disabled, or the release is: there is no checksums.txt to sign",
+                );
             } else {
                 self.note(
                     line_of(&sign.referenced),
@@ -180,11 +195,7 @@ impl Mapper<'_> {
             );
         }
         let maintainer = n.maintainer.as_ref().map(|m| m.value.trim().to_string());
-        let well_formed = maintainer.as_deref().is_some_and(|m| {
-            m.split_once(" <").is_some_and(|(name, rest)| {
-                !name.trim().is_empty() && rest.ends_with('>') && rest.contains('@')
-            })
-        });
+        let well_formed = maintainer.as_deref().is_some_and(is_maintainer);
         if !well_formed {
             let line = n
                 .maintainer
@@ -255,7 +266,7 @@ impl Mapper<'_> {
             self.note(
                 line_of(&t.referenced),
                 "nfpms[0].file_name_template",
-                "gocross names each package by its distribution's convention (NAME_VERSION_ARCH.deb, NAME-VERSION-1.ARCH.rpm, NAME-VERSION-r0.ARCH.apk)",
+                "gocross names each package by its distribution's convention (NAME_VERSION_ARCH.deb, NAME-VERSION-1.ARCH.rpm, NAME_VERSION-r0_ARCH.apk)",
             );
         }
         let contents = n
@@ -292,6 +303,56 @@ impl Mapper<'_> {
         })
     }
 
+    /// `packages` fitted to the rules across values: a format with an architecture for none
+    /// of `targets` is left out, and a `project` that is no package name gets a
+    /// `packages.name` (a note says each).
+    fn fit_packages(
+        &mut self,
+        packages: &mut Packages,
+        targets: &[crate::targets::Target],
+        project: &str,
+        at: u64,
+    ) {
+        let line = self.entry_line("nfpms[0]", at);
+        let mut kept = Vec::new();
+        for f in std::mem::take(&mut packages.formats) {
+            let format = [PackageFormat::Deb, PackageFormat::Rpm, PackageFormat::Apk]
+                .into_iter()
+                .find(|p| p.as_str() == f);
+            if format.is_some_and(|format| packages_any(format, targets)) {
+                kept.push(f);
+            } else {
+                self.note(
+                    line,
+                    "nfpms[0].formats",
+                    format!(
+                        "{f} has an architecture for none of the linux targets; it is left out"
+                    ),
+                );
+                packages.depends.remove(&f);
+            }
+        }
+        packages.formats = kept;
+        if packages.name.is_none() && !is_package_name(project) {
+            let name = suggest_package_name(project);
+            if is_package_name(&name) {
+                self.note(
+                    line,
+                    "nfpms[0].package_name",
+                    format!("the project `{project}` is not a package name; the packages are named `{name}`"),
+                );
+                packages.name = Some(name);
+            } else {
+                self.note(
+                    line,
+                    "nfpms[0].package_name",
+                    format!("the project `{project}` is not a package name: packages are not imported; add `packages:` with `name:` by hand"),
+                );
+                packages.formats.clear();
+            }
+        }
+    }
+
     /// One `contents` entry as gocross takes it: a plain file of the module, installed at an
     /// absolute path, with an octal mode.
     fn content(
@@ -315,18 +376,9 @@ impl Mapper<'_> {
         let src = v.src.as_deref().unwrap_or_default();
         let src = src.strip_prefix("./").unwrap_or(src);
         let dst = v.dst.as_deref().unwrap_or_default();
-        let plain = |p: &str| {
-            !p.is_empty()
-                && !template::is_template(p)
-                && !p.contains(['*', '?', '['])
-                && !p.split('/').any(|part| part == "..")
-        };
-        if !plain(src)
-            || src.starts_with('/')
-            || !plain(dst)
-            || !dst.starts_with('/')
-            || dst.ends_with('/')
-        {
+        // One file, named as gocross.yaml takes it: no template, no glob.
+        let plain = |p: &str| !template::is_template(p) && !p.contains(['*', '?', '[']);
+        if !(plain(src) && is_content_src(src) && plain(dst) && is_content_dst(dst)) {
             self.note(
                 at,
                 key,
@@ -440,9 +492,5 @@ fn env_variable(template: &str) -> Option<String> {
 /// A mode as GoReleaser's YAML reader takes it, as gocross.yaml's quoted octal: `0644` (an
 /// octal number to YAML 1.1) or a string of octal digits.
 fn octal(mode: &Scalar) -> Option<String> {
-    let digits = mode.0.strip_prefix("0o").unwrap_or(&mode.0);
-    let value = u32::from_str_radix(digits, 8)
-        .ok()
-        .filter(|m| *m <= 0o7777)?;
-    Some(format!("{value:04o}"))
+    parse_mode(&mode.0).map(|value| format!("{value:04o}"))
 }

@@ -2,8 +2,8 @@
 //! (config versions 0, 1 and 2) writes the equivalent gocross.yaml.
 //!
 //! [`import`] reads the file with serde-saphyr into the types of `schema.rs` and maps, in
-//! gocross's terms ([`Imported`]):
-//! 1. **builds** (Go builds only): each build's targets (`targets.rs`: GoReleaser's matrix and
+//! gocross's terms ([`Imported`]), in the steps of `Mapper::map`:
+//! - steps 1-3, **builds** (Go builds only): each build's targets (`targets.rs`: GoReleaser's matrix and
 //!    defaults, less `ignore`), binary name, main package, `ldflags`, `flags` (with
 //!    `asmflags`, `gcflags` and `buildmode` as the flags GoReleaser passes for them), `tags`,
 //!    and `env` (`CGO_ENABLED` becomes `cgo:`). Builds of one binary (GoReleaser's build per
@@ -12,11 +12,11 @@
 //!    Templates become placeholders (`template.rs`).
 //!    Config versions 0 and 1 may have one `build:` instead of `builds:`, read as GoReleaser
 //!    v1 read it.
-//! 2. **archives**: the format (`format_overrides` to zip for windows is gocross's default;
+//! - step 4, **archives**: the format (`format_overrides` to zip for windows is gocross's default;
 //!    other GOOS get an override's `archive_format`), the files, the name template where it
 //!    maps, `wrap_in_directory`;
-//! 3. **checksum** and **release**: `disable`, `draft`; **upx**.
-//! 4. the channels (`channels.rs`): **nfpms** as `packages:`, **brews**/**homebrew_casks**
+//! - steps 5-7, **checksum** and **release**: `disable`, `draft`; **upx**;
+//! - step 8, the channels (`channels.rs`): **nfpms** as `packages:`, **brews**/**homebrew_casks**
 //!    as `homebrew:`, **scoops** as `scoop:`, **universal_binaries**, and a cosign **signs**
 //!    entry on the checksums file as `release.sign`.
 //!
@@ -386,8 +386,11 @@ impl Mapper<'_> {
         self.map_archives(config, &default_name, &mut out);
         self.map_checksum(config, &mut out);
         self.map_release(config, &mut out);
+        // After steps 5 and 6: no rename when there is no checksums file.
+        let project_name = out.project.clone().unwrap_or_else(|| default_name.clone());
+        self.rename_checksums(config, &out, &project_name);
         self.map_upx(config, &mut out);
-        self.channels(config, &mut out);
+        self.channels(config, &default_name, &mut out);
         out
     }
 
@@ -683,7 +686,6 @@ impl Mapper<'_> {
         };
         self.archive_names(config, out, &project_name, &binary);
         self.rename_archives(config, out, &project_name, &binary);
-        self.rename_checksums(config, out, &project_name);
     }
 
     /// Step 5: `checksum:`: whether there is one; its name and algorithm are gocross's.

@@ -635,3 +635,48 @@ fn channels_that_gocross_yaml_would_refuse_are_notes() {
     crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module()))
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
 }
+
+#[test]
+fn channels_are_fitted_to_the_rules_across_values_of_gocross_yaml() {
+    // A project that is no package name, apk with linux/ppc64 alone, a content path with a
+    // backslash, and a checksum signature with the checksums disabled: each would make
+    // gocross.yaml fail to load, so the import fits or drops it, with a note.
+    let i = imported(
+        "version: 2\nproject_name: My_Tool\nbuilds:\n  - goos: [linux]\n    goarch: [ppc64, amd64]\nnfpms:\n  - maintainer: Jane Doe <jane@example.org>\n    description: Does things\n    formats: [deb, apk]\n    contents:\n      - src: docs\\LICENSE\n        dst: /usr/share/doc/tool/copyright\nchecksum:\n  disable: true\nsigns:\n  - cmd: cosign\n    artifacts: checksum\n",
+    );
+    let p = i.packages.as_ref().unwrap();
+    assert_eq!(p.formats, ["deb", "apk"], "apk has linux/amd64");
+    assert_eq!(p.name.as_deref(), Some("my-tool"));
+    assert!(p.contents.is_empty());
+    assert!(!i.sign);
+    let said = notes(&i);
+    for expected in [
+        "nfpms[0].package_name: the project `My_Tool` is not a package name; the packages are named `my-tool`",
+        "nfpms[0].contents[0]: gocross packages one file of the module at an absolute path: `docs\\LICENSE` -> `/usr/share/doc/tool/copyright` is left out",
+        "signs[0]: the checksums are disabled, or the release is: there is no checksums.txt to sign",
+    ] {
+        assert!(
+            said.iter().any(|n| n.contains(expected)),
+            "{expected}:\n{said:#?}"
+        );
+    }
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module()))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+
+    // With linux/ppc64 alone, apk has no architecture: it is left out.
+    let i = imported(
+        "version: 2\nbuilds:\n  - goos: [linux]\n    goarch: [ppc64]\nnfpms:\n  - maintainer: Jane Doe <jane@example.org>\n    description: Does things\n    formats: [deb, apk]\n",
+    );
+    assert_eq!(i.packages.as_ref().unwrap().formats, ["deb"]);
+    assert!(
+        notes(&i)
+            .iter()
+            .any(|n| n.ends_with("nfpms[0].formats: apk has an architecture for none of the linux targets; it is left out")),
+        "{:#?}",
+        notes(&i)
+    );
+    let text = InitConfig::imported(&module(), &i, None).render().unwrap();
+    crate::config::Config::parse(&text, Path::new("gocross.yaml"), Some(&module()))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+}
