@@ -4,21 +4,21 @@
 //! [`import`] reads the file with serde-saphyr into the types of `schema.rs` and maps, in
 //! gocross's terms ([`Imported`]), in the steps of `Mapper::map`:
 //! - steps 1-3, **builds** (Go builds only): each build's targets (`targets.rs`: GoReleaser's matrix and
-//!    defaults, less `ignore`), binary name, main package, `ldflags`, `flags` (with
-//!    `asmflags`, `gcflags` and `buildmode` as the flags GoReleaser passes for them), `tags`,
-//!    and `env` (`CGO_ENABLED` becomes `cgo:`). Builds of one binary (GoReleaser's build per
-//!    GOOS) are one gocross binary whose targets are their union; builds of several binaries
-//!    become `binaries:`. Settings shared by every binary are written once at the top.
-//!    Templates become placeholders (`template.rs`).
-//!    Config versions 0 and 1 may have one `build:` instead of `builds:`, read as GoReleaser
-//!    v1 read it.
+//!   defaults, less `ignore`), binary name, main package, `ldflags`, `flags` (with
+//!   `asmflags`, `gcflags` and `buildmode` as the flags GoReleaser passes for them), `tags`,
+//!   and `env` (`CGO_ENABLED` becomes `cgo:`). Builds of one binary (GoReleaser's build per
+//!   GOOS) are one gocross binary whose targets are their union; builds of several binaries
+//!   become `binaries:`. Settings shared by every binary are written once at the top.
+//!   Templates become placeholders (`template.rs`).
+//!   Config versions 0 and 1 may have one `build:` instead of `builds:`, read as GoReleaser
+//!   v1 read it.
 //! - step 4, **archives**: the format (`format_overrides` to zip for windows is gocross's default;
-//!    other GOOS get an override's `archive_format`), the files, the name template where it
-//!    maps, `wrap_in_directory`;
+//!   other GOOS get an override's `archive_format`), the files, the name template where it
+//!   maps, `wrap_in_directory`;
 //! - steps 5-7, **checksum** and **release**: `disable`, `draft`; **upx**;
 //! - step 8, the channels (`channels.rs`): **nfpms** as `packages:`, **brews**/**homebrew_casks**
-//!    as `homebrew:`, **scoops** as `scoop:`, **universal_binaries**, and a cosign **signs**
-//!    entry on the checksums file as `release.sign`.
+//!   as `homebrew:`, **scoops** as `scoop:`, **universal_binaries**, and a cosign **signs**
+//!   entry on the checksums file as `release.sign`.
 //!
 //! Then the names: GoReleaser's archive names (each archive's `name_template` with v1
 //! `replacements`, or its default) and checksums name are evaluated for every target
