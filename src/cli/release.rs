@@ -90,7 +90,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         }
     }
     let manifest = Manifest::read(&dist)?;
-    let mut expected = release::expected_assets(
+    let expected = release::expected_assets(
         &dist,
         &manifest,
         &release::Gate {
@@ -98,6 +98,8 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             tag: &tag,
             allow_version_mismatch: args.allow_version_mismatch,
             targets: &targets,
+            // `--prepare` writes the checksums.txt the sign job signs.
+            sign: settings.signs() && !args.prepare,
         },
     )?;
     if args.prepare {
@@ -108,16 +110,6 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
             dist.join(gocross::dist::CHECKSUMS_FILE).display()
         ))?;
         return Ok(Outcome::Success);
-    }
-    // `release.sign`: the bundle of checksums.txt that the workflow's sign job made, when it
-    // ran (public repositories only).
-    if settings.signs()
-        && let Some(checksums) = expected
-            .iter()
-            .find(|a| a.name == gocross::dist::CHECKSUMS_FILE)
-        && let Some(bundle) = release::signature_bundle(&dist, checksums)?
-    {
-        expected.push(bundle);
     }
     // The tap's and the bucket's files, written to dist/ before the release's first request,
     // which an unset token variable stops.

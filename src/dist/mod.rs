@@ -7,6 +7,7 @@
 //! dist/
 //! ├── manifest.json        MANIFEST_FILE: what the build produced (crate::manifest)
 //! ├── checksums.txt        CHECKSUMS_FILE: `sha256sum -c` lines of what the release uploads
+//! ├── checksums.txt.sigstore.json  SIGNATURE_BUNDLE_FILE: its keyless signature (release.sign)
 //! ├── tests.json           TESTS_FILE: what `gocross test` found (crate::test_results)
 //! ├── .gocross.lock        LOCK_FILE: held by the one process writing dist/
 //! ├── .gocross/            STAGING_DIR: each target's `go build -o`, kept between builds
@@ -45,6 +46,17 @@ pub fn dist_dir(module_dir: &Path, dist: Option<&Path>) -> PathBuf {
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The checksums file's name inside a dist directory.
 pub const CHECKSUMS_FILE: &str = "checksums.txt";
+/// The Sigstore bundle of `checksums.txt` that `cosign sign-blob --bundle` writes in the
+/// generated workflow's sign job (`release.sign`), released beside it.
+pub const SIGNATURE_BUNDLE_FILE: &str = "checksums.txt.sigstore.json";
+
+/// The command that signs `checksums.txt` in dist/ keyless, writing
+/// [`SIGNATURE_BUNDLE_FILE`] (<https://docs.sigstore.dev/cosign/signing/signing_with_blobs/>):
+/// what the workflow's sign job runs, and what the release says to run again.
+pub fn sign_checksums_command() -> String {
+    format!("cosign sign-blob --yes --bundle {SIGNATURE_BUNDLE_FILE} {CHECKSUMS_FILE}")
+}
+
 /// The test results' file name inside a dist directory ([`crate::test_results::TestReport`]).
 pub const TESTS_FILE: &str = "tests.json";
 /// The staging directory's name inside dist/ (hidden, so `dist/*` globs and

@@ -27,7 +27,7 @@ use super::GenerateError;
 use super::pins::{self, Pin};
 use crate::config::{self, Attest, Config, GoMod, PackagesConfig};
 use crate::dist::CHECKSUMS_FILE;
-use crate::github::release::SIGNATURE_BUNDLE_FILE;
+use crate::dist::SIGNATURE_BUNDLE_FILE;
 use crate::origin;
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::{GoVersion, runners};
@@ -636,7 +636,7 @@ impl WorkflowContext {
                 needs: needs.clone(),
                 unsigned: "checksums",
                 signed: "signed-checksums",
-                command: format!("cosign sign-blob --yes --bundle {SIGNATURE_BUNDLE_FILE} {CHECKSUMS_FILE}"),
+                command: crate::dist::sign_checksums_command(),
                 unsigned_path: format!("{dist}/{CHECKSUMS_FILE}"),
                 signed_paths: format!("{dist}/{CHECKSUMS_FILE}\n{dist}/{SIGNATURE_BUNDLE_FILE}\n"),
             });

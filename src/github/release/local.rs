@@ -6,7 +6,7 @@
 use super::ReleaseError;
 use crate::config::is_safe_name;
 use crate::digest::sha256_read;
-use crate::dist::{CHECKSUMS_FILE, open_in_dist};
+use crate::dist::{CHECKSUMS_FILE, SIGNATURE_BUNDLE_FILE, open_in_dist};
 use crate::manifest::Manifest;
 use crate::targets::Target;
 use serde::Serialize;
@@ -66,6 +66,9 @@ pub struct Gate<'a> {
     /// The configured targets (`linux/arm/7`), each of which must have an artifact; empty
     /// when there is no gocross.yaml to say.
     pub targets: &'a [Target],
+    /// Release the signature bundle of `checksums.txt` too, when dist/ holds one
+    /// (`release.sign`, [`signature_bundle`]).
+    pub sign: bool,
 }
 
 /// The tag to release: `--tag`, else `GITHUB_REF_NAME` when `GITHUB_REF_TYPE` is `tag` (the
@@ -89,7 +92,7 @@ pub fn version_agrees(version: &str, tag: &str) -> bool {
 /// The assets a release of `dist` must hold, in upload order: the archives, the Linux
 /// packages (checked as archives are), the binaries
 /// marked `released` in manifest order, the SBOMs, then `checksums.txt` (when
-/// `gate.checksums`). An archive is checked like a binary (its recorded size and SHA-256),
+/// `gate.checksums`) and its signature bundle (when `gate.sign` and dist/ holds one). An archive is checked like a binary (its recorded size and SHA-256),
 /// and so are its contents as the manifest records them: paths that stay inside it, and
 /// binaries that are artifacts of its target; a binary neither released nor in an archive
 /// is a problem. Checks everything that
@@ -248,6 +251,18 @@ pub fn expected_assets(
             Err(e) => problems.push(e.to_string()),
         }
     }
+    // `release.sign`: the bundle the workflow's sign job made of this checksums.txt, when it
+    // ran (public repositories only).
+    if gate.sign
+        && problems.is_empty()
+        && let Some(checksums) = assets.iter().find(|a| a.name == CHECKSUMS_FILE).cloned()
+    {
+        match signature_bundle(dist, &checksums) {
+            Ok(bundle) => assets.extend(bundle),
+            Err(ReleaseError::NotReady { problems: p, .. }) => problems.extend(p),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
     if problems.is_empty() {
         Ok(assets)
     } else {
@@ -290,10 +305,6 @@ fn local_asset(dist: &Path, name: &str, rel: &str) -> Result<ExpectedAsset, Stri
     })
 }
 
-/// The Sigstore bundle of `checksums.txt` that `cosign sign-blob --bundle` writes in the
-/// generated workflow's sign job (`release.sign`), released beside it.
-pub const SIGNATURE_BUNDLE_FILE: &str = "checksums.txt.sigstore.json";
-
 /// The signature bundle of the release's `checksums.txt` (the asset `checksums`), when
 /// dist/ holds one: a Sigstore bundle (<https://docs.sigstore.dev/about/bundle/>,
 /// `mediaType` `application/vnd.dev.sigstore.bundle...`) whose
@@ -315,7 +326,8 @@ pub fn signature_bundle(
     let not_ready = |problem: String| ReleaseError::NotReady {
         dist: dist.to_path_buf(),
         problems: vec![format!(
-            "{SIGNATURE_BUNDLE_FILE}: {problem}: sign this checksums.txt again (`cosign sign-blob --yes --bundle {SIGNATURE_BUNDLE_FILE} checksums.txt`), or delete the bundle"
+            "{SIGNATURE_BUNDLE_FILE}: {problem}: sign this checksums.txt again (`{}`), or delete the bundle",
+            crate::dist::sign_checksums_command()
         )],
     };
     let text = crate::contained::read(dist, SIGNATURE_BUNDLE_FILE, "dist/")
@@ -341,12 +353,13 @@ pub fn signature_bundle(
             checksums.sha256
         )));
     }
-    local_asset(dist, SIGNATURE_BUNDLE_FILE, SIGNATURE_BUNDLE_FILE)
-        .map(Some)
-        .map_err(|p| ReleaseError::NotReady {
-            dist: dist.to_path_buf(),
-            problems: vec![p],
-        })
+    Ok(Some(ExpectedAsset {
+        name: SIGNATURE_BUNDLE_FILE.to_string(),
+        path: dist.join(SIGNATURE_BUNDLE_FILE),
+        size: text.len() as u64,
+        sha256: crate::digest::sha256_hex(&text),
+        content_type: content_type(SIGNATURE_BUNDLE_FILE),
+    }))
 }
 
 /// Whether `tag` can name a release: non-empty, at most 255 characters, no whitespace or

@@ -4,7 +4,8 @@
 //!
 //! The steps, in order:
 //! 1. [`expected_assets`] (no network): dist/ against its manifest — the audit and verify
-//!    gates, each file's size and SHA-256, `checksums.txt`, SBOMs, safe and unique names.
+//!    gates, each file's size and SHA-256, `checksums.txt` and its signature bundle, SBOMs,
+//!    safe and unique names.
 //! 2. [`publish`]: the token's write access; the release of the tag, drafts included (the
 //!    tag endpoint does not return drafts, so the list is searched); what each asset needs
 //!    ([`decide()`](decide)), with every conflict reported before anything changes; a draft when there
@@ -29,8 +30,8 @@ mod sync;
 
 pub use decide::{Decision, RemoteAsset, Stage, decide};
 pub use local::{
-    ExpectedAsset, Gate, SIGNATURE_BUNDLE_FILE, check_tag, content_type, expected_assets,
-    signature_bundle, tag_from, version_agrees,
+    ExpectedAsset, Gate, check_tag, content_type, expected_assets, signature_bundle, tag_from,
+    version_agrees,
 };
 pub use notes::release_notes;
 pub use sync::{AssetAction, AssetReport, ReleaseOptions, ReleaseReport, publish};

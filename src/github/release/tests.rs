@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::digest::sha256_hex;
-use crate::dist::CHECKSUMS_FILE;
+use crate::dist::{CHECKSUMS_FILE, SIGNATURE_BUNDLE_FILE};
 use crate::manifest::{
     Artifact, ArtifactAudit, ArtifactVerify, Manifest, VerifyOutcome, Violation,
 };
@@ -130,6 +130,7 @@ fn gate(checksums: bool) -> Gate<'static> {
         tag: "",
         allow_version_mismatch: false,
         targets: &[],
+        sign: false,
     }
 }
 
