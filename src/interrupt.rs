@@ -29,12 +29,12 @@ use std::process::{Child, Command};
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 
-/// How long a stopped `go build` may take to exit after SIGINT before it is killed.
+/// How long a stopped `go build` or `go test` may take to exit after SIGINT before it is killed.
 pub const KILL_AFTER: Duration = Duration::from_secs(5);
 
 struct State {
     interrupted: bool,
-    /// Process ids of the running `go build`s, each the leader of its process group.
+    /// Process ids of the running `go build`s and `go test`s, each the leader of its process group.
     running: BTreeSet<u32>,
 }
 
@@ -57,7 +57,7 @@ pub fn install() {
     });
 }
 
-/// Whether the build was interrupted.
+/// Whether the run (a build, a test run) was interrupted.
 pub fn interrupted() -> bool {
     state().interrupted
 }
@@ -90,7 +90,7 @@ impl Drop for Registration {
     }
 }
 
-/// Starts `cmd` in a new process group and registers it, unless the build was interrupted
+/// Starts `cmd` in a new process group and registers it, unless the run was interrupted
 /// (then `Ok(None)`). Registration and the check happen under one lock, so a command is
 /// either stopped by the handler or never started.
 pub fn spawn(cmd: &mut Command) -> std::io::Result<Option<(Child, Registration)>> {

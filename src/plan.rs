@@ -191,10 +191,14 @@ pub struct BuildJob {
 }
 
 impl BuildJob {
-    /// The C toolchain this job needs is not on this machine ([`CToolchain::Missing`]): it
-    /// cannot build here (`--skip-unbuildable` leaves it out).
-    pub fn lacks_toolchain(&self) -> bool {
-        matches!(self.toolchain, Some(CToolchain::Missing { .. }))
+    /// What to install when the C toolchain this job needs is not there
+    /// ([`CToolchain::Missing`]): the job cannot build (`--skip-unbuildable` leaves it out
+    /// locally; the workflow refuses such a leg); `None` when it can.
+    pub fn missing_toolchain(&self) -> Option<&str> {
+        match &self.toolchain {
+            Some(CToolchain::Missing { hint }) => Some(hint),
+            _ => None,
+        }
     }
 
     /// The runner on which the workflow runs this job's binaries on their own platform: the

@@ -122,12 +122,7 @@ impl Placeholder {
             "variant" => Placeholder::Variant,
             _ => {
                 let var = name.strip_prefix("env.")?;
-                let mut chars = var.chars();
-                let valid = chars
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-                return valid.then(|| Placeholder::Env(var.to_string()));
+                return is_env_name(var).then(|| Placeholder::Env(var.to_string()));
             }
         })
     }
@@ -426,6 +421,16 @@ pub fn variant_suffix(target: &Target) -> String {
         Goarch::Amd64 => v,
         _ => format!("_{v}"),
     }
+}
+
+/// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`, POSIX's
+/// portable names: <https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/V1_chap08.html>).
+pub fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

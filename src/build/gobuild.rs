@@ -14,7 +14,6 @@ use crate::config::PLAN_OWNED_ENV;
 use crate::interrupt;
 use crate::manifest::Artifact;
 use crate::plan::{BinaryBuild, BuildJob};
-use crate::toolchain::CToolchain;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -128,8 +127,8 @@ impl JobInput<'_> {
             log: String::new(),
             duration: std::time::Duration::ZERO,
         };
-        if let Some(CToolchain::Missing { hint }) = &job.toolchain {
-            result.outcome = TargetOutcome::Failed(hint.clone());
+        if let Some(hint) = job.missing_toolchain() {
+            result.outcome = TargetOutcome::Failed(hint.to_string());
             return result;
         }
         result.command = Some(self.display());

@@ -6,7 +6,6 @@
 
 use crate::plan::BuildPlan;
 use crate::targets::Target;
-use crate::toolchain::CToolchain;
 
 /// A target left out of a local build, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +30,7 @@ pub fn select_local(plan: &mut BuildPlan, named: bool, skip_unbuildable: bool) -
             ))
         } else if let (true, Some(why)) = (skip_unbuildable, &job.refused) {
             Some(format!("--skip-unbuildable: {why}"))
-        } else if let (true, Some(CToolchain::Missing { hint })) =
-            (skip_unbuildable, &job.toolchain)
-        {
+        } else if let (true, Some(hint)) = (skip_unbuildable, job.missing_toolchain()) {
             Some(format!("--skip-unbuildable: {hint}"))
         } else {
             None

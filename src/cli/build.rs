@@ -81,13 +81,12 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
 
     // 2. The plan: what was asked, what gocross.yaml configures (what dist/ keeps), and
     // what this machine builds of it.
-    let full_plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
+    let mut plan = gocross::plan::plan(&config, &ctx, &args.targets)?;
     let configured = if args.targets.is_empty() {
-        full_plan.clone()
+        plan.clone()
     } else {
         gocross::plan::plan(&config, &ctx, &[])?
     };
-    let mut plan = full_plan.clone();
     let skipped = build::select_local(&mut plan, !args.targets.is_empty(), args.skip_unbuildable);
     gocross::plan::preflight(&plan, &global.dir)?;
     if plan.jobs.is_empty() && !args.allow_empty {
@@ -113,7 +112,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
     // 4. What it made, then what failed, then the Actions summary.
     let summary = build::Summary::of(&report, verification);
     print_results(&report, &plan, &summary, &skipped, &args)?;
-    print_failures(&report, &full_plan);
+    print_failures(&report, &plan);
     if in_actions {
         build::report_to_actions(&report)?;
     }
@@ -250,9 +249,8 @@ fn print_results(
 
 /// Prints each failure with its fix: archives and packages not made, binaries that failed
 /// their checks, and `go build` failures grouped by message, with the hint to leave out a
-/// target whose C toolchain this machine lacks (`full_plan`: the plan before that
-/// selection).
-fn print_failures(report: &build::BuildReport, full_plan: &gocross::plan::BuildPlan) {
+/// target of `plan` whose C toolchain this machine lacks.
+fn print_failures(report: &build::BuildReport, plan: &gocross::plan::BuildPlan) {
     for (target, why) in &report.archive_failures {
         output::eprint_line(&format!("\nerror: {target}: no archive: {why}"));
     }
@@ -280,10 +278,9 @@ fn print_failures(report: &build::BuildReport, full_plan: &gocross::plan::BuildP
             ),
         };
         let unbuildable = group.targets.iter().any(|t| {
-            full_plan
-                .jobs
+            plan.jobs
                 .iter()
-                .any(|j| j.target == *t && j.lacks_toolchain())
+                .any(|j| j.target == *t && j.missing_toolchain().is_some())
         });
         if unbuildable {
             text.push_str(

@@ -90,7 +90,7 @@ pub fn run(global: &Global, args: Args) -> Result<Outcome> {
         table.render(Output::Terminal)
     ))?;
     for job in &plan.jobs {
-        if let Some(gocross::toolchain::CToolchain::Missing { hint }) = &job.toolchain {
+        if let Some(hint) = job.missing_toolchain() {
             output::print(&format!("warning: {hint}"))?;
         }
     }

@@ -267,12 +267,7 @@ pub(super) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> 
 
 /// Whether `name` can be an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
 pub(super) fn env_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let valid = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
+    if crate::template::is_env_name(name) {
         Ok(())
     } else {
         Err(format!(

@@ -32,7 +32,6 @@ use crate::origin;
 use crate::plan::{BuildJob, BuildPlan};
 use crate::targets::{GoVersion, runners};
 use crate::template::{Placeholder, Template, Values};
-use crate::toolchain::CToolchain;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -545,10 +544,10 @@ impl WorkflowContext {
         let mut legs = Vec::new();
         let mut verify_legs = Vec::new();
         for job in &plan.jobs {
-            if let Some(CToolchain::Missing { hint }) = &job.toolchain {
+            if let Some(hint) = job.missing_toolchain() {
                 return Err(GenerateError::Toolchain {
                     target: job.target.to_string(),
-                    hint: hint.clone(),
+                    hint: hint.to_string(),
                 });
             }
             // A binary that only its archive ships stays out of the artifact, unless a

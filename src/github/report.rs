@@ -12,7 +12,7 @@
 
 use super::client::{Client, ClientError, Replay, Request};
 use crate::config::Config;
-use crate::manifest::{Artifact, Manifest, VerifyOutcome};
+use crate::manifest::{Artifact, Linkage, Manifest, VerifyOutcome};
 use crate::table::{Align, Cell, Output, Table};
 use crate::test_results::{TestOutcome, TestReport, actions as test_actions};
 use indicatif::HumanBytes;
@@ -83,7 +83,7 @@ pub struct TargetRow {
     /// `—` (not tested).
     pub tests: String,
     /// `static` or `dynamic`, when audited and ELF.
-    pub linkage: Option<String>,
+    pub linkage: Option<Linkage>,
     /// The glibc the binary needs at least, e.g. `2.17`.
     pub glibc_floor: Option<String>,
     /// Not built, failed its audit or verification, or failed its tests.
@@ -278,7 +278,7 @@ fn artifact_row(
         audit,
         verify,
         tests: "—".into(),
-        linkage: a.linkage().map(|l| l.as_str().to_string()),
+        linkage: a.linkage(),
         glibc_floor: a.glibc_floor().map(str::to_string),
         failed: audit_failed || verify_failed,
     }
@@ -496,7 +496,7 @@ pub fn table(report: &Report, output: Output) -> Table {
                 audit,
                 verify,
                 tests,
-                Cell::text(r.linkage.as_deref().unwrap_or("—")),
+                Cell::text(r.linkage.map_or("—", Linkage::as_str)),
                 Cell::text(r.glibc_floor.as_deref().unwrap_or("—")),
             ],
             Output::Terminal => vec![Cell::text(&r.target), name, built, audit, verify, tests],

@@ -459,7 +459,7 @@ impl Mapper<'_> {
             return None;
         }
         let token_env = r.token.as_ref().and_then(|t| {
-            let name = env_variable(&t.value).filter(|n| crate::secrets::is_secret(n));
+            let name = template::env_variable(&t.value).filter(|n| crate::secrets::is_secret(n));
             if name.is_none() {
                 self.note(
                     line_of(&t.referenced),
@@ -474,19 +474,6 @@ impl Mapper<'_> {
             token_env,
         })
     }
-}
-
-/// NAME of a template that is `{{ .Env.NAME }}` alone.
-fn env_variable(template: &str) -> Option<String> {
-    let inner = template
-        .trim()
-        .strip_prefix("{{")?
-        .strip_suffix("}}")?
-        .trim()
-        .strip_prefix(".Env.")?;
-    let valid = inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    valid.then(|| inner.to_string())
 }
 
 /// A mode as GoReleaser's YAML reader takes it, as gocross.yaml's quoted octal: `0644` (an

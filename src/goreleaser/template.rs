@@ -68,17 +68,26 @@ fn placeholder(expr: &str) -> Option<String> {
         ".Os" => "goos",
         ".Arch" => "goarch",
         _ => {
-            let name = expr.strip_prefix(".Env.")?;
-            let valid = name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            return (valid && !crate::secrets::is_secret(name))
-                .then(|| format!("{{{{env.{name}}}}}"));
+            let name = env_reference(expr)?;
+            return (!crate::secrets::is_secret(name)).then(|| format!("{{{{env.{name}}}}}"));
         }
     };
     Some(format!("{{{{{simple}}}}}"))
+}
+
+/// NAME of the expression `.Env.NAME`, when NAME can be a variable's name.
+fn env_reference(expr: &str) -> Option<&str> {
+    expr.strip_prefix(".Env.")
+        .filter(|name| crate::template::is_env_name(name))
+}
+
+/// NAME of a template that is `{{ .Env.NAME }}` alone (a token GoReleaser reads from a
+/// variable).
+pub fn env_variable(template: &str) -> Option<String> {
+    match pieces(template.trim()).as_slice() {
+        [Piece::Action(expr)] => env_reference(expr).map(str::to_string),
+        _ => None,
+    }
 }
 
 /// Maps a GoReleaser template to gocross placeholders; `Err` holds the first expression that

@@ -16,7 +16,6 @@ use crate::config::PLAN_OWNED_ENV;
 use crate::interrupt;
 use crate::plan::BuildJob;
 use crate::test_results::{FailureKind, TargetTests, TestOutcome};
-use crate::toolchain::CToolchain;
 use crate::verify::{Runner, env};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -51,8 +50,8 @@ pub(super) fn run_target(job: &BuildJob, opts: &TestOptions) -> TargetTests {
         result.reason = Some(env::redact(&reason));
         result
     };
-    if let Some(CToolchain::Missing { hint }) = &job.toolchain {
-        return fail(result, hint.clone());
+    if let Some(hint) = job.missing_toolchain() {
+        return fail(result, hint.to_string());
     }
     let timeout = opts.timeout.unwrap_or(job.test.timeout).max(1);
     let exec = match exec_flag(opts) {

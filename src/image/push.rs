@@ -208,14 +208,14 @@ fn read_layout(layout: &Layout) -> Result<LayoutContents, ImageError> {
     let index_bytes = layout.blob(&index_digest, Some(index_desc.size()))?;
     let index: ImageIndex = serde_json::from_slice(&index_bytes)
         .map_err(|e| bad(format!("the image index does not parse: {e}")))?;
-    let mut images: Vec<(Descriptor, Vec<u8>, ImageManifest)> = Vec::new();
+    let mut images: Vec<Stored> = Vec::new();
     for d in index.manifests() {
         let bytes = layout.blob(d.digest().as_ref(), Some(d.size()))?;
         let m: ImageManifest = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("manifest {} does not parse: {e}", d.digest())))?;
         images.push((d.clone(), bytes, m));
     }
-    let mut referrers: Vec<(Descriptor, Vec<u8>, ImageManifest)> = Vec::new();
+    let mut referrers: Vec<Stored> = Vec::new();
     for d in layout.referrers() {
         let bytes = layout.blob(d.digest().as_ref(), Some(d.size()))?;
         let m: ImageManifest = serde_json::from_slice(&bytes)
@@ -336,7 +336,6 @@ async fn push_platform_manifests(
     at: &dyn Fn(&str) -> Reference,
     report: &mut PushReport,
 ) -> Result<(), ImageError> {
-    // 3. Platform manifests.
     for (d, bytes, m) in images {
         let reference = at(d.digest().as_ref());
         if !registry.manifest_exists(&reference).await? {
@@ -364,9 +363,11 @@ async fn push_referrers(
     at: &dyn Fn(&str) -> Reference,
     report: &mut PushReport,
 ) -> Result<(), ImageError> {
-    // 4. SBOM artifacts and their listing.
     for (d, bytes, m) in referrers {
-        let subject = m.subject().as_ref().expect("checked above");
+        let subject = m
+            .subject()
+            .as_ref()
+            .expect("read_layout refuses an artifact without a subject");
         let reference = at(d.digest().as_ref());
         let by_api = !registry.manifest_exists(&reference).await?
             && registry
