@@ -35,7 +35,6 @@ first_command() { # label commit: prints "label seconds_to_first_build whole_sec
   local dir=$work/$1 start first="" end line before
   git clone -q --no-local "$root" "$dir"
   git -C "$dir" checkout -q --detach "$2"
-  rm -rf "$dir/examples/hello/dist"
   before=$(cut -d' ' -f1 /proc/loadavg)
   start=$(date +%s.%N)
   while IFS= read -r line; do

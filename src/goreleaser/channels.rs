@@ -165,9 +165,10 @@ impl Mapper<'_> {
     /// `packages:` from one nfpm, when gocross.yaml can take it (`linux`: a linux target
     /// is configured).
     fn packages(&mut self, n: &super::schema::Nfpm, at: u64, linux: bool) -> Option<Packages> {
+        let entry = self.entry_line("nfpms[0]", at);
         if !linux {
             self.note(
-                self.entry_line("nfpms[0]", at),
+                entry,
                 "nfpms[0]",
                 "no linux target is built, so gocross has nothing to package",
             );
@@ -189,7 +190,7 @@ impl Mapper<'_> {
         }
         if n.formats.is_empty() {
             self.note(
-                self.entry_line("nfpms[0]", at),
+                entry,
                 "nfpms[0].formats",
                 "no format is listed: gocross.yaml gets none, add `packages:` with `formats: [deb, rpm, apk]` by hand",
             );
@@ -197,12 +198,9 @@ impl Mapper<'_> {
         let maintainer = n.maintainer.as_ref().map(|m| m.value.trim().to_string());
         let well_formed = maintainer.as_deref().is_some_and(is_maintainer);
         if !well_formed {
-            let line = n
-                .maintainer
-                .as_ref()
-                .map_or(self.entry_line("nfpms[0]", at), |m| {
-                    self.line("nfpms[0].maintainer", line_of(&m.referenced))
-                });
+            let line = n.maintainer.as_ref().map_or(entry, |m| {
+                self.line("nfpms[0].maintainer", line_of(&m.referenced))
+            });
             self.note(
                 line,
                 "nfpms[0].maintainer",
@@ -226,12 +224,9 @@ impl Mapper<'_> {
             Some(first.to_string())
         });
         if description.is_none() {
-            let line = n
-                .description
-                .as_ref()
-                .map_or(self.entry_line("nfpms[0]", at), |d| {
-                    self.line("nfpms[0].description", line_of(&d.referenced))
-                });
+            let line = n.description.as_ref().map_or(entry, |d| {
+                self.line("nfpms[0].description", line_of(&d.referenced))
+            });
             self.note(
                 line,
                 "nfpms[0].description",

@@ -96,7 +96,7 @@ fn checksums(dist: &Path) -> BTreeMap<String, String> {
 /// A stub of Homebrew's formula DSL: loads the formula, prints one `url OS CPU URL SHA256`
 /// line per pair, then `install` with what `def install` puts in bin, then `test` with
 /// whether a test block exists.
-pub(crate) const DSL_STUB: &str = r##"
+const DSL_STUB: &str = r##"
 $pairs = []
 class Bin
   attr_reader :got
@@ -129,6 +129,12 @@ puts "install #{f.bin.got.join(' ')}"
 puts "class #{$klass.name} version #{$klass.instance_variable_get(:@version)}"
 puts "test #{!$klass.test_block.nil?}"
 "##;
+/// `formula` evaluated by Ruby under [`DSL_STUB`] (written to `scratch`): its printed lines.
+pub(crate) fn evaluate_formula(formula: &Path, scratch: &Path) -> String {
+    let stub = scratch.join("stub.rb");
+    std::fs::write(&stub, DSL_STUB).unwrap();
+    common::run_ok(Command::new("ruby").arg(&stub).arg(formula))
+}
 
 #[test]
 fn the_universal_binary_is_fat_audited_archived_and_listed() {
@@ -279,9 +285,7 @@ async fn the_formula_and_the_manifest_are_pushed_created_updated_and_converge() 
     let formula = dist.join("homebrew/ship.rb");
     let syntax = common::run_ok(Command::new("ruby").arg("-c").arg(&formula));
     assert!(syntax.contains("Syntax OK"), "{syntax}");
-    let stub = dir.path().join("stub.rb");
-    std::fs::write(&stub, DSL_STUB).unwrap();
-    let evaluated = common::run_ok(Command::new("ruby").arg(&stub).arg(&formula));
+    let evaluated = evaluate_formula(&formula, dir.path());
     let mut platforms = Vec::new();
     for line in evaluated.lines().filter_map(|l| l.strip_prefix("url ")) {
         let [os, cpu, url, sha]: [&str; 4] =
@@ -379,12 +383,12 @@ async fn the_formula_and_the_manifest_are_pushed_created_updated_and_converge() 
         out.contains("Formula/ship.rb in octo-org/homebrew-tap: updated"),
         "{out}"
     );
-    // `--json` reports each file with what became of it.
-    let json_start = out.find("{\n").expect("a JSON report");
-    let printed: serde_json::Value = serde_json::Deserializer::from_str(&out[json_start..])
+    // `--json` reports each file with what became of it, on stdout (`run` puts stdout first,
+    // the progress lines after it).
+    let printed: serde_json::Value = serde_json::Deserializer::from_str(&out)
         .into_iter()
         .next()
-        .unwrap()
+        .expect("a JSON report first")
         .unwrap();
     assert_eq!(
         printed["channels"],

@@ -359,10 +359,8 @@ fn check_passes_after_init_fails_on_drift_and_passes_after_generate() {
     // `release.sign` adds the checksums and sign jobs: turned on, then off again, without
     // regenerating, the committed workflow has drifted each time.
     let unsigned = std::fs::read_to_string(&config).unwrap();
-    let signed = match unsigned.split_once("\nrelease:\n") {
-        Some((before, after)) => format!("{before}\nrelease:\n  sign: true\n{after}"),
-        None => format!("{unsigned}release:\n  sign: true\n"),
-    };
+    assert!(!unsigned.contains("\nrelease:"), "{unsigned}");
+    let signed = format!("{unsigned}release:\n  sign: true\n");
     std::fs::write(&config, &signed).unwrap();
     let (o, stdout, _) = run(&mut ci(&["check"]));
     assert_eq!(o.status.code(), Some(1), "{stdout}");

@@ -181,12 +181,22 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// The module's directory in the module cache (`go mod download`).
-fn download(case: &Case) -> PathBuf {
+/// A recorded project's fixture directory, its recording (`goreleaser.json`) and its
+/// module's directory in the module cache.
+fn recorded(name: &str) -> (PathBuf, serde_json::Value, PathBuf) {
+    let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("goreleaser.json")).unwrap())
+            .unwrap();
+    let src = download(recorded["module"].as_str().unwrap());
+    (fixture, recorded, src)
+}
+
+/// The directory of `module` (`path@version`) in the module cache (`go mod download`).
+fn download(module: &str) -> PathBuf {
     let out = run_ok(
         Command::new("go")
-            .args(["mod", "download", "-json"])
-            .arg(format!("{}@{}", case.module, case.version))
+            .args(["mod", "download", "-json", module])
             .env("GOFLAGS", "-mod=mod")
             .current_dir(std::env::temp_dir()),
     );
@@ -212,7 +222,7 @@ fn real_goreleaser_configs_import_what_goreleaser_builds() {
         return;
     }
     for case in CASES {
-        let dir = download(case);
+        let dir = download(&format!("{}@{}", case.module, case.version));
         let path = dir.join(case.file);
         let text = std::fs::read_to_string(&path).unwrap();
         let declared = text
@@ -318,7 +328,7 @@ fn imported_configs_plan_what_goreleaser_builds() {
         return;
     }
     for case in CASES {
-        let src = download(case);
+        let src = download(&format!("{}@{}", case.module, case.version));
         let dir = module_copy(case, &src);
         let text = std::fs::read_to_string(src.join(case.file)).unwrap();
         let (out, stdout, stderr) = run(gocross().arg("-C").arg(dir.path()).args([
@@ -369,7 +379,7 @@ fn the_readme_shows_the_gocross_yaml_imported_for_fzf() {
         return;
     }
     let case = &CASES[0];
-    let dir = download(case);
+    let dir = download(&format!("{}@{}", case.module, case.version));
     let module = GoMod::read(&dir).unwrap();
     let imported = gocross::goreleaser::import_file(&dir.join(case.file), Some(&module)).unwrap();
     let mut init = InitConfig::imported(&module, &imported, None);
@@ -434,20 +444,7 @@ fn imports_plan_what_goreleaser_itself_made() {
         ports.lines().any(|l| l == platform.join("/"))
     };
     for (name, file) in RECORDED {
-        let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
-        let recorded: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(fixture.join("goreleaser.json")).unwrap(),
-        )
-        .unwrap();
-        let module = recorded["module"].as_str().unwrap();
-        let out = run_ok(
-            Command::new("go")
-                .args(["mod", "download", "-json", module])
-                .env("GOFLAGS", "-mod=mod")
-                .current_dir(std::env::temp_dir()),
-        );
-        let info: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let src = PathBuf::from(info["Dir"].as_str().unwrap());
+        let (fixture, recorded, src) = recorded(name);
         // The file the test imports is the one committed beside the recording.
         assert_eq!(
             std::fs::read_to_string(src.join(file)).unwrap(),
@@ -718,20 +715,8 @@ fn imported_channels_load_with_the_new_keys() {
     ];
     for (name, packages, homebrew, scoop, notes) in EXPECTED {
         let file = RECORDED.iter().find(|(n, _)| n == name).unwrap().1;
-        let fixture = common::repo().join("tests/fixtures/goreleaser").join(name);
-        let recorded: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(fixture.join("goreleaser.json")).unwrap(),
-        )
-        .unwrap();
-        let out = run_ok(
-            Command::new("go")
-                .args(["mod", "download", "-json"])
-                .arg(recorded["module"].as_str().unwrap())
-                .env("GOFLAGS", "-mod=mod")
-                .current_dir(std::env::temp_dir()),
-        );
-        let info: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let dir = common::copy_module(Path::new(info["Dir"].as_str().unwrap()));
+        let (fixture, _, src) = recorded(name);
+        let dir = common::copy_module(&src);
         let stdout = run_ok(gocross().arg("-C").arg(dir.path()).args([
             "ci",
             "init",
