@@ -476,7 +476,7 @@ impl super::Config {
 pub const UNIVERSAL_SLICES: [Goarch; 2] = [Goarch::Amd64, Goarch::Arm64];
 
 /// What the configured targets allow of the channel sections: the rules across values, which
-/// [`validate`] enforces and the GoReleaser import follows.
+/// `Config::parse` enforces and the GoReleaser import follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetsAllow {
     /// `packages`: a linux target is configured.
